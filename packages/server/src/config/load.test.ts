@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, listSettings, loadConfig } from './index.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.httpPort).toBe(8080);
+    expect(c.smtpPort).toBe(2525);
+    expect(c.submissionPort).toBe(2587);
+    expect(c.smtp.maxMessageSize).toBe(100 * 1024 * 1024);
+    expect(c.dataDir.endsWith('/data')).toBe(true);
+    expect(c.hostname.length).toBeGreaterThan(0);
+  });
+
+  it('layers file < env < flags', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jdcfg-'));
+    const file = join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ httpPort: 1, smtpPort: 2, smtp: { maxRecipients: 7 } }));
+    const c = loadConfig({
+      env: { JDMAIL_CONFIG: file, JDMAIL_SMTP_PORT: '3', JDMAIL_HTTP_PORT: '4' },
+      flags: { 'http-port': '5' },
+    });
+    expect(c.httpPort).toBe(5);
+    expect(c.smtpPort).toBe(3);
+    expect(c.smtp.maxRecipients).toBe(7);
+  });
+
+  it('maps nested settings to env names', () => {
+    const c = loadConfig({ env: { JDMAIL_SMTP_MAX_MESSAGE_SIZE: '2048', JDMAIL_LOG_LEVEL: 'warn' } });
+    expect(c.smtp.maxMessageSize).toBe(2048);
+    expect(c.log.level).toBe('warn');
+    expect(listSettings().map((s) => s.env)).toContain('JDMAIL_DATABASE_URL');
+  });
+
+  it.each([
+    [{ JDMAIL_HTTP_PORT: 'eighty' }, /httpPort must be a number/],
+    [{ JDMAIL_HTTP_PORT: '70000' }, /invalid setting httpPort/],
+    [{ JDMAIL_LOG_LEVEL: 'loud' }, /invalid setting log.level/],
+  ])('rejects %o naming the setting', (env, msg) => {
+    expect(() => loadConfig({ env })).toThrow(ConfigError);
+    expect(() => loadConfig({ env })).toThrow(msg);
+  });
+
+  it('rejects unknown keys and broken JSON in the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jdcfg-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ smtp: { maxMesageSize: 1 } }));
+    expect(() => loadConfig({ env: {}, configFile: bad })).toThrow(/unknown setting smtp.maxMesageSize/);
+    writeFileSync(bad, '{ not json');
+    expect(() => loadConfig({ env: {}, configFile: bad })).toThrow(/not valid JSON/);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * The one error model of jdmail. Every failure a client can see is an
+ * `AppError` with a stable `code` from {@link ErrorCodes}; each edge translates
+ * it (problem+json over HTTP, `5.x.x` replies in SMTP). Codes are never reused.
+ */
+export const ErrorCodes = {
+  // generic
+  INTERNAL: { status: 500, title: 'Internal error' },
+  VALIDATION_FAILED: { status: 422, title: 'Validation failed' },
+  BAD_REQUEST: { status: 400, title: 'Bad request' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  // auth
+  UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  FORBIDDEN: { status: 403, title: 'Forbidden' },
+  INSUFFICIENT_SCOPE: { status: 403, title: 'Insufficient scope' },
+  // directory
+  DOMAIN_NOT_FOUND: { status: 404, title: 'Domain not found' },
+  DOMAIN_EXISTS: { status: 409, title: 'Domain already exists' },
+  DOMAIN_NOT_EMPTY: { status: 409, title: 'Domain still has users' },
+  USER_NOT_FOUND: { status: 404, title: 'User not found' },
+  ADDRESS_TAKEN: { status: 409, title: 'Address already in use' },
+  USER_DISABLED: { status: 403, title: 'User is disabled' },
+  GROUP_NOT_FOUND: { status: 404, title: 'Group not found' },
+  GROUP_EXISTS: { status: 409, title: 'Group already exists' },
+  GROUP_CYCLE: { status: 422, title: 'Group cannot be its own ancestor' },
+  GROUP_NOT_EMPTY: { status: 409, title: 'Group still has subgroups' },
+  ALIAS_NOT_FOUND: { status: 404, title: 'Alias not found' },
+  API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
+  // mail
+  MAILBOX_NOT_FOUND: { status: 404, title: 'Mailbox not found' },
+  MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },
+  QUOTA_EXCEEDED: { status: 422, title: 'Mailbox quota exceeded' },
+  MESSAGE_TOO_LARGE: { status: 413, title: 'Message too large' },
+  RECIPIENT_NOT_LOCAL: { status: 422, title: 'Recipient is not local' },
+  RECIPIENT_UNKNOWN: { status: 422, title: 'Recipient unknown' },
+  INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** A failure with a stable code, safe to show to a client. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Extra, client-safe detail (e.g. the invalid field's name). */
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, extra?: Record<string, unknown>) {
+    super(message ?? ErrorCodes[code].title);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ErrorCodes[code].status;
+    this.extra = extra;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Time-ordered, URL-safe ids: 10 hex chars of milliseconds then 12 random
+ * bytes in base64url. Sorting ids sorts by creation time, which keeps index
+ * pages dense and makes ids useful as cursors.
+ */
+export function newId(now = Date.now()): string {
+  return now.toString(16).padStart(12, '0') + randomBytes(9).toString('base64url');
+}
+
+/** Lower-cases and trims an e-mail address; the canonical form used as a key. */
+export function normalizeAddress(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+/** Splits `local@domain`; returns undefined when the address has no domain part. */
+export function splitAddress(address: string): { local: string; domain: string } | undefined {
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1) return undefined;
+  return { local: address.slice(0, at), domain: address.slice(at + 1) };
+}

@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.js';
+import type { DB } from './schema.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Data directory; the SQLite file lives at `<dataDir>/jdmail.db`. */
+  dataDir: string;
+  /** `postgres://…` selects PostgreSQL; empty selects embedded SQLite. */
+  databaseUrl?: string;
+}
+
+// int8 (bigint) columns hold epoch ms, sizes and counters: all far below
+// 2^53, so they are returned as numbers on PostgreSQL as they are on SQLite.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+function openSqlite(dataDir: string): Database {
+  mkdirSync(dataDir, { recursive: true });
+  const sqlite = new SQLite(join(dataDir, 'jdmail.db'));
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: every commit fsyncs the WAL, so a committed index row survives power loss.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: 'sqlite', close: () => db.destroy() };
+}
+
+function openPostgres(url: string): Database {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', close: () => db.destroy() };
+}
+
+/** Opens the metadata database and brings its schema up to date. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const url = options.databaseUrl ?? '';
+  const database = /^postgres(ql)?:\/\//.test(url) ? openPostgres(url) : openSqlite(options.dataDir);
+  const migrator = new Migrator({ db: database.db, provider: migrationProvider });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await database.close();
+    throw new Error(`database migration failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return database;
+}
