@@ -1,0 +1,164 @@
+import type { GroupKind, UserRole } from '../store/schema.js';
+
+export type { GroupKind, UserRole };
+
+/** API scopes. `domains:*` style wildcards and `*` expand to these. */
+export const SCOPES = [
+  'domains:read',
+  'domains:write',
+  'users:read',
+  'users:write',
+  'groups:read',
+  'groups:write',
+  'mail:read',
+  'mail:write',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Domain {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface User {
+  id: string;
+  address: string;
+  domain: string;
+  displayName: string;
+  enabled: boolean;
+  role: UserRole;
+  /** Domains this user administers (role `domain_admin`). */
+  adminDomains: string[];
+  quotaBytes: number;
+  usedBytes: number;
+  hasPassword: boolean;
+  aliases: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CreateUserInput {
+  address: string;
+  /** Omit for users who sign in only through SSO or a directory. */
+  password?: string;
+  displayName?: string;
+  /** Bytes; 0 = unlimited; default from config. */
+  quotaBytes?: number;
+  role?: UserRole;
+  adminDomains?: string[];
+  aliases?: string[];
+}
+
+export interface UpdateUserInput {
+  displayName?: string;
+  /** A new password; null removes it (SSO-only). */
+  password?: string | null;
+  quotaBytes?: number;
+  role?: UserRole;
+  adminDomains?: string[];
+  enabled?: boolean;
+  aliases?: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ListUsersOptions {
+  /** Substring of address or display name. */
+  q?: string;
+  domain?: string;
+  /** Restrict to these domains (a domain admin's or restricted key's view); null = all. */
+  visibleDomains?: ReadonlySet<string> | null;
+  limit: number;
+  cursor?: string;
+}
+
+export interface Group {
+  id: string;
+  domain: string;
+  name: string;
+  kind: GroupKind;
+  parentId: string | null;
+  address: string | null;
+  sortOrder: number;
+  memberCount: number;
+}
+
+export interface GroupTreeNode extends Group {
+  children: GroupTreeNode[];
+}
+
+export interface CreateGroupInput {
+  domain: string;
+  name: string;
+  kind?: GroupKind;
+  parentId?: string | null;
+  address?: string | null;
+  sortOrder?: number;
+}
+
+export interface UpdateGroupInput {
+  name?: string;
+  parentId?: string | null;
+  address?: string | null;
+  sortOrder?: number;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  /** Domain name the key is restricted to, or null. */
+  domain: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** Who a recipient address delivers to. */
+export interface RecipientResolution {
+  /** The users (enabled ones only) mail to this address reaches. */
+  users: { id: string; address: string }[];
+  kind: 'user' | 'alias' | 'group';
+}
+
+/** Domains, users, groups/departments, aliases, API keys and credential checks. */
+export interface Directory {
+  createDomain(name: string): Promise<Domain>;
+  getDomain(name: string): Promise<Domain>;
+  listDomains(options: { visibleDomains?: ReadonlySet<string> | null; limit: number; cursor?: string }): Promise<Page<Domain>>;
+  /** Throws DOMAIN_NOT_EMPTY while users remain. */
+  deleteDomain(name: string): Promise<void>;
+  isLocalDomain(name: string): Promise<boolean>;
+
+  createUser(input: CreateUserInput): Promise<User>;
+  /** By address or alias; throws USER_NOT_FOUND. */
+  getUser(address: string): Promise<User>;
+  listUsers(options: ListUsersOptions): Promise<Page<User>>;
+  updateUser(address: string, patch: UpdateUserInput): Promise<User>;
+  deleteUser(address: string): Promise<void>;
+  /** Checks a password; null when wrong, unknown, disabled or password-less. Constant work for unknown users. */
+  authenticate(address: string, password: string): Promise<User | null>;
+  /** Resolves an RCPT address (user, alias or group address) for local delivery; null when unknown. */
+  resolveRecipient(address: string): Promise<RecipientResolution | null>;
+
+  createGroup(input: CreateGroupInput): Promise<Group>;
+  getGroup(id: string): Promise<Group>;
+  groupTree(domain: string): Promise<GroupTreeNode[]>;
+  updateGroup(id: string, patch: UpdateGroupInput): Promise<Group>;
+  /** Throws GROUP_NOT_EMPTY while it has subgroups. */
+  deleteGroup(id: string): Promise<void>;
+  listGroupMembers(id: string): Promise<User[]>;
+  addGroupMembers(id: string, addresses: string[]): Promise<void>;
+  removeGroupMember(id: string, address: string): Promise<void>;
+
+  /** Returns the key once, in clear; only its hash is stored. */
+  createApiKey(input: { name: string; scopes: string[]; domain?: string | null }): Promise<{ key: string; apiKey: ApiKey }>;
+  /** The key's record when the token is a valid, unrevoked key; null otherwise. */
+  verifyApiKey(token: string): Promise<ApiKey | null>;
+  listApiKeys(): Promise<ApiKey[]>;
+  revokeApiKey(id: string): Promise<void>;
+}

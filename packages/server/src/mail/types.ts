@@ -1,0 +1,73 @@
+import type { Readable } from 'node:stream';
+import type { Address, Mailbox, MessagePatch, MessageSummary } from '../store/types.js';
+
+export type { Address, Mailbox, MessagePatch, MessageSummary };
+
+export interface AttachmentInfo {
+  /** Index of the attachment within the message (stable for one message). */
+  index: number;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  inline: boolean;
+}
+
+/** A message with its parsed body, for the API's single-message view. */
+export interface MessageDetail extends MessageSummary {
+  headers: { name: string; value: string }[];
+  text: string | null;
+  /** The HTML body as sent; clients must sanitize before rendering (webmail does). */
+  html: string | null;
+  attachments: AttachmentInfo[];
+}
+
+export interface SendInput {
+  to: (string | Address)[];
+  cc?: (string | Address)[];
+  subject: string;
+  text?: string;
+  html?: string;
+}
+
+/** Where a received message goes, resolved at RCPT time. */
+export interface ReceiveTarget {
+  userId: string;
+  address: string;
+}
+
+export interface ReceiveInput {
+  /** The message as received, without our trace header. */
+  stream: Readable;
+  /** Our `Received:` header line(s), CRLF-terminated, prepended to the stored message. */
+  trace: string;
+  targets: ReceiveTarget[];
+  maxSize: number;
+  /** Submission: add Message-ID/Date when missing and file a copy in the sender's Sent. */
+  submission?: { senderUserId: string };
+}
+
+/**
+ * The mail engine's face to listeners and the API: ingest (streamed, size
+ * enforced, parsed for the index, made durable before resolving) and the
+ * per-user read/update operations. Users are addressed by canonical address.
+ */
+export interface MailService {
+  /** Resolves once the message is durable in every target; throws MESSAGE_TOO_LARGE past maxSize. */
+  receive(input: ReceiveInput): Promise<{ messageIds: string[]; size: number }>;
+  listMailboxes(address: string): Promise<Mailbox[]>;
+  listMessages(
+    address: string,
+    options: { mailbox: string; unread?: boolean; limit: number; cursor?: string },
+  ): Promise<{ items: MessageSummary[]; nextCursor: string | null }>;
+  getMessage(address: string, id: string): Promise<MessageDetail>;
+  /** The stored RFC 5322 message, streamed. */
+  openRaw(address: string, id: string): Promise<{ stream: Readable; size: number }>;
+  updateMessage(address: string, id: string, patch: MessagePatch): Promise<MessageSummary>;
+  deleteMessage(address: string, id: string): Promise<void>;
+  unreadCount(address: string): Promise<{ unread: number; total: number }>;
+  /** Counts for many users; unknown addresses are left out. */
+  unreadCounts(addresses: string[]): Promise<Record<string, number>>;
+  /** Composes and delivers a message from `address` to local recipients, filing a copy in Sent. */
+  send(address: string, input: SendInput): Promise<{ id: string; messageId: string }>;
+}
