@@ -12,7 +12,11 @@ const Port = (def: number, description: string) =>
  */
 export const ConfigSchema = Type.Object(
   {
-    dataDir: Type.String({ minLength: 1, default: './data', description: 'Directory holding everything of one install' }),
+    dataDir: Type.String({
+      minLength: 1,
+      default: './data',
+      description: 'Directory holding everything of one install',
+    }),
     hostname: Type.String({
       default: '',
       description: 'Name used in SMTP greetings and Received headers (default: the machine name)',
@@ -42,14 +46,25 @@ export const ConfigSchema = Type.Object(
           description: 'Largest message accepted, in bytes (advertised with SIZE, enforced while streaming)',
         }),
         maxRecipients: Type.Integer({ minimum: 1, default: 100, description: 'Recipients per message' }),
-        maxClients: Type.Integer({ minimum: 1, default: 1000, description: 'Concurrent SMTP connections per listener' }),
-        socketTimeoutMs: Type.Integer({ minimum: 1000, default: 120_000, description: 'Idle SMTP session timeout' }),
+        maxClients: Type.Integer({
+          minimum: 1,
+          default: 1000,
+          description: 'Concurrent SMTP connections per listener',
+        }),
+        socketTimeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 120_000,
+          description: 'Idle SMTP session timeout',
+        }),
         reverseDnsTimeoutMs: Type.Integer({
           minimum: 0,
           default: 1500,
           description: 'Longest wait for a PTR lookup of a client; 0 disables lookups',
         }),
-        tlsCertFile: Type.String({ default: '', description: 'PEM certificate; empty uses the self-signed one made at init' }),
+        tlsCertFile: Type.String({
+          default: '',
+          description: 'PEM certificate; empty uses the self-signed one made at init',
+        }),
         tlsKeyFile: Type.String({ default: '', description: 'PEM private key for tlsCertFile' }),
       },
       { default: {}, additionalProperties: false },
@@ -72,7 +87,11 @@ export const ConfigSchema = Type.Object(
     ),
     api: Type.Object(
       {
-        bodyLimit: Type.Integer({ minimum: 1024, default: 26 * 1024 * 1024, description: 'Largest API request body' }),
+        bodyLimit: Type.Integer({
+          minimum: 1024,
+          default: 26 * 1024 * 1024,
+          description: 'Largest API request body',
+        }),
         docs: Type.Boolean({ default: true, description: 'Serve Swagger UI at /docs' }),
       },
       { default: {}, additionalProperties: false },

@@ -123,13 +123,19 @@ export interface RecipientResolution {
   /** The users (enabled ones only) mail to this address reaches. */
   users: { id: string; address: string }[];
   kind: 'user' | 'alias' | 'group';
+  /** The address names a local user who is disabled (mail to them is refused). */
+  disabled?: boolean;
 }
 
 /** Domains, users, groups/departments, aliases, API keys and credential checks. */
 export interface Directory {
   createDomain(name: string): Promise<Domain>;
   getDomain(name: string): Promise<Domain>;
-  listDomains(options: { visibleDomains?: ReadonlySet<string> | null; limit: number; cursor?: string }): Promise<Page<Domain>>;
+  listDomains(options: {
+    visibleDomains?: ReadonlySet<string> | null;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<Domain>>;
   /** Throws DOMAIN_NOT_EMPTY while users remain. */
   deleteDomain(name: string): Promise<void>;
   isLocalDomain(name: string): Promise<boolean>;
@@ -156,7 +162,11 @@ export interface Directory {
   removeGroupMember(id: string, address: string): Promise<void>;
 
   /** Returns the key once, in clear; only its hash is stored. */
-  createApiKey(input: { name: string; scopes: string[]; domain?: string | null }): Promise<{ key: string; apiKey: ApiKey }>;
+  createApiKey(input: {
+    name: string;
+    scopes: string[];
+    domain?: string | null;
+  }): Promise<{ key: string; apiKey: ApiKey }>;
   /** The key's record when the token is a valid, unrevoked key; null otherwise. */
   verifyApiKey(token: string): Promise<ApiKey | null>;
   listApiKeys(): Promise<ApiKey[]>;

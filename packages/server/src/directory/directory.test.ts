@@ -1,0 +1,221 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useDatabases } from '../../../../test/harness/databases.js';
+import { type Database, insertDefaultMailboxes, openDatabase } from '../store/index.js';
+import { createDirectory, type Directory, parseScopes } from './index.js';
+
+const databases = useDatabases();
+
+describe.each(databases.engines)('directory on %s', (engine) => {
+  let database: Database;
+  let dir: Directory;
+  const released: string[][] = [];
+
+  beforeEach(async () => {
+    const t = await databases.fresh(engine);
+    database = await openDatabase(t);
+    dir = createDirectory({
+      db: database.db,
+      defaultQuotaBytes: 1000,
+      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
+      releaseBlobs: async (ids) => {
+        released.push(ids);
+      },
+    });
+    await dir.createDomain('Example.COM');
+    await dir.createDomain('other.org');
+  });
+  afterEach(() => database.close());
+
+  it('creates, validates and lists domains', async () => {
+    await expect(dir.createDomain('example.com')).rejects.toMatchObject({ code: 'DOMAIN_EXISTS' });
+    await expect(dir.createDomain('not a domain')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await dir.isLocalDomain('EXAMPLE.com')).toBe(true);
+    expect(await dir.isLocalDomain('nope.com')).toBe(false);
+    const page = await dir.listDomains({ limit: 1 });
+    expect(page.items.map((d) => d.name)).toEqual(['example.com']);
+    const next = await dir.listDomains({ limit: 1, cursor: page.nextCursor ?? '' });
+    expect(next.items.map((d) => d.name)).toEqual(['other.org']);
+    expect(next.nextCursor).toBeNull();
+    expect((await dir.listDomains({ limit: 10, visibleDomains: new Set(['other.org']) })).items).toHaveLength(
+      1,
+    );
+  });
+
+  it('creates users with mailboxes, checks passwords and refuses duplicates', async () => {
+    const u = await dir.createUser({
+      address: 'Alice@Example.com',
+      password: 'correct horse',
+      displayName: 'Alice',
+    });
+    expect(u).toMatchObject({
+      address: 'alice@example.com',
+      domain: 'example.com',
+      enabled: true,
+      role: 'user',
+      quotaBytes: 1000,
+      hasPassword: true,
+    });
+    const boxes = await database.db
+      .selectFrom('mailboxes')
+      .select('name')
+      .where('user_id', '=', u.id)
+      .orderBy('name')
+      .execute();
+    expect(boxes.map((b) => b.name)).toEqual(['Drafts', 'INBOX', 'Junk', 'Sent', 'Trash']);
+    expect((await dir.authenticate('alice@example.com', 'correct horse'))?.id).toBe(u.id);
+    expect(await dir.authenticate('alice@example.com', 'wrong horse')).toBeNull();
+    expect(await dir.authenticate('nobody@example.com', 'correct horse')).toBeNull();
+    await expect(dir.createUser({ address: 'alice@example.com' })).rejects.toMatchObject({
+      code: 'ADDRESS_TAKEN',
+    });
+    await expect(dir.createUser({ address: 'bob@unknown.net' })).rejects.toMatchObject({
+      code: 'DOMAIN_NOT_FOUND',
+    });
+    await expect(dir.createUser({ address: 'bad address@example.com' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(dir.createUser({ address: 'short@example.com', password: 'x' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  });
+
+  it('disables users without losing them and refuses their login and mail', async () => {
+    await dir.createUser({ address: 'carol@example.com', password: 'password123' });
+    await dir.updateUser('carol@example.com', { enabled: false });
+    expect(await dir.authenticate('carol@example.com', 'password123')).toBeNull();
+    expect(await dir.resolveRecipient('carol@example.com')).toMatchObject({ users: [], disabled: true });
+    await dir.updateUser('carol@example.com', { enabled: true });
+    expect((await dir.resolveRecipient('carol@example.com'))?.users).toHaveLength(1);
+  });
+
+  it('changes and removes passwords', async () => {
+    await dir.createUser({ address: 'dan@example.com', password: 'first-password' });
+    await dir.updateUser('dan@example.com', { password: 'second-password' });
+    expect(await dir.authenticate('dan@example.com', 'first-password')).toBeNull();
+    expect(await dir.authenticate('dan@example.com', 'second-password')).not.toBeNull();
+    const sso = await dir.updateUser('dan@example.com', { password: null });
+    expect(sso.hasPassword).toBe(false);
+    expect(await dir.authenticate('dan@example.com', 'second-password')).toBeNull();
+  });
+
+  it('resolves users, aliases, subaddresses and group addresses', async () => {
+    const a = await dir.createUser({
+      address: 'erin@example.com',
+      aliases: ['e.r@example.com', 'erin@other.org'],
+    });
+    const b = await dir.createUser({ address: 'finn@example.com' });
+    expect(a.aliases).toEqual(['e.r@example.com', 'erin@other.org']);
+    expect(await dir.resolveRecipient('E.R@example.com')).toMatchObject({
+      kind: 'alias',
+      users: [{ id: a.id }],
+    });
+    expect(await dir.resolveRecipient('erin+news@example.com')).toMatchObject({
+      kind: 'user',
+      users: [{ id: a.id }],
+    });
+    expect(await dir.resolveRecipient('ghost@example.com')).toBeNull();
+    expect((await dir.getUser('erin@other.org')).id).toBe(a.id);
+    await expect(dir.createUser({ address: 'e.r@example.com' })).rejects.toMatchObject({
+      code: 'ADDRESS_TAKEN',
+    });
+    const g = await dir.createGroup({
+      domain: 'example.com',
+      name: 'Sales',
+      kind: 'group',
+      address: 'sales@example.com',
+    });
+    await dir.addGroupMembers(g.id, ['erin@example.com', 'finn@example.com', 'finn@example.com']);
+    const res = await dir.resolveRecipient('sales@example.com');
+    expect(res?.kind).toBe('group');
+    expect(res?.users.map((u) => u.id).sort()).toEqual([a.id, b.id].sort());
+    await dir.updateUser('finn@example.com', { enabled: false });
+    expect((await dir.resolveRecipient('sales@example.com'))?.users.map((u) => u.id)).toEqual([a.id]);
+  });
+
+  it('lists users with search, domain filter, visibility and cursors', async () => {
+    for (const n of ['amy', 'ben', 'cat', 'dov'])
+      await dir.createUser({ address: `${n}@example.com`, displayName: n.toUpperCase() });
+    await dir.createUser({ address: 'eve@other.org', displayName: 'Eve 100%' });
+    const first = await dir.listUsers({ limit: 2 });
+    expect(first.items.map((u) => u.address)).toEqual(['amy@example.com', 'ben@example.com']);
+    const second = await dir.listUsers({ limit: 2, cursor: first.nextCursor ?? '' });
+    expect(second.items.map((u) => u.address)).toEqual(['cat@example.com', 'dov@example.com']);
+    expect((await dir.listUsers({ limit: 2, cursor: second.nextCursor ?? '' })).nextCursor).toBeNull();
+    expect((await dir.listUsers({ limit: 10, q: 'CA' })).items.map((u) => u.address)).toEqual([
+      'cat@example.com',
+    ]);
+    expect((await dir.listUsers({ limit: 10, q: '100%' })).items.map((u) => u.address)).toEqual([
+      'eve@other.org',
+    ]);
+    expect((await dir.listUsers({ limit: 10, q: '%' })).items.map((u) => u.address)).toEqual([
+      'eve@other.org',
+    ]);
+    expect((await dir.listUsers({ limit: 10, domain: 'other.org' })).items).toHaveLength(1);
+    expect((await dir.listUsers({ limit: 10, visibleDomains: new Set(['other.org']) })).items).toHaveLength(
+      1,
+    );
+    await expect(dir.listUsers({ limit: 10, cursor: '!!' })).rejects.toMatchObject({
+      code: 'INVALID_CURSOR',
+    });
+  });
+
+  it('keeps departments as a tree and refuses cycles', async () => {
+    const hq = await dir.createGroup({ domain: 'example.com', name: 'HQ' });
+    const rd = await dir.createGroup({ domain: 'example.com', name: 'R&D', parentId: hq.id, sortOrder: 2 });
+    const ops = await dir.createGroup({ domain: 'example.com', name: 'Ops', parentId: hq.id, sortOrder: 1 });
+    await dir.createUser({ address: 'gus@example.com' });
+    await dir.addGroupMembers(rd.id, ['gus@example.com']);
+    const tree = await dir.groupTree('example.com');
+    expect(tree.map((n) => n.name)).toEqual(['HQ']);
+    expect(tree[0]?.children.map((n) => [n.name, n.memberCount])).toEqual([
+      ['Ops', 0],
+      ['R&D', 1],
+    ]);
+    await expect(dir.updateGroup(hq.id, { parentId: rd.id })).rejects.toMatchObject({ code: 'GROUP_CYCLE' });
+    const foreign = await dir.createGroup({ domain: 'other.org', name: 'Elsewhere' });
+    await expect(dir.updateGroup(ops.id, { parentId: foreign.id })).rejects.toMatchObject({
+      code: 'GROUP_NOT_FOUND',
+    });
+    await expect(dir.deleteGroup(hq.id)).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });
+    await dir.removeGroupMember(rd.id, 'gus@example.com');
+    expect(await dir.listGroupMembers(rd.id)).toEqual([]);
+    await dir.deleteGroup(rd.id);
+    await expect(dir.getGroup(rd.id)).rejects.toMatchObject({ code: 'GROUP_NOT_FOUND' });
+  });
+
+  it('issues API keys shown once, stored hashed, revocable', async () => {
+    const { key, apiKey } = await dir.createApiKey({
+      name: 'oa',
+      scopes: ['users:*', 'mail:read'],
+      domain: 'example.com',
+    });
+    expect(key).toMatch(/^jdk_[A-Za-z0-9_-]{43}$/);
+    expect(apiKey.scopes).toEqual(['users:read', 'users:write', 'mail:read']);
+    const stored = await database.db.selectFrom('api_keys').selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain(key);
+    expect(await dir.verifyApiKey(key)).toMatchObject({ id: apiKey.id, domain: 'example.com' });
+    expect(await dir.verifyApiKey(`${key}x`)).toBeNull();
+    await dir.revokeApiKey(apiKey.id);
+    expect(await dir.verifyApiKey(key)).toBeNull();
+    await expect(dir.createApiKey({ name: 'x', scopes: ['mail:delete'] })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  });
+
+  it('refuses to delete a domain with users, then deletes users and the domain', async () => {
+    await dir.createUser({ address: 'hal@other.org' });
+    await expect(dir.deleteDomain('other.org')).rejects.toMatchObject({ code: 'DOMAIN_NOT_EMPTY' });
+    await dir.deleteUser('hal@other.org');
+    await expect(dir.getUser('hal@other.org')).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+    await dir.deleteDomain('other.org');
+    expect(await dir.isLocalDomain('other.org')).toBe(false);
+  });
+});
+
+describe('parseScopes', () => {
+  it('expands wildcards in catalogue order', () => {
+    expect(parseScopes(['*'])).toHaveLength(8);
+    expect(parseScopes(['mail:*', 'domains:read'])).toEqual(['domains:read', 'mail:read', 'mail:write']);
+    expect(() => parseScopes([])).toThrow(/at least one/);
+  });
+});

@@ -1,0 +1,144 @@
+import type { Kysely, Transaction } from 'kysely';
+import { AppError, normalizeAddress, splitAddress } from '../shared/index.js';
+import type { DB } from '../store/index.js';
+import { createApiKeys } from './api-keys.js';
+import { createDomains } from './domains.js';
+import { createGroups } from './groups.js';
+import { dummyHash, verifyPassword } from './passwords.js';
+import type { Directory, RecipientResolution, User } from './types.js';
+import { createUsers } from './users.js';
+
+export interface DirectoryDeps {
+  db: Kysely<DB>;
+  /** Quota of new users when not given; 0 = unlimited. */
+  defaultQuotaBytes: number;
+  /** Creates a new user's default mailboxes inside the user's creating transaction. */
+  createMailboxes(trx: Transaction<DB>, userId: string): Promise<void>;
+  /** Frees blobs no message refers to any more (after a user is deleted). */
+  releaseBlobs(blobIds: string[]): Promise<void>;
+}
+
+/** The built-in directory: domains, users, groups, aliases and API keys in the metadata database. */
+export function createDirectory(deps: DirectoryDeps): Directory {
+  const { db } = deps;
+  const domains = createDomains(db);
+  const users = createUsers({
+    db,
+    domains,
+    defaultQuotaBytes: deps.defaultQuotaBytes,
+    createMailboxes: deps.createMailboxes,
+  });
+  const groups = createGroups(db, domains, (a) => users.addressFree(a));
+  const apiKeys = createApiKeys(db, domains);
+  let dummy: Promise<string> | undefined;
+
+  async function resolveRecipient(address: string): Promise<RecipientResolution | null> {
+    const a = normalizeAddress(address);
+    const user = await db
+      .selectFrom('users')
+      .select(['id', 'address', 'enabled'])
+      .where('address', '=', a)
+      .executeTakeFirst();
+    if (user)
+      return user.enabled
+        ? { kind: 'user', users: [{ id: user.id, address: user.address }] }
+        : { kind: 'user', users: [], disabled: true };
+    const alias = await db
+      .selectFrom('aliases')
+      .innerJoin('users', 'users.id', 'aliases.user_id')
+      .select(['users.id', 'users.address', 'users.enabled'])
+      .where('aliases.address', '=', a)
+      .executeTakeFirst();
+    if (alias)
+      return alias.enabled
+        ? { kind: 'alias', users: [{ id: alias.id, address: alias.address }] }
+        : { kind: 'alias', users: [], disabled: true };
+    const group = await db.selectFrom('groups').select('id').where('address', '=', a).executeTakeFirst();
+    if (group) {
+      const members = await db
+        .selectFrom('group_members')
+        .innerJoin('users', 'users.id', 'group_members.user_id')
+        .select(['users.id', 'users.address'])
+        .where('group_members.group_id', '=', group.id)
+        .where('users.enabled', '=', 1)
+        .orderBy('users.address')
+        .execute();
+      return { kind: 'group', users: members };
+    }
+    // Subaddressing (RFC 5233): local+detail@domain reaches local@domain.
+    const parts = splitAddress(a);
+    const plus = parts?.local.indexOf('+') ?? -1;
+    if (parts && plus > 0) return resolveRecipient(`${parts.local.slice(0, plus)}@${parts.domain}`);
+    return null;
+  }
+
+  async function userIdsOf(addresses: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const a of addresses) ids.push((await users.getRow(a)).id);
+    return ids;
+  }
+
+  return {
+    createDomain: (name) => domains.create(name),
+    getDomain: (name) => domains.get(name),
+    listDomains: (o) => domains.list(o),
+    deleteDomain: (name) => domains.remove(name),
+    isLocalDomain: async (name) => (await domains.find(name)) !== undefined,
+
+    createUser: (input) => users.create(input),
+    getUser: (address) => users.get(address),
+    listUsers: (o) => users.list(o),
+    updateUser: (address, patch) => users.update(address, patch),
+    async deleteUser(address) {
+      await deps.releaseBlobs(await users.remove(address));
+    },
+    async authenticate(address, password): Promise<User | null> {
+      const row = await users.findRow(address);
+      if (!row?.password_hash) {
+        // Same work as a real check, so response time does not tell which addresses exist.
+        dummy ??= dummyHash();
+        await verifyPassword(password, await dummy);
+        return null;
+      }
+      const ok = await verifyPassword(password, row.password_hash);
+      if (!ok || !row.enabled) return null;
+      return (await users.hydrate([row]))[0] ?? null;
+    },
+    resolveRecipient,
+
+    createGroup: (input) => groups.create(input),
+    getGroup: (id) => groups.get(id),
+    groupTree: (domain) => groups.tree(domain),
+    updateGroup: (id, patch) => groups.update(id, patch),
+    deleteGroup: (id) => groups.remove(id),
+    async listGroupMembers(id) {
+      await groups.getRow(id);
+      const ids = await groups.memberIds(id);
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('users')
+        .innerJoin('domains', 'domains.id', 'users.domain_id')
+        .selectAll('users')
+        .select('domains.name as domain')
+        .where('users.id', 'in', ids)
+        .orderBy('users.address')
+        .execute();
+      return users.hydrate(rows);
+    },
+    async addGroupMembers(id, addresses) {
+      await groups.getRow(id);
+      await groups.addMembers(id, await userIdsOf(addresses));
+    },
+    async removeGroupMember(id, address) {
+      await groups.getRow(id);
+      const [userId] = await userIdsOf([address]);
+      if (!userId) throw new AppError('USER_NOT_FOUND');
+      await groups.removeMember(id, userId);
+    },
+
+    createApiKey: (input) => apiKeys.create(input),
+    verifyApiKey: (token) => apiKeys.verify(token),
+    listApiKeys: () => apiKeys.list(),
+    revokeApiKey: (id) => apiKeys.revoke(id),
+  };
+}

@@ -1,0 +1,276 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { AppError, newId } from '../shared/index.js';
+import type { DB, UserRole, UsersTable } from '../store/index.js';
+import type { Domains } from './domains.js';
+import { hashPassword } from './passwords.js';
+import type { CreateUserInput, ListUsersOptions, Page, UpdateUserInput, User } from './types.js';
+import { cursor, likePattern, validAddress, validDomain, validPassword } from './validate.js';
+
+type UserRow = UsersTable & { domain: string };
+
+export interface UsersDeps {
+  db: Kysely<DB>;
+  domains: Domains;
+  defaultQuotaBytes: number;
+  /** Creates the user's default mailboxes (INBOX, Sent …) inside the creating transaction. */
+  createMailboxes(trx: Transaction<DB>, userId: string): Promise<void>;
+}
+
+const ROLES: readonly UserRole[] = ['admin', 'domain_admin', 'user'];
+
+/** Users, their aliases and admin domains. */
+export function createUsers(deps: UsersDeps) {
+  const { db, domains } = deps;
+
+  const base = () =>
+    db
+      .selectFrom('users')
+      .innerJoin('domains', 'domains.id', 'users.domain_id')
+      .selectAll('users')
+      .select('domains.name as domain');
+
+  async function hydrate(rows: UserRow[]): Promise<User[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [aliases, admins] = await Promise.all([
+      db
+        .selectFrom('aliases')
+        .select(['user_id', 'address'])
+        .where('user_id', 'in', ids)
+        .orderBy('address')
+        .execute(),
+      db
+        .selectFrom('admin_domains')
+        .innerJoin('domains', 'domains.id', 'admin_domains.domain_id')
+        .select(['admin_domains.user_id', 'domains.name'])
+        .where('admin_domains.user_id', 'in', ids)
+        .orderBy('domains.name')
+        .execute(),
+    ]);
+    return rows.map((r) => ({
+      id: r.id,
+      address: r.address,
+      domain: r.domain,
+      displayName: r.display_name,
+      enabled: Boolean(r.enabled),
+      role: r.role,
+      adminDomains: admins.filter((a) => a.user_id === r.id).map((a) => a.name),
+      quotaBytes: Number(r.quota_bytes),
+      usedBytes: Number(r.used_bytes),
+      hasPassword: r.password_hash !== null,
+      aliases: aliases.filter((a) => a.user_id === r.id).map((a) => a.address),
+      createdAt: Number(r.created_at),
+      updatedAt: Number(r.updated_at),
+    }));
+  }
+
+  /** Finds a user row by address or alias. */
+  async function findRow(address: string): Promise<UserRow | undefined> {
+    const a = address.trim().toLowerCase();
+    const direct = await base().where('users.address', '=', a).executeTakeFirst();
+    if (direct) return direct;
+    const alias = await db
+      .selectFrom('aliases')
+      .select('user_id')
+      .where('address', '=', a)
+      .executeTakeFirst();
+    return alias ? base().where('users.id', '=', alias.user_id).executeTakeFirst() : undefined;
+  }
+
+  async function getRow(address: string): Promise<UserRow> {
+    const row = await findRow(address);
+    if (!row) throw new AppError('USER_NOT_FOUND', `user ${address} does not exist`);
+    return row;
+  }
+
+  async function addressFree(address: string, exceptUserId?: string): Promise<void> {
+    const [u, al, g] = await Promise.all([
+      db.selectFrom('users').select('id').where('address', '=', address).executeTakeFirst(),
+      db.selectFrom('aliases').select('user_id').where('address', '=', address).executeTakeFirst(),
+      db.selectFrom('groups').select('id').where('address', '=', address).executeTakeFirst(),
+    ]);
+    if ((u && u.id !== exceptUserId) || (al && al.user_id !== exceptUserId) || g) {
+      throw new AppError('ADDRESS_TAKEN', `${address} is already in use`);
+    }
+  }
+
+  async function checkAliases(
+    aliases: string[],
+    userId: string | undefined,
+  ): Promise<{ address: string; domainId: string }[]> {
+    const out: { address: string; domainId: string }[] = [];
+    for (const [i, raw] of aliases.entries()) {
+      const a = validAddress(raw, `aliases[${i}]`);
+      const d = await domains.find(a.domain);
+      if (!d)
+        throw new AppError('DOMAIN_NOT_FOUND', `aliases[${i}]: domain ${a.domain} is not local`, {
+          field: `aliases[${i}]`,
+        });
+      await addressFree(a.address, userId);
+      out.push({ address: a.address, domainId: d.id });
+    }
+    return out;
+  }
+
+  async function adminDomainIds(names: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const n of names) ids.push((await domains.get(validDomain(n, 'adminDomains'))).id);
+    return ids;
+  }
+
+  function checkRole(role: string | undefined): UserRole | undefined {
+    if (role !== undefined && !ROLES.includes(role as UserRole)) {
+      throw new AppError('VALIDATION_FAILED', `role: must be one of ${ROLES.join(', ')}`, { field: 'role' });
+    }
+    return role as UserRole | undefined;
+  }
+
+  async function writeLinks(
+    trx: Transaction<DB>,
+    userId: string,
+    aliases?: { address: string; domainId: string }[],
+    admin?: string[],
+  ) {
+    const now = Date.now();
+    if (aliases) {
+      await trx.deleteFrom('aliases').where('user_id', '=', userId).execute();
+      if (aliases.length) {
+        await trx
+          .insertInto('aliases')
+          .values(
+            aliases.map((a) => ({
+              address: a.address,
+              domain_id: a.domainId,
+              user_id: userId,
+              created_at: now,
+            })),
+          )
+          .execute();
+      }
+    }
+    if (admin) {
+      await trx.deleteFrom('admin_domains').where('user_id', '=', userId).execute();
+      if (admin.length)
+        await trx
+          .insertInto('admin_domains')
+          .values(admin.map((d) => ({ user_id: userId, domain_id: d })))
+          .execute();
+    }
+  }
+
+  return {
+    addressFree,
+    findRow,
+    getRow,
+    hydrate,
+    async get(address: string): Promise<User> {
+      return (await hydrate([await getRow(address)]))[0] as User;
+    },
+
+    async create(input: CreateUserInput): Promise<User> {
+      const a = validAddress(input.address);
+      const domain = await domains.get(a.domain);
+      await addressFree(a.address);
+      const role = checkRole(input.role) ?? 'user';
+      const aliases = await checkAliases(input.aliases ?? [], undefined);
+      const admin = await adminDomainIds(input.adminDomains ?? []);
+      const hash = input.password === undefined ? null : await hashPassword(validPassword(input.password));
+      const now = Date.now();
+      const id = newId();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('users')
+          .values({
+            id,
+            address: a.address,
+            domain_id: domain.id,
+            display_name: input.displayName?.trim() ?? '',
+            password_hash: hash,
+            quota_bytes: input.quotaBytes ?? deps.defaultQuotaBytes,
+            used_bytes: 0,
+            enabled: 1,
+            role,
+            created_at: now,
+            updated_at: now,
+            password_changed_at: now,
+          })
+          .execute();
+        await writeLinks(trx, id, aliases, admin);
+        await deps.createMailboxes(trx, id);
+      });
+      return (await hydrate([await getRow(a.address)]))[0] as User;
+    },
+
+    async list(options: ListUsersOptions): Promise<Page<User>> {
+      const after = cursor.decode(options.cursor);
+      let q = base()
+        .orderBy('users.address')
+        .limit(options.limit + 1);
+      if (after !== undefined) q = q.where('users.address', '>', after);
+      if (options.domain !== undefined) q = q.where('domains.name', '=', options.domain.toLowerCase());
+      if (options.visibleDomains) {
+        const visible = [...options.visibleDomains];
+        if (visible.length === 0) return { items: [], nextCursor: null };
+        q = q.where('domains.name', 'in', visible);
+      }
+      if (options.q) {
+        const p = likePattern(options.q);
+        q = q.where((eb) =>
+          eb.or([
+            sql<boolean>`lower(users.address) like ${p} escape '\\'`,
+            sql<boolean>`lower(users.display_name) like ${p} escape '\\'`,
+          ]),
+        );
+      }
+      const rows = await q.execute();
+      const items = await hydrate(rows.slice(0, options.limit));
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > options.limit && last ? cursor.encode(last.address) : null };
+    },
+
+    async update(address: string, patch: UpdateUserInput): Promise<User> {
+      const row = await getRow(address);
+      const role = checkRole(patch.role);
+      const aliases = patch.aliases ? await checkAliases(patch.aliases, row.id) : undefined;
+      const admin = patch.adminDomains ? await adminDomainIds(patch.adminDomains) : undefined;
+      const now = Date.now();
+      const set: Partial<UsersTable> = { updated_at: now };
+      if (patch.displayName !== undefined) set.display_name = patch.displayName.trim();
+      if (patch.quotaBytes !== undefined) set.quota_bytes = patch.quotaBytes;
+      if (role !== undefined) set.role = role;
+      if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
+      if (patch.password !== undefined) {
+        set.password_hash =
+          patch.password === null ? null : await hashPassword(validPassword(patch.password));
+        set.password_changed_at = now;
+      }
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('users').set(set).where('id', '=', row.id).execute();
+        await writeLinks(trx, row.id, aliases, admin);
+      });
+      return (await hydrate([await getRow(row.address)]))[0] as User;
+    },
+
+    /** Deletes the user and all their mail; returns the blob ids their messages used (to free after commit). */
+    async remove(address: string): Promise<string[]> {
+      const row = await getRow(address);
+      const blobs = await db
+        .selectFrom('messages')
+        .select('blob_id')
+        .distinct()
+        .where('user_id', '=', row.id)
+        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('messages').where('user_id', '=', row.id).execute();
+        await trx.deleteFrom('mailboxes').where('user_id', '=', row.id).execute();
+        await trx.deleteFrom('group_members').where('user_id', '=', row.id).execute();
+        await trx.deleteFrom('aliases').where('user_id', '=', row.id).execute();
+        await trx.deleteFrom('admin_domains').where('user_id', '=', row.id).execute();
+        await trx.deleteFrom('users').where('id', '=', row.id).execute();
+      });
+      return blobs.map((b) => b.blob_id);
+    },
+  };
+}
+
+export type Users = ReturnType<typeof createUsers>;

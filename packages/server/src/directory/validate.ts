@@ -1,0 +1,49 @@
+import { AppError, normalizeAddress, splitAddress } from '../shared/index.js';
+
+// RFC 1035 §2.3.1 labels (letters, digits, hyphen; not at the ends), at least two labels.
+const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+// RFC 5321 §4.1.2 dot-atom local part (no quoted strings: we never create those).
+const LOCAL_RE = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+
+/** Canonical domain name or VALIDATION_FAILED naming `field`. */
+export function validDomain(name: string, field = 'name'): string {
+  const d = name.trim().toLowerCase().replace(/\.$/, '');
+  if (!DOMAIN_RE.test(d))
+    throw new AppError('VALIDATION_FAILED', `${field}: "${name}" is not a valid domain name`, { field });
+  return d;
+}
+
+/** Canonical address split into parts, or VALIDATION_FAILED naming `field`. */
+export function validAddress(
+  address: string,
+  field = 'address',
+): { address: string; local: string; domain: string } {
+  const a = normalizeAddress(address);
+  const parts = splitAddress(a);
+  if (!parts || parts.local.length > 64 || !LOCAL_RE.test(parts.local)) {
+    throw new AppError('VALIDATION_FAILED', `${field}: "${address}" is not a valid address`, { field });
+  }
+  return { address: a, local: parts.local, domain: validDomain(parts.domain, field) };
+}
+
+export function validPassword(password: string, field = 'password'): string {
+  if (password.length < 8 || password.length > 1024) {
+    throw new AppError('VALIDATION_FAILED', `${field}: must be 8 to 1024 characters`, { field });
+  }
+  return password;
+}
+
+/** Opaque list cursors: base64url of the last key of the previous page. */
+export const cursor = {
+  encode: (key: string): string => Buffer.from(key, 'utf8').toString('base64url'),
+  decode: (value: string | undefined): string | undefined => {
+    if (value === undefined || value === '') return undefined;
+    if (!/^[A-Za-z0-9_-]+$/.test(value)) throw new AppError('INVALID_CURSOR');
+    return Buffer.from(value, 'base64url').toString('utf8');
+  },
+};
+
+/** Escapes LIKE wildcards so user text matches literally (with `escape '\\'`). */
+export function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

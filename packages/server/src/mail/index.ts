@@ -1,0 +1,3 @@
+export { receivedHeader, rfc5322Date, type TraceInput } from './headers.js';
+export { createMailService, type MailServiceDeps } from './mail-service.js';
+export type * from './types.js';

@@ -1,0 +1,135 @@
+import { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Directory } from '../directory/index.js';
+import { AppError, newId } from '../shared/index.js';
+import type { DeliveryTarget, MailStore } from '../store/index.js';
+import { composeMessage } from './compose.js';
+import { missingSubmissionHeaders, receivedHeader } from './headers.js';
+import { ingest } from './ingest.js';
+import { parseBody, parseIndex } from './parse.js';
+import type { MailService, ReceiveInput, SendInput } from './types.js';
+
+export interface MailServiceDeps {
+  store: MailStore;
+  directory: Directory;
+  hostname: string;
+  maxMessageSize: number;
+  log: Logger;
+}
+
+/** The mail engine shared by SMTP and the API: durable ingest and per-user mailbox operations. */
+export function createMailService(deps: MailServiceDeps): MailService {
+  const { store, directory, log } = deps;
+  const userId = async (address: string) => (await directory.getUser(address)).id;
+
+  async function receive(input: ReceiveInput): Promise<{ messageIds: string[]; size: number }> {
+    const writer = store.blobs.createWriter();
+    try {
+      const addHeaders = input.submission ? missingSubmissionHeaders(deps.hostname) : undefined;
+      const { head, size, sawAttachment } = await ingest(input.stream, writer, {
+        prefix: input.trace,
+        maxSize: input.maxSize,
+        addHeaders,
+      });
+      const blob = await writer.finish();
+      const index = await parseIndex(head, sawAttachment);
+      const targets: DeliveryTarget[] = input.targets.map((t) => ({ userId: t.userId, mailbox: 'INBOX' }));
+      if (input.submission)
+        targets.push({ userId: input.submission.senderUserId, mailbox: 'Sent', seen: true });
+      const { messageIds } = await store.deliver({ blob, targets, index, internalDate: Date.now() });
+      return { messageIds, size };
+    } catch (err) {
+      await writer.abort().catch((e) => log.warn({ err: e }, 'could not remove temp blob'));
+      throw err;
+    }
+  }
+
+  async function localTargets(list: SendInput['to']): Promise<{ userId: string; address: string }[]> {
+    const out = new Map<string, { userId: string; address: string }>();
+    for (const [i, r] of list.entries()) {
+      const address = typeof r === 'string' ? r : r.address;
+      const domain = address.split('@')[1] ?? '';
+      if (!(await directory.isLocalDomain(domain))) {
+        throw new AppError(
+          'RECIPIENT_NOT_LOCAL',
+          `${address} is not in a local domain; outbound delivery is not available yet`,
+          { field: `recipients[${i}]` },
+        );
+      }
+      const res = await directory.resolveRecipient(address);
+      if (!res || res.users.length === 0)
+        throw new AppError('RECIPIENT_UNKNOWN', `${address} does not exist or is disabled`, {
+          field: `recipients[${i}]`,
+        });
+      for (const u of res.users) {
+        const q = await store.quota(u.id);
+        if (q.quotaBytes > 0 && q.usedBytes >= q.quotaBytes)
+          throw new AppError('QUOTA_EXCEEDED', `mailbox of ${address} is full`, {
+            field: `recipients[${i}]`,
+          });
+        out.set(u.id, { userId: u.id, address: u.address });
+      }
+    }
+    return [...out.values()];
+  }
+
+  return {
+    receive,
+    listMailboxes: async (address) => store.listMailboxes(await userId(address)),
+    listMessages: async (address, options) => store.listMessages(await userId(address), options),
+    async getMessage(address, id) {
+      const uid = await userId(address);
+      const summary = await store.getMessage(uid, id);
+      const body = await parseBody(store.blobs.read(summary.blobId));
+      return { ...summary, ...body };
+    },
+    async openRaw(address, id) {
+      const summary = await store.getMessage(await userId(address), id);
+      return { stream: store.blobs.read(summary.blobId), size: summary.size };
+    },
+    updateMessage: async (address, id, patch) => store.updateMessage(await userId(address), id, patch),
+    deleteMessage: async (address, id) => store.deleteMessage(await userId(address), id),
+    unreadCount: async (address) => store.unreadCount(await userId(address)),
+    async unreadCounts(addresses) {
+      const wanted = [...new Set(addresses.map((a) => a.trim().toLowerCase()))];
+      const byId = new Map<string, string>();
+      for (const a of wanted) {
+        const u = await directory.getUser(a).catch(() => undefined);
+        if (u) byId.set(u.id, a);
+      }
+      const counts = await store.unreadCounts([...byId.keys()]);
+      const out: Record<string, number> = {};
+      for (const [id, a] of byId) out[a] = counts.get(id)?.unread ?? 0;
+      return out;
+    },
+    async send(address, input) {
+      const sender = await directory.getUser(address);
+      if (!sender.enabled) throw new AppError('USER_DISABLED', `${sender.address} is disabled`);
+      const recipients = [...input.to, ...(input.cc ?? [])];
+      if (recipients.length === 0)
+        throw new AppError('VALIDATION_FAILED', 'to: at least one recipient is required', { field: 'to' });
+      const targets = await localTargets(recipients);
+      const { raw, messageId } = await composeMessage({
+        ...input,
+        from: { name: sender.displayName, address: sender.address },
+        hostname: deps.hostname,
+      });
+      const id = newId();
+      const trace = receivedHeader({
+        helo: 'api',
+        clientAddress: '127.0.0.1',
+        by: deps.hostname,
+        protocol: 'HTTP',
+        id,
+      });
+      const { messageIds } = await receive({
+        stream: Readable.from([raw]),
+        trace,
+        targets,
+        maxSize: deps.maxMessageSize,
+        submission: { senderUserId: sender.id },
+      });
+      return { id: messageIds[messageIds.length - 1] as string, messageId };
+    },
+  };
+}

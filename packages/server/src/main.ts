@@ -1,0 +1,164 @@
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { createApiApp } from './api/index.js';
+import type { Config } from './config/index.js';
+import { createDirectory, type Directory } from './directory/index.js';
+import { createMailService, type MailService } from './mail/index.js';
+import {
+  createLoginThrottle,
+  createReverseLookup,
+  createSmtpListener,
+  loadTls,
+  type SmtpListener,
+} from './smtp/index.js';
+import {
+  createMailStore,
+  type Database,
+  insertDefaultMailboxes,
+  type LocalMailStore,
+  openDatabase,
+} from './store/index.js';
+
+/** The engine's parts, built and wired; nothing listens yet. */
+export interface Engine {
+  config: Config;
+  database: Database;
+  store: LocalMailStore;
+  directory: Directory;
+  mail: MailService;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds every module with its dependencies passed in: the one place that
+ * knows the concrete backends (DESIGN.md). Used by `start` and by CLI
+ * commands that work on the data directory directly.
+ */
+export async function buildEngine(config: Config, log: Logger): Promise<Engine> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o750 });
+  const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = createMailStore({ database, dataDir: config.dataDir, maxBatch: config.store.maxBatch, log });
+  const directory = createDirectory({
+    db: database.db,
+    defaultQuotaBytes: config.store.defaultQuotaBytes,
+    createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
+    releaseBlobs: (ids) => store.releaseBlobs(ids),
+  });
+  const mail = createMailService({
+    store,
+    directory,
+    hostname: config.hostname,
+    maxMessageSize: config.smtp.maxMessageSize,
+    log: log.child({ component: 'mail' }),
+  });
+  return {
+    config,
+    database,
+    store,
+    directory,
+    mail,
+    async close() {
+      await store.close();
+      await database.close();
+    },
+  };
+}
+
+const BOOTSTRAP_KEY = 'bootstrap';
+
+/**
+ * Makes a fresh data directory ready: database, TLS certificate, and — only
+ * the first time — an administrator API key, returned so it can be shown once.
+ */
+export async function initDataDir(engine: Engine): Promise<{ adminKey: string | null }> {
+  await loadTls({
+    dataDir: engine.config.dataDir,
+    hostname: engine.config.hostname,
+    certFile: engine.config.smtp.tlsCertFile,
+    keyFile: engine.config.smtp.tlsKeyFile,
+  });
+  const { db } = engine.database;
+  const done = await db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', BOOTSTRAP_KEY)
+    .executeTakeFirst();
+  if (done) return { adminKey: null };
+  const { key } = await engine.directory.createApiKey({ name: 'bootstrap admin', scopes: ['*'] });
+  await db.insertInto('meta').values({ key: BOOTSTRAP_KEY, value: new Date().toISOString() }).execute();
+  return { adminKey: key };
+}
+
+export interface RunningServer {
+  engine: Engine;
+  ports: { http: number; smtp: number; submission: number };
+  /** Set when this start initialised the data directory. */
+  adminKey: string | null;
+  stop(): Promise<void>;
+}
+
+/** Starts every listener; resolves when all are up (and /readyz says so). */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const engine = await buildEngine(config, log);
+  let ready = false;
+  const { adminKey } = await initDataDir(engine);
+  const tls = await loadTls({
+    dataDir: config.dataDir,
+    hostname: config.hostname,
+    certFile: config.smtp.tlsCertFile,
+    keyFile: config.smtp.tlsKeyFile,
+  });
+  const reverseLookup = createReverseLookup(config.smtp.reverseDnsTimeoutMs);
+  const throttle = createLoginThrottle();
+  const smtp = (mode: 'mx' | 'submission'): SmtpListener =>
+    createSmtpListener({
+      mode,
+      config,
+      directory: engine.directory,
+      mail: engine.mail,
+      store: engine.store,
+      tls,
+      reverseLookup,
+      throttle,
+      log,
+    });
+  const mx = smtp('mx');
+  const submission = smtp('submission');
+  const api = await createApiApp({
+    directory: engine.directory,
+    mail: engine.mail,
+    config,
+    log: log.child({ component: 'api' }),
+    isReady: () => ready,
+  });
+
+  const ports = {
+    smtp: await mx.listen(config.smtpPort, config.host),
+    submission: await submission.listen(config.submissionPort, config.host),
+    http: 0,
+  };
+  await api.listen({ port: config.httpPort, host: config.host });
+  const address = api.server.address();
+  ports.http = typeof address === 'object' && address ? address.port : config.httpPort;
+  ready = true;
+  log.info(
+    { ports, host: config.host, dataDir: config.dataDir, engine: engine.database.engine },
+    'jdmail is ready',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    engine,
+    ports,
+    adminKey,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        await Promise.all([mx.close(), submission.close(), api.close()]);
+        await engine.close();
+        log.info('jdmail stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { isAppError } from '../shared/index.js';
+
+/** An error smtp-server turns into a reply line: `<code> <text>`. */
+export function smtpError(code: number, text: string): Error & { responseCode: number } {
+  return Object.assign(new Error(text), { responseCode: code });
+}
+
+/**
+ * Translates an error from the engine into an SMTP reply at the edge
+ * (RFC 3463 enhanced codes). Unknown errors become a temporary failure so
+ * the client retries: a message we could not store must not be rejected
+ * permanently and never 250.
+ */
+export function toSmtpError(err: unknown): Error & { responseCode: number } {
+  if (isAppError(err)) {
+    switch (err.code) {
+      case 'MESSAGE_TOO_LARGE':
+        return smtpError(552, '5.3.4 Message too big for system');
+      case 'QUOTA_EXCEEDED':
+        return smtpError(452, '4.2.2 Mailbox full');
+      case 'USER_NOT_FOUND':
+      case 'RECIPIENT_UNKNOWN':
+        return smtpError(550, '5.1.1 No such user here');
+      case 'UNAVAILABLE':
+        return smtpError(454, '4.7.0 Temporary authentication failure');
+      default:
+        break;
+    }
+  }
+  return smtpError(451, '4.3.0 Temporary local problem, please try again later');
+}

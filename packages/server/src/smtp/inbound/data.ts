@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import type { Directory } from '../../directory/index.js';
+import { type MailService, receivedHeader } from '../../mail/index.js';
+import { toSmtpError } from '../errors.js';
+
+export interface DataDeps {
+  directory: Directory;
+  mail: MailService;
+  hostname: string;
+  maxSize: number;
+  log: Logger;
+  /** The PTR name of a session's client, looked up beside the session. */
+  clientHostname(session: SMTPServerSession): Promise<string>;
+  /** The authenticated sender's user id (submission), or undefined (MX). */
+  senderOf(session: SMTPServerSession): string | undefined;
+}
+
+/**
+ * DATA stage: stream the message into the store and answer only when it is
+ * durable. Recipients are resolved again here (cheap, indexed) so that no
+ * per-session state needs keeping between RCPT and DATA.
+ */
+export function createDataHandler(deps: DataDeps) {
+  return async (stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> => {
+    const log = deps.log.child({ sid: session.id });
+    try {
+      const targets = new Map<string, { userId: string; address: string }>();
+      for (const r of session.envelope.rcptTo) {
+        const res = await deps.directory.resolveRecipient(r.address);
+        for (const u of res?.users ?? []) targets.set(u.id, { userId: u.id, address: u.address });
+      }
+      const rcpts = session.envelope.rcptTo;
+      const trace = receivedHeader({
+        helo: session.hostNameAppearsAs ?? '',
+        clientHostname: await deps.clientHostname(session),
+        clientAddress: session.remoteAddress,
+        by: deps.hostname,
+        protocol: session.transmissionType || 'SMTP', // RFC 3848: ESMTPSA etc.
+        id: session.id,
+        for: rcpts.length === 1 ? rcpts[0]?.address : undefined,
+      });
+      const sender = deps.senderOf(session);
+      const { messageIds, size } = await deps.mail.receive({
+        stream,
+        trace,
+        targets: [...targets.values()],
+        maxSize: deps.maxSize,
+        submission: sender ? { senderUserId: sender } : undefined,
+      });
+      log.info(
+        {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          rcpts: rcpts.length,
+          size,
+          stored: messageIds.length,
+        },
+        'message stored',
+      );
+      return `2.0.0 Ok: queued as ${session.id}`;
+    } catch (err) {
+      const reply = toSmtpError(err);
+      if (reply.responseCode === 451) log.error({ err }, 'could not store message');
+      else log.info({ code: reply.responseCode, reason: reply.message }, 'message refused');
+      // smtp-server needs the stream consumed before it can answer.
+      stream.resume();
+      throw reply;
+    }
+  };
+}

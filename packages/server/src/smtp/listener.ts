@@ -1,0 +1,117 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import type { Config } from '../config/index.js';
+import type { Directory } from '../directory/index.js';
+import type { MailService } from '../mail/index.js';
+import type { MailStore } from '../store/index.js';
+import { toSmtpError } from './errors.js';
+import { createDataHandler } from './inbound/data.js';
+import { createRcptHandler } from './inbound/rcpt.js';
+import { PromptSMTPServer } from './prompt-greeting.js';
+import type { ReverseLookup } from './reverse-dns.js';
+import { createAuthHandler, type LoginThrottle } from './submission/auth.js';
+import { createSubmissionMailFrom } from './submission/mail-from.js';
+import type { TlsMaterial } from './tls.js';
+
+export type SmtpMode = 'mx' | 'submission';
+
+export interface SmtpListenerDeps {
+  mode: SmtpMode;
+  config: Config;
+  directory: Directory;
+  mail: MailService;
+  store: Pick<MailStore, 'quota'>;
+  tls: TlsMaterial;
+  reverseLookup: ReverseLookup;
+  throttle: LoginThrottle;
+  log: Logger;
+}
+
+export interface SmtpListener {
+  /** Binds and resolves with the actual port (useful with port 0). */
+  listen(port: number, host: string): Promise<number>;
+  /** Stops accepting, lets sessions finish their current command, then closes. */
+  close(): Promise<void>;
+}
+
+/** Adapts an async stage to smtp-server's callback style; errors become SMTP replies. */
+function stage<A extends unknown[]>(fn: (...args: A) => Promise<unknown>) {
+  return (...args: [...A, (err?: Error | null, msg?: unknown) => void]) => {
+    const cb = args.pop() as (err?: Error | null, msg?: unknown) => void;
+    fn(...(args as unknown as A)).then(
+      (v) => cb(null, v),
+      (err: unknown) => cb(err instanceof Error && 'responseCode' in err ? err : toSmtpError(err)),
+    );
+  };
+}
+
+/** One SMTP listener: MX (port 25 role, local domains, no AUTH) or submission (AUTH + STARTTLS). */
+export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
+  const { config, mode } = deps;
+  const log = deps.log.child({ component: `smtp-${mode}` });
+  const submission = mode === 'submission';
+  const ptr = new Map<string, Promise<string>>();
+
+  const options: SMTPServerOptions = {
+    name: config.hostname,
+    banner: 'jdmail ESMTP',
+    size: config.smtp.maxMessageSize,
+    key: deps.tls.key,
+    cert: deps.tls.cert,
+    logger: false,
+    maxClients: config.smtp.maxClients,
+    socketTimeout: config.smtp.socketTimeoutMs,
+    // PTR lookups run beside the session (see reverse-dns.ts), never before the greeting.
+    disableReverseLookup: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    authOptional: !submission,
+    // RFC 8314 §3.3 / RFC 4954 §4: no AUTH over cleartext; STARTTLS first.
+    allowInsecureAuth: false,
+    disabledCommands: submission ? [] : ['AUTH'],
+    onConnect: (session: SMTPServerSession, cb: (err?: Error | null) => void) => {
+      ptr.set(session.id, deps.reverseLookup(session.remoteAddress));
+      cb();
+    },
+    onClose: (session: SMTPServerSession) => {
+      ptr.delete(session.id);
+    },
+    onRcptTo: stage(
+      createRcptHandler({
+        directory: deps.directory,
+        store: deps.store,
+        maxRecipients: config.smtp.maxRecipients,
+        submission,
+      }),
+    ),
+    onData: stage(
+      createDataHandler({
+        directory: deps.directory,
+        mail: deps.mail,
+        hostname: config.hostname,
+        maxSize: config.smtp.maxMessageSize,
+        log,
+        clientHostname: (s) => ptr.get(s.id) ?? Promise.resolve(''),
+        senderOf: (s) => (submission && typeof s.user === 'string' ? s.user : undefined),
+      }),
+    ),
+  };
+  if (submission) {
+    options.onAuth = stage(createAuthHandler(deps.directory, deps.throttle));
+    options.onMailFrom = stage(createSubmissionMailFrom(deps.directory));
+  }
+  const server = new PromptSMTPServer(options);
+  server.on('error', (err: Error) => log.warn({ err: err.message }, 'smtp connection error'));
+
+  return {
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(port, host, () => {
+          server.server.off('error', reject);
+          resolve((server.server.address() as AddressInfo).port);
+        });
+      }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
