@@ -126,7 +126,10 @@ export interface MailStore {
   /** Creates INBOX, Sent, Drafts, Junk and Trash for a new user. */
   createDefaultMailboxes(userId: string): Promise<void>;
   listMailboxes(userId: string): Promise<Mailbox[]>;
-  listMessages(userId: string, options: ListMessagesOptions): Promise<{ items: MessageSummary[]; nextCursor: string | null }>;
+  listMessages(
+    userId: string,
+    options: ListMessagesOptions,
+  ): Promise<{ items: MessageSummary[]; nextCursor: string | null }>;
   getMessage(userId: string, messageId: string): Promise<MessageSummary>;
   updateMessage(userId: string, messageId: string, patch: MessagePatch): Promise<MessageSummary>;
   deleteMessage(userId: string, messageId: string): Promise<void>;

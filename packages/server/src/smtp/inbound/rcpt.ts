@@ -14,7 +14,8 @@ export interface RcptDeps {
 /** Declared size from `MAIL FROM:<…> SIZE=n` (RFC 1870), or 0. */
 function declaredSize(session: SMTPServerSession): number {
   const mailFrom = session.envelope.mailFrom;
-  const n = mailFrom?.args ? Number(mailFrom.args.SIZE ?? 0) : 0;
+  const args = mailFrom === false ? undefined : mailFrom.args;
+  const n = args ? Number(args.SIZE ?? 0) : 0;
   return Number.isFinite(n) ? n : 0;
 }
 

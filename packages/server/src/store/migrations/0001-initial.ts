@@ -125,7 +125,11 @@ export const initial: Migration = {
       .addColumn('blob_id', 'text', (c) => c.notNull())
       .addUniqueConstraint('messages_mailbox_uid', ['mailbox_id', 'uid'])
       .execute();
-    await db.schema.createIndex('messages_unread').on('messages').columns(['mailbox_id', 'seen', 'uid']).execute();
+    await db.schema
+      .createIndex('messages_unread')
+      .on('messages')
+      .columns(['mailbox_id', 'seen', 'uid'])
+      .execute();
     await db.schema.createIndex('messages_blob').on('messages').column('blob_id').execute();
     await db.schema.createIndex('messages_user').on('messages').column('user_id').execute();
   },

@@ -1,0 +1,214 @@
+import { createReadStream, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { type FileHandle, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { AppError, newId } from '../shared/index.js';
+import type { Logger } from '../telemetry/index.js';
+import type { BlobStore, BlobWriter } from './types.js';
+
+/** Temp files older than this at open belong to writers that died with a previous process. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** Exactly what `newId()` makes: 12 hex digits of milliseconds, then 12 base64url characters. */
+const BLOB_ID = /^[0-9a-f]{12}[A-Za-z0-9_-]{12}$/;
+
+export interface BlobStoreOptions {
+  /** The blob root, normally `<dataDir>/blobs`. */
+  dir: string;
+  log?: Logger;
+}
+
+/** Outcome of committing one batch of finished blobs. */
+export interface BlobCommitResult {
+  /** Blobs now durable at their final path (including ones committed by an earlier batch). */
+  committed: string[];
+  /** Blobs that could not be moved into place, with the reason. */
+  failed: Map<string, Error>;
+}
+
+/** The blob store plus the commit step that only the group committer calls. */
+export interface LocalBlobStore extends BlobStore {
+  /**
+   * Renames finished temp files into place, then fsyncs each distinct
+   * directory once. Throws only when durability cannot be guaranteed
+   * (a directory fsync failed); per-blob rename failures are reported in `failed`.
+   */
+  commit(blobIds: readonly string[]): Promise<BlobCommitResult>;
+  /** Final path of a blob (exposed for tests and diagnostics). */
+  pathOf(blobId: string): string;
+}
+
+/** Throws unless `blobId` has the exact shape of a `newId()` id, so it can never escape the blob root. */
+export function assertBlobId(blobId: string): void {
+  if (typeof blobId !== 'string' || !BLOB_ID.test(blobId)) {
+    throw new AppError('BAD_REQUEST', 'invalid blob id');
+  }
+}
+
+/** `YYYY/MM/DD` (UTC) of the time encoded in the id, so the path is derived from the id alone. */
+function datePath(blobId: string): string {
+  const ms = Number.parseInt(blobId.slice(0, 12), 16);
+  const d = new Date(Number.isFinite(ms) ? ms : Date.now());
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return join(String(d.getUTCFullYear()), pad(d.getUTCMonth() + 1), pad(d.getUTCDate()));
+}
+
+const isErrno = (e: unknown, code: string): boolean => (e as NodeJS.ErrnoException)?.code === code;
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (e) {
+    if (!isErrno(e, 'ENOENT')) throw e;
+  }
+}
+
+/** fsync on a directory makes the entries created or renamed in it durable (POSIX has no other way). */
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Removes temp files left by writers of a process that stopped; recent ones may belong to a live peer. */
+function sweepTemp(tmpDir: string, log?: Logger): void {
+  const cutoff = Date.now() - STALE_TEMP_MS;
+  for (const name of readdirSync(tmpDir)) {
+    const path = join(tmpDir, name);
+    try {
+      if (statSync(path).mtimeMs < cutoff) unlinkSync(path);
+    } catch (e) {
+      if (!isErrno(e, 'ENOENT')) log?.warn({ err: e, file: name }, 'could not sweep stale blob temp file');
+    }
+  }
+}
+
+/** A writer that streams into `<tmp>/<blobId>.tmp`; the file is opened on first use. */
+function createWriter(tmpDir: string): BlobWriter {
+  const blobId = newId();
+  const path = join(tmpDir, `${blobId}.tmp`);
+  let fh: FileHandle | undefined;
+  let size = 0;
+  let done = false;
+  const handle = async (): Promise<FileHandle> => {
+    if (done) throw new Error('blob writer already finished or aborted');
+    fh ??= await open(path, 'wx', 0o640);
+    return fh;
+  };
+  return {
+    async write(chunk) {
+      const h = await handle();
+      await h.write(chunk);
+      size += chunk.length;
+    },
+    async finish() {
+      const h = await handle();
+      done = true;
+      try {
+        await h.sync();
+      } finally {
+        await h.close();
+      }
+      return { blobId, size };
+    },
+    async abort() {
+      done = true;
+      await fh?.close().catch(() => undefined);
+      await unlinkIfPresent(path);
+    },
+  };
+}
+
+/** Creates any missing parents of `dir`, fsyncing the parent of each directory it had to create. */
+async function ensureDir(dir: string, synced: Set<string>): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  // mkdir returns the top-most directory it created; each created one needs its parent fsynced.
+  for (let d = dir; ; d = dirname(d)) {
+    synced.add(dirname(d));
+    if (d === first) break;
+  }
+}
+
+/**
+ * Opens the file blob store under `dir`: immutable message files at
+ * `YYYY/MM/DD/<blobId>.eml`, written through `<dir>/tmp/`.
+ */
+export function createBlobStore(options: BlobStoreOptions): LocalBlobStore {
+  const root = options.dir;
+  const tmpDir = join(root, 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  sweepTemp(tmpDir, options.log);
+  // Directories known to exist, so a busy day's deliveries do not mkdir every time.
+  const known = new Set<string>();
+
+  const tempPath = (blobId: string) => join(tmpDir, `${blobId}.tmp`);
+  const pathOf = (blobId: string) => {
+    assertBlobId(blobId);
+    return join(root, datePath(blobId), `${blobId}.eml`);
+  };
+
+  async function moveIntoPlace(blobId: string, toSync: Set<string>): Promise<void> {
+    const finalPath = pathOf(blobId);
+    const dir = dirname(finalPath);
+    if (!known.has(dir)) await ensureDir(dir, toSync);
+    try {
+      await rename(tempPath(blobId), finalPath);
+    } catch (e) {
+      // Delivered again (e.g. a second deliver() with the same blob): already durable in place.
+      if (!isErrno(e, 'ENOENT') || !(await exists(finalPath))) throw e;
+    }
+    toSync.add(dir);
+  }
+
+  return {
+    pathOf,
+    createWriter: () => createWriter(tmpDir),
+    read(blobId) {
+      return createReadStream(pathOf(blobId)) as Readable;
+    },
+    async readBuffer(blobId) {
+      try {
+        return await readFile(pathOf(blobId));
+      } catch (e) {
+        if (isErrno(e, 'ENOENT')) throw new AppError('MESSAGE_NOT_FOUND', 'message body not found');
+        throw e;
+      }
+    },
+    async remove(blobId) {
+      // No directory fsync: a removal undone by a crash leaves only an unreferenced file.
+      await unlinkIfPresent(pathOf(blobId));
+      await unlinkIfPresent(tempPath(blobId));
+    },
+    async commit(blobIds) {
+      const committed: string[] = [];
+      const failed = new Map<string, Error>();
+      const toSync = new Set<string>();
+      for (const blobId of new Set(blobIds)) {
+        try {
+          await moveIntoPlace(blobId, toSync);
+          committed.push(blobId);
+        } catch (e) {
+          failed.set(blobId, e as Error);
+        }
+      }
+      // Once per distinct directory per batch: this is the fsync that group commit shares.
+      for (const dir of toSync) await fsyncDir(dir);
+      // Only now are these directories durable; a failed fsync above makes the next batch retry them.
+      for (const dir of toSync) known.add(dir);
+      return { committed, failed };
+    },
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { AppError } from '../shared/index.js';
+import type { Logger } from '../telemetry/index.js';
+import { createBlobStore, type LocalBlobStore } from './blobs.js';
+import { type CommitStats, createCommitter } from './commit.js';
+import type { Database } from './db.js';
+import { countsByUser, insertDefaultMailboxes, listMailboxes } from './mailboxes.js';
+import { deleteMessage, getMessage, listMessages, type MessagesDeps, updateMessage } from './messages.js';
+import { releaseBlobs } from './release.js';
+import type { MailStore } from './types.js';
+
+export interface MailStoreOptions {
+  /** An open database from `openDatabase`; the caller that opened it closes it. */
+  database: Database;
+  /** The install's data directory; blobs live in `<dataDir>/blobs`. */
+  dataDir: string;
+  /** Most deliveries per group commit; default 64. */
+  maxBatch?: number;
+  log?: Logger;
+}
+
+/** The mail store with the file blob store and group-commit counters (for metrics and tests). */
+export interface LocalMailStore extends MailStore {
+  readonly blobs: LocalBlobStore;
+  readonly commitStats: Readonly<CommitStats>;
+  /**
+   * Removes the files of these blobs that no message references any more;
+   * for callers that delete rows themselves (the directory, deleting a user).
+   */
+  releaseBlobs(blobIds: readonly string[]): Promise<void>;
+}
+
+/**
+ * Builds the mail store over an open database and the blob files under
+ * `<dataDir>/blobs`. New messages go through one group committer; reads and
+ * per-message changes run their own short transactions.
+ */
+export function createMailStore(options: MailStoreOptions): LocalMailStore {
+  const log = options.log?.child({ component: 'store' });
+  const { database } = options;
+  const blobs = createBlobStore({ dir: join(options.dataDir, 'blobs'), log });
+  const committer = createCommitter({ database, blobs, maxBatch: options.maxBatch, log });
+  const deps: MessagesDeps = { database, blobs, log };
+  const { db } = database;
+
+  return {
+    blobs,
+    commitStats: committer.stats,
+    deliver: (input) => committer.submit(input),
+    createDefaultMailboxes: (userId) => insertDefaultMailboxes(db, userId),
+    listMailboxes: (userId) => listMailboxes(db, userId),
+    listMessages: (userId, listOptions) => listMessages(deps, userId, listOptions),
+    getMessage: (userId, id) => getMessage(deps, userId, id),
+    updateMessage: (userId, id, patch) => updateMessage(deps, userId, id, patch),
+    deleteMessage: (userId, id) => deleteMessage(deps, userId, id),
+    async unreadCount(userId) {
+      return (await countsByUser(db, [userId])).get(userId) ?? { unread: 0, total: 0 };
+    },
+    unreadCounts: (userIds) => countsByUser(db, userIds),
+    async quota(userId) {
+      const row = await db
+        .selectFrom('users')
+        .select(['quota_bytes', 'used_bytes'])
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (!row) throw new AppError('USER_NOT_FOUND');
+      return { quotaBytes: Number(row.quota_bytes), usedBytes: Number(row.used_bytes) };
+    },
+    releaseBlobs: (blobIds) => releaseBlobs(deps, blobIds),
+    close: () => committer.close(),
+  };
+}

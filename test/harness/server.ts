@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The built CLI, as users run it. `pnpm test` builds it first. */
+export const CLI = join(ROOT, 'packages/server/dist/cli/main.js');
+
+export interface ServerOptions {
+  /** Reuse a data directory (restart tests); default a new temp dir. */
+  dataDir?: string;
+  /** `postgres://…` to run on PostgreSQL. */
+  databaseUrl?: string;
+  /** Extra `JDMAIL_*` settings. */
+  env?: Record<string, string>;
+}
+
+export interface TestServer {
+  baseUrl: string;
+  smtpPort: number;
+  submissionPort: number;
+  /** The admin key printed on first start (undefined on a restart of an initialised dir). */
+  adminKey: string | undefined;
+  dataDir: string;
+  /** Every line the server printed. */
+  output: string[];
+  /** SIGTERM and wait for a clean exit. */
+  stop(): Promise<number | null>;
+  /** stop() and remove the data dir. */
+  destroy(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/** Runs `jdmail <args>` to completion; resolves stdout, rejects with stderr on failure. */
+export function runCli(args: string[], env: Record<string, string>, input?: string): Promise<string> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+    });
+    child.stderr.on('data', (c) => {
+      err += c;
+    });
+    child.stdin.end(input ?? '');
+    child.on('close', (code) =>
+      code === 0
+        ? res(out)
+        : rej(
+            Object.assign(new Error(`jdmail ${args.join(' ')} exited ${code}: ${err}`), {
+              code,
+              stderr: err,
+            }),
+          ),
+    );
+  });
+}
+
+/**
+ * Starts the real server (`jdmail start`) in a child process on free ports
+ * (port 0) and waits for its "ready" log line, which names the ports.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'jdmail-e2e-')));
+  const env: Record<string, string> = {
+    JDMAIL_DATA_DIR: dataDir,
+    JDMAIL_HOST: '127.0.0.1',
+    JDMAIL_HOSTNAME: 'mail.test',
+    JDMAIL_HTTP_PORT: '0',
+    JDMAIL_SMTP_PORT: '0',
+    JDMAIL_SUBMISSION_PORT: '0',
+    JDMAIL_LOG_LEVEL: 'info',
+    JDMAIL_SMTP_REVERSE_DNS_TIMEOUT_MS: '200',
+    ...(options.databaseUrl ? { JDMAIL_DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
+  };
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'start'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  let adminKey: string | undefined;
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+
+  const ready = new Promise<{ http: number; smtp: number; submission: number }>((res, rej) => {
+    const timer = setTimeout(
+      () => rej(new Error(`server not ready in ${READY_TIMEOUT_MS} ms:\n${output.join('\n')}`)),
+      READY_TIMEOUT_MS,
+    );
+    let buf = '';
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString();
+      let nl = buf.indexOf('\n');
+      while (nl >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        output.push(line);
+        const key = /\b(jdk_[A-Za-z0-9_-]{43})\b/.exec(line);
+        if (key) adminKey = key[1];
+        if (line.includes('"jdmail is ready"')) {
+          clearTimeout(timer);
+          res(JSON.parse(line).ports);
+        }
+        nl = buf.indexOf('\n');
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
+    exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`server exited with ${code} before ready:\n${output.join('\n')}`));
+    });
+  });
+  const ports = await ready;
+  // A fresh data dir prints the admin key banner right after the ready line.
+  for (let i = 0; !options.dataDir && !adminKey && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+
+  const stop = async () => {
+    if (child.exitCode !== null) return child.exitCode;
+    child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await exited;
+    clearTimeout(kill);
+    return code;
+  };
+  return {
+    baseUrl: `http://127.0.0.1:${ports.http}`,
+    smtpPort: ports.smtp,
+    submissionPort: ports.submission,
+    get adminKey() {
+      return adminKey;
+    },
+    dataDir,
+    output,
+    stop,
+    async destroy() {
+      await stop();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
