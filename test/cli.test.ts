@@ -1,0 +1,62 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, startServer } from './harness/server.js';
+
+const dirs: string[] = [];
+async function tempDir() {
+  const d = await mkdtemp(join(tmpdir(), 'jdmail-cli-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+describe('jdmail CLI', () => {
+  it('start initialises a fresh data dir and prints the admin key once', async () => {
+    const dataDir = await tempDir();
+    const first = await startServer({ dataDir });
+    expect(first.adminKey).toMatch(/^jdk_/);
+    expect(first.output.join('\n')).toContain('shown once');
+    const health = await fetch(`${first.baseUrl}/readyz`);
+    expect(health.status).toBe(200);
+    expect(await first.stop()).toBe(0);
+    const second = await startServer({ dataDir });
+    expect(second.adminKey).toBeUndefined();
+    const res = await fetch(`${second.baseUrl}/api/v1/domains`, { headers: { authorization: `Bearer ${first.adminKey}` } });
+    expect(res.status).toBe(200);
+    expect(await second.stop()).toBe(0);
+  });
+
+  it('manages domains, users and API keys, printing only the key', async () => {
+    const env = { JDMAIL_DATA_DIR: await tempDir() };
+    expect(await runCli(['domain', 'add', 'Corp.Example'], env)).toBe('added corp.example\n');
+    expect(await runCli(['domain', 'list'], env)).toBe('corp.example\n');
+    await runCli(['user', 'add', 'ann@corp.example', '--password-stdin', '--name', 'Ann Lee'], env, 's3cret-pass\n');
+    await runCli(['user', 'add', 'bo@corp.example'], env);
+    expect(await runCli(['user', 'disable', 'bo@corp.example'], env)).toBe('disabled bo@corp.example\n');
+    const list = await runCli(['user', 'list', '--domain', 'corp.example'], env);
+    expect(list.split('\n').filter(Boolean)).toEqual(['ann@corp.example\tenabled\tuser\tAnn Lee', 'bo@corp.example\tdisabled\tuser\t']);
+    const key = await runCli(['apikey', 'create', '--name', 'portal', '--scopes', 'mail:read,users:read', '--domain', 'corp.example'], env);
+    expect(key).toMatch(/^jdk_[A-Za-z0-9_-]{43}\n$/);
+    await expect(runCli(['domain', 'add', 'corp.example'], env)).rejects.toThrow(/already exists \(DOMAIN_EXISTS\)/);
+    await expect(runCli(['apikey', 'create', '--name', 'x', '--scopes', 'root'], env)).rejects.toThrow(/unknown scope "root"/);
+  });
+
+  it('refuses to start on a bad setting and names it', async () => {
+    const dataDir = await tempDir();
+    await expect(runCli(['start'], { JDMAIL_DATA_DIR: dataDir, JDMAIL_SMTP_PORT: '99999' })).rejects.toMatchObject({
+      code: 78,
+      stderr: expect.stringContaining('invalid setting smtpPort'),
+    });
+    const file = join(dataDir, 'config.json');
+    await writeFile(file, '{"httpPort": 8080, "smtp": {"maxMessageSize": "big"}}');
+    await expect(runCli(['start'], { JDMAIL_DATA_DIR: dataDir, JDMAIL_CONFIG: file })).rejects.toMatchObject({
+      code: 78,
+      stderr: expect.stringContaining('smtp.maxMessageSize'),
+    });
+    await expect(runCli(['start', '--http-port', 'eighty'], { JDMAIL_DATA_DIR: dataDir })).rejects.toMatchObject({
+      stderr: expect.stringContaining('httpPort must be a number'),
+    });
+  });
+});
