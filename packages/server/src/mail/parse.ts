@@ -26,12 +26,27 @@ export function previewOf(text: string | undefined): string {
   return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS - 1)}…` : flat;
 }
 
+/**
+ * The Date header as epoch ms, or null. Parsed from the raw line: mailparser
+ * substitutes the current time for an unparsable date, which would sort
+ * garbage as newest.
+ */
+function dateHeader(lines: { key: string; line: string }[] | false): number | null {
+  const line = (lines || []).find((l) => l.key === 'date')?.line;
+  if (!line) return null;
+  const value = line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\([^)]*\)/g, ' ')
+    .trim();
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? null : t;
+}
+
 /** Index fields from the first bytes of a message (header and the start of the body). */
 export async function parseIndex(head: Buffer, sawAttachment: boolean): Promise<MessageIndex> {
   const mail = await simpleParser(head, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   const from = addresses(mail.from)[0] ?? { name: '', address: '' };
-  const date =
-    mail.date && !Number.isNaN(mail.date.getTime()) && mail.headers.has('date') ? mail.date.getTime() : null;
+  const date = dateHeader(mail.headerLines);
   return {
     from,
     to: addresses(mail.to),

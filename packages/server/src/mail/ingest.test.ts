@@ -1,0 +1,129 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { BlobWriter } from '../store/index.js';
+import { missingSubmissionHeaders, receivedHeader } from './headers.js';
+import { HEAD_BYTES, ingest } from './ingest.js';
+import { parseIndex } from './parse.js';
+
+function memoryWriter() {
+  const chunks: Buffer[] = [];
+  const w: BlobWriter & { text(): string; aborted: boolean } = {
+    aborted: false,
+    write: async (c) => {
+      chunks.push(Buffer.from(c));
+    },
+    finish: async () => ({ blobId: 'x', size: Buffer.concat(chunks).length }),
+    abort: async () => {
+      w.aborted = true;
+    },
+    text: () => Buffer.concat(chunks).toString('utf8'),
+  };
+  return w;
+}
+
+/** A stream that yields the message in small pieces, as a socket would. */
+const pieces = (s: string | Buffer, size = 7) => {
+  const b = Buffer.from(s);
+  const out: Buffer[] = [];
+  for (let i = 0; i < b.length; i += size) out.push(b.subarray(i, i + size));
+  return Readable.from(out);
+};
+
+const MSG = 'From: A <a@x.test>\r\nTo: b@y.test\r\nSubject: Hi\r\n\r\nBody line\r\n';
+
+describe('ingest', () => {
+  it('stores prefix + message and keeps the head for indexing', async () => {
+    const w = memoryWriter();
+    const r = await ingest(pieces(MSG), w, { prefix: 'Received: x\r\n', maxSize: 10_000 });
+    expect(w.text()).toBe(`Received: x\r\n${MSG}`);
+    expect(r.size).toBe(Buffer.byteLength(`Received: x\r\n${MSG}`));
+    expect(r.head.toString()).toBe(MSG);
+    expect(r.sawAttachment).toBe(false);
+  });
+
+  it('adds Message-ID and Date on submission only when missing, before the header section', async () => {
+    const w = memoryWriter();
+    await ingest(pieces(MSG), w, {
+      prefix: '',
+      maxSize: 10_000,
+      addHeaders: missingSubmissionHeaders('mail.test'),
+    });
+    expect(w.text()).toMatch(
+      /^Message-ID: <[^>]+@mail\.test>\r\nDate: \w{3}, \d\d \w{3} \d{4} [\d:]{8} \+0000\r\nFrom: A/,
+    );
+    const w2 = memoryWriter();
+    const withIds = `Message-ID: <m@x>\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\n${MSG}`;
+    await ingest(pieces(withIds), w2, {
+      prefix: '',
+      maxSize: 10_000,
+      addHeaders: missingSubmissionHeaders('mail.test'),
+    });
+    expect(w2.text()).toBe(withIds);
+  });
+
+  it('refuses past maxSize while streaming and drains the input', async () => {
+    const w = memoryWriter();
+    const big = `${MSG}${'y'.repeat(50_000)}`;
+    const stream = pieces(big, 1000);
+    await expect(ingest(stream, w, { prefix: '', maxSize: 20_000 })).rejects.toMatchObject({
+      code: 'MESSAGE_TOO_LARGE',
+    });
+    expect(stream.readableEnded).toBe(true);
+    expect(w.text().length).toBeLessThanOrEqual(20_000);
+  });
+
+  it('handles a message with no body and LF-only line ends', async () => {
+    const w = memoryWriter();
+    await ingest(pieces('Subject: only headers\n'), w, { prefix: '', maxSize: 1000 });
+    expect(w.text()).toBe('Subject: only headers\n');
+  });
+
+  it('sees attachments anywhere, even past the head, across chunk edges', async () => {
+    const body = `${MSG.replace('\r\n\r\n', '\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n')}--b\r\n\r\ntext\r\n${'z'.repeat(HEAD_BYTES)}\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=a.pdf\r\n\r\nJVBE\r\n--b--\r\n`;
+    const r = await ingest(pieces(body, 13), memoryWriter(), { prefix: '', maxSize: 10 * HEAD_BYTES });
+    expect(r.head.length).toBe(HEAD_BYTES);
+    expect(r.sawAttachment).toBe(true);
+  });
+});
+
+describe('parseIndex', () => {
+  it('extracts the index fields', async () => {
+    const raw = Buffer.from(
+      'From: "Zhang San" <Zhang@Example.COM>\r\nTo: a@x.test, Team: b@x.test, c@x.test;\r\nCc: d@x.test\r\nSubject: =?UTF-8?B?5L2g5aW9?=\r\nDate: Tue, 3 Feb 2026 10:00:00 +0800\r\nMessage-ID: <id1@x>\r\n\r\nHello   world,\r\n\r\nsecond line\r\n',
+    );
+    const ix = await parseIndex(raw, false);
+    expect(ix.from).toEqual({ name: 'Zhang San', address: 'zhang@example.com' });
+    expect(ix.to.map((a) => a.address)).toEqual(['a@x.test', 'b@x.test', 'c@x.test']);
+    expect(ix.cc).toEqual([{ name: '', address: 'd@x.test' }]);
+    expect(ix.subject).toBe('你好');
+    expect(ix.date).toBe(Date.parse('2026-02-03T02:00:00Z'));
+    expect(ix.messageId).toBe('<id1@x>');
+    expect(ix.preview).toBe('Hello world, second line');
+    expect(ix.hasAttachments).toBe(false);
+  });
+
+  it('tolerates garbage headers', async () => {
+    const ix = await parseIndex(Buffer.from('From: <<<\r\nDate: yesterday\r\n\r\n'), false);
+    expect(ix.date).toBeNull();
+    expect(ix.subject).toBe('');
+  });
+});
+
+describe('receivedHeader', () => {
+  it('follows RFC 5321 §4.4 and strips control characters from client-given names', () => {
+    const h = receivedHeader(
+      {
+        helo: 'evil\r\nX-Injected: 1',
+        clientAddress: '192.0.2.1',
+        by: 'mx.test',
+        protocol: 'ESMTPS',
+        id: 'abc',
+        for: 'u@x.test',
+      },
+      new Date('2026-01-02T03:04:05Z'),
+    );
+    expect(h).toBe(
+      'Received: from evilX-Injected:1 ([192.0.2.1])\r\n\tby mx.test (jdmail) with ESMTPS id abc\r\n\tfor <u@x.test>;\r\n\tFri, 02 Jan 2026 03:04:05 +0000\r\n',
+    );
+  });
+});
