@@ -23,7 +23,9 @@ describe('jdmail CLI', () => {
     expect(await first.stop()).toBe(0);
     const second = await startServer({ dataDir });
     expect(second.adminKey).toBeUndefined();
-    const res = await fetch(`${second.baseUrl}/api/v1/domains`, { headers: { authorization: `Bearer ${first.adminKey}` } });
+    const res = await fetch(`${second.baseUrl}/api/v1/domains`, {
+      headers: { authorization: `Bearer ${first.adminKey}` },
+    });
     expect(res.status).toBe(200);
     expect(await second.stop()).toBe(0);
   });
@@ -32,20 +34,45 @@ describe('jdmail CLI', () => {
     const env = { JDMAIL_DATA_DIR: await tempDir() };
     expect(await runCli(['domain', 'add', 'Corp.Example'], env)).toBe('added corp.example\n');
     expect(await runCli(['domain', 'list'], env)).toBe('corp.example\n');
-    await runCli(['user', 'add', 'ann@corp.example', '--password-stdin', '--name', 'Ann Lee'], env, 's3cret-pass\n');
+    await runCli(
+      ['user', 'add', 'ann@corp.example', '--password-stdin', '--name', 'Ann Lee'],
+      env,
+      's3cret-pass\n',
+    );
     await runCli(['user', 'add', 'bo@corp.example'], env);
     expect(await runCli(['user', 'disable', 'bo@corp.example'], env)).toBe('disabled bo@corp.example\n');
     const list = await runCli(['user', 'list', '--domain', 'corp.example'], env);
-    expect(list.split('\n').filter(Boolean)).toEqual(['ann@corp.example\tenabled\tuser\tAnn Lee', 'bo@corp.example\tdisabled\tuser\t']);
-    const key = await runCli(['apikey', 'create', '--name', 'portal', '--scopes', 'mail:read,users:read', '--domain', 'corp.example'], env);
+    expect(list.split('\n').filter(Boolean)).toEqual([
+      'ann@corp.example\tenabled\tuser\tAnn Lee',
+      'bo@corp.example\tdisabled\tuser\t',
+    ]);
+    const key = await runCli(
+      [
+        'apikey',
+        'create',
+        '--name',
+        'portal',
+        '--scopes',
+        'mail:read,users:read',
+        '--domain',
+        'corp.example',
+      ],
+      env,
+    );
     expect(key).toMatch(/^jdk_[A-Za-z0-9_-]{43}\n$/);
-    await expect(runCli(['domain', 'add', 'corp.example'], env)).rejects.toThrow(/already exists \(DOMAIN_EXISTS\)/);
-    await expect(runCli(['apikey', 'create', '--name', 'x', '--scopes', 'root'], env)).rejects.toThrow(/unknown scope "root"/);
+    await expect(runCli(['domain', 'add', 'corp.example'], env)).rejects.toThrow(
+      /already exists \(DOMAIN_EXISTS\)/,
+    );
+    await expect(runCli(['apikey', 'create', '--name', 'x', '--scopes', 'root'], env)).rejects.toThrow(
+      /unknown scope "root"/,
+    );
   });
 
   it('refuses to start on a bad setting and names it', async () => {
     const dataDir = await tempDir();
-    await expect(runCli(['start'], { JDMAIL_DATA_DIR: dataDir, JDMAIL_SMTP_PORT: '99999' })).rejects.toMatchObject({
+    await expect(
+      runCli(['start'], { JDMAIL_DATA_DIR: dataDir, JDMAIL_SMTP_PORT: '99999' }),
+    ).rejects.toMatchObject({
       code: 78,
       stderr: expect.stringContaining('invalid setting smtpPort'),
     });
@@ -55,7 +82,9 @@ describe('jdmail CLI', () => {
       code: 78,
       stderr: expect.stringContaining('smtp.maxMessageSize'),
     });
-    await expect(runCli(['start', '--http-port', 'eighty'], { JDMAIL_DATA_DIR: dataDir })).rejects.toMatchObject({
+    await expect(
+      runCli(['start', '--http-port', 'eighty'], { JDMAIL_DATA_DIR: dataDir }),
+    ).rejects.toMatchObject({
       stderr: expect.stringContaining('httpPort must be a number'),
     });
   });

@@ -31,7 +31,7 @@ export function previewOf(text: string | undefined): string {
  * substitutes the current time for an unparsable date, which would sort
  * garbage as newest.
  */
-function dateHeader(lines: { key: string; line: string }[] | false): number | null {
+function dateHeader(lines: ReadonlyArray<{ key: string; line: string }> | false): number | null {
   const line = (lines || []).find((l) => l.key === 'date')?.line;
   if (!line) return null;
   const value = line

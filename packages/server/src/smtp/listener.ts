@@ -7,7 +7,7 @@ import type { MailService } from '../mail/index.js';
 import type { MailStore } from '../store/index.js';
 import { toSmtpError } from './errors.js';
 import { createDataHandler } from './inbound/data.js';
-import { createRcptHandler } from './inbound/rcpt.js';
+import { createRcptHandler, type ResolvedRecipients } from './inbound/rcpt.js';
 import { PromptSMTPServer } from './prompt-greeting.js';
 import type { ReverseLookup } from './reverse-dns.js';
 import { createAuthHandler, type LoginThrottle } from './submission/auth.js';
@@ -52,6 +52,7 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
   const log = deps.log.child({ component: `smtp-${mode}` });
   const submission = mode === 'submission';
   const ptr = new Map<string, Promise<string>>();
+  const resolved: ResolvedRecipients = new WeakMap();
 
   const options: SMTPServerOptions = {
     name: config.hostname,
@@ -82,15 +83,16 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
         store: deps.store,
         maxRecipients: config.smtp.maxRecipients,
         submission,
+        resolved,
       }),
     ),
     onData: stage(
       createDataHandler({
-        directory: deps.directory,
         mail: deps.mail,
         hostname: config.hostname,
         maxSize: config.smtp.maxMessageSize,
         log,
+        resolved,
         clientHostname: (s) => ptr.get(s.id) ?? Promise.resolve(''),
         senderOf: (s) => (submission && typeof s.user === 'string' ? s.user : undefined),
       }),

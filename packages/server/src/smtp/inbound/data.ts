@@ -1,25 +1,27 @@
 import type { Logger } from 'pino';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
-import type { Directory } from '../../directory/index.js';
 import { type MailService, receivedHeader } from '../../mail/index.js';
 import { toSmtpError } from '../errors.js';
+import type { ResolvedRecipients } from './rcpt.js';
 
 export interface DataDeps {
-  directory: Directory;
   mail: MailService;
   hostname: string;
   maxSize: number;
   log: Logger;
   /** The PTR name of a session's client, looked up beside the session. */
   clientHostname(session: SMTPServerSession): Promise<string>;
+  /** What the RCPT stage resolved each accepted recipient to. */
+  resolved: ResolvedRecipients;
   /** The authenticated sender's user id (submission), or undefined (MX). */
   senderOf(session: SMTPServerSession): string | undefined;
 }
 
 /**
  * DATA stage: stream the message into the store and answer only when it is
- * durable. Recipients are resolved again here (cheap, indexed) so that no
- * per-session state needs keeping between RCPT and DATA.
+ * durable. Recipients come as the RCPT stage resolved them (no second
+ * lookup); one deleted in between makes the store refuse the delivery, which
+ * answers 451 so the client retries and then meets RCPT's 550.
  */
 export function createDataHandler(deps: DataDeps) {
   return async (stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> => {
@@ -27,8 +29,7 @@ export function createDataHandler(deps: DataDeps) {
     try {
       const targets = new Map<string, { userId: string; address: string }>();
       for (const r of session.envelope.rcptTo) {
-        const res = await deps.directory.resolveRecipient(r.address);
-        for (const u of res?.users ?? []) targets.set(u.id, { userId: u.id, address: u.address });
+        for (const t of deps.resolved.get(r) ?? []) targets.set(t.userId, t);
       }
       const rcpts = session.envelope.rcptTo;
       const trace = receivedHeader({

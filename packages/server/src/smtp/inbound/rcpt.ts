@@ -9,7 +9,12 @@ export interface RcptDeps {
   maxRecipients: number;
   /** Submission: remote domains get a clear refusal until the outbound queue exists. */
   submission: boolean;
+  /** Where accepted recipients' resolved users are kept for the DATA stage. */
+  resolved: ResolvedRecipients;
 }
+
+/** Users an accepted RCPT resolved to, keyed by smtp-server's own rcptTo entry (the same object ends up in the envelope). */
+export type ResolvedRecipients = WeakMap<SMTPServerAddress, { userId: string; address: string }[]>;
 
 /** Declared size from `MAIL FROM:<…> SIZE=n` (RFC 1870), or 0. */
 function declaredSize(session: SMTPServerSession): number {
@@ -43,5 +48,9 @@ export function createRcptHandler(deps: RcptDeps) {
       // Full, or would be by the declared size: a temporary failure, the user may make room.
       if (q.quotaBytes > 0 && q.usedBytes + size > q.quotaBytes) throw smtpError(452, '4.2.2 Mailbox full');
     }
+    deps.resolved.set(
+      address,
+      res.users.map((u) => ({ userId: u.id, address: u.address })),
+    );
   };
 }

@@ -1,0 +1,114 @@
+// Medians across rounds and the markdown table printed at the end of a run.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { median } from './util.mjs';
+
+export const MODES = {
+  persistent: { persistent: true, title: 'persistent (`-d`, 20 connections reused)' },
+  'per-connection': { persistent: false, title: 'connection per message' },
+};
+
+const METRICS = [
+  'acceptedPerSec',
+  'deliveredPerSec',
+  'cpuMsPerMsg',
+  'peakRssMb',
+  'peakPssMb',
+  'otherCpuMsPerMsg',
+];
+
+/** Median of every metric over the successful rounds of each (mode, server). */
+export function summarize(rounds, modes, servers) {
+  const out = [];
+  for (const mode of modes) {
+    for (const server of servers) {
+      const all = rounds.filter((r) => r.mode === mode && r.server === server);
+      const ok = all.filter((r) => r.ok);
+      const row = { mode, server, okRounds: ok.length, rounds: all.length };
+      for (const m of METRICS) row[m] = median(ok.map((r) => r[m]));
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+export function machineInfo() {
+  const cpus = os.cpus();
+  let postfix = 'unknown';
+  try {
+    postfix = execFileSync('postconf', ['-d', '-h', 'mail_version'], {
+      encoding: 'utf8',
+      timeout: 5000,
+    }).trim();
+  } catch {
+    // postconf missing: reported as unknown
+  }
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memGb: Math.round(os.totalmem() / 2 ** 30),
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    postfix,
+    loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+const fmt = (x, digits = 0) =>
+  Number.isFinite(x)
+    ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '—';
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 2)}×` : '—');
+
+/** The markdown block that goes under "Results" in bench/README.md. */
+export function markdown({ summary, config, machine, startedAt, modes }) {
+  const get = (mode, server) => summary.find((r) => r.mode === mode && r.server === server);
+  const lines = [];
+  lines.push(
+    `Run ${startedAt} — ${machine.cpu}, ${machine.cores} cores, ${machine.memGb} GB, ${machine.kernel},`,
+  );
+  lines.push(
+    `Node ${machine.node}, Postfix ${machine.postfix}. ${config.messages.toLocaleString('en-US')} messages`,
+  );
+  lines.push(
+    `of ${config.size} B payload per round, ${config.sessions} sessions, ${config.rounds} interleaved rounds`,
+  );
+  lines.push('(medians over the successful rounds).');
+  lines.push('');
+  lines.push(
+    '| case | server | accepted msg/s | delivered msg/s | CPU ms/msg | peak RSS MB | peak PSS MB | ok rounds |',
+  );
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of summary) {
+    lines.push(
+      `| ${r.mode} | ${r.server} | ${fmt(r.acceptedPerSec)} | ${fmt(r.deliveredPerSec)} | ${fmt(r.cpuMsPerMsg, 3)} | ` +
+        `${fmt(r.peakRssMb, 1)} | ${fmt(r.peakPssMb, 1)} | ${r.okRounds}/${r.rounds} | ${fmt(r.otherCpuMsPerMsg, 3)} |`,
+    );
+  }
+  const servers = new Set(summary.map((r) => r.server));
+  if (servers.has('jdmail') && (servers.has('postfix') || servers.has('sink'))) {
+    lines.push('');
+    lines.push(
+      'Ratios (jdmail ÷ other; throughput: higher is better for jdmail, CPU and memory: lower is better):',
+    );
+    lines.push('');
+    lines.push(
+      '| case | delivered msg/s ÷ Postfix | accepted msg/s ÷ Postfix | CPU/msg ÷ Postfix | PSS ÷ Postfix | accepted ÷ sink | target ≥ 5× delivered |',
+    );
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const mode of modes) {
+      const j = get(mode, 'jdmail');
+      const p = get(mode, 'postfix');
+      const s = get(mode, 'sink');
+      if (!j) continue;
+      const d = p ? j.deliveredPerSec / p.deliveredPerSec : Number.NaN;
+      const verdict = Number.isFinite(d) ? (d >= 5 ? 'met' : 'NOT met') : '—';
+      lines.push(
+        `| ${mode} | ${ratio(j.deliveredPerSec, p?.deliveredPerSec)} | ${ratio(j.acceptedPerSec, p?.acceptedPerSec)} | ` +
+          `${ratio(j.cpuMsPerMsg, p?.cpuMsPerMsg)} | ${ratio(j.peakPssMb, p?.peakPssMb)} | ` +
+          `${ratio(j.acceptedPerSec, s?.acceptedPerSec)} | ${verdict} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  ConflictError,
+  ConnectionError,
+  JdMail,
+  JdMailError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+} from './index.js';
+import { json, problem, scriptedFetch } from './test-fetch.js';
+
+const user = (address: string) => ({
+  id: address,
+  address,
+  domain: 'example.com',
+  displayName: '',
+  enabled: true,
+});
+
+function client(
+  fetch: typeof globalThis.fetch,
+  extra: { maxRetries?: number; sleeps?: number[]; timeoutMs?: number } = {},
+) {
+  const sleeps = extra.sleeps ?? [];
+  return new JdMail({
+    baseUrl: 'https://mail.example.com/',
+    token: 'jdk_test',
+    fetch,
+    maxRetries: extra.maxRetries,
+    timeoutMs: extra.timeoutMs,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
+}
+
+describe('requests', () => {
+  it('sends the key as a Bearer token and JSON bodies with their content type', async () => {
+    const { fetch, calls } = scriptedFetch(json(201, user('a@example.com')));
+    await client(fetch).users.create({ address: 'a@example.com', displayName: 'A' });
+    expect(calls[0]?.url.toString()).toBe('https://mail.example.com/api/v1/users');
+    expect(calls[0]?.headers).toMatchObject({
+      authorization: 'Bearer jdk_test',
+      'content-type': 'application/json',
+    });
+    expect(calls[0]?.body).toEqual({ address: 'a@example.com', displayName: 'A' });
+  });
+
+  it('URL-encodes addresses and ids in paths', async () => {
+    const { fetch, calls } = scriptedFetch(json(200, user('a+b@example.com')), json(200, {}));
+    await client(fetch).users.get('a+b/../x@example.com');
+    expect(calls[0]?.url.pathname).toBe('/api/v1/users/a%2Bb%2F..%2Fx%40example.com');
+    await client(fetch).mail.markRead('a@example.com', 'id/1');
+    expect(calls[1]?.url.pathname).toBe('/api/v1/users/a%40example.com/messages/id%2F1');
+    expect(calls[1]?.body).toEqual({ unread: false });
+  });
+
+  it('sends no Content-Type on body-less POSTs and returns undefined for 204', async () => {
+    const { fetch, calls } = scriptedFetch(json(200, user('a@example.com')), json(204, null));
+    await client(fetch).users.disable('a@example.com');
+    expect(calls[0]?.headers['content-type']).toBeUndefined();
+    await expect(client(fetch).users.delete('a@example.com')).resolves.toBeUndefined();
+  });
+
+  it('returns the raw message as bytes', async () => {
+    const { fetch, calls } = scriptedFetch(
+      new Response('Subject: x\r\n\r\nhi', { headers: { 'content-type': 'message/rfc822' } }),
+    );
+    const bytes = await client(fetch).mail.raw('a@example.com', 'm1');
+    expect(new TextDecoder().decode(bytes)).toBe('Subject: x\r\n\r\nhi');
+    expect(calls[0]?.headers.accept).toBe('message/rfc822');
+  });
+});
+
+describe('errors', () => {
+  it.each([
+    [401, 'UNAUTHENTICATED', AuthenticationError, 'authentication'],
+    [403, 'INSUFFICIENT_SCOPE', PermissionError, 'permission'],
+    [404, 'USER_NOT_FOUND', NotFoundError, 'not_found'],
+    [409, 'ADDRESS_TAKEN', ConflictError, 'conflict'],
+    [422, 'VALIDATION_FAILED', ValidationError, 'validation'],
+    [500, 'INTERNAL', ServerError, 'server'],
+  ])('maps %i %s to its class', async (status, code, Class, kind) => {
+    const { fetch } = scriptedFetch(
+      problem(status, code, { errors: [{ field: 'address', message: 'bad' }] }),
+    );
+    const error = await client(fetch)
+      .users.get('a@example.com')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Class);
+    expect(error).toBeInstanceOf(JdMailError);
+    expect(error).toMatchObject({
+      status,
+      code,
+      kind,
+      detail: `${code} detail`,
+      errors: [{ field: 'address', message: 'bad' }],
+    });
+  });
+
+  it('copes with an error body that is not a problem', async () => {
+    const { fetch } = scriptedFetch(new Response('<html>bad gateway</html>', { status: 502 }));
+    const error = await client(fetch, { maxRetries: 0 })
+      .domains.get('x.com')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'server', status: 502, code: 'HTTP_502' });
+  });
+});
+
+describe('retries', () => {
+  it('retries 429 and 503, waiting as long as Retry-After says (seconds or HTTP date)', async () => {
+    const date = new Date(Date.now() + 3000).toUTCString();
+    const sleeps: number[] = [];
+    const { fetch, calls } = scriptedFetch(
+      problem(429, 'RATE_LIMITED', {}, { 'retry-after': '2' }),
+      problem(503, 'UNAVAILABLE', {}, { 'retry-after': date }),
+      json(200, { unread: 1, total: 2 }),
+    );
+    await expect(client(fetch, { sleeps }).mail.unreadCount('a@example.com')).resolves.toEqual({
+      unread: 1,
+      total: 2,
+    });
+    expect(calls).toHaveLength(3);
+    expect(sleeps[0]).toBe(2000);
+    expect(sleeps[1]).toBeGreaterThan(1000);
+    expect(sleeps[1]).toBeLessThanOrEqual(3000);
+  });
+
+  it('stops after maxRetries and throws the typed error with retryAfterMs', async () => {
+    const sleeps: number[] = [];
+    const { fetch, calls } = scriptedFetch(
+      ...Array.from({ length: 3 }, () => problem(429, 'RATE_LIMITED', {}, { 'retry-after': '1' })),
+    );
+    const error = await client(fetch, { maxRetries: 2, sleeps })
+      .users.create({ address: 'a@example.com' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(1000);
+    expect(calls).toHaveLength(3);
+    expect(sleeps).toEqual([1000, 1000]);
+  });
+
+  it('uses capped full-jitter backoff when there is no Retry-After', async () => {
+    const sleeps: number[] = [];
+    const { fetch } = scriptedFetch(
+      problem(503, 'UNAVAILABLE'),
+      problem(503, 'UNAVAILABLE'),
+      json(200, user('a@example.com')),
+    );
+    await client(fetch, { sleeps }).users.get('a@example.com');
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps[0]).toBeLessThan(500);
+    expect(sleeps[1]).toBeLessThan(1000);
+  });
+
+  it('does not wait longer than the cap: a long Retry-After fails at once', async () => {
+    const { fetch, calls } = scriptedFetch(problem(429, 'RATE_LIMITED', {}, { 'retry-after': '3600' }));
+    await expect(client(fetch).domains.get('x.com')).rejects.toBeInstanceOf(RateLimitError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('retries network errors of idempotent requests only', async () => {
+    const get = scriptedFetch(new TypeError('fetch failed'), json(200, user('a@example.com')));
+    await expect(client(get.fetch).users.get('a@example.com')).resolves.toMatchObject({
+      address: 'a@example.com',
+    });
+    const post = scriptedFetch(new TypeError('fetch failed'));
+    const error = await client(post.fetch)
+      .mail.send('a@example.com', { to: ['b@example.com'], subject: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ kind: 'connection', status: 0, code: 'NETWORK_ERROR' });
+    expect(post.calls).toHaveLength(1);
+  });
+
+  it('does not retry other client errors', async () => {
+    const { fetch, calls } = scriptedFetch(problem(404, 'USER_NOT_FOUND'));
+    await expect(client(fetch).users.get('a@example.com')).rejects.toBeInstanceOf(NotFoundError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('times out a hanging request', async () => {
+    const hang = (call: unknown) =>
+      new Promise<Response>((_resolve, reject) => {
+        const signal = (call as { signal?: AbortSignal }).signal;
+        signal?.addEventListener('abort', () => reject(new Error('aborted')));
+      });
+    const fetch = ((_url: string, init: RequestInit) => hang(init)) as unknown as typeof globalThis.fetch;
+    const error = await client(fetch, { timeoutMs: 20, maxRetries: 0 })
+      .users.get('a@example.com')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'connection', code: 'TIMEOUT' });
+  });
+});
+
+describe('pagination', () => {
+  const page = (ids: string[], nextCursor: string | null) =>
+    json(200, { items: ids.map((id) => ({ id })), nextCursor });
+
+  it('awaits to the first page', async () => {
+    const { fetch, calls } = scriptedFetch(page(['1', '2'], 'c1'));
+    const first = await client(fetch).mail.listUnread('a@example.com', { limit: 2 });
+    expect(first).toEqual({ items: [{ id: '1' }, { id: '2' }], nextCursor: 'c1' });
+    expect(Object.fromEntries(calls[0]?.url.searchParams ?? [])).toEqual({ unread: 'true', limit: '2' });
+  });
+
+  it('walks every page with for await, following nextCursor', async () => {
+    const { fetch, calls } = scriptedFetch(page(['1', '2'], 'c1'), page(['3'], 'c2'), page([], null));
+    const seen: string[] = [];
+    for await (const m of client(fetch).mail.listUnread('a@example.com')) seen.push(m.id);
+    expect(seen).toEqual(['1', '2', '3']);
+    expect(calls.map((c) => c.url.searchParams.get('cursor'))).toEqual([null, 'c1', 'c2']);
+  });
+
+  it('stops fetching when the consumer stops', async () => {
+    const { fetch, calls } = scriptedFetch(page(['1', '2'], 'c1'), page(['3'], null));
+    expect(await client(fetch).users.list().toArray(2)).toHaveLength(2);
+    expect(calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,32 @@
+import { type ClientOptions, HttpClient } from './http.js';
+import { Domains } from './resources/domains.js';
+import { Groups } from './resources/groups.js';
+import { Mail } from './resources/mail.js';
+import { Users } from './resources/users.js';
+
+/**
+ * The jdmail REST API v1 client.
+ *
+ * ```ts
+ * const jd = new JdMail({ baseUrl: 'https://mail.example.com', token: process.env.JDMAIL_KEY! });
+ * await jd.users.create({ address: 'alice@example.com', displayName: 'Alice' });
+ * const { unread } = await jd.mail.unreadCount('alice@example.com');
+ * ```
+ *
+ * Failures throw a {@link JdMailError} subclass. 429 and 503 answers are
+ * retried (honouring `Retry-After`), as are network errors of idempotent calls.
+ */
+export class JdMail {
+  readonly domains: Domains;
+  readonly users: Users;
+  readonly groups: Groups;
+  readonly mail: Mail;
+
+  constructor(options: ClientOptions) {
+    const http = new HttpClient(options);
+    this.domains = new Domains(http);
+    this.users = new Users(http);
+    this.groups = new Groups(http);
+    this.mail = new Mail(http);
+  }
+}

@@ -1,0 +1,135 @@
+import { connectionError, errorFromResponse, JdMailError } from './errors.js';
+import { backoffMs, parseRetryAfter, RETRYABLE_STATUSES } from './retry.js';
+
+/** Options of {@link JdMail}; see there. */
+export interface ClientOptions {
+  /** Where the server is, e.g. `https://mail.example.com` (the `/api/v1` prefix is added). */
+  baseUrl: string;
+  /** An API key (`jdk_…`), sent as `Authorization: Bearer`. */
+  token: string;
+  /** A fetch implementation; default the global one. */
+  fetch?: typeof fetch;
+  /** Retries after 429/503 and, for idempotent requests, after network errors. Default 2. */
+  maxRetries?: number;
+  /** Per-attempt timeout in milliseconds. Default 30 000. */
+  timeoutMs?: number;
+  /** Longest wait before a retry, also for `Retry-After`; longer asks fail at once. Default 30 000. */
+  maxRetryDelayMs?: number;
+  /** How the client waits between retries; replace it in tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type QueryValue = string | number | boolean | undefined;
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path under `/api/v1`, already URL-encoded. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** Safe to send twice (GET and DELETE are; a POST that only reads may say so). */
+  idempotent?: boolean;
+}
+
+const BASE_DELAY_MS = 500;
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The transport: URL building, auth, timeouts, retries, error mapping.
+ * Uses only `fetch`, `URL` and `AbortController`, so it runs in Node ≥ 18
+ * and in browsers.
+ */
+export class HttpClient {
+  private readonly base: string;
+  private readonly fetch: typeof fetch;
+  private readonly maxRetries: number;
+  private readonly timeoutMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: ClientOptions) {
+    if (!options.baseUrl) throw new TypeError('JdMail: baseUrl is required');
+    if (!options.token) throw new TypeError('JdMail: token is required');
+    this.base = `${options.baseUrl.replace(/\/+$/, '')}/api/v1`;
+    // Bound so a method-less call (`fetch(...)` detached from window) works in browsers.
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.maxRetries = options.maxRetries ?? 2;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** Sends the request and parses the JSON answer; `undefined` for 204. */
+  async json<T>(request: HttpRequest): Promise<T> {
+    const res = await this.send(request, 'application/json');
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  /** Sends the request and returns the successful response for the caller to read. */
+  async send(request: HttpRequest, accept: string): Promise<Response> {
+    const url = this.url(request);
+    const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE');
+    for (let attempt = 0; ; attempt++) {
+      const retriesLeft = attempt < this.maxRetries;
+      let res: Response;
+      try {
+        res = await this.attempt(url, request, accept);
+      } catch (error) {
+        if (!(idempotent && retriesLeft)) throw error;
+        await this.sleep(backoffMs(attempt, BASE_DELAY_MS, this.maxRetryDelayMs));
+        continue;
+      }
+      if (res.ok) return res;
+      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+      const error = errorFromResponse(res.status, await readBody(res), retryAfterMs);
+      if (!RETRYABLE_STATUSES.has(res.status) || !retriesLeft) throw error;
+      const wait = retryAfterMs ?? backoffMs(attempt, BASE_DELAY_MS, this.maxRetryDelayMs);
+      // A server asking for a longer pause than we allow is better answered now than after a hang.
+      if (wait > this.maxRetryDelayMs) throw error;
+      await this.sleep(wait);
+    }
+  }
+
+  private url(request: HttpRequest): string {
+    const url = new URL(this.base + request.path);
+    for (const [k, v] of Object.entries(request.query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    return url.toString();
+  }
+
+  private async attempt(url: string, request: HttpRequest, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}`, accept };
+    // No Content-Type without a body: the server rejects an empty JSON body.
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      return await this.fetch(url, {
+        method: request.method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (error instanceof JdMailError) throw error;
+      if (controller.signal.aborted) {
+        throw connectionError('TIMEOUT', `No response within ${this.timeoutMs} ms`, error);
+      }
+      throw connectionError('NETWORK_ERROR', `Request failed: ${(error as Error)?.message ?? error}`, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** An error response's body: the problem JSON, or null when there is none or it is not JSON. */
+async function readBody(res: Response): Promise<unknown> {
+  try {
+    const text = await res.text();
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,19 @@
+export { JdMail } from './client.js';
+export {
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  type FieldError,
+  JdMailError,
+  type JdMailErrorKind,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+} from './errors.js';
+export type { components, operations, paths } from './generated/api.js';
+export type { ClientOptions } from './http.js';
+export { type Page, Paginator } from './paginator.js';
+export type * from './types.js';

@@ -1,0 +1,109 @@
+import type { HttpClient } from '../http.js';
+import { type Page, Paginator } from '../paginator.js';
+import type {
+  ListMessagesParams,
+  Mailbox,
+  MessageDetail,
+  MessageSummary,
+  SendInput,
+  SendResult,
+  UnreadCount,
+  UpdateMessageInput,
+} from '../types.js';
+import { path } from './path.js';
+
+/** `client.mail`: a user's mailboxes and messages, unread counts, sending. */
+export class Mail {
+  constructor(private readonly http: HttpClient) {}
+
+  /** The user's mailboxes with `total` and `unread` counters. */
+  async mailboxes(address: string): Promise<Mailbox[]> {
+    const res = await this.http.json<{ items: Mailbox[] }>({
+      method: 'GET',
+      path: path`/users/${address}/mailboxes`,
+    });
+    return res.items;
+  }
+
+  /** Messages of one mailbox (default INBOX), newest first. */
+  list(address: string, params: ListMessagesParams = {}): Paginator<MessageSummary> {
+    return new Paginator((cursor) =>
+      this.http.json<Page<MessageSummary>>({
+        method: 'GET',
+        path: path`/users/${address}/messages`,
+        query: { ...params, cursor: cursor ?? params.cursor },
+      }),
+    );
+  }
+
+  /** Unread messages of the INBOX (or `params.mailbox`), newest first. */
+  listUnread(address: string, params: Omit<ListMessagesParams, 'unread'> = {}): Paginator<MessageSummary> {
+    return this.list(address, { ...params, unread: true });
+  }
+
+  /** Unread and total messages in the mailboxes that hold new mail. */
+  unreadCount(address: string): Promise<UnreadCount> {
+    return this.http.json({ method: 'GET', path: path`/users/${address}/unread-count` });
+  }
+
+  /**
+   * Unread counts of up to 1000 users in one call, keyed by lower-cased
+   * address. Users the key may not see, and unknown ones, are left out.
+   */
+  async unreadCounts(addresses: string[]): Promise<Record<string, number>> {
+    const res = await this.http.json<{ counts: Record<string, number> }>({
+      method: 'POST',
+      path: '/unread-counts',
+      body: { users: addresses },
+      idempotent: true,
+    });
+    return res.counts;
+  }
+
+  /** A message with headers, bodies and the attachment list. Does not mark it read. */
+  get(address: string, id: string): Promise<MessageDetail> {
+    return this.http.json({ method: 'GET', path: path`/users/${address}/messages/${id}` });
+  }
+
+  /** The message's RFC 5322 source, byte for byte. */
+  async raw(address: string, id: string): Promise<Uint8Array> {
+    const res = await this.http.send(
+      { method: 'GET', path: path`/users/${address}/messages/${id}/raw` },
+      'message/rfc822',
+    );
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  markRead(address: string, id: string): Promise<MessageSummary> {
+    return this.update(address, id, { unread: false });
+  }
+
+  markUnread(address: string, id: string): Promise<MessageSummary> {
+    return this.update(address, id, { unread: true });
+  }
+
+  /** Moves the message to another mailbox, e.g. `Trash`. */
+  move(address: string, id: string, mailbox: string): Promise<MessageSummary> {
+    return this.update(address, id, { mailbox });
+  }
+
+  /** Deletes the message at once (no Trash). */
+  async delete(address: string, id: string): Promise<void> {
+    await this.http.json({ method: 'DELETE', path: path`/users/${address}/messages/${id}` });
+  }
+
+  /** Sends a message as the user; a copy is filed in their Sent mailbox. */
+  send(address: string, input: SendInput): Promise<SendResult> {
+    return this.http.json({ method: 'POST', path: path`/users/${address}/send`, body: input });
+  }
+
+  private update(address: string, id: string, patch: UpdateMessageInput): Promise<MessageSummary> {
+    // Setting flags or a mailbox twice ends in the same state, so a retry is safe.
+    return this.http.json({
+      method: 'PATCH',
+      path: path`/users/${address}/messages/${id}`,
+      body: patch,
+      idempotent: true,
+    });
+  }
+}

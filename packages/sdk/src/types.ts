@@ -1,0 +1,30 @@
+import type { components, operations } from './generated/api.js';
+
+type Schemas = components['schemas'];
+
+/** Query parameters of an operation, from the OpenAPI document. */
+type QueryOf<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
+
+export type Domain = Schemas['Domain'];
+export type User = Schemas['User'];
+export type Group = Schemas['Group'];
+export type GroupTreeNode = Schemas['GroupTreeNode'];
+export type Mailbox = Schemas['Mailbox'];
+export type Address = Schemas['Address'];
+export type MessageSummary = Schemas['MessageSummary'];
+export type MessageDetail = Schemas['MessageDetail'];
+export type Attachment = Schemas['Attachment'];
+export type UnreadCount = Schemas['UnreadCount'];
+export type SendResult = Schemas['SendResult'];
+export type Problem = Schemas['Problem'];
+
+export type CreateUserInput = Schemas['CreateUserRequest'];
+export type UpdateUserInput = Schemas['UpdateUserRequest'];
+export type CreateGroupInput = Schemas['CreateGroupRequest'];
+export type UpdateGroupInput = Schemas['UpdateGroupRequest'];
+export type UpdateMessageInput = Schemas['UpdateMessageRequest'];
+export type SendInput = Schemas['SendRequest'];
+
+export type ListDomainsParams = QueryOf<'listDomains'>;
+export type ListUsersParams = QueryOf<'listUsers'>;
+export type ListMessagesParams = QueryOf<'listMessages'>;

@@ -1,0 +1,46 @@
+/**
+ * Writes the OpenAPI document of /api/v1 to openapi/jdmail-v1.json (or to
+ * stdout with `--stdout`, which scripts/check-generated.mjs uses to compare
+ * without touching the tree). The app is built over in-memory stubs: the
+ * document depends only on the route schemas, never on data.
+ *
+ *   pnpm --filter @jdmail/server generate:openapi
+ */
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createApiApp } from '../src/api/index.js';
+import { FakeDirectory } from '../src/api/testing/fake-directory.js';
+import { FakeMail } from '../src/api/testing/fake-mail.js';
+import { createLogger } from '../src/telemetry/index.js';
+
+const OUT = fileURLToPath(new URL('../../../openapi/jdmail-v1.json', import.meta.url));
+
+/** Sorts an object's keys; the order of everything else is the code's, which is already fixed. */
+const sortKeys = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+export async function renderOpenApi(): Promise<string> {
+  const app = await createApiApp({
+    directory: new FakeDirectory(),
+    mail: new FakeMail(),
+    config: { api: { bodyLimit: 1024 * 1024, docs: true } },
+    log: createLogger({ level: 'silent' }),
+    isReady: () => true,
+  });
+  await app.ready();
+  const doc = app.swagger() as {
+    paths: Record<string, unknown>;
+    components: { schemas: Record<string, unknown> };
+  };
+  await app.close();
+  doc.paths = sortKeys(doc.paths);
+  doc.components.schemas = sortKeys(doc.components.schemas);
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+const text = await renderOpenApi();
+if (process.argv.includes('--stdout')) process.stdout.write(text);
+else {
+  await writeFile(OUT, text);
+  console.log(`wrote ${OUT}`);
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { Scope } from '../../directory/types.js';
+import { canGrant, decide, listScope, type Target } from './access.js';
+import type { Principal } from './principal.js';
+
+const ALL: Scope[] = [
+  'domains:read',
+  'domains:write',
+  'users:read',
+  'users:write',
+  'groups:read',
+  'groups:write',
+  'mail:read',
+  'mail:write',
+];
+
+const user = (
+  address: string,
+  role: 'admin' | 'domain_admin' | 'user',
+  adminDomains: string[] = [],
+): Principal => ({
+  kind: 'user',
+  id: address,
+  addresses: new Set([address]),
+  domain: address.split('@')[1] ?? '',
+  role,
+  adminDomains: new Set(adminDomains),
+});
+const key = (scopes: Scope[], domain: string | null = null): Principal => ({
+  kind: 'api_key',
+  id: 'k',
+  scopes: new Set(scopes),
+  domain,
+});
+
+const P = {
+  admin: user('root@a.com', 'admin'),
+  domainAdmin: user('boss@a.com', 'domain_admin', ['a.com']),
+  user: user('alice@a.com', 'user'),
+  key: key(ALL),
+  keyA: key(ALL, 'a.com'),
+  readKey: key(['mail:read']),
+};
+const T = {
+  system: { kind: 'system' } as Target,
+  domainA: { kind: 'domain', domain: 'a.com' } as Target,
+  domainB: { kind: 'domain', domain: 'b.com' } as Target,
+  alice: { kind: 'user', address: 'alice@a.com', domain: 'a.com' } as Target,
+  bob: { kind: 'user', address: 'bob@a.com', domain: 'a.com' } as Target,
+  carol: { kind: 'user', address: 'carol@b.com', domain: 'b.com' } as Target,
+};
+
+type Expect = 'allow' | 'hidden' | 'INSUFFICIENT_SCOPE' | 'FORBIDDEN';
+const cases: [keyof typeof P, Scope, keyof typeof T, Expect][] = [
+  // system admin: everything
+  ['admin', 'domains:write', 'system', 'allow'],
+  ['admin', 'users:write', 'carol', 'allow'],
+  ['admin', 'mail:read', 'domainB', 'allow'],
+  // domain admin: all scopes, own domains only; others' objects are 404
+  ['domainAdmin', 'users:write', 'bob', 'allow'],
+  ['domainAdmin', 'groups:read', 'domainA', 'allow'],
+  ['domainAdmin', 'mail:read', 'carol', 'hidden'],
+  ['domainAdmin', 'domains:read', 'domainB', 'hidden'],
+  ['domainAdmin', 'domains:write', 'system', 'FORBIDDEN'],
+  // plain user: mail on themselves and reading themselves
+  ['user', 'mail:read', 'alice', 'allow'],
+  ['user', 'mail:write', 'alice', 'allow'],
+  ['user', 'users:read', 'alice', 'allow'],
+  ['user', 'mail:read', 'bob', 'hidden'],
+  ['user', 'mail:read', 'carol', 'hidden'],
+  ['user', 'users:write', 'alice', 'INSUFFICIENT_SCOPE'],
+  ['user', 'groups:read', 'domainA', 'INSUFFICIENT_SCOPE'],
+  ['user', 'domains:read', 'domainA', 'INSUFFICIENT_SCOPE'],
+  ['user', 'users:read', 'domainA', 'FORBIDDEN'],
+  ['user', 'users:read', 'domainB', 'hidden'],
+  // unrestricted key: by scope
+  ['key', 'domains:write', 'system', 'allow'],
+  ['key', 'mail:read', 'carol', 'allow'],
+  ['readKey', 'mail:read', 'carol', 'allow'],
+  ['readKey', 'mail:write', 'carol', 'INSUFFICIENT_SCOPE'],
+  ['readKey', 'users:read', 'alice', 'INSUFFICIENT_SCOPE'],
+  // domain-restricted key: its domain only
+  ['keyA', 'users:write', 'bob', 'allow'],
+  ['keyA', 'users:read', 'carol', 'hidden'],
+  ['keyA', 'domains:read', 'domainB', 'hidden'],
+  ['keyA', 'domains:write', 'system', 'FORBIDDEN'],
+];
+
+describe('decide', () => {
+  it.each(cases)('%s with %s on %s → %s', (principal, scope, target, expected) => {
+    const d = decide(P[principal], scope, T[target]);
+    const got = d.outcome === 'forbidden' ? d.code : d.outcome;
+    expect(got).toBe(expected);
+  });
+
+  it('checks the scope before visibility, so a 403 reveals nothing about the target', () => {
+    expect(decide(P.readKey, 'users:write', T.carol)).toEqual({
+      outcome: 'forbidden',
+      code: 'INSUFFICIENT_SCOPE',
+    });
+  });
+
+  it('lets a domain admin reach their own mail outside the domains they administer', () => {
+    const p = user('boss@b.com', 'domain_admin', ['a.com']);
+    expect(decide(p, 'mail:read', { kind: 'user', address: 'boss@b.com', domain: 'b.com' }).outcome).toBe(
+      'allow',
+    );
+    expect(decide(p, 'users:write', { kind: 'user', address: 'boss@b.com', domain: 'b.com' })).toEqual({
+      outcome: 'forbidden',
+      code: 'FORBIDDEN',
+    });
+  });
+});
+
+describe('listScope', () => {
+  it('shows everything to admins and unrestricted keys', () => {
+    expect(listScope(P.admin, 'users:read')).toEqual({ outcome: 'allow', domains: null });
+    expect(listScope(P.key, 'users:read')).toEqual({ outcome: 'allow', domains: null });
+  });
+  it('limits domain admins and restricted keys to their domains', () => {
+    expect(listScope(P.domainAdmin, 'users:read').domains).toEqual(new Set(['a.com']));
+    expect(listScope(P.keyA, 'domains:read').domains).toEqual(new Set(['a.com']));
+  });
+  it('refuses plain users (they may read only themselves) and keys without the scope', () => {
+    expect(listScope(P.user, 'users:read')).toEqual({ outcome: 'forbidden', code: 'FORBIDDEN' });
+    expect(listScope(P.readKey, 'users:read')).toEqual({ outcome: 'forbidden', code: 'INSUFFICIENT_SCOPE' });
+  });
+});
+
+describe('canGrant', () => {
+  it.each([
+    ['admin', 'admin', [], true],
+    ['key', 'admin', [], true],
+    ['domainAdmin', 'admin', [], false],
+    ['domainAdmin', 'domain_admin', ['a.com'], true],
+    ['domainAdmin', 'domain_admin', ['b.com'], false],
+    ['domainAdmin', 'user', [], true],
+    ['keyA', 'domain_admin', ['A.com'], true],
+    ['keyA', 'domain_admin', ['b.com'], false],
+    ['keyA', 'admin', [], false],
+    ['user', 'user', [], false],
+  ] as const)('%s granting %s over %j → %s', (principal, role, domains, expected) => {
+    expect(canGrant(P[principal], role, domains)).toBe(expected);
+  });
+});

@@ -1,0 +1,88 @@
+import type { Scope, UserRole } from '../../directory/types.js';
+import type { Principal } from './principal.js';
+
+/**
+ * The access rules of the API, as pure functions so they can be tested as a
+ * table. Order matters and is the same everywhere: the scope first (403
+ * `INSUFFICIENT_SCOPE`, which reveals nothing about the target), then
+ * visibility (404, so a caller cannot learn that another domain's objects
+ * exist), then rights on a visible target (403 `FORBIDDEN`).
+ */
+
+/** What a route acts on. */
+export type Target =
+  /** Install-wide: creating or deleting domains. */
+  { kind: 'system' } | { kind: 'domain'; domain: string } | { kind: 'user'; address: string; domain: string };
+
+export type Decision =
+  | { outcome: 'allow' }
+  | { outcome: 'forbidden'; code: 'INSUFFICIENT_SCOPE' | 'FORBIDDEN' }
+  | { outcome: 'hidden' };
+
+const ALLOW: Decision = { outcome: 'allow' };
+const HIDDEN: Decision = { outcome: 'hidden' };
+const NO_SCOPE: Decision = { outcome: 'forbidden', code: 'INSUFFICIENT_SCOPE' };
+const FORBIDDEN: Decision = { outcome: 'forbidden', code: 'FORBIDDEN' };
+
+/** What a plain user may do, and only on themselves. */
+const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);
+
+export function hasScope(p: Principal, scope: Scope): boolean {
+  if (p.kind === 'api_key') return p.scopes.has(scope);
+  return p.role === 'user' ? SELF_SCOPES.has(scope) : true;
+}
+
+/** May act on every domain: a system admin or an API key without a domain restriction. */
+export function isUnrestricted(p: Principal): boolean {
+  return p.kind === 'api_key' ? p.domain === null : p.role === 'admin';
+}
+
+function seesDomain(p: Principal, domain: string): boolean {
+  if (p.kind === 'api_key') return p.domain === null || p.domain === domain;
+  if (p.role === 'admin') return true;
+  return p.role === 'domain_admin' && p.adminDomains.has(domain);
+}
+
+const isSelf = (p: Principal, address: string) => p.kind === 'user' && p.addresses.has(address);
+
+/** Decides whether `p` may use `scope` on `target` (domains and addresses lower-cased). */
+export function decide(p: Principal, scope: Scope, target: Target): Decision {
+  if (!hasScope(p, scope)) return NO_SCOPE;
+  switch (target.kind) {
+    case 'system':
+      return isUnrestricted(p) ? ALLOW : FORBIDDEN;
+    case 'domain':
+      if (seesDomain(p, target.domain)) return ALLOW;
+      // Users know their own domain exists; hiding it would only confuse.
+      return p.kind === 'user' && p.domain === target.domain ? FORBIDDEN : HIDDEN;
+    case 'user':
+      if (isSelf(p, target.address) && SELF_SCOPES.has(scope)) return ALLOW;
+      if (seesDomain(p, target.domain)) return ALLOW;
+      return isSelf(p, target.address) ? FORBIDDEN : HIDDEN;
+  }
+}
+
+/**
+ * The domains a list may show: null for all, else the set. A plain user
+ * lists nothing (they may read only themselves), which is FORBIDDEN.
+ */
+export function listScope(p: Principal, scope: Scope): Decision & { domains?: ReadonlySet<string> | null } {
+  if (!hasScope(p, scope)) return NO_SCOPE;
+  if (isUnrestricted(p)) return { outcome: 'allow', domains: null };
+  if (p.kind === 'api_key' && p.domain !== null) return { outcome: 'allow', domains: new Set([p.domain]) };
+  if (p.kind === 'user' && p.role === 'domain_admin') return { outcome: 'allow', domains: p.adminDomains };
+  return FORBIDDEN;
+}
+
+/**
+ * Whether `p` may give a user `role` over `adminDomains` — and so also
+ * whether it may change or delete a user who has them (a domain admin must
+ * not edit a system admin's password, nor make anyone a system admin).
+ */
+export function canGrant(p: Principal, role: UserRole, adminDomains: readonly string[]): boolean {
+  if (isUnrestricted(p)) return true;
+  if (role === 'admin') return false;
+  if (p.kind === 'api_key') return adminDomains.every((d) => d.toLowerCase() === p.domain);
+  if (p.role !== 'domain_admin') return false;
+  return adminDomains.every((d) => p.adminDomains.has(d.toLowerCase()));
+}

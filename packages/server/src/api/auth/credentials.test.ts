@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parseAuthorization } from './credentials.js';
+
+describe('parseAuthorization', () => {
+  it('reads Bearer tokens, case-insensitively by scheme', () => {
+    expect(parseAuthorization('Bearer jdk_abc')).toEqual({ scheme: 'bearer', token: 'jdk_abc' });
+    expect(parseAuthorization('bearer jdk_abc')).toEqual({ scheme: 'bearer', token: 'jdk_abc' });
+  });
+  it('reads Basic credentials whose password contains colons', () => {
+    const value = Buffer.from('alice@example.com:pa:ss').toString('base64');
+    expect(parseAuthorization(`Basic ${value}`)).toEqual({
+      scheme: 'basic',
+      username: 'alice@example.com',
+      password: 'pa:ss',
+    });
+  });
+  it('tells a missing header from a malformed one', () => {
+    expect(parseAuthorization(undefined)).toBeNull();
+    expect(parseAuthorization('')).toBeNull();
+    expect(parseAuthorization('Bearer')).toBe('malformed');
+    expect(parseAuthorization('Digest abc')).toBe('malformed');
+    expect(parseAuthorization(`Basic ${Buffer.from('nocolon').toString('base64')}`)).toBe('malformed');
+  });
+});

@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Directory } from '../../directory/types.js';
+import { AppError } from '../../shared/index.js';
+import '../fastify-types.js';
+import { hasScope } from './access.js';
+import { parseAuthorization } from './credentials.js';
+import type { FailureLimiter } from './failure-limiter.js';
+import { type Principal, principalFromApiKey, principalFromUser } from './principal.js';
+
+export interface AuthHookDeps {
+  directory: Directory;
+  limiter: FailureLimiter;
+}
+
+/**
+ * Installs authentication on the app: every `/api/` route must declare
+ * `config.auth` (or `config.public`) — a route that forgets fails the start,
+ * so nothing is open by accident. The hook runs on `onRequest`, before the
+ * body is read, so unauthenticated clients cost no parsing.
+ */
+export function installAuth(app: FastifyInstance, deps: AuthHookDeps): void {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && !route.config?.auth && !route.config?.public) {
+      throw new Error(`${String(route.method)} ${route.url} declares no auth requirement`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const auth = request.routeOptions.config.auth;
+    if (!auth) return;
+    const principal = await authenticate(request, deps);
+    if (!hasScope(principal, auth.scope)) {
+      throw new AppError('INSUFFICIENT_SCOPE', `This operation needs the ${auth.scope} scope`);
+    }
+    request.principal = principal;
+  });
+}
+
+async function authenticate(
+  request: FastifyRequest,
+  { directory, limiter }: AuthHookDeps,
+): Promise<Principal> {
+  const credentials = parseAuthorization(request.headers.authorization);
+  if (credentials === null)
+    throw new AppError('UNAUTHENTICATED', 'Send an API key (Bearer) or Basic credentials');
+  const wait = limiter.retryAfter(request.ip);
+  if (wait > 0) {
+    throw new AppError('RATE_LIMITED', `Too many failed sign-ins; retry in ${wait} s`, { retryAfter: wait });
+  }
+  let principal: Principal | null = null;
+  if (credentials === 'malformed') principal = null;
+  else if (credentials.scheme === 'bearer') {
+    const key = await directory.verifyApiKey(credentials.token);
+    principal = key && principalFromApiKey(key);
+  } else {
+    const user = await directory.authenticate(credentials.username, credentials.password);
+    principal = user && principalFromUser(user);
+  }
+  if (!principal) {
+    limiter.recordFailure(request.ip);
+    request.log.info({ ip: request.ip }, 'api authentication failed');
+    throw new AppError('UNAUTHENTICATED', 'Invalid credentials');
+  }
+  return principal;
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../shared/index.js';
+import { toAppError, toProblem } from './to-problem.js';
+
+/** `WWW-Authenticate` challenges for 401s (RFC 9110 §11.6.1): both schemes we accept. */
+export const AUTH_CHALLENGES = ['Bearer realm="jdmail"', 'Basic realm="jdmail", charset="UTF-8"'];
+
+/**
+ * Makes every error an RFC 9457 problem: thrown errors, schema validation,
+ * body parsing, unknown routes. Unexpected errors are logged with their stack
+ * and answered with a bare INTERNAL problem.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unexpected error serving request');
+    return sendProblem(request, reply, appError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new AppError('NOT_FOUND', `No route for ${request.method} ${pathOf(request)}`),
+    ),
+  );
+}
+
+function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  if (error.status === 401) reply.header('www-authenticate', AUTH_CHALLENGES);
+  const retryAfter = error.extra?.retryAfter;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  return reply
+    .code(error.status)
+    .type('application/problem+json')
+    .send(toProblem(error, pathOf(request)));
+}
+
+/** The path without the query string: enough to identify the occurrence. */
+const pathOf = (request: FastifyRequest) => request.url.split('?', 1)[0] ?? request.url;

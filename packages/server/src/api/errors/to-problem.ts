@@ -1,0 +1,108 @@
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
+import { AppError, type ErrorCode, ErrorCodes, isAppError } from '../../shared/index.js';
+import { PROBLEM_TYPE_BASE } from '../schemas/problem.js';
+
+/** The RFC 9457 body every error response carries. */
+export interface ProblemJson {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance?: string;
+  errors?: { field: string; message: string }[];
+}
+
+/** `USER_NOT_FOUND` → `https://jdmail.dev/problems/user-not-found`: stable, one per code. */
+export const problemType = (code: ErrorCode): string =>
+  PROBLEM_TYPE_BASE + code.toLowerCase().replaceAll('_', '-');
+
+interface HttpishError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+  validation?: FastifySchemaValidationError[];
+  validationContext?: string;
+}
+
+/**
+ * Any thrown value → the AppError the client sees. Our own errors pass as
+ * they are; fastify's request errors map to their codes; everything else
+ * is INTERNAL, whose message is never shown (it may hold paths, SQL …).
+ */
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const e = (error ?? {}) as HttpishError;
+  if (Array.isArray(e.validation)) {
+    const errors = e.validation.map((v) => fieldError(v, e.validationContext));
+    const detail = errors.map((x) => `${x.field}: ${x.message}`).join('; ');
+    return new AppError('VALIDATION_FAILED', detail, { errors });
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send request bodies as application/json');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('BAD_REQUEST', 'The request body is not valid JSON');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError(
+        'BAD_REQUEST',
+        'The request body is empty but its Content-Type is application/json',
+      );
+  }
+  const status = e.statusCode ?? 500;
+  if (status === 404) return new AppError('NOT_FOUND');
+  if (status === 429) return new AppError('RATE_LIMITED');
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
+  // fastify's other 4xx messages describe the request, not the server: safe to show.
+  if (status >= 400 && status < 500) return new AppError('BAD_REQUEST', e.message || undefined);
+  return new AppError('INTERNAL', 'An unexpected error occurred; it has been logged');
+}
+
+/** Builds the problem body for an AppError raised while serving `instance`. */
+export function toProblem(error: AppError, instance: string): ProblemJson {
+  const problem: ProblemJson = {
+    type: problemType(error.code),
+    title: ErrorCodes[error.code].title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    instance,
+  };
+  const errors = fieldErrors(error);
+  if (errors.length > 0) problem.errors = errors;
+  return problem;
+}
+
+/** Field errors from `extra.errors` (validation) or `extra.field` (a service naming one field). */
+function fieldErrors(error: AppError): { field: string; message: string }[] {
+  const extra = error.extra ?? {};
+  if (Array.isArray(extra.errors)) return extra.errors as { field: string; message: string }[];
+  if (typeof extra.field === 'string') {
+    const prefix = `${extra.field}: `;
+    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    return [{ field: extra.field, message }];
+  }
+  return [];
+}
+
+/**
+ * An ajv error → `{ field, message }` with a dotted path: `to[0].address`
+ * in a body, `query.limit` / `path.address` elsewhere, so the client knows
+ * which input to fix.
+ */
+function fieldError(v: FastifySchemaValidationError, context: string | undefined) {
+  const segments = v.instancePath.split('/').slice(1).map(decodePointer);
+  const params = (v.params ?? {}) as Record<string, unknown>;
+  if (typeof params.missingProperty === 'string') segments.push(params.missingProperty);
+  if (typeof params.additionalProperty === 'string') segments.push(params.additionalProperty);
+  let path = '';
+  for (const s of segments) path += /^\d+$/.test(s) ? `[${s}]` : path ? `.${s}` : s;
+  const where = context === 'querystring' ? 'query' : context === 'params' ? 'path' : context;
+  const field = where && where !== 'body' ? (path ? `${where}.${path}` : where) : path || 'body';
+  const message = params.additionalProperty ? 'is not a known property' : (v.message ?? 'is invalid');
+  return { field, message };
+}
+
+const decodePointer = (s: string) => s.replaceAll('~1', '/').replaceAll('~0', '~');

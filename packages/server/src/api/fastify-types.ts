@@ -1,0 +1,20 @@
+import type { Scope } from '../directory/types.js';
+import type { Principal } from './auth/principal.js';
+
+/** What a route needs from its caller; declared in the route's `config`, enforced by the auth hook. */
+export interface RouteAuth {
+  scope: Scope;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Credentials and this scope are required (see api/auth). */
+    auth?: RouteAuth;
+    /** Deliberately open to anyone (health, the OpenAPI document). */
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    /** Set by the auth hook on routes with `config.auth`. */
+    principal: Principal | null;
+  }
+}

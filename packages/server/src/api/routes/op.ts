@@ -1,0 +1,82 @@
+import { Type } from 'typebox';
+import type { Scope } from '../../directory/types.js';
+import '../fastify-types.js';
+
+/** The OpenAPI tags, in the order the docs show them (descriptions in openapi/document.ts). */
+export type Tag = 'domains' | 'users' | 'groups' | 'mail' | 'health';
+
+export interface OpMeta {
+  /** Stable; SDK and client generators name methods after it. */
+  operationId: string;
+  tag: Tag;
+  summary: string;
+  description?: string;
+  /** The scope an API key needs; also enforced for users by role (see api/auth/access.ts). */
+  scope: Scope;
+  /** Who may call it, in words, for the docs. */
+  callers: string;
+}
+
+/**
+ * A route's documentation and auth requirement from one declaration: the
+ * scope in `config.auth` is what the auth hook enforces and the same scope
+ * is what the OpenAPI `security` and description show.
+ */
+export function op<S extends object>(meta: OpMeta, schema: S) {
+  const requirement = `**Requires** scope \`${meta.scope}\`. **Callers:** ${meta.callers}.`;
+  const security: Record<string, string[]>[] = [{ bearerAuth: [meta.scope] }, { basicAuth: [meta.scope] }];
+  return {
+    schema: {
+      operationId: meta.operationId,
+      tags: [meta.tag] as string[],
+      summary: meta.summary,
+      description: meta.description ? `${meta.description}\n\n${requirement}` : requirement,
+      security,
+      ...schema,
+    },
+    config: { auth: { scope: meta.scope } },
+  };
+}
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed request (bad JSON, invalid cursor)',
+  401: 'Missing or invalid credentials',
+  403: 'Authenticated, but missing the scope or the right',
+  404: 'Not found, or not visible to the caller',
+  409: 'Conflicts with the current state',
+  413: 'Request body too large',
+  415: 'Request body is not JSON',
+  422: 'Validation failed; `errors` names the fields',
+  429: 'Too many failed sign-ins from this address',
+  500: 'Unexpected server error',
+  503: 'Not ready',
+};
+
+const problemHeaders: Record<number, object> = {
+  401: {
+    'WWW-Authenticate': { type: 'string', description: 'The accepted schemes: Bearer and Basic' },
+  },
+  429: {
+    'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying' },
+  },
+};
+
+/** Error responses (problem+json) by status. 401, 429 and 500 are added to every authenticated route. */
+export function problems(...statuses: number[]) {
+  const all = [...new Set([...statuses, 401, 429, 500])].sort();
+  const out: Record<number, object> = {};
+  for (const s of all) {
+    out[s] = {
+      description: PROBLEM_DESCRIPTIONS[s] ?? 'Error',
+      ...(problemHeaders[s] ? { headers: problemHeaders[s] } : {}),
+      content: { 'application/problem+json': { schema: { $ref: 'Problem' } } },
+    };
+  }
+  return out;
+}
+
+/** Errors of requests with a JSON body. */
+export const BODY_PROBLEMS = [400, 413, 415, 422] as const;
+
+/** A 204 response with no body. */
+export const NO_CONTENT = { 204: Type.Null({ description: 'Done; no content' }) };

@@ -1,0 +1,49 @@
+import type { FastifyRequest } from 'fastify';
+import type { Directory, Group, Scope, User } from '../../../directory/types.js';
+import { normalizeAddress } from '../../../shared/index.js';
+import { assertCanGrant, authorize, principalOf, userTarget } from '../../auth/index.js';
+
+/** Domain names compare lower-case, like addresses. */
+export const normalizeDomain = (name: string): string => name.trim().toLowerCase().replace(/\.$/, '');
+
+/**
+ * The user an address-keyed route acts on, once the caller may see them.
+ * The path's own domain is checked before any lookup (others' domains cost
+ * nothing and reveal nothing), then the canonical user's, since the path may
+ * name an alias. Hidden and missing users are the same USER_NOT_FOUND.
+ */
+export async function visibleUser(
+  request: FastifyRequest,
+  directory: Directory,
+  scope: Scope,
+  rawAddress: string,
+): Promise<User> {
+  const principal = principalOf(request);
+  authorize(principal, scope, userTarget(normalizeAddress(rawAddress)), 'USER_NOT_FOUND');
+  const user = await directory.getUser(normalizeAddress(rawAddress));
+  authorize(principal, scope, { kind: 'user', address: user.address, domain: user.domain }, 'USER_NOT_FOUND');
+  return user;
+}
+
+/** Like {@link visibleUser}, and the caller must also outrank the user (no editing a system admin). */
+export async function manageableUser(
+  request: FastifyRequest,
+  directory: Directory,
+  rawAddress: string,
+): Promise<User> {
+  const user = await visibleUser(request, directory, 'users:write', rawAddress);
+  assertCanGrant(principalOf(request), user.role, user.adminDomains);
+  return user;
+}
+
+/** The group a route acts on, once the caller may see its domain; else GROUP_NOT_FOUND. */
+export async function visibleGroup(
+  request: FastifyRequest,
+  directory: Directory,
+  scope: Scope,
+  id: string,
+): Promise<Group> {
+  const group = await directory.getGroup(id);
+  authorize(principalOf(request), scope, { kind: 'domain', domain: group.domain }, 'GROUP_NOT_FOUND');
+  return group;
+}

@@ -1,0 +1,12 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Directory } from '../../../directory/types.js';
+import type { MailService } from '../../../mail/types.js';
+
+/** The services the v1 routes call; routes hold no logic of their own beyond access checks. */
+export interface V1Deps {
+  directory: Directory;
+  mail: MailService;
+}
+
+/** A v1 resource plugin: gets the services, registers its routes. */
+export type V1Plugin = FastifyPluginAsyncTypebox<V1Deps>;

@@ -1,0 +1,74 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { bearer, buildTestApi, type TestApi } from '../../../testing/build-app.js';
+
+describe('/api/v1/groups', () => {
+  let t: TestApi;
+  beforeEach(async () => {
+    t = await buildTestApi();
+    await t.directory.createUser({ address: 'alice@example.com' });
+    await t.directory.createUser({ address: 'carol@other.org' });
+  });
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: object,
+    token = 'jdk_admin',
+  ) =>
+    t.app.inject({ method, url: `/api/v1${url}`, headers: bearer(token), ...(payload ? { payload } : {}) });
+
+  it('builds a tree, moves, and deletes groups', async () => {
+    const sales = (
+      await call('POST', '/groups', { domain: 'Example.com', name: 'Sales', kind: 'department' })
+    ).json();
+    expect(sales).toMatchObject({
+      domain: 'example.com',
+      kind: 'department',
+      parentId: null,
+      memberCount: 0,
+    });
+    const east = (
+      await call('POST', '/groups', { domain: 'example.com', name: 'East', parentId: sales.id })
+    ).json();
+    const tree = (await call('GET', '/domains/example.com/groups')).json();
+    expect(tree.items).toHaveLength(1);
+    expect(tree.items[0].children[0]).toMatchObject({ id: east.id, children: [] });
+    expect((await call('DELETE', `/groups/${sales.id}`)).json().code).toBe('GROUP_NOT_EMPTY');
+    expect((await call('PATCH', `/groups/${east.id}`, { parentId: null })).json().parentId).toBeNull();
+    expect((await call('DELETE', `/groups/${sales.id}`)).statusCode).toBe(204);
+    expect((await call('GET', `/groups/${sales.id}`)).json().code).toBe('GROUP_NOT_FOUND');
+  });
+
+  it('adds, lists and removes members', async () => {
+    const g = (await call('POST', '/groups', { domain: 'example.com', name: 'All' })).json();
+    expect(
+      (await call('POST', `/groups/${g.id}/members`, { addresses: ['ALICE@example.com'] })).statusCode,
+    ).toBe(204);
+    const members = (await call('GET', `/groups/${g.id}/members`)).json();
+    expect(members.items.map((u: { address: string }) => u.address)).toEqual(['alice@example.com']);
+    expect((await call('GET', `/groups/${g.id}`)).json().memberCount).toBe(1);
+    expect((await call('DELETE', `/groups/${g.id}/members/alice@example.com`)).statusCode).toBe(204);
+    expect((await call('GET', `/groups/${g.id}/members`)).json().items).toEqual([]);
+  });
+
+  it('hides other domains’ groups from a restricted key and keeps their users out', async () => {
+    const theirs = (await call('POST', '/groups', { domain: 'other.org', name: 'Theirs' })).json();
+    expect((await call('GET', `/groups/${theirs.id}`, undefined, 'jdk_example')).json().code).toBe(
+      'GROUP_NOT_FOUND',
+    );
+    expect((await call('GET', '/domains/other.org/groups', undefined, 'jdk_example')).statusCode).toBe(404);
+    expect(
+      (await call('POST', '/groups', { domain: 'other.org', name: 'X' }, 'jdk_example')).statusCode,
+    ).toBe(404);
+    const mine = (
+      await call('POST', '/groups', { domain: 'example.com', name: 'Mine' }, 'jdk_example')
+    ).json();
+    const pull = await call(
+      'POST',
+      `/groups/${mine.id}/members`,
+      { addresses: ['carol@other.org'] },
+      'jdk_example',
+    );
+    expect(pull.statusCode).toBe(404);
+    expect(pull.json().code).toBe('USER_NOT_FOUND');
+  });
+});

@@ -1,0 +1,27 @@
+import type { V1Plugin } from './deps.js';
+import { domainRoutes } from './domains/domains.js';
+import { groupRoutes } from './groups/groups.js';
+import { memberRoutes } from './groups/members.js';
+import { mailboxRoutes } from './mail/mailboxes.js';
+import { messageRoutes } from './mail/messages.js';
+import { sendRoutes } from './mail/send.js';
+import { userStateRoutes } from './users/state.js';
+import { userRoutes } from './users/users.js';
+
+/** Everything under `/api/v1`, one plugin per resource or verb group. */
+export const v1Routes: V1Plugin = async (app, { directory, mail }) => {
+  // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
+  const deps = { directory, mail };
+  for (const plugin of [
+    domainRoutes,
+    userRoutes,
+    userStateRoutes,
+    groupRoutes,
+    memberRoutes,
+    mailboxRoutes,
+    messageRoutes,
+    sendRoutes,
+  ]) {
+    await app.register(plugin, deps);
+  }
+};

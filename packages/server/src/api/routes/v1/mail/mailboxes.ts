@@ -1,0 +1,87 @@
+import { normalizeAddress } from '../../../../shared/index.js';
+import { decide, principalOf, userTarget } from '../../../auth/index.js';
+import { ref } from '../../../schemas/common.js';
+import {
+  MailboxList,
+  toMailboxJson,
+  UnreadCount,
+  UnreadCounts,
+  UnreadCountsBody,
+} from '../../../schemas/mail.js';
+import { BODY_PROBLEMS, op, problems } from '../../op.js';
+import { visibleUser } from '../access.js';
+import type { V1Plugin } from '../deps.js';
+import { UserParams } from '../users/users.js';
+
+export const MAIL_READERS = 'the user themselves; admins of the user’s domain';
+
+/** Mailboxes and unread counters: what a portal's inbox widget polls. */
+export const mailboxRoutes: V1Plugin = async (app, { directory, mail }) => {
+  app.get(
+    '/users/:address/mailboxes',
+    op(
+      {
+        operationId: 'listMailboxes',
+        tag: 'mail',
+        summary: 'List a user’s mailboxes',
+        scope: 'mail:read',
+        callers: MAIL_READERS,
+      },
+      {
+        params: UserParams,
+        response: { 200: ref(MailboxList, 'The mailboxes'), ...problems(403, 404, 422) },
+      },
+    ),
+    async (request) => {
+      const user = await visibleUser(request, directory, 'mail:read', request.params.address);
+      const boxes = await mail.listMailboxes(user.address);
+      return { items: boxes.map(toMailboxJson) };
+    },
+  );
+
+  app.get(
+    '/users/:address/unread-count',
+    op(
+      {
+        operationId: 'getUnreadCount',
+        tag: 'mail',
+        summary: 'Count a user’s unread mail',
+        description: 'Counts the mailboxes that hold new mail: all but Sent, Drafts, Junk and Trash.',
+        scope: 'mail:read',
+        callers: MAIL_READERS,
+      },
+      { params: UserParams, response: { 200: ref(UnreadCount, 'The counts'), ...problems(403, 404, 422) } },
+    ),
+    async (request) => {
+      const user = await visibleUser(request, directory, 'mail:read', request.params.address);
+      return mail.unreadCount(user.address);
+    },
+  );
+
+  app.post(
+    '/unread-counts',
+    op(
+      {
+        operationId: 'getUnreadCounts',
+        tag: 'mail',
+        summary: 'Count unread mail of many users',
+        description:
+          'One call for a portal page listing many employees. Addresses the caller may not see, ' +
+          'and unknown ones, are left out of `counts` (no error), so the answer reveals nothing about them.',
+        scope: 'mail:read',
+        callers: 'anyone with mail:read; only the users they may see are counted',
+      },
+      {
+        body: ref(UnreadCountsBody),
+        response: { 200: ref(UnreadCounts, 'The counts'), ...problems(403, ...BODY_PROBLEMS) },
+      },
+    ),
+    async (request) => {
+      const principal = principalOf(request);
+      const wanted = [...new Set(request.body.users.map(normalizeAddress))];
+      const visible = wanted.filter((a) => decide(principal, 'mail:read', userTarget(a)).outcome === 'allow');
+      const counts = visible.length === 0 ? {} : await mail.unreadCounts(visible);
+      return { counts };
+    },
+  );
+};

@@ -1,0 +1,195 @@
+import { type Static, Type } from 'typebox';
+import type { Mailbox, MessageDetail, MessageSummary } from '../../mail/types.js';
+import { AddressString, iso, Nullable, ref, Timestamp } from './common.js';
+
+export const AddressModel = Type.Object(
+  {
+    name: Type.String({ description: 'Display name; empty when none' }),
+    address: Type.String({ description: 'E-mail address; may be empty for malformed headers' }),
+  },
+  { $id: 'Address', title: 'Address', description: 'A named e-mail address' },
+);
+
+export const MailboxModel = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String({ examples: ['INBOX'] }),
+    specialUse: Nullable(Type.String({ description: 'RFC 6154 special-use flag, e.g. `\\Sent`' })),
+    total: Type.Integer({ minimum: 0 }),
+    unread: Type.Integer({ minimum: 0 }),
+    size: Type.Integer({ minimum: 0, description: 'Bytes' }),
+  },
+  { $id: 'Mailbox', title: 'Mailbox', description: 'A folder with its counters' },
+);
+
+export const MailboxList = Type.Object(
+  { items: Type.Array(ref(MailboxModel)) },
+  { $id: 'MailboxList', title: 'MailboxList', description: "A user's mailboxes" },
+);
+
+const summaryFields = {
+  id: Type.String(),
+  mailbox: Type.String({ description: 'Name of the mailbox holding the message' }),
+  from: ref(AddressModel),
+  to: Type.Array(ref(AddressModel)),
+  cc: Type.Array(ref(AddressModel)),
+  subject: Type.String(),
+  date: Nullable(Timestamp('The Date header; null when absent or unparsable')),
+  receivedAt: Timestamp('When the server stored the message'),
+  messageId: Nullable(Type.String({ description: 'The Message-ID header' })),
+  preview: Type.String({ description: 'Start of the text body, whitespace collapsed' }),
+  unread: Type.Boolean(),
+  flagged: Type.Boolean(),
+  answered: Type.Boolean(),
+  size: Type.Integer({ minimum: 0, description: 'Bytes of the stored message' }),
+  hasAttachments: Type.Boolean(),
+};
+
+export const MessageSummaryModel = Type.Object(summaryFields, {
+  $id: 'MessageSummary',
+  title: 'MessageSummary',
+  description: 'A message as listed',
+});
+
+export const MessagePage = Type.Object(
+  {
+    items: Type.Array(ref(MessageSummaryModel)),
+    nextCursor: Nullable(
+      Type.String({ description: 'Pass as `cursor` for the next page; null on the last' }),
+    ),
+  },
+  { $id: 'MessagePage', title: 'MessagePage', description: 'A page of messages, newest first' },
+);
+
+export const AttachmentModel = Type.Object(
+  {
+    index: Type.Integer({ minimum: 0, description: 'Position within the message' }),
+    filename: Nullable(Type.String()),
+    contentType: Type.String(),
+    size: Type.Integer({ minimum: 0 }),
+    contentId: Nullable(Type.String()),
+    inline: Type.Boolean(),
+  },
+  { $id: 'Attachment', title: 'Attachment' },
+);
+
+export const HeaderModel = Type.Object(
+  { name: Type.String(), value: Type.String() },
+  { $id: 'Header', title: 'Header', description: 'One header field, in message order' },
+);
+
+export const MessageDetailModel = Type.Object(
+  {
+    ...summaryFields,
+    headers: Type.Array(ref(HeaderModel)),
+    text: Nullable(Type.String({ description: 'The plain-text body' })),
+    html: Nullable(Type.String({ description: 'The HTML body as sent: sanitize before rendering' })),
+    attachments: Type.Array(ref(AttachmentModel)),
+  },
+  { $id: 'MessageDetail', title: 'MessageDetail', description: 'A message with its parsed body' },
+);
+
+export const UpdateMessageBody = Type.Object(
+  {
+    unread: Type.Optional(Type.Boolean()),
+    flagged: Type.Optional(Type.Boolean()),
+    mailbox: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 256, description: 'Move to this mailbox' }),
+    ),
+  },
+  {
+    $id: 'UpdateMessageRequest',
+    title: 'UpdateMessageRequest',
+    additionalProperties: false,
+    minProperties: 1,
+  },
+);
+
+export const UnreadCount = Type.Object(
+  {
+    unread: Type.Integer({ minimum: 0 }),
+    total: Type.Integer({ minimum: 0 }),
+  },
+  {
+    $id: 'UnreadCount',
+    title: 'UnreadCount',
+    description: 'Messages in the mailboxes that hold new mail (all but Sent, Drafts, Junk and Trash)',
+  },
+);
+
+export const UnreadCountsBody = Type.Object(
+  { users: Type.Array(AddressString(), { minItems: 1, maxItems: 1000 }) },
+  { $id: 'UnreadCountsRequest', title: 'UnreadCountsRequest', additionalProperties: false },
+);
+
+export const UnreadCounts = Type.Object(
+  {
+    counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
+      description: 'Unread count by lower-cased address; unknown or invisible addresses are left out',
+    }),
+  },
+  { $id: 'UnreadCounts', title: 'UnreadCounts' },
+);
+
+const Recipient = Type.Union([AddressString('Recipient address'), ref(AddressModel)]);
+
+export const SendBody = Type.Object(
+  {
+    to: Type.Array(Recipient, { minItems: 1, maxItems: 100 }),
+    cc: Type.Optional(Type.Array(Recipient, { maxItems: 100 })),
+    subject: Type.String({ maxLength: 998 }),
+    text: Type.Optional(Type.String()),
+    html: Type.Optional(Type.String()),
+  },
+  {
+    $id: 'SendRequest',
+    title: 'SendRequest',
+    additionalProperties: false,
+    description: 'A message to compose and deliver; a copy is filed in the sender’s Sent mailbox',
+  },
+);
+
+export const SendResult = Type.Object(
+  {
+    id: Type.String({ description: 'Id of the copy in Sent' }),
+    messageId: Type.String({ description: 'The Message-ID header given to the message' }),
+  },
+  { $id: 'SendResult', title: 'SendResult' },
+);
+
+type SummaryJson = Static<typeof MessageSummaryModel>;
+
+export const toMailboxJson = (m: Mailbox): Static<typeof MailboxModel> => ({
+  id: m.id,
+  name: m.name,
+  specialUse: m.specialUse,
+  total: m.total,
+  unread: m.unread,
+  size: m.size,
+});
+
+export const toSummaryJson = (m: MessageSummary): SummaryJson => ({
+  id: m.id,
+  mailbox: m.mailbox,
+  from: m.from,
+  to: m.to,
+  cc: m.cc,
+  subject: m.subject,
+  date: m.date === null ? null : iso(m.date),
+  receivedAt: iso(m.internalDate),
+  messageId: m.messageId,
+  preview: m.preview,
+  unread: m.unread,
+  flagged: m.flagged,
+  answered: m.answered,
+  size: m.size,
+  hasAttachments: m.hasAttachments,
+});
+
+export const toDetailJson = (m: MessageDetail): Static<typeof MessageDetailModel> => ({
+  ...toSummaryJson(m),
+  headers: m.headers,
+  text: m.text,
+  html: m.html,
+  attachments: m.attachments,
+});

@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { createLogger, type Logger } from '../../telemetry/index.js';
+import { type ApiDeps, createApiApp } from '../app.js';
+import { FakeDirectory } from './fake-directory.js';
+import { FakeMail } from './fake-mail.js';
+
+/** A logger whose lines are kept in memory, so tests can assert what was (not) logged. */
+export function memoryLogger(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { log: createLogger({ level: 'info', destination }), lines };
+}
+
+export interface TestApi {
+  app: FastifyInstance;
+  directory: FakeDirectory;
+  mail: FakeMail;
+  logLines: string[];
+}
+
+/** The API over fakes: a domain `example.com`, keys `jdk_admin` (all scopes) and `jdk_example` (example.com only). */
+export async function buildTestApi(overrides: Partial<ApiDeps> = {}): Promise<TestApi> {
+  const directory = new FakeDirectory();
+  const mail = new FakeMail();
+  const { log, lines } = memoryLogger();
+  await directory.createDomain('example.com');
+  await directory.createDomain('other.org');
+  const all = [
+    'domains:read',
+    'domains:write',
+    'users:read',
+    'users:write',
+    'groups:read',
+    'groups:write',
+    'mail:read',
+    'mail:write',
+  ] as const;
+  directory.addKey('jdk_admin', [...all]);
+  directory.addKey('jdk_example', [...all], 'example.com');
+  const app = await createApiApp({
+    directory,
+    mail,
+    config: { api: { bodyLimit: 64 * 1024, docs: true } },
+    log,
+    isReady: () => true,
+    ...overrides,
+  });
+  return { app, directory, mail, logLines: lines };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});

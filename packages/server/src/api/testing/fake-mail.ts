@@ -1,0 +1,126 @@
+import { Readable } from 'node:stream';
+import type { Mailbox, MailService, MessageDetail, MessageSummary, SendInput } from '../../mail/types.js';
+import { AppError, normalizeAddress } from '../../shared/index.js';
+
+const MAILBOXES = ['INBOX', 'Sent', 'Drafts', 'Junk', 'Trash'];
+
+/**
+ * An in-memory {@link MailService} for the API's unit tests. Messages are
+ * added with {@link FakeMail.add}; lists are newest first with id cursors.
+ */
+export class FakeMail implements MailService {
+  readonly messages = new Map<string, MessageDetail & { owner: string; raw: string }>();
+  readonly sent: { from: string; input: SendInput }[] = [];
+  private seq = 0;
+
+  add(owner: string, fields: Partial<MessageDetail> & { raw?: string } = {}) {
+    const id = `m${String(++this.seq).padStart(6, '0')}`;
+    const m = {
+      id,
+      mailbox: 'INBOX',
+      uid: this.seq,
+      modseq: 1,
+      unread: true,
+      flagged: false,
+      answered: false,
+      draft: false,
+      size: 100,
+      internalDate: 1_700_000_000_000 + this.seq,
+      blobId: `blob-${id}`,
+      from: { name: 'Bob', address: 'bob@example.org' },
+      to: [{ name: '', address: owner }],
+      cc: [],
+      subject: `Message ${this.seq}`,
+      date: 1_700_000_000_000,
+      messageId: `<${id}@example.org>`,
+      preview: 'Hello',
+      hasAttachments: false,
+      headers: [{ name: 'Subject', value: `Message ${this.seq}` }],
+      text: 'Hello',
+      html: null,
+      attachments: [],
+      raw: `Subject: Message ${this.seq}\r\n\r\nHello\r\n`,
+      ...fields,
+      owner: normalizeAddress(owner),
+    };
+    this.messages.set(id, m);
+    return m;
+  }
+
+  private own(address: string, id: string) {
+    const m = this.messages.get(id);
+    if (!m || m.owner !== address) throw new AppError('MESSAGE_NOT_FOUND');
+    return m;
+  }
+
+  async receive(): Promise<{ messageIds: string[]; size: number }> {
+    throw new Error('not used by the API');
+  }
+  async listMailboxes(address: string): Promise<Mailbox[]> {
+    return MAILBOXES.map((name, i) => {
+      const inBox = [...this.messages.values()].filter((m) => m.owner === address && m.mailbox === name);
+      return {
+        id: `mb${i}`,
+        name,
+        specialUse: name === 'INBOX' ? null : `\\${name}`,
+        uidValidity: 1,
+        uidNext: 1,
+        highestModseq: 1,
+        total: inBox.length,
+        unread: inBox.filter((m) => m.unread).length,
+        size: inBox.reduce((s, m) => s + m.size, 0),
+      };
+    });
+  }
+  async listMessages(
+    address: string,
+    o: { mailbox: string; unread?: boolean; limit: number; cursor?: string },
+  ) {
+    if (!MAILBOXES.includes(o.mailbox)) throw new AppError('MAILBOX_NOT_FOUND');
+    const all = [...this.messages.values()]
+      .filter(
+        (m) =>
+          m.owner === address && m.mailbox === o.mailbox && (o.unread === undefined || m.unread === o.unread),
+      )
+      .sort((a, b) => b.id.localeCompare(a.id))
+      .filter((m) => !o.cursor || m.id < o.cursor);
+    const items: MessageSummary[] = all.slice(0, o.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: all.length > o.limit && last ? last.id : null };
+  }
+  async getMessage(address: string, id: string) {
+    return this.own(address, id);
+  }
+  async openRaw(address: string, id: string) {
+    const m = this.own(address, id);
+    return { stream: Readable.from([Buffer.from(m.raw)]), size: Buffer.byteLength(m.raw) };
+  }
+  async updateMessage(
+    address: string,
+    id: string,
+    patch: { unread?: boolean; flagged?: boolean; mailbox?: string },
+  ) {
+    const m = this.own(address, id);
+    if (patch.mailbox !== undefined && !MAILBOXES.includes(patch.mailbox))
+      throw new AppError('MAILBOX_NOT_FOUND');
+    Object.assign(m, patch);
+    return m;
+  }
+  async deleteMessage(address: string, id: string) {
+    this.messages.delete(this.own(address, id).id);
+  }
+  async unreadCount(address: string) {
+    const mine = [...this.messages.values()].filter((m) => m.owner === address && m.mailbox === 'INBOX');
+    return { unread: mine.filter((m) => m.unread).length, total: mine.length };
+  }
+  async unreadCounts(addresses: string[]) {
+    const out: Record<string, number> = {};
+    for (const a of addresses) out[a] = (await this.unreadCount(a)).unread;
+    return out;
+  }
+  async send(address: string, input: SendInput) {
+    this.sent.push({ from: address, input });
+    const m = this.add(address, { mailbox: 'Sent', unread: false, subject: input.subject });
+    return { id: m.id, messageId: m.messageId ?? '' };
+  }
+}

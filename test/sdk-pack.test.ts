@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './harness/server.js';
+
+// The SDK as published: built, packed with `npm pack`, installed from the
+// tarball into a fresh project, type-checked as an ESM and a CJS consumer
+// with the workspace's TypeScript, then run against a real server. This is
+// what catches a broken `exports` map or missing .d.cts before a user does.
+
+const run = promisify(execFile);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SDK = join(ROOT, 'packages/sdk');
+
+const ESM_CONSUMER = `
+import { JdMail, NotFoundError, type MessageSummary, type User } from '@jdmail/sdk';
+
+declare const process: { argv: string[] };
+const [baseUrl, token] = process.argv.slice(2) as [string, string];
+const jd = new JdMail({ baseUrl, token });
+
+const domain = \`pack\${Date.now()}.test\`;
+await jd.domains.create(domain);
+const user: User = await jd.users.create({ address: \`Alice@\${domain}\`, password: 'pack-test-password', displayName: 'Alice' });
+const sent = await jd.mail.send(user.address, { to: [user.address], subject: 'from the packed SDK', text: 'hi' });
+
+let unread = 0;
+for (let i = 0; i < 50 && unread === 0; i++) {
+  unread = (await jd.mail.unreadCount(user.address)).unread;
+  if (unread === 0) await new Promise((r) => setTimeout(r, 100));
+}
+const subjects: string[] = [];
+for await (const m of jd.mail.listUnread(user.address, { limit: 1 })) subjects.push((m as MessageSummary).subject);
+const counts = await jd.mail.unreadCounts([user.address.toUpperCase(), \`nobody@\${domain}\`]);
+
+let notFound = '';
+try {
+  await jd.users.get(\`nobody@\${domain}\`);
+} catch (e) {
+  if (e instanceof NotFoundError) notFound = e.code;
+  else throw e;
+}
+console.log(JSON.stringify({ address: user.address, sentId: typeof sent.id, unread, subjects, counts, notFound }));
+`;
+
+const CJS_CONSUMER = `
+import { JdMail, JdMailError } from '@jdmail/sdk';
+
+declare const process: { argv: string[] };
+const [baseUrl, token] = process.argv.slice(2) as [string, string];
+
+async function main(): Promise<void> {
+  const jd = new JdMail({ baseUrl, token });
+  const page = await jd.domains.list({ limit: 200 });
+  let code = '';
+  try {
+    await new JdMail({ baseUrl, token: 'jdk_wrong', maxRetries: 0 }).domains.list();
+  } catch (e) {
+    if (e instanceof JdMailError) code = e.code;
+  }
+  console.log(JSON.stringify({ domains: page.items.length, code }));
+}
+void main();
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+    types: [],
+    strict: true,
+    outDir: 'out',
+  },
+  files: ['esm-consumer.mts', 'cjs-consumer.cts'],
+};
+
+describe('@jdmail/sdk as packed', () => {
+  let work: string;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'jdmail-sdk-pack-'));
+    await run('pnpm', ['build'], { cwd: SDK });
+    const packDir = join(work, 'pack');
+    await mkdir(packDir);
+    await run('npm', ['pack', '--pack-destination', packDir], { cwd: SDK });
+    const tarball = (await readdir(packDir)).find((f) => f.endsWith('.tgz'));
+    if (!tarball) throw new Error('npm pack made no tarball');
+
+    const project = join(work, 'consumer');
+    await mkdir(project);
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    // The SDK has no dependencies, so the install needs no registry.
+    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(packDir, tarball)], {
+      cwd: project,
+    });
+    await symlink(join(ROOT, 'node_modules/typescript'), join(project, 'node_modules/typescript'), 'dir');
+    await writeFile(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+    await writeFile(join(project, 'esm-consumer.mts'), ESM_CONSUMER);
+    await writeFile(join(project, 'cjs-consumer.cts'), CJS_CONSUMER);
+
+    server = await startServer();
+  });
+
+  afterAll(async () => {
+    await server?.destroy();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  const project = () => join(work, 'consumer');
+  const tsc = () => join(project(), 'node_modules/typescript/bin/tsc');
+
+  it('ships only dist, with ESM, CJS and both declaration files', async () => {
+    const files = await readdir(join(project(), 'node_modules/@jdmail/sdk/dist'));
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']));
+    const pkg = await readdir(join(project(), 'node_modules/@jdmail/sdk'));
+    expect(pkg).not.toContain('src');
+  });
+
+  it('type-checks and builds an ESM and a CJS consumer', async () => {
+    await run(process.execPath, [tsc(), '--noEmit', '-p', '.'], { cwd: project() });
+    await run(process.execPath, [tsc(), '-p', '.'], { cwd: project() });
+  });
+
+  it('runs the ESM consumer against a live server', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['out/esm-consumer.mjs', server.baseUrl, server.adminKey ?? ''],
+      {
+        cwd: project(),
+      },
+    );
+    const result = JSON.parse(stdout);
+    expect(result.address).toMatch(/^alice@pack\d+\.test$/);
+    expect(result.sentId).toBe('string');
+    expect(result.unread).toBeGreaterThanOrEqual(1);
+    expect(result.subjects).toContain('from the packed SDK');
+    expect(result.counts).toEqual({ [result.address]: result.unread });
+    expect(result.notFound).toBe('USER_NOT_FOUND');
+  });
+
+  it('runs the CJS consumer (require) against a live server', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['out/cjs-consumer.cjs', server.baseUrl, server.adminKey ?? ''],
+      {
+        cwd: project(),
+      },
+    );
+    const result = JSON.parse(stdout);
+    expect(result.domains).toBeGreaterThanOrEqual(1);
+    expect(result.code).toBe('UNAUTHENTICATED');
+  });
+});
