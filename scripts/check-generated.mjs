@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Fails when a generated file differs from what its generator makes now:
 // the OpenAPI document (from the server's route schemas) and the SDK's types
-// (from that document). Regenerates into a temp dir; the tree is not touched.
+// (from that document), and the README's settings table (from the config
+// schema). Regenerates into a temp dir; the tree is not touched.
 //
 //   pnpm check:generated        fix with: pnpm generate
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -46,7 +47,7 @@ function compare(committedPath, fresh, label) {
 
 try {
   const openapi = run(
-    at('node_modules/.bin/tsx'),
+    at('packages/server/node_modules/.bin/tsx'),
     ['scripts/generate-openapi.ts', '--stdout'],
     at('packages/server'),
   );
@@ -67,7 +68,14 @@ try {
     'packages/sdk/src/generated/api.ts',
   );
 
-  if (!(openapiOk && typesOk)) {
+  const readme = run(
+    at('packages/server/node_modules/.bin/tsx'),
+    ['scripts/config-table.ts', '--stdout'],
+    at('packages/server'),
+  );
+  const readmeOk = compare(at('README.md'), readme, 'README.md settings table');
+
+  if (!(openapiOk && typesOk && readmeOk)) {
     console.error('\nRun `pnpm generate` and commit the result.');
     process.exitCode = 1;
   }

@@ -26,13 +26,18 @@ export function scriptedFetch(...answers: Answer[]) {
   return { fetch: fetch as typeof globalThis.fetch, calls };
 }
 
-export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(status === 204 ? null : JSON.stringify(body), {
     status,
     headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', ...headers },
   });
 
-export const problem = (status: number, code: string, extra: Record<string, unknown> = {}, headers = {}) =>
+export const problem = (
+  status: number,
+  code: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response =>
   json(
     status,
     {

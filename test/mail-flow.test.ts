@@ -1,0 +1,197 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { JdMail, NotFoundError, ValidationError } from '@jdmail/sdk';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, useDatabases } from './harness/databases.js';
+import { runCli, startServer, type TestServer } from './harness/server.js';
+
+// The foundation's promise end to end, on both metadata engines: mail from
+// real clients arrives over SMTP, an OA system sees it through the SDK,
+// marks it read, counts it — and all of it survives a restart.
+
+const PY = join(dirname(fileURLToPath(import.meta.url)), 'clients/smtplib_send.py');
+const databases = useDatabases();
+
+describe.each(databases.engines)('mail flow on %s', (engine) => {
+  let db: TestDatabase;
+  let server: TestServer;
+  let jd: JdMail;
+  let adminKey: string;
+
+  beforeAll(async () => {
+    db = await databases.fresh(engine);
+    server = await startServer({ databaseUrl: db.databaseUrl });
+    adminKey = server.adminKey ?? '';
+    jd = new JdMail({ baseUrl: server.baseUrl, token: adminKey });
+    await jd.domains.create('example.com');
+    await jd.domains.create('other.org');
+    await jd.users.create({ address: 'alice@example.com', password: 'alice-password', displayName: 'Alice' });
+    await jd.users.create({ address: 'bob@example.com', password: 'bob-password', displayName: 'Bob' });
+    await jd.users.create({ address: 'olga@other.org', password: 'olga-password' });
+  });
+  afterAll(() => server?.destroy());
+
+  it('delivers mail from nodemailer and smtplib; the SDK lists it unread, marks it read and counts it', async () => {
+    const t = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.smtpPort,
+      secure: false,
+      tls: { rejectUnauthorized: false },
+    });
+    await t.sendMail({
+      from: '"Zhang San" <zhang@partner.test>',
+      to: 'alice@example.com',
+      subject: 'Quarterly report',
+      text: 'Please find the report attached.',
+      html: '<p>Please find the <b>report</b> attached.</p><img src="https://tracker.test/pixel.png">',
+      attachments: [{ filename: 'report.csv', content: 'a,b\n1,2\n' }],
+    });
+    t.close();
+    const { stdout } = await promisify(execFile)('python3', [
+      PY,
+      '127.0.0.1',
+      String(server.smtpPort),
+      'py@partner.test',
+      'alice@example.com',
+      'Hello from Python',
+    ]);
+    expect(JSON.parse(stdout)).toEqual({ ok: true, refused: {} });
+
+    expect(await jd.mail.unreadCount('alice@example.com')).toEqual({ unread: 2, total: 2 });
+    const page = await jd.mail.listUnread('alice@example.com', { limit: 10 });
+    expect(page.items.map((m) => m.subject)).toEqual(['Hello from Python', 'Quarterly report']);
+    const report = page.items[1];
+    expect(report).toMatchObject({
+      mailbox: 'INBOX',
+      unread: true,
+      flagged: false,
+      hasAttachments: true,
+      from: { name: 'Zhang San', address: 'zhang@partner.test' },
+    });
+    expect(report?.preview).toBe('Please find the report attached.');
+
+    const detail = await jd.mail.get('alice@example.com', report?.id ?? '');
+    expect(detail.attachments).toMatchObject([{ filename: 'report.csv', size: 8 }]);
+    expect(detail.html).toContain('<b>report</b>');
+    expect(detail.headers.find((h) => h.name === 'Received')?.value).toMatch(
+      /by mail\.test \(jdmail\) with ESMTP id/,
+    );
+    const raw = new TextDecoder().decode(await jd.mail.raw('alice@example.com', report?.id ?? ''));
+    expect(raw).toMatch(/^Received: from /);
+    expect(raw).toContain('Subject: Quarterly report');
+
+    await jd.mail.markRead('alice@example.com', report?.id ?? '');
+    expect(await jd.mail.unreadCount('alice@example.com')).toEqual({ unread: 1, total: 2 });
+    expect((await jd.mail.listUnread('alice@example.com')).items.map((m) => m.subject)).toEqual([
+      'Hello from Python',
+    ]);
+    expect(await jd.mail.unreadCounts(['ALICE@example.com', 'bob@example.com', 'ghost@example.com'])).toEqual(
+      { 'alice@example.com': 1, 'bob@example.com': 0 },
+    );
+    const boxes = await jd.mail.mailboxes('alice@example.com');
+    expect(boxes.find((b) => b.name === 'INBOX')).toMatchObject({ total: 2, unread: 1 });
+  });
+
+  it('submission over STARTTLS files a copy in Sent; API send does the same', async () => {
+    const t = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.submissionPort,
+      secure: false,
+      requireTLS: true,
+      auth: { user: 'bob@example.com', pass: 'bob-password' },
+      tls: { rejectUnauthorized: false },
+    });
+    await t.sendMail({
+      from: 'bob@example.com',
+      to: 'alice@example.com',
+      subject: 'Lunch on Friday?',
+      text: 'Noodles?',
+    });
+    t.close();
+    const sentByApi = await jd.mail.send('alice@example.com', {
+      to: ['bob@example.com'],
+      subject: 'Re: Lunch on Friday?',
+      text: 'Yes!',
+    });
+    expect(sentByApi.messageId).toMatch(/^<.+@mail\.test>$/);
+    const bobSent = await jd.mail.list('bob@example.com', { mailbox: 'Sent' });
+    expect(bobSent.items.map((m) => [m.subject, m.unread])).toEqual([['Lunch on Friday?', false]]);
+    const bobInbox = await jd.mail.listUnread('bob@example.com');
+    expect(bobInbox.items.map((m) => m.subject)).toEqual(['Re: Lunch on Friday?']);
+    const aliceSent = await jd.mail.list('alice@example.com', { mailbox: 'Sent' });
+    expect(aliceSent.items[0]?.id).toBe(sentByApi.id);
+    // The MSA added Message-ID and Date the client left out? nodemailer sets both; check the stored copy has exactly one.
+    const raw = new TextDecoder().decode(await jd.mail.raw('bob@example.com', bobSent.items[0]?.id ?? ''));
+    expect(raw.match(/^Message-ID:/gim)).toHaveLength(1);
+    expect(raw).toMatch(/with ESMTPSA id/);
+  });
+
+  it('refuses bad API input cleanly and keeps serving', async () => {
+    const bad = await fetch(`${server.baseUrl}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: '{"address": "x@example.com", ',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await bad.json()).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    const invalid = await jd.users.create({ address: 'not-an-address' }).catch((e) => e);
+    expect(invalid).toBeInstanceOf(ValidationError);
+    expect(invalid.code).toBe('VALIDATION_FAILED');
+    await expect(
+      jd.mail.send('alice@example.com', { to: ['x@elsewhere.test'], subject: 's', text: 't' }),
+    ).rejects.toMatchObject({ code: 'RECIPIENT_NOT_LOCAL', status: 422 });
+    expect((await jd.mail.unreadCount('bob@example.com')).unread).toBe(1);
+  });
+
+  it('a domain-restricted key sees only its domain: 404 for the other', async () => {
+    const res = await fetch(`${server.baseUrl}/api/v1/users/alice@example.com/unread-count`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    expect(res.status).toBe(200);
+    const key = (
+      await runCli(
+        [
+          'apikey',
+          'create',
+          '--name',
+          'other-portal',
+          '--scopes',
+          'mail:read,users:read',
+          '--domain',
+          'other.org',
+        ],
+        {
+          JDMAIL_DATA_DIR: server.dataDir,
+          ...(db.databaseUrl ? { JDMAIL_DATABASE_URL: db.databaseUrl } : {}),
+        },
+      )
+    ).trim();
+    const other = new JdMail({ baseUrl: server.baseUrl, token: key });
+    expect(await other.mail.unreadCount('olga@other.org')).toEqual({ unread: 0, total: 0 });
+    await expect(other.mail.listUnread('alice@example.com')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(other.users.get('alice@example.com')).rejects.toBeInstanceOf(NotFoundError);
+    expect(await other.mail.unreadCounts(['alice@example.com', 'olga@other.org'])).toEqual({
+      'olga@other.org': 0,
+    });
+    await expect(
+      other.mail.send('olga@other.org', { to: ['olga@other.org'], subject: 'x', text: 'y' }),
+    ).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('keeps everything across a restart', async () => {
+    const before = await jd.mail.list('alice@example.com', { limit: 50 });
+    await server.stop();
+    server = await startServer({ dataDir: server.dataDir, databaseUrl: db.databaseUrl });
+    jd = new JdMail({ baseUrl: server.baseUrl, token: adminKey });
+    const after = await jd.mail.list('alice@example.com', { limit: 50 });
+    expect(after.items).toEqual(before.items);
+    expect(await jd.mail.unreadCount('alice@example.com')).toEqual({ unread: 1, total: 2 });
+    const raw = new TextDecoder().decode(await jd.mail.raw('alice@example.com', after.items[1]?.id ?? ''));
+    expect(raw).toContain('Quarterly report');
+    expect((await jd.users.get('bob@example.com')).displayName).toBe('Bob');
+  });
+});
