@@ -77,7 +77,7 @@ describe.each(databases.engines)('mail flow on %s', (engine) => {
     expect(detail.attachments).toMatchObject([{ filename: 'report.csv', size: 8 }]);
     expect(detail.html).toContain('<b>report</b>');
     expect(detail.headers.find((h) => h.name === 'Received')?.value).toMatch(
-      /by mail\.test \(jdmail\) with ESMTP id/,
+      /by mail\.test \(jdmail\) with ESMTPS id/,
     );
     const raw = new TextDecoder().decode(await jd.mail.raw('alice@example.com', report?.id ?? ''));
     expect(raw).toMatch(/^Received: from /);
@@ -189,8 +189,10 @@ describe.each(databases.engines)('mail flow on %s', (engine) => {
     jd = new JdMail({ baseUrl: server.baseUrl, token: adminKey });
     const after = await jd.mail.list('alice@example.com', { limit: 50 });
     expect(after.items).toEqual(before.items);
-    expect(await jd.mail.unreadCount('alice@example.com')).toEqual({ unread: 1, total: 2 });
-    const raw = new TextDecoder().decode(await jd.mail.raw('alice@example.com', after.items[1]?.id ?? ''));
+    // Two from the first test (one read) and Bob's submitted one.
+    expect(await jd.mail.unreadCount('alice@example.com')).toEqual({ unread: 2, total: 3 });
+    const report = after.items.find((m) => m.subject === 'Quarterly report');
+    const raw = new TextDecoder().decode(await jd.mail.raw('alice@example.com', report?.id ?? ''));
     expect(raw).toContain('Quarterly report');
     expect((await jd.users.get('bob@example.com')).displayName).toBe('Bob');
   });

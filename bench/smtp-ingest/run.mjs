@@ -39,6 +39,12 @@ const OPTIONS = {
     default: join(REPO, 'packages/server/dist/cli/main.js'),
     help: 'jdmail CLI',
   },
+  'jdmail-node-arg': {
+    type: 'string',
+    multiple: true,
+    default: [],
+    help: 'extra node flag for `jdmail start`, as --jdmail-node-arg=--cpu-prof (written to the temp dir: use --keep)',
+  },
   'postfix-log': {
     type: 'boolean',
     default: false,
@@ -93,6 +99,7 @@ function options() {
     to: String(pick('to')),
     out: resolve(String(pick('out'))),
     jdmailCli: resolve(String(pick('jdmail-cli'))),
+    jdmailNodeArgs: /** @type {string[]} */ (values['jdmail-node-arg']),
     postfixLog: Boolean(values['postfix-log']),
     postfixSet: /** @type {string[]} */ (values['postfix-set']).map((kv) => kv.replace('=', ' = ')),
     keep: Boolean(values.keep),
@@ -227,7 +234,14 @@ async function main() {
     const make = {
       sink: (dir) => createSink({ dir }),
       postfix: (dir) => createPostfix({ dir, log: cfg.postfixLog, extra: cfg.postfixSet }),
-      jdmail: (dir) => createJdmail({ dir, cli: cfg.jdmailCli, domain: 'bench.test', user: cfg.to }),
+      jdmail: (dir) =>
+        createJdmail({
+          dir,
+          cli: cfg.jdmailCli,
+          nodeArgs: cfg.jdmailNodeArgs,
+          domain: 'bench.test',
+          user: cfg.to,
+        }),
     };
     for (const name of cfg.only) {
       const dir = join(tmp, name);

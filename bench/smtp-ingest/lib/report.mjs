@@ -76,9 +76,9 @@ export function markdown({ summary, config, machine, startedAt, modes }) {
   lines.push('(medians over the successful rounds).');
   lines.push('');
   lines.push(
-    '| case | server | accepted msg/s | delivered msg/s | CPU ms/msg | peak RSS MB | peak PSS MB | ok rounds |',
+    '| case | server | accepted msg/s | delivered msg/s | CPU ms/msg | peak RSS MB | peak PSS MB | ok rounds | other CPU ms/msg |',
   );
-  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of summary) {
     lines.push(
       `| ${r.mode} | ${r.server} | ${fmt(r.acceptedPerSec)} | ${fmt(r.deliveredPerSec)} | ${fmt(r.cpuMsPerMsg, 3)} | ` +

@@ -19,8 +19,8 @@ async function countMessages(db) {
   }
 }
 
-/** @param {{ dir: string, cli: string, domain: string, user: string }} o */
-export async function createJdmail({ dir, cli, domain, user }) {
+/** @param {{ dir: string, cli: string, nodeArgs?: string[], domain: string, user: string }} o */
+export async function createJdmail({ dir, cli, nodeArgs = [], domain, user }) {
   if (!existsSync(cli)) {
     throw new Error(`jdmail CLI not found at ${cli}: run \`pnpm --filter @jdmail/server build\` first`);
   }
@@ -49,7 +49,11 @@ export async function createJdmail({ dir, cli, domain, user }) {
       await jdmail('init');
       await jdmail('domain', 'add', domain);
       await jdmail('user', 'add', user, '--password', 'bench-password-x');
-      child = spawnDaemon(process.execPath, [cli, 'start'], { env, logFile: this.logFile, cwd: dir });
+      child = spawnDaemon(process.execPath, [...nodeArgs, cli, 'start'], {
+        env,
+        logFile: this.logFile,
+        cwd: dir,
+      });
       const pid = child.pid;
       await waitForGreeting(port, {
         timeoutMs: 60_000,
