@@ -116,7 +116,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       config,
       directory: engine.directory,
       mail: engine.mail,
-      store: engine.store,
       tls,
       reverseLookup,
       throttle,

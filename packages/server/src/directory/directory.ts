@@ -18,6 +18,15 @@ export interface DirectoryDeps {
   releaseBlobs(blobIds: string[]): Promise<void>;
 }
 
+const RECIPIENT_COLUMNS = ['id', 'address', 'enabled', 'quota_bytes', 'used_bytes'] as const;
+type RecipientRow = { id: string; address: string; quota_bytes: number; used_bytes: number };
+const toRecipient = (r: RecipientRow) => ({
+  id: r.id,
+  address: r.address,
+  quotaBytes: Number(r.quota_bytes),
+  usedBytes: Number(r.used_bytes),
+});
+
 /** The built-in directory: domains, users, groups, aliases and API keys in the metadata database. */
 export function createDirectory(deps: DirectoryDeps): Directory {
   const { db } = deps;
@@ -36,34 +45,34 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     const a = normalizeAddress(address);
     const user = await db
       .selectFrom('users')
-      .select(['id', 'address', 'enabled'])
+      .select(RECIPIENT_COLUMNS)
       .where('address', '=', a)
       .executeTakeFirst();
     if (user)
       return user.enabled
-        ? { kind: 'user', users: [{ id: user.id, address: user.address }] }
+        ? { kind: 'user', users: [toRecipient(user)] }
         : { kind: 'user', users: [], disabled: true };
     const alias = await db
       .selectFrom('aliases')
       .innerJoin('users', 'users.id', 'aliases.user_id')
-      .select(['users.id', 'users.address', 'users.enabled'])
+      .select(RECIPIENT_COLUMNS.map((c) => `users.${c}` as const))
       .where('aliases.address', '=', a)
       .executeTakeFirst();
     if (alias)
       return alias.enabled
-        ? { kind: 'alias', users: [{ id: alias.id, address: alias.address }] }
+        ? { kind: 'alias', users: [toRecipient(alias)] }
         : { kind: 'alias', users: [], disabled: true };
     const group = await db.selectFrom('groups').select('id').where('address', '=', a).executeTakeFirst();
     if (group) {
       const members = await db
         .selectFrom('group_members')
         .innerJoin('users', 'users.id', 'group_members.user_id')
-        .select(['users.id', 'users.address'])
+        .select(RECIPIENT_COLUMNS.map((c) => `users.${c}` as const))
         .where('group_members.group_id', '=', group.id)
         .where('users.enabled', '=', 1)
         .orderBy('users.address')
         .execute();
-      return { kind: 'group', users: members };
+      return { kind: 'group', users: members.map(toRecipient) };
     }
     // Subaddressing (RFC 5233): local+detail@domain reaches local@domain.
     const parts = splitAddress(a);

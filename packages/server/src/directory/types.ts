@@ -120,8 +120,8 @@ export interface ApiKey {
 
 /** Who a recipient address delivers to. */
 export interface RecipientResolution {
-  /** The users (enabled ones only) mail to this address reaches. */
-  users: { id: string; address: string }[];
+  /** The users (enabled ones only) mail to this address reaches, with their quota state for the RCPT check. */
+  users: { id: string; address: string; quotaBytes: number; usedBytes: number }[];
   kind: 'user' | 'alias' | 'group';
   /** The address names a local user who is disabled (mail to them is refused). */
   disabled?: boolean;

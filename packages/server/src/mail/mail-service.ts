@@ -62,8 +62,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
           field: `recipients[${i}]`,
         });
       for (const u of res.users) {
-        const q = await store.quota(u.id);
-        if (q.quotaBytes > 0 && q.usedBytes >= q.quotaBytes)
+        if (u.quotaBytes > 0 && u.usedBytes >= u.quotaBytes)
           throw new AppError('QUOTA_EXCEEDED', `mailbox of ${address} is full`, {
             field: `recipients[${i}]`,
           });

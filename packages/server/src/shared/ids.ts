@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Time-ordered, URL-safe ids: 10 hex chars of milliseconds then 12 random
- * bytes in base64url. Sorting ids sorts by creation time, which keeps index
+ * Time-ordered, URL-safe ids: 12 hex chars of milliseconds then 9 random
+ * bytes as 12 base64url chars. Sorting ids sorts by creation time, which keeps index
  * pages dense and makes ids useful as cursors.
  */
 export function newId(now = Date.now()): string {

@@ -4,7 +4,6 @@ import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import type { MailService } from '../mail/index.js';
-import type { MailStore } from '../store/index.js';
 import { toSmtpError } from './errors.js';
 import { createDataHandler } from './inbound/data.js';
 import { createRcptHandler, type ResolvedRecipients } from './inbound/rcpt.js';
@@ -21,7 +20,6 @@ export interface SmtpListenerDeps {
   config: Config;
   directory: Directory;
   mail: MailService;
-  store: Pick<MailStore, 'quota'>;
   tls: TlsMaterial;
   reverseLookup: ReverseLookup;
   throttle: LoginThrottle;
@@ -80,7 +78,6 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
     onRcptTo: stage(
       createRcptHandler({
         directory: deps.directory,
-        store: deps.store,
         maxRecipients: config.smtp.maxRecipients,
         submission,
         resolved,

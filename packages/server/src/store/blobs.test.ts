@@ -73,7 +73,9 @@ describe('file blob store', () => {
     const dir = await dirs.make();
     const store = createBlobStore({ dir });
     const writer = store.createWriter();
-    await writer.write(Buffer.from('partial'));
+    await writer.write(Buffer.from('small writes are gathered in memory'));
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+    await writer.write(Buffer.alloc(64 * 1024, 'x')); // past the write buffer: now on disk
     expect(readdirSync(join(dir, 'tmp'))).toHaveLength(1);
     await writer.abort();
     expect(readdirSync(join(dir, 'tmp'))).toEqual([]);

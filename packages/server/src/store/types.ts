@@ -63,6 +63,7 @@ export interface MessageSummary extends MessageIndex {
  * place and fsyncs the directory. `abort()` removes the temp file.
  */
 export interface BlobWriter {
+  /** Appends bytes. The writer may keep `chunk` until it flushes: do not modify it afterwards. */
   write(chunk: Buffer): Promise<void>;
   /** Flushes and fsyncs the temp file; returns its blob id and size. */
   finish(): Promise<{ blobId: string; size: number }>;

@@ -1,11 +1,9 @@
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import type { Directory } from '../../directory/index.js';
-import type { MailStore } from '../../store/index.js';
 import { smtpError } from '../errors.js';
 
 export interface RcptDeps {
   directory: Directory;
-  store: Pick<MailStore, 'quota'>;
   maxRecipients: number;
   /** Submission: remote domains get a clear refusal until the outbound queue exists. */
   submission: boolean;
@@ -33,20 +31,20 @@ export function createRcptHandler(deps: RcptDeps) {
     if (session.envelope.rcptTo.length >= deps.maxRecipients) {
       throw smtpError(452, '4.5.3 Too many recipients'); // RFC 5321 §4.5.3.1.10
     }
-    const domain = address.address.split('@').pop()?.toLowerCase() ?? '';
-    if (!(await deps.directory.isLocalDomain(domain))) {
+    // One lookup in the common case: a recipient that resolves is local by definition.
+    const res = await deps.directory.resolveRecipient(address.address);
+    if (!res) {
+      const domain = address.address.split('@').pop()?.toLowerCase() ?? '';
+      if (await deps.directory.isLocalDomain(domain)) throw smtpError(550, '5.1.1 No such user here');
       throw deps.submission
         ? smtpError(550, '5.7.1 Delivery to remote domains is not available yet')
         : smtpError(550, '5.7.1 Relaying denied');
     }
-    const res = await deps.directory.resolveRecipient(address.address);
-    if (!res) throw smtpError(550, '5.1.1 No such user here');
     if (res.disabled) throw smtpError(550, '5.2.1 Mailbox disabled');
     const size = declaredSize(session);
     for (const u of res.users) {
-      const q = await deps.store.quota(u.id);
       // Full, or would be by the declared size: a temporary failure, the user may make room.
-      if (q.quotaBytes > 0 && q.usedBytes + size > q.quotaBytes) throw smtpError(452, '4.2.2 Mailbox full');
+      if (u.quotaBytes > 0 && u.usedBytes + size > u.quotaBytes) throw smtpError(452, '4.2.2 Mailbox full');
     }
     deps.resolved.set(
       address,
