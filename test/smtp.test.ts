@@ -45,6 +45,7 @@ describe.each(databases.engines)('SMTP listeners on %s', (engine) => {
       'alice-password\n',
     );
     await runCli(['user', 'add', 'bob@example.com', '--password-stdin'], env, 'bob-password\n');
+    await runCli(['user', 'add', 'tiny@example.com', '--quota', '2000'], env);
   });
   afterAll(() => server?.destroy());
 
@@ -164,6 +165,24 @@ describe.each(databases.engines)('SMTP listeners on %s', (engine) => {
     // The session stays usable after the refusal.
     expect((await c.command('RSET')).code).toBe(250);
     expect((await c.command('QUIT')).code).toBe(221);
+    c.close();
+  });
+
+  it('refuses a full mailbox at RCPT with 452 4.2.2 (temporary: the user can make room)', async () => {
+    const c = await RawSmtp.connect(server.smtpPort);
+    await c.reply();
+    await c.command('EHLO raw.test');
+    expect((await c.command('MAIL FROM:<a@remote.test> SIZE=5000')).code).toBe(250);
+    expect((await c.command('RCPT TO:<tiny@example.com>')).text).toMatch(/^452 4\.2\.2/);
+    // Undeclared size: accepted while under quota — the one message that crosses it is kept, not lost.
+    await c.command('RSET');
+    await c.command('MAIL FROM:<a@remote.test>');
+    expect((await c.command('RCPT TO:<tiny@example.com>')).code).toBe(250);
+    expect((await c.command('DATA')).code).toBe(354);
+    c.write(`Subject: fills it\r\n\r\n${'z'.repeat(3000)}\r\n.\r\n`);
+    expect((await c.reply()).code).toBe(250);
+    await c.command('MAIL FROM:<a@remote.test>');
+    expect((await c.command('RCPT TO:<tiny@example.com>')).text).toMatch(/^452 4\.2\.2/);
     c.close();
   });
 

@@ -12,7 +12,10 @@ const HOSTNAME_RE =
  * is only needed for the Received header at DATA time, and a slow resolver
  * must never stall a client (smtp-server would wait up to 1.5 s to greet).
  */
-export function createReverseLookup(timeoutMs: number): ReverseLookup {
+export function createReverseLookup(
+  timeoutMs: number,
+  reverse: (ip: string) => Promise<string[]> = (ip) => dns.reverse(ip),
+): ReverseLookup {
   return async (ip) => {
     if (timeoutMs <= 0) return '';
     let timer: NodeJS.Timeout | undefined;
@@ -20,8 +23,7 @@ export function createReverseLookup(timeoutMs: number): ReverseLookup {
       timer = setTimeout(() => resolve(''), timeoutMs);
       timer.unref();
     });
-    const lookup = dns
-      .reverse(ip)
+    const lookup = reverse(ip)
       .then((names) => (names[0] && HOSTNAME_RE.test(names[0]) ? names[0] : ''))
       .catch(() => '');
     try {

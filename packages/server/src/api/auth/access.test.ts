@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Scope } from '../../directory/types.js';
+import { SCOPES, type Scope } from '../../directory/types.js';
 import { canGrant, decide, listScope, type Target } from './access.js';
 import type { Principal } from './principal.js';
 
-const ALL: Scope[] = [
-  'domains:read',
-  'domains:write',
-  'users:read',
-  'users:write',
-  'groups:read',
-  'groups:write',
-  'mail:read',
-  'mail:write',
-];
+const ALL: Scope[] = [...SCOPES];
 
 const user = (
   address: string,

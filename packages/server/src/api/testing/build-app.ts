@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { SCOPES } from '../../directory/index.js';
 import { createLogger, type Logger } from '../../telemetry/index.js';
 import { type ApiDeps, createApiApp } from '../app.js';
 import { FakeDirectory } from './fake-directory.js';
@@ -31,16 +32,7 @@ export async function buildTestApi(overrides: Partial<ApiDeps> = {}): Promise<Te
   const { log, lines } = memoryLogger();
   await directory.createDomain('example.com');
   await directory.createDomain('other.org');
-  const all = [
-    'domains:read',
-    'domains:write',
-    'users:read',
-    'users:write',
-    'groups:read',
-    'groups:write',
-    'mail:read',
-    'mail:write',
-  ] as const;
+  const all = SCOPES;
   directory.addKey('jdk_admin', [...all]);
   directory.addKey('jdk_example', [...all], 'example.com');
   const app = await createApiApp({
