@@ -216,8 +216,11 @@ describe.each(databases.engines)('mail store delivery on %s', (engine) => {
   // committer shares the first one's database handle — two group committers racing all the same.
   it('two committers on one database never hand out one UID twice', async () => {
     const user = await addUser(f);
-    const shared = createMailStore({ database: f.database, dataDir: t.dataDir });
-    const other = engine === 'postgres' ? await openStore(t) : { store: shared, close: () => shared.close() };
+    const secondCommitter = () => {
+      const store = createMailStore({ database: f.database, dataDir: t.dataDir });
+      return { store, close: () => store.close() };
+    };
+    const other = engine === 'postgres' ? await openStore(t) : secondCommitter();
     try {
       const one = Array.from({ length: 60 }, (_, i) => deliverText(f.store, `n1-${i}`, [{ userId: user }]));
       const two = Array.from({ length: 60 }, (_, i) =>
