@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // end-to-end tests in test/ against real servers started on port 0.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test/artifacts/vitest-report.json' }]],
     projects: [
       {
         test: {
