@@ -182,6 +182,15 @@ describe.each(databases.engines)('mail flow on %s', (engine) => {
     ).rejects.toMatchObject({ status: 403 });
   });
 
+  it('never writes keys, passwords or message bodies to its log', async () => {
+    const logLines = server.output.filter((l) => l.startsWith('{'));
+    expect(logLines.length).toBeGreaterThan(5);
+    const log = logLines.join('\n');
+    for (const secret of [adminKey, 'alice-password', 'bob-password', 'Noodles?', 'Please find the report']) {
+      expect(log).not.toContain(secret);
+    }
+  });
+
   it('keeps everything across a restart', async () => {
     const before = await jd.mail.list('alice@example.com', { limit: 50 });
     await server.stop();
