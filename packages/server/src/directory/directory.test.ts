@@ -114,6 +114,15 @@ describe.each(databases.engines)('directory on %s', (engine) => {
       users: [{ id: a.id }],
     });
     expect(await dir.resolveRecipient('ghost@example.com')).toBeNull();
+    expect(
+      await dir.findUserIds(['ERIN@example.com', 'e.r@example.com', 'finn@example.com', 'ghost@example.com']),
+    ).toEqual(
+      new Map([
+        ['erin@example.com', a.id],
+        ['finn@example.com', b.id],
+        ['e.r@example.com', a.id],
+      ]),
+    );
     expect((await dir.getUser('erin@other.org')).id).toBe(a.id);
     await expect(dir.createUser({ address: 'e.r@example.com' })).rejects.toMatchObject({
       code: 'ADDRESS_TAKEN',

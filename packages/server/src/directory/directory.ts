@@ -101,6 +101,27 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     async deleteUser(address) {
       await deps.releaseBlobs(await users.remove(address));
     },
+    async findUserIds(addresses) {
+      const wanted = [...new Set(addresses.map(normalizeAddress))];
+      const out = new Map<string, string>();
+      if (wanted.length === 0) return out;
+      const direct = await db
+        .selectFrom('users')
+        .select(['id', 'address'])
+        .where('address', 'in', wanted)
+        .execute();
+      for (const r of direct) out.set(r.address, r.id);
+      const rest = wanted.filter((a) => !out.has(a));
+      if (rest.length > 0) {
+        const aliases = await db
+          .selectFrom('aliases')
+          .select(['user_id', 'address'])
+          .where('address', 'in', rest)
+          .execute();
+        for (const r of aliases) out.set(r.address, r.user_id);
+      }
+      return out;
+    },
     async authenticate(address, password): Promise<User | null> {
       const row = await users.findRow(address);
       if (!row?.password_hash) {

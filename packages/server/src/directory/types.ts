@@ -146,6 +146,8 @@ export interface Directory {
   listUsers(options: ListUsersOptions): Promise<Page<User>>;
   updateUser(address: string, patch: UpdateUserInput): Promise<User>;
   deleteUser(address: string): Promise<void>;
+  /** Ids of many users at once, by address or alias (one query each for addresses and aliases); unknown ones are left out. */
+  findUserIds(addresses: string[]): Promise<Map<string, string>>;
   /** Checks a password; null when wrong, unknown, disabled or password-less. Constant work for unknown users. */
   authenticate(address: string, password: string): Promise<User | null>;
   /** Resolves an RCPT address (user, alias or group address) for local delivery; null when unknown. */

@@ -20,7 +20,11 @@ export interface MailServiceDeps {
 /** The mail engine shared by SMTP and the API: durable ingest and per-user mailbox operations. */
 export function createMailService(deps: MailServiceDeps): MailService {
   const { store, directory, log } = deps;
-  const userId = async (address: string) => (await directory.getUser(address)).id;
+  const userId = async (address: string) => {
+    const id = (await directory.findUserIds([address])).values().next().value;
+    if (!id) throw new AppError('USER_NOT_FOUND', `user ${address} does not exist`);
+    return id;
+  };
 
   async function receive(input: ReceiveInput): Promise<{ messageIds: string[]; size: number }> {
     const writer = store.blobs.createWriter();
@@ -90,15 +94,11 @@ export function createMailService(deps: MailServiceDeps): MailService {
     deleteMessage: async (address, id) => store.deleteMessage(await userId(address), id),
     unreadCount: async (address) => store.unreadCount(await userId(address)),
     async unreadCounts(addresses) {
-      const wanted = [...new Set(addresses.map((a) => a.trim().toLowerCase()))];
-      const byId = new Map<string, string>();
-      for (const a of wanted) {
-        const u = await directory.getUser(a).catch(() => undefined);
-        if (u) byId.set(u.id, a);
-      }
-      const counts = await store.unreadCounts([...byId.keys()]);
+      // Two directory queries and one counter query, however many users: portals ask for pages of 1,000.
+      const ids = await directory.findUserIds(addresses);
+      const counts = await store.unreadCounts([...new Set(ids.values())]);
       const out: Record<string, number> = {};
-      for (const [id, a] of byId) out[a] = counts.get(id)?.unread ?? 0;
+      for (const [address, id] of ids) out[address] = counts.get(id)?.unread ?? 0;
       return out;
     },
     async send(address, input) {

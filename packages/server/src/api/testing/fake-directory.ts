@@ -125,6 +125,16 @@ export class FakeDirectory implements Directory {
   async deleteUser(address: string) {
     this.users.delete(this.find(address).address);
   }
+  async findUserIds(addresses: string[]) {
+    const out = new Map<string, string>();
+    for (const raw of addresses) {
+      const a = raw.trim().toLowerCase();
+      const u = this.users.get(a) ?? [...this.users.values()].find((x) => x.aliases.includes(a));
+      if (u) out.set(a, u.id);
+    }
+    return out;
+  }
+
   async authenticate(address: string, password: string) {
     const u = this.users.get(normalizeAddress(address));
     return u?.enabled && u.password !== undefined && u.password === password ? strip(u) : null;
