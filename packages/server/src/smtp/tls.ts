@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface TlsMaterial {
   key: Buffer;
@@ -28,6 +27,8 @@ export async function loadTls(options: {
   const keyPath = join(dir, 'self-signed.key');
   if (!existsSync(certPath) || !existsSync(keyPath)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Loaded only the first time, when there is a certificate to make.
+    const { generate } = await import('selfsigned');
     const pems = await generate([{ name: 'commonName', value: options.hostname }], {
       keySize: 2048,
       algorithm: 'sha256',

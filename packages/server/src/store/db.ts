@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { DB } from './schema.js';
 
@@ -20,10 +19,6 @@ export interface OpenDatabaseOptions {
   /** `postgres://…` selects PostgreSQL; empty selects embedded SQLite. */
   databaseUrl?: string;
 }
-
-// int8 (bigint) columns hold epoch ms, sizes and counters: all far below
-// 2^53, so they are returned as numbers on PostgreSQL as they are on SQLite.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 /**
  * Kysely prepares every query anew; better-sqlite3 statements are reusable,
@@ -60,7 +55,12 @@ function openSqlite(dataDir: string): Database {
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }
 
-function openPostgres(url: string): Database {
+/** `pg` is loaded only when PostgreSQL is used: the embedded default does not pay for it. */
+async function openPostgres(url: string): Promise<Database> {
+  const { default: pg } = await import('pg');
+  // int8 (bigint) columns hold epoch ms, sizes and counters: all far below
+  // 2^53, so they are returned as numbers on PostgreSQL as they are on SQLite.
+  pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', close: () => db.destroy() };
@@ -69,7 +69,7 @@ function openPostgres(url: string): Database {
 /** Opens the metadata database and brings its schema up to date. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const url = options.databaseUrl ?? '';
-  const database = /^postgres(ql)?:\/\//.test(url) ? openPostgres(url) : openSqlite(options.dataDir);
+  const database = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url) : openSqlite(options.dataDir);
   const migrator = new Migrator({ db: database.db, provider: migrationProvider });
   const { error } = await migrator.migrateToLatest();
   if (error) {
