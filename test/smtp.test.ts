@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -204,8 +205,17 @@ describe.each(databases.engines)('SMTP listeners on %s', (engine) => {
     await cut.command('MAIL FROM:<a@remote.test>');
     await cut.command('RCPT TO:<alice@example.com>');
     await cut.command('DATA');
-    cut.write('Subject: half\r\n\r\nhalf a mess');
+    cut.write(`Subject: half\r\n\r\n${'half a message '.repeat(10_000)}`);
+    // Wait until the server has spilled the message to a temp file, then vanish mid-DATA.
+    const tmp = join(server.dataDir, 'blobs', 'tmp');
+    const waitFor = async (cond: () => boolean) => {
+      for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
+      return cond();
+    };
+    expect(await waitFor(() => readdirSync(tmp).length > 0)).toBe(true);
     cut.close();
+    // The aborted transfer leaves no temp file behind.
+    expect(await waitFor(() => readdirSync(tmp).length === 0)).toBe(true);
     expect(await smtplib(server.smtpPort, 'py@remote.test', 'alice@example.com', 'after the storm')).toEqual({
       ok: true,
       refused: {},
