@@ -85,6 +85,9 @@ describe.each(databases.engines)('mail store reads and changes on %s', (engine) 
     } while (cursor);
     expect(seenUids).toEqual(unreadUids);
     expect(pages).toBe(Math.ceil(unreadUids.length / 4));
+    // unread: false is the complement: only the read ones.
+    const read = await f.store.listMessages(user, { mailbox: 'INBOX', unread: false, limit: 50 });
+    expect(read.items.map((m) => m.uid)).toEqual([19, 16, 13, 10, 7, 4, 1]);
   });
 
   it('rejects malformed and foreign cursors, bad limits and unknown mailboxes', async () => {

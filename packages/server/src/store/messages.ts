@@ -60,8 +60,8 @@ export async function listMessages(
   const db = deps.database.db;
   const boxId = await mailboxId(db, userId, options.mailbox);
   let query = db.selectFrom('messages').selectAll().where('mailbox_id', '=', boxId);
-  // With unread, (mailbox_id, seen, uid) serves filter and order; otherwise the (mailbox_id, uid) key does.
-  if (options.unread) query = query.where('seen', '=', 0);
+  // With `unread` set, (mailbox_id, seen, uid) serves filter and order; otherwise the (mailbox_id, uid) key does.
+  if (options.unread !== undefined) query = query.where('seen', '=', options.unread ? 0 : 1);
   if (options.cursor !== undefined) query = query.where('uid', '<', decodeCursor(options.cursor, boxId));
   const rows = await query
     .orderBy('uid', 'desc')
