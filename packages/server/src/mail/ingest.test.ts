@@ -102,6 +102,25 @@ describe('parseIndex', () => {
     expect(ix.hasAttachments).toBe(false);
   });
 
+  it('takes the preview from the first text, however far an HTML style block pushes it', async () => {
+    const style = `<style>${'.x{color:red}'.repeat(1000)}</style>`;
+    const raw = Buffer.from(
+      `Subject: s\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><head>${style}</head><body><p>Hello   there</p></body></html>\r\n`,
+    );
+    expect(raw.length).toBeGreaterThan(12_000);
+    expect((await parseIndex(raw, false)).preview).toBe('Hello there');
+  });
+
+  it('finds the first text part of a multipart message and an attachment by type alone', async () => {
+    const pdf = 'JVBERi0xLjQK'.repeat(2000);
+    const raw = `From: a@x.test\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9 at noon?\r\n--b\r\nContent-Type: application/pdf; name=menu.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${pdf}\r\n--b--\r\n`;
+    const r = await ingest(pieces(raw, 500), memoryWriter(), { prefix: '', maxSize: 1_000_000 });
+    expect(r.sawAttachment).toBe(true);
+    const ix = await parseIndex(r.head, r.sawAttachment);
+    expect(ix.preview).toBe('Café at noon?');
+    expect(ix.hasAttachments).toBe(true);
+  });
+
   it('tolerates garbage headers', async () => {
     const ix = await parseIndex(Buffer.from('From: <<<\r\nDate: yesterday\r\n\r\n'), false);
     expect(ix.date).toBeNull();

@@ -20,11 +20,13 @@ export interface IngestResult {
   head: Buffer;
   /** Bytes stored, prefix and added headers included. */
   size: number;
-  /** A part with `Content-Disposition: attachment` was seen anywhere in the message. */
+  /** A part with `Content-Disposition: attachment`, or of an application/audio/video type, was seen anywhere. */
   sawAttachment: boolean;
 }
 
-const ATTACHMENT_RE = /\ncontent-disposition:[ \t]*attachment/i;
+// A part that is an attachment by its disposition, or by a type no mail client shows inline.
+const ATTACHMENT_RE =
+  /\ncontent-(disposition:[ \t]*attachment|type:[ \t]*(application|audio|video|model|font)\/)/i;
 
 function headerEnd(buf: Buffer): number {
   const crlf = buf.indexOf('\r\n\r\n');

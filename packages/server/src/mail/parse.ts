@@ -42,9 +42,30 @@ function dateHeader(lines: ReadonlyArray<{ key: string; line: string }> | false)
   return Number.isNaN(t) ? null : t;
 }
 
+/**
+ * Body bytes parsed for the index in the common case. MIME parsing is the
+ * largest single CPU cost of a delivery and grows with the bytes parsed; the
+ * preview needs only the first lines of text, and attachments anywhere are
+ * seen by ingest's scanner. A head whose first bytes hold no text at all (an
+ * HTML mail opening with a large style block) is parsed again, whole.
+ */
+const INDEX_BODY_BYTES = 4096;
+
+const parseHead = (buf: Buffer) =>
+  simpleParser(buf, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+
+function bodyStart(buf: Buffer): number {
+  const crlf = buf.indexOf('\r\n\r\n');
+  if (crlf >= 0) return crlf + 4;
+  const lf = buf.indexOf('\n\n');
+  return lf >= 0 ? lf + 2 : buf.length;
+}
+
 /** Index fields from the first bytes of a message (header and the start of the body). */
 export async function parseIndex(head: Buffer, sawAttachment: boolean): Promise<MessageIndex> {
-  const mail = await simpleParser(head, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  const short = head.subarray(0, Math.min(head.length, bodyStart(head) + INDEX_BODY_BYTES));
+  let mail = await parseHead(short);
+  if (!mail.text?.trim() && short.length < head.length) mail = await parseHead(head);
   const from = addresses(mail.from)[0] ?? { name: '', address: '' };
   const date = dateHeader(mail.headerLines);
   return {
