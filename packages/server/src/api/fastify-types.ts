@@ -1,4 +1,4 @@
-import type { Scope } from '../directory/types.js';
+import type { Scope } from '../directory/index.js';
 import type { Principal } from './auth/principal.js';
 
 /** What a route needs from its caller; declared in the route's `config`, enforced by the auth hook. */

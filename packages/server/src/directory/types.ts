@@ -1,4 +1,4 @@
-import type { GroupKind, UserRole } from '../store/schema.js';
+import type { GroupKind, UserRole } from '../store/index.js';
 
 export type { GroupKind, UserRole };
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Address, Mailbox, MessagePatch, MessageSummary } from '../store/types.js';
+import type { Address, Mailbox, MessagePatch, MessageSummary } from '../store/index.js';
 
 export type { Address, Mailbox, MessagePatch, MessageSummary };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCOPES, type Scope } from '../../directory/types.js';
+import { SCOPES, type Scope } from '../../directory/index.js';
 import { canGrant, decide, listScope, type Target } from './access.js';
 import type { Principal } from './principal.js';
 

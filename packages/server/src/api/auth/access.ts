@@ -1,4 +1,4 @@
-import type { Scope, UserRole } from '../../directory/types.js';
+import type { Scope, UserRole } from '../../directory/index.js';
 import type { Principal } from './principal.js';
 
 /**

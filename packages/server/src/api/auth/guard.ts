@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Scope, User } from '../../directory/types.js';
+import type { Scope, User } from '../../directory/index.js';
 import { AppError, type ErrorCode, splitAddress } from '../../shared/index.js';
 import { canGrant, type Decision, decide, listScope, type Target } from './access.js';
 import type { Principal } from './principal.js';

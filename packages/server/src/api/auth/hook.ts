@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Directory } from '../../directory/types.js';
+import type { Directory } from '../../directory/index.js';
 import { AppError } from '../../shared/index.js';
 import '../fastify-types.js';
 import { hasScope } from './access.js';

@@ -1,4 +1,4 @@
-import type { ApiKey, Scope, User, UserRole } from '../../directory/types.js';
+import type { ApiKey, Scope, User, UserRole } from '../../directory/index.js';
 
 /** Who is calling: an integration's API key, or a user signed in with a password. */
 export type Principal = ApiKeyPrincipal | UserPrincipal;

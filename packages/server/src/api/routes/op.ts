@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { Scope } from '../../directory/types.js';
+import type { Scope } from '../../directory/index.js';
 import '../fastify-types.js';
 
 /** The OpenAPI tags, in the order the docs show them (descriptions in openapi/document.ts). */

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import type { Domain } from '../../directory/types.js';
+import type { Domain } from '../../directory/index.js';
 import { DomainName, iso, PageOf, Timestamp } from './common.js';
 
 export const DomainModel = Type.Object(

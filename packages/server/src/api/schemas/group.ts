@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import type { Group, GroupTreeNode } from '../../directory/types.js';
+import type { Group, GroupTreeNode } from '../../directory/index.js';
 import { AddressString, DomainName, Nullable, ref } from './common.js';
 import { UserModel } from './user.js';
 

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import type { Mailbox, MessageDetail, MessageSummary } from '../../mail/types.js';
+import type { Mailbox, MessageDetail, MessageSummary } from '../../mail/index.js';
 import { AddressString, iso, Nullable, ref, Timestamp } from './common.js';
 
 export const AddressModel = Type.Object(

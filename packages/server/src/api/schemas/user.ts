@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import type { User } from '../../directory/types.js';
+import type { User } from '../../directory/index.js';
 import { AddressString, DomainName, iso, Nullable, PageOf, Timestamp } from './common.js';
 
 export const Role = Type.Unsafe<'admin' | 'domain_admin' | 'user'>({

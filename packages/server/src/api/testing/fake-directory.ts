@@ -8,7 +8,7 @@ import type {
   Page,
   Scope,
   User,
-} from '../../directory/types.js';
+} from '../../directory/index.js';
 import { AppError, normalizeAddress, splitAddress } from '../../shared/index.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Mailbox, MailService, MessageDetail, MessageSummary, SendInput } from '../../mail/types.js';
+import type { Mailbox, MailService, MessageDetail, MessageSummary, SendInput } from '../../mail/index.js';
 import { AppError, normalizeAddress } from '../../shared/index.js';
 
 const MAILBOXES = ['INBOX', 'Sent', 'Drafts', 'Junk', 'Trash'];

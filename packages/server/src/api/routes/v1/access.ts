@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Directory, Group, Scope, User } from '../../../directory/types.js';
+import type { Directory, Group, Scope, User } from '../../../directory/index.js';
 import { normalizeAddress } from '../../../shared/index.js';
 import { assertCanGrant, authorize, principalOf, userTarget } from '../../auth/index.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Directory } from '../../../directory/types.js';
-import type { MailService } from '../../../mail/types.js';
+import type { Directory } from '../../../directory/index.js';
+import type { MailService } from '../../../mail/index.js';
 
 /** The services the v1 routes call; routes hold no logic of their own beyond access checks. */
 export interface V1Deps {
