@@ -10,6 +10,7 @@ import {
   createSmtpListener,
   loadTls,
   type SmtpListener,
+  type TlsMaterial,
 } from './smtp/index.js';
 import {
   createMailStore,
@@ -70,8 +71,8 @@ const BOOTSTRAP_KEY = 'bootstrap';
  * Makes a fresh data directory ready: database, TLS certificate, and — only
  * the first time — an administrator API key, returned so it can be shown once.
  */
-export async function initDataDir(engine: Engine): Promise<{ adminKey: string | null }> {
-  await loadTls({
+export async function initDataDir(engine: Engine): Promise<{ adminKey: string | null; tls: TlsMaterial }> {
+  const tls = await loadTls({
     dataDir: engine.config.dataDir,
     hostname: engine.config.hostname,
     certFile: engine.config.smtp.tlsCertFile,
@@ -83,10 +84,10 @@ export async function initDataDir(engine: Engine): Promise<{ adminKey: string | 
     .select('value')
     .where('key', '=', BOOTSTRAP_KEY)
     .executeTakeFirst();
-  if (done) return { adminKey: null };
+  if (done) return { adminKey: null, tls };
   const { key } = await engine.directory.createApiKey({ name: 'bootstrap admin', scopes: ['*'] });
   await db.insertInto('meta').values({ key: BOOTSTRAP_KEY, value: new Date().toISOString() }).execute();
-  return { adminKey: key };
+  return { adminKey: key, tls };
 }
 
 export interface RunningServer {
@@ -101,13 +102,7 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const engine = await buildEngine(config, log);
   let ready = false;
-  const { adminKey } = await initDataDir(engine);
-  const tls = await loadTls({
-    dataDir: config.dataDir,
-    hostname: config.hostname,
-    certFile: config.smtp.tlsCertFile,
-    keyFile: config.smtp.tlsKeyFile,
-  });
+  const { adminKey, tls } = await initDataDir(engine);
   const reverseLookup = createReverseLookup(config.smtp.reverseDnsTimeoutMs);
   const throttle = createLoginThrottle();
   const smtp = (mode: 'mx' | 'submission'): SmtpListener =>
