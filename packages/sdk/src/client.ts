@@ -13,6 +13,13 @@ import { Users } from './resources/users.js';
  * const { unread } = await jd.mail.unreadCount('alice@example.com');
  * ```
  *
+ * An integration registered as an app authenticates with its client
+ * credentials instead; the client fetches, caches and renews app tokens:
+ *
+ * ```ts
+ * const jd = new JdMail({ baseUrl, clientId: 'jdc_…', clientSecret: process.env.JDMAIL_CLIENT_SECRET! });
+ * ```
+ *
  * Failures throw a {@link JdMailError} subclass. 429 and 503 answers are
  * retried (honouring `Retry-After`), as are network errors of idempotent calls.
  */
