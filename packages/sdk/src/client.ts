@@ -1,4 +1,5 @@
 import { type ClientOptions, HttpClient } from './http.js';
+import { Apps } from './resources/apps.js';
 import { Domains } from './resources/domains.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
@@ -28,6 +29,7 @@ export class JdMail {
   readonly users: Users;
   readonly groups: Groups;
   readonly mail: Mail;
+  readonly apps: Apps;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -35,5 +37,6 @@ export class JdMail {
     this.users = new Users(http);
     this.groups = new Groups(http);
     this.mail = new Mail(http);
+    this.apps = new Apps(http);
   }
 }
