@@ -47,4 +47,27 @@ describe('examples/unread-list', () => {
       'alice@example.com: 2 unread\n- Bob: Your laptop is ready\n- Bob: Lunch on Friday?\n',
     );
   });
+
+  it('prints the same as a registered app with client credentials', async () => {
+    const created = await runCli(['app', 'create', '--name', 'portal', '--scopes', 'mail:read'], {
+      JDMAIL_DATA_DIR: server.dataDir,
+    });
+    const clientId = /^client_id\s+(\S+)$/m.exec(created)?.[1] ?? '';
+    const clientSecret = /^client_secret\s+(\S+)$/m.exec(created)?.[1] ?? '';
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(EXAMPLES, 'unread-list/index.mjs'), 'alice@example.com'],
+      {
+        env: {
+          ...process.env,
+          JDMAIL_URL: server.baseUrl,
+          JDMAIL_CLIENT_ID: clientId,
+          JDMAIL_CLIENT_SECRET: clientSecret,
+        },
+      },
+    );
+    expect(stdout).toBe(
+      'alice@example.com: 2 unread\n- Bob: Your laptop is ready\n- Bob: Lunch on Friday?\n',
+    );
+  });
 });

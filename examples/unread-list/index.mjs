@@ -1,6 +1,10 @@
 import { JdMail } from '@jdmail/sdk';
 
-const jd = new JdMail({ baseUrl: process.env.JDMAIL_URL, token: process.env.JDMAIL_TOKEN });
+// An API key (JDMAIL_TOKEN), or a registered app's client credentials: then the SDK gets app tokens itself.
+const auth = process.env.JDMAIL_CLIENT_ID
+  ? { clientId: process.env.JDMAIL_CLIENT_ID, clientSecret: process.env.JDMAIL_CLIENT_SECRET }
+  : { token: process.env.JDMAIL_TOKEN };
+const jd = new JdMail({ baseUrl: process.env.JDMAIL_URL, ...auth });
 const user = process.argv[2] ?? 'alice@example.com';
 const { unread } = await jd.mail.unreadCount(user);
 const latest = await jd.mail.listUnread(user, { limit: 5 });

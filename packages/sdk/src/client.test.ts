@@ -66,6 +66,27 @@ describe('requests', () => {
     await expect(client(fetch).users.delete('a@example.com')).resolves.toBeUndefined();
   });
 
+  it('registers apps and rotates their secrets at the documented paths', async () => {
+    const created = { app: { clientId: 'jdc_1' }, clientSecret: 'jds_x' };
+    const { fetch, calls } = scriptedFetch(
+      json(201, created),
+      json(200, created),
+      json(200, { items: [], nextCursor: null }),
+    );
+    const jd = client(fetch);
+    await expect(
+      jd.apps.create({ name: 'OA', scopes: ['mail:read'], domain: 'example.com' }),
+    ).resolves.toEqual(created);
+    expect(calls[0]).toMatchObject({
+      method: 'POST',
+      body: { name: 'OA', scopes: ['mail:read'], domain: 'example.com' },
+    });
+    await jd.apps.rotateSecret('jdc_1');
+    expect(calls[1]?.url.pathname).toBe('/api/v1/apps/jdc_1/rotate-secret');
+    await jd.apps.list({ limit: 10 });
+    expect(calls[2]?.url.search).toBe('?limit=10');
+  });
+
   it('returns the raw message as bytes', async () => {
     const { fetch, calls } = scriptedFetch(
       new Response('Subject: x\r\n\r\nhi', { headers: { 'content-type': 'message/rfc822' } }),

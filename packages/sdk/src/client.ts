@@ -1,4 +1,5 @@
 import { type ClientOptions, HttpClient } from './http.js';
+import { Apps } from './resources/apps.js';
 import { Domains } from './resources/domains.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
@@ -13,6 +14,13 @@ import { Users } from './resources/users.js';
  * const { unread } = await jd.mail.unreadCount('alice@example.com');
  * ```
  *
+ * An integration registered as an app authenticates with its client
+ * credentials instead; the client fetches, caches and renews app tokens:
+ *
+ * ```ts
+ * const jd = new JdMail({ baseUrl, clientId: 'jdc_…', clientSecret: process.env.JDMAIL_CLIENT_SECRET! });
+ * ```
+ *
  * Failures throw a {@link JdMailError} subclass. 429 and 503 answers are
  * retried (honouring `Retry-After`), as are network errors of idempotent calls.
  */
@@ -21,6 +29,7 @@ export class JdMail {
   readonly users: Users;
   readonly groups: Groups;
   readonly mail: Mail;
+  readonly apps: Apps;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -28,5 +37,6 @@ export class JdMail {
     this.users = new Users(http);
     this.groups = new Groups(http);
     this.mail = new Mail(http);
+    this.apps = new Apps(http);
   }
 }

@@ -1,12 +1,10 @@
-import { connectionError, errorFromResponse, JdMailError } from './errors.js';
+import { ClientCredentials, type Credentials, StaticToken } from './auth.js';
+import { connectionError, errorFromResponse, JdMailError, RateLimitError } from './errors.js';
 import { backoffMs, parseRetryAfter, RETRYABLE_STATUSES } from './retry.js';
 
-/** Options of {@link JdMail}; see there. */
-export interface ClientOptions {
+interface CommonOptions {
   /** Where the server is, e.g. `https://mail.example.com` (the `/api/v1` prefix is added). */
   baseUrl: string;
-  /** An API key (`jdk_…`), sent as `Authorization: Bearer`. */
-  token: string;
   /** A fetch implementation; default the global one. */
   fetch?: typeof fetch;
   /** Retries after 429/503 and, for idempotent requests, after network errors. Default 2. */
@@ -17,7 +15,36 @@ export interface ClientOptions {
   maxRetryDelayMs?: number;
   /** How the client waits between retries; replace it in tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** The clock app tokens are renewed by (epoch ms); replace it in tests. */
+  now?: () => number;
 }
+
+/** Authenticate with an API key. */
+export interface ApiKeyAuth {
+  /** An API key (`jdk_…`), sent as `Authorization: Bearer`. */
+  token: string;
+  clientId?: never;
+  clientSecret?: never;
+  scopes?: never;
+}
+
+/**
+ * Authenticate as a registered app (OAuth 2.0 client credentials): the
+ * client fetches an access token, caches it and renews it before it
+ * expires. For servers only: a browser must never hold a client secret.
+ */
+export interface AppAuth {
+  /** The app's client id (`jdc_…`). */
+  clientId: string;
+  /** The app's client secret (`jds_…`). */
+  clientSecret: string;
+  /** Ask for fewer scopes than the app holds; default all of them. */
+  scopes?: string[];
+  token?: never;
+}
+
+/** Options of {@link JdMail}; see there. Give either `token`, or `clientId` and `clientSecret`. */
+export type ClientOptions = CommonOptions & (ApiKeyAuth | AppAuth);
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -46,17 +73,19 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly maxRetryDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly credentials: Credentials;
 
-  constructor(private readonly options: ClientOptions) {
+  constructor(options: ClientOptions) {
     if (!options.baseUrl) throw new TypeError('JdMail: baseUrl is required');
-    if (!options.token) throw new TypeError('JdMail: token is required');
-    this.base = `${options.baseUrl.replace(/\/+$/, '')}/api/v1`;
+    const root = options.baseUrl.replace(/\/+$/, '');
+    this.base = `${root}/api/v1`;
     // Bound so a method-less call (`fetch(...)` detached from window) works in browsers.
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.maxRetries = options.maxRetries ?? 2;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
     this.sleep = options.sleep ?? defaultSleep;
+    this.credentials = credentialsFrom(options, root, this.fetch, this.timeoutMs);
   }
 
   /** Sends the request and parses the JSON answer; `undefined` for 204. */
@@ -66,28 +95,50 @@ export class HttpClient {
     return (await res.json()) as T;
   }
 
-  /** Sends the request and returns the successful response for the caller to read. */
+  /**
+   * Sends the request and returns the successful response for the caller to
+   * read. With app credentials, a 401 renews the token and sends once more.
+   */
   async send(request: HttpRequest, accept: string): Promise<Response> {
     const url = this.url(request);
     const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE');
-    for (let attempt = 0; ; attempt++) {
-      const retriesLeft = attempt < this.maxRetries;
+    let reauthenticated = false;
+    for (let retries = 0; ; ) {
+      const retriesLeft = retries < this.maxRetries;
+      let authorization: string;
+      try {
+        authorization = await this.credentials.authorization();
+      } catch (error) {
+        // No token: nothing was sent, so any request may wait and ask again if the cause passes.
+        const wait = transientWait(error, retries, this.maxRetryDelayMs);
+        if (!retriesLeft || wait === null || wait > this.maxRetryDelayMs) throw error;
+        await this.sleep(wait);
+        retries++;
+        continue;
+      }
       let res: Response;
       try {
-        res = await this.attempt(url, request, accept);
+        res = await this.attempt(url, request, accept, authorization);
       } catch (error) {
         if (!(idempotent && retriesLeft)) throw error;
-        await this.sleep(backoffMs(attempt, BASE_DELAY_MS, this.maxRetryDelayMs));
+        await this.sleep(backoffMs(retries, BASE_DELAY_MS, this.maxRetryDelayMs));
+        retries++;
         continue;
       }
       if (res.ok) return res;
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
       const error = errorFromResponse(res.status, await readBody(res), retryAfterMs);
+      // A refused app token (expired early, revoked key, rotated secret): the server did not act; renew once.
+      if (res.status === 401 && !reauthenticated && this.credentials.rejected(authorization)) {
+        reauthenticated = true;
+        continue;
+      }
       if (!RETRYABLE_STATUSES.has(res.status) || !retriesLeft) throw error;
-      const wait = retryAfterMs ?? backoffMs(attempt, BASE_DELAY_MS, this.maxRetryDelayMs);
+      const wait = retryAfterMs ?? backoffMs(retries, BASE_DELAY_MS, this.maxRetryDelayMs);
       // A server asking for a longer pause than we allow is better answered now than after a hang.
       if (wait > this.maxRetryDelayMs) throw error;
       await this.sleep(wait);
+      retries++;
     }
   }
 
@@ -99,8 +150,13 @@ export class HttpClient {
     return url.toString();
   }
 
-  private async attempt(url: string, request: HttpRequest, accept: string): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}`, accept };
+  private async attempt(
+    url: string,
+    request: HttpRequest,
+    accept: string,
+    authorization: string,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { authorization, accept };
     // No Content-Type without a body: the server rejects an empty JSON body.
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const controller = new AbortController();
@@ -132,4 +188,39 @@ async function readBody(res: Response): Promise<unknown> {
   } catch {
     return null;
   }
+}
+
+function credentialsFrom(
+  options: ClientOptions,
+  baseUrl: string,
+  fetch: typeof globalThis.fetch,
+  timeoutMs: number,
+): Credentials {
+  if (options.token !== undefined && options.clientId !== undefined) {
+    throw new TypeError('JdMail: give either token or clientId/clientSecret, not both');
+  }
+  if (options.clientId !== undefined || options.clientSecret !== undefined) {
+    if (!options.clientId || !options.clientSecret) {
+      throw new TypeError('JdMail: clientId and clientSecret are both required');
+    }
+    return new ClientCredentials({
+      baseUrl,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      scopes: options.scopes,
+      fetch,
+      timeoutMs,
+      now: options.now ?? Date.now,
+    });
+  }
+  if (!options.token) throw new TypeError('JdMail: token (or clientId and clientSecret) is required');
+  return new StaticToken(options.token);
+}
+
+/** How long to wait before fetching a token again after `error`; null when waiting will not help. */
+function transientWait(error: unknown, retries: number, capMs: number): number | null {
+  if (!(error instanceof JdMailError)) return null;
+  if (error instanceof RateLimitError) return error.retryAfterMs ?? backoffMs(retries, BASE_DELAY_MS, capMs);
+  if (error.kind === 'connection' || error.status === 503) return backoffMs(retries, BASE_DELAY_MS, capMs);
+  return null;
 }

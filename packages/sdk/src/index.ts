@@ -14,6 +14,6 @@ export {
   ValidationError,
 } from './errors.js';
 export type { components, operations, paths } from './generated/api.js';
-export type { ClientOptions } from './http.js';
+export type { ApiKeyAuth, AppAuth, ClientOptions } from './http.js';
 export { type Page, Paginator } from './paginator.js';
 export type * from './types.js';

@@ -6,6 +6,16 @@ export interface Call {
   body: unknown;
 }
 
+/** JSON bodies parsed; form bodies (the token request) as their parameters; else undefined. */
+function parseBody(body: unknown): unknown {
+  if (typeof body !== 'string') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return Object.fromEntries(new URLSearchParams(body));
+  }
+}
+
 export type Answer = Response | Error | ((call: Call) => Response | Promise<Response>);
 
 export function scriptedFetch(...answers: Answer[]) {
@@ -15,7 +25,7 @@ export function scriptedFetch(...answers: Answer[]) {
       url: new URL(String(input)),
       method: init.method ?? 'GET',
       headers: Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>)),
-      body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
+      body: parseBody(init.body),
     };
     calls.push(call);
     const answer = answers.shift();

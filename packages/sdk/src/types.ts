@@ -17,6 +17,8 @@ export type Attachment = Schemas['Attachment'];
 export type UnreadCount = Schemas['UnreadCount'];
 export type SendResult = Schemas['SendResult'];
 export type Problem = Schemas['Problem'];
+export type App = Schemas['App'];
+export type AppCredentials = Schemas['AppCredentials'];
 
 export type CreateUserInput = Schemas['CreateUserRequest'];
 export type UpdateUserInput = Schemas['UpdateUserRequest'];
@@ -24,7 +26,10 @@ export type CreateGroupInput = Schemas['CreateGroupRequest'];
 export type UpdateGroupInput = Schemas['UpdateGroupRequest'];
 export type UpdateMessageInput = Schemas['UpdateMessageRequest'];
 export type SendInput = Schemas['SendRequest'];
+export type CreateAppInput = Schemas['CreateAppRequest'];
+export type UpdateAppInput = Schemas['UpdateAppRequest'];
 
 export type ListDomainsParams = QueryOf<'listDomains'>;
 export type ListUsersParams = QueryOf<'listUsers'>;
 export type ListMessagesParams = QueryOf<'listMessages'>;
+export type ListAppsParams = QueryOf<'listApps'>;

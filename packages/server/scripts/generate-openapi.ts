@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createApiApp } from '../src/api/index.js';
 import { FakeDirectory } from '../src/api/testing/fake-directory.js';
 import { FakeMail } from '../src/api/testing/fake-mail.js';
+import { unusedOAuth } from '../src/api/testing/unused-oauth.js';
 import { createLogger } from '../src/telemetry/index.js';
 
 const OUT = fileURLToPath(new URL('../../../openapi/jdmail-v1.json', import.meta.url));
@@ -23,6 +24,7 @@ export async function renderOpenApi(): Promise<string> {
   const app = await createApiApp({
     directory: new FakeDirectory(),
     mail: new FakeMail(),
+    oauth: unusedOAuth(),
     config: { api: { bodyLimit: 1024 * 1024, docs: true } },
     log: createLogger({ level: 'silent' }),
     isReady: () => true,

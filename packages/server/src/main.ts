@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createApiApp } from './api/index.js';
-import type { Config } from './config/index.js';
+import { type Config, publicBaseUrl } from './config/index.js';
 import { createDirectory, type Directory } from './directory/index.js';
 import { createMailService, type MailService } from './mail/index.js';
+import { createOAuthService, type OAuthService } from './oauth/index.js';
 import {
   createLoginThrottle,
   createReverseLookup,
@@ -27,7 +28,14 @@ export interface Engine {
   store: LocalMailStore;
   directory: Directory;
   mail: MailService;
+  /** App tokens: registered apps, signing keys, the client credentials grant. */
+  oauth: OAuthService;
   close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** The HTTP port as bound (known only after listening on port 0); default the configured one. */
+  httpPort?: () => number;
 }
 
 /**
@@ -35,7 +43,7 @@ export interface Engine {
  * knows the concrete backends (DESIGN.md). Used by `start` and by CLI
  * commands that work on the data directory directly.
  */
-export async function buildEngine(config: Config, log: Logger): Promise<Engine> {
+export async function buildEngine(config: Config, log: Logger, options: BuildOptions = {}): Promise<Engine> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o750 });
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const store = createMailStore({ database, dataDir: config.dataDir, maxBatch: config.store.maxBatch, log });
@@ -52,13 +60,22 @@ export async function buildEngine(config: Config, log: Logger): Promise<Engine> 
     maxMessageSize: config.smtp.maxMessageSize,
     log: log.child({ component: 'mail' }),
   });
+  const oauth = createOAuthService({
+    db: database.db,
+    directory,
+    config: config.oauth,
+    issuer: () => publicBaseUrl(config, options.httpPort?.() ?? config.httpPort),
+    log: log.child({ component: 'oauth' }),
+  });
   return {
     config,
     database,
     store,
     directory,
     mail,
+    oauth,
     async close() {
+      oauth.stop();
       await store.close();
       await database.close();
     },
@@ -100,9 +117,11 @@ export interface RunningServer {
 
 /** Starts every listener; resolves when all are up (and /readyz says so). */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
-  const engine = await buildEngine(config, log);
+  let httpPort = config.httpPort;
+  const engine = await buildEngine(config, log, { httpPort: () => httpPort });
   let ready = false;
   const { adminKey, tls } = await initDataDir(engine);
+  await engine.oauth.start();
   const reverseLookup = createReverseLookup(config.smtp.reverseDnsTimeoutMs);
   const throttle = createLoginThrottle();
   const smtp = (mode: 'mx' | 'submission'): SmtpListener =>
@@ -121,6 +140,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const api = await createApiApp({
     directory: engine.directory,
     mail: engine.mail,
+    oauth: engine.oauth,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,
@@ -134,9 +154,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await api.listen({ port: config.httpPort, host: config.host });
   const address = api.server.address();
   ports.http = typeof address === 'object' && address ? address.port : config.httpPort;
+  httpPort = ports.http;
   ready = true;
   log.info(
-    { ports, host: config.host, dataDir: config.dataDir, engine: engine.database.engine },
+    {
+      ports,
+      host: config.host,
+      dataDir: config.dataDir,
+      engine: engine.database.engine,
+      publicUrl: publicBaseUrl(config, ports.http),
+    },
     'jdmail is ready',
   );
 

@@ -7,6 +7,128 @@
  */
 
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public keys of app tokens (JWKS)
+         * @description The keys app access tokens are signed with (RFC 7517 JWK Set): the current signing key and older keys until every token they signed has expired. Match a token’s `kid`. Private keys are never served.
+         */
+        get: operations["getJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OAuth 2.0 authorization server metadata
+         * @description RFC 8414 metadata: the issuer (`iss` of every token), the token endpoint, the JWKS URL, the supported grant, client authentication methods and scopes.
+         */
+        get: operations["getAuthorizationServerMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List apps
+         * @description Apps the caller may see, oldest first.
+         *
+         *     **Requires** scope `apps:write`. **Callers:** admins; domain admins and domain-restricted callers only for apps of their domain.
+         */
+        get: operations["listApps"];
+        put?: never;
+        /**
+         * Register an app
+         * @description Returns the app and its client secret, which is shown only this once. The caller must hold every scope it gives the app; a domain-restricted caller can register only apps restricted to its domain.
+         *
+         *     **Requires** scope `apps:write`. **Callers:** admins; domain admins and domain-restricted callers only for apps of their domain.
+         */
+        post: operations["createApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an app
+         * @description **Requires** scope `apps:write`. **Callers:** admins; domain admins and domain-restricted callers only for apps of their domain.
+         */
+        get: operations["getApp"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an app
+         * @description Its tokens are refused from then on.
+         *
+         *     **Requires** scope `apps:write`. **Callers:** admins; domain admins and domain-restricted callers only for apps of their domain, holding every scope of the app.
+         */
+        delete: operations["deleteApp"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename, disable or enable an app
+         * @description A disabled app gets no tokens, and the tokens it already has are refused (within 15 s on every node).
+         *
+         *     **Requires** scope `apps:write`. **Callers:** admins; domain admins and domain-restricted callers only for apps of their domain, holding every scope of the app.
+         */
+        patch: operations["updateApp"];
+        trace?: never;
+    };
+    "/api/v1/apps/{clientId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an app a new client secret
+         * @description The old secret stops working at once, and tokens issued before the rotation are refused. The new secret is shown only this once.
+         *
+         *     **Requires** scope `apps:write`. **Callers:** admins; domain admins and domain-restricted callers only for apps of their domain, holding every scope of the app.
+         */
+        post: operations["rotateAppSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains": {
         parameters: {
             query?: never;
@@ -174,6 +296,36 @@ export interface paths {
          * @description **Requires** scope `groups:write`. **Callers:** admins of the group’s domain.
          */
         delete: operations["removeGroupMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an app access token (client credentials)
+         * @description The OAuth 2.0 client credentials grant (RFC 6749 §4.4). The body is
+         *     `application/x-www-form-urlencoded` (not JSON), and errors are OAuth error responses
+         *     (RFC 6749 §5.2: `{ "error", "error_description" }` as `application/json`), not problem+json —
+         *     so standard OAuth client libraries work unchanged.
+         *
+         *     Authenticate the app with HTTP Basic (`client_secret_basic`: client id and secret, each
+         *     form-urlencoded) or with `client_id` and `client_secret` in the body (`client_secret_post`), not
+         *     both. `scope` may narrow the token to a subset of the app's scopes. The access token is a JWT
+         *     (RFC 9068, `typ: at+jwt`) to send as `Authorization: Bearer`; verify it with
+         *     `/.well-known/jwks.json`. Responses are never cached (`Cache-Control: no-store`). Too many failed
+         *     client authentications from one address are answered with 429 and `Retry-After`.
+         */
+        post: operations["createToken"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -502,6 +654,62 @@ export interface components {
             /** @description E-mail address; may be empty for malformed headers */
             address: string;
         };
+        /**
+         * App
+         * @description An integration that gets access tokens with the OAuth 2.0 client credentials grant
+         */
+        App: {
+            /**
+             * @description The public client identifier (`jdc_…`)
+             * @example jdc_018f2a3b4c5dAbCdEfGhIjKl
+             */
+            clientId: string;
+            name: string;
+            /** @description The most its tokens may do; a token request may narrow them */
+            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "apps:write")[];
+            /** @description The only domain its tokens may touch; null for all */
+            domain: string | null;
+            /** @description Disabled apps get no tokens, and their tokens are refused */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the app was registered
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last change
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the current secret was made; older tokens are refused
+             */
+            secretRotatedAt: string;
+            /**
+             * Format: date-time
+             * @description Last token request (to the minute); null if never
+             */
+            lastUsedAt: string | null;
+        };
+        /**
+         * AppCredentials
+         * @description An app with its new client secret
+         */
+        AppCredentials: {
+            app: components["schemas"]["App"];
+            /** @description The client secret (`jds_…`). Shown only now: store it; only its hash is kept. */
+            clientSecret: string;
+        };
+        /**
+         * AppPage
+         * @description A page of apps, oldest first
+         */
+        AppPage: {
+            items: components["schemas"]["App"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** Attachment */
         Attachment: {
             /** @description Position within the message */
@@ -511,6 +719,30 @@ export interface components {
             size: number;
             contentId: string | null;
             inline: boolean;
+        };
+        /**
+         * AuthorizationServerMetadata
+         * @description RFC 8414 OAuth 2.0 Authorization Server Metadata
+         */
+        AuthorizationServerMetadata: {
+            /** @description The `iss` of every token */
+            issuer: string;
+            token_endpoint: string;
+            jwks_uri: string;
+            scopes_supported: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "apps:write")[];
+            response_types_supported: string[];
+            grant_types_supported: string[];
+            token_endpoint_auth_methods_supported: string[];
+            service_documentation?: string;
+        };
+        /** CreateAppRequest */
+        CreateAppRequest: {
+            /** @description What the app is, for people */
+            name: string;
+            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `apps:write`), `resource:*` or `*`. You can grant only scopes you hold. */
+            scopes: string[];
+            /** @description Restrict the app to this domain; a domain-restricted caller must give its own */
+            domain?: string | null;
         };
         /** CreateDomainRequest */
         CreateDomainRequest: {
@@ -656,6 +888,30 @@ export interface components {
             value: string;
         };
         /**
+         * Jwk
+         * @description A public signing key (RFC 7517)
+         */
+        Jwk: {
+            /** @description `OKP` (Ed25519) or `EC` (P-256) */
+            kty: string;
+            crv?: string;
+            x?: string;
+            y?: string;
+            /** @description RFC 7638 thumbprint; the `kid` of the tokens it signed */
+            kid: string;
+            /** @enum {string} */
+            use: "sig";
+            /** @description `EdDSA` or `ES256` */
+            alg: string;
+        };
+        /**
+         * Jwks
+         * @description The keys app tokens are verified with: the signing key and older ones not yet retired
+         */
+        Jwks: {
+            keys: components["schemas"]["Jwk"][];
+        };
+        /**
          * Mailbox
          * @description A folder with its counters
          */
@@ -759,6 +1015,19 @@ export interface components {
             hasAttachments: boolean;
         };
         /**
+         * OAuthError
+         * @description RFC 6749 §5.2 error response
+         */
+        OAuthError: {
+            /**
+             * @description RFC 6749 §5.2 error code (`temporarily_unavailable` and `server_error` from §4.1.2.1)
+             * @enum {string}
+             */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "temporarily_unavailable" | "server_error";
+            /** @description What went wrong, for the developer */
+            error_description: string;
+        };
+        /**
          * Problem
          * @description RFC 9457 problem details with a stable `code`
          */
@@ -776,7 +1045,7 @@ export interface components {
             /** @description What went wrong in this occurrence */
             detail: string;
             /**
-             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MESSAGE_NOT_FOUND` (404) Message not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `INVALID_CURSOR` (400) Invalid cursor; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
+             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MESSAGE_NOT_FOUND` (404) Message not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `INVALID_CURSOR` (400) Invalid cursor; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
              * @example USER_NOT_FOUND
              */
             code: string;
@@ -803,6 +1072,40 @@ export interface components {
             messageId: string;
         };
         /**
+         * TokenRequest
+         * @description A client credentials token request
+         */
+        TokenRequest: {
+            /**
+             * @description Must be `client_credentials`
+             * @example client_credentials
+             */
+            grant_type: string;
+            /**
+             * @description Space-delimited subset of the app’s scopes; omitted: all of them
+             * @example mail:read users:read
+             */
+            scope?: string;
+            /** @description `client_secret_post` only: the client id */
+            client_id?: string;
+            /** @description `client_secret_post` only: the client secret */
+            client_secret?: string;
+        };
+        /**
+         * TokenResponse
+         * @description RFC 6749 §5.1 access token response
+         */
+        TokenResponse: {
+            /** @description A JWT (RFC 9068); send it as `Authorization: Bearer` */
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @description Seconds until the token expires */
+            expires_in: number;
+            /** @description The granted scopes, space-delimited */
+            scope: string;
+        };
+        /**
          * UnreadCount
          * @description Messages in the mailboxes that hold new mail (all but Sent, Drafts, Junk and Trash)
          */
@@ -820,6 +1123,16 @@ export interface components {
         /** UnreadCountsRequest */
         UnreadCountsRequest: {
             users: string[];
+        };
+        /**
+         * UpdateAppRequest
+         * @description Only the given fields change
+         */
+        UpdateAppRequest: {
+            /** @description What the app is, for people */
+            name?: string;
+            /** @description false refuses new tokens and those already issued */
+            enabled?: boolean;
         };
         /**
          * UpdateGroupRequest
@@ -916,6 +1229,591 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JWK Set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    getAuthorizationServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                };
+            };
+        };
+    };
+    listApps: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1–200) */
+                limit?: number;
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of apps */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppPage"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAppRequest"];
+            };
+        };
+        responses: {
+            /** @description The new app and its client secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppCredentials"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app’s client id (`jdc_…`) */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app’s client id (`jdc_…`) */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app’s client id (`jdc_…`) */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAppRequest"];
+            };
+        };
+        responses: {
+            /** @description The app */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateAppSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app’s client id (`jdc_…`) */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app and its new secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppCredentials"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDomains: {
         parameters: {
             query?: {
@@ -951,7 +1849,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1033,7 +1931,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1132,7 +2030,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1211,7 +2109,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1301,7 +2199,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1392,7 +2290,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1499,7 +2397,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1577,7 +2475,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1679,7 +2577,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1786,7 +2684,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1877,7 +2775,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1975,7 +2873,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2032,6 +2930,72 @@ export interface operations {
             };
         };
     };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The access token */
+            200: {
+                headers: {
+                    /** @description `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description `invalid_request`, `unsupported_grant_type`, `invalid_scope`, or `invalid_grant` (the app is disabled) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description `invalid_client`: unknown client or wrong secret */
+            401: {
+                headers: {
+                    /** @description `Basic realm="jdmail"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description `temporarily_unavailable`: too many failed client authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description `server_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
     getUnreadCounts: {
         parameters: {
             query?: never;
@@ -2066,7 +3030,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2171,7 +3135,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2262,7 +3226,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2370,7 +3334,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2449,7 +3413,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2543,7 +3507,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2651,7 +3615,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2732,7 +3696,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2813,7 +3777,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2912,7 +3876,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2995,7 +3959,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -3076,7 +4040,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -3172,7 +4136,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -3273,7 +4237,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -3367,7 +4331,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -3466,7 +4430,7 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    /** @description The accepted schemes: Bearer and Basic */
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };

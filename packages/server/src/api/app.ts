@@ -4,13 +4,16 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import type { MailService } from '../mail/index.js';
+import type { OAuthService } from '../oauth/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { createFailureLimiter, type FailureLimiter, installAuth } from './auth/index.js';
 import { installErrorHandling } from './errors/install.js';
 import { swaggerOptions } from './openapi/document.js';
 import { healthRoutes } from './routes/health.js';
+import { tokenRoute } from './routes/oauth/token.js';
 import { openapiRoute } from './routes/openapi-json.js';
 import { v1Routes } from './routes/v1/index.js';
+import { wellKnownRoutes } from './routes/well-known.js';
 import { MODELS } from './schemas/index.js';
 import { buildSerializerFactory } from './serializers.js';
 
@@ -18,6 +21,8 @@ import { buildSerializerFactory } from './serializers.js';
 export interface ApiDeps {
   directory: Directory;
   mail: MailService;
+  /** App tokens: registered apps, the token endpoint, JWKS, and verification of Bearer JWTs. */
+  oauth: OAuthService;
   config: Pick<Config, 'api'>;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
@@ -54,13 +59,18 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   // Only JSON bodies; text/plain would reach validation and fail with a confusing 422.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
-  installAuth(app, {
-    directory: deps.directory,
-    limiter: deps.authLimiter ?? createFailureLimiter({ maxFailures: 20, windowMs: 60_000 }),
-  });
+  const limiter = deps.authLimiter ?? createFailureLimiter({ maxFailures: 20, windowMs: 60_000 });
+  installAuth(app, { directory: deps.directory, limiter, appTokens: deps.oauth });
 
   await app.register(healthRoutes, { isReady: deps.isReady });
   await app.register(openapiRoute);
-  await app.register(v1Routes, { prefix: '/api/v1', directory: deps.directory, mail: deps.mail });
+  await app.register(wellKnownRoutes, { oauth: deps.oauth });
+  await app.register(tokenRoute, { prefix: '/api/v1', oauth: deps.oauth, limiter });
+  await app.register(v1Routes, {
+    prefix: '/api/v1',
+    directory: deps.directory,
+    mail: deps.mail,
+    oauth: deps.oauth,
+  });
   return app;
 }

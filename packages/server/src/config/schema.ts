@@ -26,6 +26,12 @@ export const ConfigSchema = Type.Object(
       default: '',
       description: 'postgres://… to use PostgreSQL; empty for the embedded SQLite database in the data dir',
     }),
+    publicUrl: Type.String({
+      default: '',
+      pattern: '^$|^https?://[^/?#\\s]+(/[^?#\\s]*)?$',
+      description:
+        'Base URL clients reach the HTTP listener at (e.g. https://mail.example.com); the issuer of app tokens. Empty: http://<hostname>:<httpPort>',
+    }),
     httpPort: Port(8080, 'REST API, OpenAPI docs, health'),
     smtpPort: Port(2525, 'SMTP MX listener (inbound mail for local domains)'),
     submissionPort: Port(2587, 'SMTP submission listener (AUTH, STARTTLS)'),
@@ -93,6 +99,27 @@ export const ConfigSchema = Type.Object(
           description: 'Largest API request body',
         }),
         docs: Type.Boolean({ default: true, description: 'Serve Swagger UI at /docs' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    oauth: Type.Object(
+      {
+        tokenLifetimeSeconds: Type.Integer({
+          minimum: 60,
+          maximum: 3600,
+          default: 600,
+          description: 'Lifetime of an app access token (OAuth client credentials), 60 s to 1 h',
+        }),
+        signingAlgorithm: Type.Union([Type.Literal('EdDSA'), Type.Literal('ES256')], {
+          default: 'EdDSA',
+          description: 'JWS algorithm of new signing keys: EdDSA (Ed25519) or ES256 (P-256)',
+        }),
+        keyRotationHours: Type.Integer({
+          minimum: 0,
+          default: 720,
+          description:
+            'Make a new signing key when the current one is this old; old keys verify until their tokens expire. 0: only by `jdmail keys rotate`',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),

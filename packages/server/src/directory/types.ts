@@ -12,6 +12,7 @@ export const SCOPES = [
   'groups:write',
   'mail:read',
   'mail:write',
+  'apps:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

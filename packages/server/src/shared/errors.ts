@@ -29,6 +29,8 @@ export const ErrorCodes = {
   GROUP_NOT_EMPTY: { status: 409, title: 'Group still has subgroups' },
   ALIAS_NOT_FOUND: { status: 404, title: 'Alias not found' },
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
+  // app tokens (oauth)
+  APP_NOT_FOUND: { status: 404, title: 'App not found' },
   // mail
   MAILBOX_NOT_FOUND: { status: 404, title: 'Mailbox not found' },
   MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },

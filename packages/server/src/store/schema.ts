@@ -79,6 +79,41 @@ export interface ApiKeysTable {
   revoked_at: number | null;
 }
 
+/** An integration registered for OAuth 2.0 client credentials (RFC 6749 §4.4). */
+export interface AppsTable {
+  /** `jdc_…`: public, time-ordered (so it is also the list order). */
+  client_id: string;
+  name: string;
+  /** SHA-256 of the client secret, hex. Secrets are random 256-bit values, so no KDF is needed. */
+  secret_hash: string;
+  /** JSON array of scope strings (expanded, no wildcards). */
+  scopes: string;
+  /** Domain the app is restricted to, or null for all domains. */
+  domain_id: string | null;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+  /** Tokens issued before this instant are refused (a rotation revokes them). */
+  secret_rotated_at: number;
+  last_used_at: number | null;
+}
+
+/** A key app tokens are signed with; the newest is the signing key, the rest verify until retired. */
+export interface SigningKeysTable {
+  /** RFC 7638 JWK thumbprint of the public key. */
+  kid: string;
+  /** JWS algorithm: `EdDSA` (Ed25519) or `ES256`. */
+  alg: string;
+  /** The private key as JWK JSON. Never logged, never served. */
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+  /** When a newer key took over signing; null while this one signs. */
+  superseded_at: number | null;
+  /** From then on the key verifies nothing and may be deleted: every token it signed has expired. */
+  retire_at: number | null;
+}
+
 export interface MailboxesTable {
   id: string;
   user_id: string;
@@ -136,6 +171,8 @@ export interface DB {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   api_keys: ApiKeysTable;
+  apps: AppsTable;
+  signing_keys: SigningKeysTable;
   mailboxes: MailboxesTable;
   messages: MessagesTable;
   meta: MetaTable;

@@ -25,6 +25,20 @@ export const REDACT_PATHS = [
   '*.cookie',
   'body',
   '*.body',
+  'secret',
+  '*.secret',
+  'clientSecret',
+  '*.clientSecret',
+  'client_secret',
+  '*.client_secret',
+  'access_token',
+  '*.access_token',
+  'accessToken',
+  '*.accessToken',
+  'privateKey',
+  '*.privateKey',
+  'private_jwk',
+  '*.private_jwk',
 ];
 
 export interface LoggerOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPES, type Scope } from '../../directory/index.js';
-import { canGrant, decide, listScope, type Target } from './access.js';
+import { canGrant, decide, listScope, missingScopes, type Target } from './access.js';
 import type { Principal } from './principal.js';
 
 const ALL: Scope[] = [...SCOPES];
@@ -31,6 +31,13 @@ const P = {
   key: key(ALL),
   keyA: key(ALL, 'a.com'),
   readKey: key(['mail:read']),
+  app: { kind: 'app', id: 'jdc_x', scopes: new Set(['mail:read', 'users:read']), domain: null } as Principal,
+  appA: {
+    kind: 'app',
+    id: 'jdc_a',
+    scopes: new Set(['mail:read', 'users:write']),
+    domain: 'a.com',
+  } as Principal,
 };
 const T = {
   system: { kind: 'system' } as Target,
@@ -75,6 +82,13 @@ const cases: [keyof typeof P, Scope, keyof typeof T, Expect][] = [
   ['keyA', 'users:read', 'carol', 'hidden'],
   ['keyA', 'domains:read', 'domainB', 'hidden'],
   ['keyA', 'domains:write', 'system', 'FORBIDDEN'],
+  // app tokens: the same rules as API keys
+  ['app', 'mail:read', 'carol', 'allow'],
+  ['app', 'mail:write', 'carol', 'INSUFFICIENT_SCOPE'],
+  ['appA', 'mail:read', 'alice', 'allow'],
+  ['appA', 'mail:read', 'carol', 'hidden'],
+  ['appA', 'users:write', 'domainB', 'hidden'],
+  ['appA', 'users:write', 'system', 'FORBIDDEN'],
 ];
 
 describe('decide', () => {
@@ -132,5 +146,17 @@ describe('canGrant', () => {
     ['user', 'user', [], false],
   ] as const)('%s granting %s over %j → %s', (principal, role, domains, expected) => {
     expect(canGrant(P[principal], role, domains)).toBe(expected);
+  });
+});
+
+describe('missingScopes', () => {
+  it('names the scopes a caller would hand on without holding them', () => {
+    expect(missingScopes(P.readKey, ['mail:read', 'mail:write', 'apps:write'])).toEqual([
+      'mail:write',
+      'apps:write',
+    ]);
+    expect(missingScopes(P.app, ['users:read'])).toEqual([]);
+    expect(missingScopes(P.domainAdmin, [...SCOPES])).toEqual([]);
+    expect(missingScopes(P.user, ['mail:read', 'apps:write'])).toEqual(['apps:write']);
   });
 });

@@ -1,5 +1,5 @@
 import type { Scope, UserRole } from '../../directory/index.js';
-import type { Principal } from './principal.js';
+import { isScoped, type Principal } from './principal.js';
 
 /**
  * The access rules of the API, as pure functions so they can be tested as a
@@ -28,17 +28,17 @@ const FORBIDDEN: Decision = { outcome: 'forbidden', code: 'FORBIDDEN' };
 const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);
 
 export function hasScope(p: Principal, scope: Scope): boolean {
-  if (p.kind === 'api_key') return p.scopes.has(scope);
+  if (isScoped(p)) return p.scopes.has(scope);
   return p.role === 'user' ? SELF_SCOPES.has(scope) : true;
 }
 
-/** May act on every domain: a system admin or an API key without a domain restriction. */
+/** May act on every domain: a system admin, or an API key or app without a domain restriction. */
 export function isUnrestricted(p: Principal): boolean {
-  return p.kind === 'api_key' ? p.domain === null : p.role === 'admin';
+  return isScoped(p) ? p.domain === null : p.role === 'admin';
 }
 
 function seesDomain(p: Principal, domain: string): boolean {
-  if (p.kind === 'api_key') return p.domain === null || p.domain === domain;
+  if (isScoped(p)) return p.domain === null || p.domain === domain;
   if (p.role === 'admin') return true;
   return p.role === 'domain_admin' && p.adminDomains.has(domain);
 }
@@ -69,7 +69,7 @@ export function decide(p: Principal, scope: Scope, target: Target): Decision {
 export function listScope(p: Principal, scope: Scope): Decision & { domains?: ReadonlySet<string> | null } {
   if (!hasScope(p, scope)) return NO_SCOPE;
   if (isUnrestricted(p)) return { outcome: 'allow', domains: null };
-  if (p.kind === 'api_key' && p.domain !== null) return { outcome: 'allow', domains: new Set([p.domain]) };
+  if (isScoped(p) && p.domain !== null) return { outcome: 'allow', domains: new Set([p.domain]) };
   if (p.kind === 'user' && p.role === 'domain_admin') return { outcome: 'allow', domains: p.adminDomains };
   return FORBIDDEN;
 }
@@ -82,7 +82,16 @@ export function listScope(p: Principal, scope: Scope): Decision & { domains?: Re
 export function canGrant(p: Principal, role: UserRole, adminDomains: readonly string[]): boolean {
   if (isUnrestricted(p)) return true;
   if (role === 'admin') return false;
-  if (p.kind === 'api_key') return adminDomains.every((d) => d.toLowerCase() === p.domain);
+  if (isScoped(p)) return adminDomains.every((d) => d.toLowerCase() === p.domain);
   if (p.role !== 'domain_admin') return false;
   return adminDomains.every((d) => p.adminDomains.has(d.toLowerCase()));
+}
+
+/**
+ * The scopes of `wanted` that `p` does not hold itself. Giving an app a
+ * scope, or its secret, is giving that scope: only a holder may (no
+ * escalation through apps).
+ */
+export function missingScopes(p: Principal, wanted: readonly Scope[]): Scope[] {
+  return wanted.filter((s) => !hasScope(p, s));
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Scope, User } from '../../directory/index.js';
 import { AppError, type ErrorCode, splitAddress } from '../../shared/index.js';
-import { canGrant, type Decision, decide, listScope, type Target } from './access.js';
+import { canGrant, type Decision, decide, listScope, missingScopes, type Target } from './access.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -42,4 +42,15 @@ export function assertCanGrant(p: Principal, role: User['role'], adminDomains: r
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new AppError('UNAUTHENTICATED');
   return request.principal;
+}
+
+/** INSUFFICIENT_SCOPE unless `p` holds every scope it is about to hand on (to an app). */
+export function assertHoldsScopes(p: Principal, scopes: readonly Scope[]): void {
+  const missing = missingScopes(p, scopes);
+  if (missing.length > 0) {
+    throw new AppError(
+      'INSUFFICIENT_SCOPE',
+      `You cannot grant scopes you do not hold: ${missing.join(', ')}`,
+    );
+  }
 }

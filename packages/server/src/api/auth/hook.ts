@@ -1,15 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Directory } from '../../directory/index.js';
+import { looksLikeJwt, type OAuthService, type TokenRejection } from '../../oauth/index.js';
 import { AppError } from '../../shared/index.js';
 import '../fastify-types.js';
 import { hasScope } from './access.js';
 import { parseAuthorization } from './credentials.js';
 import type { FailureLimiter } from './failure-limiter.js';
-import { type Principal, principalFromApiKey, principalFromUser } from './principal.js';
+import {
+  type Principal,
+  principalFromApiKey,
+  principalFromAppGrant,
+  principalFromUser,
+} from './principal.js';
 
 export interface AuthHookDeps {
   directory: Directory;
   limiter: FailureLimiter;
+  /** Verifies app access tokens (JWTs from `POST /api/v1/oauth/token`). */
+  appTokens: Pick<OAuthService, 'verify'>;
 }
 
 /**
@@ -38,10 +46,8 @@ export function installAuth(app: FastifyInstance, deps: AuthHookDeps): void {
   });
 }
 
-async function authenticate(
-  request: FastifyRequest,
-  { directory, limiter }: AuthHookDeps,
-): Promise<Principal> {
+async function authenticate(request: FastifyRequest, deps: AuthHookDeps): Promise<Principal> {
+  const { directory, limiter } = deps;
   const credentials = parseAuthorization(request.headers.authorization);
   if (credentials === null)
     throw new AppError('UNAUTHENTICATED', 'Send an API key (Bearer) or Basic credentials');
@@ -51,7 +57,9 @@ async function authenticate(
   }
   let principal: Principal | null = null;
   if (credentials === 'malformed') principal = null;
-  else if (credentials.scheme === 'bearer') {
+  else if (credentials.scheme === 'bearer' && looksLikeJwt(credentials.token)) {
+    return verifyAppToken(request, credentials.token, deps);
+  } else if (credentials.scheme === 'bearer') {
     const key = await directory.verifyApiKey(credentials.token);
     principal = key && principalFromApiKey(key);
   } else {
@@ -64,4 +72,31 @@ async function authenticate(
     throw new AppError('UNAUTHENTICATED', 'Invalid credentials');
   }
   return principal;
+}
+
+const TOKEN_REFUSED: Record<TokenRejection, string> = {
+  expired: 'The access token expired',
+  revoked: 'The app was disabled, deleted or given a new secret since this token was issued',
+  invalid: 'The access token is not valid here',
+};
+
+/**
+ * A Bearer JWT: one of our app tokens (RFC 9068), verified and turned into
+ * the app's principal. Refusals carry the RFC 6750 §3 `invalid_token`
+ * challenge, which tells a client to fetch a new token. Only tokens that are
+ * not ours count as failed sign-ins: an expired or revoked one was genuine.
+ */
+async function verifyAppToken(
+  request: FastifyRequest,
+  token: string,
+  deps: AuthHookDeps,
+): Promise<Principal> {
+  const result = await deps.appTokens.verify(token);
+  if (result.ok) return principalFromAppGrant(result.grant);
+  if (result.reason === 'invalid') deps.limiter.recordFailure(request.ip);
+  request.log.info({ ip: request.ip, reason: result.reason }, 'app token refused');
+  const description = TOKEN_REFUSED[result.reason];
+  throw new AppError('UNAUTHENTICATED', description, {
+    challenge: `Bearer realm="jdmail", error="invalid_token", error_description="${description}"`,
+  });
 }

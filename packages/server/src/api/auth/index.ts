@@ -5,16 +5,28 @@ export {
   hasScope,
   isUnrestricted,
   listScope,
+  missingScopes,
   type Target,
 } from './access.js';
 export { type Credentials, parseAuthorization } from './credentials.js';
 export { createFailureLimiter, type FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
-export { assertCanGrant, authorize, principalOf, userTarget, visibleDomains } from './guard.js';
+export {
+  assertCanGrant,
+  assertHoldsScopes,
+  authorize,
+  principalOf,
+  userTarget,
+  visibleDomains,
+} from './guard.js';
 export { installAuth } from './hook.js';
 export {
   type ApiKeyPrincipal,
+  type AppPrincipal,
+  isScoped,
   type Principal,
   principalFromApiKey,
+  principalFromAppGrant,
   principalFromUser,
+  type ScopedPrincipal,
   type UserPrincipal,
 } from './principal.js';

@@ -1,13 +1,28 @@
 import type { ApiKey, Scope, User, UserRole } from '../../directory/index.js';
+import type { AppGrant } from '../../oauth/index.js';
 
-/** Who is calling: an integration's API key, or a user signed in with a password. */
-export type Principal = ApiKeyPrincipal | UserPrincipal;
+/** Who is calling: an integration's API key or app token, or a user signed in with a password. */
+export type Principal = ApiKeyPrincipal | AppPrincipal | UserPrincipal;
+
+/** Integration credentials: rights are their scopes, within their domain restriction. */
+export type ScopedPrincipal = ApiKeyPrincipal | AppPrincipal;
 
 export interface ApiKeyPrincipal {
   kind: 'api_key';
   id: string;
   scopes: ReadonlySet<Scope>;
   /** The only domain the key may touch, or null for every domain. */
+  domain: string | null;
+}
+
+/** An app acting with an OAuth access token (client credentials); same rules as an API key. */
+export interface AppPrincipal {
+  kind: 'app';
+  /** The app's client id. */
+  id: string;
+  /** The token's scopes that the app still holds. */
+  scopes: ReadonlySet<Scope>;
+  /** The only domain the app may touch, or null for every domain. */
   domain: string | null;
 }
 
@@ -36,3 +51,13 @@ export const principalFromUser = (user: User): UserPrincipal => ({
   role: user.role,
   adminDomains: new Set(user.adminDomains.map((d) => d.toLowerCase())),
 });
+
+export const principalFromAppGrant = (grant: AppGrant): AppPrincipal => ({
+  kind: 'app',
+  id: grant.clientId,
+  scopes: new Set(grant.scopes),
+  domain: grant.domain === null ? null : grant.domain.toLowerCase(),
+});
+
+/** API keys and app tokens: their scopes and domain restriction decide, not a role. */
+export const isScoped = (p: Principal): p is ScopedPrincipal => p.kind === 'api_key' || p.kind === 'app';

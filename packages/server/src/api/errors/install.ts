@@ -26,7 +26,11 @@ export function installErrorHandling(app: FastifyInstance): void {
 }
 
 function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
-  if (error.status === 401) reply.header('www-authenticate', AUTH_CHALLENGES);
+  if (error.status === 401) {
+    // A more precise challenge when the thrower has one (an app token's RFC 6750 `invalid_token`).
+    const challenge = error.extra?.challenge;
+    reply.header('www-authenticate', typeof challenge === 'string' ? challenge : AUTH_CHALLENGES);
+  }
   const retryAfter = error.extra?.retryAfter;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply

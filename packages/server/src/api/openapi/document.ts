@@ -1,4 +1,5 @@
 import type { SwaggerOptions } from '@fastify/swagger';
+import { SCOPES, type Scope } from '../../directory/index.js';
 
 /** Version of the API contract; bump with every change to /api/v1 a client can see. */
 export const API_VERSION = '1.0.0';
@@ -8,8 +9,29 @@ const TAGS = [
   { name: 'users', description: 'Mail users: provisioning, roles, enabling and disabling' },
   { name: 'groups', description: 'Departments and groups: one tree per domain, with members' },
   { name: 'mail', description: "Users' mailboxes and messages: lists, unread counts, flags, sending" },
+  {
+    name: 'apps',
+    description: 'Registered apps: integrations that get access tokens with their client credentials',
+  },
+  {
+    name: 'oauth',
+    description:
+      'OAuth 2.0 client credentials (RFC 6749 §4.4): access tokens for apps, the keys that verify them, server metadata',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
+
+const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  'domains:read': 'Read domains',
+  'domains:write': 'Add and delete domains',
+  'users:read': 'Read users',
+  'users:write': 'Create, change, disable and delete users',
+  'groups:read': 'Read departments and groups',
+  'groups:write': 'Change departments, groups and their members',
+  'mail:read': "Read users' mailboxes, messages and unread counts",
+  'mail:write': 'Mark, move, delete and send mail',
+  'apps:write': 'Register, change and delete apps',
+};
 
 /**
  * The fixed parts of the OpenAPI document; paths and models come from the
@@ -24,9 +46,11 @@ export const swaggerOptions: SwaggerOptions = {
       version: API_VERSION,
       summary: 'Provision domains, users and groups; read and send mail.',
       description:
-        'The integration API of jdmail. Authenticate with an API key (`Authorization: Bearer jdk_…`) ' +
+        'The integration API of jdmail. Authenticate with an API key (`Authorization: Bearer jdk_…`), ' +
+        'an app access token from `POST /api/v1/oauth/token` (`Authorization: Bearer eyJ…`) ' +
         'or a user’s credentials (`Authorization: Basic`). Errors are RFC 9457 problem details with a ' +
-        'stable `code`. Lists are cursor-paginated: pass `nextCursor` back as `cursor`.',
+        'stable `code` — except at the token endpoint, which answers in OAuth’s own format (RFC 6749 §5.2). ' +
+        'Lists are cursor-paginated: pass `nextCursor` back as `cursor`.',
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'jdmail', url: 'https://jdmail.dev' },
     },
@@ -40,6 +64,25 @@ export const swaggerOptions: SwaggerOptions = {
           bearerFormat: 'jdk_…',
           description:
             'An API key (`jdmail apikey create`); its scopes and optional domain restriction apply',
+        },
+        appToken: {
+          type: 'oauth2',
+          description:
+            'An app’s access token (a JWT, RFC 9068) from the client credentials grant; the token’s scopes ' +
+            'and the app’s optional domain restriction apply, as for an API key',
+          flows: {
+            clientCredentials: {
+              tokenUrl: '/api/v1/oauth/token',
+              scopes: Object.fromEntries(SCOPES.map((s) => [s, SCOPE_DESCRIPTIONS[s]])),
+            },
+          },
+        },
+        oauthClient: {
+          type: 'http',
+          scheme: 'basic',
+          description:
+            'Client authentication at the token endpoint (`client_secret_basic`): the client id and secret, ' +
+            'each form-urlencoded (RFC 6749 §2.3.1)',
         },
         basicAuth: {
           type: 'http',

@@ -3,7 +3,7 @@ import type { Scope } from '../../directory/index.js';
 import '../fastify-types.js';
 
 /** The OpenAPI tags, in the order the docs show them (descriptions in openapi/document.ts). */
-export type Tag = 'domains' | 'users' | 'groups' | 'mail' | 'health';
+export type Tag = 'domains' | 'users' | 'groups' | 'mail' | 'apps' | 'oauth' | 'health';
 
 export interface OpMeta {
   /** Stable; SDK and client generators name methods after it. */
@@ -24,7 +24,11 @@ export interface OpMeta {
  */
 export function op<S extends object>(meta: OpMeta, schema: S) {
   const requirement = `**Requires** scope \`${meta.scope}\`. **Callers:** ${meta.callers}.`;
-  const security: Record<string, string[]>[] = [{ bearerAuth: [meta.scope] }, { basicAuth: [meta.scope] }];
+  const security: Record<string, string[]>[] = [
+    { bearerAuth: [meta.scope] },
+    { appToken: [meta.scope] },
+    { basicAuth: [meta.scope] },
+  ];
   return {
     schema: {
       operationId: meta.operationId,
@@ -54,7 +58,11 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 
 const problemHeaders: Record<number, object> = {
   401: {
-    'WWW-Authenticate': { type: 'string', description: 'The accepted schemes: Bearer and Basic' },
+    'WWW-Authenticate': {
+      type: 'string',
+      description:
+        'The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3)',
+    },
   },
   429: {
     'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying' },

@@ -1,4 +1,5 @@
 import type { TSchema } from 'typebox';
+import { AppCredentialsModel, AppModel, AppPage, CreateAppBody, UpdateAppBody } from './app.js';
 import { CreateDomainBody, DomainModel, DomainPage } from './domain.js';
 import {
   AddMembersBody,
@@ -25,6 +26,14 @@ import {
   UnreadCountsBody,
   UpdateMessageBody,
 } from './mail.js';
+import {
+  AuthorizationServerMetadataModel,
+  JwkModel,
+  JwksModel,
+  OAuthErrorModel,
+  TokenRequestBody,
+  TokenResponseModel,
+} from './oauth.js';
 import { FieldError, Problem } from './problem.js';
 import { CreateUserBody, UpdateUserBody, UserModel, UserPage } from './user.js';
 
@@ -60,4 +69,15 @@ export const MODELS: readonly TSchema[] = [
   UnreadCounts,
   SendBody,
   SendResult,
+  AppModel,
+  CreateAppBody,
+  UpdateAppBody,
+  AppCredentialsModel,
+  AppPage,
+  TokenRequestBody,
+  TokenResponseModel,
+  OAuthErrorModel,
+  JwkModel,
+  JwksModel,
+  AuthorizationServerMetadataModel,
 ];

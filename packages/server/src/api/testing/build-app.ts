@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../../telemetry/index.js';
 import { type ApiDeps, createApiApp } from '../app.js';
 import { FakeDirectory } from './fake-directory.js';
 import { FakeMail } from './fake-mail.js';
+import { unusedOAuth } from './unused-oauth.js';
 
 /** A logger whose lines are kept in memory, so tests can assert what was (not) logged. */
 export function memoryLogger(): { log: Logger; lines: string[] } {
@@ -38,6 +39,7 @@ export async function buildTestApi(overrides: Partial<ApiDeps> = {}): Promise<Te
   const app = await createApiApp({
     directory,
     mail,
+    oauth: unusedOAuth(),
     config: { api: { bodyLimit: 64 * 1024, docs: true } },
     log,
     isReady: () => true,

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Directory } from '../../../directory/index.js';
 import type { MailService } from '../../../mail/index.js';
+import type { OAuthService } from '../../../oauth/index.js';
 
 /** The services the v1 routes call; routes hold no logic of their own beyond access checks. */
 export interface V1Deps {
   directory: Directory;
   mail: MailService;
+  oauth: OAuthService;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

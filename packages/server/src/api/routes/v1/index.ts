@@ -1,3 +1,4 @@
+import { appRoutes } from './apps/apps.js';
 import type { V1Plugin } from './deps.js';
 import { domainRoutes } from './domains/domains.js';
 import { groupRoutes } from './groups/groups.js';
@@ -9,9 +10,9 @@ import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
 
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
-export const v1Routes: V1Plugin = async (app, { directory, mail }) => {
+export const v1Routes: V1Plugin = async (app, { directory, mail, oauth }) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
-  const deps = { directory, mail };
+  const deps = { directory, mail, oauth };
   for (const plugin of [
     domainRoutes,
     userRoutes,
@@ -21,6 +22,7 @@ export const v1Routes: V1Plugin = async (app, { directory, mail }) => {
     mailboxRoutes,
     messageRoutes,
     sendRoutes,
+    appRoutes,
   ]) {
     await app.register(plugin, deps);
   }
