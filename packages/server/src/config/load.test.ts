@@ -69,6 +69,7 @@ describe('sso settings', () => {
       {
         ...provider,
         clientSecretFile: '',
+        tokenAuthMethod: 'client_secret_basic',
         scopes: ['openid', 'email', 'profile'],
         claim: 'email',
         domain: '',
