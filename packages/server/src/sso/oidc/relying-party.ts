@@ -12,7 +12,7 @@ import { looksLikeToken, randomToken } from '../tokens.js';
 import type { ClientInfo, Session } from '../types.js';
 import { resolveExternalUser } from '../users/external-user.js';
 import { InvalidLogoutToken, verifyLogoutToken } from './logout-token.js';
-import { createPendingLogins } from './pending.js';
+import { createPendingLogins, type PendingLogin } from './pending.js';
 import { createOidcProvider, type OidcProvider } from './provider.js';
 
 export interface OidcDeps {
@@ -64,6 +64,44 @@ export interface OidcRelyingParty {
 }
 
 const BACKCHANNEL_EVENT = 'oidc.backchannel_logout';
+
+interface Redeemed {
+  /** The validated ID token's claims. */
+  claims: client.IDToken;
+  idToken: string | undefined;
+  /** Userinfo, fetched only when the ID token lacks the mapped claim. */
+  userinfo: Record<string, unknown>;
+}
+
+/**
+ * Exchanges the code at the token endpoint with the PKCE verifier and has
+ * openid-client validate the response and the ID token (signature against
+ * the provider's JWKS, `iss`, `aud`, `exp`, `iat`, `nonce`, `state`, and
+ * the `iss` response parameter when the provider advertises it).
+ */
+async function redeem(
+  p: OidcProvider,
+  login: PendingLogin,
+  state: string,
+  search: string,
+): Promise<Redeemed> {
+  const config = await p.configuration();
+  const current = new URL(login.redirect_uri);
+  current.search = search;
+  const tokens = await client.authorizationCodeGrant(config, current, {
+    pkceCodeVerifier: login.code_verifier,
+    expectedState: state,
+    expectedNonce: login.nonce,
+    idTokenExpected: true,
+  });
+  const claims = tokens.claims() as client.IDToken;
+  // Many IdPs put only `sub` in the ID token and the rest behind userinfo.
+  const userinfo =
+    claims[p.settings.claim] === undefined && tokens.access_token
+      ? await client.fetchUserInfo(config, tokens.access_token, claims.sub)
+      : {};
+  return { claims, idToken: tokens.id_token, userinfo };
+}
 
 export function createOidcRelyingParty(deps: OidcDeps): OidcRelyingParty {
   const { db, directory, sessions, audit, log } = deps;
@@ -129,30 +167,13 @@ export function createOidcRelyingParty(deps: OidcDeps): OidcRelyingParty {
       );
     }
 
-    let claims: client.IDToken;
-    let idToken: string | undefined;
-    let userinfo: Record<string, unknown> = {};
+    let redeemed: Redeemed;
     try {
-      const config = await p.configuration();
-      const current = new URL(login.redirect_uri);
-      current.search = input.search;
-      const tokens = await client.authorizationCodeGrant(config, current, {
-        pkceCodeVerifier: login.code_verifier,
-        expectedState: state,
-        expectedNonce: login.nonce,
-        idTokenExpected: true,
-      });
-      claims = tokens.claims() as client.IDToken;
-      idToken = tokens.id_token;
-      // Many IdPs put only `sub` in the ID token and the rest behind userinfo.
-      const claim = p.settings.claim;
-      if (claims[claim] === undefined && tokens.access_token) {
-        userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
-      }
+      redeemed = await redeem(p, login, state, input.search);
     } catch (err) {
       return fail(`code exchange or ID token refused: ${(err as Error).message}`.slice(0, 300));
     }
-
+    const { claims, idToken, userinfo } = redeemed;
     const all: Record<string, unknown> = { ...userinfo, ...claims };
     if (p.settings.claim === 'email' && all.email_verified === false) {
       return fail('the IdP says the email is not verified', 'sso_failed', String(all.email ?? ''));
