@@ -3,6 +3,7 @@ import { Apps } from './resources/apps.js';
 import { Domains } from './resources/domains.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
+import { Sso } from './resources/sso.js';
 import { Users } from './resources/users.js';
 
 /**
@@ -30,6 +31,7 @@ export class JdMail {
   readonly groups: Groups;
   readonly mail: Mail;
   readonly apps: Apps;
+  readonly sso: Sso;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -38,5 +40,6 @@ export class JdMail {
     this.groups = new Groups(http);
     this.mail = new Mail(http);
     this.apps = new Apps(http);
+    this.sso = new Sso(http);
   }
 }

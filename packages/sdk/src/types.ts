@@ -19,6 +19,8 @@ export type SendResult = Schemas['SendResult'];
 export type Problem = Schemas['Problem'];
 export type App = Schemas['App'];
 export type AppCredentials = Schemas['AppCredentials'];
+export type LoginLink = Schemas['LoginLink'];
+export type Session = Schemas['Session'];
 
 export type CreateUserInput = Schemas['CreateUserRequest'];
 export type UpdateUserInput = Schemas['UpdateUserRequest'];

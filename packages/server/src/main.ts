@@ -13,6 +13,7 @@ import {
   type SmtpListener,
   type TlsMaterial,
 } from './smtp/index.js';
+import { createSso, type Sso } from './sso/index.js';
 import {
   createMailStore,
   type Database,
@@ -30,6 +31,7 @@ export interface Engine {
   mail: MailService;
   /** App tokens: registered apps, signing keys, the client credentials grant. */
   oauth: OAuthService;
+  sso: Sso;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,12 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     issuer: () => publicBaseUrl(config, options.httpPort?.() ?? config.httpPort),
     log: log.child({ component: 'oauth' }),
   });
+  const sso = createSso({
+    db: database.db,
+    directory,
+    config,
+    log: log.child({ component: 'sso' }),
+  });
   return {
     config,
     database,
@@ -74,6 +82,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     directory,
     mail,
     oauth,
+    sso,
     async close() {
       oauth.stop();
       await store.close();
@@ -83,6 +92,8 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
 }
 
 const BOOTSTRAP_KEY = 'bootstrap';
+/** How often expired sessions, login links and pending sign-ins are deleted. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Makes a fresh data directory ready: database, TLS certificate, and — only
@@ -141,6 +152,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     directory: engine.directory,
     mail: engine.mail,
     oauth: engine.oauth,
+    sso: engine.sso,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,
@@ -156,6 +168,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   ports.http = typeof address === 'object' && address ? address.port : config.httpPort;
   httpPort = ports.http;
   ready = true;
+  const sweeper = setInterval(() => {
+    engine.sso.sweep().catch((err) => log.warn({ err }, 'sso sweep failed'));
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
   log.info(
     {
       ports,
@@ -175,6 +191,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     stop() {
       stopping ??= (async () => {
         ready = false;
+        clearInterval(sweeper);
         await Promise.all([mx.close(), submission.close(), api.close()]);
         await engine.close();
         log.info('jdmail stopped');

@@ -190,6 +190,7 @@ describe('health and OpenAPI', () => {
       'appToken',
       'oauthClient',
       'basicAuth',
+      'cookieAuth',
     ]);
     expect(doc.components.schemas).toHaveProperty('User');
     expect(doc.components.schemas).toHaveProperty('Problem');

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -5,10 +6,12 @@ import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import type { MailService } from '../mail/index.js';
 import type { OAuthService } from '../oauth/index.js';
+import type { Sso } from '../sso/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { createFailureLimiter, type FailureLimiter, installAuth } from './auth/index.js';
 import { installErrorHandling } from './errors/install.js';
 import { swaggerOptions } from './openapi/document.js';
+import { webAuthRoutes } from './routes/auth/index.js';
 import { healthRoutes } from './routes/health.js';
 import { tokenRoute } from './routes/oauth/token.js';
 import { openapiRoute } from './routes/openapi-json.js';
@@ -23,7 +26,12 @@ export interface ApiDeps {
   mail: MailService;
   /** App tokens: registered apps, the token endpoint, JWKS, and verification of Bearer JWTs. */
   oauth: OAuthService;
-  config: Pick<Config, 'api'>;
+  config: Pick<Config, 'api'> & Partial<Pick<Config, 'http'>>;
+  /**
+   * Web sign-in: sessions, the `/auth` routes, login links, and the session
+   * cookie on `/api/v1`. Without it the API takes API keys and Basic only.
+   */
+  sso?: Sso;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -49,6 +57,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     // Unknown properties are an error (422), not silently dropped: a typo in a PATCH must not pass.
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: parseTrustProxy(deps.config.http?.trustProxy ?? ''),
     schemaController: { compilersFactory: { buildSerializer: buildSerializerFactory() } },
   });
 
@@ -60,17 +69,47 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   const limiter = deps.authLimiter ?? createFailureLimiter({ maxFailures: 20, windowMs: 60_000 });
-  installAuth(app, { directory: deps.directory, limiter, appTokens: deps.oauth });
+  // Parses cookies on onRequest, before the auth hook below reads the session cookie.
+  await app.register(cookie);
+  installAuth(app, {
+    directory: deps.directory,
+    limiter,
+    appTokens: deps.oauth,
+    sessions: deps.sso?.sessions,
+  });
 
+  const publicUrl = deps.config.http?.publicUrl ?? '';
   await app.register(healthRoutes, { isReady: deps.isReady });
   await app.register(openapiRoute);
   await app.register(wellKnownRoutes, { oauth: deps.oauth });
   await app.register(tokenRoute, { prefix: '/api/v1', oauth: deps.oauth, limiter });
+  if (deps.sso) await app.register(webAuthRoutes, { sso: deps.sso, directory: deps.directory, publicUrl });
   await app.register(v1Routes, {
     prefix: '/api/v1',
     directory: deps.directory,
     mail: deps.mail,
     oauth: deps.oauth,
+    sso: deps.sso,
+    publicUrl,
   });
   return app;
+}
+
+/**
+ * `http.trustProxy` → fastify's `trustProxy`: empty trusts no proxy (the
+ * socket's address and scheme are the client's), `true` trusts any, a number
+ * trusts that many hops, else a list of proxy addresses/CIDRs.
+ */
+export function parseTrustProxy(value: string): boolean | string[] | ((ip: string, hop: number) => boolean) {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_ip, hop) => hop < hops;
+  }
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -1,3 +1,3 @@
 export { ConfigError, type LoadOptions, listSettings, loadConfig, type SettingInfo } from './load.js';
 export { publicBaseUrl } from './public-url.js';
-export { type Config, ConfigSchema } from './schema.js';
+export { type Config, ConfigSchema, type OidcProviderConfig } from './schema.js';

@@ -3,6 +3,59 @@ import { type Static, Type } from 'typebox';
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
 
+const ProviderId = Type.String({
+  pattern: '^[a-z0-9][a-z0-9_-]{0,31}$',
+  description: 'Short id in URLs: lower-case letters, digits, - and _',
+});
+
+/** One OpenID Connect provider (`sso.oidc[]`). */
+export const OidcProviderSchema = Type.Object(
+  {
+    id: ProviderId,
+    name: Type.String({ minLength: 1, maxLength: 64, description: 'Button text on the login page' }),
+    issuer: Type.String({
+      pattern: '^https?://',
+      description: 'Issuer URL; its /.well-known/openid-configuration is read (http only for loopback)',
+    }),
+    clientId: Type.String({ minLength: 1 }),
+    clientSecret: Type.String({ default: '', description: 'The client secret, or use clientSecretFile' }),
+    clientSecretFile: Type.String({ default: '', description: 'File holding the client secret' }),
+    tokenAuthMethod: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('client_secret_post')], {
+      default: 'client_secret_basic',
+      description: 'How the client secret is sent to the token endpoint',
+    }),
+    scopes: Type.Array(Type.String({ pattern: '^[\\x21-\\x7e]+$' }), {
+      default: ['openid', 'email', 'profile'],
+      description: 'Scopes asked for; openid is always added',
+    }),
+    claim: Type.String({
+      minLength: 1,
+      default: 'email',
+      description: 'ID token claim naming the mailbox: email, preferred_username or any other',
+    }),
+    domain: Type.String({
+      default: '',
+      description: 'Appended as @domain to claim values without an @ (e.g. preferred_username)',
+    }),
+    jit: Type.Object(
+      {
+        domain: Type.String({
+          default: '',
+          description: 'Create unknown users in this domain; empty: never',
+        }),
+        group: Type.String({ default: '', description: 'Department/group (id or name) new users join' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    postLogoutRedirect: Type.String({
+      default: '',
+      description: 'Where the IdP sends the browser after logout; empty: /login?error=signed_out here',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type OidcProviderConfig = Static<typeof OidcProviderSchema>;
+
 /**
  * Every setting of jdmail, with its default. Each leaf can be given in the
  * JSON config file (`JDMAIL_CONFIG`), as env `JDMAIL_<PATH>` (camelCase →
@@ -25,12 +78,6 @@ export const ConfigSchema = Type.Object(
     databaseUrl: Type.String({
       default: '',
       description: 'postgres://… to use PostgreSQL; empty for the embedded SQLite database in the data dir',
-    }),
-    publicUrl: Type.String({
-      default: '',
-      pattern: '^$|^https?://[^/?#\\s]+(/[^?#\\s]*)?$',
-      description:
-        'Base URL clients reach the HTTP listener at (e.g. https://mail.example.com); the issuer of app tokens. Empty: http://<hostname>:<httpPort>',
     }),
     httpPort: Port(8080, 'REST API, OpenAPI docs, health'),
     smtpPort: Port(2525, 'SMTP MX listener (inbound mail for local domains)'),
@@ -119,6 +166,50 @@ export const ConfigSchema = Type.Object(
           default: 720,
           description:
             'Make a new signing key when the current one is this old; old keys verify until their tokens expire. 0: only by `jdmail keys rotate`',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    http: Type.Object(
+      {
+        publicUrl: Type.String({
+          default: '',
+          pattern: '^(https?://[^/?#\\s]+)?$',
+          description:
+            "The URL users reach jdmail at (https://mail.example.com, no path): the base of login links and SSO callbacks and the issuer of app tokens; empty: each request's own URL (app tokens: http://<hostname>:<httpPort>)",
+        }),
+        trustProxy: Type.String({
+          default: '',
+          description:
+            "Trust X-Forwarded-For/-Proto/-Host from a reverse proxy: 'true' (any), a hop count, or comma-separated proxy addresses/CIDRs; empty trusts none",
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    sessions: Type.Object(
+      {
+        idleSeconds: Type.Integer({
+          minimum: 60,
+          default: 2 * 3600,
+          description: 'A web session ends after this long without a request',
+        }),
+        maxSeconds: Type.Integer({
+          minimum: 300,
+          default: 12 * 3600,
+          description: 'A web session ends this long after sign-in, used or not',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    sso: Type.Object(
+      {
+        passwordLogin: Type.Boolean({
+          default: true,
+          description: 'Offer address + password sign-in on the webmail login page (false: SSO only)',
+        }),
+        oidc: Type.Array(OidcProviderSchema, {
+          default: [],
+          description: 'OpenID Connect identity providers (JSON array; see the README section on OIDC)',
         }),
       },
       { default: {}, additionalProperties: false },

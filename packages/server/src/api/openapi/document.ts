@@ -18,6 +18,16 @@ const TAGS = [
     description:
       'OAuth 2.0 client credentials (RFC 6749 §4.4): access tokens for apps, the keys that verify them, server metadata',
   },
+  {
+    name: 'sso',
+    description: 'Single sign-on for integrations: one-click login links, and users’ signed-in sessions',
+  },
+  {
+    name: 'web-auth',
+    description:
+      'Browser sign-in for the webmail (`/auth/…`): password, login links, OIDC; the session cookie ' +
+      '`jdmail_session` then authenticates `/api/v1` calls, with `X-CSRF-Token` on state-changing ones',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 
@@ -30,6 +40,7 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'groups:write': 'Change departments, groups and their members',
   'mail:read': "Read users' mailboxes, messages and unread counts",
   'mail:write': 'Mark, move, delete and send mail',
+  'sso:issue': 'Issue one-click login links for users',
   'apps:write': 'Register, change and delete apps',
 };
 
@@ -48,8 +59,9 @@ export const swaggerOptions: SwaggerOptions = {
       description:
         'The integration API of jdmail. Authenticate with an API key (`Authorization: Bearer jdk_…`), ' +
         'an app access token from `POST /api/v1/oauth/token` (`Authorization: Bearer eyJ…`) ' +
-        'or a user’s credentials (`Authorization: Basic`). Errors are RFC 9457 problem details with a ' +
-        'stable `code` — except at the token endpoint, which answers in OAuth’s own format (RFC 6749 §5.2). ' +
+        'or a user’s credentials (`Authorization: Basic`); the webmail uses its session cookie. ' +
+        'Errors are RFC 9457 problem details with a stable `code` — except at the token endpoint, ' +
+        'which answers in OAuth’s own format (RFC 6749 §5.2). ' +
         'Lists are cursor-paginated: pass `nextCursor` back as `cursor`.',
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'jdmail', url: 'https://jdmail.dev' },
@@ -88,6 +100,14 @@ export const swaggerOptions: SwaggerOptions = {
           type: 'http',
           scheme: 'basic',
           description: 'A user’s address and password; rights follow the user’s role',
+        },
+        cookieAuth: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'jdmail_session',
+          description:
+            'The webmail’s session (from `/auth/login` or SSO); rights follow the user’s role. ' +
+            'POST, PUT, PATCH and DELETE also need the session’s `csrfToken` in `X-CSRF-Token`.',
         },
       },
     },

@@ -35,6 +35,16 @@ import {
   TokenResponseModel,
 } from './oauth.js';
 import { FieldError, Problem } from './problem.js';
+import {
+  AuthConfigModel,
+  CreateLoginLinkBody,
+  LoginBody,
+  LoginLinkModel,
+  LogoutResult,
+  SessionList,
+  SessionModel,
+  WebSessionModel,
+} from './sso.js';
 import { CreateUserBody, UpdateUserBody, UserModel, UserPage } from './user.js';
 
 /** Every named model, registered once with `app.addSchema` and emitted as an OpenAPI component. */
@@ -80,4 +90,12 @@ export const MODELS: readonly TSchema[] = [
   JwkModel,
   JwksModel,
   AuthorizationServerMetadataModel,
+  LoginBody,
+  WebSessionModel,
+  AuthConfigModel,
+  LogoutResult,
+  SessionModel,
+  SessionList,
+  CreateLoginLinkBody,
+  LoginLinkModel,
 ];

@@ -1,10 +1,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
+import { sso } from './0003-sso.js';
 import { appTokens } from './0004-app-tokens.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0003-sso': sso,
   '0004-app-tokens': appTokens,
 };
 

@@ -6,13 +6,15 @@ import { memberRoutes } from './groups/members.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
+import { loginLinkRoutes } from './sso/login-links.js';
+import { sessionRoutes } from './sso/sessions.js';
 import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
 
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
-export const v1Routes: V1Plugin = async (app, { directory, mail, oauth }) => {
+export const v1Routes: V1Plugin = async (app, { directory, mail, oauth, sso, publicUrl }) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
-  const deps = { directory, mail, oauth };
+  const deps = { directory, mail, oauth, sso, publicUrl };
   for (const plugin of [
     domainRoutes,
     userRoutes,
@@ -23,6 +25,8 @@ export const v1Routes: V1Plugin = async (app, { directory, mail, oauth }) => {
     messageRoutes,
     sendRoutes,
     appRoutes,
+    sessionRoutes,
+    loginLinkRoutes,
   ]) {
     await app.register(plugin, deps);
   }
