@@ -2,6 +2,7 @@ import type { V1Plugin } from './deps.js';
 import { domainRoutes } from './domains/domains.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
+import { attachmentRoutes } from './mail/attachments.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
@@ -20,6 +21,7 @@ export const v1Routes: V1Plugin = async (app, { directory, mail }) => {
     memberRoutes,
     mailboxRoutes,
     messageRoutes,
+    attachmentRoutes,
     sendRoutes,
   ]) {
     await app.register(plugin, deps);
