@@ -13,6 +13,7 @@ import { openapiRoute } from './routes/openapi-json.js';
 import { v1Routes } from './routes/v1/index.js';
 import { MODELS } from './schemas/index.js';
 import { buildSerializerFactory } from './serializers.js';
+import { type WebmailOptions, webmailRoutes } from './webmail/routes.js';
 
 /** What the API needs; `main.ts` passes the real services, tests pass fakes. */
 export interface ApiDeps {
@@ -28,6 +29,8 @@ export interface ApiDeps {
    * Pass one limiter to share it with other listeners.
    */
   authLimiter?: FailureLimiter;
+  /** The built webmail to serve at `/` (`findWebmailDist()`); none when null or absent. */
+  webmail?: WebmailOptions | null;
 }
 
 /**
@@ -62,5 +65,6 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { isReady: deps.isReady });
   await app.register(openapiRoute);
   await app.register(v1Routes, { prefix: '/api/v1', directory: deps.directory, mail: deps.mail });
+  if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;
 }
