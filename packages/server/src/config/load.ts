@@ -64,7 +64,33 @@ function coerce(info: SettingInfo, raw: string, source: string): unknown {
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     throw new ConfigError(`${source}: ${info.path.join('.')} must be true or false, got "${raw}"`);
   }
+  if (type === 'array') {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (Array.isArray(parsed)) return parsed;
+    } catch {
+      // reported below
+    }
+    throw new ConfigError(`${source}: ${info.path.join('.')} must be a JSON array`);
+  }
   return raw;
+}
+
+/** Rules the schema cannot state: unique provider ids, a secret for each provider. */
+function checkCrossFields(config: Config): void {
+  const seen = new Set<string>();
+  for (const [i, p] of config.sso.oidc.entries()) {
+    if (seen.has(p.id)) throw new ConfigError(`invalid setting sso.oidc.${i}.id: "${p.id}" is used twice`);
+    seen.add(p.id);
+    if ((p.clientSecret === '') === (p.clientSecretFile === '')) {
+      throw new ConfigError(
+        `invalid setting sso.oidc.${i}: give exactly one of clientSecret and clientSecretFile`,
+      );
+    }
+  }
+  if (config.sessions.idleSeconds > config.sessions.maxSeconds) {
+    throw new ConfigError('invalid setting sessions.idleSeconds: must not exceed sessions.maxSeconds');
+  }
 }
 
 export interface LoadOptions {
@@ -120,6 +146,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     if (first.schemaPath.endsWith('additionalProperties')) throw new ConfigError(`unknown setting ${where}`);
     throw new ConfigError(`invalid setting ${where}: ${first.message}`);
   }
+  checkCrossFields(withDefaults);
   return {
     ...withDefaults,
     dataDir: resolve(withDefaults.dataDir),

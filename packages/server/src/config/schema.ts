@@ -3,6 +3,55 @@ import { type Static, Type } from 'typebox';
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
 
+const ProviderId = Type.String({
+  pattern: '^[a-z0-9][a-z0-9_-]{0,31}$',
+  description: 'Short id in URLs: lower-case letters, digits, - and _',
+});
+
+/** One OpenID Connect provider (`sso.oidc[]`). */
+export const OidcProviderSchema = Type.Object(
+  {
+    id: ProviderId,
+    name: Type.String({ minLength: 1, maxLength: 64, description: 'Button text on the login page' }),
+    issuer: Type.String({
+      pattern: '^https?://',
+      description: 'Issuer URL; its /.well-known/openid-configuration is read (http only for loopback)',
+    }),
+    clientId: Type.String({ minLength: 1 }),
+    clientSecret: Type.String({ default: '', description: 'The client secret, or use clientSecretFile' }),
+    clientSecretFile: Type.String({ default: '', description: 'File holding the client secret' }),
+    scopes: Type.Array(Type.String({ pattern: '^[\\x21-\\x7e]+$' }), {
+      default: ['openid', 'email', 'profile'],
+      description: 'Scopes asked for; openid is always added',
+    }),
+    claim: Type.String({
+      minLength: 1,
+      default: 'email',
+      description: 'ID token claim naming the mailbox: email, preferred_username or any other',
+    }),
+    domain: Type.String({
+      default: '',
+      description: 'Appended as @domain to claim values without an @ (e.g. preferred_username)',
+    }),
+    jit: Type.Object(
+      {
+        domain: Type.String({
+          default: '',
+          description: 'Create unknown users in this domain; empty: never',
+        }),
+        group: Type.String({ default: '', description: 'Department/group (id or name) new users join' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    postLogoutRedirect: Type.String({
+      default: '',
+      description: 'Where the IdP sends the browser after logout; empty: /login?error=signed_out here',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type OidcProviderConfig = Static<typeof OidcProviderSchema>;
+
 /**
  * Every setting of jdmail, with its default. Each leaf can be given in the
  * JSON config file (`JDMAIL_CONFIG`), as env `JDMAIL_<PATH>` (camelCase →
@@ -93,6 +142,50 @@ export const ConfigSchema = Type.Object(
           description: 'Largest API request body',
         }),
         docs: Type.Boolean({ default: true, description: 'Serve Swagger UI at /docs' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    http: Type.Object(
+      {
+        publicUrl: Type.String({
+          default: '',
+          pattern: '^(https?://[^/?#\\s]+)?$',
+          description:
+            'The URL users reach jdmail at (https://mail.example.com, no path): the base of login links and SSO callbacks; empty takes it from each request',
+        }),
+        trustProxy: Type.String({
+          default: '',
+          description:
+            "Trust X-Forwarded-For/-Proto/-Host from a reverse proxy: 'true' (any), a hop count, or comma-separated proxy addresses/CIDRs; empty trusts none",
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    sessions: Type.Object(
+      {
+        idleSeconds: Type.Integer({
+          minimum: 60,
+          default: 2 * 3600,
+          description: 'A web session ends after this long without a request',
+        }),
+        maxSeconds: Type.Integer({
+          minimum: 300,
+          default: 12 * 3600,
+          description: 'A web session ends this long after sign-in, used or not',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    sso: Type.Object(
+      {
+        passwordLogin: Type.Boolean({
+          default: true,
+          description: 'Offer address + password sign-in on the webmail login page (false: SSO only)',
+        }),
+        oidc: Type.Array(OidcProviderSchema, {
+          default: [],
+          description: 'OpenID Connect identity providers (JSON array; see the README section on OIDC)',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
