@@ -37,6 +37,8 @@ describe('login page messages', () => {
     expect(loginFailureText(new ApiError(503, 'UNAVAILABLE', ''))).toMatch(/not available/);
     expect(loginFailureText(new ApiError(0, 'NETWORK', ''))).toMatch(/cannot be reached/);
     expect(loginFailureText(new ApiError(422, 'VALIDATION_FAILED', ''))).toMatch(/full e-mail address/);
+    expect(loginFailureText(new ApiError(403, 'FORBIDDEN', ''))).toMatch(/single sign-on/);
+    expect(loginFailureText(new ApiError(403, 'USER_DISABLED', ''))).toMatch(/disabled/);
     expect(formatWait(1)).toBe('1 second');
     expect(formatWait(61)).toBe('2 minutes');
   });

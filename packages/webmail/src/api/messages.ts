@@ -53,6 +53,10 @@ export function loginFailureText(error: unknown, retryIn?: number | null): strin
       return 'The mail server cannot be reached. Check your connection and try again.';
     case 401:
       return 'That address and password do not match an account. Check both and try again.';
+    case 403:
+      return error.code === 'USER_DISABLED'
+        ? 'This account is disabled. Ask your administrator.'
+        : 'Password sign-in is turned off here. Use a single sign-on button instead.';
     case 422:
     case 400:
       return 'Enter your full e-mail address and your password.';
