@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { JdMail } from '@jdmail/sdk';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,6 +16,15 @@ import { startServer, type TestServer } from './harness/server.js';
 // a message that arrived over SMTP, sanitizing, remote images, attachments,
 // read/unread, sign-out, an expired session, and a phone-sized screen.
 
+// Functions given to page.evaluate run in Chromium; this file is type-checked without the DOM library.
+declare const document: {
+  body: { getAttribute(name: string): string | null };
+  activeElement: unknown;
+  documentElement: { scrollWidth: number };
+};
+declare function getComputedStyle(element: unknown): { fontWeight: string };
+type Img = { complete: boolean; naturalWidth: number };
+
 const PNG_1PX =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
@@ -24,7 +33,7 @@ let browser: Browser;
 let images: ImageHost;
 let jd: JdMail;
 
-async function smtpSend(message: nodemailer.SendMailOptions): Promise<void> {
+async function smtpSend(message: SendMailOptions): Promise<void> {
   const t = nodemailer.createTransport({
     host: '127.0.0.1',
     port: server.smtpPort,
@@ -125,7 +134,9 @@ describe('webmail in Chromium', () => {
     const frame = page.frameLocator('iframe.mail-frame');
     await frame.getByText('Please find the').waitFor();
     const logo = frame.locator('img[alt="logo"]');
-    await expect.poll(() => logo.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(1);
+    await expect
+      .poll(() => logo.evaluate((i) => (i as unknown as Img).complete && (i as unknown as Img).naturalWidth))
+      .toBe(1);
     expect(await frame.locator('script, [onerror]').count()).toBe(0);
     expect(await frame.locator('img[alt="tracker"]').getAttribute('src')).toBeNull();
     expect(await frame.locator('a', { hasText: 'Open online' }).getAttribute('rel')).toBe(
