@@ -89,6 +89,33 @@ describe('requests', () => {
     expect(new TextDecoder().decode(a.content)).toBe('Grüße');
     expect(calls[0]?.url.pathname).toBe('/api/v1/users/a%40example.com/messages/m1/attachments/1.2');
   });
+
+  it('creates a login link with the user, redirect and lifetime in the body', async () => {
+    const link = { url: 'https://mail.example.com/auth/link/abc', expiresAt: '2030-01-01T00:00:00.000Z' };
+    const { fetch, calls } = scriptedFetch(json(201, link), json(200, { items: [] }));
+    await expect(
+      client(fetch).sso.createLoginLink('alice@example.com', { redirect: '/m/1', ttlSeconds: 120 }),
+    ).resolves.toEqual(link);
+    expect(calls[0]?.method).toBe('POST');
+    expect(calls[0]?.url.pathname).toBe('/api/v1/sso/login-links');
+    expect(calls[0]?.body).toEqual({ user: 'alice@example.com', redirect: '/m/1', ttlSeconds: 120 });
+    await expect(client(fetch).sso.listSessions('a+b@example.com')).resolves.toEqual([]);
+    expect(calls[1]?.url.pathname).toBe('/api/v1/users/a%2Bb%40example.com/sessions');
+  });
+
+  it('does not retry a refused login link (422 is final) and reports the field', async () => {
+    const { fetch, calls } = scriptedFetch(
+      problem(422, 'VALIDATION_FAILED', {
+        errors: [{ field: 'redirect', message: 'must stay on this webmail' }],
+      }),
+    );
+    const error = await client(fetch)
+      .sso.createLoginLink('alice@example.com', { redirect: '//evil.example' })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.errors).toEqual([{ field: 'redirect', message: 'must stay on this webmail' }]);
+    expect(calls).toHaveLength(1);
+  });
 });
 
 describe('errors', () => {

@@ -16,4 +16,5 @@ export {
 export type { components, operations, paths } from './generated/api.js';
 export type { ClientOptions } from './http.js';
 export { type Page, Paginator } from './paginator.js';
+export type { LoginLinkOptions } from './resources/sso.js';
 export type * from './types.js';

@@ -17,6 +17,8 @@ export type Attachment = Schemas['Attachment'];
 export type UnreadCount = Schemas['UnreadCount'];
 export type SendResult = Schemas['SendResult'];
 export type Problem = Schemas['Problem'];
+export type LoginLink = Schemas['LoginLink'];
+export type Session = Schemas['Session'];
 
 export type CreateUserInput = Schemas['CreateUserRequest'];
 export type UpdateUserInput = Schemas['UpdateUserRequest'];

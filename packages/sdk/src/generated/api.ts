@@ -179,6 +179,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sso/login-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a one-click login link
+         * @description A URL that opens the webmail signed in as `user`, for a portal that already knows who the employee is. It works once, for `ttlSeconds` (default 60, at most 300), and not at all once the user is disabled or their password changes. Send the browser to it at once; a used, expired or forged link lands on the login page with `error=link_invalid`. Every issue and use is audited.
+         *
+         *     **Requires** scope `sso:issue`. **Callers:** integrations with `sso:issue` and admins, for users they manage (a domain-restricted key only in its domain).
+         */
+        post: operations["createLoginLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/unread-counts": {
         parameters: {
             query?: never;
@@ -537,6 +559,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/link/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a login link
+         * @description Signs the browser in (new session cookie) and redirects to the link’s webmail path. A used, expired or forged link, or one of a user disabled or with a changed password since, redirects to `/login?error=link_invalid` and signs nobody in.
+         */
+        get: operations["openLoginLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/login": {
         parameters: {
             query?: never;
@@ -708,6 +750,18 @@ export interface components {
             address?: string | null;
             sortOrder?: number;
         };
+        /** CreateLoginLinkRequest */
+        CreateLoginLinkRequest: {
+            /** @description Whom the link signs in (address or alias) */
+            user: string;
+            /**
+             * @description Webmail path to open after sign-in (`/`, `/m/<id>` …); default `/`. Absolute URLs, `//host`, backslashes and `/api`, `/auth` paths are refused
+             * @example /
+             */
+            redirect?: string;
+            /** @description Lifetime in seconds; default 60, at most 300 */
+            ttlSeconds?: number;
+        };
         /** CreateUserRequest */
         CreateUserRequest: {
             /** @description The new address, in a local domain */
@@ -830,6 +884,23 @@ export interface components {
         Header: {
             name: string;
             value: string;
+        };
+        /**
+         * LoginLink
+         * @description A single-use sign-in link
+         */
+        LoginLink: {
+            /**
+             * Format: uri
+             * @description Send the user’s browser here (a redirect or a link); it works once
+             * @example https://mail.example.com/auth/link/Hq2mX0bZ8vKqf1p3T7yW4nE6rJ9uA5cD2gL0sV8kB1o
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @description The link is refused after this time
+             */
+            expiresAt: string;
         };
         /**
          * Mailbox
@@ -2247,6 +2318,115 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createLoginLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLoginLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The link */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginLink"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes: Bearer and Basic */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4120,6 +4300,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthConfig"];
+                };
+            };
+        };
+    };
+    openLoginLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link’s secret */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the webmail path (signed in), or to /login?error=link_invalid */
+            302: {
+                headers: {
+                    /** @description Where the browser goes */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

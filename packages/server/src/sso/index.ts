@@ -3,6 +3,16 @@
  * for the webmail with failure delays, one-click login links, the OIDC
  * relying party. The module's only public face.
  */
+export type { Audit, AuditEntry, AuditEvent } from './audit.js';
+export {
+  type ConsumeResult,
+  type IssueLinkInput,
+  LINK_DEFAULT_TTL_SECONDS,
+  LINK_MAX_TTL_SECONDS,
+  type LinkRefusal,
+  type LoginLinks,
+} from './links/login-links.js';
+export { checkRedirect, type RedirectCheck } from './links/redirect.js';
 export { createLoginGuard, type LoginAttempt, type LoginGuard } from './password/login-guard.js';
 export type { PasswordLogin, PasswordLoginInput, SignedIn } from './password/password-login.js';
 export type { ProviderRegistry, SsoProviderDriver } from './providers.js';

@@ -3,6 +3,8 @@ import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import type { DB } from '../store/index.js';
 import type { Logger } from '../telemetry/index.js';
+import { type Audit, createAudit } from './audit.js';
+import { createLoginLinks, type LoginLinks } from './links/login-links.js';
 import { createLoginGuard, type LoginGuard } from './password/login-guard.js';
 import { createPasswordLogin, type PasswordLogin } from './password/password-login.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers.js';
@@ -23,6 +25,8 @@ export interface SsoDeps {
 export interface Sso {
   sessions: SessionRegistry;
   passwordLogin: PasswordLogin;
+  loginLinks: LoginLinks;
+  audit: Audit;
   /** SSO methods on the login page; CAS adds its drivers with `providers.add`. */
   providers: ProviderRegistry;
   /** What `GET /auth/config` answers. */
@@ -51,10 +55,14 @@ export function createSso(deps: SsoDeps): Sso {
     log,
   });
   const providers = createProviderRegistry();
+  const audit = createAudit(db, log, deps.now);
+  const loginLinks = createLoginLinks({ db, sessions, audit, now: deps.now });
 
   return {
     sessions,
     passwordLogin,
+    loginLinks,
+    audit,
     providers,
     loginConfig: () => ({ passwordLogin: passwordLogin.enabled, providers: providers.list() }),
     async endSessionUrl(session, baseUrl) {
@@ -63,6 +71,7 @@ export function createSso(deps: SsoDeps): Sso {
     },
     async sweep() {
       await sessions.sweep();
+      await loginLinks.sweep();
     },
   };
 }

@@ -28,7 +28,9 @@ import {
 import { FieldError, Problem } from './problem.js';
 import {
   AuthConfigModel,
+  CreateLoginLinkBody,
   LoginBody,
+  LoginLinkModel,
   LogoutResult,
   SessionList,
   SessionModel,
@@ -74,4 +76,6 @@ export const MODELS: readonly TSchema[] = [
   LogoutResult,
   SessionModel,
   SessionList,
+  CreateLoginLinkBody,
+  LoginLinkModel,
 ];

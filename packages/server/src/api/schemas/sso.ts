@@ -97,3 +97,34 @@ export const toSessionJson = (s: Session, currentId: string | undefined): Static
   userAgent: s.userAgent,
   current: s.id === currentId,
 });
+
+export const CreateLoginLinkBody = Type.Object(
+  {
+    user: AddressString('Whom the link signs in (address or alias)'),
+    redirect: Type.Optional(
+      Type.String({
+        maxLength: 2048,
+        description:
+          'Webmail path to open after sign-in (`/`, `/m/<id>` …); default `/`. Absolute URLs, ' +
+          '`//host`, backslashes and `/api`, `/auth` paths are refused',
+        examples: ['/'],
+      }),
+    ),
+    ttlSeconds: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 300, description: 'Lifetime in seconds; default 60, at most 300' }),
+    ),
+  },
+  { $id: 'CreateLoginLinkRequest', title: 'CreateLoginLinkRequest', additionalProperties: false },
+);
+
+export const LoginLinkModel = Type.Object(
+  {
+    url: Type.String({
+      format: 'uri',
+      description: 'Send the user’s browser here (a redirect or a link); it works once',
+      examples: ['https://mail.example.com/auth/link/Hq2mX0bZ8vKqf1p3T7yW4nE6rJ9uA5cD2gL0sV8kB1o'],
+    }),
+    expiresAt: Timestamp('The link is refused after this time'),
+  },
+  { $id: 'LoginLink', title: 'LoginLink', description: 'A single-use sign-in link' },
+);

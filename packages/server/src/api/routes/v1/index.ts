@@ -6,6 +6,7 @@ import { attachmentRoutes } from './mail/attachments.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
+import { loginLinkRoutes } from './sso/login-links.js';
 import { sessionRoutes } from './sso/sessions.js';
 import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
@@ -25,6 +26,7 @@ export const v1Routes: V1Plugin = async (app, { directory, mail, sso, publicUrl 
     attachmentRoutes,
     sendRoutes,
     sessionRoutes,
+    loginLinkRoutes,
   ]) {
     await app.register(plugin, deps);
   }

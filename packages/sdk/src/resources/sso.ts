@@ -1,0 +1,48 @@
+import type { HttpClient } from '../http.js';
+import type { LoginLink, Session } from '../types.js';
+import { path } from './path.js';
+
+/** Options of {@link Sso.createLoginLink}. */
+export interface LoginLinkOptions {
+  /** Webmail path to open after sign-in (`/`, `/m/<id>` …); default `/`. URLs of other sites are refused. */
+  redirect?: string;
+  /** Lifetime in seconds; default 60, at most 300. */
+  ttlSeconds?: number;
+}
+
+/** `client.sso`: one-click sign-in for portals, and users' signed-in sessions. */
+export class Sso {
+  constructor(private readonly http: HttpClient) {}
+
+  /**
+   * A single-use URL that opens the webmail signed in as `user` (needs the
+   * `sso:issue` scope). Redirect the employee's browser to `url` right away:
+   *
+   * ```ts
+   * const { url } = await jd.sso.createLoginLink('alice@example.com', { redirect: '/' });
+   * res.writeHead(302, { location: url }).end();
+   * ```
+   */
+  createLoginLink(user: string, options: LoginLinkOptions = {}): Promise<LoginLink> {
+    return this.http.json({ method: 'POST', path: '/sso/login-links', body: { user, ...options } });
+  }
+
+  /** The user's live sessions, newest first. */
+  async listSessions(user: string): Promise<Session[]> {
+    const { items } = await this.http.json<{ items: Session[] }>({
+      method: 'GET',
+      path: path`/users/${user}/sessions`,
+    });
+    return items;
+  }
+
+  /** Ends one of the user's sessions. */
+  async revokeSession(user: string, id: string): Promise<void> {
+    await this.http.json({ method: 'DELETE', path: path`/users/${user}/sessions/${id}` });
+  }
+
+  /** Signs the user out everywhere. */
+  async revokeSessions(user: string): Promise<void> {
+    await this.http.json({ method: 'DELETE', path: path`/users/${user}/sessions` });
+  }
+}
