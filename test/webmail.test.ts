@@ -73,6 +73,7 @@ beforeAll(async () => {
   });
   await jd.users.create({ address: 'bob@example.com', password: 'bob-password' });
   await jd.users.create({ address: 'carol@example.com', password: 'carol-password' });
+  await jd.users.create({ address: 'erin@example.com', password: 'erin-password' });
   await smtpSend({
     from: '"Zhang San" <zhang@partner.test>',
     to: 'alice@example.com',
@@ -253,6 +254,50 @@ describe('webmail in Chromium', () => {
       await page.goto(`${server.baseUrl}/login?error=${code}`);
       await page.locator('.notice', { hasText: text }).waitFor();
     }
+    await context.close();
+  });
+
+  it('pages through a long inbox and moves through it with the keyboard', async () => {
+    for (let i = 1; i <= 52; i++) {
+      await jd.mail.send('bob@example.com', {
+        to: ['erin@example.com'],
+        subject: `Note ${i}`,
+        text: `n${i}`,
+      });
+    }
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, 'erin@example.com', 'erin-password');
+    const rows = page.locator('.row');
+    await rows.nth(49).waitFor();
+    expect(await rows.count()).toBe(50);
+    expect(await rows.first().textContent()).toContain('Note 52');
+    const newer = page.getByRole('button', { name: 'Newer' });
+    const older = page.getByRole('button', { name: 'Older' });
+    expect(await newer.isDisabled()).toBe(true);
+    await older.click();
+    await page.waitForURL(/\/\?cursor=/);
+    await page.locator('.row', { hasText: 'Note 1' }).last().waitFor();
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await older.isDisabled()).toBe(true);
+    await newer.click();
+    await page.waitForURL(`${server.baseUrl}/`);
+    await expect.poll(() => rows.count()).toBe(50);
+    // Back/forward follow the pages too.
+    await page.goBack();
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.goForward();
+    await expect.poll(() => rows.count()).toBe(50);
+
+    // Arrow keys move between messages; Enter opens one; focus lands on its subject.
+    await rows.first().getByRole('link').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Note 50' }).waitFor();
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as unknown as { id: string }).id))
+      .toBe('message-subject');
     await context.close();
   });
 
