@@ -10,8 +10,8 @@ import { MessageView } from './message-view.js';
 
 /** Messages per inbox page. */
 export const PAGE_SIZE = 50;
-/** The inbox refreshes itself this often while the tab is visible. */
-const REFRESH_MS = 60_000;
+/** Returning to the tab refreshes the inbox at most this often. */
+const REFRESH_MS = 30_000;
 
 interface Props {
   api: Api;
@@ -34,6 +34,7 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
   const address = session.user.address;
   const [list, setList] = useState<ListState>({ items: [], nextCursor: null, loading: true, error: null });
   const seq = useRef(0);
+  const lastLoad = useRef(0);
   const headingRef = useFocusOnChange<HTMLHeadingElement>(`inbox:${page.cursor ?? ''}`, open === null);
 
   const refreshCount = useCallback(
@@ -48,6 +49,7 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
   const load = useCallback(
     async (quiet = false) => {
       const mine = ++seq.current;
+      lastLoad.current = Date.now();
       if (!quiet) setList((l) => ({ ...l, loading: true, error: null }));
       try {
         const res = await api.listMessages(address, { cursor: page.cursor, limit: PAGE_SIZE });
@@ -73,11 +75,20 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
     wasReading.current = isReading;
   }, [isReading, load]);
 
+  // Fresh mail when the user comes back to the tab. No timer: background polling
+  // would keep an unattended session alive past its idle timeout.
   useEffect(() => {
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void load(true);
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
+    const onReturn = () => {
+      if (document.visibilityState !== 'visible' || Date.now() - lastLoad.current < REFRESH_MS) return;
+      lastLoad.current = Date.now();
+      void load(true);
+    };
+    document.addEventListener('visibilitychange', onReturn);
+    window.addEventListener('focus', onReturn);
+    return () => {
+      document.removeEventListener('visibilitychange', onReturn);
+      window.removeEventListener('focus', onReturn);
+    };
   }, [load]);
 
   const onChanged = useCallback(
