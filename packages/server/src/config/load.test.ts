@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +69,7 @@ describe('sso settings', () => {
       {
         ...provider,
         clientSecretFile: '',
+        tokenAuthMethod: 'client_secret_basic',
         scopes: ['openid', 'email', 'profile'],
         claim: 'email',
         domain: '',
@@ -92,5 +93,19 @@ describe('sso settings', () => {
     [{ JDMAIL_SESSIONS_IDLE_SECONDS: '90000' }, /must not exceed sessions.maxSeconds/],
   ])('rejects %o naming the setting', (env, msg) => {
     expect(() => loadConfig({ env })).toThrow(msg);
+  });
+});
+
+describe('the README’s SSO config example', () => {
+  it('is a valid config file', () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const block = /<!-- example: sso-config -->\n```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'jdcfg-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, block as string);
+    const c = loadConfig({ env: {}, configFile: file });
+    expect(c.sso.oidc.map((p) => p.id)).toEqual(['corp', 'partners']);
+    expect(c.http.publicUrl).toBe('https://mail.example.com');
   });
 });

@@ -20,6 +20,10 @@ export const OidcProviderSchema = Type.Object(
     clientId: Type.String({ minLength: 1 }),
     clientSecret: Type.String({ default: '', description: 'The client secret, or use clientSecretFile' }),
     clientSecretFile: Type.String({ default: '', description: 'File holding the client secret' }),
+    tokenAuthMethod: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('client_secret_post')], {
+      default: 'client_secret_basic',
+      description: 'How the client secret is sent to the token endpoint',
+    }),
     scopes: Type.Array(Type.String({ pattern: '^[\\x21-\\x7e]+$' }), {
       default: ['openid', 'email', 'profile'],
       description: 'Scopes asked for; openid is always added',

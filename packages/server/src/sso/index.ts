@@ -13,6 +13,7 @@ export {
   type LoginLinks,
 } from './links/login-links.js';
 export { checkRedirect, type RedirectCheck } from './links/redirect.js';
+export type { OidcCallbackResult, OidcRelyingParty, SsoErrorCode } from './oidc/relying-party.js';
 export { createLoginGuard, type LoginAttempt, type LoginGuard } from './password/login-guard.js';
 export type { PasswordLogin, PasswordLoginInput, SignedIn } from './password/password-login.js';
 export type { ProviderRegistry, SsoProviderDriver } from './providers.js';
@@ -20,3 +21,8 @@ export type { NewSession, RevocationListener, SessionRegistry } from './sessions
 export { createSso, type Sso, type SsoDeps } from './sso.js';
 export { safeEqual } from './tokens.js';
 export type * from './types.js';
+export {
+  type ExternalUserMapping,
+  type ExternalUserResult,
+  resolveExternalUser,
+} from './users/external-user.js';

@@ -5,6 +5,7 @@ import type { DB } from '../store/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { type Audit, createAudit } from './audit.js';
 import { createLoginLinks, type LoginLinks } from './links/login-links.js';
+import { createOidcRelyingParty, type OidcRelyingParty } from './oidc/relying-party.js';
 import { createLoginGuard, type LoginGuard } from './password/login-guard.js';
 import { createPasswordLogin, type PasswordLogin } from './password/password-login.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers.js';
@@ -26,6 +27,7 @@ export interface Sso {
   sessions: SessionRegistry;
   passwordLogin: PasswordLogin;
   loginLinks: LoginLinks;
+  oidc: OidcRelyingParty;
   audit: Audit;
   /** SSO methods on the login page; CAS adds its drivers with `providers.add`. */
   providers: ProviderRegistry;
@@ -37,7 +39,11 @@ export interface Sso {
   sweep(): Promise<void>;
 }
 
-/** Builds the SSO module; `main.ts` calls it once and passes it to the API. */
+/**
+ * Builds the SSO module; `main.ts` calls it once and passes it to the API.
+ * Throws for an OIDC provider with a bad issuer or an unreadable secret
+ * file; contacts no IdP (discovery happens at the first sign-in).
+ */
 export function createSso(deps: SsoDeps): Sso {
   const { db, directory, config, log } = deps;
   const sessions = createSessionRegistry({
@@ -57,11 +63,22 @@ export function createSso(deps: SsoDeps): Sso {
   const providers = createProviderRegistry();
   const audit = createAudit(db, log, deps.now);
   const loginLinks = createLoginLinks({ db, sessions, audit, now: deps.now });
+  const oidc = createOidcRelyingParty({
+    providers: config.sso.oidc,
+    db,
+    directory,
+    sessions,
+    audit,
+    log: log.child({ component: 'oidc' }),
+    now: deps.now,
+  });
+  for (const driver of oidc.drivers) providers.add(driver);
 
   return {
     sessions,
     passwordLogin,
     loginLinks,
+    oidc,
     audit,
     providers,
     loginConfig: () => ({ passwordLogin: passwordLogin.enabled, providers: providers.list() }),
@@ -72,6 +89,7 @@ export function createSso(deps: SsoDeps): Sso {
     async sweep() {
       await sessions.sweep();
       await loginLinks.sweep();
+      await oidc.sweep();
     },
   };
 }
