@@ -1,6 +1,6 @@
 import { JdMail, ValidationError } from '@jdmail/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServer, type TestServer } from './harness/server.js';
+import { logUntil, runCli, startServer, type TestServer } from './harness/server.js';
 import { WebClient } from './harness/web-client.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,7 +53,7 @@ describe('login links', () => {
     expect((await inbox(attacker, 'alice@example.com')).status).toBe(401);
 
     const token = url.split('/').pop() as string;
-    const log = server.output.join('\n');
+    const log = await logUntil(server, /"audit":"login_link.use".*"result":"used"/);
     expect(log).not.toContain(token);
     expect(log).toMatch(/"audit":"login_link.issue".*"subject":"alice@example.com"/);
     expect(log).toMatch(/"audit":"login_link.use".*"result":"used"/);

@@ -5,7 +5,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OidcIdp, startOidcIdp } from './harness/oidc-idp.js';
 import { freePort } from './harness/ports.js';
-import { startServer, type TestServer } from './harness/server.js';
+import { logUntil, startServer, type TestServer } from './harness/server.js';
 import { WebClient, type WebResponse } from './harness/web-client.js';
 
 const LOGOUT_EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
@@ -152,7 +152,8 @@ describe('OIDC single sign-on', () => {
     // A replayed callback (same code and state) signs nobody in.
     const replay = await new WebClient().get(callback.url);
     expect(replay.location).toBe(`${base}/login?error=sso_failed`);
-    expect(server.output.join('\n')).not.toContain(new URL(callback.url).searchParams.get('code') as string);
+    const log = await logUntil(server, /"audit":"oidc.login".*"result":"refused".*pending sign-in unknown/);
+    expect(log).not.toContain(new URL(callback.url).searchParams.get('code') as string);
   });
 
   it('ends the session when the IdP sends a back-channel logout', async () => {

@@ -1,6 +1,6 @@
 import { JdMail } from '@jdmail/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from './harness/server.js';
+import { logUntil, startServer, type TestServer } from './harness/server.js';
 import { WebClient } from './harness/web-client.js';
 
 // The webmail's way in, against the real server: password sign-in sets the
@@ -85,7 +85,7 @@ describe('web sessions (password sign-in)', () => {
     const after = await browser.get(`${server.baseUrl}/auth/session`);
     expect(after.status).toBe(401);
 
-    const log = server.output.join('\n');
+    const log = await logUntil(server, /"msg":"web sign-out"/);
     expect(log).not.toContain('alice-password');
     expect(log).not.toContain(csrfToken);
   });

@@ -146,3 +146,17 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     },
   };
 }
+
+/**
+ * The server's log so far, once a line matching `re` has arrived. The
+ * child's stdout reaches the test a little after its HTTP answers, so a test
+ * that reads the log after a request waits for that request's line first.
+ */
+export async function logUntil(server: TestServer, re: RegExp, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!re.test(server.output.join('\n'))) {
+    if (Date.now() > deadline) throw new Error(`no log line matching ${re} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return server.output.join('\n');
+}

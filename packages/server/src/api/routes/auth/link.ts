@@ -15,6 +15,8 @@ export const linkRoutes: WebAuthPlugin = async (app, { sso, publicUrl }) => {
     '/auth/link/:token',
     {
       config: { public: true },
+      // A HEAD (link checkers, mail scanners) must not use up the link.
+      exposeHeadRoute: false,
       schema: {
         operationId: 'openLoginLink',
         tags: ['web-auth'],

@@ -37,6 +37,7 @@ export const oidcRoutes: WebAuthPlugin = async (app, { sso, publicUrl }) => {
     '/auth/oidc/:provider/start',
     {
       config: { public: true },
+      exposeHeadRoute: false,
       schema: {
         operationId: 'startOidcLogin',
         tags: ['web-auth'],
@@ -90,6 +91,8 @@ export const oidcRoutes: WebAuthPlugin = async (app, { sso, publicUrl }) => {
     '/auth/oidc/:provider/callback',
     {
       config: { public: true },
+      // A HEAD must not use up the pending sign-in.
+      exposeHeadRoute: false,
       schema: {
         operationId: 'finishOidcLogin',
         tags: ['web-auth'],

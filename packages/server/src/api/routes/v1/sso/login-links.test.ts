@@ -63,6 +63,15 @@ describe('one-click login links', () => {
     ]);
   });
 
+  it('does not use up a link on HEAD (link checkers and mail scanners send those)', async () => {
+    const { url } = (await create(issuerKey, { user: 'alice@example.com' })).json();
+    const head = await t.app.inject({ method: 'HEAD', url: new URL(url).pathname });
+    expect(head.statusCode).toBe(404);
+    const get = await open(url);
+    expect(get.headers.location).toBe('/');
+    expect(cookieFrom(get.headers['set-cookie'], 'jdmail_session')).toBeDefined();
+  });
+
   it('answers a forged or malformed link with the login page and no session', async () => {
     for (const path of [
       '/auth/link/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
