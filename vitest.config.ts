@@ -25,6 +25,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'webmail',
+          root: 'packages/webmail',
+          include: ['src/**/*.test.ts'],
+          environment: 'jsdom',
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           root: 'test',
           include: ['**/*.test.ts'],

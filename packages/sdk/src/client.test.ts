@@ -96,6 +96,21 @@ describe('requests', () => {
     expect(calls[0]?.headers.accept).toBe('message/rfc822');
   });
 
+  it('downloads an attachment with its type and RFC 8187 file name', async () => {
+    const { fetch, calls } = scriptedFetch(
+      new Response('Grüße', {
+        headers: {
+          'content-type': 'text/plain; charset=utf-8',
+          'content-disposition': `attachment; filename="Gr??e.txt"; filename*=UTF-8''Gr%C3%BC%C3%9Fe.txt`,
+        },
+      }),
+    );
+    const a = await client(fetch).mail.attachment('a@example.com', 'm1', '1.2');
+    expect(a).toMatchObject({ contentType: 'text/plain; charset=utf-8', filename: 'Grüße.txt' });
+    expect(new TextDecoder().decode(a.content)).toBe('Grüße');
+    expect(calls[0]?.url.pathname).toBe('/api/v1/users/a%40example.com/messages/m1/attachments/1.2');
+  });
+
   it('creates a login link with the user, redirect and lifetime in the body', async () => {
     const link = { url: 'https://mail.example.com/auth/link/abc', expiresAt: '2030-01-01T00:00:00.000Z' };
     const { fetch, calls } = scriptedFetch(json(201, link), json(200, { items: [] }));

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { createApiApp } from './api/index.js';
+import { createApiApp, findWebmailDist } from './api/index.js';
 import { type Config, publicBaseUrl } from './config/index.js';
 import { createDirectory, type Directory } from './directory/index.js';
 import { createMailService, type MailService } from './mail/index.js';
@@ -146,6 +146,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       throttle,
       log,
     });
+  const webmailDir = findWebmailDist();
+  if (!webmailDir) log.warn('the webmail is not built (pnpm build): nothing is served at /');
   const mx = smtp('mx');
   const submission = smtp('submission');
   const api = await createApiApp({
@@ -156,6 +158,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,
+    webmail: webmailDir ? { dir: webmailDir } : null,
   });
 
   const ports = {

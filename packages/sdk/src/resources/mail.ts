@@ -74,6 +74,26 @@ export class Mail {
     return new Uint8Array(await res.arrayBuffer());
   }
 
+  /**
+   * One attachment, decoded, by the `id` the message view lists (its MIME part
+   * number), with its content type and file name.
+   */
+  async attachment(
+    address: string,
+    id: string,
+    attachmentId: string,
+  ): Promise<{ content: Uint8Array; contentType: string; filename: string | null }> {
+    const res = await this.http.send(
+      { method: 'GET', path: path`/users/${address}/messages/${id}/attachments/${attachmentId}` },
+      '*/*',
+    );
+    return {
+      content: new Uint8Array(await res.arrayBuffer()),
+      contentType: res.headers.get('content-type') ?? 'application/octet-stream',
+      filename: filenameOf(res.headers.get('content-disposition')),
+    };
+  }
+
   markRead(address: string, id: string): Promise<MessageSummary> {
     return this.update(address, id, { unread: false });
   }
@@ -106,4 +126,19 @@ export class Mail {
       idempotent: true,
     });
   }
+}
+
+/** The file name of a `Content-Disposition` header: `filename*` (RFC 8187) first, else `filename`. */
+export function filenameOf(header: string | null): string | null {
+  if (!header) return null;
+  const extended = /filename\*\s*=\s*UTF-8''([^;\s]+)/i.exec(header);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1]);
+    } catch {
+      // malformed percent-encoding: fall back to the plain parameter
+    }
+  }
+  const plain = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header);
+  return plain?.[1] ? plain[1].replace(/\\(.)/g, '$1') : null;
 }

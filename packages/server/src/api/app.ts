@@ -19,6 +19,7 @@ import { v1Routes } from './routes/v1/index.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { MODELS } from './schemas/index.js';
 import { buildSerializerFactory } from './serializers.js';
+import { type WebmailOptions, webmailRoutes } from './webmail/routes.js';
 
 /** What the API needs; `main.ts` passes the real services, tests pass fakes. */
 export interface ApiDeps {
@@ -41,6 +42,8 @@ export interface ApiDeps {
    * Pass one limiter to share it with other listeners.
    */
   authLimiter?: FailureLimiter;
+  /** The built webmail to serve at `/` (`findWebmailDist()`); none when null or absent. */
+  webmail?: WebmailOptions | null;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     sso: deps.sso,
     publicUrl,
   });
+  if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;
 }
 

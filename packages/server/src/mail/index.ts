@@ -1,3 +1,4 @@
+export { attachmentId, findAttachment } from './attachment.js';
 export { receivedHeader, rfc5322Date, type TraceInput } from './headers.js';
 export { createMailService, type MailServiceDeps } from './mail-service.js';
 export type * from './types.js';

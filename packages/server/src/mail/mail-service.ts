@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Directory } from '../directory/index.js';
 import { AppError, newId } from '../shared/index.js';
 import type { DeliveryTarget, MailStore } from '../store/index.js';
+import { findAttachment } from './attachment.js';
 import { composeMessage } from './compose.js';
 import { missingSubmissionHeaders, receivedHeader } from './headers.js';
 import { ingest } from './ingest.js';
@@ -85,6 +86,13 @@ export function createMailService(deps: MailServiceDeps): MailService {
       const summary = await store.getMessage(uid, id);
       const body = await parseBody(store.blobs.read(summary.blobId));
       return { ...summary, ...body };
+    },
+    async openAttachment(address, id, attachmentId) {
+      const summary = await store.getMessage(await userId(address), id);
+      const found = await findAttachment(store.blobs.read(summary.blobId), attachmentId);
+      if (!found)
+        throw new AppError('ATTACHMENT_NOT_FOUND', `message ${id} has no attachment ${attachmentId}`);
+      return found;
     },
     async openRaw(address, id) {
       const summary = await store.getMessage(await userId(address), id);

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { type AddressObject, MailParser, simpleParser } from 'mailparser';
 import type { Address, MessageIndex } from '../store/index.js';
+import { attachmentId } from './attachment.js';
 import type { AttachmentInfo } from './types.js';
 
 const PREVIEW_CHARS = 200;
@@ -117,6 +118,7 @@ export function parseBody(stream: Readable): Promise<ParsedBody> {
         return;
       }
       const info: AttachmentInfo = {
+        id: attachmentId(data.partId),
         index: out.attachments.length,
         filename: data.filename ?? null,
         contentType: data.contentType,

@@ -1,9 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { Address, Mailbox, MessagePatch, MessageSummary } from '../store/index.js';
+import type { AttachmentStream } from './attachment.js';
 
-export type { Address, Mailbox, MessagePatch, MessageSummary };
+export type { Address, AttachmentStream, Mailbox, MessagePatch, MessageSummary };
 
 export interface AttachmentInfo {
+  /** The MIME part number (IMAP style, e.g. `2` or `1.2`): what the attachment download route takes. */
+  id: string;
   /** Index of the attachment within the message (stable for one message). */
   index: number;
   filename: string | null;
@@ -61,6 +64,11 @@ export interface MailService {
     options: { mailbox: string; unread?: boolean; limit: number; cursor?: string },
   ): Promise<{ items: MessageSummary[]; nextCursor: string | null }>;
   getMessage(address: string, id: string): Promise<MessageDetail>;
+  /**
+   * One attachment's decoded content, streamed (other parts are never held
+   * in memory); throws ATTACHMENT_NOT_FOUND when the message has no part `attachmentId`.
+   */
+  openAttachment(address: string, id: string, attachmentId: string): Promise<AttachmentStream>;
   /** The stored RFC 5322 message, streamed. */
   openRaw(address: string, id: string): Promise<{ stream: Readable; size: number }>;
   updateMessage(address: string, id: string, patch: MessagePatch): Promise<MessageSummary>;

@@ -38,6 +38,7 @@ export const ErrorCodes = {
   // mail
   MAILBOX_NOT_FOUND: { status: 404, title: 'Mailbox not found' },
   MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },
+  ATTACHMENT_NOT_FOUND: { status: 404, title: 'Attachment not found' },
   QUOTA_EXCEEDED: { status: 422, title: 'Mailbox quota exceeded' },
   MESSAGE_TOO_LARGE: { status: 413, title: 'Message too large' },
   RECIPIENT_NOT_LOCAL: { status: 422, title: 'Recipient is not local' },

@@ -63,14 +63,21 @@ export const MessagePage = Type.Object(
 
 export const AttachmentModel = Type.Object(
   {
+    id: Type.String({
+      description:
+        'MIME part number (IMAP style, e.g. `2` or `1.2`); download with `GET …/messages/{id}/attachments/{attachmentId}`',
+      examples: ['2'],
+    }),
     index: Type.Integer({ minimum: 0, description: 'Position within the message' }),
     filename: Nullable(Type.String()),
     contentType: Type.String(),
     size: Type.Integer({ minimum: 0 }),
-    contentId: Nullable(Type.String()),
+    contentId: Nullable(
+      Type.String({ description: 'Content-ID without angle brackets; HTML refers to it as `cid:…`' }),
+    ),
     inline: Type.Boolean(),
   },
-  { $id: 'Attachment', title: 'Attachment' },
+  { $id: 'Attachment', title: 'Attachment', description: 'An attachment or inline part of a message' },
 );
 
 export const HeaderModel = Type.Object(

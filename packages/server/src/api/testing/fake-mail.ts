@@ -1,5 +1,12 @@
 import { Readable } from 'node:stream';
-import type { Mailbox, MailService, MessageDetail, MessageSummary, SendInput } from '../../mail/index.js';
+import {
+  findAttachment,
+  type Mailbox,
+  type MailService,
+  type MessageDetail,
+  type MessageSummary,
+  type SendInput,
+} from '../../mail/index.js';
 import { AppError, normalizeAddress } from '../../shared/index.js';
 
 const MAILBOXES = ['INBOX', 'Sent', 'Drafts', 'Junk', 'Trash'];
@@ -94,6 +101,13 @@ export class FakeMail implements MailService {
   async openRaw(address: string, id: string) {
     const m = this.own(address, id);
     return { stream: Readable.from([Buffer.from(m.raw)]), size: Buffer.byteLength(m.raw) };
+  }
+  /** Parses the message's `raw` with the real streaming extractor. */
+  async openAttachment(address: string, id: string, attachmentId: string) {
+    const m = this.own(address, id);
+    const found = await findAttachment(Readable.from([Buffer.from(m.raw)]), attachmentId);
+    if (!found) throw new AppError('ATTACHMENT_NOT_FOUND');
+    return found;
   }
   async updateMessage(
     address: string,

@@ -3,6 +3,7 @@ import type { V1Plugin } from './deps.js';
 import { domainRoutes } from './domains/domains.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
+import { attachmentRoutes } from './mail/attachments.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
@@ -23,6 +24,7 @@ export const v1Routes: V1Plugin = async (app, { directory, mail, oauth, sso, pub
     memberRoutes,
     mailboxRoutes,
     messageRoutes,
+    attachmentRoutes,
     sendRoutes,
     appRoutes,
     sessionRoutes,

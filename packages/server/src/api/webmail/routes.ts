@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../shared/index.js';
+import '../fastify-types.js';
+import { PAGE_HEADERS, webmailCsp } from './headers.js';
+
+export interface WebmailOptions {
+  /** The built webmail: `index.html` and `assets/`. */
+  dir: string;
+}
+
+/** Paths the server owns; everything else that a browser GETs is a webmail route (`/`, `/login`, `/m/<id>` …). */
+const SERVER_PREFIXES = [
+  '/api',
+  '/auth',
+  '/docs',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/.well-known',
+  '/assets',
+];
+
+const isServerPath = (path: string) => SERVER_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+
+/** A message view whose user allowed remote images (`/m/<id>?images=1`). */
+const wantsRemoteImages = (path: string, query: string) =>
+  /^\/m\/[^/]+\/?$/.test(path) && new URLSearchParams(query).get('images') === '1';
+
+/**
+ * Serves the webmail: hashed assets under `/assets/` with a year's
+ * immutable caching, and `index.html` (never cached, with the CSP and the
+ * other page headers) for every other GET that is not a server path — the
+ * app routes itself. A path whose last segment looks like a file name is a
+ * missing file (404), not an app route.
+ */
+export const webmailRoutes: FastifyPluginAsync<WebmailOptions> = async (app, { dir }) => {
+  const indexHtml = await readFile(join(dir, 'index.html'));
+
+  await app.register(fastifyStatic, {
+    root: join(dir, 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    index: false,
+    redirect: false,
+    immutable: true,
+    maxAge: '365d',
+    setHeaders: (reply) => reply.header('x-content-type-options', 'nosniff'),
+  });
+
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
+    const [path = '/', query = ''] = request.url.split('?', 2);
+    const last = path.slice(path.lastIndexOf('/') + 1);
+    if (isServerPath(path) || /\.[A-Za-z0-9]{1,8}$/.test(last)) {
+      throw new AppError('NOT_FOUND', `No route for ${request.method} ${path}`);
+    }
+    return reply
+      .headers(PAGE_HEADERS)
+      .header('content-security-policy', webmailCsp({ remoteImages: wantsRemoteImages(path, query) }))
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(indexHtml);
+  };
+  app.get('/*', { config: { public: true }, schema: { hide: true } }, page);
+};

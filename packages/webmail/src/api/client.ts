@@ -1,0 +1,149 @@
+import type {
+  AuthConfig,
+  MessageDetail,
+  MessagePage,
+  MessageSummary,
+  Session,
+  UnreadCount,
+} from './types.js';
+
+/** A failed request: the problem+json `code` and `detail`, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    /** Seconds from `Retry-After` (429, 503), when the server sent it. */
+    readonly retryAfter: number | null = null,
+  ) {
+    super(detail || code);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiOptions {
+  fetch?: typeof fetch;
+  /** Called when a signed-in request finds the session gone (401, or a CSRF refusal). */
+  onSessionLost: () => void;
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function retryAfterSeconds(value: string | null): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let code = `HTTP_${res.status}`;
+  let detail = res.statusText;
+  try {
+    const body = (await res.json()) as { code?: unknown; detail?: unknown };
+    if (typeof body.code === 'string') code = body.code;
+    if (typeof body.detail === 'string') detail = body.detail;
+  } catch {
+    // not JSON (a proxy's error page): keep the status
+  }
+  return new ApiError(res.status, code, detail, retryAfterSeconds(res.headers.get('retry-after')));
+}
+
+const enc = encodeURIComponent;
+
+/**
+ * The webmail's view of the server: `/auth/*` for the session and the
+ * user's own `/api/v1/users/{address}/…` routes, authenticated by the
+ * session cookie (never read here) plus `X-CSRF-Token` on changes.
+ */
+export function createApi(options: ApiOptions) {
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  let csrfToken: string | null = null;
+
+  async function request<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; signedIn?: boolean } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (STATE_CHANGING.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
+    let res: Response;
+    try {
+      res = await doFetch(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'The server could not be reached');
+    }
+    if (!res.ok) {
+      const error = await toError(res);
+      if (opts.signedIn && (res.status === 401 || error.code === 'CSRF_FAILED')) {
+        csrfToken = null;
+        options.onSessionLost();
+      }
+      throw error;
+    }
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  }
+
+  const userPath = (address: string) => `/api/v1/users/${enc(address)}`;
+
+  return {
+    authConfig: () => request<AuthConfig>('GET', '/auth/config'),
+
+    /** The current session, or null when there is none. */
+    async session(): Promise<Session | null> {
+      try {
+        const s = await request<Session>('GET', '/auth/session');
+        csrfToken = s.csrfToken;
+        return s;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+
+    async login(address: string, password: string): Promise<Session> {
+      const s = await request<Session>('POST', '/auth/login', { body: { address, password } });
+      csrfToken = s.csrfToken;
+      return s;
+    },
+
+    /** Ends the session; returns the identity provider's end-session URL, if any. */
+    async logout(): Promise<string | null> {
+      const res = await request<{ redirect: string | null }>('POST', '/auth/logout', { signedIn: true });
+      csrfToken = null;
+      return res.redirect;
+    },
+
+    listMessages: (address: string, opts: { cursor: string | null; limit: number }) =>
+      request<MessagePage>(
+        'GET',
+        `${userPath(address)}/messages?mailbox=INBOX&limit=${opts.limit}${opts.cursor ? `&cursor=${enc(opts.cursor)}` : ''}`,
+        { signedIn: true },
+      ),
+
+    unreadCount: (address: string) =>
+      request<UnreadCount>('GET', `${userPath(address)}/unread-count`, { signedIn: true }),
+
+    getMessage: (address: string, id: string) =>
+      request<MessageDetail>('GET', `${userPath(address)}/messages/${enc(id)}`, { signedIn: true }),
+
+    setUnread: (address: string, id: string, unread: boolean) =>
+      request<MessageSummary>('PATCH', `${userPath(address)}/messages/${enc(id)}`, {
+        body: { unread },
+        signedIn: true,
+      }),
+
+    attachmentUrl: (address: string, id: string, attachmentId: string) =>
+      `${userPath(address)}/messages/${enc(id)}/attachments/${enc(attachmentId)}`,
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

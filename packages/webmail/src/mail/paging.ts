@@ -1,0 +1,34 @@
+/**
+ * Inbox paging over the API's opaque cursors. "Older" follows `nextCursor`;
+ * "Newer" needs the cursors of the pages before, which the API does not
+ * give back, so the trail of them travels in the history entry.
+ */
+export interface PageState {
+  /** Cursor of the page shown; null for the newest page. */
+  cursor: string | null;
+  /** Cursors of the pages before this one, newest page first (null = the first page). */
+  trail: (string | null)[];
+}
+
+export const firstPage: PageState = { cursor: null, trail: [] };
+
+export function olderPage(current: PageState, nextCursor: string): PageState {
+  return { cursor: nextCursor, trail: [...current.trail, current.cursor] };
+}
+
+export function newerPage(current: PageState): PageState {
+  if (current.trail.length === 0) return firstPage;
+  return { cursor: current.trail[current.trail.length - 1] ?? null, trail: current.trail.slice(0, -1) };
+}
+
+export const hasNewer = (p: PageState) => p.cursor !== null;
+
+/** The page state from a URL cursor and the history entry's state (a reload keeps both). */
+export function pageFrom(cursor: string | null, historyState: unknown): PageState {
+  const trail = (historyState as { trail?: unknown } | null)?.trail;
+  const valid =
+    Array.isArray(trail) && trail.every((c) => c === null || typeof c === 'string') && cursor !== null;
+  return { cursor, trail: valid ? (trail as (string | null)[]) : cursor ? [null] : [] };
+}
+
+export const inboxPath = (p: PageState) => (p.cursor ? `/?cursor=${encodeURIComponent(p.cursor)}` : '/');
