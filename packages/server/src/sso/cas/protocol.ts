@@ -119,6 +119,11 @@ function parseXmlValidation(body: string): Validation {
   const user = text(first(success, 'user'));
   if (!user) throw new CasResponseError('authenticationSuccess without a user');
   const attributes: Record<string, string[]> = {};
+  const add = (name: string, value: string) => {
+    const list = attributes[name];
+    if (list) list.push(value);
+    else attributes[name] = [value];
+  };
   const block = first(success, 'attributes');
   if (block && typeof block === 'object') {
     for (const [name, values] of Object.entries(block as XmlNode)) {
@@ -127,11 +132,11 @@ function parseXmlValidation(body: string): Validation {
         for (const v of values as XmlNode[]) {
           const key = v['@name'];
           const value = v['@value'];
-          if (typeof key === 'string' && typeof value === 'string') (attributes[key] ??= []).push(value);
+          if (typeof key === 'string' && typeof value === 'string') add(key, value);
         }
         continue;
       }
-      for (const v of values) (attributes[name] ??= []).push(text(v));
+      for (const v of values) add(name, text(v));
     }
   }
   return { ok: true, user, attributes };
