@@ -64,6 +64,16 @@ function coerce(info: SettingInfo, raw: string, source: string): unknown {
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     throw new ConfigError(`${source}: ${info.path.join('.')} must be true or false, got "${raw}"`);
   }
+  if (type === 'array') {
+    // Lists (e.g. identity providers) come from env and flags as JSON.
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new ConfigError(
+        `${source}: ${info.path.join('.')} must be a JSON array, got "${raw.slice(0, 80)}"`,
+      );
+    }
+  }
   return raw;
 }
 

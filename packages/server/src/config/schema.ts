@@ -3,6 +3,35 @@ import { type Static, Type } from 'typebox';
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
 
+/** A CAS server (protocol 3.0); `sso.cas[]`. */
+const CasProvider = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', description: 'Id used in URLs' }),
+    name: Type.String({ minLength: 1, description: 'Button label on the login page' }),
+    url: Type.String({
+      pattern: '^https?://',
+      description: 'CAS base URL, e.g. https://cas.example.edu/cas',
+    }),
+    renew: Type.Boolean({ default: false, description: 'Always ask for credentials (no CAS SSO)' }),
+    gateway: Type.Boolean({
+      default: false,
+      description: 'Never show the CAS form; sign in only if CAS has a session',
+    }),
+    format: Type.Union([Type.Literal('XML'), Type.Literal('JSON')], { default: 'XML' }),
+    userAttribute: Type.String({
+      default: '',
+      description: 'Attribute with the address; empty = CAS user name',
+    }),
+    domain: Type.String({ default: '', description: 'Domain appended when the mapped value has no @' }),
+    timeoutMs: Type.Integer({ minimum: 100, default: 5000 }),
+    logoutFrom: Type.Array(Type.String(), {
+      default: [],
+      description: 'IP addresses allowed to send single-logout requests; empty = any',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 /**
  * Every setting of jdmail, with its default. Each leaf can be given in the
  * JSON config file (`JDMAIL_CONFIG`), as env `JDMAIL_<PATH>` (camelCase →
@@ -93,6 +122,15 @@ export const ConfigSchema = Type.Object(
           description: 'Largest API request body',
         }),
         docs: Type.Boolean({ default: true, description: 'Serve Swagger UI at /docs' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    sso: Type.Object(
+      {
+        cas: Type.Array(CasProvider, {
+          default: [],
+          description: 'CAS 3.0 servers users may sign in with (JSON list; see README "CAS")',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),

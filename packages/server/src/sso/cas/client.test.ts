@@ -11,6 +11,7 @@ const provider = (over: Partial<CasProviderConfig> = {}): CasProviderConfig => (
   userAttribute: '',
   domain: 'example.edu',
   timeoutMs: 1000,
+  logoutFrom: [],
   ...over,
 });
 

@@ -20,6 +20,8 @@ export interface CasProviderConfig {
   /** Domain appended when the mapped value has no `@` (e.g. `jdoe` → `jdoe@example.edu`). */
   domain: string;
   timeoutMs: number;
+  /** IPs allowed to POST single-logout requests (Appendix C); empty = any. */
+  logoutFrom: string[];
 }
 
 /** Who CAS says signed in, mapped to a mailbox address. */
