@@ -8,9 +8,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { Kysely, SqliteDialect } from 'kysely';
 import { createApiApp } from '../src/api/index.js';
 import { FakeDirectory } from '../src/api/testing/fake-directory.js';
 import { FakeMail } from '../src/api/testing/fake-mail.js';
+import { loadConfig } from '../src/config/index.js';
+import { createSso } from '../src/sso/index.js';
+import type { DB } from '../src/store/index.js';
 import { createLogger } from '../src/telemetry/index.js';
 
 const OUT = fileURLToPath(new URL('../../../openapi/jdmail-v1.json', import.meta.url));
@@ -20,11 +24,22 @@ const sortKeys = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 
 export async function renderOpenApi(): Promise<string> {
+  const log = createLogger({ level: 'silent' });
+  const directory = new FakeDirectory();
+  // Building the routes touches no database: one that refuses to connect proves it.
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({
+      database: async () => {
+        throw new Error('the OpenAPI generator does not use a database');
+      },
+    }),
+  });
   const app = await createApiApp({
-    directory: new FakeDirectory(),
+    directory,
     mail: new FakeMail(),
+    sso: createSso({ db, directory, config: loadConfig({ env: {} }), log }),
     config: { api: { bodyLimit: 1024 * 1024, docs: true } },
-    log: createLogger({ level: 'silent' }),
+    log,
     isReady: () => true,
   });
   await app.ready();

@@ -12,6 +12,7 @@ import {
   type SmtpListener,
   type TlsMaterial,
 } from './smtp/index.js';
+import { createSso, type Sso } from './sso/index.js';
 import {
   createMailStore,
   type Database,
@@ -27,6 +28,7 @@ export interface Engine {
   store: LocalMailStore;
   directory: Directory;
   mail: MailService;
+  sso: Sso;
   close(): Promise<void>;
 }
 
@@ -52,12 +54,19 @@ export async function buildEngine(config: Config, log: Logger): Promise<Engine> 
     maxMessageSize: config.smtp.maxMessageSize,
     log: log.child({ component: 'mail' }),
   });
+  const sso = createSso({
+    db: database.db,
+    directory,
+    config,
+    log: log.child({ component: 'sso' }),
+  });
   return {
     config,
     database,
     store,
     directory,
     mail,
+    sso,
     async close() {
       await store.close();
       await database.close();
@@ -66,6 +75,8 @@ export async function buildEngine(config: Config, log: Logger): Promise<Engine> 
 }
 
 const BOOTSTRAP_KEY = 'bootstrap';
+/** How often expired sessions, login links and pending sign-ins are deleted. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Makes a fresh data directory ready: database, TLS certificate, and — only
@@ -121,6 +132,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const api = await createApiApp({
     directory: engine.directory,
     mail: engine.mail,
+    sso: engine.sso,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,
@@ -135,6 +147,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const address = api.server.address();
   ports.http = typeof address === 'object' && address ? address.port : config.httpPort;
   ready = true;
+  const sweeper = setInterval(() => {
+    engine.sso.sweep().catch((err) => log.warn({ err }, 'sso sweep failed'));
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
   log.info(
     { ports, host: config.host, dataDir: config.dataDir, engine: engine.database.engine },
     'jdmail is ready',
@@ -148,6 +164,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     stop() {
       stopping ??= (async () => {
         ready = false;
+        clearInterval(sweeper);
         await Promise.all([mx.close(), submission.close(), api.close()]);
         await engine.close();
         log.info('jdmail stopped');

@@ -185,7 +185,7 @@ describe('health and OpenAPI', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.components.securitySchemes)).toEqual(['bearerAuth', 'basicAuth']);
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['bearerAuth', 'basicAuth', 'cookieAuth']);
     expect(doc.components.schemas).toHaveProperty('User');
     expect(doc.components.schemas).toHaveProperty('Problem');
     const ops = Object.values(doc.paths).flatMap((p) =>

@@ -1,13 +1,16 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import type { MailService } from '../mail/index.js';
+import type { Sso } from '../sso/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { createFailureLimiter, type FailureLimiter, installAuth } from './auth/index.js';
 import { installErrorHandling } from './errors/install.js';
 import { swaggerOptions } from './openapi/document.js';
+import { webAuthRoutes } from './routes/auth/index.js';
 import { healthRoutes } from './routes/health.js';
 import { openapiRoute } from './routes/openapi-json.js';
 import { v1Routes } from './routes/v1/index.js';
@@ -18,7 +21,12 @@ import { buildSerializerFactory } from './serializers.js';
 export interface ApiDeps {
   directory: Directory;
   mail: MailService;
-  config: Pick<Config, 'api'>;
+  config: Pick<Config, 'api'> & Partial<Pick<Config, 'http'>>;
+  /**
+   * Web sign-in: sessions, the `/auth` routes, login links, and the session
+   * cookie on `/api/v1`. Without it the API takes API keys and Basic only.
+   */
+  sso?: Sso;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -44,6 +52,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     // Unknown properties are an error (422), not silently dropped: a typo in a PATCH must not pass.
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: parseTrustProxy(deps.config.http?.trustProxy ?? ''),
     schemaController: { compilersFactory: { buildSerializer: buildSerializerFactory() } },
   });
 
@@ -54,13 +63,43 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   // Only JSON bodies; text/plain would reach validation and fail with a confusing 422.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
+  // Parses cookies on onRequest, before the auth hook below reads the session cookie.
+  await app.register(cookie);
   installAuth(app, {
     directory: deps.directory,
     limiter: deps.authLimiter ?? createFailureLimiter({ maxFailures: 20, windowMs: 60_000 }),
+    sessions: deps.sso?.sessions,
   });
 
+  const publicUrl = deps.config.http?.publicUrl ?? '';
   await app.register(healthRoutes, { isReady: deps.isReady });
   await app.register(openapiRoute);
-  await app.register(v1Routes, { prefix: '/api/v1', directory: deps.directory, mail: deps.mail });
+  if (deps.sso) await app.register(webAuthRoutes, { sso: deps.sso, directory: deps.directory, publicUrl });
+  await app.register(v1Routes, {
+    prefix: '/api/v1',
+    directory: deps.directory,
+    mail: deps.mail,
+    sso: deps.sso,
+    publicUrl,
+  });
   return app;
+}
+
+/**
+ * `http.trustProxy` → fastify's `trustProxy`: empty trusts no proxy (the
+ * socket's address and scheme are the client's), `true` trusts any, a number
+ * trusts that many hops, else a list of proxy addresses/CIDRs.
+ */
+export function parseTrustProxy(value: string): boolean | string[] | ((ip: string, hop: number) => boolean) {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_ip, hop) => hop < hops;
+  }
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -1,4 +1,5 @@
 import type { Scope } from '../directory/index.js';
+import type { Session } from '../sso/index.js';
 import type { Principal } from './auth/principal.js';
 
 /** What a route needs from its caller; declared in the route's `config`, enforced by the auth hook. */
@@ -16,5 +17,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the auth hook on routes with `config.auth`. */
     principal: Principal | null;
+    /** The web session the caller authenticated with (cookie), if that is how. */
+    webSession: Session | null;
   }
 }

@@ -74,3 +74,44 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: {}, configFile: bad })).toThrow(/not valid JSON/);
   });
 });
+
+describe('sso settings', () => {
+  const provider = {
+    id: 'corp',
+    name: 'Corp login',
+    issuer: 'https://idp.example.com',
+    clientId: 'jdmail',
+    clientSecret: 's3cret',
+  };
+
+  it('reads OIDC providers from a JSON env value and fills their defaults', () => {
+    const c = loadConfig({ env: { JDMAIL_SSO_OIDC: JSON.stringify([provider]) } });
+    expect(c.sso.oidc).toEqual([
+      {
+        ...provider,
+        clientSecretFile: '',
+        scopes: ['openid', 'email', 'profile'],
+        claim: 'email',
+        domain: '',
+        jit: { domain: '', group: '' },
+        postLogoutRedirect: '',
+      },
+    ]);
+    expect(c.sso.passwordLogin).toBe(true);
+    expect(c.sessions).toEqual({ idleSeconds: 7200, maxSeconds: 43200 });
+  });
+
+  it.each([
+    [{ JDMAIL_SSO_OIDC: '{"id":1}' }, /sso.oidc must be a JSON array/],
+    [{ JDMAIL_SSO_OIDC: JSON.stringify([provider, provider]) }, /sso.oidc.1.id: "corp" is used twice/],
+    [
+      { JDMAIL_SSO_OIDC: JSON.stringify([{ ...provider, clientSecret: '' }]) },
+      /exactly one of clientSecret and clientSecretFile/,
+    ],
+    [{ JDMAIL_SSO_OIDC: JSON.stringify([{ ...provider, id: 'Bad Id' }]) }, /sso.oidc.0.id/],
+    [{ JDMAIL_HTTP_PUBLIC_URL: 'https://mail.example.com/webmail' }, /http.publicUrl/],
+    [{ JDMAIL_SESSIONS_IDLE_SECONDS: '90000' }, /must not exceed sessions.maxSeconds/],
+  ])('rejects %o naming the setting', (env, msg) => {
+    expect(() => loadConfig({ env })).toThrow(msg);
+  });
+});

@@ -65,16 +65,32 @@ function coerce(info: SettingInfo, raw: string, source: string): unknown {
     throw new ConfigError(`${source}: ${info.path.join('.')} must be true or false, got "${raw}"`);
   }
   if (type === 'array') {
-    // Lists (e.g. identity providers) come from env and flags as JSON.
     try {
-      return JSON.parse(raw);
+      const parsed: unknown = JSON.parse(raw);
+      if (Array.isArray(parsed)) return parsed;
     } catch {
+      // reported below
+    }
+    throw new ConfigError(`${source}: ${info.path.join('.')} must be a JSON array`);
+  }
+  return raw;
+}
+
+/** Rules the schema cannot state: unique provider ids, a secret for each provider. */
+function checkCrossFields(config: Config): void {
+  const seen = new Set<string>();
+  for (const [i, p] of config.sso.oidc.entries()) {
+    if (seen.has(p.id)) throw new ConfigError(`invalid setting sso.oidc.${i}.id: "${p.id}" is used twice`);
+    seen.add(p.id);
+    if ((p.clientSecret === '') === (p.clientSecretFile === '')) {
       throw new ConfigError(
-        `${source}: ${info.path.join('.')} must be a JSON array, got "${raw.slice(0, 80)}"`,
+        `invalid setting sso.oidc.${i}: give exactly one of clientSecret and clientSecretFile`,
       );
     }
   }
-  return raw;
+  if (config.sessions.idleSeconds > config.sessions.maxSeconds) {
+    throw new ConfigError('invalid setting sessions.idleSeconds: must not exceed sessions.maxSeconds');
+  }
 }
 
 export interface LoadOptions {
@@ -130,6 +146,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     if (first.schemaPath.endsWith('additionalProperties')) throw new ConfigError(`unknown setting ${where}`);
     throw new ConfigError(`invalid setting ${where}: ${first.message}`);
   }
+  checkCrossFields(withDefaults);
   return {
     ...withDefaults,
     dataDir: resolve(withDefaults.dataDir),

@@ -3,27 +3,79 @@ import { type Static, Type } from 'typebox';
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
 
-/** A CAS server (protocol 3.0); `sso.cas[]`. */
-const CasProvider = Type.Object(
+const ProviderId = Type.String({
+  pattern: '^[a-z0-9][a-z0-9_-]{0,31}$',
+  description: 'Short id in URLs: lower-case letters, digits, - and _',
+});
+
+/** One OpenID Connect provider (`sso.oidc[]`). */
+export const OidcProviderSchema = Type.Object(
   {
-    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', description: 'Id used in URLs' }),
-    name: Type.String({ minLength: 1, description: 'Button label on the login page' }),
+    id: ProviderId,
+    name: Type.String({ minLength: 1, maxLength: 64, description: 'Button text on the login page' }),
+    issuer: Type.String({
+      pattern: '^https?://',
+      description: 'Issuer URL; its /.well-known/openid-configuration is read (http only for loopback)',
+    }),
+    clientId: Type.String({ minLength: 1 }),
+    clientSecret: Type.String({ default: '', description: 'The client secret, or use clientSecretFile' }),
+    clientSecretFile: Type.String({ default: '', description: 'File holding the client secret' }),
+    scopes: Type.Array(Type.String({ pattern: '^[\\x21-\\x7e]+$' }), {
+      default: ['openid', 'email', 'profile'],
+      description: 'Scopes asked for; openid is always added',
+    }),
+    claim: Type.String({
+      minLength: 1,
+      default: 'email',
+      description: 'ID token claim naming the mailbox: email, preferred_username or any other',
+    }),
+    domain: Type.String({
+      default: '',
+      description: 'Appended as @domain to claim values without an @ (e.g. preferred_username)',
+    }),
+    jit: Type.Object(
+      {
+        domain: Type.String({
+          default: '',
+          description: 'Create unknown users in this domain; empty: never',
+        }),
+        group: Type.String({ default: '', description: 'Department/group (id or name) new users join' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    postLogoutRedirect: Type.String({
+      default: '',
+      description: 'Where the IdP sends the browser after logout; empty: /login?error=signed_out here',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type OidcProviderConfig = Static<typeof OidcProviderSchema>;
+
+/** One CAS server, protocol 3.0 (`sso.cas[]`). */
+export const CasProviderSchema = Type.Object(
+  {
+    id: ProviderId,
+    name: Type.String({ minLength: 1, maxLength: 64, description: 'Button text on the login page' }),
     url: Type.String({
       pattern: '^https?://',
       description: 'CAS base URL, e.g. https://cas.example.edu/cas',
     }),
-    renew: Type.Boolean({ default: false, description: 'Always ask for credentials (no CAS SSO)' }),
+    renew: Type.Boolean({ default: false, description: 'Always ask for credentials (no CAS single sign-on)' }),
     gateway: Type.Boolean({
       default: false,
-      description: 'Never show the CAS form; sign in only if CAS has a session',
+      description: 'Never show the CAS form: sign in only when CAS already has a session',
     }),
-    format: Type.Union([Type.Literal('XML'), Type.Literal('JSON')], { default: 'XML' }),
+    format: Type.Union([Type.Literal('XML'), Type.Literal('JSON')], {
+      default: 'XML',
+      description: 'Validation response format (JSON needs CAS 5+)',
+    }),
     userAttribute: Type.String({
       default: '',
-      description: 'Attribute with the address; empty = CAS user name',
+      description: 'Attribute holding the mailbox address; empty = the CAS user name',
     }),
-    domain: Type.String({ default: '', description: 'Domain appended when the mapped value has no @' }),
-    timeoutMs: Type.Integer({ minimum: 100, default: 5000 }),
+    domain: Type.String({ default: '', description: 'Appended as @domain to values without an @' }),
+    timeoutMs: Type.Integer({ minimum: 100, default: 5000, description: 'Ticket validation timeout' }),
     logoutFrom: Type.Array(Type.String(), {
       default: [],
       description: 'IP addresses allowed to send single-logout requests; empty = any',
@@ -31,6 +83,7 @@ const CasProvider = Type.Object(
   },
   { additionalProperties: false },
 );
+export type CasProviderConfig = Static<typeof CasProviderSchema>;
 
 /**
  * Every setting of jdmail, with its default. Each leaf can be given in the
@@ -125,11 +178,50 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    http: Type.Object(
+      {
+        publicUrl: Type.String({
+          default: '',
+          pattern: '^(https?://[^/?#\\s]+)?$',
+          description:
+            'The URL users reach jdmail at (https://mail.example.com, no path): the base of login links and SSO callbacks; empty takes it from each request',
+        }),
+        trustProxy: Type.String({
+          default: '',
+          description:
+            "Trust X-Forwarded-For/-Proto/-Host from a reverse proxy: 'true' (any), a hop count, or comma-separated proxy addresses/CIDRs; empty trusts none",
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    sessions: Type.Object(
+      {
+        idleSeconds: Type.Integer({
+          minimum: 60,
+          default: 2 * 3600,
+          description: 'A web session ends after this long without a request',
+        }),
+        maxSeconds: Type.Integer({
+          minimum: 300,
+          default: 12 * 3600,
+          description: 'A web session ends this long after sign-in, used or not',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     sso: Type.Object(
       {
-        cas: Type.Array(CasProvider, {
+        passwordLogin: Type.Boolean({
+          default: true,
+          description: 'Offer address + password sign-in on the webmail login page (false: SSO only)',
+        }),
+        oidc: Type.Array(OidcProviderSchema, {
           default: [],
-          description: 'CAS 3.0 servers users may sign in with (JSON list; see README "CAS")',
+          description: 'OpenID Connect identity providers (JSON array; see the README section on OIDC)',
+        }),
+        cas: Type.Array(CasProviderSchema, {
+          default: [],
+          description: 'CAS 3.0 servers users may sign in with (JSON array; see the README section on CAS)',
         }),
       },
       { default: {}, additionalProperties: false },

@@ -12,6 +12,7 @@ export const SCOPES = [
   'groups:write',
   'mail:read',
   'mail:write',
+  'sso:issue',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -16,6 +16,7 @@ export const ErrorCodes = {
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
   INSUFFICIENT_SCOPE: { status: 403, title: 'Insufficient scope' },
+  CSRF_FAILED: { status: 403, title: 'Missing or wrong X-CSRF-Token for this session' },
   // directory
   DOMAIN_NOT_FOUND: { status: 404, title: 'Domain not found' },
   DOMAIN_EXISTS: { status: 409, title: 'Domain already exists' },
@@ -29,6 +30,9 @@ export const ErrorCodes = {
   GROUP_NOT_EMPTY: { status: 409, title: 'Group still has subgroups' },
   ALIAS_NOT_FOUND: { status: 404, title: 'Alias not found' },
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
+  DIRECTORY_UNAVAILABLE: { status: 503, title: 'The user directory cannot be reached; try again' },
+  // sso
+  SESSION_NOT_FOUND: { status: 404, title: 'Session not found' },
   // mail
   MAILBOX_NOT_FOUND: { status: 404, title: 'Mailbox not found' },
   MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },

@@ -128,6 +128,95 @@ export interface MetaTable {
   value: string;
 }
 
+/** How a session was signed in. */
+export type AuthMethod = 'password' | 'link' | 'oidc' | 'cas';
+/** What a session serves: webmail now; IMAP and POP3 register theirs later. */
+export type SessionChannel = 'web' | 'imap' | 'pop3';
+
+/** Sessions of the registry in `sso/`: web sessions now, other protocols later. */
+export interface SessionsTable {
+  /** Public id (lists, revocation); not a secret. */
+  id: string;
+  /** SHA-256 (hex) of the secret token the client holds (the cookie); the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  channel: SessionChannel;
+  method: AuthMethod;
+  /** SSO provider id (`sso.oidc[].id` …) or null for password and link sign-ins. */
+  provider_id: string | null;
+  /** OIDC `sid` of the IdP session, for back-channel logout. */
+  external_sid: string | null;
+  /** OIDC `sub` (or the CAS user) at the provider. */
+  external_sub: string | null;
+  /** CAS service ticket, for CAS single logout. */
+  external_ticket: string | null;
+  /** The ID token, sent back as `id_token_hint` at RP-initiated logout. */
+  id_token: string | null;
+  csrf_token: string;
+  /** The user's `password_changed_at` at sign-in; a different value now ends the session. */
+  credentials_stamp: number;
+  created_at: number;
+  last_seen_at: number;
+  idle_expires_at: number;
+  expires_at: number;
+  ip: string;
+  user_agent: string;
+}
+
+/** One-click login links (`POST /api/v1/sso/login-links`). */
+export interface LoginLinksTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  credentials_stamp: number;
+  /** A path of this webmail, checked when issued. */
+  redirect: string;
+  /** Who issued it (`api_key:<id>`, `user:<address>`), for the audit. */
+  issued_by: string;
+  created_at: number;
+  expires_at: number;
+  /** Set once, atomically, when the link is used. */
+  used_at: number | null;
+}
+
+/** An SSO sign-in between the redirect to the IdP and its callback. */
+export interface SsoPendingTable {
+  /** SHA-256 of the `state` parameter. */
+  state_hash: string;
+  provider_id: string;
+  /** SHA-256 of the browser-binding cookie: the callback must come from the browser that started. */
+  binding_hash: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  /** Webmail path to land on afterwards. */
+  return_to: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** Ids of logout tokens already acted on (OIDC Back-Channel Logout 1.0 §2.6 step 8). */
+export interface SsoSeenTokensTable {
+  provider_id: string;
+  jti: string;
+  expires_at: number;
+}
+
+/** Audit trail of SSO events: login links issued and used, SSO sign-ins, back-channel logouts. */
+export interface SsoAuditTable {
+  id: string;
+  at: number;
+  event: string;
+  /** Who acted: `api_key:<id>`, `user:<address>`, `provider:<id>`, `anonymous`. */
+  actor: string;
+  /** Whom it concerned (an address), or '' when unknown. */
+  subject: string;
+  ip: string;
+  /** `ok` or why not (`expired`, `used`, `user_disabled` …). */
+  result: string;
+  detail: string;
+}
+
 export interface DB {
   domains: DomainsTable;
   users: UsersTable;
@@ -139,4 +228,9 @@ export interface DB {
   mailboxes: MailboxesTable;
   messages: MessagesTable;
   meta: MetaTable;
+  sessions: SessionsTable;
+  login_links: LoginLinksTable;
+  sso_pending: SsoPendingTable;
+  sso_seen_tokens: SsoSeenTokensTable;
+  sso_audit: SsoAuditTable;
 }

@@ -1,1 +1,1 @@
-export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from './logger.js';
+export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactUrl } from './logger.js';

@@ -25,7 +25,42 @@ export const REDACT_PATHS = [
   '*.cookie',
   'body',
   '*.body',
+  'clientSecret',
+  '*.clientSecret',
+  'csrfToken',
+  '*.csrfToken',
+  'idToken',
+  '*.idToken',
+  'req.headers["x-csrf-token"]',
 ];
+
+/** Query parameters that carry secrets in SSO flows (OIDC code/state, CAS ticket …). */
+const SECRET_PARAMS = /([?&](?:code|state|ticket|token|logout_token|id_token_hint|session_state)=)[^&#]*/gi;
+
+/**
+ * A URL as it may be logged: login-link tokens in the path and SSO secrets
+ * in the query are replaced, so a request log never holds a usable secret.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/^(\/auth\/link\/)[^/?#]+/, '$1[redacted]').replace(SECRET_PARAMS, '$1[redacted]');
+}
+
+/** fastify's request serializer, with the URL redacted. */
+function serializeRequest(req: {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) {
+  return {
+    method: req.method,
+    url: redactUrl(req.url ?? ''),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
 
 export interface LoggerOptions {
   level: string;
@@ -40,6 +75,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { req: serializeRequest },
     },
     options.destination,
   );

@@ -8,6 +8,16 @@ const TAGS = [
   { name: 'users', description: 'Mail users: provisioning, roles, enabling and disabling' },
   { name: 'groups', description: 'Departments and groups: one tree per domain, with members' },
   { name: 'mail', description: "Users' mailboxes and messages: lists, unread counts, flags, sending" },
+  {
+    name: 'sso',
+    description: 'Single sign-on for integrations: one-click login links, and users’ signed-in sessions',
+  },
+  {
+    name: 'web-auth',
+    description:
+      'Browser sign-in for the webmail (`/auth/…`): password, login links, OIDC; the session cookie ' +
+      '`jdmail_session` then authenticates `/api/v1` calls, with `X-CSRF-Token` on state-changing ones',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 
@@ -25,7 +35,7 @@ export const swaggerOptions: SwaggerOptions = {
       summary: 'Provision domains, users and groups; read and send mail.',
       description:
         'The integration API of jdmail. Authenticate with an API key (`Authorization: Bearer jdk_…`) ' +
-        'or a user’s credentials (`Authorization: Basic`). Errors are RFC 9457 problem details with a ' +
+        'or a user’s credentials (`Authorization: Basic`); the webmail uses its session cookie. Errors are RFC 9457 problem details with a ' +
         'stable `code`. Lists are cursor-paginated: pass `nextCursor` back as `cursor`.',
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'jdmail', url: 'https://jdmail.dev' },
@@ -45,6 +55,14 @@ export const swaggerOptions: SwaggerOptions = {
           type: 'http',
           scheme: 'basic',
           description: 'A user’s address and password; rights follow the user’s role',
+        },
+        cookieAuth: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'jdmail_session',
+          description:
+            'The webmail’s session (from `/auth/login` or SSO); rights follow the user’s role. ' +
+            'POST, PUT, PATCH and DELETE also need the session’s `csrfToken` in `X-CSRF-Token`.',
         },
       },
     },

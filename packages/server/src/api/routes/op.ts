@@ -3,7 +3,7 @@ import type { Scope } from '../../directory/index.js';
 import '../fastify-types.js';
 
 /** The OpenAPI tags, in the order the docs show them (descriptions in openapi/document.ts). */
-export type Tag = 'domains' | 'users' | 'groups' | 'mail' | 'health';
+export type Tag = 'domains' | 'users' | 'groups' | 'mail' | 'sso' | 'web-auth' | 'health';
 
 export interface OpMeta {
   /** Stable; SDK and client generators name methods after it. */
@@ -24,7 +24,11 @@ export interface OpMeta {
  */
 export function op<S extends object>(meta: OpMeta, schema: S) {
   const requirement = `**Requires** scope \`${meta.scope}\`. **Callers:** ${meta.callers}.`;
-  const security: Record<string, string[]>[] = [{ bearerAuth: [meta.scope] }, { basicAuth: [meta.scope] }];
+  const security: Record<string, string[]>[] = [
+    { bearerAuth: [meta.scope] },
+    { basicAuth: [meta.scope] },
+    { cookieAuth: [] },
+  ];
   return {
     schema: {
       operationId: meta.operationId,
@@ -41,15 +45,16 @@ export function op<S extends object>(meta: OpMeta, schema: S) {
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed request (bad JSON, invalid cursor)',
   401: 'Missing or invalid credentials',
-  403: 'Authenticated, but missing the scope or the right',
+  302: 'Redirect',
+  403: 'Authenticated, but missing the scope or the right (or `CSRF_FAILED`)',
   404: 'Not found, or not visible to the caller',
   409: 'Conflicts with the current state',
   413: 'Request body too large',
   415: 'Request body is not JSON',
   422: 'Validation failed; `errors` names the fields',
-  429: 'Too many failed sign-ins from this address',
+  429: 'Too many failed sign-ins; wait `Retry-After` seconds',
   500: 'Unexpected server error',
-  503: 'Not ready',
+  503: 'Not ready, or the user directory cannot be reached',
 };
 
 const problemHeaders: Record<number, object> = {
@@ -63,7 +68,12 @@ const problemHeaders: Record<number, object> = {
 
 /** Error responses (problem+json) by status. 401, 429 and 500 are added to every authenticated route. */
 export function problems(...statuses: number[]) {
-  const all = [...new Set([...statuses, 401, 429, 500])].sort();
+  return problemsExactly(...statuses, 401, 429, 500);
+}
+
+/** Error responses (problem+json) of exactly these statuses. */
+export function problemsExactly(...statuses: number[]) {
+  const all = [...new Set(statuses)].sort();
   const out: Record<number, object> = {};
   for (const s of all) {
     out[s] = {

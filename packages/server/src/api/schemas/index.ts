@@ -26,6 +26,14 @@ import {
   UpdateMessageBody,
 } from './mail.js';
 import { FieldError, Problem } from './problem.js';
+import {
+  AuthConfigModel,
+  LoginBody,
+  LogoutResult,
+  SessionList,
+  SessionModel,
+  WebSessionModel,
+} from './sso.js';
 import { CreateUserBody, UpdateUserBody, UserModel, UserPage } from './user.js';
 
 /** Every named model, registered once with `app.addSchema` and emitted as an OpenAPI component. */
@@ -60,4 +68,10 @@ export const MODELS: readonly TSchema[] = [
   UnreadCounts,
   SendBody,
   SendResult,
+  LoginBody,
+  WebSessionModel,
+  AuthConfigModel,
+  LogoutResult,
+  SessionModel,
+  SessionList,
 ];

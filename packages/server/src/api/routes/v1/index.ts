@@ -5,13 +5,14 @@ import { memberRoutes } from './groups/members.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
+import { sessionRoutes } from './sso/sessions.js';
 import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
 
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
-export const v1Routes: V1Plugin = async (app, { directory, mail }) => {
+export const v1Routes: V1Plugin = async (app, { directory, mail, sso, publicUrl }) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
-  const deps = { directory, mail };
+  const deps = { directory, mail, sso, publicUrl };
   for (const plugin of [
     domainRoutes,
     userRoutes,
@@ -21,6 +22,7 @@ export const v1Routes: V1Plugin = async (app, { directory, mail }) => {
     mailboxRoutes,
     messageRoutes,
     sendRoutes,
+    sessionRoutes,
   ]) {
     await app.register(plugin, deps);
   }

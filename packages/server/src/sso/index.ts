@@ -1,0 +1,12 @@
+/**
+ * Single sign-on and web sessions: the session registry, password sign-in
+ * for the webmail with failure delays, one-click login links, the OIDC
+ * relying party. The module's only public face.
+ */
+export { createLoginGuard, type LoginAttempt, type LoginGuard } from './password/login-guard.js';
+export type { PasswordLogin, PasswordLoginInput, SignedIn } from './password/password-login.js';
+export type { ProviderRegistry, SsoProviderDriver } from './providers.js';
+export type { NewSession, RevocationListener, SessionRegistry } from './sessions/registry.js';
+export { createSso, type Sso, type SsoDeps } from './sso.js';
+export { safeEqual } from './tokens.js';
+export type * from './types.js';

@@ -1,0 +1,277 @@
+import type { Kysely, Selectable } from 'kysely';
+import { AppError, newId } from '../../shared/index.js';
+import type { DB, SessionChannel, SessionsTable } from '../../store/index.js';
+import type { Logger } from '../../telemetry/index.js';
+import { hashToken, looksLikeToken, randomToken } from '../tokens.js';
+import type { AuthMethod, ClientInfo, ExternalRef, RevokeReason, Session } from '../types.js';
+
+export interface SessionRegistryOptions {
+  db: Kysely<DB>;
+  log: Logger;
+  /** A session ends after this long without use. */
+  idleSeconds: number;
+  /** A session ends this long after sign-in, used or not. */
+  maxSeconds: number;
+  now?: () => number;
+}
+
+/** What a new session records. */
+export interface NewSession {
+  userId: string;
+  method: AuthMethod;
+  /** Default `web`. */
+  channel?: SessionChannel;
+  providerId?: string | null;
+  external?: ExternalRef;
+  /** OIDC ID token, kept for `id_token_hint` at logout. */
+  idToken?: string | null;
+  client: ClientInfo;
+  /**
+   * The token the client still holds from an earlier session (the cookie it
+   * sent with this sign-in). That session is revoked: every sign-in gets a
+   * new id, so a token planted before sign-in (session fixation) is worthless.
+   */
+  replaces?: string | null;
+}
+
+/** Told about every session that ends early (not about ones found expired). */
+export type RevocationListener = (event: {
+  sessions: { id: string; userId: string; channel: SessionChannel }[];
+  reason: RevokeReason;
+}) => void;
+
+/**
+ * The session registry: every signed-in session of every protocol, in the
+ * metadata database so all nodes see the same state. Web sessions use it
+ * now; CAS single logout and OIDC back-channel logout end sessions through
+ * {@link SessionRegistry.revokeByExternal}; IMAP and POP3 are meant to
+ * register their authenticated connections on their own channel and
+ * subscribe with {@link SessionRegistry.onRevoked} to drop them.
+ */
+export interface SessionRegistry {
+  /** Starts a session; returns the secret token (shown once, stored hashed). Throws USER_DISABLED. */
+  create(input: NewSession): Promise<{ token: string; session: Session }>;
+  /**
+   * The live session a token names on `channel` (default `web`), or null.
+   * A session past its idle or absolute expiry, of a disabled user, or of a
+   * user whose password changed since sign-in is ended here. Use refreshes
+   * the idle expiry, written at most once a minute per session.
+   */
+  validate(token: string, channel?: SessionChannel): Promise<Session | null>;
+  /** By public id; null when unknown or ended. */
+  get(id: string): Promise<Session | null>;
+  /** A user's live sessions, newest first. */
+  listForUser(userId: string): Promise<Session[]>;
+  /** Ends one session by public id; false when there was none. */
+  revoke(id: string, reason: RevokeReason): Promise<boolean>;
+  /** Ends the session a token names; returns it, or null. */
+  revokeToken(token: string, reason: RevokeReason): Promise<Session | null>;
+  /** Ends every session of a user; returns how many. */
+  revokeForUser(userId: string, reason: RevokeReason): Promise<number>;
+  /**
+   * Ends the sessions a provider's logout names: by `sid` (that IdP
+   * session), else `ticket` (CAS), else `sub` (every session of that user at
+   * the provider). With `sid` and `sub`, both must match.
+   */
+  revokeByExternal(providerId: string, ref: ExternalRef, reason: RevokeReason): Promise<number>;
+  /** Subscribes to early ends; returns the unsubscribe function. */
+  onRevoked(listener: RevocationListener): () => void;
+  /** Deletes expired sessions; returns how many. Run periodically. */
+  sweep(): Promise<number>;
+}
+
+type Row = Selectable<SessionsTable> & { user_address: string };
+
+const toSession = (r: Row): Session => ({
+  id: r.id,
+  userId: r.user_id,
+  userAddress: r.user_address,
+  channel: r.channel,
+  method: r.method,
+  providerId: r.provider_id,
+  external: { sid: r.external_sid, sub: r.external_sub, ticket: r.external_ticket },
+  idToken: r.id_token,
+  csrfToken: r.csrf_token,
+  createdAt: Number(r.created_at),
+  lastSeenAt: Number(r.last_seen_at),
+  idleExpiresAt: Number(r.idle_expires_at),
+  expiresAt: Number(r.expires_at),
+  ip: r.ip,
+  userAgent: r.user_agent,
+});
+
+/** Longest kept user agent: enough to tell browsers apart in a list. */
+const MAX_USER_AGENT = 256;
+
+export function createSessionRegistry(options: SessionRegistryOptions): SessionRegistry {
+  const { db, log } = options;
+  const now = options.now ?? Date.now;
+  const idleMs = options.idleSeconds * 1000;
+  const maxMs = options.maxSeconds * 1000;
+  // Refreshing the idle expiry on every request would be a write per request;
+  // once a minute (or a tenth of the idle time, if shorter) loses at most that much idle time.
+  const touchMs = Math.min(60_000, Math.floor(idleMs / 10));
+  const listeners = new Set<RevocationListener>();
+
+  const withUser = () =>
+    db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('sessions')
+      .select('users.address as user_address');
+
+  function notify(rows: { id: string; user_id: string; channel: SessionChannel }[], reason: RevokeReason) {
+    if (rows.length === 0) return;
+    log.info({ sessions: rows.map((r) => r.id), reason }, 'sessions ended');
+    const event = {
+      sessions: rows.map((r) => ({ id: r.id, userId: r.user_id, channel: r.channel })),
+      reason,
+    };
+    for (const l of listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        log.error({ err }, 'session revocation listener failed');
+      }
+    }
+  }
+
+  type Delete = ReturnType<typeof deleteSessions>;
+  const deleteSessions = () => db.deleteFrom('sessions');
+
+  /** Deletes the chosen sessions in one statement and tells the listeners which ended. */
+  async function remove(where: (q: Delete) => Delete, reason: RevokeReason): Promise<number> {
+    const rows = await where(deleteSessions()).returning(['id', 'user_id', 'channel']).execute();
+    notify(rows, reason);
+    return rows.length;
+  }
+
+  return {
+    async create(input) {
+      const user = await db
+        .selectFrom('users')
+        .select(['address', 'enabled', 'password_changed_at'])
+        .where('id', '=', input.userId)
+        .executeTakeFirst();
+      if (!user) throw new AppError('USER_NOT_FOUND');
+      if (!user.enabled) throw new AppError('USER_DISABLED');
+      if (looksLikeToken(input.replaces ?? undefined)) {
+        await remove((q) => q.where('token_hash', '=', hashToken(input.replaces as string)), 'replaced');
+      }
+      const token = randomToken();
+      const t = now();
+      const row: Selectable<SessionsTable> = {
+        id: newId(t),
+        token_hash: hashToken(token),
+        user_id: input.userId,
+        channel: input.channel ?? 'web',
+        method: input.method,
+        provider_id: input.providerId ?? null,
+        external_sid: input.external?.sid ?? null,
+        external_sub: input.external?.sub ?? null,
+        external_ticket: input.external?.ticket ?? null,
+        id_token: input.idToken ?? null,
+        csrf_token: randomToken(),
+        credentials_stamp: Number(user.password_changed_at),
+        created_at: t,
+        last_seen_at: t,
+        idle_expires_at: Math.min(t + idleMs, t + maxMs),
+        expires_at: t + maxMs,
+        ip: input.client.ip,
+        user_agent: input.client.userAgent.slice(0, MAX_USER_AGENT),
+      };
+      await db.insertInto('sessions').values(row).execute();
+      return { token, session: toSession({ ...row, user_address: user.address }) };
+    },
+
+    async validate(token, channel = 'web') {
+      if (!looksLikeToken(token)) return null;
+      const row = await withUser()
+        .select(['users.enabled as user_enabled', 'users.password_changed_at as user_stamp'])
+        .where('sessions.token_hash', '=', hashToken(token))
+        .where('sessions.channel', '=', channel)
+        .executeTakeFirst();
+      if (!row) return null;
+      const t = now();
+      let ended: RevokeReason | null = null;
+      if (t >= Number(row.idle_expires_at)) ended = 'expired';
+      else if (!row.user_enabled) ended = 'user_disabled';
+      else if (Number(row.user_stamp) !== Number(row.credentials_stamp)) ended = 'credentials_changed';
+      if (ended) {
+        await remove((q) => q.where('id', '=', row.id), ended);
+        return null;
+      }
+      const session = toSession(row);
+      if (t - session.lastSeenAt >= touchMs) {
+        session.lastSeenAt = t;
+        session.idleExpiresAt = Math.min(t + idleMs, session.expiresAt);
+        await db
+          .updateTable('sessions')
+          .set({ last_seen_at: t, idle_expires_at: session.idleExpiresAt })
+          .where('id', '=', row.id)
+          .execute();
+      }
+      return session;
+    },
+
+    async get(id) {
+      const row = await withUser()
+        .where('sessions.id', '=', id)
+        .where('sessions.idle_expires_at', '>', now())
+        .executeTakeFirst();
+      return row ? toSession(row) : null;
+    },
+
+    async listForUser(userId) {
+      const rows = await withUser()
+        .where('sessions.user_id', '=', userId)
+        .where('sessions.idle_expires_at', '>', now())
+        .orderBy('sessions.id', 'desc')
+        .execute();
+      return rows.map(toSession);
+    },
+
+    async revoke(id, reason) {
+      return (await remove((q) => q.where('id', '=', id), reason)) > 0;
+    },
+
+    async revokeToken(token, reason) {
+      if (!looksLikeToken(token)) return null;
+      const row = await withUser().where('sessions.token_hash', '=', hashToken(token)).executeTakeFirst();
+      if (!row) return null;
+      await remove((q) => q.where('id', '=', row.id), reason);
+      return toSession(row);
+    },
+
+    revokeForUser(userId, reason) {
+      return remove((q) => q.where('user_id', '=', userId), reason);
+    },
+
+    async revokeByExternal(providerId, ref, reason) {
+      const { sid, sub, ticket } = ref;
+      if (!sid && !sub && !ticket) return 0;
+      return remove((q) => {
+        let w = q.where('provider_id', '=', providerId);
+        if (sid) {
+          w = w.where('external_sid', '=', sid);
+          if (sub) w = w.where('external_sub', '=', sub);
+        } else if (ticket) w = w.where('external_ticket', '=', ticket);
+        else w = w.where('external_sub', '=', sub as string);
+        return w;
+      }, reason);
+    },
+
+    onRevoked(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async sweep() {
+      const { numDeletedRows } = await db
+        .deleteFrom('sessions')
+        .where('idle_expires_at', '<=', now())
+        .executeTakeFirst();
+      return Number(numDeletedRows);
+    },
+  };
+}

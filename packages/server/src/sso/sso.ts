@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config/index.js';
+import type { Directory } from '../directory/index.js';
+import type { DB } from '../store/index.js';
+import type { Logger } from '../telemetry/index.js';
+import { createLoginGuard, type LoginGuard } from './password/login-guard.js';
+import { createPasswordLogin, type PasswordLogin } from './password/password-login.js';
+import { createProviderRegistry, type ProviderRegistry } from './providers.js';
+import { createSessionRegistry, type SessionRegistry } from './sessions/registry.js';
+import type { LoginProvider, Session } from './types.js';
+
+export interface SsoDeps {
+  db: Kysely<DB>;
+  directory: Directory;
+  config: Pick<Config, 'sessions' | 'sso'>;
+  log: Logger;
+  /** Failed-password counters; pass one to share it, or a test's with a fake clock. */
+  loginGuard?: LoginGuard;
+  now?: () => number;
+}
+
+/** Web sessions and every way into them: password, login links, OIDC (CAS registers here too). */
+export interface Sso {
+  sessions: SessionRegistry;
+  passwordLogin: PasswordLogin;
+  /** SSO methods on the login page; CAS adds its drivers with `providers.add`. */
+  providers: ProviderRegistry;
+  /** What `GET /auth/config` answers. */
+  loginConfig(): { passwordLogin: boolean; providers: LoginProvider[] };
+  /** The IdP end-session URL to send the browser to after `session` ended, or null. */
+  endSessionUrl(session: Session, baseUrl: string): Promise<string | null>;
+  /** Deletes expired rows (sessions, links, pending sign-ins, seen token ids). */
+  sweep(): Promise<void>;
+}
+
+/** Builds the SSO module; `main.ts` calls it once and passes it to the API. */
+export function createSso(deps: SsoDeps): Sso {
+  const { db, directory, config, log } = deps;
+  const sessions = createSessionRegistry({
+    db,
+    log: log.child({ component: 'sessions' }),
+    idleSeconds: config.sessions.idleSeconds,
+    maxSeconds: config.sessions.maxSeconds,
+    now: deps.now,
+  });
+  const passwordLogin = createPasswordLogin({
+    directory,
+    sessions,
+    guard: deps.loginGuard ?? createLoginGuard({ now: deps.now }),
+    enabled: config.sso.passwordLogin,
+    log,
+  });
+  const providers = createProviderRegistry();
+
+  return {
+    sessions,
+    passwordLogin,
+    providers,
+    loginConfig: () => ({ passwordLogin: passwordLogin.enabled, providers: providers.list() }),
+    async endSessionUrl(session, baseUrl) {
+      const driver = session.providerId ? providers.get(session.providerId) : undefined;
+      return driver ? driver.endSessionUrl(session, baseUrl) : null;
+    },
+    async sweep() {
+      await sessions.sweep();
+    },
+  };
+}
