@@ -1,2 +1,2 @@
 export { ConfigError, type LoadOptions, listSettings, loadConfig, type SettingInfo } from './load.js';
-export { type Config, ConfigSchema } from './schema.js';
+export { type CasProviderConfig, type Config, ConfigSchema } from './schema.js';

@@ -61,7 +61,10 @@ export const CasProviderSchema = Type.Object(
       pattern: '^https?://',
       description: 'CAS base URL, e.g. https://cas.example.edu/cas',
     }),
-    renew: Type.Boolean({ default: false, description: 'Always ask for credentials (no CAS single sign-on)' }),
+    renew: Type.Boolean({
+      default: false,
+      description: 'Always ask for credentials (no CAS single sign-on)',
+    }),
     gateway: Type.Boolean({
       default: false,
       description: 'Never show the CAS form: sign in only when CAS already has a session',

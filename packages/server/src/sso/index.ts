@@ -3,6 +3,9 @@
  * for the webmail with failure delays, one-click login links, the OIDC
  * relying party. The module's only public face.
  */
+
+export type { CasSignIn } from './cas/sign-in.js';
+export { checkRedirect, type RedirectCheck } from './links/redirect.js';
 export { createLoginGuard, type LoginAttempt, type LoginGuard } from './password/login-guard.js';
 export type { PasswordLogin, PasswordLoginInput, SignedIn } from './password/password-login.js';
 export type { ProviderRegistry, SsoProviderDriver } from './providers.js';

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import type { DB } from '../store/index.js';
 import type { Logger } from '../telemetry/index.js';
+import { type CasSignIn, createCasSignIn } from './cas/sign-in.js';
 import { createLoginGuard, type LoginGuard } from './password/login-guard.js';
 import { createPasswordLogin, type PasswordLogin } from './password/password-login.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers.js';
@@ -17,6 +18,8 @@ export interface SsoDeps {
   /** Failed-password counters; pass one to share it, or a test's with a fake clock. */
   loginGuard?: LoginGuard;
   now?: () => number;
+  /** HTTP client for identity providers (tests pass one); default global fetch. */
+  fetch?: typeof fetch;
 }
 
 /** Web sessions and every way into them: password, login links, OIDC (CAS registers here too). */
@@ -25,6 +28,8 @@ export interface Sso {
   passwordLogin: PasswordLogin;
   /** SSO methods on the login page; CAS adds its drivers with `providers.add`. */
   providers: ProviderRegistry;
+  /** CAS sign-in and single logout (`sso.cas[]`). */
+  cas: CasSignIn;
   /** What `GET /auth/config` answers. */
   loginConfig(): { passwordLogin: boolean; providers: LoginProvider[] };
   /** The IdP end-session URL to send the browser to after `session` ended, or null. */
@@ -51,11 +56,20 @@ export function createSso(deps: SsoDeps): Sso {
     log,
   });
   const providers = createProviderRegistry();
+  const cas = createCasSignIn({
+    providers: config.sso.cas,
+    directory,
+    sessions,
+    log: log.child({ component: 'cas' }),
+    fetch: deps.fetch,
+  });
+  for (const driver of cas.drivers()) providers.add(driver);
 
   return {
     sessions,
     passwordLogin,
     providers,
+    cas,
     loginConfig: () => ({ passwordLogin: passwordLogin.enabled, providers: providers.list() }),
     async endSessionUrl(session, baseUrl) {
       const driver = session.providerId ? providers.get(session.providerId) : undefined;

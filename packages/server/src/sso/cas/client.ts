@@ -1,28 +1,9 @@
+import type { CasProviderConfig } from '../../config/index.js';
 import { AppError } from '../../shared/index.js';
 import { CasResponseError, loginUrl, parseValidation, validateUrl } from './protocol.js';
 
-/** One CAS server, as configured (`sso.cas[]`). */
-export interface CasProviderConfig {
-  /** Short id used in URLs: `/auth/cas/<id>/…`. */
-  id: string;
-  /** Button label on the login page. */
-  name: string;
-  /** Base URL of the CAS server, e.g. `https://cas.example.edu/cas`. */
-  url: string;
-  /** Always ask the user for credentials (no CAS single sign-on) — §2.1.1 `renew`. */
-  renew: boolean;
-  /** Sign in silently when CAS already has a session, never show its form — §2.1.1 `gateway`. */
-  gateway: boolean;
-  /** Validation response format (§2.5.4); JSON needs CAS 5+. */
-  format: 'XML' | 'JSON';
-  /** Attribute holding the mailbox address; empty = the CAS user name. */
-  userAttribute: string;
-  /** Domain appended when the mapped value has no `@` (e.g. `jdoe` → `jdoe@example.edu`). */
-  domain: string;
-  timeoutMs: number;
-  /** IPs allowed to POST single-logout requests (Appendix C); empty = any. */
-  logoutFrom: string[];
-}
+/** One CAS server, as configured (`sso.cas[]`; the schema documents each field). */
+export type { CasProviderConfig };
 
 /** Who CAS says signed in, mapped to a mailbox address. */
 export interface CasIdentity {

@@ -1,8 +1,9 @@
+import { casRoutes } from './cas.js';
 import type { WebAuthPlugin } from './deps.js';
 import { sessionRoutes } from './session.js';
 
 /** Everything under `/auth`: the browser's way in. */
 export const webAuthRoutes: WebAuthPlugin = async (app, deps) => {
   const { sso, directory, publicUrl } = deps;
-  for (const plugin of [sessionRoutes]) await app.register(plugin, { sso, directory, publicUrl });
+  for (const plugin of [sessionRoutes, casRoutes]) await app.register(plugin, { sso, directory, publicUrl });
 };
