@@ -1,3 +1,8 @@
 export { ConfigError, type LoadOptions, listSettings, loadConfig, type SettingInfo } from './load.js';
 export { publicBaseUrl } from './public-url.js';
-export { type Config, ConfigSchema, type OidcProviderConfig } from './schema.js';
+export {
+  type CasProviderConfig,
+  type Config,
+  ConfigSchema,
+  type OidcProviderConfig,
+} from './schema.js';

@@ -44,6 +44,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env })).toThrow(msg);
   });
 
+  it('reads lists (identity providers) as JSON from env, filling in the defaults of each item', () => {
+    const cas = [{ id: 'campus', name: 'Campus', url: 'https://cas.example.edu/cas' }];
+    const c = loadConfig({ env: { JDMAIL_SSO_CAS: JSON.stringify(cas) } });
+    expect(c.sso.cas).toEqual([
+      {
+        ...cas[0],
+        renew: false,
+        gateway: false,
+        format: 'XML',
+        userAttribute: '',
+        domain: '',
+        timeoutMs: 5000,
+        logoutFrom: [],
+      },
+    ]);
+    expect(() => loadConfig({ env: { JDMAIL_SSO_CAS: '[{' } })).toThrow(/sso.cas must be a JSON array/);
+    expect(() => loadConfig({ env: { JDMAIL_SSO_CAS: '[{"id":"x","name":"X","url":"ftp://h"}]' } })).toThrow(
+      /invalid setting sso.cas/,
+    );
+  });
+
   it('rejects unknown keys and broken JSON in the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jdcfg-'));
     const bad = join(dir, 'bad.json');

@@ -56,6 +56,42 @@ export const OidcProviderSchema = Type.Object(
 );
 export type OidcProviderConfig = Static<typeof OidcProviderSchema>;
 
+/** One CAS server, protocol 3.0 (`sso.cas[]`). */
+export const CasProviderSchema = Type.Object(
+  {
+    id: ProviderId,
+    name: Type.String({ minLength: 1, maxLength: 64, description: 'Button text on the login page' }),
+    url: Type.String({
+      pattern: '^https?://',
+      description: 'CAS base URL, e.g. https://cas.example.edu/cas',
+    }),
+    renew: Type.Boolean({
+      default: false,
+      description: 'Always ask for credentials (no CAS single sign-on)',
+    }),
+    gateway: Type.Boolean({
+      default: false,
+      description: 'Never show the CAS form: sign in only when CAS already has a session',
+    }),
+    format: Type.Union([Type.Literal('XML'), Type.Literal('JSON')], {
+      default: 'XML',
+      description: 'Validation response format (JSON needs CAS 5+)',
+    }),
+    userAttribute: Type.String({
+      default: '',
+      description: 'Attribute holding the mailbox address; empty = the CAS user name',
+    }),
+    domain: Type.String({ default: '', description: 'Appended as @domain to values without an @' }),
+    timeoutMs: Type.Integer({ minimum: 100, default: 5000, description: 'Ticket validation timeout' }),
+    logoutFrom: Type.Array(Type.String(), {
+      default: [],
+      description: 'IP addresses allowed to send single-logout requests; empty = any',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type CasProviderConfig = Static<typeof CasProviderSchema>;
+
 /**
  * Every setting of jdmail, with its default. Each leaf can be given in the
  * JSON config file (`JDMAIL_CONFIG`), as env `JDMAIL_<PATH>` (camelCase →
@@ -210,6 +246,10 @@ export const ConfigSchema = Type.Object(
         oidc: Type.Array(OidcProviderSchema, {
           default: [],
           description: 'OpenID Connect identity providers (JSON array; see the README section on OIDC)',
+        }),
+        cas: Type.Array(CasProviderSchema, {
+          default: [],
+          description: 'CAS 3.0 servers users may sign in with (JSON array; see the README section on CAS)',
         }),
       },
       { default: {}, additionalProperties: false },

@@ -44,6 +44,9 @@ export const ErrorCodes = {
   RECIPIENT_NOT_LOCAL: { status: 422, title: 'Recipient is not local' },
   RECIPIENT_UNKNOWN: { status: 422, title: 'Recipient unknown' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+  // sso
+  SSO_FAILED: { status: 401, title: 'Single sign-on failed' },
+  SSO_UNAVAILABLE: { status: 503, title: 'Identity provider unavailable' },
   // http edge (api)
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
 } as const satisfies Record<string, { status: number; title: string }>;

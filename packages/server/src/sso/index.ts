@@ -4,6 +4,7 @@
  * relying party. The module's only public face.
  */
 export type { Audit, AuditEntry, AuditEvent } from './audit.js';
+export type { CasSignIn } from './cas/sign-in.js';
 export {
   type ConsumeResult,
   type IssueLinkInput,
@@ -19,7 +20,7 @@ export type { PasswordLogin, PasswordLoginInput, SignedIn } from './password/pas
 export type { ProviderRegistry, SsoProviderDriver } from './providers.js';
 export type { NewSession, RevocationListener, SessionRegistry } from './sessions/registry.js';
 export { createSso, type Sso, type SsoDeps } from './sso.js';
-export { safeEqual } from './tokens.js';
+export { randomToken, safeEqual } from './tokens.js';
 export type * from './types.js';
 export {
   type ExternalUserMapping,

@@ -4,6 +4,7 @@ import type { Directory } from '../directory/index.js';
 import type { DB } from '../store/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { type Audit, createAudit } from './audit.js';
+import { type CasSignIn, createCasSignIn } from './cas/sign-in.js';
 import { createLoginLinks, type LoginLinks } from './links/login-links.js';
 import { createOidcRelyingParty, type OidcRelyingParty } from './oidc/relying-party.js';
 import { createLoginGuard, type LoginGuard } from './password/login-guard.js';
@@ -20,6 +21,8 @@ export interface SsoDeps {
   /** Failed-password counters; pass one to share it, or a test's with a fake clock. */
   loginGuard?: LoginGuard;
   now?: () => number;
+  /** HTTP client for identity providers (tests pass one); default global fetch. */
+  fetch?: typeof fetch;
 }
 
 /** Web sessions and every way into them: password, login links, OIDC (CAS registers here too). */
@@ -31,6 +34,8 @@ export interface Sso {
   audit: Audit;
   /** SSO methods on the login page; CAS adds its drivers with `providers.add`. */
   providers: ProviderRegistry;
+  /** CAS sign-in and single logout (`sso.cas[]`). */
+  cas: CasSignIn;
   /** What `GET /auth/config` answers. */
   loginConfig(): { passwordLogin: boolean; providers: LoginProvider[] };
   /** The IdP end-session URL to send the browser to after `session` ended, or null. */
@@ -73,6 +78,14 @@ export function createSso(deps: SsoDeps): Sso {
     now: deps.now,
   });
   for (const driver of oidc.drivers) providers.add(driver);
+  const cas = createCasSignIn({
+    providers: config.sso.cas,
+    directory,
+    sessions,
+    log: log.child({ component: 'cas' }),
+    fetch: deps.fetch,
+  });
+  for (const driver of cas.drivers()) providers.add(driver);
 
   return {
     sessions,
@@ -81,6 +94,7 @@ export function createSso(deps: SsoDeps): Sso {
     oidc,
     audit,
     providers,
+    cas,
     loginConfig: () => ({ passwordLogin: passwordLogin.enabled, providers: providers.list() }),
     async endSessionUrl(session, baseUrl) {
       const driver = session.providerId ? providers.get(session.providerId) : undefined;

@@ -31,7 +31,7 @@ describe.each(databases.engines)('login links on %s', (engine) => {
       directory,
       config: {
         sessions: { idleSeconds: 600, maxSeconds: 3600 },
-        sso: { passwordLogin: true, oidc: [] },
+        sso: { passwordLogin: true, oidc: [], cas: [] },
       },
       log: createLogger({ level: 'silent' }),
       now: () => clock,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { Directory } from '../../../directory/index.js';
 import type { ClientInfo, Sso } from '../../../sso/index.js';
 import { overTls } from '../../auth/session-cookie.js';
@@ -34,3 +35,10 @@ export const secureCookies = (request: FastifyRequest, publicUrl: string): boole
 
 /** The login page with an error the webmail explains (contract: link_invalid, sso_failed …). */
 export const loginError = (code: string): string => `/login?error=${encodeURIComponent(code)}`;
+
+/** OpenAPI for a browser step that always answers with a redirect. */
+export const Redirect = (description: string) => ({
+  description,
+  headers: { Location: { type: 'string', description: 'Where the browser goes' } },
+  ...Type.Null(),
+});

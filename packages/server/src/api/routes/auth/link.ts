@@ -1,13 +1,7 @@
 import { Type } from 'typebox';
 import { readSessionToken, setSessionCookie } from '../../auth/session-cookie.js';
 import { problemsExactly } from '../op.js';
-import { clientOf, loginError, secureCookies, type WebAuthPlugin } from './deps.js';
-
-const Redirect = (description: string) => ({
-  description,
-  headers: { Location: { type: 'string', description: 'Where the browser goes' } },
-  ...Type.Null(),
-});
+import { clientOf, loginError, Redirect, secureCookies, type WebAuthPlugin } from './deps.js';
 
 /** `GET /auth/link/{token}`: where a one-click login link lands. */
 export const linkRoutes: WebAuthPlugin = async (app, { sso, publicUrl }) => {

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { checkRedirect } from '../../../sso/index.js';
 import { readSessionToken, setSessionCookie } from '../../auth/session-cookie.js';
 import { problemsExactly } from '../op.js';
-import { baseUrlOf, clientOf, loginError, secureCookies, type WebAuthPlugin } from './deps.js';
+import { baseUrlOf, clientOf, loginError, Redirect, secureCookies, type WebAuthPlugin } from './deps.js';
 
 /**
  * Binds a pending SSO sign-in to the browser that started it: the callback
@@ -18,12 +18,6 @@ const BINDING_MAX_AGE_S = 10 * 60;
 
 const ProviderParams = Type.Object({
   provider: Type.String({ minLength: 1, maxLength: 64, description: 'The provider id from `/auth/config`' }),
-});
-
-const Redirect = (description: string) => ({
-  description,
-  headers: { Location: { type: 'string', description: 'Where the browser goes' } },
-  ...Type.Null(),
 });
 
 const queryOf = (request: FastifyRequest) => {
