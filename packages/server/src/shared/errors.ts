@@ -29,6 +29,12 @@ export const ErrorCodes = {
   GROUP_NOT_EMPTY: { status: 409, title: 'Group still has subgroups' },
   ALIAS_NOT_FOUND: { status: 404, title: 'Alias not found' },
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
+  DIRECTORY_UNAVAILABLE: {
+    status: 503,
+    title: 'The user directory cannot be reached; try again',
+  },
+  DIRECTORY_SOURCE_NOT_FOUND: { status: 404, title: 'Directory source not found' },
+  SYNC_RUN_NOT_FOUND: { status: 404, title: 'Directory sync run not found' },
   // mail
   MAILBOX_NOT_FOUND: { status: 404, title: 'Mailbox not found' },
   MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },

@@ -25,6 +25,12 @@ export const REDACT_PATHS = [
   '*.cookie',
   'body',
   '*.body',
+  // LDAP service-account passwords (config.ldap.sources[].bindPassword).
+  'bindPassword',
+  '*.bindPassword',
+  'sources[*].bindPassword',
+  '*.sources[*].bindPassword',
+  '*.*.sources[*].bindPassword',
 ];
 
 export interface LoggerOptions {
