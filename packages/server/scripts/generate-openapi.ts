@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createApiApp } from '../src/api/index.js';
 import { FakeDirectory } from '../src/api/testing/fake-directory.js';
+import { FakeAddressBook, FakeDirectorySync } from '../src/api/testing/fake-directory-services.js';
 import { FakeMail } from '../src/api/testing/fake-mail.js';
 import { createLogger } from '../src/telemetry/index.js';
 
@@ -20,9 +21,12 @@ const sortKeys = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 
 export async function renderOpenApi(): Promise<string> {
+  const directory = new FakeDirectory();
   const app = await createApiApp({
-    directory: new FakeDirectory(),
+    directory,
     mail: new FakeMail(),
+    addressBook: new FakeAddressBook(directory),
+    directorySync: new FakeDirectorySync(),
     config: { api: { bodyLimit: 1024 * 1024, docs: true } },
     log: createLogger({ level: 'silent' }),
     isReady: () => true,

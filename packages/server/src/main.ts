@@ -2,7 +2,20 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createApiApp } from './api/index.js';
 import type { Config } from './config/index.js';
-import { createDirectory, type Directory } from './directory/index.js';
+import {
+  type AddressBook,
+  createAddressBook,
+  createDirectory,
+  createDirectorySyncTarget,
+  type Directory,
+} from './directory/index.js';
+import {
+  createDirectorySync,
+  createLdapAuthenticator,
+  type DirectorySync,
+  type EventSink,
+  resolveSources,
+} from './ldap/index.js';
 import { createMailService, type MailService } from './mail/index.js';
 import {
   createLoginThrottle,
@@ -27,7 +40,20 @@ export interface Engine {
   store: LocalMailStore;
   directory: Directory;
   mail: MailService;
+  /** The global address book and department tree. */
+  addressBook: AddressBook;
+  /** LDAP/AD sync jobs (no sources configured: every request names an unknown source). */
+  directorySync: DirectorySync;
   close(): Promise<void>;
+}
+
+/**
+ * The one place user events are announced. The events module (outbox,
+ * webhooks, SSE) is not built yet; until it is, each event is a log line.
+ */
+function userEventSink(log: Logger): EventSink {
+  const events = log.child({ component: 'events' });
+  return (event) => events.info({ event }, event.type);
 }
 
 /**
@@ -39,11 +65,30 @@ export async function buildEngine(config: Config, log: Logger): Promise<Engine> 
   mkdirSync(config.dataDir, { recursive: true, mode: 0o750 });
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const store = createMailStore({ database, dataDir: config.dataDir, maxBatch: config.store.maxBatch, log });
+  const sources = resolveSources(config);
+  const ldapLog = log.child({ component: 'ldap' });
   const directory = createDirectory({
     db: database.db,
     defaultQuotaBytes: config.store.defaultQuotaBytes,
     createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
     releaseBlobs: (ids) => store.releaseBlobs(ids),
+    externalAuth: createLdapAuthenticator({
+      sources,
+      cacheTtlMs: config.ldap.authCacheSeconds * 1000,
+      log: ldapLog,
+    }),
+  });
+  const directorySync = createDirectorySync({
+    sources,
+    target: createDirectorySyncTarget({
+      db: database.db,
+      defaultQuotaBytes: config.store.defaultQuotaBytes,
+      createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
+    }),
+    emit: userEventSink(log),
+    log: ldapLog,
+    intervalMs: config.ldap.syncIntervalSeconds * 1000,
+    fullIntervalMs: config.ldap.fullSyncIntervalSeconds * 1000,
   });
   const mail = createMailService({
     store,
@@ -58,7 +103,10 @@ export async function buildEngine(config: Config, log: Logger): Promise<Engine> 
     store,
     directory,
     mail,
+    addressBook: createAddressBook(database.db),
+    directorySync,
     async close() {
+      await directorySync.stop();
       await store.close();
       await database.close();
     },
@@ -121,6 +169,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const api = await createApiApp({
     directory: engine.directory,
     mail: engine.mail,
+    addressBook: engine.addressBook,
+    directorySync: engine.directorySync,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,
@@ -135,6 +185,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const address = api.server.address();
   ports.http = typeof address === 'object' && address ? address.port : config.httpPort;
   ready = true;
+  engine.directorySync.startSchedule();
   log.info(
     { ports, host: config.host, dataDir: config.dataDir, engine: engine.database.engine },
     'jdmail is ready',

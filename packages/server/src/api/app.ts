@@ -2,7 +2,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
-import type { Directory } from '../directory/index.js';
+import type { AddressBook, Directory } from '../directory/index.js';
+import type { DirectorySync } from '../ldap/index.js';
 import type { MailService } from '../mail/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { createFailureLimiter, type FailureLimiter, installAuth } from './auth/index.js';
@@ -18,6 +19,10 @@ import { buildSerializerFactory } from './serializers.js';
 export interface ApiDeps {
   directory: Directory;
   mail: MailService;
+  /** The global address book (its routes answer 503 without it). */
+  addressBook?: AddressBook;
+  /** Directory (LDAP/AD) sync jobs (their routes answer 503 without it). */
+  directorySync?: DirectorySync;
   config: Pick<Config, 'api'>;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
@@ -61,6 +66,12 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { isReady: deps.isReady });
   await app.register(openapiRoute);
-  await app.register(v1Routes, { prefix: '/api/v1', directory: deps.directory, mail: deps.mail });
+  await app.register(v1Routes, {
+    prefix: '/api/v1',
+    directory: deps.directory,
+    mail: deps.mail,
+    addressBook: deps.addressBook,
+    directorySync: deps.directorySync,
+  });
   return app;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { buildEngine, type Engine, initDataDir, startServer } from '../main.js';
 import { createLogger } from '../telemetry/index.js';
+import { registerLdapCommands } from './ldap.js';
 import { configFrom, withConfigFlags } from './options.js';
 
 type Out = (line: string) => void;
@@ -93,6 +94,7 @@ export function registerCommands(program: Command, out: Out): void {
   });
 
   registerUserCommands(program, out);
+  registerLdapCommands(program, out);
 
   const apikey = program.command('apikey').description('manage API keys');
   withConfigFlags(

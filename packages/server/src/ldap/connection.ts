@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Client } from 'ldapts';
 import { AppError, isAppError } from '../shared/index.js';
 import type { LdapSource } from './source.js';
@@ -23,11 +24,13 @@ export function describeError(err: unknown): string {
   return cause?.message ? `${own}: ${cause.message}` : own;
 }
 
-function hostOf(url: string): string {
+/** The host name to check the server certificate against (SNI may not carry an IP address, RFC 6066 §3). */
+function serverName(url: string): string | undefined {
   try {
-    return new URL(url).hostname;
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host && isIP(host) === 0 ? host : undefined;
   } catch {
-    return '';
+    return undefined;
   }
 }
 
@@ -39,7 +42,7 @@ function hostOf(url: string): string {
  * errors `fn` raises as AppErrors pass through.
  */
 export async function withConnection<T>(source: LdapSource, fn: (client: Client) => Promise<T>): Promise<T> {
-  const tlsOptions = { ...(source.ca ? { ca: source.ca } : {}), servername: hostOf(source.url) || undefined };
+  const tlsOptions = { ...(source.ca ? { ca: source.ca } : {}), servername: serverName(source.url) };
   const client = new Client({
     url: source.url,
     timeout: source.timeoutMs,

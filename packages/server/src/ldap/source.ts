@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Config, LdapSourceConfig } from '../config/index.js';
+import { type Config, ConfigError, type LdapSourceConfig } from '../config/index.js';
 
 /**
  * Attribute names the sync reads. A value may list fallbacks, `a,b`: the
@@ -101,7 +101,7 @@ export function attributeNames(mapping: string): string[] {
     .filter(Boolean);
 }
 
-/** Applies the preset and loads the CA file. Throws with the setting's name when the file cannot be read. */
+/** Applies the preset and loads the CA file (a ConfigError naming the source when it cannot be read). */
 export function resolveSource(c: LdapSourceConfig): LdapSource {
   const preset = PRESETS[c.preset];
   let ca: Buffer | undefined;
@@ -109,7 +109,7 @@ export function resolveSource(c: LdapSourceConfig): LdapSource {
     try {
       ca = readFileSync(c.caFile);
     } catch (e) {
-      throw new Error(`ldap source ${c.name}: cannot read caFile ${c.caFile}: ${(e as Error).message}`);
+      throw new ConfigError(`ldap source ${c.name}: cannot read caFile ${c.caFile}: ${(e as Error).message}`);
     }
   }
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPES, type Scope } from '../../directory/index.js';
-import { canGrant, decide, listScope, type Target } from './access.js';
+import { addressBookDomains, canGrant, decide, listScope, type Target } from './access.js';
 import type { Principal } from './principal.js';
 
 const ALL: Scope[] = [...SCOPES];
@@ -31,6 +31,9 @@ const P = {
   key: key(ALL),
   keyA: key(ALL, 'a.com'),
   readKey: key(['mail:read']),
+  dirKey: key(['directory:read']),
+  dirKeyA: key(['directory:read'], 'a.com'),
+  syncKey: key(['directory:read', 'directory:write']),
 };
 const T = {
   system: { kind: 'system' } as Target,
@@ -75,6 +78,17 @@ const cases: [keyof typeof P, Scope, keyof typeof T, Expect][] = [
   ['keyA', 'users:read', 'carol', 'hidden'],
   ['keyA', 'domains:read', 'domainB', 'hidden'],
   ['keyA', 'domains:write', 'system', 'FORBIDDEN'],
+  // directory sync (install-wide): system admins and unrestricted keys with the scope only
+  ['admin', 'directory:write', 'system', 'allow'],
+  ['syncKey', 'directory:write', 'system', 'allow'],
+  ['syncKey', 'directory:read', 'system', 'allow'],
+  ['dirKey', 'directory:write', 'system', 'INSUFFICIENT_SCOPE'],
+  ['keyA', 'directory:write', 'system', 'FORBIDDEN'],
+  ['dirKeyA', 'directory:read', 'system', 'FORBIDDEN'],
+  ['domainAdmin', 'directory:write', 'system', 'FORBIDDEN'],
+  ['domainAdmin', 'directory:read', 'system', 'FORBIDDEN'],
+  ['user', 'directory:read', 'system', 'FORBIDDEN'],
+  ['user', 'directory:write', 'system', 'INSUFFICIENT_SCOPE'],
 ];
 
 describe('decide', () => {
@@ -132,5 +146,33 @@ describe('canGrant', () => {
     ['user', 'user', [], false],
   ] as const)('%s granting %s over %j → %s', (principal, role, domains, expected) => {
     expect(canGrant(P[principal], role, domains)).toBe(expected);
+  });
+});
+
+describe('addressBookDomains', () => {
+  const P2 = {
+    ...P,
+    userB: user('carol@b.com', 'user'),
+    domainAdminB: user('boss@b.com', 'domain_admin', ['a.com', 'c.com']),
+  };
+  it.each([
+    ['admin', 'all'],
+    ['key', 'all'],
+    ['dirKey', 'all'],
+    ['keyA', ['a.com']],
+    ['dirKeyA', ['a.com']],
+    // plain users read their own domain's address book (webmail autocomplete) and nothing else
+    ['user', ['a.com']],
+    ['userB', ['b.com']],
+    // domain admins: their own domain and the ones they administer
+    ['domainAdmin', ['a.com']],
+    ['domainAdminB', ['a.com', 'b.com', 'c.com']],
+    ['readKey', 'INSUFFICIENT_SCOPE'],
+    ['syncKey', 'all'],
+  ] as const)('%s → %j', (principal, expected) => {
+    const d = addressBookDomains(P2[principal]);
+    const got =
+      d.outcome === 'forbidden' ? d.code : d.outcome === 'allow' && d.domains ? [...d.domains].sort() : 'all';
+    expect(got).toEqual(expected);
   });
 });

@@ -1,4 +1,5 @@
 export {
+  addressBookDomains,
   canGrant,
   type Decision,
   decide,
@@ -9,7 +10,14 @@ export {
 } from './access.js';
 export { type Credentials, parseAuthorization } from './credentials.js';
 export { createFailureLimiter, type FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
-export { assertCanGrant, authorize, principalOf, userTarget, visibleDomains } from './guard.js';
+export {
+  assertCanGrant,
+  authorize,
+  principalOf,
+  readableAddressBooks,
+  userTarget,
+  visibleDomains,
+} from './guard.js';
 export { installAuth } from './hook.js';
 export {
   type ApiKeyPrincipal,

@@ -8,6 +8,10 @@ const TAGS = [
   { name: 'users', description: 'Mail users: provisioning, roles, enabling and disabling' },
   { name: 'groups', description: 'Departments and groups: one tree per domain, with members' },
   { name: 'mail', description: "Users' mailboxes and messages: lists, unread counts, flags, sending" },
+  {
+    name: 'directory',
+    description: 'LDAP / Active Directory sync jobs, the global address book and the department tree',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 

@@ -1,4 +1,16 @@
 import type { TSchema } from 'typebox';
+import {
+  AddressBookEntryModel,
+  AddressBookPage,
+  DepartmentNodeModel,
+  DepartmentTree,
+  ReportGroupModel,
+  ReportUserModel,
+  SyncReportModel,
+  SyncRequestBody,
+  SyncRunModel,
+  SyncRunPage,
+} from './directory.js';
 import { CreateDomainBody, DomainModel, DomainPage } from './domain.js';
 import {
   AddMembersBody,
@@ -60,4 +72,14 @@ export const MODELS: readonly TSchema[] = [
   UnreadCounts,
   SendBody,
   SendResult,
+  SyncRequestBody,
+  ReportUserModel,
+  ReportGroupModel,
+  SyncReportModel,
+  SyncRunModel,
+  SyncRunPage,
+  AddressBookEntryModel,
+  AddressBookPage,
+  DepartmentNodeModel,
+  DepartmentTree,
 ];

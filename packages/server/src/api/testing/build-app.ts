@@ -4,6 +4,7 @@ import { SCOPES } from '../../directory/index.js';
 import { createLogger, type Logger } from '../../telemetry/index.js';
 import { type ApiDeps, createApiApp } from '../app.js';
 import { FakeDirectory } from './fake-directory.js';
+import { FakeAddressBook, FakeDirectorySync } from './fake-directory-services.js';
 import { FakeMail } from './fake-mail.js';
 
 /** A logger whose lines are kept in memory, so tests can assert what was (not) logged. */
@@ -22,6 +23,7 @@ export interface TestApi {
   app: FastifyInstance;
   directory: FakeDirectory;
   mail: FakeMail;
+  directorySync: FakeDirectorySync;
   logLines: string[];
 }
 
@@ -29,6 +31,7 @@ export interface TestApi {
 export async function buildTestApi(overrides: Partial<ApiDeps> = {}): Promise<TestApi> {
   const directory = new FakeDirectory();
   const mail = new FakeMail();
+  const directorySync = new FakeDirectorySync();
   const { log, lines } = memoryLogger();
   await directory.createDomain('example.com');
   await directory.createDomain('other.org');
@@ -38,12 +41,14 @@ export async function buildTestApi(overrides: Partial<ApiDeps> = {}): Promise<Te
   const app = await createApiApp({
     directory,
     mail,
+    addressBook: new FakeAddressBook(directory),
+    directorySync,
     config: { api: { bodyLimit: 64 * 1024, docs: true } },
     log,
     isReady: () => true,
     ...overrides,
   });
-  return { app, directory, mail, logLines: lines };
+  return { app, directory, mail, directorySync, logLines: lines };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

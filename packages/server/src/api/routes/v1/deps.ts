@@ -1,11 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Directory } from '../../../directory/index.js';
+import type { AddressBook, Directory } from '../../../directory/index.js';
+import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
 
 /** The services the v1 routes call; routes hold no logic of their own beyond access checks. */
 export interface V1Deps {
   directory: Directory;
   mail: MailService;
+  /** The global address book; without it its routes answer 503. */
+  addressBook?: AddressBook;
+  /** Directory (LDAP/AD) sync jobs; without it their routes answer 503. */
+  directorySync?: DirectorySync;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

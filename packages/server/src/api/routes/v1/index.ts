@@ -1,4 +1,6 @@
 import type { V1Plugin } from './deps.js';
+import { addressBookRoutes } from './directory/address-book.js';
+import { directorySyncRoutes } from './directory/sync.js';
 import { domainRoutes } from './domains/domains.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
@@ -9,9 +11,9 @@ import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
 
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
-export const v1Routes: V1Plugin = async (app, { directory, mail }) => {
+export const v1Routes: V1Plugin = async (app, { directory, mail, addressBook, directorySync }) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
-  const deps = { directory, mail };
+  const deps = { directory, mail, addressBook, directorySync };
   for (const plugin of [
     domainRoutes,
     userRoutes,
@@ -21,6 +23,8 @@ export const v1Routes: V1Plugin = async (app, { directory, mail }) => {
     mailboxRoutes,
     messageRoutes,
     sendRoutes,
+    directorySyncRoutes,
+    addressBookRoutes,
   ]) {
     await app.register(plugin, deps);
   }
