@@ -204,7 +204,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   await start();
   const ldap = (tool: string, ldif: string) =>
     run(tool, ['-x', '-H', url, '-D', rootDn, '-w', 'secret'], ldif).then(() => undefined);
-  const rdn = /^dc=([^,]+)/.exec(suffix)?.[1] ?? 'example';
+  const rdn = /^dc=([^,]+)/i.exec(suffix)?.[1] ?? 'example';
   await ldap(
     'ldapadd',
     `dn: ${suffix}\nobjectClass: dcObject\nobjectClass: organization\no: ${rdn}\ndc: ${rdn}\n`,

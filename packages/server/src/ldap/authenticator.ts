@@ -1,5 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type Client, type Entry, Filter, InvalidCredentialsError } from 'ldapts';
+import {
+  AndFilter,
+  type Client,
+  type Entry,
+  EqualityFilter,
+  type Filter,
+  FilterParser,
+  InvalidCredentialsError,
+} from 'ldapts';
 import type { Logger } from 'pino';
 import type { ExternalAuthenticator, ExternalUserRef } from '../directory/index.js';
 import { describeError, withConnection } from './connection.js';
@@ -25,8 +33,11 @@ export interface LdapAuthenticator extends ExternalAuthenticator {
 /**
  * The entry to bind as: found again by its stable id (so a rename or move
  * since the last sync does not lock the user out), and only while it still
- * matches the user filter and is not disabled there. Every value put into
- * a filter is escaped (RFC 4515 §3), so nothing a user types can widen it.
+ * matches the user filter and is not disabled there. The id goes into the
+ * search as a filter object, not as text: nothing in it can change the
+ * filter's structure (the injection RFC 4515 §3 escaping guards against),
+ * and binary ids (objectGUID) reach the server byte for byte — ldapts's
+ * string parser would turn an escaped byte above 0x7F into two.
  */
 async function findEntryDn(
   client: Client,
@@ -42,24 +53,21 @@ async function findEntryDn(
     ),
   ].filter((a) => a.toLowerCase() !== 'dn');
   const explicitBufferAttributes = attributes.filter((a) => a.toLowerCase() === 'objectguid');
+  const userFilter = FilterParser.parseString(source.userFilter);
   let bases: string[];
-  let filter: string;
+  let filter: Filter;
   let scope: 'base' | 'sub';
   if (idAttr.toLowerCase() === 'dn') {
     if (!user.dn) return null;
     bases = [user.dn];
-    filter = source.userFilter;
+    filter = userFilter;
     scope = 'base';
   } else {
     if (!user.externalId) return null;
-    let value: string;
-    if (idAttr.toLowerCase() === 'objectguid') {
-      const bytes = guidToBytes(user.externalId);
-      if (!bytes) return null;
-      value = Filter.escape(bytes);
-    } else value = Filter.escape(user.externalId);
+    const value = idAttr.toLowerCase() === 'objectguid' ? guidToBytes(user.externalId) : user.externalId;
+    if (value === null) return null;
     bases = source.userBaseDns;
-    filter = `(&${source.userFilter}(${idAttr}=${value}))`;
+    filter = new AndFilter({ filters: [userFilter, new EqualityFilter({ attribute: idAttr, value })] });
     scope = 'sub';
   }
   for (const base of bases) {

@@ -42,15 +42,16 @@ function serverName(url: string): string | undefined {
  * errors `fn` raises as AppErrors pass through.
  */
 export async function withConnection<T>(source: LdapSource, fn: (client: Client) => Promise<T>): Promise<T> {
-  const tlsOptions = { ...(source.ca ? { ca: source.ca } : {}), servername: serverName(source.url) };
+  const tls = () => ({ ...(source.ca ? { ca: source.ca } : {}), servername: serverName(source.url) });
+  // TLS options only for ldaps://: given to a plain ldap:// client, ldapts breaks a later StartTLS.
   const client = new Client({
     url: source.url,
     timeout: source.timeoutMs,
     connectTimeout: source.timeoutMs,
-    tlsOptions,
+    ...(source.url.startsWith('ldaps:') ? { tlsOptions: tls() } : {}),
   });
   try {
-    if (source.startTls) await client.startTLS(tlsOptions);
+    if (source.startTls) await client.startTLS(tls());
     if (source.bindDn) await client.bind(source.bindDn, source.bindPassword);
     return await fn(client);
   } catch (err) {

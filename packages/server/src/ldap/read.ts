@@ -1,4 +1,4 @@
-import { type Client, Filter } from 'ldapts';
+import { AndFilter, type Client, type Filter, FilterParser, GreaterThanEqualsFilter } from 'ldapts';
 import { AppError } from '../shared/index.js';
 import {
   type DirectoryGroup,
@@ -36,11 +36,14 @@ const names = (...mappings: string[]) => [
   ...new Set(mappings.flatMap(attributeNames).filter((n) => n.toLowerCase() !== 'dn')),
 ];
 
-function withSince(filter: string, source: LdapSource, since: string | null): string {
+/** The configured filter, narrowed to entries changed at or after `since` (built as objects, never spliced as text). */
+function withSince(filter: string, source: LdapSource, since: string | null): Filter {
+  const parsed = FilterParser.parseString(filter);
   const [changed] = attributeNames(source.attributes.changed);
-  if (since === null || !changed) return filter;
-  // RFC 4515 §3: the value is escaped like any other, though a timestamp never needs it.
-  return `(&${filter}(${changed}>=${Filter.escape(since)}))`;
+  if (since === null || !changed) return parsed;
+  return new AndFilter({
+    filters: [parsed, new GreaterThanEqualsFilter({ attribute: changed, value: since })],
+  });
 }
 
 /** A paged subtree search (RFC 2696) over every base DN, one page of raw entries at a time. */
@@ -48,7 +51,7 @@ async function* pagedSearch(
   client: Client,
   source: LdapSource,
   bases: string[],
-  filter: string,
+  filter: Filter,
   attributes: string[],
   signal: AbortSignal | undefined,
 ): AsyncGenerator<RawEntry[]> {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { FilterParser } from 'ldapts';
 import { type Config, ConfigError, type LdapSourceConfig } from '../config/index.js';
 
 /**
@@ -112,6 +113,20 @@ export function resolveSource(c: LdapSourceConfig): LdapSource {
       throw new ConfigError(`ldap source ${c.name}: cannot read caFile ${c.caFile}: ${(e as Error).message}`);
     }
   }
+  const userFilter = c.userFilter || preset.userFilter;
+  const groupFilter = c.groupFilter || preset.groupFilter;
+  for (const [setting, filter] of [
+    ['userFilter', userFilter],
+    ['groupFilter', groupFilter],
+  ] as const) {
+    try {
+      FilterParser.parseString(filter);
+    } catch (e) {
+      throw new ConfigError(
+        `ldap source ${c.name}: ${setting} is not a valid LDAP filter: ${(e as Error).message}`,
+      );
+    }
+  }
   return {
     name: c.name,
     preset: c.preset,
@@ -122,8 +137,8 @@ export function resolveSource(c: LdapSourceConfig): LdapSource {
     bindPassword: c.bindPassword,
     userBaseDns: c.userBaseDns.length ? c.userBaseDns : [c.baseDn],
     groupBaseDns: c.groupBaseDns.length ? c.groupBaseDns : [c.baseDn],
-    userFilter: c.userFilter || preset.userFilter,
-    groupFilter: c.groupFilter || preset.groupFilter,
+    userFilter,
+    groupFilter,
     syncGroups: c.syncGroups,
     departments: c.departments ?? preset.departments,
     attributes: { ...preset.attributes, ...c.attributes },

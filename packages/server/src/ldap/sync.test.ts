@@ -218,6 +218,27 @@ describe.each(databases.engines)('LDAP sync against a real slapd, on %s', (engin
     );
     expect(await directory.authenticate('u00007@example.com', 'pw-u00008')).toBeNull();
     expect(await directory.authenticate('u00007@example.com', '')).toBeNull();
+    // Filter injection: a hostile id finds no entry (it is a value in a filter object, never filter text).
+    const victim = await directory.getUser('u00009@example.com');
+    const { external_id: realId } = await database.db
+      .selectFrom('users')
+      .select('external_id')
+      .where('id', '=', victim.id)
+      .executeTakeFirstOrThrow();
+    for (const hostile of ['*', '*)(objectClass=*', `${victim.id})(|(uid=*`]) {
+      await database.db
+        .updateTable('users')
+        .set({ external_id: hostile })
+        .where('id', '=', victim.id)
+        .execute();
+      expect(await directory.authenticate('u00009@example.com', 'pw-u00009')).toBeNull();
+    }
+    await database.db.updateTable('users').set({ external_id: null }).where('id', '=', victim.id).execute();
+    expect(await directory.authenticate('u00009@example.com', 'pw-u00009')).toBeNull();
+    await database.db.updateTable('users').set({ external_id: realId }).where('id', '=', victim.id).execute();
+    expect((await directory.authenticate('u00009@example.com', 'pw-u00009'))?.address).toBe(
+      'u00009@example.com',
+    );
     // The local user still signs in with the local password.
     expect((await directory.authenticate('ceo@example.com', 'local-ceo-password'))?.address).toBe(
       'ceo@example.com',
@@ -319,13 +340,13 @@ describe.each(databases.engines)('LDAP sync against a real slapd, on %s', (engin
   it('runs one sync per source at a time: a second request gets the running one', async () => {
     const first = await sync.start({ trigger: 'api', dryRun: true });
     const second = await sync.start({ trigger: 'api' });
-    expect(first.started).toBe(true);
-    expect(second).toEqual({ run: first.run, started: false });
     let finished = await sync.get(first.run.id);
     for (let i = 0; i < 200 && finished.status === 'running'; i++) {
       await new Promise((r) => setTimeout(r, 50));
       finished = await sync.get(first.run.id);
     }
+    expect(first.started).toBe(true);
+    expect([second.started, second.run.id, second.run.dryRun]).toEqual([false, first.run.id, true]);
     expect(finished.status).toBe('succeeded');
     const history = await sync.list({ limit: 3 });
     expect(history.items[0]?.id).toBe(first.run.id);
