@@ -1,4 +1,5 @@
 import { type ClientOptions, HttpClient } from './http.js';
+import { Directory } from './resources/directory.js';
 import { Domains } from './resources/domains.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
@@ -21,6 +22,7 @@ export class JdMail {
   readonly users: Users;
   readonly groups: Groups;
   readonly mail: Mail;
+  readonly directory: Directory;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -28,5 +30,6 @@ export class JdMail {
     this.users = new Users(http);
     this.groups = new Groups(http);
     this.mail = new Mail(http);
+    this.directory = new Directory(http);
   }
 }

@@ -17,6 +17,11 @@ export type Attachment = Schemas['Attachment'];
 export type UnreadCount = Schemas['UnreadCount'];
 export type SendResult = Schemas['SendResult'];
 export type Problem = Schemas['Problem'];
+export type DirectorySyncRun = Schemas['DirectorySyncRun'];
+export type DirectorySyncReport = Schemas['DirectorySyncReport'];
+export type AddressBookEntry = Schemas['AddressBookEntry'];
+export type DepartmentTree = Schemas['DepartmentTree'];
+export type DepartmentNode = Schemas['DepartmentNode'];
 
 export type CreateUserInput = Schemas['CreateUserRequest'];
 export type UpdateUserInput = Schemas['UpdateUserRequest'];
@@ -24,7 +29,10 @@ export type CreateGroupInput = Schemas['CreateGroupRequest'];
 export type UpdateGroupInput = Schemas['UpdateGroupRequest'];
 export type UpdateMessageInput = Schemas['UpdateMessageRequest'];
 export type SendInput = Schemas['SendRequest'];
+export type DirectorySyncRequest = Schemas['DirectorySyncRequest'];
 
 export type ListDomainsParams = QueryOf<'listDomains'>;
 export type ListUsersParams = QueryOf<'listUsers'>;
 export type ListMessagesParams = QueryOf<'listMessages'>;
+export type ListDirectorySyncsParams = QueryOf<'listDirectorySyncs'>;
+export type AddressBookParams = QueryOf<'searchAddressBook'>;

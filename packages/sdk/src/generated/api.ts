@@ -7,6 +7,100 @@
  */
 
 export interface paths {
+    "/api/v1/directory/address-book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the global address book
+         * @description Enabled users and groups with a distribution address, ordered by address. `q` matches name, address or (users) department; `group` lists the direct members of one department or group.
+         *
+         *     **Requires** scope `directory:read`. **Callers:** every user for their own domain (webmail autocomplete), domain admins for theirs, keys for theirs.
+         */
+        get: operations["searchAddressBook"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the department tree
+         * @description The departments of a domain (default: the caller’s own) as a tree, with enabled member counts — the data behind an org chart. Members: `GET /directory/address-book?group={id}`.
+         *
+         *     **Requires** scope `directory:read`. **Callers:** every user for their own domain (webmail autocomplete), domain admins for theirs, keys for theirs.
+         */
+        get: operations["getDepartments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List directory sync runs
+         * @description Past and running runs, newest first.
+         *
+         *     **Requires** scope `directory:read`. **Callers:** system admins and API keys without a domain restriction (a sync spans every domain).
+         */
+        get: operations["listDirectorySyncs"];
+        put?: never;
+        /**
+         * Start a directory sync
+         * @description Starts a sync of a directory source (LDAP / Active Directory) as a job and answers at once with it (202). While a run of that source is going, answers 200 with that run instead of starting another. `dryRun` reports the changes without making them. A run that would disable more than the configured share of users changes nothing and ends as `safety_stop`, unless `force` is set.
+         *
+         *     **Requires** scope `directory:write`. **Callers:** system admins and API keys without a domain restriction (a sync spans every domain).
+         */
+        post: operations["startDirectorySync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/sync/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a directory sync run
+         * @description Its status and progress while it runs; its report once it finished.
+         *
+         *     **Requires** scope `directory:read`. **Callers:** system admins and API keys without a domain restriction (a sync spans every domain).
+         */
+        get: operations["getDirectorySync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains": {
         parameters: {
             query?: never;
@@ -502,6 +596,40 @@ export interface components {
             /** @description E-mail address; may be empty for malformed headers */
             address: string;
         };
+        /**
+         * AddressBookEntry
+         * @description An entry of the global address book
+         */
+        AddressBookEntry: {
+            /**
+             * @description A user, or a group with a distribution address
+             * @enum {string}
+             */
+            kind: "user" | "group";
+            address: string;
+            /** @description Display name of a user, name of a group */
+            name: string;
+            domain: string;
+            /** @description The user's departments (usually one) */
+            departments: {
+                id: string;
+                name: string;
+            }[];
+            /**
+             * @description For groups: department or group
+             * @enum {string|null}
+             */
+            groupKind: "department" | "group" | null;
+        };
+        /**
+         * AddressBookPage
+         * @description A page of the address book, ordered by address
+         */
+        AddressBookPage: {
+            items: components["schemas"]["AddressBookEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** Attachment */
         Attachment: {
             /** @description Position within the message */
@@ -550,6 +678,215 @@ export interface components {
             adminDomains?: string[];
             /** @description Other addresses that deliver to this user */
             aliases?: string[];
+        };
+        /**
+         * DepartmentNode
+         * @description A department
+         */
+        DepartmentNode: {
+            /** @description The department group’s id (see /groups/{id}) */
+            id: string;
+            name: string;
+            parentId: string | null;
+            sortOrder: number;
+            /** @description Enabled direct members */
+            memberCount: number;
+            /** @description Directory source it is synced from; null if made in jdmail */
+            source: string | null;
+            /** @description Sub-departments */
+            children: components["schemas"]["DepartmentNode"][];
+        };
+        /**
+         * DepartmentTree
+         * @description A domain's departments as a tree
+         */
+        DepartmentTree: {
+            domain: string;
+            /** @description Top-level departments */
+            items: components["schemas"]["DepartmentNode"][];
+        };
+        /**
+         * DirectorySyncReport
+         * @description What a run changed — or, for a dry run or a safety stop, would change
+         */
+        DirectorySyncReport: {
+            /** @description Exact counts */
+            counts: {
+                /** @description User entries read from the directory */
+                directoryUsers: number;
+                /** @description Group entries read */
+                directoryGroups: number;
+                /** @description Users created */
+                create: number;
+                /** @description Users changed */
+                update: number;
+                /** @description Users disabled (mail is kept) */
+                disable: number;
+                /** @description Users enabled again */
+                enable: number;
+                /** @description Users to disable once the grace period ends */
+                pendingDisable: number;
+                /** @description Addresses held by someone else, not taken */
+                conflicts: number;
+                /** @description Entries that could not be used */
+                skipped: number;
+                /** @description Groups and departments created */
+                groupsCreated: number;
+                /** @description Groups and departments changed */
+                groupsUpdated: number;
+                /** @description Groups and departments deleted */
+                groupsDeleted: number;
+                /** @description Group and department memberships added */
+                membershipsAdded: number;
+                /** @description Memberships removed */
+                membershipsRemoved: number;
+            };
+            /** @description Users created */
+            create: components["schemas"]["DirectorySyncReportUser"][];
+            /** @description Users changed, with what changed */
+            update: components["schemas"]["DirectorySyncReportUser"][];
+            /** @description Users disabled, with why */
+            disable: components["schemas"]["DirectorySyncReportUser"][];
+            /** @description Users enabled again */
+            enable: components["schemas"]["DirectorySyncReportUser"][];
+            /** @description Users in their grace period */
+            pendingDisable: components["schemas"]["DirectorySyncReportUser"][];
+            /** @description Addresses a directory entry asks for but someone else holds; never overwritten */
+            conflicts: {
+                address: string;
+                dn: string;
+                /** @description Who holds the address */
+                reason: string;
+            }[];
+            /** @description Entries the sync could not use, and why */
+            skipped: {
+                dn: string;
+                reason: string;
+            }[];
+            groups: {
+                /** @description Created */
+                create: components["schemas"]["DirectorySyncReportGroup"][];
+                /** @description Changed */
+                update: components["schemas"]["DirectorySyncReportGroup"][];
+                /** @description Deleted */
+                delete: components["schemas"]["DirectorySyncReportGroup"][];
+            };
+            /** @description Set when the safety stop held the run: nothing was changed */
+            safetyStop: {
+                /** @description Users the run would disable */
+                wouldDisable: number;
+                /** @description Enabled users of the source before the run */
+                syncedUsers: number;
+                /** @description wouldDisable as a share of syncedUsers */
+                percent: number;
+                /** @description The configured limit (maxDisablePercent) */
+                maxPercent: number;
+                message: string;
+            } | null;
+            /** @description Some list holds only its first 1,000 entries (counts are exact) */
+            truncated: boolean;
+        };
+        /** DirectorySyncReportGroup */
+        DirectorySyncReportGroup: {
+            name: string;
+            /**
+             * @description Department or group
+             * @enum {string}
+             */
+            kind: "department" | "group";
+        };
+        /** DirectorySyncReportUser */
+        DirectorySyncReportUser: {
+            address: string;
+            /** @description The directory entry */
+            dn: string | null;
+            displayName?: string;
+            /** @description What changes: address, displayName, aliases, department, dn (a move or rename), externalId */
+            changes?: string[];
+            /** @description Why the user is disabled */
+            reason?: string;
+            /**
+             * Format: date-time
+             * @description When the grace period ends and the user is disabled
+             */
+            disableAt?: string;
+        };
+        /** DirectorySyncRequest */
+        DirectorySyncRequest: {
+            /** @description Directory source (`ldap.sources[].name`); needed when several are configured */
+            source?: string;
+            /** @description Report what would change without changing anything (default false) */
+            dryRun?: boolean;
+            /** @description Apply even when the safety stop would hold the run (default false) */
+            force?: boolean;
+            /**
+             * @description `full` (default) reads every entry and finds deleted ones; `incremental` reads entries changed since the last run
+             * @enum {string}
+             */
+            mode?: "full" | "incremental";
+        };
+        /**
+         * DirectorySyncRun
+         * @description One run of the directory sync job
+         */
+        DirectorySyncRun: {
+            id: string;
+            /** @description Directory source */
+            source: string;
+            /**
+             * @description `safety_stop`: it would have disabled too many users, so it changed nothing (see report.safetyStop)
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed" | "safety_stop";
+            /**
+             * @description Full or incremental
+             * @enum {string}
+             */
+            mode: "full" | "incremental";
+            dryRun: boolean;
+            forced: boolean;
+            /**
+             * @description What started it
+             * @enum {string}
+             */
+            trigger: "api" | "cli" | "schedule";
+            /**
+             * Format: date-time
+             * @description When it started
+             */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description When it finished; null while running
+             */
+            finishedAt: string | null;
+            progress: {
+                /**
+                 * @description Where it is
+                 * @enum {string}
+                 */
+                phase: "starting" | "reading" | "planning" | "applying" | "done";
+                /** @description Entries read, or changes applied */
+                done: number;
+                /** @description Changes to apply; null while reading */
+                total: number | null;
+            };
+            /** @description Set once it finished */
+            report: components["schemas"]["DirectorySyncReport"] | null;
+            /** @description Why a failed run failed */
+            error: {
+                code: string;
+                message: string;
+            } | null;
+        };
+        /**
+         * DirectorySyncRunPage
+         * @description Sync runs, newest first
+         */
+        DirectorySyncRunPage: {
+            items: components["schemas"]["DirectorySyncRun"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
         };
         /**
          * Domain
@@ -776,7 +1113,7 @@ export interface components {
             /** @description What went wrong in this occurrence */
             detail: string;
             /**
-             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MESSAGE_NOT_FOUND` (404) Message not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `INVALID_CURSOR` (400) Invalid cursor; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
+             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MESSAGE_NOT_FOUND` (404) Message not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `INVALID_CURSOR` (400) Invalid cursor; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
              * @example USER_NOT_FOUND
              */
             code: string;
@@ -887,6 +1224,8 @@ export interface components {
             /** @description False for users who sign in only through SSO or a directory */
             hasPassword: boolean;
             aliases: string[];
+            /** @description Directory source (LDAP/AD) the user is synced from and signs in with; null for a local user */
+            source: string | null;
             /**
              * Format: date-time
              * @description When the user was created
@@ -916,6 +1255,513 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    searchAddressBook: {
+        parameters: {
+            query?: {
+                /** @description Substring to search for */
+                q?: string;
+                /** @description Only this domain */
+                domain?: string;
+                /** @description Only members of this department or group */
+                group?: string;
+                /** @description Items per page (1–200) */
+                limit?: number;
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressBookPage"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes: Bearer and Basic */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDepartments: {
+        parameters: {
+            query?: {
+                /** @description The domain (default: your own) */
+                domain?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tree */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentTree"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes: Bearer and Basic */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDirectorySyncs: {
+        parameters: {
+            query?: {
+                /** @description Only this source */
+                source?: string;
+                /** @description Items per page (1–200) */
+                limit?: number;
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectorySyncRunPage"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes: Bearer and Basic */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startDirectorySync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectorySyncRequest"];
+            };
+        };
+        responses: {
+            /** @description A run of this source was already going: that run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectorySyncRun"];
+                };
+            };
+            /** @description The new run (poll GET /directory/sync/{id}) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectorySyncRun"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes: Bearer and Basic */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDirectorySync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectorySyncRun"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes: Bearer and Basic */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDomains: {
         parameters: {
             query?: {
@@ -990,6 +1836,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1106,6 +1961,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getDomain: {
@@ -1180,6 +2044,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1275,6 +2148,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getGroupTree: {
@@ -1349,6 +2231,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1474,6 +2365,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getGroup: {
@@ -1547,6 +2447,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1634,6 +2543,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1761,6 +2679,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listGroupMembers: {
@@ -1834,6 +2761,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1950,6 +2886,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     removeGroupMember: {
@@ -2023,6 +2968,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2130,6 +3084,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listUsers: {
@@ -2219,6 +3182,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2344,6 +3316,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getUser: {
@@ -2425,6 +3406,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteUser: {
@@ -2497,6 +3487,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2625,6 +3624,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     disableUser: {
@@ -2699,6 +3707,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2787,6 +3804,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listMailboxes: {
@@ -2861,6 +3887,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2967,6 +4002,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMessage: {
@@ -3050,6 +4094,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteMessage: {
@@ -3124,6 +4177,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3245,6 +4307,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getRawMessage: {
@@ -3321,6 +4392,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3440,6 +4520,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getUnreadCount: {
@@ -3514,6 +4603,15 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -49,7 +49,9 @@ export function createProgressPrinter(label: string, stream: ProgressStream, now
               ? `${p.done} entries`
               : '';
         const line = `${label}: ${PHASE_TEXT[p.phase]} ${detail}`.trimEnd();
-        stream.write(`\r\x1b[2K${line.slice(0, (stream.columns ?? 120) - 1)}`);
+        // A terminal of unknown width (0, as some ptys report) gets the whole line.
+        const width = stream.columns && stream.columns > 20 ? stream.columns - 1 : line.length;
+        stream.write(`\r\x1b[2K${line.slice(0, width)}`);
         drawn = true;
         return;
       }
