@@ -21,6 +21,8 @@ export interface SlapdOptions {
   schemas?: string[];
   /** Also listen with TLS: StartTLS on the ldap:// port and `ldaps://` on another, with a fresh CA. */
   tls?: boolean;
+  /** Add the suffix's own entry (default true); false when the LDIF to load brings it. */
+  baseEntry?: boolean;
 }
 
 /** A throwaway OpenLDAP server owned by a test file. */
@@ -201,14 +203,23 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     child = undefined;
   }
 
-  await start();
   const ldap = (tool: string, ldif: string) =>
     run(tool, ['-x', '-H', url, '-D', rootDn, '-w', 'secret'], ldif).then(() => undefined);
   const rdn = /^dc=([^,]+)/i.exec(suffix)?.[1] ?? 'example';
-  await ldap(
-    'ldapadd',
-    `dn: ${suffix}\nobjectClass: dcObject\nobjectClass: organization\no: ${rdn}\ndc: ${rdn}\n`,
-  );
+  try {
+    await start();
+    if (options.baseEntry ?? true)
+      await ldap(
+        'ldapadd',
+        `dn: ${suffix}\nobjectClass: dcObject\nobjectClass: organization\no: ${rdn}\ndc: ${rdn}\n`,
+      );
+  } catch (err) {
+    // Never leave a server behind when the start itself fails.
+    await halt();
+    process.off('exit', onExit);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
 
   return {
     url,

@@ -33,6 +33,15 @@ describe('sync progress', () => {
     expect(s.writes.join('')).not.toContain('\n');
   });
 
+  it('cuts lines to the terminal width, and does not cut on a terminal of unknown width (0)', () => {
+    const narrow = { ...stream(true), columns: 30 };
+    createProgressPrinter('ldap sync corp', narrow).update({ phase: 'planning', done: 0, total: null });
+    expect(narrow.writes).toEqual(['\r\x1b[2Kldap sync corp: planning chan']);
+    const unknown = { ...stream(true), columns: 0 };
+    createProgressPrinter('ldap sync corp', unknown).update({ phase: 'planning', done: 0, total: null });
+    expect(unknown.writes).toEqual(['\r\x1b[2Kldap sync corp: planning changes']);
+  });
+
   it('writes plain lines elsewhere: each phase, then every tenth applied', () => {
     const s = stream(false);
     run(createProgressPrinter('ldap sync corp', s));
