@@ -27,7 +27,7 @@ describe.each(databases.engines)('address book on %s', (engine) => {
       ['bob@a.com', 'Bob Stone'],
       ['cat@a.com', 'Cat Disabled'],
       ['dan@b.com', 'Dan Other'],
-    ])
+    ] as const)
       await dir.createUser({ address, displayName });
     await dir.updateUser('cat@a.com', { enabled: false });
     const top = await dir.createGroup({ domain: 'a.com', name: 'Company', kind: 'department' });
