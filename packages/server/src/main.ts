@@ -33,6 +33,8 @@ import {
   openDatabase,
 } from './store/index.js';
 
+export type { SyncReport, SyncRun } from './directory/index.js';
+
 /** The engine's parts, built and wired; nothing listens yet. */
 export interface Engine {
   config: Config;

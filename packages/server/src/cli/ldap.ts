@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { SyncReport, SyncRun } from '../directory/index.js';
-import { buildEngine } from '../main.js';
+import { buildEngine, type SyncReport, type SyncRun } from '../main.js';
 import { createLogger } from '../telemetry/index.js';
 import { configFrom, withConfigFlags } from './options.js';
 import { createProgressPrinter, type ProgressStream } from './progress.js';
