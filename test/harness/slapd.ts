@@ -23,6 +23,8 @@ export interface SlapdOptions {
   tls?: boolean;
   /** Add the suffix's own entry (default true); false when the LDIF to load brings it. */
   baseEntry?: boolean;
+  /** The object class whose `member` values the memberof overlay follows (default groupOfNames; AD: group). */
+  memberOfGroupClass?: string;
 }
 
 /** A throwaway OpenLDAP server owned by a test file. */
@@ -58,7 +60,11 @@ const run = (cmd: string, args: string[], input?: string) =>
     child.stdin?.end(input ?? '');
   });
 
-function config(dir: string, o: Required<Pick<SlapdOptions, 'suffix' | 'schemas'>>, tls: boolean): string {
+function config(
+  dir: string,
+  o: Required<Pick<SlapdOptions, 'suffix' | 'schemas' | 'memberOfGroupClass'>>,
+  tls: boolean,
+): string {
   const schemas = ['core', 'cosine', 'inetorgperson', 'nis'].map((s) => join(SCHEMA_DIR, `${s}.schema`));
   return [
     ...[...schemas, ...o.schemas].map((s) => `include ${s}`),
@@ -89,6 +95,7 @@ function config(dir: string, o: Required<Pick<SlapdOptions, 'suffix' | 'schemas'
     'index entryUUID eq',
     'index modifyTimestamp eq',
     'overlay memberof',
+    `memberof-group-oc ${o.memberOfGroupClass}`,
     'access to attrs=userPassword by self write by anonymous auth by * none',
     'access to * by * read',
     '',
@@ -169,7 +176,18 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const tls = options.tls ?? false;
   if (tls) await makeCertificates(dir);
   const conf = join(dir, 'slapd.conf');
-  await writeFile(conf, config(dir, { suffix, schemas: options.schemas ?? [] }, tls));
+  await writeFile(
+    conf,
+    config(
+      dir,
+      {
+        suffix,
+        schemas: options.schemas ?? [],
+        memberOfGroupClass: options.memberOfGroupClass ?? 'groupOfNames',
+      },
+      tls,
+    ),
+  );
   const port = await freePort();
   const tlsPort = tls ? await freePort() : 0;
   const url = `ldap://127.0.0.1:${port}`;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
 import { type Database, insertDefaultMailboxes, openDatabase } from '../store/index.js';
-import { createDirectory, type Directory, parseScopes } from './index.js';
+import { createDirectory, type Directory, parseScopes, SCOPES } from './index.js';
 
 const databases = useDatabases();
 
@@ -223,8 +223,9 @@ describe.each(databases.engines)('directory on %s', (engine) => {
 
 describe('parseScopes', () => {
   it('expands wildcards in catalogue order', () => {
-    expect(parseScopes(['*'])).toHaveLength(8);
+    expect(parseScopes(['*'])).toEqual([...SCOPES]);
     expect(parseScopes(['mail:*', 'domains:read'])).toEqual(['domains:read', 'mail:read', 'mail:write']);
+    expect(parseScopes(['directory:*'])).toEqual(['directory:read', 'directory:write']);
     expect(() => parseScopes([])).toThrow(/at least one/);
   });
 });

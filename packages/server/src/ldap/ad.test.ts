@@ -64,11 +64,12 @@ describe('Active Directory preset', () => {
   let addressBook: AddressBook;
   let auth: LdapAuthenticator;
   let sync: DirectorySync;
+  let config: LdapSourceConfig;
   const run = async (extra: { mode?: 'full' | 'incremental'; dryRun?: boolean } = {}) =>
     (await sync.run({ trigger: 'api', ...extra })).run;
 
   beforeAll(async () => {
-    slapd = await startSlapd({ suffix: SUFFIX, schemas: [AD_SCHEMA] });
+    slapd = await startSlapd({ suffix: SUFFIX, schemas: [AD_SCHEMA], memberOfGroupClass: 'group' });
     const users: AdUser[] = [
       {
         cn: 'Ann Lee',
@@ -114,7 +115,7 @@ describe('Active Directory preset', () => {
       ].join(''),
     );
     database = await openDatabase(await databases.fresh('sqlite'));
-    const config: LdapSourceConfig = {
+    config = {
       name: 'ad',
       preset: 'ad',
       url: slapd.url,
@@ -187,6 +188,27 @@ describe('Active Directory preset', () => {
     ]);
     const finance = await directory.resolveRecipient('finance@corp.example');
     expect(finance?.users.map((u) => u.address)).toEqual(['ann.lee@corp.example', 'bob@corp.example']);
+  });
+
+  it('narrows the users with a memberOf filter (slapd keeps memberOf with its memberof overlay, as AD does)', async () => {
+    const source = resolveSource({
+      ...config,
+      userFilter: `(&(objectClass=user)(memberOf=CN=Finance Team,OU=Staff,${SUFFIX}))`,
+    });
+    const members = createDirectorySync({
+      sources: [source],
+      target: createDirectorySyncTarget({
+        db: database.db,
+        defaultQuotaBytes: 0,
+        createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
+      }),
+      emit: () => {},
+      log,
+      intervalMs: 0,
+      fullIntervalMs: 0,
+    });
+    const { run: r } = await members.run({ trigger: 'api', dryRun: true });
+    expect(r.report?.counts).toMatchObject({ directoryUsers: 2, create: 0, update: 0, disable: 0 });
   });
 
   it('signs in by finding the entry by its objectGUID (a binary filter value), even after a rename', async () => {
