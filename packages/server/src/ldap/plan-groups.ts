@@ -32,8 +32,6 @@ const byDn = <T extends { dn: string }>(a: T, b: T) => (a.dn < b.dn ? -1 : a.dn 
  * users, added by an admin, are never touched; neither are local groups.
  */
 export function planGroups(ctx: PlanContext, users: UsersPlan, groups: DirectoryGroup[] | null): GroupsPlan {
-  const { report, source } = ctx;
-  const full = ctx.mode === 'full';
   const out: GroupsPlan = {
     createGroups: [],
     updateGroups: [],
@@ -43,29 +41,46 @@ export function planGroups(ctx: PlanContext, users: UsersPlan, groups: Directory
     departmentChanged: new Set(),
   };
   const existing = new Map(ctx.currentGroups.map((g) => [g.externalId, g]));
-  const created = new Set(users.creates.map((u) => u.id));
+  planDepartments(ctx, users, existing, out);
+  if (groups) planDirectoryGroups(ctx, users, groups, existing, out);
+  ctx.report.report.counts.membershipsAdded = out.addMembers.length;
+  ctx.report.report.counts.membershipsRemoved = out.removeMembers.length;
+  return out;
+}
 
-  // Departments: every prefix of every kept user's path is a node of the tree.
-  const desired = new Map<string, { name: string; parentKey: string | null; depth: number }>();
+/** The department paths of the users present this run, every prefix a node: key → node, and user → key. */
+function desiredDepartments(ctx: PlanContext, users: UsersPlan) {
+  const nodes = new Map<string, { name: string; parentKey: string | null; depth: number }>();
   const userDept = new Map<string, string>();
-  if (source.departments !== 'none') {
-    for (const [userId, entry] of users.kept) {
-      const path = entry.department;
-      if (!path.length) continue;
-      for (let i = 1; i <= path.length; i++) {
-        const key = departmentKey(path.slice(0, i));
-        if (!desired.has(key))
-          desired.set(key, {
-            name: path[i - 1] as string,
-            parentKey: i > 1 ? departmentKey(path.slice(0, i - 1)) : null,
-            depth: i,
-          });
-      }
-      userDept.set(userId, departmentKey(path));
+  if (ctx.source.departments === 'none') return { nodes, userDept };
+  for (const [userId, entry] of users.kept) {
+    const path = entry.department;
+    if (!path.length) continue;
+    for (let i = 1; i <= path.length; i++) {
+      const key = departmentKey(path.slice(0, i));
+      if (!nodes.has(key))
+        nodes.set(key, {
+          name: path[i - 1] as string,
+          parentKey: i > 1 ? departmentKey(path.slice(0, i - 1)) : null,
+          depth: i,
+        });
     }
+    userDept.set(userId, departmentKey(path));
   }
+  return { nodes, userDept };
+}
+
+/** The department tree (created parents first, deleted children first) and who is in which department. */
+function planDepartments(
+  ctx: PlanContext,
+  users: UsersPlan,
+  existing: Map<string, SourceGroup>,
+  out: GroupsPlan,
+) {
+  const { report, source } = ctx;
+  const { nodes, userDept } = desiredDepartments(ctx, users);
   const deptIds = new Map<string, string>();
-  for (const [key, d] of [...desired].sort((a, b) => a[1].depth - b[1].depth)) {
+  for (const [key, d] of [...nodes].sort((a, b) => a[1].depth - b[1].depth)) {
     const ex = existing.get(key);
     const parentId = d.parentKey ? (deptIds.get(d.parentKey) ?? null) : null;
     if (!ex) {
@@ -90,16 +105,17 @@ export function planGroups(ctx: PlanContext, users: UsersPlan, groups: Directory
     }
   }
   const departments = ctx.currentGroups.filter((g) => g.kind === 'department');
-  if (full) {
+  if (ctx.mode === 'full') {
     const gone = departments
-      .filter((g) => !desired.has(g.externalId))
+      .filter((g) => !nodes.has(g.externalId))
       .sort((a, b) => b.externalId.split('/').length - a.externalId.split('/').length);
     for (const g of gone) {
       out.deleteGroups.push(g.id);
       report.group('delete', { name: g.name, kind: 'department' });
     }
   }
-  // Department membership of the users present this run (absent ones keep theirs until it is deleted).
+  // Membership of the users present this run (absent ones keep theirs until the department goes).
+  const created = new Set(users.creates.map((u) => u.id));
   const currentDepts = new Map<string, string[]>();
   for (const g of departments)
     for (const u of g.memberIds) currentDepts.set(u, [...(currentDepts.get(u) ?? []), g.id]);
@@ -112,11 +128,6 @@ export function planGroups(ctx: PlanContext, users: UsersPlan, groups: Directory
     if (!created.has(userId) && (have.length !== (want ? 1 : 0) || (want && !have.includes(want))))
       out.departmentChanged.add(userId);
   }
-
-  if (groups) planDirectoryGroups(ctx, users, groups, existing, out);
-  report.report.counts.membershipsAdded = out.addMembers.length;
-  report.report.counts.membershipsRemoved = out.removeMembers.length;
-  return out;
 }
 
 function planDirectoryGroups(

@@ -62,6 +62,191 @@ function normalize(entry: DirectoryUser, ctx: PlanContext): Normalized | string 
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** Entries by DN (a stable order for reports and "first one wins"), each normalized or skipped. */
+function normalizeAll(ctx: PlanContext, entries: DirectoryUser[]): Normalized[] {
+  const usable: Normalized[] = [];
+  for (const entry of [...entries].sort((a, b) => (a.dn < b.dn ? -1 : a.dn > b.dn ? 1 : 0))) {
+    const n = normalize(entry, ctx);
+    if (typeof n === 'string') ctx.report.skipped({ dn: entry.dn, reason: n });
+    else usable.push(n);
+  }
+  return usable;
+}
+
+/**
+ * Entries → the users they are: by external id; in a full run, an entry
+ * re-created in the directory (new id, same address) takes over the user
+ * that held the address if that user's own entry is gone.
+ */
+function matchEntries(ctx: PlanContext, usable: Normalized[]): Map<Normalized, SourceUser> {
+  const byExt = new Map(ctx.current.map((u) => [u.externalId, u]));
+  const byId = new Map(ctx.current.map((u) => [u.id, u]));
+  const present = new Set(usable.map((n) => n.entry.externalId));
+  const matched = new Map<Normalized, SourceUser>();
+  const adopted = new Set<string>();
+  for (const n of usable) {
+    let user = byExt.get(n.entry.externalId);
+    if (!user && ctx.mode === 'full') {
+      const owner = ctx.owners.get(n.address);
+      const holder =
+        owner?.kind === 'user' && owner.source === ctx.source.name ? byId.get(owner.userId ?? '') : undefined;
+      if (holder && !present.has(holder.externalId) && !adopted.has(holder.id)) {
+        user = holder;
+        adopted.add(holder.id);
+      }
+    }
+    if (user) matched.set(n, user);
+  }
+  return matched;
+}
+
+/** Addresses matched users give up this run: they may pass to another entry of the same source. */
+function releasedAddresses(matched: Map<Normalized, SourceUser>): Set<string> {
+  const released = new Set<string>();
+  for (const [n, user] of matched) {
+    const wanted = new Set([n.address, ...n.aliases]);
+    for (const a of [user.address, ...user.aliases]) if (!wanted.has(a)) released.add(a);
+  }
+  return released;
+}
+
+type HolderCheck = (address: string, user: SourceUser | undefined) => string | null;
+
+/** Why `user` (undefined: a new one) may not have `address`, or null when it may. */
+function holderCheck(ctx: PlanContext, plan: UsersPlan, released: Set<string>): HolderCheck {
+  return (address, user) => {
+    const claimedBy = plan.claimed.get(address);
+    if (claimedBy !== undefined) return `it is also the address of ${claimedBy} in this directory`;
+    const owner = ctx.owners.get(address);
+    if (!owner || (user && owner.userId === user.id)) return null;
+    if (owner.source === ctx.source.name && owner.kind !== 'group' && released.has(address)) return null;
+    return ownerReason(owner, ctx.source.name);
+  };
+}
+
+/** The entry's address and aliases it may have; conflicts reported. Null: a new user whose address is taken. */
+function claim(
+  ctx: PlanContext,
+  plan: UsersPlan,
+  n: Normalized,
+  user: SourceUser | undefined,
+  mayHold: HolderCheck,
+): { address: string; aliases: string[] } | null {
+  const dn = n.entry.dn;
+  let address = n.address;
+  const problem = mayHold(address, user);
+  if (problem) {
+    ctx.report.conflict({ address, dn, reason: problem });
+    if (!user) return null;
+    address = user.address; // keep the address it has
+  }
+  plan.claimed.set(address, dn);
+  const aliases: string[] = [];
+  for (const a of n.aliases) {
+    const why = mayHold(a, user);
+    if (why) ctx.report.conflict({ address: a, dn, reason: why });
+    else {
+      aliases.push(a);
+      plan.claimed.set(a, dn);
+    }
+  }
+  return { address, aliases };
+}
+
+/** Disables `user` now, or once the grace period since they were first missed has passed. */
+function disableOrWait(
+  ctx: PlanContext,
+  plan: UsersPlan,
+  user: SourceUser,
+  reason: string,
+  update: SyncUserUpdate,
+) {
+  const { now, source } = ctx;
+  const since = user.missingSince ?? now;
+  if (now - since >= source.disableGraceMs) {
+    Object.assign(update, { enabled: false, syncDisabled: true, missingSince: since });
+    plan.events.set(user.id, 'user.disabled');
+    plan.disableCount += 1;
+    ctx.report.user('disable', { address: user.address, dn: user.dn, reason });
+  } else {
+    if (user.missingSince === null) update.missingSince = since;
+    ctx.report.user('pendingDisable', {
+      address: user.address,
+      dn: user.dn,
+      reason,
+      disableAt: since + source.disableGraceMs,
+    });
+  }
+}
+
+/** The fields of an existing user the directory changes, and their names for the report. */
+function fieldChanges(user: SourceUser, entry: DirectoryUser, address: string, aliases: string[]) {
+  const update: SyncUserUpdate = { id: user.id };
+  const changes: string[] = [];
+  if (address !== user.address) {
+    update.address = address;
+    update.domain = address.slice(address.lastIndexOf('@') + 1);
+    changes.push('address');
+  }
+  if (entry.displayName !== user.displayName) {
+    update.displayName = entry.displayName;
+    changes.push('displayName');
+  }
+  if (!sameList(aliases, [...user.aliases].sort())) {
+    update.aliases = aliases;
+    changes.push('aliases');
+  }
+  if (entry.externalId !== user.externalId) {
+    update.externalId = entry.externalId;
+    changes.push('externalId');
+  }
+  if (entry.dn !== user.dn) {
+    update.dn = entry.dn;
+    changes.push('dn');
+  }
+  return { update, changes };
+}
+
+function planExisting(
+  ctx: PlanContext,
+  plan: UsersPlan,
+  n: Normalized,
+  user: SourceUser,
+  address: string,
+  aliases: string[],
+) {
+  plan.kept.set(user.id, n.entry);
+  const { update, changes } = fieldChanges(user, n.entry, address, aliases);
+  if (update.aliases)
+    plan.releases.push({ userId: user.id, keep: aliases.filter((a) => user.aliases.includes(a)) });
+  if (changes.length) plan.changes.set(user.id, changes);
+  if (n.entry.disabled) {
+    if (user.enabled) disableOrWait(ctx, plan, user, 'disabled in the directory', update);
+  } else if (!user.enabled && user.syncDisabled) {
+    Object.assign(update, { enabled: true, syncDisabled: false, missingSince: null });
+    plan.events.set(user.id, 'user.enabled');
+    ctx.report.user('enable', { address, dn: n.entry.dn });
+  } else if (user.missingSince !== null) update.missingSince = null;
+  if (Object.keys(update).length > 1) plan.updates.push(update);
+}
+
+function planNew(ctx: PlanContext, plan: UsersPlan, n: Normalized, address: string, aliases: string[]) {
+  const id = ctx.newId();
+  const { dn, displayName, externalId } = n.entry;
+  plan.creates.push({
+    id,
+    address,
+    domain: address.slice(address.lastIndexOf('@') + 1),
+    displayName,
+    externalId,
+    dn,
+    aliases,
+  });
+  plan.kept.set(id, n.entry);
+  plan.events.set(id, 'user.created');
+  ctx.report.user('create', { address, dn, displayName });
+}
+
 /**
  * Decides, per directory entry, create / update / disable / enable, and in a
  * full run disables users the directory no longer has. Conflicts (an address
@@ -70,8 +255,6 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && a.every(
  * since it was first noticed.
  */
 export function planUsers(ctx: PlanContext, entries: DirectoryUser[]): UsersPlan {
-  const { report, source, now } = ctx;
-  const full = ctx.mode === 'full';
   const plan: UsersPlan = {
     creates: [],
     updates: [],
@@ -83,151 +266,25 @@ export function planUsers(ctx: PlanContext, entries: DirectoryUser[]): UsersPlan
     disableCount: 0,
     syncedUsers: ctx.current.filter((u) => u.enabled).length,
   };
-  const byExt = new Map(ctx.current.map((u) => [u.externalId, u]));
-  const byId = new Map(ctx.current.map((u) => [u.id, u]));
-  const present = new Set(entries.map((e) => e.externalId));
-
-  const usable: Normalized[] = [];
-  for (const entry of [...entries].sort((a, b) => (a.dn < b.dn ? -1 : a.dn > b.dn ? 1 : 0))) {
-    const n = normalize(entry, ctx);
-    if (typeof n === 'string') report.skipped({ dn: entry.dn, reason: n });
-    else usable.push(n);
-  }
-
-  // Match entries to users: by external id; in a full run, an entry re-created in the directory
-  // (new id, same address) takes over the user that held the address if its own entry is gone.
-  const matched = new Map<Normalized, SourceUser>();
-  const adopted = new Set<string>();
-  for (const n of usable) {
-    let user = byExt.get(n.entry.externalId);
-    if (!user && full) {
-      const owner = ctx.owners.get(n.address);
-      const holder =
-        owner?.kind === 'user' && owner.source === source.name ? byId.get(owner.userId ?? '') : undefined;
-      if (holder && !present.has(holder.externalId) && !adopted.has(holder.id)) {
-        user = holder;
-        adopted.add(holder.id);
-      }
-    }
-    if (user) matched.set(n, user);
-  }
-
-  // Addresses matched users give up this run may pass to another entry of the same source.
-  const released = new Set<string>();
-  for (const [n, user] of matched) {
-    const wanted = new Set([n.address, ...n.aliases]);
-    for (const a of [user.address, ...user.aliases]) if (!wanted.has(a)) released.add(a);
-  }
-
-  const mayHold = (address: string, user: SourceUser | undefined): string | null => {
-    const claimedBy = plan.claimed.get(address);
-    if (claimedBy !== undefined) return `it is also the address of ${claimedBy} in this directory`;
-    const owner = ctx.owners.get(address);
-    if (!owner || (user && owner.userId === user.id)) return null;
-    if (owner.source === source.name && owner.kind !== 'group' && released.has(address)) return null;
-    return ownerReason(owner, source.name);
-  };
-
+  const usable = normalizeAll(ctx, entries);
+  const matched = matchEntries(ctx, usable);
+  const mayHold = holderCheck(ctx, plan, releasedAddresses(matched));
   for (const n of usable) {
     const user = matched.get(n);
-    const dn = n.entry.dn;
     if (!user && n.entry.disabled) {
-      report.skipped({ dn, reason: 'disabled in the directory' });
+      ctx.report.skipped({ dn: n.entry.dn, reason: 'disabled in the directory' });
       continue;
     }
-    let address = n.address;
-    const problem = mayHold(address, user);
-    if (problem) {
-      report.conflict({ address, dn, reason: problem });
-      if (!user) continue;
-      address = user.address; // keep the address it has
-    }
-    plan.claimed.set(address, dn);
-    const aliases: string[] = [];
-    for (const a of n.aliases) {
-      const why = mayHold(a, user);
-      if (why) report.conflict({ address: a, dn, reason: why });
-      else {
-        aliases.push(a);
-        plan.claimed.set(a, dn);
-      }
-    }
-    if (!user) {
-      const id = ctx.newId();
-      const domain = address.slice(address.lastIndexOf('@') + 1);
-      plan.creates.push({
-        id,
-        address,
-        domain,
-        displayName: n.entry.displayName,
-        externalId: n.entry.externalId,
-        dn,
-        aliases,
-      });
-      plan.kept.set(id, n.entry);
-      plan.events.set(id, 'user.created');
-      report.user('create', { address, dn, displayName: n.entry.displayName });
-      continue;
-    }
-    plan.kept.set(user.id, n.entry);
-    const update: SyncUserUpdate = { id: user.id };
-    const changes: string[] = [];
-    if (address !== user.address) {
-      update.address = address;
-      update.domain = address.slice(address.lastIndexOf('@') + 1);
-      changes.push('address');
-    }
-    if (n.entry.displayName !== user.displayName) {
-      update.displayName = n.entry.displayName;
-      changes.push('displayName');
-    }
-    if (!sameList(aliases, [...user.aliases].sort())) {
-      update.aliases = aliases;
-      changes.push('aliases');
-      plan.releases.push({ userId: user.id, keep: aliases.filter((a) => user.aliases.includes(a)) });
-    }
-    if (n.entry.externalId !== user.externalId) {
-      update.externalId = n.entry.externalId;
-      changes.push('externalId');
-    }
-    if (dn !== user.dn) {
-      update.dn = dn;
-      changes.push('dn');
-    }
-    if (changes.length) plan.changes.set(user.id, changes);
-    if (n.entry.disabled) {
-      if (user.enabled) disableOrWait(user, 'disabled in the directory', update);
-    } else if (!user.enabled && user.syncDisabled) {
-      Object.assign(update, { enabled: true, syncDisabled: false, missingSince: null });
-      plan.events.set(user.id, 'user.enabled');
-      report.user('enable', { address, dn });
-    } else if (user.missingSince !== null) update.missingSince = null;
-    if (Object.keys(update).length > 1) plan.updates.push(update);
+    const held = claim(ctx, plan, n, user, mayHold);
+    if (!held) continue;
+    if (user) planExisting(ctx, plan, n, user, held.address, held.aliases);
+    else planNew(ctx, plan, n, held.address, held.aliases);
   }
-
-  function disableOrWait(user: SourceUser, reason: string, update: SyncUserUpdate) {
-    const since = user.missingSince ?? now;
-    if (now - since >= source.disableGraceMs) {
-      Object.assign(update, { enabled: false, syncDisabled: true, missingSince: since });
-      plan.events.set(user.id, 'user.disabled');
-      plan.disableCount += 1;
-      report.user('disable', { address: user.address, dn: user.dn, reason });
-    } else {
-      if (user.missingSince === null) update.missingSince = since;
-      report.user('pendingDisable', {
-        address: user.address,
-        dn: user.dn,
-        reason,
-        disableAt: since + source.disableGraceMs,
-      });
-    }
-  }
-
-  if (full) {
+  if (ctx.mode === 'full') {
     for (const user of ctx.current) {
       if (plan.kept.has(user.id) || !user.enabled) continue;
       const update: SyncUserUpdate = { id: user.id };
-      disableOrWait(user, 'removed from the directory', update);
+      disableOrWait(ctx, plan, user, 'removed from the directory', update);
       if (Object.keys(update).length > 1) plan.updates.push(update);
     }
   }
