@@ -1,10 +1,13 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { JdMail } from '@jdmail/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServer, type TestServer } from './harness/server.js';
+import { runCli, runCliResult, startServer, type TestServer } from './harness/server.js';
+import { startSlapd } from './harness/slapd.js';
+import { tempDirs } from './harness/tmp.js';
 import { WebClient } from './harness/web-client.js';
 
 const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '../examples');
@@ -124,5 +127,52 @@ describe('examples/portal-sso', () => {
     const session = await browser.get(`${server.baseUrl}/auth/session`);
     expect(session.json<{ user: { address: string } }>().user.address).toBe('alice@example.com');
     expect((await new WebClient().get(link)).location).toBe(`${server.baseUrl}/login?error=link_invalid`);
+  });
+});
+
+// examples/ldap: its config.json, unchanged but for the port, against its directory.ldif.
+describe('examples/ldap', () => {
+  const dirs = tempDirs();
+  afterAll(() => dirs.removeAll());
+
+  it('config.json syncs the example directory; active-directory.json is a valid configuration', async () => {
+    const example = join(EXAMPLES, 'ldap');
+    const slapd = await startSlapd({ baseEntry: false });
+    try {
+      await slapd.add(await readFile(join(example, 'directory.ldif'), 'utf8'));
+      const dir = await dirs.make('jdmail-example-ldap-');
+      const config = (await readFile(join(example, 'config.json'), 'utf8')).replace(
+        'ldap://127.0.0.1:3389',
+        slapd.url,
+      );
+      await writeFile(join(dir, 'config.json'), config);
+      await copyFile(join(example, 'bind-password'), join(dir, 'bind-password'));
+      const env = { JDMAIL_CONFIG: join(dir, 'config.json'), JDMAIL_DATA_DIR: join(dir, 'data') };
+      await runCli(['domain', 'add', 'example.com'], env);
+      const out = (await runCli(['ldap', 'sync'], env)).split('\n');
+      expect(out[0]).toMatch(/^ldap sync corp \(full\): succeeded in /);
+      expect(out.slice(1, 4)).toEqual([
+        'directory: 4 users, 1 groups',
+        'create 4, update 0, disable 0, enable 0; pending disable 0, conflicts 0, skipped 0',
+        'groups: 4 created, 0 changed, 0 deleted; memberships: 6 added, 0 removed',
+      ]);
+      const list = await runCli(['user', 'list'], env);
+      expect(list.split('\n').filter(Boolean)).toEqual([
+        'alice@example.com\tenabled\tuser\tAlice Wang',
+        'bob@example.com\tenabled\tuser\tBob Li',
+        'carol@example.com\tenabled\tuser\tCarol Chen',
+        'dave@example.com\tenabled\tuser\tDave Zhao',
+      ]);
+    } finally {
+      await slapd.stop();
+    }
+    // The AD example loads (a bad setting would exit 78); there is no domain controller here to reach.
+    const ad = await runCliResult(['ldap', 'sync', '--dry-run'], {
+      JDMAIL_CONFIG: join(example, 'active-directory.json'),
+      JDMAIL_DATA_DIR: join(await dirs.make('jdmail-example-ad-'), 'data'),
+      AD_BIND_PASSWORD: 'not-a-real-one',
+    });
+    expect(ad.code).toBe(1);
+    expect(ad.stdout).toContain('error: domain corp.example of directory source ad is not a local domain');
   });
 });

@@ -63,6 +63,53 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
   });
 }
 
+/** Runs `jdmail <args>` to completion and returns what it printed and its exit code, whatever that is. */
+export function runCliResult(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('close', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Runs `jdmail <args>` on a pseudo-terminal (util-linux `script`), as a user
+ * at a terminal would: what the CLI does only for a TTY shows up here.
+ */
+export function runCliOnTerminal(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const quoted = [process.execPath, CLI, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  return new Promise((res) => {
+    const child = spawn('script', ['-qefc', quoted, '/dev/null'], {
+      env: { ...process.env, ...env, COLUMNS: '100' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c) => {
+      output += c;
+    });
+    child.stderr.on('data', (c) => {
+      output += c;
+    });
+    child.on('close', (code) => res({ code, output }));
+  });
+}
+
 /**
  * Starts the real server (`jdmail start`) in a child process on free ports
  * (port 0) and waits for its "ready" log line, which names the ports.

@@ -1,5 +1,6 @@
 import { type ClientOptions, HttpClient } from './http.js';
 import { Apps } from './resources/apps.js';
+import { Directory } from './resources/directory.js';
 import { Domains } from './resources/domains.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
@@ -32,6 +33,7 @@ export class JdMail {
   readonly mail: Mail;
   readonly apps: Apps;
   readonly sso: Sso;
+  readonly directory: Directory;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -41,5 +43,6 @@ export class JdMail {
     this.mail = new Mail(http);
     this.apps = new Apps(http);
     this.sso = new Sso(http);
+    this.directory = new Directory(http);
   }
 }

@@ -72,7 +72,8 @@ export class HttpClient {
   private readonly maxRetries: number;
   private readonly timeoutMs: number;
   private readonly maxRetryDelayMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  /** How the client waits (between retries, and for pollers such as `directory.waitForSync`). */
+  readonly sleep: (ms: number) => Promise<void>;
   private readonly credentials: Credentials;
 
   constructor(options: ClientOptions) {

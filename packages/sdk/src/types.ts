@@ -21,6 +21,11 @@ export type App = Schemas['App'];
 export type AppCredentials = Schemas['AppCredentials'];
 export type LoginLink = Schemas['LoginLink'];
 export type Session = Schemas['Session'];
+export type DirectorySyncRun = Schemas['DirectorySyncRun'];
+export type DirectorySyncReport = Schemas['DirectorySyncReport'];
+export type AddressBookEntry = Schemas['AddressBookEntry'];
+export type DepartmentTree = Schemas['DepartmentTree'];
+export type DepartmentNode = Schemas['DepartmentNode'];
 
 export type CreateUserInput = Schemas['CreateUserRequest'];
 export type UpdateUserInput = Schemas['UpdateUserRequest'];
@@ -30,8 +35,11 @@ export type UpdateMessageInput = Schemas['UpdateMessageRequest'];
 export type SendInput = Schemas['SendRequest'];
 export type CreateAppInput = Schemas['CreateAppRequest'];
 export type UpdateAppInput = Schemas['UpdateAppRequest'];
+export type DirectorySyncRequest = Schemas['DirectorySyncRequest'];
 
 export type ListDomainsParams = QueryOf<'listDomains'>;
 export type ListUsersParams = QueryOf<'listUsers'>;
 export type ListMessagesParams = QueryOf<'listMessages'>;
 export type ListAppsParams = QueryOf<'listApps'>;
+export type ListDirectorySyncsParams = QueryOf<'listDirectorySyncs'>;
+export type AddressBookParams = QueryOf<'searchAddressBook'>;

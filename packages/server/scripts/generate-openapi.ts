@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Kysely, SqliteDialect } from 'kysely';
 import { createApiApp } from '../src/api/index.js';
 import { FakeDirectory } from '../src/api/testing/fake-directory.js';
+import { FakeAddressBook, FakeDirectorySync } from '../src/api/testing/fake-directory-services.js';
 import { FakeMail } from '../src/api/testing/fake-mail.js';
 import { unusedOAuth } from '../src/api/testing/unused-oauth.js';
 import { loadConfig } from '../src/config/index.js';
@@ -40,6 +41,8 @@ export async function renderOpenApi(): Promise<string> {
     mail: new FakeMail(),
     oauth: unusedOAuth(),
     sso: createSso({ db, directory, config: loadConfig({ env: {} }), log }),
+    addressBook: new FakeAddressBook(directory),
+    directorySync: new FakeDirectorySync(),
     config: { api: { bodyLimit: 1024 * 1024, docs: true } },
     log,
     isReady: () => true,

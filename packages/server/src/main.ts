@@ -2,7 +2,20 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createApiApp, findWebmailDist } from './api/index.js';
 import { type Config, publicBaseUrl } from './config/index.js';
-import { createDirectory, type Directory } from './directory/index.js';
+import {
+  type AddressBook,
+  createAddressBook,
+  createDirectory,
+  createDirectorySyncTarget,
+  type Directory,
+} from './directory/index.js';
+import {
+  createDirectorySync,
+  createLdapAuthenticator,
+  type DirectorySync,
+  type EventSink,
+  resolveSources,
+} from './ldap/index.js';
 import { createMailService, type MailService } from './mail/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import {
@@ -22,6 +35,8 @@ import {
   openDatabase,
 } from './store/index.js';
 
+export type { SyncReport, SyncRun } from './directory/index.js';
+
 /** The engine's parts, built and wired; nothing listens yet. */
 export interface Engine {
   config: Config;
@@ -32,12 +47,25 @@ export interface Engine {
   /** App tokens: registered apps, signing keys, the client credentials grant. */
   oauth: OAuthService;
   sso: Sso;
+  /** The global address book and department tree. */
+  addressBook: AddressBook;
+  /** LDAP/AD sync jobs (no sources configured: every request names an unknown source). */
+  directorySync: DirectorySync;
   close(): Promise<void>;
 }
 
 export interface BuildOptions {
   /** The HTTP port as bound (known only after listening on port 0); default the configured one. */
   httpPort?: () => number;
+}
+
+/**
+ * The one place user events are announced. The events module (outbox,
+ * webhooks, SSE) is not built yet; until it is, each event is a log line.
+ */
+function userEventSink(log: Logger): EventSink {
+  const events = log.child({ component: 'events' });
+  return (event) => events.info({ event }, event.type);
 }
 
 /**
@@ -49,11 +77,30 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
   mkdirSync(config.dataDir, { recursive: true, mode: 0o750 });
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const store = createMailStore({ database, dataDir: config.dataDir, maxBatch: config.store.maxBatch, log });
+  const sources = resolveSources(config);
+  const ldapLog = log.child({ component: 'ldap' });
   const directory = createDirectory({
     db: database.db,
     defaultQuotaBytes: config.store.defaultQuotaBytes,
     createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
     releaseBlobs: (ids) => store.releaseBlobs(ids),
+    externalAuth: createLdapAuthenticator({
+      sources,
+      cacheTtlMs: config.ldap.authCacheSeconds * 1000,
+      log: ldapLog,
+    }),
+  });
+  const directorySync = createDirectorySync({
+    sources,
+    target: createDirectorySyncTarget({
+      db: database.db,
+      defaultQuotaBytes: config.store.defaultQuotaBytes,
+      createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
+    }),
+    emit: userEventSink(log),
+    log: ldapLog,
+    intervalMs: config.ldap.syncIntervalSeconds * 1000,
+    fullIntervalMs: config.ldap.fullSyncIntervalSeconds * 1000,
   });
   const mail = createMailService({
     store,
@@ -83,8 +130,11 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     mail,
     oauth,
     sso,
+    addressBook: createAddressBook(database.db),
+    directorySync,
     async close() {
       oauth.stop();
+      await directorySync.stop();
       await store.close();
       await database.close();
     },
@@ -155,6 +205,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     mail: engine.mail,
     oauth: engine.oauth,
     sso: engine.sso,
+    addressBook: engine.addressBook,
+    directorySync: engine.directorySync,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,
@@ -175,6 +227,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     engine.sso.sweep().catch((err) => log.warn({ err }, 'sso sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  engine.directorySync.startSchedule();
   log.info(
     {
       ports,

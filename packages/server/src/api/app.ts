@@ -3,7 +3,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
-import type { Directory } from '../directory/index.js';
+import type { AddressBook, Directory } from '../directory/index.js';
+import type { DirectorySync } from '../ldap/index.js';
 import type { MailService } from '../mail/index.js';
 import type { OAuthService } from '../oauth/index.js';
 import type { Sso } from '../sso/index.js';
@@ -33,6 +34,10 @@ export interface ApiDeps {
    * cookie on `/api/v1`. Without it the API takes API keys and Basic only.
    */
   sso?: Sso;
+  /** The global address book (its routes answer 503 without it). */
+  addressBook?: AddressBook;
+  /** Directory (LDAP/AD) sync jobs (their routes answer 503 without it). */
+  directorySync?: DirectorySync;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -94,6 +99,8 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     oauth: deps.oauth,
     sso: deps.sso,
     publicUrl,
+    addressBook: deps.addressBook,
+    directorySync: deps.directorySync,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

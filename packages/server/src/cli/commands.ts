@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { buildEngine, type Engine, initDataDir, startServer } from '../main.js';
 import { createLogger } from '../telemetry/index.js';
 import { registerAppCommands } from './app-commands.js';
+import { registerLdapCommands } from './ldap.js';
 import { configFrom, withConfigFlags } from './options.js';
 
 type Out = (line: string) => void;
@@ -95,6 +96,7 @@ export function registerCommands(program: Command, out: Out): void {
 
   registerUserCommands(program, out);
   registerAppCommands(program, out, withEngine);
+  registerLdapCommands(program, out);
 
   const apikey = program.command('apikey').description('manage API keys');
   withConfigFlags(

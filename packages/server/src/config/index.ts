@@ -1,3 +1,4 @@
+export type { LdapSourceConfig } from './ldap-schema.js';
 export { ConfigError, type LoadOptions, listSettings, loadConfig, type SettingInfo } from './load.js';
 export { publicBaseUrl } from './public-url.js';
 export {

@@ -73,6 +73,71 @@ describe('loadConfig', () => {
     writeFileSync(bad, '{ not json');
     expect(() => loadConfig({ env: {}, configFile: bad })).toThrow(/not valid JSON/);
   });
+
+  describe('ldap sources', () => {
+    const source = (extra: object = {}) => ({
+      name: 'corp',
+      url: 'ldap://127.0.0.1:389',
+      baseDn: 'dc=example,dc=com',
+      domain: 'example.com',
+      bindDn: 'cn=jdmail,dc=example,dc=com',
+      ...extra,
+    });
+    const withFile = (config: object) => {
+      const dir = mkdtempSync(join(tmpdir(), 'jdcfg-'));
+      const file = join(dir, 'c.json');
+      writeFileSync(file, JSON.stringify(config));
+      return { dir, file };
+    };
+
+    it('fills source defaults and reads the bind password from a file next to the config file', () => {
+      const { dir, file } = withFile({ ldap: { sources: [source({ bindPasswordFile: 'bind.secret' })] } });
+      writeFileSync(join(dir, 'bind.secret'), 'from-a-file\n');
+      const c = loadConfig({ env: {}, configFile: file });
+      const s = c.ldap.sources[0];
+      expect(s).toMatchObject({ preset: 'openldap', pageSize: 500, maxDisablePercent: 10, userBaseDns: [] });
+      expect(s?.bindPassword).toBe('from-a-file');
+      expect(c.ldap.syncIntervalSeconds).toBe(900);
+    });
+
+    it('reads the bind password from a named environment variable, and sources as JSON from env', () => {
+      const env = {
+        JDMAIL_LDAP_SOURCES: JSON.stringify([source({ bindPasswordEnv: 'CORP_LDAP_PW' })]),
+        CORP_LDAP_PW: 'from-env',
+      };
+      expect(loadConfig({ env }).ldap.sources[0]?.bindPassword).toBe('from-env');
+    });
+
+    it.each([
+      [{ JDMAIL_LDAP_SOURCES: '[{' }, /ldap.sources must be JSON/],
+      [{ JDMAIL_LDAP_SOURCES: JSON.stringify([source({ url: 'http://x' })]) }, /ldap.sources.0.url/],
+      [
+        { JDMAIL_LDAP_SOURCES: JSON.stringify([source({ bindPasword: 'typo' })]) },
+        /unknown setting ldap.sources.0.bindPasword/,
+      ],
+      [
+        {
+          JDMAIL_LDAP_SOURCES: JSON.stringify([source({ bindPassword: 'x' }), source({ bindPassword: 'y' })]),
+        },
+        /"corp" is used twice/,
+      ],
+      [{ JDMAIL_LDAP_SOURCES: JSON.stringify([source()]) }, /bindDn needs a password/],
+      [
+        { JDMAIL_LDAP_SOURCES: JSON.stringify([source({ bindPasswordEnv: 'UNSET_VAR' })]) },
+        /UNSET_VAR is not set/,
+      ],
+      [
+        { JDMAIL_LDAP_SOURCES: JSON.stringify([source({ bindPassword: 'a', bindPasswordEnv: 'B' })]) },
+        /only one of/,
+      ],
+      [
+        { JDMAIL_LDAP_SOURCES: JSON.stringify([source({ bindPasswordFile: '/nonexistent/pw' })]) },
+        /cannot read/,
+      ],
+    ])('rejects a bad source %#', (env, msg) => {
+      expect(() => loadConfig({ env })).toThrow(msg);
+    });
+  });
 });
 
 describe('sso settings', () => {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import type { LdapSourceConfig } from './ldap-schema.js';
 import { type Config, ConfigSchema } from './schema.js';
 
 /** A setting that failed validation; the message names the setting and its source. */
@@ -58,6 +59,14 @@ function coerce(info: SettingInfo, raw: string, source: string): unknown {
       throw new ConfigError(`${source}: ${info.path.join('.')} must be a number, got "${raw}"`);
     }
     return n;
+  }
+  if (type === 'array' || type === 'object') {
+    // Lists (e.g. ldap.sources) are given as JSON in env and flags.
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch (e) {
+      throw new ConfigError(`${source}: ${info.path.join('.')} must be JSON: ${(e as Error).message}`);
+    }
   }
   if (type === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;
@@ -151,5 +160,51 @@ export function loadConfig(options: LoadOptions = {}): Config {
     ...withDefaults,
     dataDir: resolve(withDefaults.dataDir),
     hostname: withDefaults.hostname || osHostname(),
+    ldap: {
+      ...withDefaults.ldap,
+      sources: resolveLdapSources(withDefaults.ldap.sources, env, configFile ? dirname(configFile) : '.'),
+    },
   };
+}
+
+/**
+ * Checks the directory sources beyond what the schema can say and puts each
+ * bind password in `bindPassword`, read from its file or environment
+ * variable. Relative files are found next to the config file.
+ */
+function resolveLdapSources(
+  sources: LdapSourceConfig[],
+  env: Record<string, string | undefined>,
+  baseDir: string,
+): LdapSourceConfig[] {
+  const names = new Set<string>();
+  return sources.map((s, i) => {
+    const where = `ldap.sources.${i}`;
+    if (names.has(s.name)) throw new ConfigError(`invalid setting ${where}.name: "${s.name}" is used twice`);
+    names.add(s.name);
+    const given = [s.bindPassword, s.bindPasswordFile, s.bindPasswordEnv].filter((v) => v !== '');
+    if (given.length > 1)
+      throw new ConfigError(
+        `invalid setting ${where}: give only one of bindPassword, bindPasswordFile, bindPasswordEnv`,
+      );
+    let password = s.bindPassword;
+    if (s.bindPasswordFile) {
+      const file = resolve(baseDir, s.bindPasswordFile);
+      try {
+        password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      } catch (e) {
+        throw new ConfigError(
+          `invalid setting ${where}.bindPasswordFile: cannot read ${file}: ${(e as Error).message}`,
+        );
+      }
+    }
+    if (s.bindPasswordEnv) {
+      password = env[s.bindPasswordEnv] ?? '';
+      if (!password)
+        throw new ConfigError(`invalid setting ${where}.bindPasswordEnv: ${s.bindPasswordEnv} is not set`);
+    }
+    // A bind with a DN and an empty password is an unauthenticated bind (RFC 4513 §5.1.2): never intended.
+    if (s.bindDn && !password) throw new ConfigError(`invalid setting ${where}: bindDn needs a password`);
+    return { ...s, bindPassword: password };
+  });
 }

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { LdapSchema } from './ldap-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -254,6 +255,7 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    ldap: LdapSchema,
   },
   { additionalProperties: false },
 );

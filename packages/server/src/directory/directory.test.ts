@@ -226,6 +226,7 @@ describe('parseScopes', () => {
     expect(parseScopes(['*'])).toEqual([...SCOPES]);
     expect(SCOPES).toContain('apps:write');
     expect(parseScopes(['mail:*', 'domains:read'])).toEqual(['domains:read', 'mail:read', 'mail:write']);
+    expect(parseScopes(['directory:*'])).toEqual(['directory:read', 'directory:write']);
     expect(() => parseScopes([])).toThrow(/at least one/);
   });
 });

@@ -5,7 +5,7 @@ import { createApiKeys } from './api-keys.js';
 import { createDomains } from './domains.js';
 import { createGroups } from './groups.js';
 import { dummyHash, verifyPassword } from './passwords.js';
-import type { Directory, RecipientResolution, User } from './types.js';
+import type { Directory, ExternalAuthenticator, RecipientResolution, User } from './types.js';
 import { createUsers } from './users.js';
 
 export interface DirectoryDeps {
@@ -16,6 +16,8 @@ export interface DirectoryDeps {
   createMailboxes(trx: Transaction<DB>, userId: string): Promise<void>;
   /** Frees blobs no message refers to any more (after a user is deleted). */
   releaseBlobs(blobIds: string[]): Promise<void>;
+  /** Checks passwords of users synced from an external directory (LDAP); without it they cannot sign in. */
+  externalAuth?: ExternalAuthenticator;
 }
 
 const RECIPIENT_COLUMNS = ['id', 'address', 'enabled', 'quota_bytes', 'used_bytes'] as const;
@@ -124,6 +126,22 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     },
     async authenticate(address, password): Promise<User | null> {
       const row = await users.findRow(address);
+      if (row?.source) {
+        // The directory is the truth for its users; a local hash, if any, is never used.
+        // An empty password would be an unauthenticated bind (RFC 4513 §5.1.2): refuse it here.
+        if (!row.enabled || !deps.externalAuth || password === '') return null;
+        const ok = await deps.externalAuth.verify(
+          {
+            id: row.id,
+            address: row.address,
+            source: row.source,
+            externalId: row.external_id,
+            dn: row.source_dn,
+          },
+          password,
+        );
+        return ok ? ((await users.hydrate([row]))[0] ?? null) : null;
+      }
       if (!row?.password_hash) {
         // Same work as a real check, so response time does not tell which addresses exist.
         dummy ??= dummyHash();

@@ -1,4 +1,14 @@
+export {
+  type AddressBook,
+  type AddressBookEntry,
+  type AddressBookQuery,
+  createAddressBook,
+  type DepartmentNode,
+} from './address-book.js';
 export { parseScopes } from './api-keys.js';
 export { createDirectory, type DirectoryDeps } from './directory.js';
 export { hashPassword, verifyPassword } from './passwords.js';
+export { createDirectorySyncTarget, type SyncTargetDeps } from './sync-target.js';
+export * from './sync-types.js';
 export * from './types.js';
+export { canonicalAddress } from './validate.js';

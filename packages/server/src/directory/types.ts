@@ -14,6 +14,8 @@ export const SCOPES = [
   'mail:write',
   'sso:issue',
   'apps:write',
+  'directory:read',
+  'directory:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -36,6 +38,8 @@ export interface User {
   usedBytes: number;
   hasPassword: boolean;
   aliases: string[];
+  /** Directory source the user is synced from (they sign in there); null for a local user. */
+  source: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -150,7 +154,11 @@ export interface Directory {
   deleteUser(address: string): Promise<void>;
   /** Ids of many users at once, by address or alias (one query each for addresses and aliases); unknown ones are left out. */
   findUserIds(addresses: string[]): Promise<Map<string, string>>;
-  /** Checks a password; null when wrong, unknown, disabled or password-less. Constant work for unknown users. */
+  /**
+   * Checks a password; null when wrong, unknown, disabled or password-less. Constant work for unknown
+   * users. A user synced from a directory is checked there (see {@link ExternalAuthenticator}); when
+   * that directory cannot be reached it throws AppError `DIRECTORY_UNAVAILABLE`, never answers null.
+   */
   authenticate(address: string, password: string): Promise<User | null>;
   /** Resolves an RCPT address (user, alias or group address) for local delivery; null when unknown. */
   resolveRecipient(address: string): Promise<RecipientResolution | null>;
@@ -175,4 +183,28 @@ export interface Directory {
   verifyApiKey(token: string): Promise<ApiKey | null>;
   listApiKeys(): Promise<ApiKey[]>;
   revokeApiKey(id: string): Promise<void>;
+}
+
+/** A directory-synced user, as the directory's authenticator needs to find them there. */
+export interface ExternalUserRef {
+  id: string;
+  address: string;
+  /** `ldap.sources[].name` */
+  source: string;
+  externalId: string | null;
+  /** The entry's DN at the last sync. */
+  dn: string | null;
+}
+
+/**
+ * The backend that checks passwords of users whose source is an external
+ * directory (LDAP bind). Injected into the directory by `main.ts`.
+ */
+export interface ExternalAuthenticator {
+  /**
+   * True when the directory accepts the password. Throws AppError
+   * `DIRECTORY_UNAVAILABLE` when the directory cannot be asked: a temporary
+   * failure must never look like a wrong password.
+   */
+  verify(user: ExternalUserRef, password: string): Promise<boolean>;
 }

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
 import { AppError, newId } from '../shared/index.js';
 import type { DB, UserRole, UsersTable } from '../store/index.js';
 import type { Domains } from './domains.js';
@@ -6,7 +6,7 @@ import { hashPassword } from './passwords.js';
 import type { CreateUserInput, ListUsersOptions, Page, UpdateUserInput, User } from './types.js';
 import { cursor, likePattern, validAddress, validDomain, validPassword } from './validate.js';
 
-type UserRow = UsersTable & { domain: string };
+type UserRow = Selectable<UsersTable> & { domain: string };
 
 export interface UsersDeps {
   db: Kysely<DB>;
@@ -59,6 +59,7 @@ export function createUsers(deps: UsersDeps) {
       usedBytes: Number(r.used_bytes),
       hasPassword: r.password_hash !== null,
       aliases: aliases.filter((a) => a.user_id === r.id).map((a) => a.address),
+      source: r.source,
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
     }));
@@ -234,7 +235,7 @@ export function createUsers(deps: UsersDeps) {
       const aliases = patch.aliases ? await checkAliases(patch.aliases, row.id) : undefined;
       const admin = patch.adminDomains ? await adminDomainIds(patch.adminDomains) : undefined;
       const now = Date.now();
-      const set: Partial<UsersTable> = { updated_at: now };
+      const set: Updateable<UsersTable> = { updated_at: now };
       if (patch.displayName !== undefined) set.display_name = patch.displayName.trim();
       if (patch.quotaBytes !== undefined) set.quota_bytes = patch.quotaBytes;
       if (role !== undefined) set.role = role;

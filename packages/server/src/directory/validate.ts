@@ -26,6 +26,15 @@ export function validAddress(
   return { address: a, local: parts.local, domain: validDomain(parts.domain, field) };
 }
 
+/** The canonical form of a valid address and its parts, or null: for data from outside (a directory). */
+export function canonicalAddress(address: string): { address: string; local: string; domain: string } | null {
+  try {
+    return validAddress(address);
+  } catch {
+    return null;
+  }
+}
+
 export function validPassword(password: string, field = 'password'): string {
   if (password.length < 8 || password.length > 1024) {
     throw new AppError('VALIDATION_FAILED', `${field}: must be 8 to 1024 characters`, { field });

@@ -35,6 +35,9 @@ export const ErrorCodes = {
   DIRECTORY_UNAVAILABLE: { status: 503, title: 'The user directory cannot be reached; try again' },
   // sso
   SESSION_NOT_FOUND: { status: 404, title: 'Session not found' },
+  // directory sync (ldap)
+  DIRECTORY_SOURCE_NOT_FOUND: { status: 404, title: 'Directory source not found' },
+  SYNC_RUN_NOT_FOUND: { status: 404, title: 'Directory sync run not found' },
   // mail
   MAILBOX_NOT_FOUND: { status: 404, title: 'Mailbox not found' },
   MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },

@@ -22,6 +22,7 @@ export function toSmtpError(err: unknown): Error & { responseCode: number } {
       case 'RECIPIENT_UNKNOWN':
         return smtpError(550, '5.1.1 No such user here');
       case 'UNAVAILABLE':
+      case 'DIRECTORY_UNAVAILABLE':
         return smtpError(454, '4.7.0 Temporary authentication failure');
       default:
         break;

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Row types of the metadata database, shared by SQLite and PostgreSQL.
  * Portability rules: ids are app-made text (`newId()`), times are epoch
@@ -28,6 +30,16 @@ export interface UsersTable {
   created_at: number;
   updated_at: number;
   password_changed_at: number;
+  /** Directory source the user is synced from (`ldap.sources[].name`); null for a local user. */
+  source: string | null;
+  /** The entry's stable id in that directory (entryUUID, objectGUID or DN): renames and moves keep the user. */
+  external_id: string | null;
+  /** The entry's DN as last seen (for binds and for resolving group members). */
+  source_dn: string | null;
+  /** When the directory first stopped offering an enabled user (grace period); null while it does. */
+  source_missing_since: number | null;
+  /** 1 when the sync disabled the user, so it re-enables them when they return (a manual disable stays). */
+  source_disabled: Generated<number>;
 }
 
 /** Domains a `domain_admin` user administers. */
@@ -56,6 +68,10 @@ export interface GroupsTable {
   address: string | null;
   sort_order: number;
   created_at: number;
+  /** Directory source the group or department is synced from; null for a local one. */
+  source: string | null;
+  /** Its id in that source: the group entry's id, or `ou:<path>` for a department. */
+  external_id: string | null;
 }
 
 export interface GroupMembersTable {
@@ -156,6 +172,39 @@ export interface MessagesTable {
   preview: string;
   has_attachments: number;
   blob_id: string;
+}
+
+export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'safety_stop';
+
+/** One directory sync run (a job): status, progress and its report. */
+export interface DirectorySyncRunsTable {
+  id: string;
+  source: string;
+  status: SyncRunStatus;
+  mode: 'full' | 'incremental';
+  dry_run: number;
+  forced: number;
+  /** What started it: api, cli or schedule. */
+  trigger: string;
+  started_at: number;
+  finished_at: number | null;
+  /** Refreshed while the run works; a running row whose heartbeat stopped belongs to a dead process. */
+  heartbeat_at: number;
+  /** JSON `{ phase, done, total }`. */
+  progress: string;
+  /** JSON report, once there is one. */
+  report: string | null;
+  /** JSON `{ code, message }` of a failed run. */
+  error: string | null;
+}
+
+/** Per-source sync state that outlives a run. */
+export interface DirectorySourcesTable {
+  name: string;
+  /** Highest change time seen (the directory's own clock), where an incremental run starts. */
+  change_mark: string | null;
+  last_full_at: number | null;
+  last_sync_at: number | null;
 }
 
 export interface MetaTable {
@@ -270,4 +319,6 @@ export interface DB {
   sso_pending: SsoPendingTable;
   sso_seen_tokens: SsoSeenTokensTable;
   sso_audit: SsoAuditTable;
+  directory_sync_runs: DirectorySyncRunsTable;
+  directory_sources: DirectorySourcesTable;
 }

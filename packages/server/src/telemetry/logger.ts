@@ -44,6 +44,12 @@ export const REDACT_PATHS = [
   'idToken',
   '*.idToken',
   'req.headers["x-csrf-token"]',
+  // LDAP service-account passwords (config.ldap.sources[].bindPassword).
+  'bindPassword',
+  '*.bindPassword',
+  'sources[*].bindPassword',
+  '*.sources[*].bindPassword',
+  '*.*.sources[*].bindPassword',
 ];
 
 /** Query parameters that carry secrets in SSO flows (OIDC code/state, CAS ticket …). */

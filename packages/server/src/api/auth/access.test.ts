@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPES, type Scope } from '../../directory/index.js';
-import { canGrant, decide, listScope, missingScopes, type Target } from './access.js';
+import { addressBookDomains, canGrant, decide, listScope, missingScopes, type Target } from './access.js';
 import type { Principal } from './principal.js';
 
 const ALL: Scope[] = [...SCOPES];
@@ -38,6 +38,9 @@ const P = {
     scopes: new Set(['mail:read', 'users:write']),
     domain: 'a.com',
   } as Principal,
+  dirKey: key(['directory:read']),
+  dirKeyA: key(['directory:read'], 'a.com'),
+  syncKey: key(['directory:read', 'directory:write']),
 };
 const T = {
   system: { kind: 'system' } as Target,
@@ -89,6 +92,17 @@ const cases: [keyof typeof P, Scope, keyof typeof T, Expect][] = [
   ['appA', 'mail:read', 'carol', 'hidden'],
   ['appA', 'users:write', 'domainB', 'hidden'],
   ['appA', 'users:write', 'system', 'FORBIDDEN'],
+  // directory sync (install-wide): system admins and unrestricted keys with the scope only
+  ['admin', 'directory:write', 'system', 'allow'],
+  ['syncKey', 'directory:write', 'system', 'allow'],
+  ['syncKey', 'directory:read', 'system', 'allow'],
+  ['dirKey', 'directory:write', 'system', 'INSUFFICIENT_SCOPE'],
+  ['keyA', 'directory:write', 'system', 'FORBIDDEN'],
+  ['dirKeyA', 'directory:read', 'system', 'FORBIDDEN'],
+  ['domainAdmin', 'directory:write', 'system', 'FORBIDDEN'],
+  ['domainAdmin', 'directory:read', 'system', 'FORBIDDEN'],
+  ['user', 'directory:read', 'system', 'FORBIDDEN'],
+  ['user', 'directory:write', 'system', 'INSUFFICIENT_SCOPE'],
 ];
 
 describe('decide', () => {
@@ -158,5 +172,33 @@ describe('missingScopes', () => {
     expect(missingScopes(P.app, ['users:read'])).toEqual([]);
     expect(missingScopes(P.domainAdmin, [...SCOPES])).toEqual([]);
     expect(missingScopes(P.user, ['mail:read', 'apps:write'])).toEqual(['apps:write']);
+  });
+});
+
+describe('addressBookDomains', () => {
+  const P2 = {
+    ...P,
+    userB: user('carol@b.com', 'user'),
+    domainAdminB: user('boss@b.com', 'domain_admin', ['a.com', 'c.com']),
+  };
+  it.each([
+    ['admin', 'all'],
+    ['key', 'all'],
+    ['dirKey', 'all'],
+    ['keyA', ['a.com']],
+    ['dirKeyA', ['a.com']],
+    // plain users read their own domain's address book (webmail autocomplete) and nothing else
+    ['user', ['a.com']],
+    ['userB', ['b.com']],
+    // domain admins: their own domain and the ones they administer
+    ['domainAdmin', ['a.com']],
+    ['domainAdminB', ['a.com', 'b.com', 'c.com']],
+    ['readKey', 'INSUFFICIENT_SCOPE'],
+    ['syncKey', 'all'],
+  ] as const)('%s → %j', (principal, expected) => {
+    const d = addressBookDomains(P2[principal]);
+    const got =
+      d.outcome === 'forbidden' ? d.code : d.outcome === 'allow' && d.domains ? [...d.domains].sort() : 'all';
+    expect(got).toEqual(expected);
   });
 });

@@ -26,10 +26,12 @@ const FORBIDDEN: Decision = { outcome: 'forbidden', code: 'FORBIDDEN' };
 
 /** What a plain user may do, and only on themselves. */
 const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);
+/** A plain user's scopes: their own objects, plus their domain's address book (see {@link addressBookDomains}). */
+const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read']);
 
 export function hasScope(p: Principal, scope: Scope): boolean {
   if (isScoped(p)) return p.scopes.has(scope);
-  return p.role === 'user' ? SELF_SCOPES.has(scope) : true;
+  return p.role === 'user' ? USER_SCOPES.has(scope) : true;
 }
 
 /** May act on every domain: a system admin, or an API key or app without a domain restriction. */
@@ -94,4 +96,20 @@ export function canGrant(p: Principal, role: UserRole, adminDomains: readonly st
  */
 export function missingScopes(p: Principal, wanted: readonly Scope[]): Scope[] {
   return wanted.filter((s) => !hasScope(p, s));
+}
+
+/**
+ * The domains whose global address book and departments `p` may read
+ * (`directory:read`), null for all. Unlike other lists, a plain user may
+ * read one: their own domain's, which webmail autocompletes from. A domain
+ * admin reads their own domain's and those they administer; a restricted
+ * key its domain's.
+ */
+export function addressBookDomains(p: Principal): Decision & { domains?: ReadonlySet<string> | null } {
+  if (!hasScope(p, 'directory:read')) return NO_SCOPE;
+  if (isUnrestricted(p)) return { outcome: 'allow', domains: null };
+  if (isScoped(p)) return { outcome: 'allow', domains: new Set([p.domain ?? '']) };
+  const domains = new Set([p.domain]);
+  if (p.role === 'domain_admin') for (const d of p.adminDomains) domains.add(d);
+  return { outcome: 'allow', domains };
 }

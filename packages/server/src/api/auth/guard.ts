@@ -1,7 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import type { Scope, User } from '../../directory/index.js';
 import { AppError, type ErrorCode, splitAddress } from '../../shared/index.js';
-import { canGrant, type Decision, decide, listScope, missingScopes, type Target } from './access.js';
+import {
+  addressBookDomains,
+  canGrant,
+  type Decision,
+  decide,
+  listScope,
+  missingScopes,
+  type Target,
+} from './access.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -27,6 +35,13 @@ export function userTarget(address: string): Target {
 /** The domains a list may show (null = all), or the error for a caller who may list nothing. */
 export function visibleDomains(p: Principal, scope: Scope): ReadonlySet<string> | null {
   const d = listScope(p, scope);
+  raise(d, 'NOT_FOUND');
+  return d.domains ?? null;
+}
+
+/** The domains whose address book `p` may read (null = all); INSUFFICIENT_SCOPE without `directory:read`. */
+export function readableAddressBooks(p: Principal): ReadonlySet<string> | null {
+  const d = addressBookDomains(p);
   raise(d, 'NOT_FOUND');
   return d.domains ?? null;
 }

@@ -1,4 +1,5 @@
 export {
+  addressBookDomains,
   canGrant,
   type Decision,
   decide,
@@ -15,6 +16,7 @@ export {
   assertHoldsScopes,
   authorize,
   principalOf,
+  readableAddressBooks,
   userTarget,
   visibleDomains,
 } from './guard.js';

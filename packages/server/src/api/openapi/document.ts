@@ -28,6 +28,10 @@ const TAGS = [
       'Browser sign-in for the webmail (`/auth/…`): password, login links, OIDC; the session cookie ' +
       '`jdmail_session` then authenticates `/api/v1` calls, with `X-CSRF-Token` on state-changing ones',
   },
+  {
+    name: 'directory',
+    description: 'LDAP / Active Directory sync jobs, the global address book and the department tree',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 
@@ -40,6 +44,8 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'groups:write': 'Change departments, groups and their members',
   'mail:read': "Read users' mailboxes, messages and unread counts",
   'mail:write': 'Mark, move, delete and send mail',
+  'directory:read': 'Read the global address book, the department tree and directory sync runs',
+  'directory:write': 'Start LDAP / Active Directory syncs',
   'sso:issue': 'Issue one-click login links for users',
   'apps:write': 'Register, change and delete apps',
 };

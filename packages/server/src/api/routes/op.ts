@@ -3,7 +3,17 @@ import type { Scope } from '../../directory/index.js';
 import '../fastify-types.js';
 
 /** The OpenAPI tags, in the order the docs show them (descriptions in openapi/document.ts). */
-export type Tag = 'domains' | 'users' | 'groups' | 'mail' | 'apps' | 'oauth' | 'sso' | 'web-auth' | 'health';
+export type Tag =
+  | 'domains'
+  | 'users'
+  | 'groups'
+  | 'mail'
+  | 'directory'
+  | 'apps'
+  | 'oauth'
+  | 'sso'
+  | 'web-auth'
+  | 'health';
 
 export interface OpMeta {
   /** Stable; SDK and client generators name methods after it. */
@@ -55,7 +65,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: 'Validation failed; `errors` names the fields',
   429: 'Too many failed sign-ins; wait `Retry-After` seconds',
   500: 'Unexpected server error',
-  503: 'Not ready, or the user directory cannot be reached',
+  503: 'The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry',
 };
 
 const problemHeaders: Record<number, object> = {
@@ -71,9 +81,13 @@ const problemHeaders: Record<number, object> = {
   },
 };
 
-/** Error responses (problem+json) by status. 401, 429 and 500 are added to every authenticated route. */
+/**
+ * Error responses (problem+json) by status. 401, 429, 500 and 503 are added
+ * to every authenticated route (503: a directory user's password could not
+ * be checked because the directory is down, `DIRECTORY_UNAVAILABLE`).
+ */
 export function problems(...statuses: number[]) {
-  return problemsExactly(...statuses, 401, 429, 500);
+  return problemsExactly(...statuses, 401, 429, 500, 503);
 }
 
 /** Error responses (problem+json) of exactly these statuses. */

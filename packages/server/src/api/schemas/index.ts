@@ -1,5 +1,17 @@
 import type { TSchema } from 'typebox';
 import { AppCredentialsModel, AppModel, AppPage, CreateAppBody, UpdateAppBody } from './app.js';
+import {
+  AddressBookEntryModel,
+  AddressBookPage,
+  DepartmentNodeModel,
+  DepartmentTree,
+  ReportGroupModel,
+  ReportUserModel,
+  SyncReportModel,
+  SyncRequestBody,
+  SyncRunModel,
+  SyncRunPage,
+} from './directory.js';
 import { CreateDomainBody, DomainModel, DomainPage } from './domain.js';
 import {
   AddMembersBody,
@@ -98,4 +110,14 @@ export const MODELS: readonly TSchema[] = [
   SessionList,
   CreateLoginLinkBody,
   LoginLinkModel,
+  SyncRequestBody,
+  ReportUserModel,
+  ReportGroupModel,
+  SyncReportModel,
+  SyncRunModel,
+  SyncRunPage,
+  AddressBookEntryModel,
+  AddressBookPage,
+  DepartmentNodeModel,
+  DepartmentTree,
 ];

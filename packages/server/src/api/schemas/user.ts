@@ -32,6 +32,12 @@ export const UserModel = Type.Object(
     usedBytes: Type.Integer(),
     hasPassword: Type.Boolean({ description: 'False for users who sign in only through SSO or a directory' }),
     aliases: Type.Array(Type.String()),
+    source: Nullable(
+      Type.String({
+        description:
+          'Directory source (LDAP/AD) the user is synced from and signs in with; null for a local user',
+      }),
+    ),
     createdAt: Timestamp('When the user was created'),
     updatedAt: Timestamp('Last change'),
   },
@@ -89,6 +95,7 @@ export const toUserJson = (u: User): Static<typeof UserModel> => ({
   usedBytes: u.usedBytes,
   hasPassword: u.hasPassword,
   aliases: u.aliases,
+  source: u.source,
   createdAt: iso(u.createdAt),
   updatedAt: iso(u.updatedAt),
 });

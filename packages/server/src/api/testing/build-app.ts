@@ -4,6 +4,7 @@ import { SCOPES } from '../../directory/index.js';
 import { createLogger, type Logger } from '../../telemetry/index.js';
 import { type ApiDeps, createApiApp } from '../app.js';
 import { FakeDirectory } from './fake-directory.js';
+import { FakeAddressBook, FakeDirectorySync } from './fake-directory-services.js';
 import { FakeMail } from './fake-mail.js';
 import { unusedOAuth } from './unused-oauth.js';
 
@@ -23,6 +24,7 @@ export interface TestApi {
   app: FastifyInstance;
   directory: FakeDirectory;
   mail: FakeMail;
+  directorySync: FakeDirectorySync;
   logLines: string[];
 }
 
@@ -30,6 +32,7 @@ export interface TestApi {
 export async function buildTestApi(overrides: Partial<ApiDeps> = {}): Promise<TestApi> {
   const directory = new FakeDirectory();
   const mail = new FakeMail();
+  const directorySync = new FakeDirectorySync();
   const { log, lines } = memoryLogger();
   await directory.createDomain('example.com');
   await directory.createDomain('other.org');
@@ -40,12 +43,14 @@ export async function buildTestApi(overrides: Partial<ApiDeps> = {}): Promise<Te
     directory,
     mail,
     oauth: unusedOAuth(),
+    addressBook: new FakeAddressBook(directory),
+    directorySync,
     config: { api: { bodyLimit: 64 * 1024, docs: true } },
     log,
     isReady: () => true,
     ...overrides,
   });
-  return { app, directory, mail, logLines: lines };
+  return { app, directory, mail, directorySync, logLines: lines };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -81,6 +81,7 @@ export class FakeDirectory implements Directory {
       usedBytes: 0,
       hasPassword: input.password !== undefined,
       aliases: input.aliases ?? [],
+      source: null,
       createdAt: 1_700_000_000_000,
       updatedAt: 1_700_000_000_000,
       ...(input.password !== undefined ? { password: input.password } : {}),

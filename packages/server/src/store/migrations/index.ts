@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
+import { ldap } from './0002-ldap.js';
 import { sso } from './0003-sso.js';
 import { appTokens } from './0004-app-tokens.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-ldap': ldap,
   '0003-sso': sso,
   '0004-app-tokens': appTokens,
 };

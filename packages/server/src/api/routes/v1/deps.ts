@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Directory } from '../../../directory/index.js';
+import type { AddressBook, Directory } from '../../../directory/index.js';
+import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
 import type { OAuthService } from '../../../oauth/index.js';
 import type { Sso } from '../../../sso/index.js';
@@ -13,6 +14,10 @@ export interface V1Deps {
   sso?: Sso;
   /** `http.publicUrl`; empty: taken from each request. */
   publicUrl: string;
+  /** The global address book; without it its routes answer 503. */
+  addressBook?: AddressBook;
+  /** Directory (LDAP/AD) sync jobs; without it their routes answer 503. */
+  directorySync?: DirectorySync;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

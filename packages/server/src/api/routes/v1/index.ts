@@ -1,5 +1,7 @@
 import { appRoutes } from './apps/apps.js';
 import type { V1Plugin } from './deps.js';
+import { addressBookRoutes } from './directory/address-book.js';
+import { directorySyncRoutes } from './directory/sync.js';
 import { domainRoutes } from './domains/domains.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
@@ -13,9 +15,12 @@ import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
 
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
-export const v1Routes: V1Plugin = async (app, { directory, mail, oauth, sso, publicUrl }) => {
+export const v1Routes: V1Plugin = async (
+  app,
+  { directory, mail, oauth, sso, publicUrl, addressBook, directorySync },
+) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
-  const deps = { directory, mail, oauth, sso, publicUrl };
+  const deps = { directory, mail, oauth, sso, publicUrl, addressBook, directorySync };
   for (const plugin of [
     domainRoutes,
     userRoutes,
@@ -29,6 +34,8 @@ export const v1Routes: V1Plugin = async (app, { directory, mail, oauth, sso, pub
     appRoutes,
     sessionRoutes,
     loginLinkRoutes,
+    directorySyncRoutes,
+    addressBookRoutes,
   ]) {
     await app.register(plugin, deps);
   }
