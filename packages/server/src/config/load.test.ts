@@ -59,7 +59,7 @@ describe('loadConfig', () => {
         logoutFrom: [],
       },
     ]);
-    expect(() => loadConfig({ env: { JDMAIL_SSO_CAS: '[{' } })).toThrow(/sso.cas must be a JSON array/);
+    expect(() => loadConfig({ env: { JDMAIL_SSO_CAS: '[{' } })).toThrow(/sso.cas must be JSON/);
     expect(() => loadConfig({ env: { JDMAIL_SSO_CAS: '[{"id":"x","name":"X","url":"ftp://h"}]' } })).toThrow(
       /invalid setting sso.cas/,
     );

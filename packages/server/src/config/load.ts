@@ -60,27 +60,23 @@ function coerce(info: SettingInfo, raw: string, source: string): unknown {
     }
     return n;
   }
-  if (type === 'array' || type === 'object') {
-    // Lists (e.g. ldap.sources) are given as JSON in env and flags.
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch (e) {
-      throw new ConfigError(`${source}: ${info.path.join('.')} must be JSON: ${(e as Error).message}`);
-    }
-  }
   if (type === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     throw new ConfigError(`${source}: ${info.path.join('.')} must be true or false, got "${raw}"`);
   }
-  if (type === 'array') {
+  if (type === 'array' || type === 'object') {
+    // Lists (ldap.sources, sso.oidc, sso.cas) are given as JSON in env and flags.
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(raw);
-      if (Array.isArray(parsed)) return parsed;
-    } catch {
-      // reported below
+      parsed = JSON.parse(raw);
+    } catch (e) {
+      throw new ConfigError(`${source}: ${info.path.join('.')} must be JSON: ${(e as Error).message}`);
     }
-    throw new ConfigError(`${source}: ${info.path.join('.')} must be a JSON array`);
+    if (type === 'array' && !Array.isArray(parsed)) {
+      throw new ConfigError(`${source}: ${info.path.join('.')} must be a JSON array`);
+    }
+    return parsed;
   }
   return raw;
 }
