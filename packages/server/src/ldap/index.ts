@@ -11,6 +11,7 @@ export {
 } from './authenticator.js';
 export { escapeDnValue, formatDn, normalizeDn, parseDn } from './dn.js';
 export type { EventSink, UserEvent } from './events.js';
+export { emptySyncReport } from './report.js';
 export {
   createDirectorySync,
   type DirectorySync,

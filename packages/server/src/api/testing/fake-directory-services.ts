@@ -7,7 +7,7 @@ import type {
   SyncReport,
   SyncRun,
 } from '../../directory/index.js';
-import type { DirectorySync, SyncRequest } from '../../ldap/index.js';
+import { type DirectorySync, emptySyncReport, type SyncRequest } from '../../ldap/index.js';
 import { AppError } from '../../shared/index.js';
 import type { FakeDirectory } from './fake-directory.js';
 
@@ -72,34 +72,7 @@ export class FakeAddressBook implements AddressBook {
   }
 }
 
-const EMPTY_REPORT: SyncReport = {
-  counts: {
-    directoryUsers: 0,
-    directoryGroups: 0,
-    create: 0,
-    update: 0,
-    disable: 0,
-    enable: 0,
-    pendingDisable: 0,
-    conflicts: 0,
-    skipped: 0,
-    groupsCreated: 0,
-    groupsUpdated: 0,
-    groupsDeleted: 0,
-    membershipsAdded: 0,
-    membershipsRemoved: 0,
-  },
-  create: [],
-  update: [],
-  disable: [],
-  enable: [],
-  pendingDisable: [],
-  conflicts: [],
-  skipped: [],
-  groups: { create: [], update: [], delete: [] },
-  safetyStop: null,
-  truncated: false,
-};
+const EMPTY_REPORT: SyncReport = emptySyncReport();
 
 /**
  * An in-memory {@link DirectorySync} with one source, `corp`: runs start as

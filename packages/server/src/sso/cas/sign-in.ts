@@ -62,7 +62,7 @@ export function createCasSignIn(deps: {
         if (err instanceof AppError && err.code === 'USER_NOT_FOUND') return null;
         throw err;
       });
-      if (!user || !user.enabled) {
+      if (!user?.enabled) {
         log.info(
           { provider: provider.id, casUser: identity.casUser, address: identity.address, ip: who.ip },
           user ? 'CAS sign-in of a disabled user refused' : 'CAS sign-in for an unknown mailbox refused',
