@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
-import { type Database, insertDefaultMailboxes, openDatabase } from '../store/index.js';
-import { type AddressBook, createAddressBook, createDirectory, type Directory } from './index.js';
+import { type Database, openDatabase } from '../store/index.js';
+import { type AddressBook, createAddressBook, type Directory } from './index.js';
+import { createTestDirectory } from './testing/test-directory.js';
 
 const databases = useDatabases();
 
@@ -13,12 +14,7 @@ describe.each(databases.engines)('address book on %s', (engine) => {
 
   beforeEach(async () => {
     database = await openDatabase(await databases.fresh(engine));
-    dir = createDirectory({
-      db: database.db,
-      defaultQuotaBytes: 0,
-      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      releaseBlobs: async () => {},
-    });
+    dir = createTestDirectory(database.db);
     book = createAddressBook(database.db);
     await dir.createDomain('a.com');
     await dir.createDomain('b.com');

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
 import { AppError } from '../shared/index.js';
-import { type Database, insertDefaultMailboxes, openDatabase } from '../store/index.js';
-import { createDirectory, type Directory, type ExternalUserRef } from './index.js';
+import { type Database, openDatabase } from '../store/index.js';
+import type { Directory, ExternalUserRef } from './index.js';
+import { createTestDirectory } from './testing/test-directory.js';
 
 const databases = useDatabases();
 
@@ -15,11 +16,7 @@ describe('directory users sign in through the external authenticator', () => {
 
   beforeEach(async () => {
     database = await openDatabase(await databases.fresh('sqlite'));
-    dir = createDirectory({
-      db: database.db,
-      defaultQuotaBytes: 0,
-      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      releaseBlobs: async () => {},
+    dir = createTestDirectory(database.db, {
       externalAuth: {
         verify: async (user) => {
           asked.push(user);

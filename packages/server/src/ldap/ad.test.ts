@@ -5,10 +5,10 @@ import type { LdapSourceConfig } from '../config/index.js';
 import {
   type AddressBook,
   createAddressBook,
-  createDirectory,
   createDirectorySyncTarget,
   type Directory,
 } from '../directory/index.js';
+import { createTestDirectory } from '../directory/testing/test-directory.js';
 import { type Database, insertDefaultMailboxes, openDatabase } from '../store/index.js';
 import { createLogger } from '../telemetry/index.js';
 import { createLdapAuthenticator, type LdapAuthenticator } from './authenticator.js';
@@ -140,11 +140,7 @@ describe('Active Directory preset', () => {
     };
     const source = resolveSource(config);
     auth = createLdapAuthenticator({ sources: [source], cacheTtlMs: 0, log });
-    directory = createDirectory({
-      db: database.db,
-      defaultQuotaBytes: 0,
-      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      releaseBlobs: async () => {},
+    directory = createTestDirectory(database.db, {
       externalAuth: auth,
     });
     addressBook = createAddressBook(database.db);

@@ -13,10 +13,10 @@ import type { LdapSourceConfig } from '../config/index.js';
 import {
   type AddressBook,
   createAddressBook,
-  createDirectory,
   createDirectorySyncTarget,
   type Directory,
 } from '../directory/index.js';
+import { createTestDirectory } from '../directory/testing/test-directory.js';
 import { type Database, insertDefaultMailboxes, openDatabase } from '../store/index.js';
 import { createLogger } from '../telemetry/index.js';
 import { createLdapAuthenticator, type LdapAuthenticator } from './authenticator.js';
@@ -104,11 +104,7 @@ describe.each(databases.engines)('LDAP sync against a real slapd, on %s', (engin
     database = await openDatabase(await databases.fresh(engine));
     const source = resolveSource(sourceConfig(slapd));
     auth = createLdapAuthenticator({ sources: [source], cacheTtlMs: 60_000, log });
-    directory = createDirectory({
-      db: database.db,
-      defaultQuotaBytes: 0,
-      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      releaseBlobs: async () => {},
+    directory = createTestDirectory(database.db, {
       externalAuth: auth,
     });
     addressBook = createAddressBook(database.db);

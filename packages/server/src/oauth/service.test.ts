@@ -1,8 +1,9 @@
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
-import { createDirectory, type Directory } from '../directory/index.js';
-import { type Database, insertDefaultMailboxes, openDatabase } from '../store/index.js';
+import type { Directory } from '../directory/index.js';
+import { createTestDirectory } from '../directory/testing/test-directory.js';
+import { type Database, openDatabase } from '../store/index.js';
 import { createLogger } from '../telemetry/index.js';
 import {
   APP_STATE_TTL_MS,
@@ -38,12 +39,7 @@ describe.each(databases.engines)('app tokens on %s', (engine) => {
 
   beforeEach(async () => {
     database = await openDatabase(await databases.fresh(engine));
-    directory = createDirectory({
-      db: database.db,
-      defaultQuotaBytes: 0,
-      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      releaseBlobs: async () => {},
-    });
+    directory = createTestDirectory(database.db);
     await directory.createDomain('example.com');
     await directory.createDomain('other.org');
     t = 1_700_000_000_000;

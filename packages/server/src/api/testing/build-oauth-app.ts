@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createDirectory, type Directory } from '../../directory/index.js';
+import type { Directory } from '../../directory/index.js';
+import { createTestDirectory } from '../../directory/testing/test-directory.js';
 import { createOAuthService, type OAuthService } from '../../oauth/index.js';
-import { type Database, insertDefaultMailboxes, openDatabase } from '../../store/index.js';
+import { type Database, openDatabase } from '../../store/index.js';
 import { createApiApp } from '../app.js';
 import { createFailureLimiter } from '../auth/index.js';
 import { memoryLogger } from './build-app.js';
@@ -35,12 +36,7 @@ export interface OAuthTestApi {
 export async function buildOAuthTestApi(): Promise<OAuthTestApi> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jdmail-oauth-api-'));
   const database = await openDatabase({ dataDir });
-  const directory = createDirectory({
-    db: database.db,
-    defaultQuotaBytes: 0,
-    createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-    releaseBlobs: async () => {},
-  });
+  const directory = createTestDirectory(database.db);
   await directory.createDomain('example.com');
   await directory.createDomain('other.org');
   await directory.createUser({ address: 'alice@example.com', password: 'alice-password' });

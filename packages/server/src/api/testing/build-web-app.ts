@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Config, loadConfig } from '../../config/index.js';
-import { createDirectory, type Directory } from '../../directory/index.js';
+import type { Directory } from '../../directory/index.js';
+import { createTestDirectory } from '../../directory/testing/test-directory.js';
 import { createSso, type LoginGuard, type Sso } from '../../sso/index.js';
-import { type Database, insertDefaultMailboxes, openDatabase } from '../../store/index.js';
+import { type Database, openDatabase } from '../../store/index.js';
 import { createApiApp } from '../app.js';
 import { memoryLogger } from './build-app.js';
 import { FakeMail } from './fake-mail.js';
@@ -37,12 +38,7 @@ export interface WebTestOptions {
 export async function buildWebApi(options: WebTestOptions = {}): Promise<WebTestApi> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jdmail-web-'));
   const database = await openDatabase({ dataDir });
-  const directory = createDirectory({
-    db: database.db,
-    defaultQuotaBytes: 0,
-    createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-    releaseBlobs: async () => {},
-  });
+  const directory = createTestDirectory(database.db);
   await directory.createDomain('example.com');
   await directory.createDomain('other.org');
   const { key: adminKey } = await directory.createApiKey({ name: 'admin', scopes: ['*'] });

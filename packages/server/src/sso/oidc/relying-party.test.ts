@@ -3,8 +3,9 @@ import { useDatabases } from '../../../../../test/harness/databases.js';
 import { type OidcIdp, startOidcIdp } from '../../../../../test/harness/oidc-idp.js';
 import { WebClient } from '../../../../../test/harness/web-client.js';
 import type { OidcProviderConfig } from '../../config/index.js';
-import { createDirectory, type Directory } from '../../directory/index.js';
-import { type Database, insertDefaultMailboxes, openDatabase } from '../../store/index.js';
+import type { Directory } from '../../directory/index.js';
+import { createTestDirectory } from '../../directory/testing/test-directory.js';
+import { type Database, openDatabase } from '../../store/index.js';
 import { createLogger } from '../../telemetry/index.js';
 import { type Audit, createAudit } from '../audit.js';
 import { createSessionRegistry, type SessionRegistry } from '../sessions/registry.js';
@@ -70,12 +71,7 @@ describe('OIDC relying party (ID token claims, against oidc-provider)', () => {
       ],
     });
     database = await openDatabase(await databases.fresh('sqlite'));
-    directory = createDirectory({
-      db: database.db,
-      defaultQuotaBytes: 0,
-      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      releaseBlobs: async () => {},
-    });
+    directory = createTestDirectory(database.db);
     await directory.createDomain('example.com');
     await directory.createUser({ address: 'alice@example.com' });
     await directory.createUser({ address: 'eve@example.com' });

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../../test/harness/databases.js';
-import { createDirectory, type Directory, type User } from '../../directory/index.js';
-import { type Database, insertDefaultMailboxes, openDatabase } from '../../store/index.js';
+import type { Directory, User } from '../../directory/index.js';
+import { createTestDirectory } from '../../directory/testing/test-directory.js';
+import { type Database, openDatabase } from '../../store/index.js';
 import { createLogger } from '../../telemetry/index.js';
 import { createSessionRegistry, type RevocationListener, type SessionRegistry } from './registry.js';
 
@@ -19,12 +20,7 @@ describe.each(databases.engines)('session registry on %s', (engine) => {
 
   beforeEach(async () => {
     database = await openDatabase(await databases.fresh(engine));
-    directory = createDirectory({
-      db: database.db,
-      defaultQuotaBytes: 0,
-      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      releaseBlobs: async () => {},
-    });
+    directory = createTestDirectory(database.db);
     await directory.createDomain('example.com');
     alice = await directory.createUser({ address: 'alice@example.com' });
     bob = await directory.createUser({ address: 'bob@example.com' });

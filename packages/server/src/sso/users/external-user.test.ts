@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../../test/harness/databases.js';
-import { createDirectory, type Directory } from '../../directory/index.js';
-import { type Database, insertDefaultMailboxes, openDatabase } from '../../store/index.js';
+import type { Directory } from '../../directory/index.js';
+import { createTestDirectory } from '../../directory/testing/test-directory.js';
+import { type Database, openDatabase } from '../../store/index.js';
 import { createLogger } from '../../telemetry/index.js';
 import { resolveExternalUser } from './external-user.js';
 
@@ -14,12 +15,7 @@ describe('resolveExternalUser', () => {
   let directory: Directory;
   beforeAll(async () => {
     database = await openDatabase(await databases.fresh('sqlite'));
-    directory = createDirectory({
-      db: database.db,
-      defaultQuotaBytes: 0,
-      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      releaseBlobs: async () => {},
-    });
+    directory = createTestDirectory(database.db);
     await directory.createDomain('example.com');
     await directory.createDomain('other.org');
     await directory.createUser({ address: 'alice@example.com', aliases: ['a.li@example.com'] });
