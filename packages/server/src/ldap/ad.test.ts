@@ -2,18 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
 import { AD_SCHEMA, type Slapd, startSlapd } from '../../../../test/harness/slapd.js';
 import type { LdapSourceConfig } from '../config/index.js';
-import {
-  type AddressBook,
-  createAddressBook,
-  createDirectorySyncTarget,
-  type Directory,
-} from '../directory/index.js';
+import { type AddressBook, createAddressBook, type Directory } from '../directory/index.js';
 import { createTestDirectory } from '../directory/testing/test-directory.js';
-import { type Database, insertDefaultMailboxes, openDatabase } from '../store/index.js';
+import { type Database, openDatabase } from '../store/index.js';
 import { createLogger } from '../telemetry/index.js';
 import { createLdapAuthenticator, type LdapAuthenticator } from './authenticator.js';
-import { createDirectorySync, type DirectorySync } from './service.js';
+import type { DirectorySync } from './service.js';
 import { resolveSource } from './source.js';
+import { createTestSync } from './testing/test-sync.js';
 
 // The Active Directory preset against slapd with the AD attributes loaded from our own schema
 // (test/harness/ad-lite.schema): objectGUID, userPrincipalName, proxyAddresses, department,
@@ -145,18 +141,7 @@ describe('Active Directory preset', () => {
     });
     addressBook = createAddressBook(database.db);
     await directory.createDomain('corp.example');
-    sync = createDirectorySync({
-      sources: [source],
-      target: createDirectorySyncTarget({
-        db: database.db,
-        defaultQuotaBytes: 0,
-        createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      }),
-      emit: () => {},
-      log,
-      intervalMs: 0,
-      fullIntervalMs: 0,
-    });
+    sync = createTestSync(database.db, [source], log);
   });
   afterAll(async () => {
     await sync?.stop();
@@ -191,18 +176,7 @@ describe('Active Directory preset', () => {
       ...config,
       userFilter: `(&(objectClass=user)(memberOf=CN=Finance Team,OU=Staff,${SUFFIX}))`,
     });
-    const members = createDirectorySync({
-      sources: [source],
-      target: createDirectorySyncTarget({
-        db: database.db,
-        defaultQuotaBytes: 0,
-        createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      }),
-      emit: () => {},
-      log,
-      intervalMs: 0,
-      fullIntervalMs: 0,
-    });
+    const members = createTestSync(database.db, [source], log);
     const { run: r } = await members.run({ trigger: 'api', dryRun: true });
     expect(r.report?.counts).toMatchObject({ directoryUsers: 2, create: 0, update: 0, disable: 0 });
   });

@@ -10,19 +10,15 @@ import {
 } from '../../../../test/harness/directory-fixture.js';
 import { type Slapd, startSlapd } from '../../../../test/harness/slapd.js';
 import type { LdapSourceConfig } from '../config/index.js';
-import {
-  type AddressBook,
-  createAddressBook,
-  createDirectorySyncTarget,
-  type Directory,
-} from '../directory/index.js';
+import { type AddressBook, createAddressBook, type Directory } from '../directory/index.js';
 import { createTestDirectory } from '../directory/testing/test-directory.js';
-import { type Database, insertDefaultMailboxes, openDatabase } from '../store/index.js';
+import { type Database, openDatabase } from '../store/index.js';
 import { createLogger } from '../telemetry/index.js';
 import { createLdapAuthenticator, type LdapAuthenticator } from './authenticator.js';
 import type { UserEvent } from './events.js';
-import { createDirectorySync, type DirectorySync } from './service.js';
+import type { DirectorySync } from './service.js';
 import { resolveSource } from './source.js';
+import { createTestSync } from './testing/test-sync.js';
 
 const SUFFIX = 'dc=example,dc=com';
 const PEOPLE = `ou=people,${SUFFIX}`;
@@ -110,18 +106,7 @@ describe.each(databases.engines)('LDAP sync against a real slapd, on %s', (engin
     addressBook = createAddressBook(database.db);
     await directory.createDomain('example.com');
     await directory.createUser({ address: 'ceo@example.com', password: 'local-ceo-password' });
-    sync = createDirectorySync({
-      sources: [source],
-      target: createDirectorySyncTarget({
-        db: database.db,
-        defaultQuotaBytes: 0,
-        createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
-      }),
-      emit: (e) => events.push(e),
-      log,
-      intervalMs: 0,
-      fullIntervalMs: 0,
-    });
+    sync = createTestSync(database.db, [source], log, (e) => events.push(e));
   });
   afterAll(async () => {
     await sync?.stop();

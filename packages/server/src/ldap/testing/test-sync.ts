@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import { createDirectorySyncTarget } from '../../directory/index.js';
+import { type DB, insertDefaultMailboxes } from '../../store/index.js';
+import type { Logger } from '../../telemetry/index.js';
+import type { EventSink } from '../events.js';
+import { createDirectorySync, type DirectorySync } from '../service.js';
+import type { LdapSource } from '../source.js';
+
+/** The real sync service over `db` for tests: no schedule, no quota, events to `emit`. */
+export function createTestSync(
+  db: Kysely<DB>,
+  sources: LdapSource[],
+  log: Logger,
+  emit: EventSink = () => {},
+): DirectorySync {
+  return createDirectorySync({
+    sources,
+    target: createDirectorySyncTarget({
+      db,
+      defaultQuotaBytes: 0,
+      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
+    }),
+    emit,
+    log,
+    intervalMs: 0,
+    fullIntervalMs: 0,
+  });
+}
