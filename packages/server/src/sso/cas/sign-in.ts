@@ -5,8 +5,12 @@ import type { SsoProviderDriver } from '../providers.js';
 import type { SessionRegistry } from '../sessions/registry.js';
 import { hashToken } from '../tokens.js';
 import type { ClientInfo, Session } from '../types.js';
+import { type ExternalUserMapping, resolveExternalUser } from '../users/external-user.js';
 import { type CasClient, type CasProviderConfig, createCasClient } from './client.js';
 import { logoutUrl, parseLogoutRequest } from './protocol.js';
+
+/** The address CAS gave is already complete; nobody is created. */
+const NO_JIT: ExternalUserMapping = { domain: '', jitDomain: '', jitGroup: '' };
 
 /** CAS sign-in and single logout on top of the session registry. */
 export interface CasSignIn {
@@ -58,20 +62,19 @@ export function createCasSignIn(deps: {
 
     async signIn({ provider, ticket, redirect, state, baseUrl, client: who, replaces }) {
       const identity = await client.validate(baseUrl, provider, ticket, redirect, state);
-      const user = await directory.getUser(identity.address).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === 'USER_NOT_FOUND') return null;
-        throw err;
-      });
-      if (!user?.enabled) {
+      // The same lookup as every SSO method; CAS does not provision users (no JIT domain).
+      const found = await resolveExternalUser(directory, NO_JIT, identity.address, '', log);
+      if (!found.ok) {
         log.info(
           { provider: provider.id, casUser: identity.casUser, address: identity.address, ip: who.ip },
-          user ? 'CAS sign-in of a disabled user refused' : 'CAS sign-in for an unknown mailbox refused',
+          `CAS sign-in refused: ${found.reason}`,
         );
         throw new AppError(
           'SSO_FAILED',
           `No enabled mailbox ${identity.address} for CAS user ${identity.casUser}`,
         );
       }
+      const { user } = found;
       const { token, session } = await sessions.create({
         userId: user.id,
         method: 'cas',
