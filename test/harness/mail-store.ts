@@ -3,6 +3,7 @@ import {
   createMailStore,
   type Database,
   type DeliveryTarget,
+  type FinishedBlob,
   type LocalMailStore,
   type MessageIndex,
   openDatabase,
@@ -19,9 +20,12 @@ export interface StoreFixture {
 }
 
 /** Opens (or reopens) the store of a test database; the domain `example.test` is created once. */
-export async function openStore(t: TestDatabase, options: { maxBatch?: number } = {}): Promise<StoreFixture> {
+export async function openStore(
+  t: TestDatabase,
+  options: { maxBatch?: number; inlineBodyMaxBytes?: number } = {},
+): Promise<StoreFixture> {
   const database = await openDatabase({ dataDir: t.dataDir, databaseUrl: t.databaseUrl });
-  const store = createMailStore({ database, dataDir: t.dataDir, maxBatch: options.maxBatch });
+  const store = createMailStore({ database, dataDir: t.dataDir, ...options });
   const { db } = database;
   let domain = await db
     .selectFrom('domains')
@@ -86,11 +90,16 @@ export function sampleIndex(subject: string): MessageIndex {
   };
 }
 
+/** Where the store tests keep bodies: in the database (the default limit) or always in files. */
+export const BODY_MODES = { inline: {}, files: { inlineBodyMaxBytes: 0 } } as const;
+export type BodyMode = keyof typeof BODY_MODES;
+
+/** Every engine × body mode, for `describe.each`. */
+export const storeCases = <E extends string>(engines: readonly E[]) =>
+  engines.flatMap((engine) => (Object.keys(BODY_MODES) as BodyMode[]).map((mode) => [engine, mode] as const));
+
 /** Writes `content` through a blob writer, as ingest does; returns the finished blob. */
-export async function writeBlob(
-  store: LocalMailStore,
-  content: string,
-): Promise<{ blobId: string; size: number }> {
+export async function writeBlob(store: LocalMailStore, content: string): Promise<FinishedBlob> {
   const writer = store.blobs.createWriter();
   const bytes = Buffer.from(content);
   // Two chunks, so the writer's appending is exercised too.

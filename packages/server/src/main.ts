@@ -76,7 +76,13 @@ function userEventSink(log: Logger): EventSink {
 export async function buildEngine(config: Config, log: Logger, options: BuildOptions = {}): Promise<Engine> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o750 });
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const store = createMailStore({ database, dataDir: config.dataDir, maxBatch: config.store.maxBatch, log });
+  const store = createMailStore({
+    database,
+    dataDir: config.dataDir,
+    maxBatch: config.store.maxBatch,
+    inlineBodyMaxBytes: config.store.inlineBodyMaxBytes,
+    log,
+  });
   const sources = resolveSources(config);
   const ldapLog = log.child({ component: 'ldap' });
   const directory = createDirectory({

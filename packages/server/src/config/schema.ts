@@ -167,6 +167,13 @@ export const ConfigSchema = Type.Object(
           default: 64,
           description: 'Most deliveries made durable by one group commit',
         }),
+        inlineBodyMaxBytes: Type.Integer({
+          minimum: 0,
+          maximum: 16 * 1024 * 1024,
+          default: 128 * 1024,
+          description:
+            'Largest message body stored in the database (committed with its index rows); larger ones are files under blobs/. 0 = always files',
+        }),
         defaultQuotaBytes: Type.Integer({
           minimum: 0,
           default: 2 * 1024 * 1024 * 1024,

@@ -16,6 +16,8 @@ export interface BlobStoreOptions {
   /** The blob root, normally `<dataDir>/blobs`. */
   dir: string;
   log?: Logger;
+  /** Remove stale temp files at open (default). A second store over the same directory skips it. */
+  sweep?: boolean;
 }
 
 /** Outcome of committing one batch of finished blobs. */
@@ -28,6 +30,8 @@ export interface BlobCommitResult {
 
 /** The blob store plus the commit step that only the group committer calls. */
 export interface LocalBlobStore extends BlobStore {
+  /** A writer for a new blob; `blobId` lets a caller that started in memory keep its id when it spills. */
+  createWriter(blobId?: string): BlobWriter;
   /**
    * Renames finished temp files into place, then fsyncs each distinct
    * directory once. Throws only when durability cannot be guaranteed
@@ -36,6 +40,8 @@ export interface LocalBlobStore extends BlobStore {
   commit(blobIds: readonly string[]): Promise<BlobCommitResult>;
   /** Final path of a blob (exposed for tests and diagnostics). */
   pathOf(blobId: string): string;
+  /** The directory the store was opened on. */
+  readonly root: string;
 }
 
 /** Throws unless `blobId` has the exact shape of a `newId()` id, so it can never escape the blob root. */
@@ -94,8 +100,7 @@ const WRITE_BUFFER = 64 * 1024;
  * gathered and written together (syscalls dominate the cost of a 10 KB
  * message); the file is opened on the first write that reaches the disk.
  */
-function createWriter(tmpDir: string): BlobWriter {
-  const blobId = newId();
+function createWriter(tmpDir: string, blobId: string): BlobWriter {
   const path = join(tmpDir, `${blobId}.tmp`);
   let fh: FileHandle | undefined;
   let pending: Buffer[] = [];
@@ -161,7 +166,7 @@ export function createBlobStore(options: BlobStoreOptions): LocalBlobStore {
   const root = options.dir;
   const tmpDir = join(root, 'tmp');
   mkdirSync(tmpDir, { recursive: true });
-  sweepTemp(tmpDir, options.log);
+  if (options.sweep !== false) sweepTemp(tmpDir, options.log);
   // Directories known to exist, so a busy day's deliveries do not mkdir every time.
   const known = new Set<string>();
 
@@ -185,8 +190,9 @@ export function createBlobStore(options: BlobStoreOptions): LocalBlobStore {
   }
 
   return {
+    root,
     pathOf,
-    createWriter: () => createWriter(tmpDir),
+    createWriter: (blobId = newId()) => createWriter(tmpDir, blobId),
     read(blobId) {
       return createReadStream(pathOf(blobId)) as Readable;
     },

@@ -10,7 +10,7 @@ import type { DeliveryInput } from './types.js';
 
 /** Counters that show whether group commit is actually grouping. */
 export interface CommitStats {
-  /** Batches taken from the queue; each costs one fsync per blob directory and one DB commit. */
+  /** Batches taken from the queue; each costs one DB commit and log flush, plus one fsync per directory of body files. */
   flushes: number;
   /** Deliveries that became durable. */
   delivered: number;
@@ -21,8 +21,17 @@ export interface CommitStats {
   splitBatches: number;
 }
 
+export const emptyStats = (): CommitStats => ({
+  flushes: 0,
+  delivered: 0,
+  rejected: 0,
+  largestBatch: 0,
+  splitBatches: 0,
+});
+
 export interface CommitterOptions {
   database: Database;
+  /** Where bodies too large for the database go; they are moved into place before the transaction. */
   blobs: LocalBlobStore;
   /** Most deliveries per flush; default 64. */
   maxBatch?: number;
@@ -43,6 +52,8 @@ interface Pending {
   reject(error: unknown): void;
   /** Mailbox id per target, filled in before the blob is committed. */
   mailboxIds?: string[];
+  /** Message id per target, once its rows are committed. */
+  messageIds?: string[];
 }
 
 const ROWS_PER_INSERT = 500;
@@ -56,7 +67,7 @@ function translate(error: unknown): AppError {
 }
 
 /** Throws the validation error a caller should see, before anything is queued. */
-function validate(input: DeliveryInput): void {
+export function validate(input: DeliveryInput): void {
   assertBlobId(input.blob.blobId);
   if (input.targets.length === 0)
     throw new AppError('VALIDATION_FAILED', 'a delivery needs at least one target');
@@ -163,10 +174,30 @@ function buildRows(items: Pending[], next: Map<string, { uid: number; modseq: nu
   return { rows, ids };
 }
 
-/** One transaction for the whole batch: UIDs, counters, used bytes, rows. Returns message ids per delivery. */
+/** The bodies of the batch small enough for the database, once each (one body serves every target). */
+function inlineBodies(items: Pending[]): { blob_id: string; data: Buffer }[] {
+  const bodies = new Map<string, Buffer>();
+  for (const { input } of items) if (input.blob.data) bodies.set(input.blob.blobId, input.blob.data);
+  return [...bodies].map(([blob_id, data]) => ({ blob_id, data }));
+}
+
+/** Bodies per INSERT: a few MB at most with the default inline limit. */
+const BODIES_PER_INSERT = 32;
+
+/**
+ * One durable transaction for the whole batch: inline bodies, UIDs, counters,
+ * used bytes, rows. Returns message ids per delivery.
+ */
 async function writeRows(database: Database, items: Pending[]): Promise<string[][]> {
   const { boxes, users } = sumBatch(items);
-  return database.db.transaction().execute(async (trx) => {
+  const bodies = inlineBodies(items);
+  return database.durableTransaction(async (trx) => {
+    for (let i = 0; i < bodies.length; i += BODIES_PER_INSERT) {
+      await trx
+        .insertInto('message_bodies')
+        .values(bodies.slice(i, i + BODIES_PER_INSERT))
+        .execute();
+    }
     const next = await reserve(trx, boxes);
     // Users after mailboxes, in id order: the lock order every store transaction follows.
     for (const userId of [...users.keys()].sort()) {
@@ -188,10 +219,17 @@ async function writeRows(database: Database, items: Pending[]): Promise<string[]
   });
 }
 
-/** Removes the blobs of rejected deliveries unless a committed row (now or earlier) still references them. */
+/**
+ * Removes the body files of rejected deliveries unless a committed row (now or
+ * earlier) still references them. Inline bodies need nothing: their insert
+ * rolled back with the rows.
+ */
 async function discardBlobs(options: CommitterOptions, rejected: Pending[], kept: Pending[]): Promise<void> {
   const inUse = new Set(kept.map((p) => p.input.blob.blobId));
-  const unused = rejected.map((p) => p.input.blob.blobId).filter((id) => !inUse.has(id));
+  const unused = rejected
+    .filter((p) => !p.input.blob.data)
+    .map((p) => p.input.blob.blobId)
+    .filter((id) => !inUse.has(id));
   await releaseBlobs(options, unused);
 }
 
@@ -202,7 +240,7 @@ async function discardBlobs(options: CommitterOptions, rejected: Pending[], kept
  */
 export function createCommitter(options: CommitterOptions): Committer {
   const maxBatch = Math.max(1, options.maxBatch ?? 64);
-  const stats: CommitStats = { flushes: 0, delivered: 0, rejected: 0, largestBatch: 0, splitBatches: 0 };
+  const stats = emptyStats();
   const queue: Pending[] = [];
   let running: Promise<void> | undefined;
   let closed = false;
@@ -244,19 +282,21 @@ export function createCommitter(options: CommitterOptions): Committer {
 
 /**
  * The body of one flush. Never throws: every delivery of the batch is
- * resolved or rejected. Successes resolve as soon as they are durable;
+ * resolved or rejected. Successes resolve once the batch is durable;
  * failures are rejected only after their blobs are cleaned up.
  */
 function createFlush(options: CommitterOptions, stats: CommitStats): (batch: Pending[]) => Promise<void> {
   const { database, blobs, log } = options;
   type Failures = Map<Pending, unknown>;
 
-  /** Resolves mailboxes, then makes the blobs durable; returns the deliveries still able to commit. */
+  /** Resolves mailboxes, then moves body files into place; returns the deliveries still able to commit. */
   async function prepare(batch: Pending[], failures: Failures): Promise<Pending[]> {
     const unknown = await resolveMailboxes(database.db, batch);
     for (const [p, e] of unknown) failures.set(p, e);
     const live = batch.filter((p) => !unknown.has(p));
-    const { failed } = await blobs.commit(live.map((p) => p.input.blob.blobId));
+    const inFiles = live.filter((p) => !p.input.blob.data).map((p) => p.input.blob.blobId);
+    const { failed } =
+      inFiles.length > 0 ? await blobs.commit(inFiles) : { failed: new Map<string, Error>() };
     for (const p of live) {
       const error = failed.get(p.input.blob.blobId);
       if (error) failures.set(p, error);
@@ -268,7 +308,7 @@ function createFlush(options: CommitterOptions, stats: CommitStats): (batch: Pen
   async function commitRows(ready: Pending[], failures: Failures): Promise<Pending[]> {
     try {
       const ids = await writeRows(database, ready);
-      for (const [i, p] of ready.entries()) p.resolve({ messageIds: ids[i] as string[] });
+      for (const [i, p] of ready.entries()) p.messageIds = ids[i] as string[];
       return ready;
     } catch (e) {
       if (ready.length === 1) {
@@ -300,6 +340,8 @@ function createFlush(options: CommitterOptions, stats: CommitStats): (batch: Pen
     }
     stats.delivered += done.length;
     stats.rejected += failures.size;
+    // Counted first, so whoever a resolution wakes sees this flush in the stats.
+    for (const p of done) p.resolve({ messageIds: p.messageIds as string[] });
     if (failures.size > 0) await discardBlobs(options, [...failures.keys()], done);
     for (const [p, e] of failures) p.reject(translate(e));
   };

@@ -8,6 +8,7 @@ export {
   createBlobStore,
   type LocalBlobStore,
 } from './blobs.js';
+export { type BodyStore, DEFAULT_INLINE_BODY_MAX_BYTES } from './bodies.js';
 export type { CommitStats } from './commit.js';
 export { type Database, type Engine, type OpenDatabaseOptions, openDatabase } from './db.js';
 export { createMailStore, type LocalMailStore, type MailStoreOptions } from './mail-store.js';

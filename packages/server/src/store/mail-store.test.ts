@@ -1,13 +1,14 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, useDatabases } from '../../../../test/harness/databases.js';
 import {
   addUser,
+  BODY_MODES,
   deliverText,
   openStore,
   rawMessage,
   type StoreFixture,
   sampleIndex,
+  storeCases,
   writeBlob,
 } from '../../../../test/harness/mail-store.js';
 import { newId } from '../shared/index.js';
@@ -57,13 +58,13 @@ async function prepared(f: StoreFixture, subject: string, targets: DeliveryTarge
   return { blob, targets, index: sampleIndex(subject), internalDate: Date.now() };
 }
 
-describe.each(databases.engines)('mail store delivery on %s', (engine) => {
+describe.each(storeCases(databases.engines))('mail store delivery on %s, bodies %s', (engine, mode) => {
   let t: TestDatabase;
   let f: StoreFixture;
 
   beforeAll(async () => {
     t = await databases.fresh(engine);
-    f = await openStore(t);
+    f = await openStore(t, BODY_MODES[mode]);
   });
   afterAll(() => f.close());
 
@@ -108,7 +109,12 @@ describe.each(databases.engines)('mail store delivery on %s', (engine) => {
 
   it('never batches more than maxBatch', async () => {
     const user = await addUser(f);
-    const small = createMailStore({ database: f.database, dataDir: t.dataDir, maxBatch: 8 });
+    const small = createMailStore({
+      database: f.database,
+      dataDir: t.dataDir,
+      maxBatch: 8,
+      ...BODY_MODES[mode],
+    });
     const inputs = await Promise.all(
       Array.from({ length: 50 }, (_, i) => prepared(f, `s${i}`, [{ userId: user }])),
     );
@@ -129,8 +135,8 @@ describe.each(databases.engines)('mail store delivery on %s', (engine) => {
 
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(results[1]).toMatchObject({ reason: { code: 'MAILBOX_NOT_FOUND' } });
-    expect(existsSync(f.store.blobs.pathOf(bad.blob.blobId))).toBe(false);
-    expect(existsSync(f.store.blobs.pathOf(good2.blob.blobId))).toBe(true);
+    expect(await f.store.blobs.has(bad.blob.blobId)).toBe(false);
+    expect(await f.store.blobs.has(good2.blob.blobId)).toBe(true);
     await assertCountersMatchRows(f, user);
   });
 
@@ -150,7 +156,7 @@ describe.each(databases.engines)('mail store delivery on %s', (engine) => {
     expect(results[1]).toMatchObject({ reason: { code: 'INTERNAL' } });
     expect(f.store.commitStats.flushes - before.flushes).toBe(1);
     expect(f.store.commitStats.splitBatches - before.splitBatches).toBe(1);
-    expect(existsSync(f.store.blobs.pathOf(bad.blob.blobId))).toBe(false);
+    expect(await f.store.blobs.has(bad.blob.blobId)).toBe(false);
     // The rolled-back UIDs were not used up: the next delivery continues without a gap.
     const next = await deliverText(f.store, 'after', [{ userId: user }]);
     expect((await f.store.getMessage(user, next.messageIds[0] as string)).uid).toBe(3);
@@ -184,7 +190,7 @@ describe.each(databases.engines)('mail store delivery on %s', (engine) => {
     ]);
     const boxesBefore = await f.store.listMailboxes(user);
     await f.close();
-    f = await openStore(t);
+    f = await openStore(t, BODY_MODES[mode]);
 
     expect(await f.store.listMailboxes(user)).toEqual(boxesBefore);
     const msg = await f.store.getMessage(user, sent.messageIds[0] as string);
@@ -198,7 +204,7 @@ describe.each(databases.engines)('mail store delivery on %s', (engine) => {
 
   it('close() waits for queued deliveries and then refuses new ones', async () => {
     const user = await addUser(f);
-    const store = createMailStore({ database: f.database, dataDir: t.dataDir });
+    const store = createMailStore({ database: f.database, dataDir: t.dataDir, ...BODY_MODES[mode] });
     const inputs = await Promise.all(
       Array.from({ length: 20 }, (_, i) => prepared(f, `c${i}`, [{ userId: user }])),
     );
@@ -217,10 +223,10 @@ describe.each(databases.engines)('mail store delivery on %s', (engine) => {
   it('two committers on one database never hand out one UID twice', async () => {
     const user = await addUser(f);
     const secondCommitter = () => {
-      const store = createMailStore({ database: f.database, dataDir: t.dataDir });
+      const store = createMailStore({ database: f.database, dataDir: t.dataDir, ...BODY_MODES[mode] });
       return { store, close: () => store.close() };
     };
-    const other = engine === 'postgres' ? await openStore(t) : secondCommitter();
+    const other = engine === 'postgres' ? await openStore(t, BODY_MODES[mode]) : secondCommitter();
     try {
       const one = Array.from({ length: 60 }, (_, i) => deliverText(f.store, `n1-${i}`, [{ userId: user }]));
       const two = Array.from({ length: 60 }, (_, i) =>

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { AppError } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
-import { createBlobStore, type LocalBlobStore } from './blobs.js';
+import { createBlobStore } from './blobs.js';
+import { type BodyStore, createBodyStore, DEFAULT_INLINE_BODY_MAX_BYTES } from './bodies.js';
 import { type CommitStats, createCommitter } from './commit.js';
+import { createThreadCommitter } from './commit-thread.js';
 import type { Database } from './db.js';
 import { countsByUser, insertDefaultMailboxes, listMailboxes } from './mailboxes.js';
 import { deleteMessage, getMessage, listMessages, type MessagesDeps, updateMessage } from './messages.js';
@@ -16,30 +18,42 @@ export interface MailStoreOptions {
   dataDir: string;
   /** Most deliveries per group commit; default 64. */
   maxBatch?: number;
+  /** Largest body stored in the database rather than a file; 0 = files only. Default 128 KiB. */
+  inlineBodyMaxBytes?: number;
   log?: Logger;
 }
 
-/** The mail store with the file blob store and group-commit counters (for metrics and tests). */
+/** The mail store with its body store and group-commit counters (for metrics and tests). */
 export interface LocalMailStore extends MailStore {
-  readonly blobs: LocalBlobStore;
+  readonly blobs: BodyStore;
   readonly commitStats: Readonly<CommitStats>;
   /**
-   * Removes the files of these blobs that no message references any more;
+   * Removes the bodies of these blobs that no message references any more;
    * for callers that delete rows themselves (the directory, deleting a user).
    */
   releaseBlobs(blobIds: readonly string[]): Promise<void>;
 }
 
 /**
- * Builds the mail store over an open database and the blob files under
- * `<dataDir>/blobs`. New messages go through one group committer; reads and
- * per-message changes run their own short transactions.
+ * Builds the mail store over an open database, which also holds the small
+ * bodies, and the body files under `<dataDir>/blobs`. New messages go through
+ * one group committer; reads and per-message changes run their own short
+ * transactions.
  */
 export function createMailStore(options: MailStoreOptions): LocalMailStore {
   const log = options.log?.child({ component: 'store' });
   const { database } = options;
-  const blobs = createBlobStore({ dir: join(options.dataDir, 'blobs'), log });
-  const committer = createCommitter({ database, blobs, maxBatch: options.maxBatch, log });
+  const files = createBlobStore({ dir: join(options.dataDir, 'blobs'), log });
+  const blobs = createBodyStore({
+    database,
+    files,
+    inlineMaxBytes: options.inlineBodyMaxBytes ?? DEFAULT_INLINE_BODY_MAX_BYTES,
+  });
+  const maxBatch = Math.max(1, options.maxBatch ?? 64);
+  // SQLite: the committer gets a thread and a connection of its own (see commit-worker.ts).
+  const committer = database.file
+    ? createThreadCommitter({ file: database.file, blobDir: files.root, maxBatch, log })
+    : createCommitter({ database, blobs: files, maxBatch, log });
   const deps: MessagesDeps = { database, blobs, log };
   const { db } = database;
 

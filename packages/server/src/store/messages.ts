@@ -1,19 +1,18 @@
 import type { Transaction } from 'kysely';
 import { AppError } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
-import type { LocalBlobStore } from './blobs.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Database } from './db.js';
 import { type Executor, mailboxId } from './mailboxes.js';
 import { releaseBlobs } from './release.js';
 import { type MessageRow, toSummary } from './rows.js';
 import type { DB } from './schema.js';
-import type { ListMessagesOptions, MessagePatch, MessageSummary } from './types.js';
+import type { BlobStore, ListMessagesOptions, MessagePatch, MessageSummary } from './types.js';
 
 /** What the message operations need; passed in, never module state. */
 export interface MessagesDeps {
   database: Database;
-  blobs: LocalBlobStore;
+  blobs: BlobStore;
   log?: Logger;
 }
 

@@ -1,19 +1,19 @@
 import type { Logger } from '../telemetry/index.js';
-import type { LocalBlobStore } from './blobs.js';
 import type { Database } from './db.js';
+import type { BlobStore } from './types.js';
 
 /** Blob ids per reference query; far below both engines' bound-parameter limits. */
 const IDS_PER_QUERY = 1000;
 
 /**
- * Removes the blob files of `blobIds` that no message row references any more
+ * Removes the bodies of `blobIds` that no message row references any more
  * (one blob can back several recipients' rows). Call after the deleting
  * transaction has committed, so a rollback never loses a body. Failures are
- * logged, not thrown: the rows are already gone, and a leftover file costs
- * disk space, not correctness.
+ * logged, not thrown: the rows are already gone, and a leftover body costs
+ * space, not correctness.
  */
 export async function releaseBlobs(
-  deps: { database: Database; blobs: LocalBlobStore; log?: Logger },
+  deps: { database: Database; blobs: Pick<BlobStore, 'remove'>; log?: Logger },
   blobIds: readonly string[],
 ): Promise<void> {
   const ids = [...new Set(blobIds)];
@@ -34,7 +34,10 @@ export async function releaseBlobs(
   }
 }
 
-async function removeQuietly(deps: { blobs: LocalBlobStore; log?: Logger }, blobId: string): Promise<void> {
+async function removeQuietly(
+  deps: { blobs: Pick<BlobStore, 'remove'>; log?: Logger },
+  blobId: string,
+): Promise<void> {
   try {
     await deps.blobs.remove(blobId);
   } catch (e) {

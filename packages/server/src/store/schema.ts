@@ -174,6 +174,12 @@ export interface MessagesTable {
   blob_id: string;
 }
 
+/** A message body small enough to live in the database (see `store/bodies.ts`); larger ones are files. */
+export interface MessageBodiesTable {
+  blob_id: string;
+  data: Uint8Array;
+}
+
 export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'safety_stop';
 
 /** One directory sync run (a job): status, progress and its report. */
@@ -313,6 +319,7 @@ export interface DB {
   signing_keys: SigningKeysTable;
   mailboxes: MailboxesTable;
   messages: MessagesTable;
+  message_bodies: MessageBodiesTable;
   meta: MetaTable;
   sessions: SessionsTable;
   login_links: LoginLinksTable;

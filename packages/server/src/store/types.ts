@@ -57,22 +57,35 @@ export interface MessageSummary extends MessageIndex {
   blobId: string;
 }
 
+/** A finished body: small ones are carried in memory to the delivery's transaction, large ones wait in a temp file. */
+export interface FinishedBlob {
+  blobId: string;
+  size: number;
+  /**
+   * The whole body, when it is at most the store's inline limit: it is written
+   * into the database by the same transaction as the message rows. Absent when
+   * the body went to a file, which is fsynced by `finish()` and moved into
+   * place by the delivery.
+   */
+  data?: Buffer;
+}
+
 /**
- * A message body being written to the blob store. Bytes go to a temp file;
- * `finish()` fsyncs it; `commit` (inside `MailStore.deliver`) renames it into
- * place and fsyncs the directory. `abort()` removes the temp file.
+ * A message body being written. It is kept in memory up to the store's inline
+ * limit; past it, it spills to a temp file that `finish()` fsyncs. `abort()`
+ * drops it, temp file included.
  */
 export interface BlobWriter {
   /** Appends bytes. The writer may keep `chunk` until it flushes: do not modify it afterwards. */
   write(chunk: Buffer): Promise<void>;
-  /** Flushes and fsyncs the temp file; returns its blob id and size. */
-  finish(): Promise<{ blobId: string; size: number }>;
+  finish(): Promise<FinishedBlob>;
   abort(): Promise<void>;
 }
 
+/** Message bodies: immutable, addressed by blob id, shared by every recipient's row. */
 export interface BlobStore {
   createWriter(): BlobWriter;
-  /** Streams a committed blob. */
+  /** Streams a committed body. A missing one errors the stream with MESSAGE_NOT_FOUND. */
   read(blobId: string): Readable;
   readBuffer(blobId: string): Promise<Buffer>;
   remove(blobId: string): Promise<void>;
@@ -86,8 +99,8 @@ export interface DeliveryTarget {
 }
 
 export interface DeliveryInput {
-  /** A finished (fsynced) BlobWriter result, not yet committed. */
-  blob: { blobId: string; size: number };
+  /** A finished BlobWriter result, not yet committed. */
+  blob: FinishedBlob;
   targets: DeliveryTarget[];
   index: MessageIndex;
   internalDate: number;
@@ -117,10 +130,11 @@ export interface QuotaStatus {
 export interface MailStore {
   readonly blobs: BlobStore;
   /**
-   * Makes one message durable in every target mailbox: the blob is renamed
-   * into place and its directory fsynced, then one transaction allocates UIDs,
-   * inserts the rows and updates counters and used bytes. Concurrent calls are
-   * group-committed (one dir fsync and one DB commit for up to `maxBatch`).
+   * Makes one message durable in every target mailbox: a body that went to a
+   * file is renamed into place and its directory fsynced; then one transaction
+   * writes an inline body, allocates UIDs, inserts the rows and updates
+   * counters and used bytes. Concurrent calls are group-committed (one
+   * directory fsync, one DB commit and one log flush for up to `maxBatch`).
    * Resolves only when durable; the returned ids are in target order.
    */
   deliver(input: DeliveryInput): Promise<{ messageIds: string[] }>;

@@ -3,6 +3,7 @@ import { initial } from './0001-initial.js';
 import { ldap } from './0002-ldap.js';
 import { sso } from './0003-sso.js';
 import { appTokens } from './0004-app-tokens.js';
+import { messageBodies } from './0005-message-bodies.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-ldap': ldap,
   '0003-sso': sso,
   '0004-app-tokens': appTokens,
+  '0005-message-bodies': messageBodies,
 };
 
 export const migrationProvider: MigrationProvider = {

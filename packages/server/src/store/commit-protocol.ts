@@ -1,0 +1,46 @@
+/** Messages between the main thread and the delivery committer's thread (`commit-thread.ts`, `commit-worker.ts`). */
+import { AppError, type ErrorCode, isAppError } from '../shared/index.js';
+import type { CommitStats } from './commit.js';
+import type { DeliveryInput } from './types.js';
+
+/** What the committer thread is started with (`workerData`). */
+export interface CommitThreadConfig {
+  /** The SQLite database file; the schema is already migrated by the main thread. */
+  file: string;
+  /** The body file root, `<dataDir>/blobs`. */
+  blobDir: string;
+  maxBatch: number;
+}
+
+export type ToCommitThread =
+  | { type: 'submit'; items: Array<{ id: number; input: DeliveryInput }> }
+  | { type: 'close' };
+
+/** An error as it crosses threads: an AppError keeps its code and extra; anything else becomes INTERNAL. */
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  extra?: Record<string, unknown>;
+}
+
+export type FromCommitThread =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; messageIds: string[]; stats: CommitStats }
+  | { type: 'failed'; id: number; error: SerializedError; stats: CommitStats }
+  | {
+      type: 'log';
+      level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+      obj: unknown;
+      msg?: string;
+    }
+  | { type: 'closed'; stats: CommitStats };
+
+export function serializeError(error: unknown): SerializedError {
+  if (isAppError(error)) return { code: error.code, message: error.message, extra: error.extra };
+  // The committer translates driver errors before rejecting; this is the fallback.
+  return { code: 'INTERNAL', message: 'delivery could not be committed' };
+}
+
+export function deserializeError(error: SerializedError): AppError {
+  return new AppError(error.code, error.message, error.extra);
+}

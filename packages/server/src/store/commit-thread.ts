@@ -1,0 +1,153 @@
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../shared/index.js';
+import type { Logger } from '../telemetry/index.js';
+import { type CommitStats, type Committer, emptyStats, validate } from './commit.js';
+import {
+  type CommitThreadConfig,
+  deserializeError,
+  type FromCommitThread,
+  type ToCommitThread,
+} from './commit-protocol.js';
+import type { DeliveryInput } from './types.js';
+
+export interface CommitThreadOptions extends CommitThreadConfig {
+  log?: Logger;
+}
+
+/**
+ * Starts `commit-worker`. From the built package that is a plain module; from
+ * the TypeScript sources (the test suite) the thread first registers tsx, the
+ * loader the tests already run under, since a worker does not inherit it.
+ */
+function spawn(config: CommitThreadConfig): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./commit-worker.js', here), { workerData: config });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./commit-worker.ts', here).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: config });
+}
+
+interface Waiter {
+  resolve(value: { messageIds: string[] }): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The group committer on a thread of its own (SQLite): same contract as
+ * `createCommitter`, which runs inside the thread over its own connection.
+ * The thread starts with the first delivery. If it dies, the deliveries in
+ * flight are rejected as UNAVAILABLE (SMTP answers 4xx and the client retries:
+ * none was acknowledged) and the next delivery starts a new thread.
+ */
+export function createThreadCommitter(options: CommitThreadOptions): Committer {
+  const { log } = options;
+  const config: CommitThreadConfig = {
+    file: options.file,
+    blobDir: options.blobDir,
+    maxBatch: options.maxBatch,
+  };
+  const stats: CommitStats = emptyStats();
+  const waiting = new Map<number, Waiter>();
+  let nextId = 1;
+  let worker: Worker | undefined;
+  let closed = false;
+  let onClosed: (() => void) | undefined;
+  /** Deliveries submitted in this tick, sent to the thread together at its end. */
+  let outbox: Array<{ id: number; input: DeliveryInput }> = [];
+
+  function send(): void {
+    if (outbox.length === 0) return; // already sent by close()
+    const items = outbox;
+    outbox = [];
+    worker ??= start();
+    worker.postMessage({ type: 'submit', items } satisfies ToCommitThread);
+    keepAlive();
+  }
+
+  /** The thread keeps the process alive only while it has work. */
+  const keepAlive = () => (waiting.size > 0 || onClosed ? worker?.ref() : worker?.unref());
+
+  function failAll(error: AppError): void {
+    const all = [...waiting.values()];
+    waiting.clear();
+    for (const w of all) w.reject(error);
+  }
+
+  function settle(id: number, settle: (w: Waiter) => void): void {
+    const w = waiting.get(id);
+    waiting.delete(id);
+    if (w) settle(w);
+    keepAlive();
+  }
+
+  function start(): Worker {
+    const w = spawn(config);
+    w.on('message', (m: FromCommitThread) => {
+      switch (m.type) {
+        case 'done':
+          Object.assign(stats, m.stats);
+          return settle(m.id, (x) => x.resolve({ messageIds: m.messageIds }));
+        case 'failed':
+          Object.assign(stats, m.stats);
+          return settle(m.id, (x) => x.reject(deserializeError(m.error)));
+        case 'log':
+          log?.[m.level](m.obj, m.msg);
+          return;
+        case 'closed':
+          Object.assign(stats, m.stats);
+          onClosed?.();
+          return;
+        case 'ready':
+          return;
+      }
+    });
+    w.on('error', (err) => log?.error({ err }, 'delivery committer thread failed'));
+    w.on('exit', (code) => {
+      if (worker === w) worker = undefined;
+      if (waiting.size > 0) {
+        log?.error(
+          { code, inFlight: waiting.size },
+          'delivery committer thread exited with deliveries in flight',
+        );
+        failAll(new AppError('UNAVAILABLE', 'the mail store is restarting; try again'));
+      }
+      onClosed?.();
+    });
+    return w;
+  }
+
+  return {
+    stats,
+    submit(input) {
+      if (closed) return Promise.reject(new AppError('UNAVAILABLE', 'mail store is closed'));
+      try {
+        validate(input);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      const id = nextId++;
+      const done = new Promise<{ messageIds: string[] }>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+      });
+      outbox.push({ id, input });
+      if (outbox.length === 1) queueMicrotask(send);
+      return done;
+    },
+    async close() {
+      closed = true;
+      if (outbox.length > 0) send();
+      const w = worker;
+      if (!w) return;
+      // The thread drains its queue, closes its connection and says so (or dies trying).
+      await new Promise<void>((resolve) => {
+        onClosed = resolve;
+        keepAlive();
+        w.postMessage({ type: 'close' } satisfies ToCommitThread);
+      });
+      onClosed = undefined;
+      worker = undefined;
+      await w.terminate();
+    },
+  };
+}

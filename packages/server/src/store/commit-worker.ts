@@ -1,0 +1,67 @@
+/**
+ * The delivery committer's thread (SQLite only). better-sqlite3 is
+ * synchronous: on the main thread, every statement, commit and checkpoint of
+ * the delivery transaction would stop the SMTP sessions for its duration. Here
+ * they run on a connection of their own, and the main thread only queues
+ * deliveries and answers 250 when they come back durable. The protocol is in
+ * `commit-thread.ts`, which starts this file.
+ */
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import type { Logger } from '../telemetry/index.js';
+import { createBlobStore } from './blobs.js';
+import { createCommitter } from './commit.js';
+import {
+  type CommitThreadConfig,
+  type FromCommitThread,
+  serializeError,
+  type ToCommitThread,
+} from './commit-protocol.js';
+import { openSqliteFile } from './db.js';
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/** A logger whose records go to the main thread's logger (one log stream, one redaction). */
+function portLogger(port: MessagePort): Logger {
+  const log: Record<string, unknown> = {};
+  for (const level of LEVELS) {
+    log[level] = (obj: unknown, msg?: string) => {
+      const send: FromCommitThread = { type: 'log', level, obj, msg };
+      port.postMessage(send);
+    };
+  }
+  log.child = () => log;
+  // The committer and blob store call only the level methods and child().
+  return log as unknown as Logger;
+}
+
+function run(port: MessagePort, config: CommitThreadConfig): void {
+  const log = portLogger(port);
+  const database = openSqliteFile(config.file);
+  const blobs = createBlobStore({ dir: config.blobDir, log, sweep: false });
+  const committer = createCommitter({ database, blobs, maxBatch: config.maxBatch, log });
+  const post = (message: FromCommitThread) => port.postMessage(message);
+
+  port.on('message', (message: ToCommitThread) => {
+    if (message.type === 'close') {
+      committer
+        .close()
+        .then(() => database.close())
+        .finally(() => post({ type: 'closed', stats: { ...committer.stats } }));
+      return;
+    }
+    // One message carries everything the main thread queued in one tick: one batch here too.
+    for (const { id, input } of message.items) {
+      // Structured clone turns a Buffer into a plain Uint8Array; view it as a Buffer again, without a copy.
+      const data = input.blob.data;
+      if (data) input.blob.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      committer.submit(input).then(
+        ({ messageIds }) => post({ type: 'done', id, messageIds, stats: { ...committer.stats } }),
+        (error: unknown) =>
+          post({ type: 'failed', id, error: serializeError(error), stats: { ...committer.stats } }),
+      );
+    }
+  });
+  post({ type: 'ready' });
+}
+
+if (parentPort) run(parentPort, workerData as CommitThreadConfig);
