@@ -1,6 +1,7 @@
+import { domainToUnicode } from 'node:url';
 import type { HeaderLine } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
-import { type AddressObject, parseAddressHeader } from 'mailparser';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { Address } from '../store/index.js';
 
 /** The index fields that come from the top-level header section. */
@@ -43,16 +44,43 @@ function decodeWords(value: string): string {
   }
 }
 
-/** Mailboxes with their address lower-cased; group members (RFC 5322 §3.4) are listed in place of the group. */
-function mailboxes(parsed: AddressObject): Address[] {
+// An RFC 2047 encoded word.
+const ENCODED_WORD = /=\?[^?]+\?[BbQq]\?[^?]*\?=/;
+
+/**
+ * An address as mailparser reports it (its `decodeAddresses`): an address part that hides an
+ * encoded word is dropped unless it decodes to a plain local@domain (RFC 2047 §5 keeps encoded
+ * words out of an addr-spec), and an internationalized domain is given in Unicode.
+ */
+function addressOf(address: string): string {
+  let addr = address;
+  if (ENCODED_WORD.test(addr)) {
+    const decoded = decodeWords(addr);
+    addr = /^[^\s@]+@[^\s@]+$/.test(decoded) && !decoded.includes('=?') ? decoded : '';
+  }
+  if (addr.includes('@xn--')) {
+    const at = addr.lastIndexOf('@');
+    const domain = domainToUnicode(addr.slice(at + 1));
+    if (domain) addr = addr.slice(0, at + 1) + domain;
+  }
+  return addr.toLowerCase();
+}
+
+/**
+ * The mailboxes of address header values, with mailparser's decoding (display names' encoded
+ * words, see `addressOf`) and the address lower-cased; group members (RFC 5322 §3.4) are
+ * listed in place of their group.
+ */
+function mailboxes(values: readonly string[]): Address[] {
   const out: Address[] = [];
-  const walk = (entries: AddressObject['value']) => {
-    for (const e of entries) {
-      if (e.group) walk(e.group);
-      else if (e.address) out.push({ name: e.name ?? '', address: e.address.toLowerCase() });
+  for (const value of values) {
+    if (!value) continue;
+    for (const { name, address } of addressparser(value, { flatten: true })) {
+      const addr = address && addressOf(address);
+      const trimmed = name.trim();
+      if (addr) out.push({ name: trimmed && decodeWords(trimmed), address: addr });
     }
-  };
-  walk(parsed.value);
+  }
   return out;
 }
 
@@ -91,7 +119,7 @@ export function headerFields(lines: readonly HeaderLine[]): HeaderFields {
   for (const { key, line } of lines) {
     switch (key) {
       case 'from':
-        from ??= mailboxes(parseAddressHeader(headerValue(line)))[0] ?? noAddress();
+        from ??= mailboxes([headerValue(line)])[0] ?? noAddress();
         break;
       case 'to':
         to.push(headerValue(line));
@@ -112,8 +140,8 @@ export function headerFields(lines: readonly HeaderLine[]): HeaderFields {
   }
   return {
     from: from ?? noAddress(),
-    to: mailboxes(parseAddressHeader(to)),
-    cc: mailboxes(parseAddressHeader(cc)),
+    to: mailboxes(to),
+    cc: mailboxes(cc),
     subject,
     date: date ?? null,
     messageId,

@@ -54,11 +54,21 @@ function splitParts(buf: Buffer): Promise<Leaf[]> {
 }
 
 /**
+ * The top-level Content-Type line and the empty line after it: all the splitter needs of the
+ * header section, which is often mostly trace, DKIM and ARC lines it would parse a second time.
+ */
+function contentTypeHeader(root: MimeNode): Buffer {
+  const line = root.headers ? root.headers.getList().find((l) => l.key === 'content-type')?.line : undefined;
+  return Buffer.from(`${line ?? ''}\r\n\r\n`, 'latin1');
+}
+
+/**
  * The parts of `buf`. A single-part message needs no splitting: its body is everything after
  * the header section, and mailsplit is only run where there are boundaries to find.
  */
 function partsOf(root: MimeNode, buf: Buffer, bodyStart: number): Promise<Leaf[]> {
-  if (root.multipart || root.rfc822) return splitParts(buf);
+  if (root.multipart) return splitParts(Buffer.concat([contentTypeHeader(root), buf.subarray(bodyStart)]));
+  if (root.rfc822) return splitParts(buf);
   return Promise.resolve([{ node: root, body: [buf.subarray(bodyStart)] }]);
 }
 
