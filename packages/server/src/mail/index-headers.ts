@@ -35,8 +35,9 @@ function headerValue(line: string): string {
   return Buffer.from(value, 'latin1').toString('utf8');
 }
 
-/** Encoded words (RFC 2047) decoded; a value libmime cannot decode is kept as it is. */
+/** Encoded words (RFC 2047) decoded; a value without any, or one libmime cannot decode, is kept as it is. */
 function decodeWords(value: string): string {
+  if (!value.includes('=?')) return value; // libmime.decodeWords rewrites only `=?…?=` words
   try {
     return libmime.decodeWords(value);
   } catch {

@@ -8,9 +8,10 @@ import { htmlToText } from './html-text.js';
 const PREVIEW_CHARS = 200;
 /**
  * Encoded bytes of a text part decoded first; the rest only when they give too little text
- * for a preview. 2 KB hold 200 characters even of quoted-printable CJK (9 bytes a character).
+ * for a preview: 1 KB holds 200 characters of most text, quoted-printable CJK (9 bytes a
+ * character) needs the second try.
  */
-const FIRST_TRY_BYTES = 2048;
+const FIRST_TRY_BYTES = 1024;
 /** Characters past the preview that a cut-off first try must give, so its cut edge (a half character or escape) never shows. */
 const CUT_MARGIN = 16;
 

@@ -366,6 +366,15 @@ ${PNG}
     'quoted-printable text in ISO-8859-1',
     'From: a@x.test\nSubject: qp\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nGr=FC=DFe aus K=F6ln, 1 + 1 =3D 2, a soft=\n break.\n',
   ),
+  // Longer than the first kilobyte a text part is decoded from: too little text in it, and enough.
+  msg(
+    'quoted-printable CJK past the first kilobyte',
+    `From: a@x.test\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n${qp('会議の議事録をお送りします。'.repeat(25))}\n`,
+  ),
+  msg(
+    'base64 text cut inside a character',
+    `From: a@x.test\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n${b64(Buffer.from('Grüße, 你好! '.repeat(80)))}\n`,
+  ),
   msg(
     'unknown body charset',
     'From: a@x.test\nContent-Type: text/plain; charset=x-made-up\n\nplain ascii body\n',
