@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BlobWriter } from '../store/index.js';
 import { missingSubmissionHeaders, receivedHeader } from './headers.js';
 import { HEAD_BYTES, ingest } from './ingest.js';
-import { parseIndex } from './parse.js';
+import { parseIndex } from './parse-index.js';
 
 function memoryWriter() {
   const chunks: Buffer[] = [];

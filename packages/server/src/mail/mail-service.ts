@@ -7,7 +7,8 @@ import { findAttachment } from './attachment.js';
 import { composeMessage } from './compose.js';
 import { missingSubmissionHeaders, receivedHeader } from './headers.js';
 import { ingest } from './ingest.js';
-import { parseBody, parseIndex } from './parse.js';
+import { parseBody } from './parse.js';
+import { parseIndex } from './parse-index.js';
 import type { MailService, ReceiveInput, SendInput } from './types.js';
 
 export interface MailServiceDeps {

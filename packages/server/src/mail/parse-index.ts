@@ -1,0 +1,109 @@
+import type { Transform } from 'node:stream';
+import { type MessageChunk, MimeNode, Splitter } from '@zone-eu/mailsplit';
+import type { MessageIndex } from '../store/index.js';
+import { emptyHeaderFields, type HeaderFields, headerFields } from './index-headers.js';
+import { bodyIndex, type Leaf, previewOf } from './index-text.js';
+
+export { previewOf };
+
+/**
+ * Body bytes parsed for the index in the common case. The preview needs only the first lines
+ * of text, and attachments anywhere are seen by ingest's scanner. A head whose first bytes hold
+ * no text at all (an HTML mail opening with a large style block) is parsed again, whole.
+ */
+const INDEX_BODY_BYTES = 4096;
+
+/**
+ * Where the header section ends (the line break of its last line included) and the body
+ * starts: after the first empty line (RFC 5322 §2.1), CRLF or bare LF. A message without an
+ * empty line is all header.
+ */
+function splitHead(buf: Buffer): { headerEnd: number; bodyStart: number } {
+  if (buf[0] === 0x0a) return { headerEnd: 0, bodyStart: 1 };
+  if (buf[0] === 0x0d && buf[1] === 0x0a) return { headerEnd: 0, bodyStart: 2 };
+  const lf = buf.indexOf('\n\n');
+  const crlf = buf.indexOf('\n\r\n');
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headerEnd: crlf + 1, bodyStart: crlf + 3 };
+  if (lf >= 0) return { headerEnd: lf + 1, bodyStart: lf + 2 };
+  return { headerEnd: buf.length, bodyStart: buf.length };
+}
+
+/** The top-level MIME node, parsed by mailsplit from the header section alone. */
+function rootNode(header: Buffer): MimeNode {
+  const node = new MimeNode(false);
+  node.addHeaderChunk(header);
+  node.parseHeaders();
+  return node;
+}
+
+/** Every part of a multipart message with its (still transfer-encoded) body, in order. */
+function splitParts(buf: Buffer): Promise<Leaf[]> {
+  return new Promise((resolve, reject) => {
+    const leaves = new Map<MimeNode, Buffer[]>();
+    const splitter = new Splitter();
+    splitter.on('data', (data: MimeNode | MessageChunk) => {
+      if (data.type === 'node') leaves.set(data, []);
+      else if (data.type === 'body') leaves.get(data.node)?.push(data.value);
+    });
+    // mailsplit's typings declare only its 'data' event; it is a Transform like any other
+    const stream = splitter as unknown as Transform;
+    stream.once('error', reject);
+    stream.once('end', () => resolve([...leaves].map(([node, body]) => ({ node, body }))));
+    splitter.end(buf);
+  });
+}
+
+/**
+ * The top-level Content-Type line and the empty line after it: all the splitter needs of the
+ * header section, which is often mostly trace, DKIM and ARC lines it would parse a second time.
+ */
+function contentTypeHeader(root: MimeNode): Buffer {
+  const line = root.headers ? root.headers.getList().find((l) => l.key === 'content-type')?.line : undefined;
+  return Buffer.from(`${line ?? ''}\r\n\r\n`, 'latin1');
+}
+
+/**
+ * The parts of `buf`. A single-part message needs no splitting: its body is everything after
+ * the header section, and mailsplit is only run where there are boundaries to find.
+ */
+function partsOf(root: MimeNode, buf: Buffer, bodyStart: number): Promise<Leaf[]> {
+  if (root.multipart) return splitParts(Buffer.concat([contentTypeHeader(root), buf.subarray(bodyStart)]));
+  if (root.rfc822) return splitParts(buf);
+  return Promise.resolve([{ node: root, body: [buf.subarray(bodyStart)] }]);
+}
+
+/** Preview and attachments from the start of the body, or from all of `head` when the start holds no text. */
+async function bodyFields(root: MimeNode, head: Buffer, bodyStart: number) {
+  const short = head.subarray(0, Math.min(head.length, bodyStart + INDEX_BODY_BYTES));
+  const body = bodyIndex(await partsOf(root, short, bodyStart));
+  if (body.preview || short.length === head.length) return body;
+  try {
+    return bodyIndex(await partsOf(root, head, bodyStart));
+  } catch {
+    return body; // mailsplit gives up on some messages (more than 1,000 parts): keep what the start gave
+  }
+}
+
+/**
+ * Index fields from the first bytes of a message (header and the start of the body), with
+ * mailparser's building blocks (mailsplit, libmime) and none of its per-message machinery.
+ * Never throws: what cannot be parsed is left empty.
+ */
+export async function parseIndex(head: Buffer, sawAttachment: boolean): Promise<MessageIndex> {
+  const { headerEnd, bodyStart } = splitHead(head);
+  let root: MimeNode | undefined;
+  let fields: HeaderFields;
+  try {
+    root = rootNode(head.subarray(0, headerEnd));
+    fields = headerFields(root.headers ? root.headers.getList() : []);
+  } catch {
+    fields = emptyHeaderFields();
+  }
+  let body = { preview: '', hasAttachments: false };
+  try {
+    if (root) body = await bodyFields(root, head, bodyStart);
+  } catch {
+    // a body mailsplit gives up on (too many parts, an endless header) has no preview
+  }
+  return { ...fields, preview: body.preview, hasAttachments: sawAttachment || body.hasAttachments };
+}
