@@ -23,10 +23,13 @@ export interface SerializedError {
   extra?: Record<string, unknown>;
 }
 
+/** The outcome of one delivery of a `submit` message. */
+export type CommitResult = { id: number; messageIds: string[] } | { id: number; error: SerializedError };
+
 export type FromCommitThread =
   | { type: 'ready' }
-  | { type: 'done'; id: number; messageIds: string[]; stats: CommitStats }
-  | { type: 'failed'; id: number; error: SerializedError; stats: CommitStats }
+  /** Every delivery of one `submit` message, once all are settled: one message back per batch. */
+  | { type: 'settled'; results: CommitResult[]; stats: CommitStats }
   | {
       type: 'log';
       level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';

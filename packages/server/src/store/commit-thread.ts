@@ -3,6 +3,7 @@ import { AppError } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { type CommitStats, type Committer, emptyStats, validate } from './commit.js';
 import {
+  type CommitResult,
   type CommitThreadConfig,
   deserializeError,
   type FromCommitThread,
@@ -27,6 +28,9 @@ function spawn(config: CommitThreadConfig): Worker {
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(boot, { eval: true, workerData: config });
 }
+
+/** Batches handed to the thread and not yet answered: one committing, one waiting behind it. */
+const MAX_IN_FLIGHT = 2;
 
 interface Waiter {
   resolve(value: { messageIds: string[] }): void;
@@ -53,16 +57,32 @@ export function createThreadCommitter(options: CommitThreadOptions): Committer {
   let worker: Worker | undefined;
   let closed = false;
   let onClosed: (() => void) | undefined;
-  /** Deliveries submitted in this tick, sent to the thread together at its end. */
+  /**
+   * Deliveries not yet handed to the thread. While it works on
+   * MAX_IN_FLIGHT batches they wait here and go over together as the next
+   * one: a message costs a wake-up of the other thread, and this is the same
+   * grouping the committer does inside.
+   */
   let outbox: Array<{ id: number; input: DeliveryInput }> = [];
+  let inFlight = 0;
+  let scheduled = false;
 
   function send(): void {
-    if (outbox.length === 0) return; // already sent by close()
+    scheduled = false;
+    if (outbox.length === 0 || inFlight >= MAX_IN_FLIGHT) return;
     const items = outbox;
     outbox = [];
     worker ??= start();
+    inFlight += 1;
     worker.postMessage({ type: 'submit', items } satisfies ToCommitThread);
     keepAlive();
+  }
+
+  /** Sends at the end of this tick, so deliveries finishing together travel together. */
+  function schedule(): void {
+    if (scheduled || inFlight >= MAX_IN_FLIGHT) return;
+    scheduled = true;
+    queueMicrotask(send);
   }
 
   /** The thread keeps the process alive only while it has work. */
@@ -74,23 +94,27 @@ export function createThreadCommitter(options: CommitThreadOptions): Committer {
     for (const w of all) w.reject(error);
   }
 
-  function settle(id: number, settle: (w: Waiter) => void): void {
-    const w = waiting.get(id);
-    waiting.delete(id);
-    if (w) settle(w);
-    keepAlive();
+  function settle(results: CommitResult[]): void {
+    for (const r of results) {
+      const w = waiting.get(r.id);
+      waiting.delete(r.id);
+      if (!w) continue;
+      if ('error' in r) w.reject(deserializeError(r.error));
+      else w.resolve({ messageIds: r.messageIds });
+    }
   }
 
   function start(): Worker {
     const w = spawn(config);
     w.on('message', (m: FromCommitThread) => {
       switch (m.type) {
-        case 'done':
+        case 'settled':
           Object.assign(stats, m.stats);
-          return settle(m.id, (x) => x.resolve({ messageIds: m.messageIds }));
-        case 'failed':
-          Object.assign(stats, m.stats);
-          return settle(m.id, (x) => x.reject(deserializeError(m.error)));
+          inFlight -= 1;
+          settle(m.results);
+          send();
+          keepAlive();
+          return;
         case 'log':
           log?.[m.level](m.obj, m.msg);
           return;
@@ -105,6 +129,7 @@ export function createThreadCommitter(options: CommitThreadOptions): Committer {
     w.on('error', (err) => log?.error({ err }, 'delivery committer thread failed'));
     w.on('exit', (code) => {
       if (worker === w) worker = undefined;
+      inFlight = 0;
       if (waiting.size > 0) {
         log?.error(
           { code, inFlight: waiting.size },
@@ -131,12 +156,18 @@ export function createThreadCommitter(options: CommitThreadOptions): Committer {
         waiting.set(id, { resolve, reject });
       });
       outbox.push({ id, input });
-      if (outbox.length === 1) queueMicrotask(send);
+      schedule();
       return done;
     },
     async close() {
       closed = true;
-      if (outbox.length > 0) send();
+      // Hand over everything still waiting; the thread queues it behind what it has.
+      if (outbox.length > 0) {
+        worker ??= start();
+        worker.postMessage({ type: 'submit', items: outbox } satisfies ToCommitThread);
+        inFlight += 1;
+        outbox = [];
+      }
       const w = worker;
       if (!w) return;
       // The thread drains its queue, closes its connection and says so (or dies trying).

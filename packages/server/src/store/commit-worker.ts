@@ -11,6 +11,7 @@ import type { Logger } from '../telemetry/index.js';
 import { createBlobStore } from './blobs.js';
 import { createCommitter } from './commit.js';
 import {
+  type CommitResult,
   type CommitThreadConfig,
   type FromCommitThread,
   serializeError,
@@ -49,17 +50,19 @@ function run(port: MessagePort, config: CommitThreadConfig): void {
         .finally(() => post({ type: 'closed', stats: { ...committer.stats } }));
       return;
     }
-    // One message carries everything the main thread queued in one tick: one batch here too.
-    for (const { id, input } of message.items) {
+    // One message carries what the main thread queued meanwhile: one batch here too, one answer back.
+    const results = message.items.map(({ id, input }): Promise<CommitResult> => {
       // Structured clone turns a Buffer into a plain Uint8Array; view it as a Buffer again, without a copy.
       const data = input.blob.data;
       if (data) input.blob.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      committer.submit(input).then(
-        ({ messageIds }) => post({ type: 'done', id, messageIds, stats: { ...committer.stats } }),
-        (error: unknown) =>
-          post({ type: 'failed', id, error: serializeError(error), stats: { ...committer.stats } }),
+      return committer.submit(input).then(
+        ({ messageIds }) => ({ id, messageIds }),
+        (error: unknown) => ({ id, error: serializeError(error) }),
       );
-    }
+    });
+    Promise.all(results).then((settled) =>
+      post({ type: 'settled', results: settled, stats: { ...committer.stats } }),
+    );
   });
   post({ type: 'ready' });
 }
