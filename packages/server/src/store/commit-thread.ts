@@ -29,6 +29,23 @@ function spawn(config: CommitThreadConfig): Worker {
   return new Worker(boot, { eval: true, workerData: config });
 }
 
+/**
+ * Posts a batch, moving each inline body instead of cloning it: the body is
+ * copied once into a buffer of its own (the caller's may share memory with
+ * other buffers, and stays usable), whose memory then changes thread.
+ */
+function post(worker: Worker, items: Array<{ id: number; input: DeliveryInput }>): void {
+  const transfer: ArrayBuffer[] = [];
+  const moved = items.map(({ id, input }) => {
+    if (!input.blob.data) return { id, input };
+    const copy = new Uint8Array(input.blob.data);
+    const data = Buffer.from(copy.buffer, 0, copy.byteLength);
+    transfer.push(copy.buffer);
+    return { id, input: { ...input, blob: { ...input.blob, data } } };
+  });
+  worker.postMessage({ type: 'submit', items: moved } satisfies ToCommitThread, transfer);
+}
+
 /** Batches handed to the thread and not yet answered: one committing, one waiting behind it. */
 const MAX_IN_FLIGHT = 2;
 
@@ -74,7 +91,7 @@ export function createThreadCommitter(options: CommitThreadOptions): Committer {
     outbox = [];
     worker ??= start();
     inFlight += 1;
-    worker.postMessage({ type: 'submit', items } satisfies ToCommitThread);
+    post(worker, items);
     keepAlive();
   }
 
@@ -164,7 +181,7 @@ export function createThreadCommitter(options: CommitThreadOptions): Committer {
       // Hand over everything still waiting; the thread queues it behind what it has.
       if (outbox.length > 0) {
         worker ??= start();
-        worker.postMessage({ type: 'submit', items: outbox } satisfies ToCommitThread);
+        post(worker, outbox);
         inFlight += 1;
         outbox = [];
       }
