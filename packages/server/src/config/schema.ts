@@ -172,7 +172,7 @@ export const ConfigSchema = Type.Object(
           maximum: 16 * 1024 * 1024,
           default: 128 * 1024,
           description:
-            'Largest message body stored in the database (committed with its index rows); larger ones are files under blobs/. 0 = always files',
+            'Largest message body kept in memory while it arrives and stored in the database, committed with its index rows; larger ones stream to files under blobs/. 0 = always files',
         }),
         defaultQuotaBytes: Type.Integer({
           minimum: 0,
