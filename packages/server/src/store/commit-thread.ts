@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
-import { type CommitStats, type Committer, emptyStats, validate } from './commit.js';
+import { type CommitStats, type Committer, emptyStats, refusal } from './commit.js';
 import {
   type CommitResult,
   type CommitThreadConfig,
@@ -162,12 +162,8 @@ export function createThreadCommitter(options: CommitThreadOptions): Committer {
   return {
     stats,
     submit(input) {
-      if (closed) return Promise.reject(new AppError('UNAVAILABLE', 'mail store is closed'));
-      try {
-        validate(input);
-      } catch (e) {
-        return Promise.reject(e);
-      }
+      const refused = refusal(closed, input);
+      if (refused) return Promise.reject(refused);
       const id = nextId++;
       const done = new Promise<{ messageIds: string[] }>((resolve, reject) => {
         waiting.set(id, { resolve, reject });

@@ -66,8 +66,22 @@ function translate(error: unknown): AppError {
   return e;
 }
 
+/**
+ * The error a delivery gets before anything is queued: the committer is
+ * closed, or the input is invalid. Undefined when it may be queued.
+ */
+export function refusal(closed: boolean, input: DeliveryInput): AppError | undefined {
+  if (closed) return new AppError('UNAVAILABLE', 'mail store is closed');
+  try {
+    validate(input);
+  } catch (e) {
+    return e as AppError;
+  }
+  return undefined;
+}
+
 /** Throws the validation error a caller should see, before anything is queued. */
-export function validate(input: DeliveryInput): void {
+function validate(input: DeliveryInput): void {
   assertBlobId(input.blob.blobId);
   if (input.targets.length === 0)
     throw new AppError('VALIDATION_FAILED', 'a delivery needs at least one target');
@@ -262,12 +276,8 @@ export function createCommitter(options: CommitterOptions): Committer {
   return {
     stats,
     submit(input) {
-      if (closed) return Promise.reject(new AppError('UNAVAILABLE', 'mail store is closed'));
-      try {
-        validate(input);
-      } catch (e) {
-        return Promise.reject(e);
-      }
+      const refused = refusal(closed, input);
+      if (refused) return Promise.reject(refused);
       return new Promise((resolve, reject) => {
         queue.push({ input, resolve, reject });
         kick();
