@@ -33,8 +33,10 @@ export interface Database {
    * the thread pool; concurrent callers share one flush. PostgreSQL: a plain
    * transaction, whose commit already waits for its WAL flush asynchronously.
    * Every other write keeps `synchronous = FULL` and is durable when it returns.
+   * `onCommitted` runs once the commit is done and before the wait for the
+   * disk, so a caller can start its next transaction meanwhile.
    */
-  durableTransaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  durableTransaction<T>(fn: (trx: Transaction<DB>) => Promise<T>, onCommitted?: () => void): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -148,7 +150,7 @@ export function openSqliteFile(file: string): Database {
     db,
     engine: 'sqlite',
     file,
-    async durableTransaction(fn) {
+    async durableTransaction(fn, onCommitted) {
       // One connection, held throughout: nothing else runs between the pragmas and the transaction.
       const result = await db.connection().execute(async (conn) => {
         await sql`pragma synchronous = normal`.execute(conn);
@@ -158,6 +160,7 @@ export function openSqliteFile(file: string): Database {
           await sql`pragma synchronous = full`.execute(conn);
         }
       });
+      onCommitted?.();
       await flushLog();
       return result;
     },
@@ -181,7 +184,11 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     db,
     engine: 'postgres',
-    durableTransaction: (fn) => db.transaction().execute(fn),
+    async durableTransaction(fn, onCommitted) {
+      const result = await db.transaction().execute(fn);
+      onCommitted?.();
+      return result;
+    },
     close: () => db.destroy(),
   };
 }
