@@ -202,7 +202,7 @@ const BODIES_PER_INSERT = 32;
  * One durable transaction for the whole batch: inline bodies, UIDs, counters,
  * used bytes, rows. Returns message ids per delivery.
  */
-async function writeRows(database: Database, items: Pending[], onCommitted: () => void): Promise<string[][]> {
+async function writeRows(database: Database, items: Pending[]): Promise<string[][]> {
   const { boxes, users } = sumBatch(items);
   const bodies = inlineBodies(items);
   return database.durableTransaction(async (trx) => {
@@ -230,7 +230,7 @@ async function writeRows(database: Database, items: Pending[], onCommitted: () =
         .execute();
     }
     return ids;
-  }, onCommitted);
+  });
 }
 
 /**
@@ -257,8 +257,6 @@ export function createCommitter(options: CommitterOptions): Committer {
   const stats = emptyStats();
   const queue: Pending[] = [];
   let running: Promise<void> | undefined;
-  /** Set while the flusher waits with an empty queue for a batch to become durable. */
-  let wake: (() => void) | undefined;
   let closed = false;
 
   const flush = createFlush(options, stats);
@@ -268,32 +266,7 @@ export function createCommitter(options: CommitterOptions): Committer {
     running = (async () => {
       // One microtask: deliveries submitted in the same tick join the first batch.
       await Promise.resolve();
-      // Batch k+1's transaction starts once batch k has committed, while k waits for the disk:
-      // at most two batches in flight, and UIDs still follow the order of the queue.
-      const inFlight = new Set<Promise<void>>();
-      while (queue.length > 0 || inFlight.size > 0) {
-        if (queue.length === 0) {
-          // Only a batch waiting for the disk: take new deliveries as they come, or finish with it.
-          await Promise.race([
-            ...inFlight,
-            new Promise<void>((resolve) => {
-              wake = resolve;
-            }),
-          ]);
-          wake = undefined;
-          await Promise.resolve(); // deliveries of the same tick travel together
-          continue;
-        }
-        let committed = () => {};
-        const turn = new Promise<void>((resolve) => {
-          committed = resolve;
-        });
-        const done = flush(queue.splice(0, maxBatch), committed).finally(committed);
-        inFlight.add(done);
-        void done.finally(() => inFlight.delete(done));
-        await turn;
-        if (inFlight.size >= 2) await Promise.race(inFlight);
-      }
+      while (queue.length > 0) await flush(queue.splice(0, maxBatch));
     })().finally(() => {
       running = undefined;
       if (queue.length > 0) kick();
@@ -307,7 +280,6 @@ export function createCommitter(options: CommitterOptions): Committer {
       if (refused) return Promise.reject(refused);
       return new Promise((resolve, reject) => {
         queue.push({ input, resolve, reject });
-        wake?.();
         kick();
       });
     },
@@ -323,10 +295,7 @@ export function createCommitter(options: CommitterOptions): Committer {
  * resolved or rejected. Successes resolve once the batch is durable;
  * failures are rejected only after their blobs are cleaned up.
  */
-function createFlush(
-  options: CommitterOptions,
-  stats: CommitStats,
-): (batch: Pending[], onCommitted: () => void) => Promise<void> {
+function createFlush(options: CommitterOptions, stats: CommitStats): (batch: Pending[]) => Promise<void> {
   const { database, blobs, log } = options;
   type Failures = Map<Pending, unknown>;
 
@@ -346,13 +315,9 @@ function createFlush(
   }
 
   /** One transaction for all; if it fails, each delivery alone, so one bad delivery cannot sink the others. */
-  async function commitRows(
-    ready: Pending[],
-    failures: Failures,
-    onCommitted: () => void,
-  ): Promise<Pending[]> {
+  async function commitRows(ready: Pending[], failures: Failures): Promise<Pending[]> {
     try {
-      const ids = await writeRows(database, ready, onCommitted);
+      const ids = await writeRows(database, ready);
       for (const [i, p] of ready.entries()) p.messageIds = ids[i] as string[];
       return ready;
     } catch (e) {
@@ -366,18 +331,18 @@ function createFlush(
         'delivery batch failed; committing its deliveries one by one',
       );
       const done: Pending[] = [];
-      for (const p of ready) done.push(...(await commitRows([p], failures, onCommitted)));
+      for (const p of ready) done.push(...(await commitRows([p], failures)));
       return done;
     }
   }
 
-  return async (batch, onCommitted) => {
+  return async (batch) => {
     stats.flushes += 1;
     stats.largestBatch = Math.max(stats.largestBatch, batch.length);
     const failures: Failures = new Map();
     let done: Pending[] = [];
     try {
-      done = await commitRows(await prepare(batch, failures), failures, onCommitted);
+      done = await commitRows(await prepare(batch, failures), failures);
     } catch (e) {
       // Mailbox lookup or a directory fsync failed: nothing of this batch is known durable.
       log?.error({ err: e, size: batch.length }, 'delivery batch failed');

@@ -33,10 +33,8 @@ export interface Database {
    * the thread pool; concurrent callers share one flush. PostgreSQL: a plain
    * transaction, whose commit already waits for its WAL flush asynchronously.
    * Every other write keeps `synchronous = FULL` and is durable when it returns.
-   * `onCommitted` runs once the commit is done and before the wait for the
-   * disk, so a caller can start its next transaction meanwhile.
    */
-  durableTransaction<T>(fn: (trx: Transaction<DB>) => Promise<T>, onCommitted?: () => void): Promise<T>;
+  durableTransaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -150,7 +148,7 @@ export function openSqliteFile(file: string): Database {
     db,
     engine: 'sqlite',
     file,
-    async durableTransaction(fn, onCommitted) {
+    async durableTransaction(fn) {
       // One connection, held throughout: nothing else runs between the pragmas and the transaction.
       const result = await db.connection().execute(async (conn) => {
         await sql`pragma synchronous = normal`.execute(conn);
@@ -160,7 +158,6 @@ export function openSqliteFile(file: string): Database {
           await sql`pragma synchronous = full`.execute(conn);
         }
       });
-      onCommitted?.();
       await flushLog();
       return result;
     },
@@ -184,11 +181,7 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     db,
     engine: 'postgres',
-    async durableTransaction(fn, onCommitted) {
-      const result = await db.transaction().execute(fn);
-      onCommitted?.();
-      return result;
-    },
+    durableTransaction: (fn) => db.transaction().execute(fn),
     close: () => db.destroy(),
   };
 }
