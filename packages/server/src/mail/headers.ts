@@ -1,5 +1,20 @@
 import { randomBytes } from 'node:crypto';
 
+/**
+ * Where the header section ends (the line break of its last line included)
+ * and the body starts: after the first empty line (RFC 5322 §2.1), CRLF or
+ * bare LF. Undefined while no empty line has been seen.
+ */
+export function splitHeaderSection(buf: Buffer): { headerEnd: number; bodyStart: number } | undefined {
+  if (buf[0] === 0x0a) return { headerEnd: 0, bodyStart: 1 };
+  if (buf[0] === 0x0d && buf[1] === 0x0a) return { headerEnd: 0, bodyStart: 2 };
+  const lf = buf.indexOf('\n\n');
+  const crlf = buf.indexOf('\n\r\n');
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headerEnd: crlf + 1, bodyStart: crlf + 3 };
+  if (lf >= 0) return { headerEnd: lf + 1, bodyStart: lf + 2 };
+  return undefined;
+}
+
 /** RFC 5322 §3.3 date-time, e.g. `Sun, 29 Nov 2026 01:02:03 +0000`. */
 export function rfc5322Date(d = new Date()): string {
   return d.toUTCString().replace(/GMT$/, '+0000');

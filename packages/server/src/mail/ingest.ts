@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../shared/index.js';
 import type { BlobWriter } from '../store/index.js';
+import { splitHeaderSection } from './headers.js';
 
 /** Bytes of the message kept in memory for index parsing (headers, preview). */
 export const HEAD_BYTES = 256 * 1024;
@@ -27,13 +28,6 @@ export interface IngestResult {
 // A part that is an attachment by its disposition, or by a type no mail client shows inline.
 const ATTACHMENT_RE =
   /\ncontent-(disposition:[ \t]*attachment|type:[ \t]*(application|audio|video|model|font)\/)/i;
-
-function headerEnd(buf: Buffer): number {
-  const crlf = buf.indexOf('\r\n\r\n');
-  const lf = buf.indexOf('\n\n');
-  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 2;
-  return lf >= 0 ? lf + 1 : -1;
-}
 
 /**
  * Streams a message into a blob writer: holds back only the header section
@@ -82,7 +76,7 @@ export async function ingest(
       continue;
     }
     headerBuf = Buffer.concat([headerBuf, chunk]);
-    const end = headerEnd(headerBuf);
+    const end = splitHeaderSection(headerBuf)?.headerEnd ?? -1;
     if (end < 0 && headerBuf.length < MAX_HEADER_BYTES) {
       if (headerBuf.length + prefix.length > options.maxSize) tooLarge = true;
       continue;

@@ -1,6 +1,7 @@
 import type { Transform } from 'node:stream';
 import { type MessageChunk, MimeNode, Splitter } from '@zone-eu/mailsplit';
 import type { MessageIndex } from '../store/index.js';
+import { splitHeaderSection } from './headers.js';
 import { emptyHeaderFields, type HeaderFields, headerFields } from './index-headers.js';
 import { bodyIndex, type Leaf, previewOf } from './index-text.js';
 
@@ -12,21 +13,6 @@ export { previewOf };
  * no text at all (an HTML mail opening with a large style block) is parsed again, whole.
  */
 const INDEX_BODY_BYTES = 4096;
-
-/**
- * Where the header section ends (the line break of its last line included) and the body
- * starts: after the first empty line (RFC 5322 §2.1), CRLF or bare LF. A message without an
- * empty line is all header.
- */
-function splitHead(buf: Buffer): { headerEnd: number; bodyStart: number } {
-  if (buf[0] === 0x0a) return { headerEnd: 0, bodyStart: 1 };
-  if (buf[0] === 0x0d && buf[1] === 0x0a) return { headerEnd: 0, bodyStart: 2 };
-  const lf = buf.indexOf('\n\n');
-  const crlf = buf.indexOf('\n\r\n');
-  if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headerEnd: crlf + 1, bodyStart: crlf + 3 };
-  if (lf >= 0) return { headerEnd: lf + 1, bodyStart: lf + 2 };
-  return { headerEnd: buf.length, bodyStart: buf.length };
-}
 
 /** The top-level MIME node, parsed by mailsplit from the header section alone. */
 function rootNode(header: Buffer): MimeNode {
@@ -90,7 +76,11 @@ async function bodyFields(root: MimeNode, head: Buffer, bodyStart: number) {
  * Never throws: what cannot be parsed is left empty.
  */
 export async function parseIndex(head: Buffer, sawAttachment: boolean): Promise<MessageIndex> {
-  const { headerEnd, bodyStart } = splitHead(head);
+  // A message without an empty line is all header.
+  const { headerEnd, bodyStart } = splitHeaderSection(head) ?? {
+    headerEnd: head.length,
+    bodyStart: head.length,
+  };
   let root: MimeNode | undefined;
   let fields: HeaderFields;
   try {
