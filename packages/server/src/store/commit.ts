@@ -205,7 +205,7 @@ const BODIES_PER_INSERT = 32;
 async function writeRows(database: Database, items: Pending[]): Promise<string[][]> {
   const { boxes, users } = sumBatch(items);
   const bodies = inlineBodies(items);
-  return database.durableTransaction(async (trx) => {
+  return database.db.transaction().execute(async (trx) => {
     for (let i = 0; i < bodies.length; i += BODIES_PER_INSERT) {
       await trx
         .insertInto('message_bodies')

@@ -1,98 +1,55 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
-import { createLogFlusher, openDatabase } from './db.js';
+import { openDatabase, openSqliteFile } from './db.js';
 
 const databases = useDatabases();
 
-/** A sync function whose calls the test finishes by hand. */
-function manualSync() {
-  const calls: Array<{ resolve(): void; reject(e: Error): void }> = [];
-  const once = () =>
-    new Promise<void>((resolve, reject) => {
-      calls.push({ resolve, reject });
-    });
-  return { calls, once };
-}
-
-const settled = async <T>(p: Promise<T>) => {
-  let state = 'pending';
-  p.then(
-    () => {
-      state = 'fulfilled';
-    },
-    () => {
-      state = 'rejected';
-    },
-  );
-  await new Promise((r) => setImmediate(r));
-  return state;
-};
-
-describe('log flusher', () => {
-  it('serves every caller with a flush that started after its call, sharing flushes', async () => {
-    const { calls, once } = manualSync();
-    const flush = createLogFlusher('/unused', once);
-    const first = flush();
-    expect(calls).toHaveLength(1);
-    // These arrive while the first flush runs: it may predate their commits, so they need the next one.
-    const late = [flush(), flush(), flush()];
-    expect(calls).toHaveLength(1);
-    calls[0]?.resolve();
-    expect(await settled(first)).toBe('fulfilled');
-    expect(await settled(Promise.all(late))).toBe('pending');
-    // Exactly one more flush serves all three.
-    expect(calls).toHaveLength(2);
-    calls[1]?.resolve();
-    await Promise.all(late);
-    expect(calls).toHaveLength(2);
-  });
-
-  it('rejects the callers of a failed flush and flushes again for the next', async () => {
-    const { calls, once } = manualSync();
-    const flush = createLogFlusher('/unused', once);
-    const failed = flush();
-    const waiting = flush();
-    calls[0]?.reject(new Error('EIO'));
-    await expect(failed).rejects.toThrow('EIO');
-    // The one queued behind the failure still gets a flush of its own.
-    await new Promise((r) => setImmediate(r));
-    expect(calls).toHaveLength(2);
-    calls[1]?.resolve();
-    await expect(waiting).resolves.toBeUndefined();
-  });
-
-  it('fails when the log cannot be opened', async () => {
-    await expect(createLogFlusher('/nonexistent/jdmail.db-wal')()).rejects.toMatchObject({ code: 'ENOENT' });
-  });
-});
-
-describe.each(databases.engines)('durable transaction on %s', (engine) => {
+describe.each(databases.engines)('transactions on %s', (engine) => {
   const opened: Array<{ close(): Promise<void> }> = [];
   afterAll(async () => {
     for (const d of opened) await d.close();
   });
 
-  it('commits, rolls back on error, and leaves other writes fully synchronous', async () => {
+  it('commit, and roll back on error', async () => {
     const database = await openDatabase(await databases.fresh(engine));
     opened.push(database);
     const { db } = database;
     const now = Date.now();
-    await database.durableTransaction((trx) =>
-      trx.insertInto('domains').values({ id: 'd1', name: 'one.test', created_at: now }).execute(),
-    );
+    await db
+      .transaction()
+      .execute((trx) =>
+        trx.insertInto('domains').values({ id: 'd1', name: 'one.test', created_at: now }).execute(),
+      );
     await expect(
-      database.durableTransaction(async (trx) => {
+      db.transaction().execute(async (trx) => {
         await trx.insertInto('domains').values({ id: 'd2', name: 'two.test', created_at: now }).execute();
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
     const names = await db.selectFrom('domains').select('name').orderBy('name').execute();
     expect(names.map((r) => r.name)).toEqual(['one.test']);
-    if (engine === 'sqlite') {
-      // 2 = FULL: only the delivery commit runs with NORMAL, and only inside durableTransaction.
-      const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
-      expect(rows[0]?.synchronous).toBe(2);
+  });
+});
+
+describe('SQLite connections', () => {
+  const opened: Array<{ close(): Promise<void> }> = [];
+  afterAll(async () => {
+    for (const d of opened) await d.close();
+  });
+
+  it('are in WAL mode and fsync at each commit', async () => {
+    const database = await openDatabase(await databases.fresh('sqlite'));
+    opened.push(database);
+    // A second connection to the same file, as the delivery committer's thread opens it.
+    const second = openSqliteFile(database.file as string);
+    opened.push(second);
+    for (const { db } of [database, second]) {
+      const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+      expect(mode.rows[0]?.journal_mode).toBe('wal');
+      // 2 = FULL: the WAL is synced before a commit returns, so a 250 is never sent for a row a power cut could lose.
+      const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
+      expect(sync.rows[0]?.synchronous).toBe(2);
     }
   });
 });

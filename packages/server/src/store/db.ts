@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -12,8 +11,6 @@ import {
   type SqliteDatabase,
   SqliteDialect,
   SqliteDriver,
-  sql,
-  type Transaction,
 } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 import type { DB } from './schema.js';
@@ -25,16 +22,6 @@ export interface Database {
   engine: Engine;
   /** The SQLite database file; undefined on PostgreSQL. */
   file?: string;
-  /**
-   * Runs `fn` in one transaction and resolves once the commit is durable,
-   * without the event loop waiting on the disk. SQLite (better-sqlite3 is
-   * synchronous): commits with `synchronous = NORMAL`, so the commit itself
-   * does not fsync on the main thread, then fdatasyncs the write-ahead log on
-   * the thread pool; concurrent callers share one flush. PostgreSQL: a plain
-   * transaction, whose commit already waits for its WAL flush asynchronously.
-   * Every other write keeps `synchronous = FULL` and is durable when it returns.
-   */
-  durableTransaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -68,46 +55,6 @@ function withStatementCache(sqlite: SQLite.Database, max = 256): SqliteDatabase 
   };
 }
 
-async function datasyncFile(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * fdatasync of the SQLite write-ahead log, shared: a caller's flush starts
- * after its call, and every caller that arrives while one is in flight is
- * served by the single next one. The log is opened per flush, so a log that
- * SQLite recreated is never missed. Frames SQLite has already checkpointed
- * into the database file are durable there: in WAL mode with
- * `synchronous = NORMAL` a checkpoint syncs the log before and the database
- * file after copying (sqlite.org/pragma.html#pragma_synchronous).
- */
-export function createLogFlusher(path: string, once = () => datasyncFile(path)): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  let next: Promise<void> | undefined;
-  const flush = (): Promise<void> => {
-    if (!running) {
-      running = once().finally(() => {
-        running = undefined;
-      });
-      return running;
-    }
-    // The flush in flight may have started before this caller's commit: queue one more.
-    next ??= running
-      .catch(() => undefined)
-      .then(() => {
-        next = undefined;
-        return flush();
-      });
-    return next;
-  };
-  return flush;
-}
-
 /**
  * Transactions take the write lock at BEGIN. The delivery committer writes
  * from its own connection (a worker thread); a deferred transaction that read
@@ -138,29 +85,16 @@ class ImmediateSqliteDialect extends SqliteDialect {
 export function openSqliteFile(file: string): Database {
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
-  // FULL: every commit fsyncs the WAL, so a committed row survives power loss (see durableTransaction).
+  // FULL: every commit fsyncs the WAL, so a committed row survives power loss. The delivery
+  // committer's connection is on a thread of its own, so its fsyncs never stop the event loop.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite)) });
-  const flushLog = createLogFlusher(`${file}-wal`);
   return {
     db,
     engine: 'sqlite',
     file,
-    async durableTransaction(fn) {
-      // One connection, held throughout: nothing else runs between the pragmas and the transaction.
-      const result = await db.connection().execute(async (conn) => {
-        await sql`pragma synchronous = normal`.execute(conn);
-        try {
-          return await conn.transaction().execute(fn);
-        } finally {
-          await sql`pragma synchronous = full`.execute(conn);
-        }
-      });
-      await flushLog();
-      return result;
-    },
     close: () => db.destroy(),
   };
 }
@@ -181,7 +115,6 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     db,
     engine: 'postgres',
-    durableTransaction: (fn) => db.transaction().execute(fn),
     close: () => db.destroy(),
   };
 }
