@@ -25,7 +25,10 @@ export interface DataDeps {
  */
 export function createDataHandler(deps: DataDeps) {
   return async (stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> => {
-    const log = deps.log.child({ sid: session.id });
+    // The session id goes into each record rather than a child logger: a child per message costs
+    // more than the records it would carry, which at the default level are one per message.
+    const { log } = deps;
+    const sid = session.id;
     try {
       const targets = new Map<string, { userId: string; address: string }>();
       for (const r of session.envelope.rcptTo) {
@@ -51,6 +54,7 @@ export function createDataHandler(deps: DataDeps) {
       });
       log.info(
         {
+          sid,
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           rcpts: rcpts.length,
           size,
@@ -61,8 +65,8 @@ export function createDataHandler(deps: DataDeps) {
       return `2.0.0 Ok: queued as ${session.id}`;
     } catch (err) {
       const reply = toSmtpError(err);
-      if (reply.responseCode === 451) log.error({ err }, 'could not store message');
-      else log.info({ code: reply.responseCode, reason: reply.message }, 'message refused');
+      if (reply.responseCode === 451) log.error({ sid, err }, 'could not store message');
+      else log.info({ sid, code: reply.responseCode, reason: reply.message }, 'message refused');
       // smtp-server needs the stream consumed before it can answer.
       stream.resume();
       throw reply;
