@@ -11,19 +11,24 @@ import { MODES, machineInfo, markdown, summarize } from './lib/report.mjs';
 import { createJdmail } from './lib/servers/jdmail.mjs';
 import { createPostfix } from './lib/servers/postfix.mjs';
 import { createSink } from './lib/servers/sink.mjs';
+import { createBareSmtpServer } from './lib/servers/smtp-server-bare.mjs';
 import { runSmtpSource } from './lib/smtp-source.mjs';
 import { liveChildren, run, sleep } from './lib/util.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..', '..');
-const SERVER_NAMES = ['sink', 'postfix', 'jdmail'];
+const SERVER_NAMES = ['sink', 'smtp-server', 'postfix', 'jdmail'];
 
 const OPTIONS = {
   messages: { type: 'string', default: '20000', help: 'messages per round and case' },
   sessions: { type: 'string', default: '20', help: 'parallel SMTP sessions (smtp-source -s)' },
   rounds: { type: 'string', default: '3', help: 'interleaved rounds; medians are over these' },
   size: { type: 'string', default: '10240', help: 'payload bytes per message (smtp-source -l)' },
-  only: { type: 'string', default: SERVER_NAMES.join(','), help: 'servers to run, from sink,postfix,jdmail' },
+  only: {
+    type: 'string',
+    default: SERVER_NAMES.join(','),
+    help: 'servers to run, from sink,smtp-server,postfix,jdmail',
+  },
   modes: { type: 'string', default: Object.keys(MODES).join(','), help: 'cases: persistent,per-connection' },
   warmup: {
     type: 'string',
@@ -233,6 +238,7 @@ async function main() {
     log(`temp dir ${tmp}; config ${JSON.stringify(cfg)}`);
     const make = {
       sink: (dir) => createSink({ dir }),
+      'smtp-server': (dir) => createBareSmtpServer({ dir, cli: cfg.jdmailCli }),
       postfix: (dir) => createPostfix({ dir, log: cfg.postfixLog, extra: cfg.postfixSet }),
       jdmail: (dir) =>
         createJdmail({

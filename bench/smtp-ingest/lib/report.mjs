@@ -93,20 +93,22 @@ export function markdown({ summary, config, machine, startedAt, modes }) {
     );
     lines.push('');
     lines.push(
-      '| case | delivered msg/s ÷ Postfix | accepted msg/s ÷ Postfix | CPU/msg ÷ Postfix | PSS ÷ Postfix | accepted ÷ sink | target ≥ 5× delivered |',
+      '| case | delivered msg/s ÷ Postfix | accepted msg/s ÷ Postfix | CPU/msg ÷ Postfix | PSS ÷ Postfix | accepted ÷ sink | accepted ÷ smtp-server alone | smtp-server alone ÷ Postfix | target ≥ 5× delivered |',
     );
-    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const mode of modes) {
       const j = get(mode, 'jdmail');
       const p = get(mode, 'postfix');
       const s = get(mode, 'sink');
+      const bare = get(mode, 'smtp-server');
       if (!j) continue;
       const d = p ? j.deliveredPerSec / p.deliveredPerSec : Number.NaN;
       const verdict = Number.isFinite(d) ? (d >= 5 ? 'met' : 'NOT met') : '—';
       lines.push(
         `| ${mode} | ${ratio(j.deliveredPerSec, p?.deliveredPerSec)} | ${ratio(j.acceptedPerSec, p?.acceptedPerSec)} | ` +
           `${ratio(j.cpuMsPerMsg, p?.cpuMsPerMsg)} | ${ratio(j.peakPssMb, p?.peakPssMb)} | ` +
-          `${ratio(j.acceptedPerSec, s?.acceptedPerSec)} | ${verdict} |`,
+          `${ratio(j.acceptedPerSec, s?.acceptedPerSec)} | ${ratio(j.acceptedPerSec, bare?.acceptedPerSec)} | ` +
+          `${ratio(bare?.deliveredPerSec, p?.deliveredPerSec)} | ${verdict} |`,
       );
     }
   }
