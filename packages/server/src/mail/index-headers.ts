@@ -2,17 +2,10 @@ import { domainToUnicode } from 'node:url';
 import type { HeaderLine } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
-import type { Address } from '../store/index.js';
+import type { Address, MessageIndex } from '../store/index.js';
 
 /** The index fields that come from the top-level header section. */
-export interface HeaderFields {
-  from: Address;
-  to: Address[];
-  cc: Address[];
-  subject: string;
-  date: number | null;
-  messageId: string | null;
-}
+export type HeaderFields = Pick<MessageIndex, 'from' | 'to' | 'cc' | 'subject' | 'date' | 'messageId'>;
 
 const noAddress = (): Address => ({ name: '', address: '' });
 
