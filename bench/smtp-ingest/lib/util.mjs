@@ -93,6 +93,14 @@ export function spawnDaemon(cmd, args, { env, logFile, cwd } = {}) {
   }
 }
 
+/** Starts an SMTP server with `spawnDaemon` and resolves with its child once it greets on `port`. */
+export async function startSmtpDaemon(cmd, args, { port, logFile, cwd, env, timeoutMs }) {
+  const child = spawnDaemon(cmd, args, { env, logFile, cwd });
+  const pid = child.pid;
+  await waitForGreeting(port, { timeoutMs, stillRunning: () => pid !== undefined && isAlive(pid) });
+  return child;
+}
+
 /** Sends a signal to a whole process group, ignoring "no such process". */
 export function killGroup(pgid, signal) {
   try {

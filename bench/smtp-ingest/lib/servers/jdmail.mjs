@@ -3,8 +3,7 @@
 // after the run the `messages` table is counted as a cross-check.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlive } from '../proc-tree.mjs';
-import { freePort, run, spawnDaemon, stopGroup, waitForGreeting } from '../util.mjs';
+import { freePort, run, startSmtpDaemon, stopGroup } from '../util.mjs';
 
 const COUNT_SQL = 'SELECT COUNT(*) FROM messages';
 
@@ -49,15 +48,12 @@ export async function createJdmail({ dir, cli, nodeArgs = [], domain, user }) {
       await jdmail('init');
       await jdmail('domain', 'add', domain);
       await jdmail('user', 'add', user, '--password', 'bench-password-x');
-      child = spawnDaemon(process.execPath, [...nodeArgs, cli, 'start'], {
+      child = await startSmtpDaemon(process.execPath, [...nodeArgs, cli, 'start'], {
+        port,
         env,
         logFile: this.logFile,
         cwd: dir,
-      });
-      const pid = child.pid;
-      await waitForGreeting(port, {
         timeoutMs: 60_000,
-        stillRunning: () => pid !== undefined && isAlive(pid),
       });
     },
     roots: () => (child?.pid ? [child.pid] : []),

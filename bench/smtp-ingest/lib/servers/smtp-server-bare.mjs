@@ -4,44 +4,20 @@
 // sets on this machine, so the distance from it to jdmail is what jdmail's own work costs.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isAlive } from '../proc-tree.mjs';
-import { freePort, spawnDaemon, stopGroup, waitForGreeting } from '../util.mjs';
+import { createDiscardingServer } from './discarding.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 
 /** @param {{ dir: string, cli: string }} o — `cli` is jdmail's built CLI; its dist holds the SMTP layer. */
-export async function createBareSmtpServer({ dir, cli }) {
-  const port = await freePort();
-  /** @type {import('node:child_process').ChildProcess | null} */
-  let child = null;
-  return {
+export function createBareSmtpServer({ dir, cli }) {
+  const dist = resolve(dirname(cli), '..');
+  return createDiscardingServer({
     name: 'smtp-server',
     label: 'smtp-server alone (jdmail without its work)',
-    port,
-    logFile: join(dir, 'smtp-server.log'),
-    async start() {
-      const dist = resolve(dirname(cli), '..');
-      child = spawnDaemon(process.execPath, [SELF, dist, String(port)], { logFile: this.logFile, cwd: dir });
-      const pid = child.pid;
-      await waitForGreeting(port, {
-        timeoutMs: 15_000,
-        stillRunning: () => pid !== undefined && isAlive(pid),
-      });
-    },
-    roots: () => (child?.pid ? [child.pid] : []),
-    async beforeRound() {},
-    /** Nothing is stored: "delivered" is "accepted". */
-    async waitDelivered({ accepted, acceptedAtMs }) {
-      return { delivered: accepted, lastDeliveryMs: acceptedAtMs };
-    },
-    async stop() {
-      if (child?.pid) await stopGroup(child.pid, { timeoutMs: 5000 });
-      child = null;
-    },
-    async verify() {
-      return { note: 'smtp-server alone discards messages' };
-    },
-  };
+    dir,
+    note: 'smtp-server alone discards messages',
+    command: (port) => [process.execPath, [SELF, dist, String(port)]],
+  });
 }
 
 /** The server process: `node smtp-server-bare.mjs <jdmail dist dir> <port>`. */
