@@ -91,12 +91,7 @@ export function openSqliteFile(file: string): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite)) });
-  return {
-    db,
-    engine: 'sqlite',
-    file,
-    close: () => db.destroy(),
-  };
+  return { db, engine: 'sqlite', file, close: () => db.destroy() };
 }
 
 function openSqlite(dataDir: string): Database {
@@ -112,11 +107,7 @@ async function openPostgres(url: string): Promise<Database> {
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    db,
-    engine: 'postgres',
-    close: () => db.destroy(),
-  };
+  return { db, engine: 'postgres', close: () => db.destroy() };
 }
 
 /** Opens the metadata database and brings its schema up to date. */
