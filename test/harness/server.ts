@@ -28,6 +28,8 @@ export interface TestServer {
   output: string[];
   /** SIGTERM and wait for a clean exit. */
   stop(): Promise<number | null>;
+  /** SIGKILL, as a crash or an OOM kill would end it: no shutdown code runs. Resolves once it is gone. */
+  crash(): Promise<void>;
   /** stop() and remove the data dir. */
   destroy(): Promise<void>;
 }
@@ -187,6 +189,11 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     dataDir,
     output,
     stop,
+    async crash() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
     async destroy() {
       await stop();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
