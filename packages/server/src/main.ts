@@ -150,6 +150,8 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
 const BOOTSTRAP_KEY = 'bootstrap';
 /** How often expired sessions, login links and pending sign-ins are deleted. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
+/** How often body files a crash left behind are looked for (also once at start). */
+const BLOB_SWEEP_INTERVAL_MS = 6 * 60 * 60_000;
 
 /**
  * Makes a fresh data directory ready: database, TLS certificate, and — only
@@ -233,6 +235,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     engine.sso.sweep().catch((err) => log.warn({ err }, 'sso sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  let blobSweep: Promise<void> | undefined;
+  const sweepBlobs = () => {
+    blobSweep ??= engine.store
+      .sweepBlobs()
+      .then(
+        (r) => log[r.removed + r.tempRemoved > 0 ? 'info' : 'debug'](r, 'swept unreferenced body files'),
+        (err) => log.warn({ err }, 'body file sweep failed'),
+      )
+      .finally(() => {
+        blobSweep = undefined;
+      });
+  };
+  sweepBlobs();
+  const blobSweeper = setInterval(sweepBlobs, BLOB_SWEEP_INTERVAL_MS);
+  blobSweeper.unref();
   engine.directorySync.startSchedule();
   log.info(
     {
@@ -254,7 +271,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       stopping ??= (async () => {
         ready = false;
         clearInterval(sweeper);
-        await Promise.all([mx.close(), submission.close(), api.close()]);
+        clearInterval(blobSweeper);
+        await Promise.all([mx.close(), submission.close(), api.close(), blobSweep]);
         await engine.close();
         log.info('jdmail stopped');
       })();

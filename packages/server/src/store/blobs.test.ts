@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../../../../test/harness/tmp.js';
@@ -80,6 +80,25 @@ describe('file blob store', () => {
     await writer.abort();
     expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
     await expect(writer.write(Buffer.from('more'))).rejects.toThrow(/finished or aborted/);
+  });
+
+  it('lists committed blobs and nothing else that lies in its directory', async () => {
+    const dir = await dirs.make();
+    const store = createBlobStore({ dir });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await written(store, Buffer.from(`blob ${i}`))).blobId);
+    await store.commit(ids.slice(0, 2)); // the third stays a temp file
+    // What an operator or a file system may leave around: none of it is a blob.
+    const day = dirname(store.pathOf(ids[0] as string));
+    writeFileSync(join(day, 'notes.txt'), 'x');
+    writeFileSync(join(day, 'short.eml'), 'x');
+    writeFileSync(join(dir, 'x.eml'), 'x');
+    mkdirSync(join(dir, 'lost+found'));
+    const listed: string[] = [];
+    for await (const id of store.list()) listed.push(id);
+    expect(listed.sort()).toEqual(ids.slice(0, 2).sort());
+    expect(await store.modifiedAt(ids[0] as string)).toBeGreaterThan(Date.now() - 60_000);
+    expect(await store.modifiedAt(ids[2] as string)).toBeUndefined();
   });
 
   it('sweeps temp files older than an hour when opened, and keeps recent ones', async () => {

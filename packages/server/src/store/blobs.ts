@@ -1,13 +1,17 @@
 import { createReadStream, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, newId } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
 import type { BlobStore, BlobWriter } from './types.js';
 
-/** Temp files older than this at open belong to writers that died with a previous process. */
-const STALE_TEMP_MS = 60 * 60 * 1000;
+/**
+ * A file not written for this long is no writer's any more: a temp file that old belongs to a
+ * writer that died with its process, and a body file that old with no message row to a delivery
+ * that died between moving it into place and committing its rows.
+ */
+export const STALE_FILE_MS = 60 * 60 * 1000;
 
 /** Exactly what `newId()` makes: 12 hex digits of milliseconds, then 12 base64url characters. */
 const BLOB_ID = /^[0-9a-f]{12}[A-Za-z0-9_-]{12}$/;
@@ -42,6 +46,12 @@ export interface LocalBlobStore extends BlobStore {
   pathOf(blobId: string): string;
   /** The directory the store was opened on. */
   readonly root: string;
+  /** Every committed blob id, one day's directory at a time, in no promised order. */
+  list(): AsyncIterable<string>;
+  /** When a committed blob's file was last written (ms), or undefined when there is none. */
+  modifiedAt(blobId: string): Promise<number | undefined>;
+  /** Removes temp files not written for STALE_FILE_MS; returns how many. */
+  sweepTemp(): number;
 }
 
 /** Throws unless `blobId` has the exact shape of a `newId()` id, so it can never escape the blob root. */
@@ -51,9 +61,12 @@ export function assertBlobId(blobId: string): void {
   }
 }
 
+/** When the blob's id was made (ms): `newId()` starts with the time. A blob's file is written after. */
+export const blobIdTime = (blobId: string): number => Number.parseInt(blobId.slice(0, 12), 16);
+
 /** `YYYY/MM/DD` (UTC) of the time encoded in the id, so the path is derived from the id alone. */
 function datePath(blobId: string): string {
-  const ms = Number.parseInt(blobId.slice(0, 12), 16);
+  const ms = blobIdTime(blobId);
   const d = new Date(Number.isFinite(ms) ? ms : Date.now());
   const pad = (n: number) => String(n).padStart(2, '0');
   return join(String(d.getUTCFullYear()), pad(d.getUTCMonth() + 1), pad(d.getUTCDate()));
@@ -79,15 +92,44 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Removes temp files left by writers of a process that stopped; recent ones may belong to a live peer. */
-function sweepTemp(tmpDir: string, log?: Logger): void {
-  const cutoff = Date.now() - STALE_TEMP_MS;
+/** Removes temp files left by writers of a process that stopped; recent ones may belong to a live writer. */
+function sweepTemp(tmpDir: string, log?: Logger): number {
+  const cutoff = Date.now() - STALE_FILE_MS;
+  let removed = 0;
   for (const name of readdirSync(tmpDir)) {
     const path = join(tmpDir, name);
     try {
-      if (statSync(path).mtimeMs < cutoff) unlinkSync(path);
+      if (statSync(path).mtimeMs < cutoff) {
+        unlinkSync(path);
+        removed += 1;
+      }
     } catch (e) {
       if (!isErrno(e, 'ENOENT')) log?.warn({ err: e, file: name }, 'could not sweep stale blob temp file');
+    }
+  }
+  return removed;
+}
+
+/** The names in `dir` that match `re`; none when it is gone (removed meanwhile). */
+async function namesIn(dir: string, re: RegExp): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((n) => re.test(n));
+  } catch (e) {
+    if (isErrno(e, 'ENOENT') || isErrno(e, 'ENOTDIR')) return [];
+    throw e;
+  }
+}
+
+/** Every blob id under `root/YYYY/MM/DD/`, a day at a time, so memory stays at one directory's names. */
+async function* listCommitted(root: string): AsyncGenerator<string> {
+  for (const y of await namesIn(root, /^\d{4}$/)) {
+    for (const m of await namesIn(join(root, y), /^\d{2}$/)) {
+      for (const d of await namesIn(join(root, y, m), /^\d{2}$/)) {
+        for (const name of await namesIn(join(root, y, m, d), /\.eml$/)) {
+          const blobId = name.slice(0, -'.eml'.length);
+          if (BLOB_ID.test(blobId)) yield blobId;
+        }
+      }
     }
   }
 }
@@ -196,6 +238,16 @@ export function createBlobStore(options: BlobStoreOptions): LocalBlobStore {
     read(blobId) {
       return createReadStream(pathOf(blobId)) as Readable;
     },
+    list: () => listCommitted(root),
+    async modifiedAt(blobId) {
+      try {
+        return (await stat(pathOf(blobId))).mtimeMs;
+      } catch (e) {
+        if (isErrno(e, 'ENOENT')) return undefined;
+        throw e;
+      }
+    },
+    sweepTemp: () => sweepTemp(tmpDir, options.log),
     async readBuffer(blobId) {
       try {
         return await readFile(pathOf(blobId));

@@ -1,3 +1,5 @@
+import { existsSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, useDatabases } from '../../../../test/harness/databases.js';
 import {
@@ -238,5 +240,87 @@ describe.each(storeCases(databases.engines))('mail store delivery on %s, bodies 
     }
     await assertCountersMatchRows(f, user);
     expect((await f.store.unreadCount(user)).total).toBe(120);
+  });
+});
+
+describe.each(databases.engines)('sweeping body files a crash left behind, on %s', (engine) => {
+  const HOUR = 60 * 60 * 1000;
+  /** A blob id made `hours` ago (`newId()` starts with the time in ms). */
+  const idFrom = (hours: number) =>
+    Math.floor(Date.now() - hours * HOUR)
+      .toString(16)
+      .padStart(12, '0') + newId().slice(12);
+  const age = (path: string, hours: number) => {
+    const then = new Date(Date.now() - hours * HOUR);
+    utimesSync(path, then, then);
+  };
+
+  it('removes old files no message references and stale temp files, and keeps the rest', async () => {
+    const f = await openStore(await databases.fresh(engine), BODY_MODES.files);
+    try {
+      const files = f.store.blobs.files;
+      const write = async (blobId: string) => {
+        const writer = files.createWriter(blobId);
+        await writer.write(Buffer.from(rawMessage(blobId)));
+        return writer.finish();
+      };
+      const tempOf = (blobId: string) => join(files.root, 'tmp', `${blobId}.tmp`);
+      const user = await addUser(f);
+
+      // Delivered two hours ago: referenced, kept however old.
+      const delivered = idFrom(2);
+      const blob = await write(delivered);
+      const [messageId] = (
+        await f.store.deliver({
+          blob,
+          targets: [{ userId: user }],
+          index: sampleIndex('kept'),
+          internalDate: Date.now(),
+        })
+      ).messageIds;
+      age(files.pathOf(delivered), 2);
+      // Moved into place two hours ago, rows never committed (the process died): removed.
+      const orphan = idFrom(2);
+      await write(orphan);
+      await files.commit([orphan]);
+      age(files.pathOf(orphan), 2);
+      // An old id whose file was written just now (a slow delivery, about to commit): kept.
+      const slow = idFrom(2);
+      await write(slow);
+      await files.commit([slow]);
+      // Just moved into place, rows not committed yet: kept, without even a query.
+      const young = newId();
+      await write(young);
+      await files.commit([young]);
+      // A temp file of a writer that died an hour and more ago: removed; a recent one: kept.
+      const deadWriter = newId();
+      await write(deadWriter);
+      age(tempOf(deadWriter), 2);
+      const liveWriter = newId();
+      await write(liveWriter);
+
+      expect(await f.store.sweepBlobs()).toEqual({ checked: 3, removed: 1, tempRemoved: 1 });
+      expect({
+        delivered: existsSync(files.pathOf(delivered)),
+        orphan: existsSync(files.pathOf(orphan)),
+        slow: existsSync(files.pathOf(slow)),
+        young: existsSync(files.pathOf(young)),
+        deadWriter: existsSync(tempOf(deadWriter)),
+        liveWriter: existsSync(tempOf(liveWriter)),
+      }).toEqual({
+        delivered: true,
+        orphan: false,
+        slow: true,
+        young: true,
+        deadWriter: false,
+        liveWriter: true,
+      });
+      const message = await f.store.getMessage(user, messageId as string);
+      expect((await f.store.blobs.readBuffer(message.blobId)).toString()).toBe(rawMessage(delivered));
+      // Nothing left to do the second time.
+      expect(await f.store.sweepBlobs()).toEqual({ checked: 2, removed: 0, tempRemoved: 0 });
+    } finally {
+      await f.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { createThreadCommitter } from './commit-thread.js';
 import type { Database } from './db.js';
 import { countsByUser, insertDefaultMailboxes, listMailboxes } from './mailboxes.js';
 import { deleteMessage, getMessage, listMessages, type MessagesDeps, updateMessage } from './messages.js';
-import { releaseBlobs } from './release.js';
+import { type BlobSweepResult, releaseBlobs, sweepUnreferencedBlobs } from './release.js';
 import type { MailStore } from './types.js';
 
 export interface MailStoreOptions {
@@ -32,6 +32,8 @@ export interface LocalMailStore extends MailStore {
    * for callers that delete rows themselves (the directory, deleting a user).
    */
   releaseBlobs(blobIds: readonly string[]): Promise<void>;
+  /** Removes the body files and temp files a crash left behind (see `sweepUnreferencedBlobs`). */
+  sweepBlobs(): Promise<BlobSweepResult>;
 }
 
 /**
@@ -81,6 +83,7 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
       return { quotaBytes: Number(row.quota_bytes), usedBytes: Number(row.used_bytes) };
     },
     releaseBlobs: (blobIds) => releaseBlobs(deps, blobIds),
+    sweepBlobs: () => sweepUnreferencedBlobs({ database, files, log }),
     close: () => committer.close(),
   };
 }

@@ -1,9 +1,21 @@
 import type { Logger } from '../telemetry/index.js';
+import { blobIdTime, type LocalBlobStore, STALE_FILE_MS } from './blobs.js';
 import type { Database } from './db.js';
 import type { BlobStore } from './types.js';
 
 /** Blob ids per reference query; far below both engines' bound-parameter limits. */
 const IDS_PER_QUERY = 1000;
+
+/** Of `blobIds`, those some message row references (message rows are the only holders of blob ids). */
+async function referenced(database: Database, blobIds: readonly string[]): Promise<Set<string>> {
+  const rows = await database.db
+    .selectFrom('messages')
+    .select('blob_id')
+    .distinct()
+    .where('blob_id', 'in', blobIds)
+    .execute();
+  return new Set(rows.map((r) => r.blob_id));
+}
 
 /**
  * Removes the bodies of `blobIds` that no message row references any more
@@ -20,14 +32,8 @@ export async function releaseBlobs(
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
     const chunk = ids.slice(i, i + IDS_PER_QUERY);
     try {
-      const rows = await deps.database.db
-        .selectFrom('messages')
-        .select('blob_id')
-        .distinct()
-        .where('blob_id', 'in', chunk)
-        .execute();
-      const referenced = new Set(rows.map((r) => r.blob_id));
-      for (const blobId of chunk) if (!referenced.has(blobId)) await removeQuietly(deps, blobId);
+      const inUse = await referenced(deps.database, chunk);
+      for (const blobId of chunk) if (!inUse.has(blobId)) await removeQuietly(deps, blobId);
     } catch (e) {
       deps.log?.warn({ err: e, count: chunk.length }, 'could not check blob references; files kept');
     }
@@ -43,4 +49,54 @@ async function removeQuietly(
   } catch (e) {
     deps.log?.warn({ err: e, blobId }, 'could not remove an unreferenced blob');
   }
+}
+
+/** What one sweep of the body files found. */
+export interface BlobSweepResult {
+  /** Body files old enough to be judged. */
+  checked: number;
+  /** Of those, the ones no message referenced, now removed. */
+  removed: number;
+  /** Temp files of dead writers, removed. */
+  tempRemoved: number;
+}
+
+/**
+ * Removes body files that no message references and that nothing has written
+ * for STALE_FILE_MS, and stale temp files. A crash leaves them behind: one
+ * between a delivery's move into place and its commit, or between a delete's
+ * commit and its unlink. Files younger than that are left alone, so a
+ * delivery in progress (its file in place, its rows not yet committed) is
+ * never touched; a file that old without a row can gain none, since only an
+ * existing row can lead to a new one (a copy) and a delivery makes a new id.
+ */
+export async function sweepUnreferencedBlobs(
+  deps: { database: Database; files: LocalBlobStore; log?: Logger },
+  now: () => number = Date.now,
+): Promise<BlobSweepResult> {
+  const result: BlobSweepResult = { checked: 0, removed: 0, tempRemoved: deps.files.sweepTemp() };
+  const judge = async (chunk: string[]) => {
+    result.checked += chunk.length;
+    const inUse = await referenced(deps.database, chunk);
+    const cutoff = now() - STALE_FILE_MS;
+    for (const blobId of chunk) {
+      if (inUse.has(blobId)) continue;
+      const written = await deps.files.modifiedAt(blobId);
+      if (written === undefined || written >= cutoff) continue;
+      await removeQuietly({ blobs: deps.files, log: deps.log }, blobId);
+      result.removed += 1;
+    }
+  };
+  let chunk: string[] = [];
+  for await (const blobId of deps.files.list()) {
+    // The id is made before the file is written: a young id means a young file, not worth a query.
+    if (blobIdTime(blobId) >= now() - STALE_FILE_MS) continue;
+    chunk.push(blobId);
+    if (chunk.length === IDS_PER_QUERY) {
+      await judge(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) await judge(chunk);
+  return result;
 }
