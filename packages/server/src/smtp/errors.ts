@@ -12,6 +12,8 @@ export function smtpError(code: number, text: string): Error & { responseCode: n
  * permanently and never 250.
  */
 export function toSmtpError(err: unknown): Error & { responseCode: number } {
+  // RFC 5321 §4.2.2 / RFC 3463 X.3.1: the sender keeps the message and tries later.
+  if (isStorageFull(err)) return smtpError(452, '4.3.1 Insufficient system storage');
   if (isAppError(err)) {
     switch (err.code) {
       case 'MESSAGE_TOO_LARGE':
@@ -21,7 +23,10 @@ export function toSmtpError(err: unknown): Error & { responseCode: number } {
       case 'USER_NOT_FOUND':
       case 'RECIPIENT_UNKNOWN':
         return smtpError(550, '5.1.1 No such user here');
+      // The store is closing or its committer restarting: the message was not taken, send it again.
       case 'UNAVAILABLE':
+        return smtpError(451, '4.3.2 System not accepting messages right now, try again later');
+      // Only sign-ins ask the directory (RFC 4954 §6: 454 when the credentials cannot be checked).
       case 'DIRECTORY_UNAVAILABLE':
         return smtpError(454, '4.7.0 Temporary authentication failure');
       default:
@@ -29,4 +34,17 @@ export function toSmtpError(err: unknown): Error & { responseCode: number } {
     }
   }
   return smtpError(451, '4.3.0 Temporary local problem, please try again later');
+}
+
+/** Error codes of a full disk: the file system, SQLite, PostgreSQL (class 53, disk_full). */
+const STORAGE_FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL', '53100']);
+
+/** Whether `err`, or an error it wraps (`cause`), says the disk is full. */
+export function isStorageFull(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && STORAGE_FULL.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -21,6 +21,26 @@ export interface SerializedError {
   code: ErrorCode;
   message: string;
   extra?: Record<string, unknown>;
+  /**
+   * The code of the driver or system error underneath (`SQLITE_FULL`, `ENOSPC`), so the edge can
+   * still tell a full disk from other failures. Only the code crosses; the error itself is logged
+   * by the committer's thread.
+   */
+  causeCode?: string;
+}
+
+/** The first string `code` in `error`'s chain of causes. */
+function causeCodeOf(error: unknown): string | undefined {
+  for (
+    let e = (error as { cause?: unknown })?.cause, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    depth++
+  ) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** The outcome of one delivery of a `submit` message. */
@@ -39,11 +59,22 @@ export type FromCommitThread =
   | { type: 'closed'; stats: CommitStats };
 
 export function serializeError(error: unknown): SerializedError {
-  if (isAppError(error)) return { code: error.code, message: error.message, extra: error.extra };
-  // The committer translates driver errors before rejecting; this is the fallback.
-  return { code: 'INTERNAL', message: 'delivery could not be committed' };
+  const own = isAppError(error) ? undefined : (error as { code?: unknown })?.code;
+  const causeCode = typeof own === 'string' ? own : causeCodeOf(error);
+  const out: SerializedError = isAppError(error)
+    ? { code: error.code, message: error.message, extra: error.extra }
+    : // The committer translates driver errors before rejecting; this is the fallback.
+      { code: 'INTERNAL', message: 'delivery could not be committed' };
+  if (causeCode) out.causeCode = causeCode;
+  return out;
 }
 
 export function deserializeError(error: SerializedError): AppError {
-  return new AppError(error.code, error.message, error.extra);
+  const e = new AppError(error.code, error.message, error.extra);
+  if (error.causeCode) {
+    e.cause = Object.assign(new Error(`${error.causeCode} in the delivery committer's thread`), {
+      code: error.causeCode,
+    });
+  }
+  return e;
 }

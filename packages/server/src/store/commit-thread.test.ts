@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../../../../test/harness/tmp.js';
-import { newId } from '../shared/index.js';
+import { AppError, newId } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
+import { deserializeError, serializeError } from './commit-protocol.js';
 import { createThreadCommitter } from './commit-thread.js';
 import type { DeliveryInput } from './types.js';
 
@@ -68,5 +69,29 @@ describe('committer thread', () => {
       code: 'VALIDATION_FAILED',
     });
     await committer.close();
+  });
+});
+
+describe('errors crossing from the committer thread', () => {
+  const full = () =>
+    Object.assign(new Error('database or disk is full: /data/jdmail.db'), { code: 'SQLITE_FULL' });
+  /** Through the same structured clone postMessage applies. */
+  const across = (e: unknown) => deserializeError(structuredClone(serializeError(e)));
+
+  it('keep their code and the code of the driver error underneath, and nothing more of it', () => {
+    const wrapped = new AppError('INTERNAL', 'delivery could not be committed');
+    wrapped.cause = full();
+    const back = across(wrapped);
+    expect(back).toMatchObject({ code: 'INTERNAL', message: 'delivery could not be committed' });
+    expect(back.cause).toMatchObject({ code: 'SQLITE_FULL' });
+    expect(JSON.stringify(serializeError(wrapped))).not.toContain('/data/');
+    // A raw driver error (not translated) keeps its own code as the cause's.
+    expect(across(full()).cause).toMatchObject({ code: 'SQLITE_FULL' });
+  });
+
+  it('carry no cause when there was none', () => {
+    const back = across(new AppError('MAILBOX_NOT_FOUND', 'target mailbox not found'));
+    expect(back).toMatchObject({ code: 'MAILBOX_NOT_FOUND' });
+    expect(back.cause).toBeUndefined();
   });
 });

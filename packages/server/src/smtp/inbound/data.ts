@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { type MailService, receivedHeader } from '../../mail/index.js';
-import { toSmtpError } from '../errors.js';
+import { isStorageFull, toSmtpError } from '../errors.js';
 import type { ResolvedRecipients } from './rcpt.js';
 
 export interface DataDeps {
@@ -65,7 +65,9 @@ export function createDataHandler(deps: DataDeps) {
       return `2.0.0 Ok: queued as ${session.id}`;
     } catch (err) {
       const reply = toSmtpError(err);
-      if (reply.responseCode === 451) log.error({ sid, err }, 'could not store message');
+      // Our failures (451, and 452 for a full disk) are errors; refusals of the message are not.
+      if (reply.responseCode === 451 || isStorageFull(err))
+        log.error({ sid, err }, 'could not store message');
       else log.info({ sid, code: reply.responseCode, reason: reply.message }, 'message refused');
       // smtp-server needs the stream consumed before it can answer.
       stream.resume();
