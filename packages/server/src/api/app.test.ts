@@ -97,6 +97,22 @@ describe('errors are RFC 9457 problems', () => {
     expect(res.body).not.toContain('SQLITE');
     expect(logLines.join('')).toContain('SQLITE_CORRUPT');
   });
+
+  it('answers 507 STORAGE_FULL when the disk is full, hiding the driver error and logging it', async () => {
+    const { app, directory, logLines } = await buildTestApi();
+    directory.listDomains = async () => {
+      const e = new AppError('INTERNAL', 'could not read');
+      e.cause = Object.assign(new Error('database or disk is full: /var/lib/jdmail.db'), {
+        code: 'SQLITE_FULL',
+      });
+      throw e;
+    };
+    const res = await app.inject({ method: 'GET', url: '/api/v1/domains', headers: bearer('jdk_admin') });
+    expect(res.statusCode).toBe(507);
+    expect(res.json()).toMatchObject({ code: 'STORAGE_FULL', status: 507, title: 'Insufficient storage' });
+    expect(res.body).not.toContain('/var/lib');
+    expect(logLines.join('')).toContain('database or disk is full');
+  });
 });
 
 describe('authentication', () => {

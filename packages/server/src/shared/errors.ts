@@ -12,6 +12,7 @@ export const ErrorCodes = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  STORAGE_FULL: { status: 507, title: 'Insufficient storage' },
   // auth
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
@@ -73,3 +74,20 @@ export class AppError extends Error {
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** Error codes of a full disk: the file system, SQLite, PostgreSQL (class 53, disk_full). */
+const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL', '53100']);
+
+/**
+ * Whether `err`, or an error it wraps (`cause`), says the disk is full: what
+ * the edges tell a client apart from other failures (SMTP 452 4.3.1, HTTP 507),
+ * since it is the operator's to fix and the client's to retry later.
+ */
+export function isStorageFull(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && STORAGE_FULL_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

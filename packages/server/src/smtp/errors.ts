@@ -1,4 +1,4 @@
-import { isAppError } from '../shared/index.js';
+import { isAppError, isStorageFull } from '../shared/index.js';
 
 /** An error smtp-server turns into a reply line: `<code> <text>`. */
 export function smtpError(code: number, text: string): Error & { responseCode: number } {
@@ -34,17 +34,4 @@ export function toSmtpError(err: unknown): Error & { responseCode: number } {
     }
   }
   return smtpError(451, '4.3.0 Temporary local problem, please try again later');
-}
-
-/** Error codes of a full disk: the file system, SQLite, PostgreSQL (class 53, disk_full). */
-const STORAGE_FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL', '53100']);
-
-/** Whether `err`, or an error it wraps (`cause`), says the disk is full. */
-export function isStorageFull(err: unknown): boolean {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && STORAGE_FULL.has(code)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }

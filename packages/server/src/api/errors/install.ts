@@ -30,7 +30,9 @@ function challengesFor(request: FastifyRequest): string | string[] {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error);
-    if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unexpected error serving request');
+    if (appError.code === 'INTERNAL' || appError.code === 'STORAGE_FULL') {
+      request.log.error({ err: error }, 'unexpected error serving request');
+    }
     return sendProblem(request, reply, appError);
   });
   app.setNotFoundHandler((request, reply) =>

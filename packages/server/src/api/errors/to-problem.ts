@@ -1,5 +1,5 @@
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
-import { AppError, type ErrorCode, ErrorCodes, isAppError } from '../../shared/index.js';
+import { AppError, type ErrorCode, ErrorCodes, isAppError, isStorageFull } from '../../shared/index.js';
 import { PROBLEM_TYPE_BASE } from '../schemas/problem.js';
 
 /** The RFC 9457 body every error response carries. */
@@ -31,6 +31,10 @@ interface HttpishError {
  * is INTERNAL, whose message is never shown (it may hold paths, SQL …).
  */
 export function toAppError(error: unknown): AppError {
+  // Checked first: a full disk often arrives as INTERNAL with the driver's error as its cause.
+  if (isStorageFull(error)) {
+    return new AppError('STORAGE_FULL', 'The server has no room to store this now; try again later');
+  }
   if (isAppError(error)) return error;
   const e = (error ?? {}) as HttpishError;
   if (Array.isArray(e.validation)) {

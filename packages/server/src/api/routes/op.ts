@@ -66,6 +66,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   429: 'Too many failed sign-ins; wait `Retry-After` seconds',
   500: 'Unexpected server error',
   503: 'The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry',
+  507: 'The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later',
 };
 
 const problemHeaders: Record<number, object> = {
@@ -82,12 +83,13 @@ const problemHeaders: Record<number, object> = {
 };
 
 /**
- * Error responses (problem+json) by status. 401, 429, 500 and 503 are added
- * to every authenticated route (503: a directory user's password could not
- * be checked because the directory is down, `DIRECTORY_UNAVAILABLE`).
+ * Error responses (problem+json) by status. 401, 429, 500, 503 and 507 are
+ * added to every authenticated route (503: a directory user's password could
+ * not be checked because the directory is down, `DIRECTORY_UNAVAILABLE`; 507:
+ * the disk is full, and even a read may need to write, a session or the log).
  */
 export function problems(...statuses: number[]) {
-  return problemsExactly(...statuses, 401, 429, 500, 503);
+  return problemsExactly(...statuses, 401, 429, 500, 503, 507);
 }
 
 /** Error responses (problem+json) of exactly these statuses. */

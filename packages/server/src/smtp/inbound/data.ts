@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { type MailService, receivedHeader } from '../../mail/index.js';
-import { isStorageFull, toSmtpError } from '../errors.js';
+import { isStorageFull } from '../../shared/index.js';
+import { toSmtpError } from '../errors.js';
 import type { ResolvedRecipients } from './rcpt.js';
 
 export interface DataDeps {
