@@ -30,6 +30,34 @@ describe.each(databases.engines)('transactions on %s', (engine) => {
     const names = await db.selectFrom('domains').select('name').orderBy('name').execute();
     expect(names.map((r) => r.name)).toEqual(['one.test']);
   });
+
+  // SQLite ends a transaction itself on a full disk or an I/O error; the error that did it must
+  // reach the caller, not the "no transaction is active" of the ROLLBACK that follows.
+  it('keeps the error that ended a transaction the database had already rolled back', async () => {
+    const database = await openDatabase(await databases.fresh(engine));
+    opened.push(database);
+    const { db } = database;
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('domains')
+          .values({ id: 'd3', name: 'three.test', created_at: Date.now() })
+          .execute();
+        await sql`rollback`.execute(trx);
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      }),
+    ).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    expect(await db.selectFrom('domains').select('name').execute()).toEqual([]);
+    // And the connection is usable afterwards.
+    await db
+      .transaction()
+      .execute((trx) =>
+        trx.insertInto('domains').values({ id: 'd4', name: 'four.test', created_at: Date.now() }).execute(),
+      );
+    expect((await db.selectFrom('domains').select('name').execute()).map((r) => r.name)).toEqual([
+      'four.test',
+    ]);
+  });
 });
 
 describe('SQLite connections', () => {

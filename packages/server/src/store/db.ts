@@ -60,21 +60,38 @@ function withStatementCache(sqlite: SQLite.Database, max = 256): SqliteDatabase 
  * from its own connection (a worker thread); a deferred transaction that read
  * before that commit could not write after it (SQLITE_BUSY_SNAPSHOT, which
  * the busy timeout does not retry), while BEGIN IMMEDIATE waits its turn.
+ *
+ * A full disk (SQLITE_FULL), an I/O error or running out of memory makes
+ * SQLite roll the transaction back by itself (sqlite.org/lang_transaction.html).
+ * Kysely's ROLLBACK then fails with "no transaction is active" and that error
+ * replaces the one that matters; so a transaction already gone is not rolled
+ * back again.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #sqlite: SQLite.Database;
+  constructor(database: SqliteDatabase, sqlite: SQLite.Database) {
+    super({ database });
+    this.#sqlite = sqlite;
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.#sqlite.inTransaction) await super.rollbackTransaction(connection);
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #database: SqliteDatabase;
-  constructor(database: SqliteDatabase) {
+  readonly #sqlite: SQLite.Database;
+  constructor(sqlite: SQLite.Database) {
+    const database = withStatementCache(sqlite);
     super({ database });
     this.#database = database;
+    this.#sqlite = sqlite;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver({ database: this.#database });
+    return new ImmediateSqliteDriver(this.#database, this.#sqlite);
   }
 }
 
@@ -90,7 +107,7 @@ export function openSqliteFile(file: string): Database {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite)) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(sqlite) });
   return { db, engine: 'sqlite', file, close: () => db.destroy() };
 }
 
