@@ -21,12 +21,30 @@ import { openSqliteFile } from './db.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
+/**
+ * An Error as pino's serializer would render it. A structured clone keeps an Error's message but
+ * drops its other properties (a driver's `code`), and what arrives is no longer seen as an Error.
+ */
+function plainError(e: Error): Record<string, unknown> {
+  const { code, errno } = e as Error & { code?: unknown; errno?: unknown };
+  return { type: e.name, message: e.message, stack: e.stack, code, errno };
+}
+
+/** Top-level Error values of a log record made plain, so they arrive whole. */
+function cloneable(obj: unknown): unknown {
+  if (!obj || typeof obj !== 'object') return obj;
+  if (obj instanceof Error) return plainError(obj);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = v instanceof Error ? plainError(v) : v;
+  return out;
+}
+
 /** A logger whose records go to the main thread's logger (one log stream, one redaction). */
 function portLogger(port: MessagePort): Logger {
   const log: Record<string, unknown> = {};
   for (const level of LEVELS) {
     log[level] = (obj: unknown, msg?: string) => {
-      const send: FromCommitThread = { type: 'log', level, obj, msg };
+      const send: FromCommitThread = { type: 'log', level, obj: cloneable(obj), msg };
       port.postMessage(send);
     };
   }

@@ -353,6 +353,12 @@ function createFlush(options: CommitterOptions, stats: CommitStats): (batch: Pen
     // Counted first, so whoever a resolution wakes sees this flush in the stats.
     for (const p of done) p.resolve({ messageIds: p.messageIds as string[] });
     if (failures.size > 0) await discardBlobs(options, [...failures.keys()], done);
+    // Callers see a stable code only (INTERNAL, or the full disk its cause says); the driver's error
+    // itself is logged here, once per flush, since on SQLite it never leaves this thread.
+    const unexpected = [...failures.values()].filter((e) => !isAppError(e));
+    if (unexpected.length > 0) {
+      log?.error({ err: unexpected[0], deliveries: unexpected.length }, 'deliveries could not be committed');
+    }
     for (const [p, e] of failures) p.reject(translate(e));
   };
 }
