@@ -79,15 +79,22 @@ export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL', '53100']);
 
 /**
- * Whether `err`, or an error it wraps (`cause`), says the disk is full: what
- * the edges tell a client apart from other failures (SMTP 452 4.3.1, HTTP 507),
- * since it is the operator's to fix and the client's to retry later.
+ * The string `code`s of `err` and of the errors it wraps (`cause`), outermost
+ * first: an AppError's own code, then the driver's or the system's beneath it.
  */
-export function isStorageFull(err: unknown): boolean {
+export function codeChain(err: unknown): string[] {
+  const codes: string[] = [];
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && STORAGE_FULL_CODES.has(code)) return true;
+    if (typeof code === 'string') codes.push(code);
     e = (e as { cause?: unknown }).cause;
   }
-  return false;
+  return codes;
 }
+
+/**
+ * Whether `err`, or an error it wraps, says the disk is full: what the edges
+ * tell a client apart from other failures (SMTP 452 4.3.1, HTTP 507), since
+ * it is the operator's to fix and the client's to retry later.
+ */
+export const isStorageFull = (err: unknown): boolean => codeChain(err).some((c) => STORAGE_FULL_CODES.has(c));

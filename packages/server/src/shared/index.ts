@@ -1,2 +1,2 @@
-export { AppError, type ErrorCode, ErrorCodes, isAppError, isStorageFull } from './errors.js';
+export { AppError, codeChain, type ErrorCode, ErrorCodes, isAppError, isStorageFull } from './errors.js';
 export { newId, normalizeAddress, splitAddress } from './ids.js';

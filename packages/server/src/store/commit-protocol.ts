@@ -1,5 +1,5 @@
 /** Messages between the main thread and the delivery committer's thread (`commit-thread.ts`, `commit-worker.ts`). */
-import { AppError, type ErrorCode, isAppError } from '../shared/index.js';
+import { AppError, codeChain, type ErrorCode, isAppError } from '../shared/index.js';
 import type { CommitStats } from './commit.js';
 import type { DeliveryInput } from './types.js';
 
@@ -29,20 +29,6 @@ export interface SerializedError {
   causeCode?: string;
 }
 
-/** The first string `code` in `error`'s chain of causes. */
-function causeCodeOf(error: unknown): string | undefined {
-  for (
-    let e = (error as { cause?: unknown })?.cause, depth = 0;
-    e && typeof e === 'object' && depth < 5;
-    depth++
-  ) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /** The outcome of one delivery of a `submit` message. */
 export type CommitResult = { id: number; messageIds: string[] } | { id: number; error: SerializedError };
 
@@ -59,8 +45,8 @@ export type FromCommitThread =
   | { type: 'closed'; stats: CommitStats };
 
 export function serializeError(error: unknown): SerializedError {
-  const own = isAppError(error) ? undefined : (error as { code?: unknown })?.code;
-  const causeCode = typeof own === 'string' ? own : causeCodeOf(error);
+  // An AppError's own code travels as `code`; a raw error's is the one to keep.
+  const causeCode = codeChain(error).slice(isAppError(error) ? 1 : 0)[0];
   const out: SerializedError = isAppError(error)
     ? { code: error.code, message: error.message, extra: error.extra }
     : // The committer translates driver errors before rejecting; this is the fallback.
