@@ -150,7 +150,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
 const BOOTSTRAP_KEY = 'bootstrap';
 /** How often expired sessions, login links and pending sign-ins are deleted. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
-/** How often body files a crash left behind are looked for (also once at start). */
+/** How often bodies a crash left behind are looked for (also once at start). */
 const BLOB_SWEEP_INTERVAL_MS = 6 * 60 * 60_000;
 
 /**
@@ -240,7 +240,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     blobSweep ??= engine.store
       .sweepBlobs()
       .then(
-        (r) => log[r.removed + r.tempRemoved > 0 ? 'info' : 'debug'](r, 'swept unreferenced body files'),
+        (r) =>
+          log[r.removed + r.tempRemoved + r.bodyRowsRemoved > 0 ? 'info' : 'debug'](
+            r,
+            'swept unreferenced bodies',
+          ),
         (err) => log.warn({ err }, 'body file sweep failed'),
       )
       .finally(() => {

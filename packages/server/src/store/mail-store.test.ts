@@ -255,6 +255,28 @@ describe.each(databases.engines)('sweeping body files a crash left behind, on %s
     utimesSync(path, then, then);
   };
 
+  it('removes bodies in the database no message references, and keeps the rest', async () => {
+    const f = await openStore(await databases.fresh(engine), BODY_MODES.inline);
+    try {
+      const user = await addUser(f);
+      const kept = await deliverText(f.store, 'kept', [{ userId: user }]);
+      const lost = await deliverText(f.store, 'lost', [{ userId: user }]);
+      // The delete committed, then the process died before it released the body.
+      await f.database.db
+        .deleteFrom('messages')
+        .where('id', '=', lost.messageIds[0] as string)
+        .execute();
+      expect(await f.store.blobs.has(lost.blob.blobId)).toBe(true);
+
+      expect((await f.store.sweepBlobs()).bodyRowsRemoved).toBe(1);
+      expect(await f.store.blobs.has(lost.blob.blobId)).toBe(false);
+      expect((await f.store.blobs.readBuffer(kept.blob.blobId)).toString()).toBe(rawMessage('kept'));
+      expect((await f.store.sweepBlobs()).bodyRowsRemoved).toBe(0);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('removes old files no message references and stale temp files, and keeps the rest', async () => {
     const f = await openStore(await databases.fresh(engine), BODY_MODES.files);
     try {
@@ -299,7 +321,12 @@ describe.each(databases.engines)('sweeping body files a crash left behind, on %s
       const liveWriter = newId();
       await write(liveWriter);
 
-      expect(await f.store.sweepBlobs()).toEqual({ checked: 3, removed: 1, tempRemoved: 1 });
+      expect(await f.store.sweepBlobs()).toEqual({
+        checked: 3,
+        removed: 1,
+        tempRemoved: 1,
+        bodyRowsRemoved: 0,
+      });
       expect({
         delivered: existsSync(files.pathOf(delivered)),
         orphan: existsSync(files.pathOf(orphan)),
@@ -318,7 +345,12 @@ describe.each(databases.engines)('sweeping body files a crash left behind, on %s
       const message = await f.store.getMessage(user, messageId as string);
       expect((await f.store.blobs.readBuffer(message.blobId)).toString()).toBe(rawMessage(delivered));
       // Nothing left to do the second time.
-      expect(await f.store.sweepBlobs()).toEqual({ checked: 2, removed: 0, tempRemoved: 0 });
+      expect(await f.store.sweepBlobs()).toEqual({
+        checked: 2,
+        removed: 0,
+        tempRemoved: 0,
+        bodyRowsRemoved: 0,
+      });
     } finally {
       await f.close();
     }

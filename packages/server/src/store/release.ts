@@ -59,11 +59,54 @@ export interface BlobSweepResult {
   removed: number;
   /** Temp files of dead writers, removed. */
   tempRemoved: number;
+  /** Bodies stored in the database that no message references, removed. */
+  bodyRowsRemoved: number;
+}
+
+/**
+ * Deletes the database-stored bodies no message references, a page of ids at
+ * a time so no statement holds the write lock for long. They are left by a
+ * crash between a delete's commit and its release. Any age will do: the
+ * committer inserts a body in the transaction of its rows, so a committed body
+ * without rows has lost them for good; the check is in the DELETE itself.
+ */
+async function sweepBodyRows(database: Database): Promise<number> {
+  const { db } = database;
+  let removed = 0;
+  for (let after = ''; ; ) {
+    const page = await db
+      .selectFrom('message_bodies')
+      .select('blob_id')
+      .where('blob_id', '>', after)
+      .orderBy('blob_id')
+      .limit(IDS_PER_QUERY)
+      .execute();
+    const last = page.at(-1);
+    if (!last) return removed;
+    after = last.blob_id;
+    const result = await db
+      .deleteFrom('message_bodies')
+      .where(
+        'blob_id',
+        'in',
+        page.map((r) => r.blob_id),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('messages').select('id').whereRef('messages.blob_id', '=', 'message_bodies.blob_id'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    removed += Number(result.numDeletedRows);
+  }
 }
 
 /**
  * Removes body files that no message references and that nothing has written
- * for STALE_FILE_MS, and stale temp files. A crash leaves them behind: one
+ * for STALE_FILE_MS, stale temp files, and database-stored bodies no message
+ * references (see `sweepBodyRows`). A crash leaves body files behind: one
  * between a delivery's move into place and its commit, or between a delete's
  * commit and its unlink. Files younger than that are left alone, so a
  * delivery in progress (its file in place, its rows not yet committed) is
@@ -74,7 +117,12 @@ export async function sweepUnreferencedBlobs(
   deps: { database: Database; files: LocalBlobStore; log?: Logger },
   now: () => number = Date.now,
 ): Promise<BlobSweepResult> {
-  const result: BlobSweepResult = { checked: 0, removed: 0, tempRemoved: deps.files.sweepTemp() };
+  const result: BlobSweepResult = {
+    checked: 0,
+    removed: 0,
+    tempRemoved: deps.files.sweepTemp(),
+    bodyRowsRemoved: await sweepBodyRows(deps.database),
+  };
   const judge = async (chunk: string[]) => {
     result.checked += chunk.length;
     const inUse = await referenced(deps.database, chunk);
