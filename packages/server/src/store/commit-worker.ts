@@ -7,6 +7,7 @@
  * `commit-thread.ts`, which starts this file.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { stdSerializers } from 'pino';
 import type { Logger } from '../telemetry/index.js';
 import { createBlobStore } from './blobs.js';
 import { createCommitter } from './commit.js';
@@ -22,20 +23,15 @@ import { openSqliteFile } from './db.js';
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /**
- * An Error as pino's serializer would render it. A structured clone keeps an Error's message but
- * drops its other properties (a driver's `code`), and what arrives is no longer seen as an Error.
+ * Top-level Error values of a log record, serialized here as pino would: a structured clone keeps
+ * an Error's message but drops the rest (a driver's `code`, its cause), and what arrives is no
+ * longer seen as an Error.
  */
-function plainError(e: Error): Record<string, unknown> {
-  const { code, errno } = e as Error & { code?: unknown; errno?: unknown };
-  return { type: e.name, message: e.message, stack: e.stack, code, errno };
-}
-
-/** Top-level Error values of a log record made plain, so they arrive whole. */
 function cloneable(obj: unknown): unknown {
   if (!obj || typeof obj !== 'object') return obj;
-  if (obj instanceof Error) return plainError(obj);
+  if (obj instanceof Error) return stdSerializers.err(obj);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = v instanceof Error ? plainError(v) : v;
+  for (const [k, v] of Object.entries(obj)) out[k] = v instanceof Error ? stdSerializers.err(v) : v;
   return out;
 }
 

@@ -32,7 +32,7 @@ export interface LocalMailStore extends MailStore {
    * for callers that delete rows themselves (the directory, deleting a user).
    */
   releaseBlobs(blobIds: readonly string[]): Promise<void>;
-  /** Removes the body files and temp files a crash left behind (see `sweepUnreferencedBlobs`). */
+  /** Removes the bodies (files and rows) and temp files a crash left behind (see `sweepUnreferencedBlobs`). */
   sweepBlobs(): Promise<BlobSweepResult>;
 }
 
