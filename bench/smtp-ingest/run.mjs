@@ -33,7 +33,7 @@ const OPTIONS = {
   warmup: {
     type: 'string',
     default: '',
-    help: 'warm-up messages per server and case (default min(1000, N))',
+    help: 'warm-up messages per server and case (default min(10000, N))',
   },
   timeout: { type: 'string', default: '900', help: 'seconds allowed per round for sending plus delivery' },
   from: { type: 'string', default: 'loadgen@client.test', help: 'envelope sender' },
@@ -98,7 +98,7 @@ function options() {
     size: int('size'),
     only: list('only', SERVER_NAMES),
     modes: list('modes', Object.keys(MODES)),
-    warmup: pick('warmup') ? int('warmup') : Math.min(1000, messages),
+    warmup: pick('warmup') ? int('warmup') : Math.min(10_000, messages),
     timeoutMs: int('timeout') * 1000,
     from: String(pick('from')),
     to: String(pick('to')),
