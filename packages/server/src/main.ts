@@ -87,6 +87,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
   const ldapLog = log.child({ component: 'ldap' });
   const directory = createDirectory({
     db: database.db,
+    prepareRead: database.prepareRead,
     defaultQuotaBytes: config.store.defaultQuotaBytes,
     createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
     releaseBlobs: (ids) => store.releaseBlobs(ids),

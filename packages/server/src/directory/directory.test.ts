@@ -15,6 +15,7 @@ describe.each(databases.engines)('directory on %s', (engine) => {
     database = await openDatabase(t);
     dir = createDirectory({
       db: database.db,
+      prepareRead: database.prepareRead,
       defaultQuotaBytes: 1000,
       createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
       releaseBlobs: async (ids) => {

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError, normalizeAddress, splitAddress } from '../shared/index.js';
-import type { DB } from '../store/index.js';
+import { type Database, type DB, kyselyRead } from '../store/index.js';
 import { createApiKeys } from './api-keys.js';
 import { createDomains } from './domains.js';
 import { createGroups } from './groups.js';
@@ -18,6 +18,8 @@ export interface DirectoryDeps {
   releaseBlobs(blobIds: string[]): Promise<void>;
   /** Checks passwords of users synced from an external directory (LDAP); without it they cannot sign in. */
   externalAuth?: ExternalAuthenticator;
+  /** The database's `prepareRead`, for the per-recipient lookup; default: Kysely on `db`. */
+  prepareRead?: Database['prepareRead'];
 }
 
 const RECIPIENT_COLUMNS = ['id', 'address', 'enabled', 'quota_bytes', 'used_bytes'] as const;
@@ -41,15 +43,15 @@ export function createDirectory(deps: DirectoryDeps): Directory {
   });
   const groups = createGroups(db, domains, (a) => users.addressFree(a));
   const apiKeys = createApiKeys(db, domains);
+  // Every RCPT TO asks this first: compiled once, and on SQLite run without Kysely's connection lock.
+  const userByAddress = (deps.prepareRead ?? kyselyRead(db))(
+    db.selectFrom('users').select(RECIPIENT_COLUMNS).where('address', '=', ''),
+  );
   let dummy: Promise<string> | undefined;
 
   async function resolveRecipient(address: string): Promise<RecipientResolution | null> {
     const a = normalizeAddress(address);
-    const user = await db
-      .selectFrom('users')
-      .select(RECIPIENT_COLUMNS)
-      .where('address', '=', a)
-      .executeTakeFirst();
+    const [user] = await userByAddress([a]);
     if (user)
       return user.enabled
         ? { kind: 'user', users: [toRecipient(user)] }

@@ -60,6 +60,59 @@ describe.each(databases.engines)('transactions on %s', (engine) => {
   });
 });
 
+describe.each(databases.engines)('prepared reads on %s', (engine) => {
+  const opened: Array<{ close(): Promise<void> }> = [];
+  afterAll(async () => {
+    for (const d of opened) await d.close();
+  });
+
+  it("run the query compiled once with each call's parameters, and see only committed rows", async () => {
+    const database = await openDatabase(await databases.fresh(engine));
+    opened.push(database);
+    const { db } = database;
+    const byName = database.prepareRead(
+      db.selectFrom('domains').select(['id', 'name']).where('name', '=', '').where('created_at', '>', 0),
+    );
+    expect(await byName(['one.test', 0])).toEqual([]);
+    await db.insertInto('domains').values({ id: 'd1', name: 'one.test', created_at: 5 }).execute();
+    await db.insertInto('domains').values({ id: 'd2', name: 'two.test', created_at: 9 }).execute();
+    expect(await byName(['one.test', 0])).toEqual([{ id: 'd1', name: 'one.test' }]);
+    expect(await byName(['two.test', 0])).toEqual([{ id: 'd2', name: 'two.test' }]);
+    // Both parameters are used, in order.
+    expect(await byName(['one.test', 5])).toEqual([]);
+    // A row of a transaction still open elsewhere is not seen; once committed, it is.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let inserted = () => {};
+    const started = new Promise<void>((r) => {
+      inserted = r;
+    });
+    const trx = db.transaction().execute(async (t) => {
+      await t.insertInto('domains').values({ id: 'd3', name: 'three.test', created_at: 1 }).execute();
+      inserted();
+      await held;
+    });
+    await started;
+    expect(await byName(['three.test', 0])).toEqual([]);
+    release();
+    await trx;
+    expect(await byName(['three.test', 0])).toEqual([{ id: 'd3', name: 'three.test' }]);
+  });
+
+  it('reject, not throw, when the statement fails', async () => {
+    const database = await openDatabase(await databases.fresh(engine));
+    opened.push(database);
+    const read = database.prepareRead(
+      database.db.selectFrom('domains').select(sql<number>`no_such_column`.as('x')).where('name', '=', ''),
+    );
+    const result = read(['one.test']);
+    expect(result).toBeInstanceOf(Promise);
+    await expect(result).rejects.toThrow(/no_such_column/);
+  });
+});
+
 describe('SQLite connections', () => {
   const opened: Array<{ close(): Promise<void> }> = [];
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
+  type Compilable,
   CompiledQuery,
   type DatabaseConnection,
   type Driver,
@@ -22,7 +23,58 @@ export interface Database {
   engine: Engine;
   /** The SQLite database file; undefined on PostgreSQL. */
   file?: string;
+  /**
+   * Compiles a read once; each call runs it with new parameters, given in
+   * the order of the compiled query's. For the lookups of the SMTP dialogue,
+   * made for every recipient: on SQLite it runs synchronously on a
+   * connection of its own, so it neither waits for `db`'s connection lock
+   * nor sees the uncommitted rows of a transaction open there.
+   */
+  prepareRead<R>(query: Compilable<R>): PreparedRead<R>;
   close(): Promise<void>;
+}
+
+/** A read compiled once (see `Database.prepareRead`). */
+export type PreparedRead<R> = (parameters: readonly unknown[]) => Promise<R[]>;
+
+/** The generic way: Kysely runs the compiled SQL with new parameters, skipping only the building. */
+export function kyselyRead(db: Kysely<DB>) {
+  return <R>(query: Compilable<R>): PreparedRead<R> => {
+    const { sql: text } = query.compile();
+    return async (parameters) => (await db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]))).rows;
+  };
+}
+
+/**
+ * SQLite: reads on a second connection to the file, opened at the first
+ * prepared read. WAL lets it read the latest commit while others write;
+ * `query_only` keeps it from writing.
+ */
+function sqliteReads(file: string) {
+  let reader: SQLite.Database | undefined;
+  return {
+    prepareRead<R>(query: Compilable<R>): PreparedRead<R> {
+      const { sql: text } = query.compile();
+      let stmt: SQLite.Statement | undefined;
+      return (parameters) => {
+        try {
+          if (!reader) {
+            reader = new SQLite(file);
+            reader.pragma('query_only = ON');
+            reader.pragma('busy_timeout = 5000');
+          }
+          stmt ??= reader.prepare(text);
+          return Promise.resolve(stmt.all(...parameters) as R[]);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      };
+    },
+    close(): void {
+      reader?.close();
+      reader = undefined;
+    },
+  };
 }
 
 export interface OpenDatabaseOptions {
@@ -108,7 +160,17 @@ export function openSqliteFile(file: string): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(sqlite) });
-  return { db, engine: 'sqlite', file, close: () => db.destroy() };
+  const reads = sqliteReads(file);
+  return {
+    db,
+    engine: 'sqlite',
+    file,
+    prepareRead: reads.prepareRead,
+    async close() {
+      reads.close();
+      await db.destroy();
+    },
+  };
 }
 
 function openSqlite(dataDir: string): Database {
@@ -124,7 +186,7 @@ async function openPostgres(url: string): Promise<Database> {
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', close: () => db.destroy() };
+  return { db, engine: 'postgres', prepareRead: kyselyRead(db), close: () => db.destroy() };
 }
 
 /** Opens the metadata database and brings its schema up to date. */

@@ -10,7 +10,14 @@ export {
 } from './blobs.js';
 export { type BodyStore, DEFAULT_INLINE_BODY_MAX_BYTES } from './bodies.js';
 export type { CommitStats } from './commit.js';
-export { type Database, type Engine, type OpenDatabaseOptions, openDatabase } from './db.js';
+export {
+  type Database,
+  type Engine,
+  kyselyRead,
+  type OpenDatabaseOptions,
+  openDatabase,
+  type PreparedRead,
+} from './db.js';
 export { createMailStore, type LocalMailStore, type MailStoreOptions } from './mail-store.js';
 export { type Executor, insertDefaultMailboxes } from './mailboxes.js';
 export type * from './schema.js';
