@@ -111,6 +111,14 @@ describe.each(databases.engines)('prepared reads on %s', (engine) => {
     expect(result).toBeInstanceOf(Promise);
     await expect(result).rejects.toThrow(/no_such_column/);
   });
+
+  it('reject after the database is closed', async () => {
+    const database = await openDatabase(await databases.fresh(engine));
+    const read = database.prepareRead(database.db.selectFrom('domains').select('id').where('name', '=', ''));
+    expect(await read(['one.test'])).toEqual([]);
+    await database.close();
+    await expect(read(['one.test'])).rejects.toThrow();
+  });
 });
 
 describe('SQLite connections', () => {

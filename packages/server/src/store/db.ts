@@ -52,12 +52,14 @@ export function kyselyRead(db: Kysely<DB>) {
  */
 function sqliteReads(file: string) {
   let reader: SQLite.Database | undefined;
+  let closed = false;
   return {
     prepareRead<R>(query: Compilable<R>): PreparedRead<R> {
       const { sql: text } = query.compile();
       let stmt: SQLite.Statement | undefined;
       return (parameters) => {
         try {
+          if (closed) throw new Error('the database is closed');
           if (!reader) {
             reader = new SQLite(file);
             reader.pragma('query_only = ON');
@@ -71,6 +73,7 @@ function sqliteReads(file: string) {
       };
     },
     close(): void {
+      closed = true;
       reader?.close();
       reader = undefined;
     },
