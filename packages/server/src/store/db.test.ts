@@ -4,13 +4,13 @@ import { useDatabases } from '../../../../test/harness/databases.js';
 import { openDatabase, openSqliteFile } from './db.js';
 
 const databases = useDatabases();
+/** Every database a test opens, closed once the file's tests are done. */
+const opened: Array<{ close(): Promise<void> }> = [];
+afterAll(async () => {
+  for (const d of opened) await d.close();
+});
 
 describe.each(databases.engines)('transactions on %s', (engine) => {
-  const opened: Array<{ close(): Promise<void> }> = [];
-  afterAll(async () => {
-    for (const d of opened) await d.close();
-  });
-
   it('commit, and roll back on error', async () => {
     const database = await openDatabase(await databases.fresh(engine));
     opened.push(database);
@@ -61,11 +61,6 @@ describe.each(databases.engines)('transactions on %s', (engine) => {
 });
 
 describe.each(databases.engines)('prepared reads on %s', (engine) => {
-  const opened: Array<{ close(): Promise<void> }> = [];
-  afterAll(async () => {
-    for (const d of opened) await d.close();
-  });
-
   it("run the query compiled once with each call's parameters, and see only committed rows", async () => {
     const database = await openDatabase(await databases.fresh(engine));
     opened.push(database);
@@ -122,11 +117,6 @@ describe.each(databases.engines)('prepared reads on %s', (engine) => {
 });
 
 describe('SQLite connections', () => {
-  const opened: Array<{ close(): Promise<void> }> = [];
-  afterAll(async () => {
-    for (const d of opened) await d.close();
-  });
-
   it('are in WAL mode and fsync at each commit', async () => {
     const database = await openDatabase(await databases.fresh('sqlite'));
     opened.push(database);
