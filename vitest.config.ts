@@ -33,6 +33,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'bench',
+          root: 'bench',
+          include: ['**/*.test.mjs'],
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           root: 'test',
           include: ['**/*.test.ts'],

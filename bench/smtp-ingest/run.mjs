@@ -294,7 +294,7 @@ async function main() {
   }
 
   const summary = summarize(rounds, cfg.modes, cfg.only);
-  const table = markdown({ summary, config: cfg, machine, startedAt, modes: cfg.modes });
+  const table = markdown({ summary, rounds, config: cfg, machine, startedAt, modes: cfg.modes });
   const checks = Object.entries(verified).map(([name, v]) => `${name}: ${JSON.stringify(v)}`);
   console.log(`${table}\n\nAfter the run (all rounds and warm-ups): ${checks.join('; ')}`);
   const jd = verified.jdmail;

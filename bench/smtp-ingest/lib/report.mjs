@@ -60,8 +60,25 @@ const fmt = (x, digits = 0) =>
     : '—';
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 2)}×` : '—');
 
+/**
+ * jdmail's delivered rate ÷ Postfix's, round by round (the two ran in the same round, minutes
+ * apart), in round order; a round where either failed is left out. The medians hide how far the
+ * rounds of one run spread: this shows it.
+ */
+export function roundRatios(rounds, mode) {
+  const of = (server, round) =>
+    rounds.find((r) => r.mode === mode && r.server === server && r.round === round);
+  const out = [];
+  for (const round of [...new Set(rounds.map((r) => r.round))].sort((a, b) => a - b)) {
+    const j = of('jdmail', round);
+    const p = of('postfix', round);
+    if (j?.ok && p?.ok && p.deliveredPerSec > 0) out.push(j.deliveredPerSec / p.deliveredPerSec);
+  }
+  return out;
+}
+
 /** The markdown block that goes under "Results" in bench/README.md. */
-export function markdown({ summary, config, machine, startedAt, modes }) {
+export function markdown({ summary, rounds = [], config, machine, startedAt, modes }) {
   const get = (mode, server) => summary.find((r) => r.mode === mode && r.server === server);
   const lines = [];
   lines.push(
@@ -93,9 +110,9 @@ export function markdown({ summary, config, machine, startedAt, modes }) {
     );
     lines.push('');
     lines.push(
-      '| case | delivered msg/s ÷ Postfix | accepted msg/s ÷ Postfix | CPU/msg ÷ Postfix | PSS ÷ Postfix | accepted ÷ sink | accepted ÷ smtp-server alone | smtp-server alone ÷ Postfix | target ≥ 5× delivered |',
+      '| case | delivered msg/s ÷ Postfix | each round | accepted msg/s ÷ Postfix | CPU/msg ÷ Postfix | PSS ÷ Postfix | accepted ÷ sink | accepted ÷ smtp-server alone | smtp-server alone ÷ Postfix | target ≥ 5× delivered |',
     );
-    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    lines.push('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const mode of modes) {
       const j = get(mode, 'jdmail');
       const p = get(mode, 'postfix');
@@ -103,9 +120,15 @@ export function markdown({ summary, config, machine, startedAt, modes }) {
       const bare = get(mode, 'smtp-server');
       if (!j) continue;
       const d = p ? j.deliveredPerSec / p.deliveredPerSec : Number.NaN;
-      const verdict = Number.isFinite(d) ? (d >= 5 ? 'met' : 'NOT met') : '—';
+      const each = roundRatios(rounds, mode);
+      const met = each.filter((x) => x >= 5).length;
+      const perRound = each.length > 0 ? each.map((x) => ratio(x, 1)).join(', ') : '—';
+      // The target is on the medians; the count of rounds says how close to the line that is.
+      const verdict = Number.isFinite(d)
+        ? `${d >= 5 ? 'met' : 'NOT met'}${each.length > 0 ? ` (${met} of ${each.length} rounds ≥ 5×)` : ''}`
+        : '—';
       lines.push(
-        `| ${mode} | ${ratio(j.deliveredPerSec, p?.deliveredPerSec)} | ${ratio(j.acceptedPerSec, p?.acceptedPerSec)} | ` +
+        `| ${mode} | ${ratio(j.deliveredPerSec, p?.deliveredPerSec)} | ${perRound} | ${ratio(j.acceptedPerSec, p?.acceptedPerSec)} | ` +
           `${ratio(j.cpuMsPerMsg, p?.cpuMsPerMsg)} | ${ratio(j.peakPssMb, p?.peakPssMb)} | ` +
           `${ratio(j.acceptedPerSec, s?.acceptedPerSec)} | ${ratio(j.acceptedPerSec, bare?.acceptedPerSec)} | ` +
           `${ratio(bare?.deliveredPerSec, p?.deliveredPerSec)} | ${verdict} |`,
