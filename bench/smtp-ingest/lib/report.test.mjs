@@ -18,6 +18,13 @@ const round = (r, server, mode, deliveredPerSec, ok = true) => ({
 const machine = { cpu: 'test', cores: 2, memGb: 1, kernel: 'k', node: 'v20', postfix: '3.7' };
 const config = { messages: 100, size: 10240, sessions: 20, rounds: 3 };
 
+/** The report of a run of jdmail against Postfix, persistent case only. */
+function report(rounds) {
+  const modes = ['persistent'];
+  const summary = summarize(rounds, modes, ['postfix', 'jdmail']);
+  return markdown({ summary, rounds, config, machine, startedAt: 'now', modes });
+}
+
 describe('roundRatios', () => {
   it('divides jdmail by Postfix within each round, in round order, skipping failed rounds', () => {
     const rounds = [
@@ -44,9 +51,7 @@ describe('markdown', () => {
       round(2, 'jdmail', 'persistent', 1900),
       round(2, 'postfix', 'persistent', 380),
     ];
-    const modes = ['persistent'];
-    const summary = summarize(rounds, modes, ['postfix', 'jdmail']);
-    const md = markdown({ summary, rounds, config, machine, startedAt: 'now', modes });
+    const md = report(rounds);
     // Medians: 2,000 ÷ 400 = 5.00×; the rounds: 4.00×, 5.25×, 5.00×.
     expect(md).toContain('| persistent | 5.00× | 4.00×, 5.25×, 5.00× |');
     expect(md).toMatch(/\| met \(2 of 3 rounds ≥ 5×\) \|$/m);
@@ -59,9 +64,7 @@ describe('markdown', () => {
       round(1, 'jdmail', 'persistent', 2000),
       round(1, 'postfix', 'persistent', 400),
     ];
-    const modes = ['persistent'];
-    const summary = summarize(rounds, modes, ['postfix', 'jdmail']);
-    const md = markdown({ summary, rounds, config, machine, startedAt: 'now', modes });
+    const md = report(rounds);
     expect(md).toMatch(/\| NOT met \(1 of 2 rounds ≥ 5×\) \|$/m);
   });
 });
