@@ -187,6 +187,54 @@ describe.each(databases.engines)('SMTP listeners on %s', (engine) => {
     c.close();
   });
 
+  it('takes mail for an internationalized domain in either form, for postmaster, and for a quoted local part', async () => {
+    // The CLI, like the API, takes the Unicode name and keeps its A-label.
+    expect(await runCli(['domain', 'add', '例子.中国'], env)).toContain('added xn--fsqu00a.xn--fiqs8s');
+    expect(await runCli(['user', 'add', 'Wang@例子。中国'], env)).toContain(
+      'added wang@xn--fsqu00a.xn--fiqs8s',
+    );
+    await runCli(['user', 'add', 'admin@example.com', '--role', 'admin'], env);
+    await runCli(['user', 'add', 'carol@example.com'], env);
+    const c = await RawSmtp.connect(server.smtpPort);
+    await c.reply();
+    expect((await c.command('EHLO raw.test')).text).toContain('SMTPUTF8');
+    const deliver = async (mailFrom: string, rcpts: string[], subject: string) => {
+      expect((await c.command(mailFrom)).code).toBe(250);
+      for (const r of rcpts) expect((await c.command(`RCPT TO:<${r}>`)).text, r).toMatch(/^250 /);
+      expect((await c.command('DATA')).code).toBe(354);
+      c.write(`Subject: ${subject}\r\n\r\nhello\r\n.\r\n`);
+      expect((await c.reply()).code).toBe(250);
+    };
+    // smtp-server hands an A-label domain over in Unicode; both forms reach the same mailbox.
+    await deliver('MAIL FROM:<a@remote.test>', ['WANG@XN--FSQU00A.xn--fiqs8s'], 'by A-label');
+    await deliver('MAIL FROM:<a@remote.test> SMTPUTF8', ['wang@例子.中国'], 'by U-label');
+    // RFC 5321 §4.5.1: postmaster of every local domain, and bare <Postmaster>, reach the admins.
+    await deliver('MAIL FROM:<a@remote.test>', ['Postmaster', 'postmaster@例子.中国'], 'to postmaster');
+    // RFC 5321 §4.1.2: a quoted local part that needs no quotes is the same mailbox.
+    await deliver('MAIL FROM:<a@remote.test>', ['"carol"@example.com'], 'quoted');
+    expect((await c.command('MAIL FROM:<a@remote.test>')).code).toBe(250);
+    expect((await c.command('RCPT TO:<postmaster@elsewhere.test>')).text).toMatch(/^550 5\.7\.1/);
+    // One that does need them is another mailbox: smtp-server refuses its syntax (501); never carol's.
+    expect((await c.command('RCPT TO:<"carol x"@example.com>')).code).toBeGreaterThanOrEqual(500);
+    await c.command('QUIT');
+    c.close();
+
+    const unread = async (address: string) => {
+      const res = await fetch(
+        `${server.baseUrl}/api/v1/users/${encodeURIComponent(address)}/messages?unread=true`,
+        { headers: { authorization: `Bearer ${server.adminKey}` } },
+      );
+      expect(res.status, address).toBe(200);
+      const body = (await res.json()) as { items: { subject: string }[] };
+      return body.items.map((m) => m.subject).sort();
+    };
+    expect(await unread('wang@例子.中国')).toEqual(['by A-label', 'by U-label']);
+    expect(await unread('wang@xn--fsqu00a.xn--fiqs8s')).toEqual(['by A-label', 'by U-label']);
+    // Two postmaster recipients, one admin: one copy.
+    expect(await unread('admin@example.com')).toEqual(['to postmaster']);
+    expect(await unread('carol@example.com')).toEqual(['quoted']);
+  });
+
   it('answers malformed sessions with clean errors and keeps serving others', async () => {
     const bad = await RawSmtp.connect(server.smtpPort);
     await bad.reply();

@@ -1196,7 +1196,7 @@ export interface components {
         };
         /** CreateDomainRequest */
         CreateDomainRequest: {
-            /** @description The domain to serve, e.g. `example.com` */
+            /** @description The domain to serve, e.g. `example.com`. An internationalized name may be given in Unicode (`例子.中国`) or as its A-label; it is stored and returned as the A-label (`xn--fsqu00a.xn--fiqs8s`). */
             name: string;
         };
         /** CreateGroupRequest */
@@ -1851,7 +1851,7 @@ export interface components {
         };
         /** UnreadCounts */
         UnreadCounts: {
-            /** @description Unread count by lower-cased address; unknown or invisible addresses are left out */
+            /** @description Unread count by canonical address (lower-case; an internationalized domain as its A-label, `xn--…`); unknown or invisible addresses are left out */
             counts: {
                 [key: string]: number;
             };
@@ -3474,7 +3474,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Domain name (case-insensitive) */
+                /** @description Domain name (case-insensitive). An internationalized name may be given in Unicode or as its A-label (`xn--…`); jdmail stores and returns the A-label. */
                 domain: string;
             };
             cookie?: never;
@@ -3573,7 +3573,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Domain name (case-insensitive) */
+                /** @description Domain name (case-insensitive). An internationalized name may be given in Unicode or as its A-label (`xn--…`); jdmail stores and returns the A-label. */
                 domain: string;
             };
             cookie?: never;
@@ -3679,7 +3679,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Domain name (case-insensitive) */
+                /** @description Domain name (case-insensitive). An internationalized name may be given in Unicode or as its A-label (`xn--…`); jdmail stores and returns the A-label. */
                 domain: string;
             };
             cookie?: never;

@@ -47,8 +47,10 @@ export class Mail {
   }
 
   /**
-   * Unread counts of up to 1000 users in one call, keyed by lower-cased
-   * address. Users the key may not see, and unknown ones, are left out.
+   * Unread counts of up to 1000 users in one call, keyed by canonical
+   * address: lower-case, an internationalized domain as its A-label
+   * (`xn--…`, what `new URL('http://例子.中国').hostname` gives). Users the
+   * key may not see, and unknown ones, are left out.
    */
   async unreadCounts(addresses: string[]): Promise<Record<string, number>> {
     const res = await this.http.json<{ counts: Record<string, number> }>({

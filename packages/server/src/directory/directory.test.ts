@@ -142,6 +142,61 @@ describe.each(databases.engines)('directory on %s', (engine) => {
     expect((await dir.resolveRecipient('sales@example.com'))?.users.map((u) => u.id)).toEqual([a.id]);
   });
 
+  it('keeps internationalized domains as A-labels and finds them by either form', async () => {
+    const d = await dir.createDomain('例子.中国');
+    expect(d.name).toBe('xn--fsqu00a.xn--fiqs8s');
+    await expect(dir.createDomain('XN--FSQU00A.xn--fiqs8s.')).rejects.toMatchObject({
+      code: 'DOMAIN_EXISTS',
+    });
+    // IDNA refuses this A-label (it decodes to nothing valid): a clear validation error, not a lookup miss.
+    await expect(dir.createDomain('xn--zz.example')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await dir.isLocalDomain('例子。中国')).toBe(true);
+    const u = await dir.createUser({ address: 'Wang@例子.中国', aliases: ['w@例子.中国'] });
+    expect(u).toMatchObject({
+      address: 'wang@xn--fsqu00a.xn--fiqs8s',
+      domain: 'xn--fsqu00a.xn--fiqs8s',
+      aliases: ['w@xn--fsqu00a.xn--fiqs8s'],
+    });
+    for (const a of ['wang@例子.中国', 'WANG@xn--fsqu00a.XN--FIQS8S', 'w@例子.中国', '"wang"@例子.中国']) {
+      expect(
+        (await dir.resolveRecipient(a))?.users.map((x) => x.id),
+        a,
+      ).toEqual([u.id]);
+    }
+    expect((await dir.getUser('wang@例子.中国')).id).toBe(u.id);
+    expect(await dir.findUserIds(['wang@例子.中国'])).toEqual(
+      new Map([['wang@xn--fsqu00a.xn--fiqs8s', u.id]]),
+    );
+  });
+
+  it('takes postmaster of every local domain, and bare postmaster, for the enabled system admins', async () => {
+    // No admin with a mailbox: nowhere to deliver, so unknown (RCPT answers 550 5.1.1).
+    expect(await dir.resolveRecipient('postmaster@example.com')).toBeNull();
+    const root = await dir.createUser({ address: 'root@other.org', role: 'admin' });
+    const ops = await dir.createUser({ address: 'ops@example.com', role: 'admin' });
+    await dir.createUser({ address: 'gone@example.com', role: 'admin' });
+    await dir.updateUser('gone@example.com', { enabled: false });
+    for (const a of [
+      'postmaster@example.com',
+      'PostMaster@other.org',
+      'postmaster',
+      'postmaster+x@example.com',
+    ]) {
+      expect(await dir.resolveRecipient(a), a).toMatchObject({
+        kind: 'postmaster',
+        users: [{ id: ops.id }, { id: root.id }],
+      });
+    }
+    expect(await dir.resolveRecipient('postmaster@elsewhere.test')).toBeNull();
+    // An address of that name wins.
+    const pm = await dir.createUser({ address: 'postmaster@example.com' });
+    expect(await dir.resolveRecipient('postmaster@example.com')).toMatchObject({
+      kind: 'user',
+      users: [{ id: pm.id }],
+    });
+    expect((await dir.resolveRecipient('postmaster@other.org'))?.kind).toBe('postmaster');
+  });
+
   it('lists users with search, domain filter, visibility and cursors', async () => {
     for (const n of ['amy', 'ben', 'cat', 'dov'])
       await dir.createUser({ address: `${n}@example.com`, displayName: n.toUpperCase() });

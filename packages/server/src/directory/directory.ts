@@ -82,6 +82,21 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     const parts = splitAddress(a);
     const plus = parts?.local.indexOf('+') ?? -1;
     if (parts && plus > 0) return resolveRecipient(`${parts.local.slice(0, plus)}@${parts.domain}`);
+    // RFC 5321 §4.5.1: every local domain takes mail for postmaster, and so does a bare <Postmaster>.
+    // Unless an address of that name exists (above), it reaches the system administrators.
+    const postmaster = parts
+      ? parts.local === 'postmaster' && (await domains.find(parts.domain))
+      : a === 'postmaster';
+    if (postmaster) {
+      const admins = await db
+        .selectFrom('users')
+        .select(RECIPIENT_COLUMNS)
+        .where('role', '=', 'admin')
+        .where('enabled', '=', 1)
+        .orderBy('address')
+        .execute();
+      if (admins.length > 0) return { kind: 'postmaster', users: admins.map(toRecipient) };
+    }
     return null;
   }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { AppError, newId } from '../shared/index.js';
+import { AppError, newId, normalizeDomain } from '../shared/index.js';
 import type { DB } from '../store/index.js';
 import type { Domain, Page } from './types.js';
 import { cursor, validDomain } from './validate.js';
@@ -13,7 +13,7 @@ export function createDomains(db: Kysely<DB>) {
     const row = await db
       .selectFrom('domains')
       .selectAll()
-      .where('name', '=', name.trim().toLowerCase())
+      .where('name', '=', normalizeDomain(name))
       .executeTakeFirst();
     return row ? toDomain(row) : undefined;
   }

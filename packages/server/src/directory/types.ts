@@ -128,7 +128,8 @@ export interface ApiKey {
 export interface RecipientResolution {
   /** The users (enabled ones only) mail to this address reaches, with their quota state for the RCPT check. */
   users: { id: string; address: string; quotaBytes: number; usedBytes: number }[];
-  kind: 'user' | 'alias' | 'group';
+  /** `postmaster`: postmaster of a local domain (or bare), no address of that name: the system admins. */
+  kind: 'user' | 'alias' | 'group' | 'postmaster';
   /** The address names a local user who is disabled (mail to them is refused). */
   disabled?: boolean;
 }
@@ -160,7 +161,11 @@ export interface Directory {
    * that directory cannot be reached it throws AppError `DIRECTORY_UNAVAILABLE`, never answers null.
    */
   authenticate(address: string, password: string): Promise<User | null>;
-  /** Resolves an RCPT address (user, alias or group address) for local delivery; null when unknown. */
+  /**
+   * Resolves an RCPT address (user, alias or group address; `+detail` dropped; postmaster of a
+   * local domain or bare `postmaster` to the system admins unless it exists) for local delivery;
+   * null when unknown.
+   */
   resolveRecipient(address: string): Promise<RecipientResolution | null>;
 
   createGroup(input: CreateGroupInput): Promise<Group>;

@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
-import { AppError, newId } from '../shared/index.js';
+import { AppError, newId, normalizeAddress } from '../shared/index.js';
 import type { DB, UserRole, UsersTable } from '../store/index.js';
 import type { Domains } from './domains.js';
 import { hashPassword } from './passwords.js';
@@ -67,7 +67,7 @@ export function createUsers(deps: UsersDeps) {
 
   /** Finds a user row by address or alias. */
   async function findRow(address: string): Promise<UserRow | undefined> {
-    const a = address.trim().toLowerCase();
+    const a = normalizeAddress(address);
     const direct = await base().where('users.address', '=', a).executeTakeFirst();
     if (direct) return direct;
     const alias = await db

@@ -1,14 +1,17 @@
-import { AppError, normalizeAddress, splitAddress } from '../shared/index.js';
+import { domainToASCII } from 'node:url';
+import { AppError, normalizeAddress, normalizeDomain, splitAddress } from '../shared/index.js';
 
-// RFC 1035 §2.3.1 labels (letters, digits, hyphen; not at the ends), at least two labels.
+// RFC 1035 §2.3.1 labels (letters, digits, hyphen; not at the ends), at least two labels. IDNs
+// arrive here as A-labels (normalizeDomain), which are such labels.
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 // RFC 5321 §4.1.2 dot-atom local part (no quoted strings: we never create those).
 const LOCAL_RE = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 
-/** Canonical domain name or VALIDATION_FAILED naming `field`. */
+/** Canonical domain name (see normalizeDomain) or VALIDATION_FAILED naming `field`. */
 export function validDomain(name: string, field = 'name'): string {
-  const d = name.trim().toLowerCase().replace(/\.$/, '');
-  if (!DOMAIN_RE.test(d))
+  const d = normalizeDomain(name);
+  // An A-label must also decode (`xn--zz` has the shape but is no label): IDNA gives it back unchanged.
+  if (!DOMAIN_RE.test(d) || (d.includes('xn--') && domainToASCII(d) !== d))
     throw new AppError('VALIDATION_FAILED', `${field}: "${name}" is not a valid domain name`, { field });
   return d;
 }

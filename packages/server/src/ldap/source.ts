@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { FilterParser } from 'ldapts';
 import { type Config, ConfigError, type LdapSourceConfig } from '../config/index.js';
+import { normalizeDomain } from '../shared/index.js';
 
 /**
  * Attribute names the sync reads. A value may list fallbacks, `a,b`: the
@@ -142,7 +143,7 @@ export function resolveSource(c: LdapSourceConfig): LdapSource {
     syncGroups: c.syncGroups,
     departments: c.departments ?? preset.departments,
     attributes: { ...preset.attributes, ...c.attributes },
-    domain: c.domain.trim().toLowerCase(),
+    domain: normalizeDomain(c.domain),
     disableGraceMs: c.disableGraceSeconds * 1000,
     maxDisablePercent: c.maxDisablePercent,
     pageSize: c.pageSize,

@@ -22,15 +22,3 @@ function random9(): string {
 export function newId(now = Date.now()): string {
   return now.toString(16).padStart(12, '0') + random9();
 }
-
-/** Lower-cases and trims an e-mail address; the canonical form used as a key. */
-export function normalizeAddress(address: string): string {
-  return address.trim().toLowerCase();
-}
-
-/** Splits `local@domain`; returns undefined when the address has no domain part. */
-export function splitAddress(address: string): { local: string; domain: string } | undefined {
-  const at = address.lastIndexOf('@');
-  if (at <= 0 || at === address.length - 1) return undefined;
-  return { local: address.slice(0, at), domain: address.slice(at + 1) };
-}

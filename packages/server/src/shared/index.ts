@@ -1,2 +1,3 @@
+export { normalizeAddress, normalizeDomain, splitAddress } from './addresses.js';
 export { AppError, codeChain, type ErrorCode, ErrorCodes, isAppError, isStorageFull } from './errors.js';
-export { newId, normalizeAddress, splitAddress } from './ids.js';
+export { newId } from './ids.js';

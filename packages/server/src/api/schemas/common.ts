@@ -29,8 +29,9 @@ export const Timestamp = (description: string) => Type.String({ format: 'date-ti
 export const AddressString = (description = 'E-mail address (case-insensitive)') =>
   Type.String({ minLength: 3, maxLength: 320, pattern: '^[^@\\s]+@[^@\\s]+$', description });
 
-export const DomainName = (description = 'Domain name (case-insensitive)') =>
-  Type.String({ minLength: 1, maxLength: 253, pattern: '^[^@\\s/]+$', description });
+export const DomainName = (
+  description = 'Domain name (case-insensitive). An internationalized name may be given in Unicode or as its A-label (`xn--…`); jdmail stores and returns the A-label.',
+) => Type.String({ minLength: 1, maxLength: 253, pattern: '^[^@\\s/]+$', description });
 
 /** Page size of every list: default 50, at most 200. */
 export const Limit = Type.Integer({

@@ -12,7 +12,11 @@ export const DomainModel = Type.Object(
 );
 
 export const CreateDomainBody = Type.Object(
-  { name: DomainName('The domain to serve, e.g. `example.com`') },
+  {
+    name: DomainName(
+      'The domain to serve, e.g. `example.com`. An internationalized name may be given in Unicode (`例子.中国`) or as its A-label; it is stored and returned as the A-label (`xn--fsqu00a.xn--fiqs8s`).',
+    ),
+  },
   { $id: 'CreateDomainRequest', title: 'CreateDomainRequest', additionalProperties: false },
 );
 

@@ -132,7 +132,8 @@ export const UnreadCountsBody = Type.Object(
 export const UnreadCounts = Type.Object(
   {
     counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
-      description: 'Unread count by lower-cased address; unknown or invisible addresses are left out',
+      description:
+        'Unread count by canonical address (lower-case; an internationalized domain as its A-label, `xn--…`); unknown or invisible addresses are left out',
     }),
   },
   { $id: 'UnreadCounts', title: 'UnreadCounts' },

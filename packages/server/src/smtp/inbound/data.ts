@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { type MailService, receivedHeader } from '../../mail/index.js';
-import { isStorageFull } from '../../shared/index.js';
+import { isStorageFull, normalizeAddress } from '../../shared/index.js';
 import { toSmtpError } from '../errors.js';
 import type { ResolvedRecipients } from './rcpt.js';
 
@@ -43,7 +43,8 @@ export function createDataHandler(deps: DataDeps) {
         by: deps.hostname,
         protocol: session.transmissionType || 'SMTP', // RFC 3848: ESMTPSA etc.
         id: session.id,
-        for: rcpts.length === 1 ? rcpts[0]?.address : undefined,
+        // Canonical: smtp-server turns an A-label domain into Unicode, which a 7-bit header cannot carry.
+        for: rcpts.length === 1 && rcpts[0] ? normalizeAddress(rcpts[0].address) : undefined,
       });
       const sender = deps.senderOf(session);
       const { messageIds, size } = await deps.mail.receive({

@@ -4,6 +4,7 @@ import type {
   SMTPServerSession,
 } from 'smtp-server';
 import type { Directory } from '../../directory/index.js';
+import { normalizeAddress } from '../../shared/index.js';
 import { smtpError, toSmtpError } from '../errors.js';
 
 /** Failed-login slowdown: each failure for an account or IP adds delay, capped. */
@@ -52,7 +53,7 @@ export function createAuthHandler(directory: Directory, throttle: LoginThrottle)
     auth: SMTPServerAuthentication,
     session: SMTPServerSession,
   ): Promise<SMTPServerAuthenticationResponse> => {
-    const username = (auth.username ?? '').trim().toLowerCase();
+    const username = normalizeAddress(auth.username ?? '');
     const keys = [`user:${username}`, `ip:${session.remoteAddress}`];
     const wait = throttle.delayFor(keys);
     if (wait > 0) await sleep(wait);

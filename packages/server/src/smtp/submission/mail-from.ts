@@ -1,5 +1,6 @@
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import type { Directory } from '../../directory/index.js';
+import { normalizeAddress } from '../../shared/index.js';
 import { smtpError } from '../errors.js';
 
 /**
@@ -9,7 +10,7 @@ import { smtpError } from '../errors.js';
  */
 export function createSubmissionMailFrom(directory: Directory) {
   return async (address: SMTPServerAddress, session: SMTPServerSession): Promise<void> => {
-    const from = address.address.trim().toLowerCase();
+    const from = normalizeAddress(address.address);
     if (!from) throw smtpError(553, '5.7.1 A sender address is required');
     const user = await directory.getUser(from).catch(() => undefined);
     if (!user || user.id !== session.user)

@@ -27,6 +27,8 @@
  * Counters live in memory, per node: with N nodes an attacker gets at most
  * N times the budget. A shared store (Redis) can replace the maps later.
  */
+import { normalizeAddress } from '../../shared/index.js';
+
 export interface LoginGuard {
   /** Seconds until this account may be tried from this IP; 0 when it may be now. */
   retryAfter(account: string, ip: string): number;
@@ -106,7 +108,7 @@ export function createLoginGuard(options: LoginGuardOptions = {}): LoginGuard {
   const byIp = createBuckets(rules.ip, now, maxKeys);
   const byAccount = createBuckets(rules.account, now, maxKeys);
   const keys = (account: string, ip: string) => {
-    const a = account.trim().toLowerCase();
+    const a = normalizeAddress(account);
     return { pair: `${a}\n${ip}`, ip, account: a };
   };
 

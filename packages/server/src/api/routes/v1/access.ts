@@ -3,9 +3,6 @@ import type { Directory, Group, Scope, User } from '../../../directory/index.js'
 import { normalizeAddress } from '../../../shared/index.js';
 import { assertCanGrant, authorize, principalOf, userTarget } from '../../auth/index.js';
 
-/** Domain names compare lower-case, like addresses. */
-export const normalizeDomain = (name: string): string => name.trim().toLowerCase().replace(/\.$/, '');
-
 /**
  * The user an address-keyed route acts on, once the caller may see them.
  * The path's own domain is checked before any lookup (others' domains cost

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { parseScopes } from '../../../../directory/index.js';
 import type { App, OAuthService } from '../../../../oauth/index.js';
-import { AppError } from '../../../../shared/index.js';
+import { AppError, normalizeDomain } from '../../../../shared/index.js';
 import {
   assertHoldsScopes,
   authorize,
@@ -20,7 +20,6 @@ import {
 } from '../../../schemas/app.js';
 import { PageQuery, ref } from '../../../schemas/common.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
-import { normalizeDomain } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 
 const AppParams = Type.Object({

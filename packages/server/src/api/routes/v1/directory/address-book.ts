@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { AddressBook } from '../../../../directory/index.js';
-import { AppError } from '../../../../shared/index.js';
+import { AppError, normalizeDomain } from '../../../../shared/index.js';
 import { principalOf, readableAddressBooks } from '../../../auth/index.js';
 import type { Principal } from '../../../auth/principal.js';
 import { Cursor, DomainName, Limit, ref } from '../../../schemas/common.js';
@@ -11,7 +11,6 @@ import {
   toDepartmentJson,
 } from '../../../schemas/directory.js';
 import { op, problems } from '../../op.js';
-import { normalizeDomain } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 
 const CALLERS =

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
+import { normalizeDomain } from '../../../../shared/index.js';
 import { authorize, principalOf, visibleDomains } from '../../../auth/index.js';
 import { DomainName, PageQuery, ref } from '../../../schemas/common.js';
 import { CreateDomainBody, DomainModel, DomainPage, toDomainJson } from '../../../schemas/domain.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
-import { normalizeDomain } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 
 const DomainParams = Type.Object({ domain: DomainName() });

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { normalizeDomain } from '../../../../shared/index.js';
 import { authorize, principalOf } from '../../../auth/index.js';
 import { DomainName, ref } from '../../../schemas/common.js';
 import {
@@ -10,7 +11,7 @@ import {
   UpdateGroupBody,
 } from '../../../schemas/group.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
-import { normalizeDomain, visibleGroup } from '../access.js';
+import { visibleGroup } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 
 export const GroupParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
-import { normalizeAddress, splitAddress } from '../../../../shared/index.js';
+import { normalizeAddress, normalizeDomain, splitAddress } from '../../../../shared/index.js';
 import { assertCanGrant, authorize, principalOf, visibleDomains } from '../../../auth/index.js';
 import { AddressString, Cursor, DomainName, Limit, ref } from '../../../schemas/common.js';
 import { CreateUserBody, toUserJson, UpdateUserBody, UserModel, UserPage } from '../../../schemas/user.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
-import { manageableUser, normalizeDomain, visibleUser } from '../access.js';
+import { manageableUser, visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 
 export const UserParams = Type.Object({ address: AddressString() });
