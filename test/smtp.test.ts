@@ -235,6 +235,38 @@ describe.each(databases.engines)('SMTP listeners on %s', (engine) => {
     expect(await unread('carol@example.com')).toEqual(['quoted']);
   });
 
+  it('gives each message of a session its own id, in the 250 reply and in its Received header', async () => {
+    const c = await RawSmtp.connect(server.smtpPort);
+    await c.reply();
+    await c.command('EHLO raw.test');
+    const ids: string[] = [];
+    for (const subject of ['queue id 1', 'queue id 2']) {
+      await c.command('MAIL FROM:<a@remote.test>');
+      await c.command('RCPT TO:<bob@example.com>');
+      await c.command('DATA');
+      c.write(`Subject: ${subject}\r\n\r\nhello\r\n.\r\n`);
+      const queued = /^250 2\.0\.0 Ok: queued as (\S+)$/.exec((await c.reply()).text);
+      ids.push(queued?.[1] ?? '');
+    }
+    c.close();
+    expect(ids[0]).toMatch(/^\S+\.1$/);
+    expect(ids[1]).toBe(ids[0]?.replace(/1$/, '2'));
+    const api = (path: string) =>
+      fetch(`${server.baseUrl}/api/v1/users/bob@example.com${path}`, {
+        headers: { authorization: `Bearer ${server.adminKey}` },
+      });
+    const { items } = (await (await api('/messages?limit=50')).json()) as {
+      items: { id: string; subject: string }[];
+    };
+    for (const [i, id] of ids.entries()) {
+      const m = items.find((x) => x.subject === `queue id ${i + 1}`);
+      const raw = await (await api(`/messages/${m?.id}/raw`)).text();
+      expect(raw.split('\r\n\r\n')[0]).toMatch(
+        new RegExp(`^Received: [^]*\\bid ${id.replace('.', '\\.')}\\b`),
+      );
+    }
+  });
+
   it('answers malformed sessions with clean errors and keeps serving others', async () => {
     const bad = await RawSmtp.connect(server.smtpPort);
     await bad.reply();

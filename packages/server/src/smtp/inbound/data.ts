@@ -26,10 +26,11 @@ export interface DataDeps {
  */
 export function createDataHandler(deps: DataDeps) {
   return async (stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> => {
-    // The session id goes into each record rather than a child logger: a child per message costs
+    // The message's id goes into each record rather than a child logger: a child per message costs
     // more than the records it would carry, which at the default level are one per message.
+    // One id per message, not per session: the session id and the transaction's number in it.
     const { log } = deps;
-    const sid = session.id;
+    const id = `${session.id}.${session.transaction}`;
     try {
       const targets = new Map<string, { userId: string; address: string }>();
       for (const r of session.envelope.rcptTo) {
@@ -42,7 +43,7 @@ export function createDataHandler(deps: DataDeps) {
         clientAddress: session.remoteAddress,
         by: deps.hostname,
         protocol: session.transmissionType || 'SMTP', // RFC 3848: ESMTPSA etc.
-        id: session.id,
+        id,
         // Canonical: smtp-server turns an A-label domain into Unicode, which a 7-bit header cannot carry.
         for: rcpts.length === 1 && rcpts[0] ? normalizeAddress(rcpts[0].address) : undefined,
       });
@@ -56,7 +57,7 @@ export function createDataHandler(deps: DataDeps) {
       });
       log.info(
         {
-          sid,
+          id,
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           rcpts: rcpts.length,
           size,
@@ -64,13 +65,12 @@ export function createDataHandler(deps: DataDeps) {
         },
         'message stored',
       );
-      return `2.0.0 Ok: queued as ${session.id}`;
+      return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
       const reply = toSmtpError(err);
       // Our failures (451, and 452 for a full disk) are errors; refusals of the message are not.
-      if (reply.responseCode === 451 || isStorageFull(err))
-        log.error({ sid, err }, 'could not store message');
-      else log.info({ sid, code: reply.responseCode, reason: reply.message }, 'message refused');
+      if (reply.responseCode === 451 || isStorageFull(err)) log.error({ id, err }, 'could not store message');
+      else log.info({ id, code: reply.responseCode, reason: reply.message }, 'message refused');
       // smtp-server needs the stream consumed before it can answer.
       stream.resume();
       throw reply;
