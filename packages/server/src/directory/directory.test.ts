@@ -164,6 +164,7 @@ describe.each(databases.engines)('directory on %s', (engine) => {
       ).toEqual([u.id]);
     }
     expect((await dir.getUser('wang@例子.中国')).id).toBe(u.id);
+    expect((await dir.listUsers({ domain: '例子.中国', limit: 10 })).items.map((x) => x.id)).toEqual([u.id]);
     expect(await dir.findUserIds(['wang@例子.中国'])).toEqual(
       new Map([['wang@xn--fsqu00a.xn--fiqs8s', u.id]]),
     );

@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
-import { AppError, newId, normalizeAddress } from '../shared/index.js';
+import { AppError, newId, normalizeAddress, normalizeDomain } from '../shared/index.js';
 import type { DB, UserRole, UsersTable } from '../store/index.js';
 import type { Domains } from './domains.js';
 import { hashPassword } from './passwords.js';
@@ -208,7 +208,7 @@ export function createUsers(deps: UsersDeps) {
         .orderBy('users.address')
         .limit(options.limit + 1);
       if (after !== undefined) q = q.where('users.address', '>', after);
-      if (options.domain !== undefined) q = q.where('domains.name', '=', options.domain.toLowerCase());
+      if (options.domain !== undefined) q = q.where('domains.name', '=', normalizeDomain(options.domain));
       if (options.visibleDomains) {
         const visible = [...options.visibleDomains];
         if (visible.length === 0) return { items: [], nextCursor: null };
