@@ -235,6 +235,53 @@ describe.each(databases.engines)('SMTP listeners on %s', (engine) => {
     expect(await unread('carol@example.com')).toEqual(['quoted']);
   });
 
+  it('delivers to a group address once to each enabled member, and refuses a group with none at RCPT', async () => {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.baseUrl}/api/v1${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${server.adminKey}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      expect(res.status, `${method} ${path}`).toBeLessThan(300);
+      return res.status === 204 ? undefined : ((await res.json()) as Record<string, unknown>);
+    };
+    for (const u of ['gina', 'hugo', 'ivan']) await runCli(['user', 'add', `${u}@example.com`], env);
+    const team = await call('POST', '/groups', {
+      domain: 'example.com',
+      name: 'Team',
+      kind: 'department',
+      address: 'team@example.com',
+    });
+    await call('POST', `/groups/${team?.id}/members`, {
+      addresses: ['gina@example.com', 'hugo@example.com', 'ivan@example.com'],
+    });
+    await call('PATCH', '/users/ivan@example.com', { enabled: false });
+    await call('POST', '/groups', { domain: 'example.com', name: 'Empty', address: 'empty@example.com' });
+
+    const c = await RawSmtp.connect(server.smtpPort);
+    await c.reply();
+    await c.command('EHLO raw.test');
+    await c.command('MAIL FROM:<a@remote.test>');
+    expect((await c.command('RCPT TO:<empty@example.com>')).text).toMatch(/^550 5\.1\.1/);
+    // gina both directly and through the group: one copy.
+    expect((await c.command('RCPT TO:<team@example.com>')).code).toBe(250);
+    expect((await c.command('RCPT TO:<gina@example.com>')).code).toBe(250);
+    expect((await c.command('DATA')).code).toBe(354);
+    c.write('Subject: to the team\r\n\r\nhello\r\n.\r\n');
+    expect((await c.reply()).code).toBe(250);
+    c.close();
+    const subjects = async (address: string) => {
+      const page = await call('GET', `/users/${address}/messages`);
+      return ((page?.items ?? []) as { subject: string }[]).map((m) => m.subject);
+    };
+    expect(await subjects('gina@example.com')).toEqual(['to the team']);
+    expect(await subjects('hugo@example.com')).toEqual(['to the team']);
+    expect(await subjects('ivan@example.com')).toEqual([]);
+  });
+
   it('gives each message of a session its own id, in the 250 reply and in its Received header', async () => {
     const c = await RawSmtp.connect(server.smtpPort);
     await c.reply();

@@ -41,6 +41,9 @@ export function createRcptHandler(deps: RcptDeps) {
         : smtpError(550, '5.7.1 Relaying denied');
     }
     if (res.disabled) throw smtpError(550, '5.2.1 Mailbox disabled');
+    // A group with no enabled member: refused now, clearly, rather than taken and then answered
+    // 451 at DATA (nowhere to store it), which would keep the sender retrying for days.
+    if (res.users.length === 0) throw smtpError(550, '5.1.1 Group has no members');
     const size = declaredSize(session);
     for (const u of res.users) {
       // Full, or would be by the declared size: a temporary failure, the user may make room.
