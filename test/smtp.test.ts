@@ -193,6 +193,13 @@ describe.each(databases.engines)('SMTP listeners on %s', (engine) => {
     expect(await runCli(['user', 'add', 'Wang@例子。中国'], env)).toContain(
       'added wang@xn--fsqu00a.xn--fiqs8s',
     );
+    // No admin yet: postmaster has nowhere to go, and is refused as unknown, not as relaying.
+    const before = await RawSmtp.connect(server.smtpPort);
+    await before.reply();
+    await before.command('EHLO raw.test');
+    await before.command('MAIL FROM:<a@remote.test>');
+    expect((await before.command('RCPT TO:<Postmaster>')).text).toMatch(/^550 5\.1\.1/);
+    before.close();
     await runCli(['user', 'add', 'admin@example.com', '--role', 'admin'], env);
     await runCli(['user', 'add', 'carol@example.com'], env);
     const c = await RawSmtp.connect(server.smtpPort);

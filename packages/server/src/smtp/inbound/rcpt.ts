@@ -1,5 +1,6 @@
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import type { Directory } from '../../directory/index.js';
+import { splitAddress } from '../../shared/index.js';
 import { smtpError } from '../errors.js';
 
 export interface RcptDeps {
@@ -34,8 +35,10 @@ export function createRcptHandler(deps: RcptDeps) {
     // One lookup in the common case: a recipient that resolves is local by definition.
     const res = await deps.directory.resolveRecipient(address.address);
     if (!res) {
-      const domain = address.address.split('@').pop()?.toLowerCase() ?? '';
-      if (await deps.directory.isLocalDomain(domain)) throw smtpError(550, '5.1.1 No such user here');
+      // No domain: only <Postmaster> may be written so (RFC 5321 §4.1.1.3), and it is ours to answer.
+      const parts = splitAddress(address.address);
+      if (!parts || (await deps.directory.isLocalDomain(parts.domain)))
+        throw smtpError(550, '5.1.1 No such user here');
       throw deps.submission
         ? smtpError(550, '5.7.1 Delivery to remote domains is not available yet')
         : smtpError(550, '5.7.1 Relaying denied');
