@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,5 +89,37 @@ describe('jdmail CLI', () => {
     ).rejects.toMatchObject({
       stderr: expect.stringContaining('httpPort must be a number'),
     });
+  });
+
+  it('refuses to start on a port in use, naming the setting, and exits', async () => {
+    const dataDir = await tempDir();
+    const squatter = createServer().listen(0, '127.0.0.1');
+    await once(squatter, 'listening');
+    const taken = (squatter.address() as AddressInfo).port;
+    try {
+      const env = { JDMAIL_DATA_DIR: dataDir, JDMAIL_HOST: '127.0.0.1', JDMAIL_HTTP_PORT: '0' };
+      await expect(runCli(['start'], { ...env, JDMAIL_SMTP_PORT: String(taken) })).rejects.toMatchObject({
+        code: 78,
+        stderr: expect.stringContaining(
+          `smtpPort: 127.0.0.1:${taken} is already in use; choose another port (JDMAIL_SMTP_PORT or --smtp-port)`,
+        ),
+      });
+      // The last listener to start: the SMTP ones are up by then and must be closed again.
+      const http = runCli(['start'], {
+        ...env,
+        JDMAIL_SMTP_PORT: '0',
+        JDMAIL_SUBMISSION_PORT: '0',
+        JDMAIL_HTTP_PORT: String(taken),
+      });
+      await expect(http).rejects.toMatchObject({
+        code: 78,
+        stderr: expect.stringContaining(`httpPort: 127.0.0.1:${taken} is already in use`),
+      });
+      await expect(http.catch((e: { stderr: string }) => e.stderr)).resolves.not.toContain(
+        'unexpected error',
+      );
+    } finally {
+      squatter.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createApiApp, findWebmailDist } from './api/index.js';
-import { type Config, publicBaseUrl } from './config/index.js';
+import { type Config, ConfigError, listSettings, publicBaseUrl } from './config/index.js';
 import {
   type AddressBook,
   createAddressBook,
@@ -177,6 +177,33 @@ export async function initDataDir(engine: Engine): Promise<{ adminKey: string | 
   return { adminKey: key, tls };
 }
 
+type PortSetting = 'smtpPort' | 'submissionPort' | 'httpPort';
+
+/**
+ * A listener that cannot bind is a setting to change, not a crash: names the
+ * setting and how to set it (a port in use, a privileged port, a host that is
+ * not this machine's). Other errors pass through.
+ */
+export function listenError(err: unknown, setting: PortSetting, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const how = (path: string) => {
+    const info = listSettings().find((s) => s.path.join('.') === path);
+    return info ? `${info.env} or --${info.flag}` : path;
+  };
+  if (code === 'EADDRNOTAVAIL')
+    return new ConfigError(`host: ${host} is not an address of this machine; set another (${how('host')})`);
+  const why =
+    code === 'EADDRINUSE'
+      ? 'is already in use'
+      : code === 'EACCES'
+        ? 'needs privileges this process lacks (ports below 1024 need root or CAP_NET_BIND_SERVICE)'
+        : undefined;
+  if (!why) return err;
+  return new ConfigError(
+    `${setting}: ${host}:${port} ${why}; choose another port (${how(setting)}), or 0 for a free one`,
+  );
+}
+
 export interface RunningServer {
   engine: Engine;
   ports: { http: number; smtp: number; submission: number };
@@ -222,12 +249,20 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     webmail: webmailDir ? { dir: webmailDir } : null,
   });
 
-  const ports = {
-    smtp: await mx.listen(config.smtpPort, config.host),
-    submission: await submission.listen(config.submissionPort, config.host),
-    http: 0,
+  const ports = { smtp: 0, submission: 0, http: 0 };
+  const bind = async <T>(setting: PortSetting, listen: (port: number) => Promise<T>): Promise<T> => {
+    try {
+      return await listen(config[setting]);
+    } catch (err) {
+      // Whatever started before this listener is closed again: an embedder's process can go on.
+      await Promise.allSettled([mx.close(), submission.close(), api.close()]);
+      await engine.close();
+      throw listenError(err, setting, config.host, config[setting]);
+    }
   };
-  await api.listen({ port: config.httpPort, host: config.host });
+  ports.smtp = await bind('smtpPort', (port) => mx.listen(port, config.host));
+  ports.submission = await bind('submissionPort', (port) => submission.listen(port, config.host));
+  await bind('httpPort', (port) => api.listen({ port, host: config.host }));
   const address = api.server.address();
   ports.http = typeof address === 'object' && address ? address.port : config.httpPort;
   httpPort = ports.http;
