@@ -15,6 +15,13 @@ import type { TlsMaterial } from './tls.js';
 
 export type SmtpMode = 'mx' | 'submission';
 
+/**
+ * How long a stop waits for sessions in a transaction (idle ones get 421 at
+ * once, see PromptSMTPServer): short enough for a container's stop timeout
+ * (Docker's is 10 s) to leave room for the rest of the shutdown.
+ */
+const SHUTDOWN_GRACE_MS = 8_000;
+
 export interface SmtpListenerDeps {
   mode: SmtpMode;
   config: Config;
@@ -61,6 +68,8 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
     logger: false,
     maxClients: config.smtp.maxClients,
     socketTimeout: config.smtp.socketTimeoutMs,
+    // On stop, a session in a transaction gets this long to finish it; idle ones are closed at once.
+    closeTimeout: SHUTDOWN_GRACE_MS,
     // PTR lookups run beside the session (see reverse-dns.ts), never before the greeting.
     disableReverseLookup: true,
     authMethods: ['PLAIN', 'LOGIN'],

@@ -23,12 +23,41 @@ class PromptConnection extends SMTPConnection {
       this.connectionReady();
     });
   }
+
+  /** After every transaction (DATA answered, RSET): a server that is stopping says so and closes. */
+  override _resetSession(): void {
+    super._resetSession();
+    if ((this._server as PromptSMTPServer).stopping) this.shutDown();
+  }
+
+  /** RFC 5321 §3.8: 421 and close when the service is going away. */
+  shutDown(): void {
+    this.send(421, `4.3.2 ${this.name} Service shutting down, try again later`, false);
+  }
 }
 
-/** An SMTPServer whose connections greet without the fixed delay. */
+/**
+ * An SMTPServer whose connections greet without the fixed delay, and that
+ * stops without waiting for idle clients. smtp-server's own close waits its
+ * `closeTimeout` (30 s by default) for every session to end, and clients keep
+ * idle sessions open: each restart would take that long. Here a session
+ * between transactions gets 421 at once; one in a transaction finishes it
+ * (within `closeTimeout`), gets its reply, then 421. Nothing is lost either
+ * way: a message without its 250 is sent again by its client.
+ */
 export class PromptSMTPServer extends SMTPServer {
+  stopping = false;
+
   constructor(options: SMTPServerOptions) {
     super(options);
+  }
+
+  override close(callback?: (() => void) | null): void {
+    this.stopping = true;
+    super.close(callback);
+    for (const c of [...this.connections]) {
+      if (!c.session?.envelope?.mailFrom && !c._dataStream) (c as PromptConnection).shutDown();
+    }
   }
 
   override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
