@@ -56,7 +56,9 @@ export class PromptSMTPServer extends SMTPServer {
     this.stopping = true;
     super.close(callback);
     for (const c of [...this.connections]) {
-      if (!c.session?.envelope?.mailFrom && !c._dataStream) (c as PromptConnection).shutDown();
+      // Mid-STARTTLS a session is told once the handshake is done (it resets the session then).
+      if (!c.session?.envelope?.mailFrom && !c._dataStream && !c._upgrading)
+        (c as PromptConnection).shutDown();
     }
   }
 
