@@ -1,5 +1,4 @@
-import { domainToASCII } from 'node:url';
-import { AppError, normalizeAddress, normalizeDomain, splitAddress } from '../shared/index.js';
+import { AppError, aLabelsValid, normalizeAddress, normalizeDomain, splitAddress } from '../shared/index.js';
 
 // RFC 1035 §2.3.1 labels (letters, digits, hyphen; not at the ends), at least two labels. IDNs
 // arrive here as A-labels (normalizeDomain), which are such labels.
@@ -10,8 +9,7 @@ const LOCAL_RE = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*
 /** Canonical domain name (see normalizeDomain) or VALIDATION_FAILED naming `field`. */
 export function validDomain(name: string, field = 'name'): string {
   const d = normalizeDomain(name);
-  // An A-label must also decode (`xn--zz` has the shape but is no label): IDNA gives it back unchanged.
-  if (!DOMAIN_RE.test(d) || (d.includes('xn--') && domainToASCII(d) !== d))
+  if (!DOMAIN_RE.test(d) || !aLabelsValid(d))
     throw new AppError('VALIDATION_FAILED', `${field}: "${name}" is not a valid domain name`, { field });
   return d;
 }

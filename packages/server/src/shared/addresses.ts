@@ -22,6 +22,14 @@ export function normalizeDomain(name: string): string {
 }
 
 /**
+ * Whether the A-labels of a canonical name decode (`xn--zz` has the shape of
+ * a label but is none): IDNA gives a valid one back unchanged.
+ */
+export function aLabelsValid(canonical: string): boolean {
+  return !canonical.includes('xn--') || domainToASCII(canonical) === canonical;
+}
+
+/**
  * The canonical form of an e-mail address, the key it is stored and looked
  * up by: trimmed, lower-case, the domain as `normalizeDomain` gives it, and a
  * quoted local part that needs no quotes unquoted (`"alice"@x` is `alice@x`,

@@ -1,3 +1,3 @@
-export { normalizeAddress, normalizeDomain, splitAddress } from './addresses.js';
+export { aLabelsValid, normalizeAddress, normalizeDomain, splitAddress } from './addresses.js';
 export { AppError, codeChain, type ErrorCode, ErrorCodes, isAppError, isStorageFull } from './errors.js';
 export { newId } from './ids.js';
