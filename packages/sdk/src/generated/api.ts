@@ -1885,7 +1885,7 @@ export interface components {
         UpdateMessageRequest: {
             unread?: boolean;
             flagged?: boolean;
-            /** @description Move to this mailbox */
+            /** @description Move to this mailbox (`INBOX` in any case; other names are case-sensitive) */
             mailbox?: string;
         };
         /**
@@ -5769,7 +5769,7 @@ export interface operations {
     listMessages: {
         parameters: {
             query?: {
-                /** @description Mailbox name */
+                /** @description Mailbox name (`INBOX` in any case; other names are case-sensitive) */
                 mailbox?: string;
                 /** @description true: only unread; false: only read */
                 unread?: boolean;

@@ -43,13 +43,18 @@ export function validPassword(password: string, field = 'password'): string {
   return password;
 }
 
-/** Opaque list cursors: base64url of the last key of the previous page. */
+/**
+ * Opaque list cursors: base64url of the last key of the previous page. A
+ * value this did not make (it does not decode to UTF-8 text that encodes back
+ * to the same cursor) is INVALID_CURSOR, not an empty or shifted page.
+ */
 export const cursor = {
   encode: (key: string): string => Buffer.from(key, 'utf8').toString('base64url'),
   decode: (value: string | undefined): string | undefined => {
     if (value === undefined || value === '') return undefined;
-    if (!/^[A-Za-z0-9_-]+$/.test(value)) throw new AppError('INVALID_CURSOR');
-    return Buffer.from(value, 'base64url').toString('utf8');
+    const key = /^[A-Za-z0-9_-]{1,2000}$/.test(value) ? Buffer.from(value, 'base64url').toString('utf8') : '';
+    if (key === '' || cursor.encode(key) !== value) throw new AppError('INVALID_CURSOR');
+    return key;
   },
 };
 

@@ -64,13 +64,19 @@ export async function listMailboxes(executor: Executor, userId: string): Promise
   return rows.map(toMailbox);
 }
 
+/**
+ * The stored name of a mailbox a client names: `INBOX` in any case is the
+ * inbox (RFC 3501 §5.1); every other name is case-sensitive.
+ */
+export const mailboxName = (name: string): string => (name.toUpperCase() === 'INBOX' ? 'INBOX' : name);
+
 /** The id of the user's mailbox called `name`; MAILBOX_NOT_FOUND when it does not exist. */
 export async function mailboxId(executor: Executor, userId: string, name: string): Promise<string> {
   const row = await executor
     .selectFrom('mailboxes')
     .select('id')
     .where('user_id', '=', userId)
-    .where('name', '=', name)
+    .where('name', '=', mailboxName(name))
     .executeTakeFirst();
   if (!row) throw new AppError('MAILBOX_NOT_FOUND', `mailbox ${name} not found`);
   return row.id;

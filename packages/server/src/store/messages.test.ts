@@ -197,6 +197,24 @@ describe.each(storeCases(databases.engines))(
       });
     });
 
+    it('takes INBOX in any case (RFC 3501 §5.1), and only INBOX', async () => {
+      const user = await addUser(f);
+      const [id] = (await fill(user, 1)) as [string];
+      const page = await f.store.listMessages(user, { mailbox: 'inbox', limit: 10 });
+      expect(page.items.map((m) => [m.id, m.mailbox])).toEqual([[id, 'INBOX']]);
+      // The message is already in the inbox: naming it in another case is no move (no new UID).
+      const same = await f.store.updateMessage(user, id, { mailbox: 'Inbox' });
+      expect(same).toMatchObject({ mailbox: 'INBOX', uid: 1 });
+      expect(await f.store.updateMessage(user, id, { mailbox: 'Trash' })).toMatchObject({ mailbox: 'Trash' });
+      expect(await f.store.updateMessage(user, id, { mailbox: 'iNbOx' })).toMatchObject({
+        mailbox: 'INBOX',
+        uid: 2,
+      });
+      await expect(f.store.listMessages(user, { mailbox: 'trash', limit: 1 })).rejects.toMatchObject({
+        code: 'MAILBOX_NOT_FOUND',
+      });
+    });
+
     it('deletes: counters and quota freed, shared blob removed only with its last row', async () => {
       const [alice, bob] = [await addUser(f), await addUser(f)] as [string, string];
       const { messageIds, blob } = await deliverText(f.store, 'shared', [

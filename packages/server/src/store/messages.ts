@@ -3,7 +3,7 @@ import { AppError } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Database } from './db.js';
-import { type Executor, mailboxId } from './mailboxes.js';
+import { type Executor, mailboxId, mailboxName } from './mailboxes.js';
 import { releaseBlobs } from './release.js';
 import { type MessageRow, toSummary } from './rows.js';
 import type { DB } from './schema.js';
@@ -57,7 +57,8 @@ export async function listMessages(
   if (!Number.isSafeInteger(limit) || limit < 1)
     throw new AppError('VALIDATION_FAILED', 'limit must be a positive integer');
   const db = deps.database.db;
-  const boxId = await mailboxId(db, userId, options.mailbox);
+  const name = mailboxName(options.mailbox);
+  const boxId = await mailboxId(db, userId, name);
   let query = db.selectFrom('messages').selectAll().where('mailbox_id', '=', boxId);
   // With `unread` set, (mailbox_id, seen, uid) serves filter and order; otherwise the (mailbox_id, uid) key does.
   if (options.unread !== undefined) query = query.where('seen', '=', options.unread ? 0 : 1);
@@ -69,7 +70,7 @@ export async function listMessages(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map((r) => toSummary({ ...r, mailbox_name: options.mailbox })),
+    items: page.map((r) => toSummary({ ...r, mailbox_name: name })),
     nextCursor:
       rows.length > limit && last ? encodeCursor({ mailboxId: boxId, uid: Number(last.uid) }) : null,
   };
@@ -156,8 +157,9 @@ export async function updateMessage(
     const row = await lockMessage(trx, deps, userId, id);
     const seen = patch.unread === undefined ? row.seen : patch.unread ? 0 : 1;
     const flagged = patch.flagged === undefined ? row.flagged : patch.flagged ? 1 : 0;
-    if (patch.mailbox !== undefined && patch.mailbox !== row.mailbox_name) {
-      const to = { id: await mailboxId(trx, userId, patch.mailbox), name: patch.mailbox };
+    const target = patch.mailbox === undefined ? undefined : mailboxName(patch.mailbox);
+    if (target !== undefined && target !== row.mailbox_name) {
+      const to = { id: await mailboxId(trx, userId, target), name: target };
       return move(trx, row, to, seen, flagged);
     }
     if (seen === row.seen && flagged === row.flagged) return row;

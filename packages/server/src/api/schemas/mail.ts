@@ -101,7 +101,11 @@ export const UpdateMessageBody = Type.Object(
     unread: Type.Optional(Type.Boolean()),
     flagged: Type.Optional(Type.Boolean()),
     mailbox: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 256, description: 'Move to this mailbox' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: 'Move to this mailbox (`INBOX` in any case; other names are case-sensitive)',
+      }),
     ),
   },
   {

@@ -37,7 +37,12 @@ export const messageRoutes: V1Plugin = async (app, { directory, mail }) => {
         params: UserParams,
         querystring: Type.Object({
           mailbox: Type.Optional(
-            Type.String({ minLength: 1, maxLength: 256, default: 'INBOX', description: 'Mailbox name' }),
+            Type.String({
+              minLength: 1,
+              maxLength: 256,
+              default: 'INBOX',
+              description: 'Mailbox name (`INBOX` in any case; other names are case-sensitive)',
+            }),
           ),
           unread: Type.Optional(Type.Boolean({ description: 'true: only unread; false: only read' })),
           limit: Type.Optional(Limit),
