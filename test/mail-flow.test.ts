@@ -147,6 +147,82 @@ describe.each(databases.engines)('mail flow on %s', (engine) => {
     expect((await jd.mail.unreadCount('bob@example.com')).unread).toBe(1);
   });
 
+  it('API send: blind copies stay blind, the Sent copy keeps them, attachments and threads arrive', async () => {
+    for (const name of ['carol', 'dave', 'erin']) {
+      await jd.users.create({
+        address: `${name}@example.com`,
+        password: `${name}-password`,
+        displayName: name,
+      });
+    }
+    const pdf = Buffer.from('%PDF-1.4\n% test invoice\n', 'latin1');
+    const original = await jd.mail.send('dave@example.com', {
+      to: ['carol@example.com'],
+      subject: 'Invoice?',
+      text: '?',
+    });
+    const sent = await jd.mail.send('carol@example.com', {
+      to: [{ name: 'Dave', address: 'dave@example.com' }],
+      bcc: ['erin@example.com'],
+      replyTo: ['billing@example.com'],
+      inReplyTo: original.messageId,
+      subject: 'Re: Invoice?',
+      text: 'Attached.',
+      attachments: [{ filename: '发票 2026-11.pdf', content: pdf.toString('base64') }],
+    });
+    const rawOf = async (address: string, id: string) =>
+      new TextDecoder().decode(await jd.mail.raw(address, id));
+
+    // Dave and Erin each got it; neither copy names Erin.
+    for (const address of ['dave@example.com', 'erin@example.com']) {
+      const [item] = (await jd.mail.listUnread(address)).items.filter((m) => m.subject === 'Re: Invoice?');
+      expect(item).toMatchObject({ hasAttachments: true, messageId: sent.messageId });
+      const raw = await rawOf(address, item?.id ?? '');
+      expect(raw).not.toMatch(/^Bcc:/im);
+      expect(raw).not.toContain('erin@');
+      expect(raw).toMatch(/^Reply-To: billing@example\.com\r$/m);
+      expect(raw).toContain(`In-Reply-To: ${original.messageId}`);
+      const detail = await jd.mail.get(address, item?.id ?? '');
+      expect(detail.attachments).toMatchObject([
+        { filename: '发票 2026-11.pdf', contentType: 'application/pdf', size: pdf.length },
+      ]);
+    }
+    // Carol's Sent copy is the one the API returned, and it shows whom she blind-copied.
+    const carolSent = await jd.mail.list('carol@example.com', { mailbox: 'Sent' });
+    expect(carolSent.items.map((m) => m.id)).toEqual([sent.id]);
+    expect(await rawOf('carol@example.com', sent.id)).toMatch(/^Bcc: erin@example\.com\r$/m);
+    expect(await jd.mail.unreadCount('carol@example.com')).toEqual({ unread: 1, total: 1 });
+
+    // Blind copies only: "undisclosed recipients", delivered once to each.
+    await jd.mail.send('carol@example.com', {
+      bcc: ['dave@example.com', 'DAVE@example.com'],
+      subject: 'Only bcc',
+    });
+    const onlyBcc = (await jd.mail.listUnread('dave@example.com')).items.filter(
+      (m) => m.subject === 'Only bcc',
+    );
+    expect(onlyBcc).toHaveLength(1);
+    expect(await rawOf('dave@example.com', onlyBcc[0]?.id ?? '')).toMatch(
+      /^To: "?undisclosed-recipients"?:;\r$/m,
+    );
+
+    // An unknown blind copy refuses the whole send and names the field; nothing is delivered or filed.
+    const before = await jd.mail.unreadCount('dave@example.com');
+    await expect(
+      jd.mail.send('carol@example.com', {
+        to: ['dave@example.com'],
+        bcc: ['nobody@example.com'],
+        subject: 'x',
+      }),
+    ).rejects.toMatchObject({ status: 422, code: 'RECIPIENT_UNKNOWN', errors: [{ field: 'bcc[0]' }] });
+    await expect(jd.mail.send('carol@example.com', { subject: 'to nobody' })).rejects.toMatchObject({
+      status: 422,
+      code: 'VALIDATION_FAILED',
+    });
+    expect(await jd.mail.unreadCount('dave@example.com')).toEqual(before);
+    expect((await jd.mail.list('carol@example.com', { mailbox: 'Sent' })).items).toHaveLength(2);
+  });
+
   it('a domain-restricted key sees only its domain: 404 for the other', async () => {
     const res = await fetch(`${server.baseUrl}/api/v1/users/alice@example.com/unread-count`, {
       headers: { authorization: `Bearer ${adminKey}` },

@@ -33,6 +33,7 @@ export type CreateGroupInput = Schemas['CreateGroupRequest'];
 export type UpdateGroupInput = Schemas['UpdateGroupRequest'];
 export type UpdateMessageInput = Schemas['UpdateMessageRequest'];
 export type SendInput = Schemas['SendRequest'];
+export type SendAttachment = Schemas['SendAttachment'];
 export type CreateAppInput = Schemas['CreateAppRequest'];
 export type UpdateAppInput = Schemas['UpdateAppRequest'];
 export type DirectorySyncRequest = Schemas['DirectorySyncRequest'];

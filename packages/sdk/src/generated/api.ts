@@ -704,7 +704,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message as a user
-         * @description Composes the message (Message-ID, Date), delivers it and files a copy in the sender’s Sent mailbox. Needs at least one of `text` and `html`.
+         * @description Composes the message (Message-ID, Date, MIME), delivers it and files a copy in the sender’s Sent mailbox. Blind copies (`bcc`) are delivered without a `Bcc:` header; the Sent copy keeps it. `201` means every recipient has the message durably; any error means none has it. Attachments are base64 in the JSON body, which is limited by `api.bodyLimit` (26 MB by default), and the composed message by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`).
          *
          *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain.
          */
@@ -1741,16 +1741,47 @@ export interface components {
             instance?: string;
             errors?: components["schemas"]["FieldError"][];
         };
+        /** SendAttachment */
+        SendAttachment: {
+            /** @description File name shown to the recipient (any script; no path, no control characters) */
+            filename: string;
+            /**
+             * @description MIME type; by default from the file name’s extension
+             * @example application/pdf
+             */
+            contentType?: string;
+            /** @description The file, base64-encoded (RFC 4648 §4, padded, no line breaks) */
+            content: string;
+            /**
+             * @description Content-ID without angle brackets, for an image the HTML shows inline (`<img src="cid:…">`)
+             * @example logo@portal.example.com
+             */
+            contentId?: string;
+        };
         /**
          * SendRequest
-         * @description A message to compose and deliver; a copy is filed in the sender’s Sent mailbox
+         * @description A message to compose and deliver; a copy is filed in the sender’s Sent mailbox. It needs at least one recipient in `to`, `cc` or `bcc`.
          */
         SendRequest: {
-            to: (string | components["schemas"]["Address"])[];
+            to?: (string | components["schemas"]["Address"])[];
             cc?: (string | components["schemas"]["Address"])[];
+            /** @description Blind copies: delivered, but absent from every delivered copy’s headers; the sender’s Sent copy keeps its `Bcc:` header */
+            bcc?: (string | components["schemas"]["Address"])[];
+            /** @description Where replies should go (`Reply-To:`) */
+            replyTo?: (string | components["schemas"]["Address"])[];
+            /**
+             * @description Message-ID of the message this one answers (`In-Reply-To:`); take it from `messageId`
+             * @example <abc.123@example.com>
+             */
+            inReplyTo?: string;
+            /** @description The thread’s Message-IDs, oldest first (`References:`); by default `inReplyTo` alone */
+            references?: string[];
             subject: string;
+            /** @description Plain-text body */
             text?: string;
+            /** @description HTML body; sent as is, next to `text` when both are given */
             html?: string;
+            attachments?: components["schemas"]["SendAttachment"][];
         };
         /** SendResult */
         SendResult: {

@@ -114,7 +114,24 @@ export class Mail {
     await this.http.json({ method: 'DELETE', path: path`/users/${address}/messages/${id}` });
   }
 
-  /** Sends a message as the user; a copy is filed in their Sent mailbox. */
+  /**
+   * Sends a message as the user; a copy is filed in their Sent mailbox.
+   * Resolves once every recipient has it durably; on any error none has it.
+   * `bcc` recipients are left out of the delivered headers (the Sent copy
+   * keeps them). Attachments are base64: in Node
+   * `readFileSync(path).toString('base64')`, in a browser
+   * `btoa(String.fromCharCode(...new Uint8Array(await file.arrayBuffer())))`
+   * for small files.
+   *
+   * @example
+   * await jd.mail.send('hr@example.com', {
+   *   bcc: ['all-staff@example.com'],
+   *   replyTo: ['hr-desk@example.com'],
+   *   subject: 'Payslip for November',
+   *   text: 'Your payslip is attached.',
+   *   attachments: [{ filename: 'payslip-2026-11.pdf', content: pdfBase64 }],
+   * });
+   */
   send(address: string, input: SendInput): Promise<SendResult> {
     return this.http.json({ method: 'POST', path: path`/users/${address}/send`, body: input });
   }

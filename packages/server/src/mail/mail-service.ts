@@ -9,7 +9,7 @@ import { missingSubmissionHeaders, receivedHeader } from './headers.js';
 import { ingest } from './ingest.js';
 import { parseBody } from './parse.js';
 import { parseIndex } from './parse-index.js';
-import type { MailService, ReceiveInput, SendInput } from './types.js';
+import type { MailService, ReceiveInput, Recipient } from './types.js';
 
 export interface MailServiceDeps {
   store: MailStore;
@@ -50,27 +50,32 @@ export function createMailService(deps: MailServiceDeps): MailService {
     }
   }
 
-  async function localTargets(list: SendInput['to']): Promise<{ userId: string; address: string }[]> {
+  /** The users the recipients reach, each once; an error names the field (`to[0]`, `bcc[2]` …). */
+  async function localTargets(lists: {
+    [field: string]: Recipient[] | undefined;
+  }): Promise<{ userId: string; address: string }[]> {
     const out = new Map<string, { userId: string; address: string }>();
-    for (const [i, r] of list.entries()) {
-      const address = typeof r === 'string' ? r : r.address;
+    const list = Object.entries(lists).flatMap(([field, rs]) =>
+      (rs ?? []).map((r, i) => ({ field: `${field}[${i}]`, address: typeof r === 'string' ? r : r.address })),
+    );
+    for (const { field, address } of list) {
       const domain = address.split('@')[1] ?? '';
       if (!(await directory.isLocalDomain(domain))) {
         throw new AppError(
           'RECIPIENT_NOT_LOCAL',
           `${address} is not in a local domain; outbound delivery is not available yet`,
-          { field: `recipients[${i}]` },
+          { field },
         );
       }
       const res = await directory.resolveRecipient(address);
       if (!res || res.users.length === 0)
         throw new AppError('RECIPIENT_UNKNOWN', `${address} does not exist or is disabled`, {
-          field: `recipients[${i}]`,
+          field,
         });
       for (const u of res.users) {
         if (u.quotaBytes > 0 && u.usedBytes >= u.quotaBytes)
           throw new AppError('QUOTA_EXCEEDED', `mailbox of ${address} is full`, {
-            field: `recipients[${i}]`,
+            field,
           });
         out.set(u.id, { userId: u.id, address: u.address });
       }
@@ -110,14 +115,25 @@ export function createMailService(deps: MailServiceDeps): MailService {
       for (const [address, id] of ids) out[address] = counts.get(id)?.unread ?? 0;
       return out;
     },
-    async send(address, input) {
+    async send(address, input, context) {
       const sender = await directory.getUser(address);
       if (!sender.enabled) throw new AppError('USER_DISABLED', `${sender.address} is disabled`);
-      const recipients = [...input.to, ...(input.cc ?? [])];
-      if (recipients.length === 0)
-        throw new AppError('VALIDATION_FAILED', 'to: at least one recipient is required', { field: 'to' });
-      const targets = await localTargets(recipients);
-      const { raw, messageId } = await composeMessage({
+      for (const [i, a] of (input.attachments ?? []).entries()) {
+        if (a.content.length % 4 !== 0)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            `attachments[${i}].content: base64 must be padded to a multiple of 4`,
+            {
+              field: `attachments[${i}].content`,
+            },
+          );
+      }
+      const targets = await localTargets({ to: input.to, cc: input.cc, bcc: input.bcc });
+      if (targets.length === 0)
+        throw new AppError('VALIDATION_FAILED', 'to: at least one recipient is required in to, cc or bcc', {
+          field: 'to',
+        });
+      const { raw, sentRaw, messageId } = await composeMessage({
         ...input,
         from: { name: sender.displayName, address: sender.address },
         hostname: deps.hostname,
@@ -125,19 +141,39 @@ export function createMailService(deps: MailServiceDeps): MailService {
       const id = newId();
       const trace = receivedHeader({
         helo: 'api',
-        clientAddress: '127.0.0.1',
+        clientAddress: context?.clientAddress ?? '127.0.0.1',
         by: deps.hostname,
         protocol: 'HTTP',
         id,
       });
-      const { messageIds } = await receive({
-        stream: Readable.from([raw]),
-        trace,
-        targets,
-        maxSize: deps.maxMessageSize,
-        submission: { senderUserId: sender.id },
-      });
-      return { id: messageIds[messageIds.length - 1] as string, messageId };
+      const deliver = (message: Buffer, to: typeof targets, sent: boolean) =>
+        receive({
+          stream: Readable.from([message]),
+          trace,
+          targets: to,
+          maxSize: deps.maxMessageSize,
+          submission: sent ? { senderUserId: sender.id } : undefined,
+        });
+      if (!sentRaw) {
+        // One body for every copy: the recipients' and the sender's are the same bytes.
+        const { messageIds } = await deliver(raw, targets, true);
+        return { id: messageIds[messageIds.length - 1] as string, messageId };
+      }
+      // Blind copies: the sender's copy differs (it keeps `Bcc:`), so it is a delivery of its own.
+      // It goes first; if the recipients' delivery then fails, it is taken back, so that an
+      // error means nothing was sent and a retry cannot deliver twice.
+      const [sentId] = (await deliver(sentRaw, [], true)).messageIds as [string];
+      try {
+        await deliver(raw, targets, false);
+      } catch (err) {
+        await store
+          .deleteMessage(sender.id, sentId)
+          .catch((e) =>
+            log.error({ err: e, messageId: sentId }, 'could not remove the Sent copy of a failed send'),
+          );
+        throw err;
+      }
+      return { id: sentId, messageId };
     },
   };
 }

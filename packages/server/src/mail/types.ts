@@ -25,12 +25,33 @@ export interface MessageDetail extends MessageSummary {
   attachments: AttachmentInfo[];
 }
 
+export type Recipient = string | Address;
+
+export interface SendAttachmentInput {
+  filename: string;
+  contentType?: string;
+  /** Base64 (RFC 4648 §4). */
+  content: string;
+  contentId?: string;
+}
+
 export interface SendInput {
-  to: (string | Address)[];
-  cc?: (string | Address)[];
+  to?: Recipient[];
+  cc?: Recipient[];
+  /** Delivered, but left out of the delivered copies' headers; the Sent copy keeps `Bcc:`. */
+  bcc?: Recipient[];
+  replyTo?: Recipient[];
+  inReplyTo?: string;
+  references?: string[];
   subject: string;
   text?: string;
   html?: string;
+  attachments?: SendAttachmentInput[];
+}
+
+/** Where an API send came from, for its `Received:` header. */
+export interface SendContext {
+  clientAddress: string;
 }
 
 /** Where a received message goes, resolved at RCPT time. */
@@ -77,5 +98,5 @@ export interface MailService {
   /** Counts for many users; unknown addresses are left out. */
   unreadCounts(addresses: string[]): Promise<Record<string, number>>;
   /** Composes and delivers a message from `address` to local recipients, filing a copy in Sent. */
-  send(address: string, input: SendInput): Promise<{ id: string; messageId: string }>;
+  send(address: string, input: SendInput, context?: SendContext): Promise<{ id: string; messageId: string }>;
 }

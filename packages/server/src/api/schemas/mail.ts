@@ -145,19 +145,93 @@ export const UnreadCounts = Type.Object(
 
 const Recipient = Type.Union([AddressString('Recipient address'), ref(AddressModel)]);
 
+/** A Message-ID as it appears in headers: `<left@right>`, nothing that could end the header line. */
+const MessageIdString = (description: string) =>
+  Type.String({
+    maxLength: 998,
+    pattern: '^<[^<>@\\s]+@[^<>@\\s]+>$',
+    description,
+    examples: ['<abc.123@example.com>'],
+  });
+
+export const SendAttachment = Type.Object(
+  {
+    filename: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[^\\x00-\\x1f\\x7f/\\\\]+$',
+      description: 'File name shown to the recipient (any script; no path, no control characters)',
+    }),
+    contentType: Type.Optional(
+      Type.String({
+        maxLength: 255,
+        pattern: '^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$',
+        description: 'MIME type; by default from the file name’s extension',
+        examples: ['application/pdf'],
+      }),
+    ),
+    content: Type.String({
+      // A plain character class: a grouped repetition overflows the regex engine's stack on a
+      // body of megabytes. The length (a multiple of 4) is checked when the message is composed.
+      pattern: '^[A-Za-z0-9+/]*={0,2}$',
+      description: 'The file, base64-encoded (RFC 4648 §4, padded, no line breaks)',
+    }),
+    contentId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 250,
+        pattern: '^[^<>\\s"]+$',
+        description:
+          'Content-ID without angle brackets, for an image the HTML shows inline (`<img src="cid:…">`)',
+        examples: ['logo@portal.example.com'],
+      }),
+    ),
+  },
+  { $id: 'SendAttachment', title: 'SendAttachment', additionalProperties: false },
+);
+
 export const SendBody = Type.Object(
   {
-    to: Type.Array(Recipient, { minItems: 1, maxItems: 100 }),
+    to: Type.Optional(Type.Array(Recipient, { maxItems: 100 })),
     cc: Type.Optional(Type.Array(Recipient, { maxItems: 100 })),
+    bcc: Type.Optional(
+      Type.Array(Recipient, {
+        maxItems: 100,
+        description:
+          'Blind copies: delivered, but absent from every delivered copy’s headers; the sender’s Sent copy keeps its `Bcc:` header',
+      }),
+    ),
+    replyTo: Type.Optional(
+      Type.Array(Recipient, {
+        minItems: 1,
+        maxItems: 10,
+        description: 'Where replies should go (`Reply-To:`)',
+      }),
+    ),
+    inReplyTo: Type.Optional(
+      MessageIdString(
+        'Message-ID of the message this one answers (`In-Reply-To:`); take it from `messageId`',
+      ),
+    ),
+    references: Type.Optional(
+      Type.Array(MessageIdString('A Message-ID of the thread'), {
+        maxItems: 100,
+        description: 'The thread’s Message-IDs, oldest first (`References:`); by default `inReplyTo` alone',
+      }),
+    ),
     subject: Type.String({ maxLength: 998 }),
-    text: Type.Optional(Type.String()),
-    html: Type.Optional(Type.String()),
+    text: Type.Optional(Type.String({ description: 'Plain-text body' })),
+    html: Type.Optional(
+      Type.String({ description: 'HTML body; sent as is, next to `text` when both are given' }),
+    ),
+    attachments: Type.Optional(Type.Array(ref(SendAttachment), { maxItems: 100 })),
   },
   {
     $id: 'SendRequest',
     title: 'SendRequest',
     additionalProperties: false,
-    description: 'A message to compose and deliver; a copy is filed in the sender’s Sent mailbox',
+    description:
+      'A message to compose and deliver; a copy is filed in the sender’s Sent mailbox. It needs at least one recipient in `to`, `cc` or `bcc`.',
   },
 );
 

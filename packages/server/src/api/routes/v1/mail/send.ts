@@ -15,8 +15,11 @@ export const sendRoutes: V1Plugin = async (app, { directory, mail }) => {
         tag: 'mail',
         summary: 'Send a message as a user',
         description:
-          'Composes the message (Message-ID, Date), delivers it and files a copy in the sender’s Sent ' +
-          'mailbox. Needs at least one of `text` and `html`.',
+          'Composes the message (Message-ID, Date, MIME), delivers it and files a copy in the sender’s ' +
+          'Sent mailbox. Blind copies (`bcc`) are delivered without a `Bcc:` header; the Sent copy keeps ' +
+          'it. `201` means every recipient has the message durably; any error means none has it. ' +
+          'Attachments are base64 in the JSON body, which is limited by `api.bodyLimit` (26 MB by ' +
+          'default), and the composed message by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`).',
         scope: 'mail:write',
         callers: 'the user themselves; admins of the user’s domain',
       },
@@ -28,7 +31,7 @@ export const sendRoutes: V1Plugin = async (app, { directory, mail }) => {
     ),
     async (request, reply) => {
       const user = await visibleUser(request, directory, 'mail:write', request.params.address);
-      const result = await mail.send(user.address, request.body);
+      const result = await mail.send(user.address, request.body, { clientAddress: request.ip });
       return reply.code(201).send(result);
     },
   );
