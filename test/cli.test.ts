@@ -70,6 +70,35 @@ describe('jdmail CLI', () => {
     );
   });
 
+  it('sets a password: the new one signs in, the old one no longer does', async () => {
+    const dataDir = await tempDir();
+    const env = { JDMAIL_DATA_DIR: dataDir };
+    await runCli(['domain', 'add', 'corp.example'], env);
+    await runCli(['user', 'add', 'ann@corp.example', '--password-stdin'], env, 'first-pass-1\n');
+    expect(
+      await runCli(['user', 'passwd', 'Ann@Corp.Example', '--password-stdin'], env, 'second-pass-2\n'),
+    ).toBe('password set for ann@corp.example\n');
+    await expect(runCli(['user', 'passwd', 'ann@corp.example'], env)).rejects.toThrow(/--password-stdin/);
+    await expect(
+      runCli(['user', 'passwd', 'ann@corp.example', '--password-stdin'], env, 'short\n'),
+    ).rejects.toThrow(/VALIDATION_FAILED/);
+    await expect(
+      runCli(['user', 'passwd', 'nobody@corp.example', '--password-stdin'], env, 'x-pass-123\n'),
+    ).rejects.toThrow(/USER_NOT_FOUND/);
+    const server = await startServer({ dataDir });
+    const status = async (password: string) =>
+      (
+        await fetch(`${server.baseUrl}/api/v1/users/ann@corp.example/unread-count`, {
+          headers: {
+            authorization: `Basic ${Buffer.from(`ann@corp.example:${password}`).toString('base64')}`,
+          },
+        })
+      ).status;
+    expect(await status('second-pass-2')).toBe(200);
+    expect(await status('first-pass-1')).toBe(401);
+    expect(await server.stop()).toBe(0);
+  });
+
   it('refuses to start on a bad setting and names it', async () => {
     const dataDir = await tempDir();
     await expect(

@@ -166,6 +166,20 @@ export function registerCommands(program: Command, out: Out): void {
         } while (cursor);
       });
     });
+    withConfigFlags(
+      user
+        .command('passwd <address>')
+        .description('set a user’s password; their signed-in sessions end')
+        .option('--password <password>', 'new password (prefer --password-stdin: flags show in ps)')
+        .option('--password-stdin', 'read the new password from stdin'),
+    ).action(async (address: string, opts: { password?: string; passwordStdin?: boolean }, cmd: Command) => {
+      const password = opts.passwordStdin ? await readStdin() : opts.password;
+      if (password === undefined)
+        cmd.error('error: give the new password with --password-stdin (or --password)');
+      await withEngine(cmd, async (e) =>
+        o(`password set for ${(await e.directory.updateUser(address, { password })).address}`),
+      );
+    });
     for (const [verb, enabled] of [
       ['disable', false],
       ['enable', true],
