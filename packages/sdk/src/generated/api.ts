@@ -1779,7 +1779,7 @@ export interface components {
             subject: string;
             /** @description Plain-text body */
             text?: string;
-            /** @description HTML body; sent as is, next to `text` when both are given */
+            /** @description HTML body, sent as is; without `text`, a plain-text alternative is made from it */
             html?: string;
             attachments?: components["schemas"]["SendAttachment"][];
         };

@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { type ComposeInput, composeMessage } from './compose.js';
+import { type ComposeInput, composeMessage, plainTextOf } from './compose.js';
 
 const base: ComposeInput = {
   from: { name: 'Alice', address: 'alice@example.com' },
@@ -108,6 +108,32 @@ describe('composeMessage', () => {
       { filename: 'logo.png', contentType: 'image/png', cid: 'logo@portal.example.com', bytes: true },
       { filename: '季度报告 Q3.pdf', contentType: 'application/pdf', cid: undefined, bytes: true },
     ]);
+  });
+
+  it('gives an HTML-only message a plain-text alternative, links kept', async () => {
+    const html =
+      '<html><head><style>p{color:red}</style></head><body><h1>Leave request</h1>' +
+      '<p>Wang Wu asks for <b>3 days</b>.</p><ul><li>From 1 Dec</li><li>To 3 Dec</li></ul>' +
+      '<p><a href="https://oa.example.com/leave/42">Approve or decline</a> · <img src="cid:logo" alt="logo"></p></body></html>';
+    const { raw } = await composeMessage({ ...base, text: undefined, html });
+    expect(headerBlock(raw)).toMatch(/^Content-Type: multipart\/alternative/m);
+    const parsed = await simpleParser(raw);
+    expect(parsed.html).toContain('<b>3 days</b>');
+    const text = parsed.text ?? '';
+    expect(text).toContain('LEAVE REQUEST');
+    expect(text).toContain('Wang Wu asks for 3 days.');
+    expect(text).toMatch(/\* From 1 Dec\n \* To 3 Dec/);
+    expect(text).toContain('Approve or decline [https://oa.example.com/leave/42]');
+    expect(text).not.toMatch(/color|cid:|<|>/);
+  });
+
+  it('converts hostile HTML too: nesting deeper than any recursion, and megabytes', async () => {
+    const deep = `${'<div>'.repeat(200_000)}deep text${'</div>'.repeat(200_000)}`;
+    expect(plainTextOf(deep)).toBe('deep text');
+    const huge = `<p>${'word '.repeat(300_000)}</p><p>end</p>`;
+    const text = plainTextOf(huge);
+    expect(text.startsWith('word word')).toBe(true);
+    expect(text.endsWith('word\nend')).toBe(true);
   });
 
   it('makes a valid message with no body at all', async () => {

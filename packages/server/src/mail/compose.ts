@@ -1,7 +1,37 @@
+import { convert } from 'html-to-text';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Address } from '../store/index.js';
 import { newMessageId } from './headers.js';
+import { htmlToText } from './html-text.js';
 import type { SendInput } from './types.js';
+
+/** Larger HTML gets the linear preview conversion: html-to-text would hold the event loop for seconds. */
+const CONVERT_MAX_CHARS = 1024 * 1024;
+
+/**
+ * The plain-text alternative of an HTML-only message, as html-to-text lays it out (paragraphs,
+ * lists, tables, `text [url]` links). Plain-text readers and spam filters expect one; an
+ * HTML-only message is a spam signal (SpamAssassin's MIME_HTML_ONLY).
+ */
+export function plainTextOf(html: string): string {
+  if (html.length <= CONVERT_MAX_CHARS) {
+    try {
+      return convert(html, {
+        wordwrap: 76,
+        selectors: [
+          { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+          { selector: 'img', format: 'skip' },
+        ],
+      });
+    } catch {
+      // Deeply nested markup exhausts its recursion; the fallback below is iterative.
+    }
+  }
+  return htmlToText(html)
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .trim();
+}
 
 export interface ComposeInput extends SendInput {
   from: Address;
@@ -38,7 +68,7 @@ export async function composeMessage(input: ComposeInput): Promise<Composed> {
       inReplyTo: input.inReplyTo,
       references: input.references ?? input.inReplyTo,
       subject: input.subject,
-      text: input.text ?? (input.html === undefined ? '' : undefined),
+      text: input.text ?? (input.html === undefined ? '' : plainTextOf(input.html)),
       html: input.html,
       attachments: input.attachments?.map((a) => ({
         filename: a.filename,

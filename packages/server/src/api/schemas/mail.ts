@@ -222,7 +222,9 @@ export const SendBody = Type.Object(
     subject: Type.String({ maxLength: 998 }),
     text: Type.Optional(Type.String({ description: 'Plain-text body' })),
     html: Type.Optional(
-      Type.String({ description: 'HTML body; sent as is, next to `text` when both are given' }),
+      Type.String({
+        description: 'HTML body, sent as is; without `text`, a plain-text alternative is made from it',
+      }),
     ),
     attachments: Type.Optional(Type.Array(ref(SendAttachment), { maxItems: 100 })),
   },
