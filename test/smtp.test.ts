@@ -135,6 +135,73 @@ describe.each(databases.engines)('SMTP listeners on %s', (engine) => {
     expect(remote.message).toMatch(/5\.7\.1/);
   });
 
+  it('submission: the From and Sender headers must be the user’s own addresses (550 5.7.1), aliases included', async () => {
+    const api = (method: string, path: string, body?: object) =>
+      fetch(`${server.baseUrl}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+      }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    await api('PATCH', '/users/alice@example.com', { aliases: ['a.liddell@example.com'] });
+    const unread = async () => (await api('GET', '/users/bob@example.com/unread-count')).unread as number;
+    const sent = async () =>
+      ((await api('GET', '/users/alice@example.com/messages?mailbox=Sent&limit=200')).items as unknown[])
+        .length;
+    const t = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.submissionPort,
+      secure: false,
+      requireTLS: true,
+      auth: { user: 'alice@example.com', pass: 'alice-password' },
+      tls: { rejectUnauthorized: false },
+    });
+    const envelope = { from: 'alice@example.com', to: ['bob@example.com'] };
+    const [bobBefore, sentBefore] = [await unread(), await sent()];
+
+    // Her own address in another case, and her alias, are hers.
+    await t.sendMail({
+      envelope,
+      from: 'Alice <ALICE@example.com>',
+      to: 'bob@example.com',
+      subject: 'own',
+      text: '.',
+    });
+    await t.sendMail({
+      envelope,
+      from: 'a.liddell@example.com',
+      to: 'bob@example.com',
+      subject: 'alias',
+      text: '.',
+    });
+
+    const refused = async (headers: string) => {
+      const err = await t
+        .sendMail({
+          envelope,
+          raw: `${headers}\r\nTo: bob@example.com\r\nSubject: spoof\r\n\r\nPay this invoice.\r\n`,
+        })
+        .then(
+          () => undefined,
+          (e: { responseCode?: number; response?: string }) => e,
+        );
+      expect(err?.responseCode, headers).toBe(550);
+      return err?.response ?? '';
+    };
+    expect(await refused('From: "CEO" <bob@example.com>')).toMatch(
+      /^550 5\.7\.1 From address bob@example\.com does not belong to you/,
+    );
+    expect(await refused('From: alice@example.com, bob@example.com')).toMatch(/bob@example\.com/);
+    expect(await refused('From: alice@example.com\r\nFrom: bob@example.com')).toMatch(/bob@example\.com/);
+    expect(await refused('From: alice@example.com\r\nSender: bob@example.com')).toMatch(/Sender address/);
+    expect(await refused('From: The CEO')).toMatch(/From header names no address of yours/);
+    expect(await refused('From: nobody@elsewhere.test')).toMatch(/nobody@elsewhere\.test/);
+    t.close();
+
+    // The two accepted messages were delivered and filed; the refused ones left nothing behind.
+    expect(await unread()).toBe(bobBefore + 2);
+    expect(await sent()).toBe(sentBefore + 2);
+  });
+
   it('submission refuses AUTH before STARTTLS', async () => {
     const c = await RawSmtp.connect(server.submissionPort);
     await c.reply();

@@ -151,6 +151,11 @@ export const ConfigSchema = Type.Object(
           default: 1500,
           description: 'Longest wait for a PTR lookup of a client; 0 disables lookups',
         }),
+        checkFromHeader: Type.Boolean({
+          default: true,
+          description:
+            'Submission refuses a message whose From or Sender header names an address that is not the signed-in user’s own or alias (550 5.7.1)',
+        }),
         tlsCertFile: Type.String({
           default: '',
           description: 'PEM certificate; empty uses the self-signed one made at init',

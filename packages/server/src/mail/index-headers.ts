@@ -23,7 +23,7 @@ export const emptyHeaderFields = (): HeaderFields => ({
  * A header's value as mailparser reads it: unfolded and trimmed, 8-bit bytes read as UTF-8
  * (the lines come from mailsplit as latin1 strings, one char per byte).
  */
-function headerValue(line: string): string {
+export function headerValue(line: string): string {
   const value = libmime.decodeHeader(line).value.trim();
   return Buffer.from(value, 'latin1').toString('utf8');
 }
@@ -65,7 +65,7 @@ function addressOf(address: string): string {
  * words, see `addressOf`) and the address lower-cased; group members (RFC 5322 §3.4) are
  * listed in place of their group.
  */
-function mailboxes(values: readonly string[]): Address[] {
+export function mailboxes(values: readonly string[]): Address[] {
   const out: Address[] = [];
   for (const value of values) {
     if (!value) continue;

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
@@ -88,5 +89,50 @@ describe('MailService.send with blind copies', () => {
     await mail.send('alice@example.test', input);
     expect(await count(mail, 'alice@example.test', 'Sent')).toBe(1);
     expect([await count(mail, 'bob@example.test'), await count(mail, 'carol@example.test')]).toEqual([1, 1]);
+  });
+});
+
+describe('MailService.receive for submission: who the message says wrote it', () => {
+  let f: StoreFixture;
+  beforeEach(async () => {
+    f = await openStore(await databases.fresh('sqlite'));
+  });
+  afterEach(() => f.close());
+
+  it('refuses a From that is not the sender’s, and a header section too long to read to its From', async () => {
+    const directory = createTestDirectory(f.database.db);
+    const alice = await directory.createUser({ address: 'alice@example.test', password: 'alice-password-1' });
+    const bob = await directory.createUser({ address: 'bob@example.test', password: 'bob-password-1' });
+    const mail = createMailService({
+      store: f.store,
+      directory,
+      hostname: 'mail.example.test',
+      maxMessageSize: 4 * 1024 * 1024,
+      log: pino({ level: 'silent' }),
+    });
+    const submit = (message: string, checkAuthors = true) =>
+      mail.receive({
+        stream: Readable.from([Buffer.from(message)]),
+        trace: '',
+        targets: [{ userId: bob.id, address: bob.address }],
+        maxSize: 4 * 1024 * 1024,
+        submission: { senderUserId: alice.id, checkAuthors },
+      });
+    const spoof = 'From: bob@example.test\r\nSubject: s\r\n\r\nx\r\n';
+    await expect(submit(spoof)).rejects.toMatchObject({ code: 'SENDER_NOT_ALLOWED' });
+    // Headers padded past what is read for the index must not hide a From further down.
+    const padded = `Subject: s\r\n${'X-Pad: '.padEnd(998, 'x')}\r\n`.repeat(300);
+    await expect(submit(`${padded}From: alice@example.test\r\n\r\nx\r\n`)).rejects.toMatchObject({
+      code: 'SENDER_NOT_ALLOWED',
+      message: expect.stringMatching(/too long/),
+    });
+    // A message that is all header, and short, is read whole.
+    await submit('From: alice@example.test\r\nSubject: all header\r\n');
+    // With the check off (smtp.checkFromHeader=false) any From goes through.
+    await submit(spoof, false);
+    const inbox = await mail.listMessages(bob.address, { mailbox: 'INBOX', limit: 10 });
+    expect(inbox.items.map((m) => m.subject)).toEqual(['s', 'all header']);
+    // The refused ones were filed nowhere: only the two taken are in Sent.
+    expect((await mail.listMessages(alice.address, { mailbox: 'Sent', limit: 10 })).items).toHaveLength(2);
   });
 });

@@ -4,9 +4,10 @@ import type { Directory } from '../directory/index.js';
 import { AppError, newId } from '../shared/index.js';
 import type { DeliveryTarget, MailStore } from '../store/index.js';
 import { findAttachment } from './attachment.js';
+import { authorsOf } from './authors.js';
 import { composeMessage } from './compose.js';
 import { missingSubmissionHeaders, receivedHeader } from './headers.js';
-import { ingest } from './ingest.js';
+import { HEAD_BYTES, ingest } from './ingest.js';
 import { parseBody } from './parse.js';
 import { parseIndex } from './parse-index.js';
 import type { MailService, ReceiveInput, Recipient } from './types.js';
@@ -28,6 +29,24 @@ export function createMailService(deps: MailServiceDeps): MailService {
     return id;
   };
 
+  /**
+   * Submission: a user may write only as themselves. Every From and Sender header must name
+   * addresses of theirs, and nothing but: a header with no address, or a header section too
+   * long to read to its end, is refused too, since a reader would be shown what it says.
+   */
+  async function assertAuthors(head: Buffer, whole: boolean, senderUserId: string): Promise<void> {
+    const refuse = (why: string) => new AppError('SENDER_NOT_ALLOWED', why);
+    const { complete, fields } = authorsOf(head, whole);
+    if (!complete) throw refuse('Header section too long to check its From header');
+    for (const { field, addresses } of fields) {
+      if (addresses.length === 0) throw refuse(`${field} header names no address of yours`);
+      for (const address of addresses) {
+        const owner = await directory.getUser(address).catch(() => undefined);
+        if (owner?.id !== senderUserId) throw refuse(`${field} address ${address} does not belong to you`);
+      }
+    }
+  }
+
   async function receive(input: ReceiveInput): Promise<{ messageIds: string[]; size: number }> {
     const writer = store.blobs.createWriter();
     try {
@@ -37,6 +56,8 @@ export function createMailService(deps: MailServiceDeps): MailService {
         maxSize: input.maxSize,
         addHeaders,
       });
+      if (input.submission?.checkAuthors)
+        await assertAuthors(head, head.length < HEAD_BYTES, input.submission.senderUserId);
       const blob = await writer.finish();
       const index = await parseIndex(head, sawAttachment);
       const targets: DeliveryTarget[] = input.targets.map((t) => ({ userId: t.userId, mailbox: 'INBOX' }));

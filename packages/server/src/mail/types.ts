@@ -68,7 +68,14 @@ export interface ReceiveInput {
   targets: ReceiveTarget[];
   maxSize: number;
   /** Submission: add Message-ID/Date when missing and file a copy in the sender's Sent. */
-  submission?: { senderUserId: string };
+  submission?: {
+    senderUserId: string;
+    /**
+     * Refuse the message (SENDER_NOT_ALLOWED) unless every address of its From and Sender
+     * headers is the sender's own address or alias.
+     */
+    checkAuthors?: boolean;
+  };
 }
 
 /**

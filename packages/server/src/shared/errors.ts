@@ -47,6 +47,7 @@ export const ErrorCodes = {
   MESSAGE_TOO_LARGE: { status: 413, title: 'Message too large' },
   RECIPIENT_NOT_LOCAL: { status: 422, title: 'Recipient is not local' },
   RECIPIENT_UNKNOWN: { status: 422, title: 'Recipient unknown' },
+  SENDER_NOT_ALLOWED: { status: 403, title: 'Sender address is not the user’s' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
   // sso
   SSO_FAILED: { status: 401, title: 'Single sign-on failed' },

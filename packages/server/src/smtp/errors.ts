@@ -16,6 +16,9 @@ export function toSmtpError(err: unknown): Error & { responseCode: number } {
   if (isStorageFull(err)) return smtpError(452, '4.3.1 Insufficient system storage');
   if (isAppError(err)) {
     switch (err.code) {
+      // RFC 3463 X.7.1: delivery not authorized. Permanent: the message itself must change.
+      case 'SENDER_NOT_ALLOWED':
+        return smtpError(550, `5.7.1 ${err.message}`);
       case 'MESSAGE_TOO_LARGE':
         return smtpError(552, '5.3.4 Message too big for system');
       case 'QUOTA_EXCEEDED':

@@ -101,6 +101,7 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
         resolved,
         clientHostname: (s) => ptr.get(s.id) ?? Promise.resolve(''),
         senderOf: (s) => (submission && typeof s.user === 'string' ? s.user : undefined),
+        checkAuthors: submission && config.smtp.checkFromHeader,
       }),
     ),
   };

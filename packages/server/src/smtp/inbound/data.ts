@@ -16,6 +16,8 @@ export interface DataDeps {
   resolved: ResolvedRecipients;
   /** The authenticated sender's user id (submission), or undefined (MX). */
   senderOf(session: SMTPServerSession): string | undefined;
+  /** Submission: refuse From/Sender headers that are not the sender's addresses (`smtp.checkFromHeader`). */
+  checkAuthors?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export function createDataHandler(deps: DataDeps) {
         trace,
         targets: [...targets.values()],
         maxSize: deps.maxSize,
-        submission: sender ? { senderUserId: sender } : undefined,
+        submission: sender ? { senderUserId: sender, checkAuthors: deps.checkAuthors } : undefined,
       });
       log.info(
         {
