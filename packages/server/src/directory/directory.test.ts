@@ -229,6 +229,18 @@ describe.each(databases.engines)('directory on %s', (engine) => {
     }
   });
 
+  it('searches names in any script without regard to case', async () => {
+    await dir.createUser({ address: 'dmitry@example.com', displayName: 'Дмитрий Иванов' });
+    await dir.createUser({ address: 'zoe@example.com', displayName: 'ZOË ÅSTRÖM' });
+    await dir.createUser({ address: 'wang@example.com', displayName: '王小明' });
+    const found = async (q: string) => (await dir.listUsers({ limit: 10, q })).items.map((u) => u.address);
+    expect(await found('дмитрий')).toEqual(['dmitry@example.com']);
+    expect(await found('ИВАН')).toEqual(['dmitry@example.com']);
+    expect(await found('åström')).toEqual(['zoe@example.com']);
+    expect(await found('Zoë')).toEqual(['zoe@example.com']);
+    expect(await found('小明')).toEqual(['wang@example.com']);
+  });
+
   it('keeps departments as a tree and refuses cycles', async () => {
     const hq = await dir.createGroup({ domain: 'example.com', name: 'HQ' });
     const rd = await dir.createGroup({ domain: 'example.com', name: 'R&D', parentId: hq.id, sortOrder: 2 });

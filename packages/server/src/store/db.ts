@@ -162,6 +162,12 @@ export function openSqliteFile(file: string): Database {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's lower() folds ASCII only, so a search for `дмитрий` missed `Дмитрий` and `åström`
+  // missed `ÅSTRÖM`. JavaScript's is Unicode's, as PostgreSQL's is under a UTF-8 locale. No index
+  // or stored value depends on lower(), so replacing it on this connection changes searches only.
+  sqlite.function('lower', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(sqlite) });
   const reads = sqliteReads(file);
   return {
