@@ -100,7 +100,19 @@ export async function startPostgres(): Promise<PostgresServer> {
   const dir = await clusterDir();
   const data = join(dir, 'data');
   // --no-sync only skips initdb's final flush of the template files; the server itself runs with fsync=on.
-  await runServerTool('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  // The locale is explicit, not whatever the environment has: lower() (and so every search) folds
+  // non-ASCII letters only under a UTF-8 locale, and C.UTF-8 is on every Debian machine.
+  await runServerTool('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ]);
   const port = await startOnFreePort(dir, data);
   let stopped = false;
   const onExit = () => {
