@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bytesToBase64 } from './base64.js';
 import {
   AuthenticationError,
   ConflictError,
@@ -136,6 +137,39 @@ describe('requests', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.errors).toEqual([{ field: 'redirect', message: 'must stay on this webmail' }]);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('mail.send attachments', () => {
+  it('base64-encodes bytes given as Uint8Array, Buffer, ArrayBuffer or Blob, and passes base64 strings through', async () => {
+    const { fetch, calls } = scriptedFetch(json(201, { id: 'm1', messageId: '<m1@x>' }));
+    const bytes = new Uint8Array([0, 1, 2, 250, 251, 252, 253, 254, 255]);
+    const big = new Uint8Array(200_000).map((_, i) => i % 256); // beyond one argument list per byte
+    const result = await client(fetch).mail.send('a@example.com', {
+      to: ['b@example.com'],
+      subject: 'files',
+      attachments: [
+        { filename: 'a.bin', content: bytes },
+        { filename: 'b.bin', content: Buffer.from(bytes) },
+        { filename: 'c.bin', content: bytes.slice().buffer },
+        { filename: 'd.pdf', contentType: 'application/pdf', content: new Blob([bytes]) },
+        { filename: 'e.bin', content: 'AAEC+vv8/f7/' },
+        { filename: 'big.bin', content: big },
+      ],
+    });
+    expect(result).toEqual({ id: 'm1', messageId: '<m1@x>' });
+    const sent = ((calls[0]?.body ?? {}) as { attachments: { filename: string; content: string }[] })
+      .attachments;
+    expect(sent.slice(0, 5).map((a) => a.content)).toEqual(Array(5).fill('AAEC+vv8/f7/'));
+    expect(sent[3]).toMatchObject({ filename: 'd.pdf', contentType: 'application/pdf' });
+    expect(Buffer.from(sent[5]?.content ?? '', 'base64').equals(Buffer.from(big))).toBe(true);
+  });
+
+  it('encodes without Node’s Buffer, as in a browser', () => {
+    const big = new Uint8Array(100_000).map((_, i) => (i * 7) % 256);
+    for (const bytes of [new Uint8Array(0), new Uint8Array([255]), new Uint8Array([1, 2]), big]) {
+      expect(bytesToBase64(bytes, null)).toBe(Buffer.from(bytes).toString('base64'));
+    }
   });
 });
 

@@ -32,8 +32,17 @@ export type UpdateUserInput = Schemas['UpdateUserRequest'];
 export type CreateGroupInput = Schemas['CreateGroupRequest'];
 export type UpdateGroupInput = Schemas['UpdateGroupRequest'];
 export type UpdateMessageInput = Schemas['UpdateMessageRequest'];
-export type SendInput = Schemas['SendRequest'];
+export type SendRequest = Schemas['SendRequest'];
 export type SendAttachment = Schemas['SendAttachment'];
+/**
+ * An attachment's bytes: a base64 string (as the API takes it), or bytes the SDK encodes:
+ * a `Uint8Array` (Node's `Buffer` is one), an `ArrayBuffer`, or a `Blob` (a browser `File`).
+ */
+export type AttachmentContent = string | Uint8Array | ArrayBuffer | Blob;
+/** What `mail.send` takes: the API's request, with attachments given as bytes or base64. */
+export type SendInput = Omit<SendRequest, 'attachments'> & {
+  attachments?: (Omit<SendAttachment, 'content'> & { content: AttachmentContent })[];
+};
 export type CreateAppInput = Schemas['CreateAppRequest'];
 export type UpdateAppInput = Schemas['UpdateAppRequest'];
 export type DirectorySyncRequest = Schemas['DirectorySyncRequest'];

@@ -1,11 +1,14 @@
+import { bytesToBase64 } from '../base64.js';
 import type { HttpClient } from '../http.js';
 import { type Page, Paginator } from '../paginator.js';
 import type {
+  AttachmentContent,
   ListMessagesParams,
   Mailbox,
   MessageDetail,
   MessageSummary,
   SendInput,
+  SendRequest,
   SendResult,
   UnreadCount,
   UpdateMessageInput,
@@ -118,10 +121,9 @@ export class Mail {
    * Sends a message as the user; a copy is filed in their Sent mailbox.
    * Resolves once every recipient has it durably; on any error none has it.
    * `bcc` recipients are left out of the delivered headers (the Sent copy
-   * keeps them). Attachments are base64: in Node
-   * `readFileSync(path).toString('base64')`, in a browser
-   * `btoa(String.fromCharCode(...new Uint8Array(await file.arrayBuffer())))`
-   * for small files.
+   * keeps them). An attachment's `content` is bytes (`Uint8Array`, Node's
+   * `Buffer`, `ArrayBuffer`, or a `Blob` such as a browser `File`), which the
+   * SDK base64-encodes, or a base64 string.
    *
    * @example
    * await jd.mail.send('hr@example.com', {
@@ -129,11 +131,15 @@ export class Mail {
    *   replyTo: ['hr-desk@example.com'],
    *   subject: 'Payslip for November',
    *   text: 'Your payslip is attached.',
-   *   attachments: [{ filename: 'payslip-2026-11.pdf', content: pdfBase64 }],
+   *   attachments: [{ filename: 'payslip-2026-11.pdf', content: readFileSync('payslip.pdf') }],
    * });
    */
-  send(address: string, input: SendInput): Promise<SendResult> {
-    return this.http.json({ method: 'POST', path: path`/users/${address}/send`, body: input });
+  async send(address: string, input: SendInput): Promise<SendResult> {
+    const attachments =
+      input.attachments &&
+      (await Promise.all(input.attachments.map(async (a) => ({ ...a, content: await base64(a.content) }))));
+    const body: SendRequest = { ...input, ...(attachments ? { attachments } : {}) };
+    return this.http.json({ method: 'POST', path: path`/users/${address}/send`, body });
   }
 
   private update(address: string, id: string, patch: UpdateMessageInput): Promise<MessageSummary> {
@@ -160,4 +166,13 @@ export function filenameOf(header: string | null): string | null {
   }
   const plain = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header);
   return plain?.[1] ? plain[1].replace(/\\(.)/g, '$1') : null;
+}
+
+/** A string is taken as base64 already; bytes are encoded. */
+async function base64(content: AttachmentContent): Promise<string> {
+  if (typeof content === 'string') return content;
+  if (content instanceof Uint8Array) return bytesToBase64(content);
+  return bytesToBase64(
+    new Uint8Array(content instanceof ArrayBuffer ? content : await content.arrayBuffer()),
+  );
 }
