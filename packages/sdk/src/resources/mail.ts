@@ -135,10 +135,15 @@ export class Mail {
    * });
    */
   async send(address: string, input: SendInput): Promise<SendResult> {
-    const attachments =
-      input.attachments &&
-      (await Promise.all(input.attachments.map(async (a) => ({ ...a, content: await base64(a.content) }))));
-    const body: SendRequest = { ...input, ...(attachments ? { attachments } : {}) };
+    const { attachments, ...rest } = input;
+    const body: SendRequest = attachments
+      ? {
+          ...rest,
+          attachments: await Promise.all(
+            attachments.map(async (a) => ({ ...a, content: await base64(a.content) })),
+          ),
+        }
+      : rest;
     return this.http.json({ method: 'POST', path: path`/users/${address}/send`, body });
   }
 
