@@ -223,6 +223,54 @@ describe.each(databases.engines)('mail flow on %s', (engine) => {
     expect((await jd.mail.list('carol@example.com', { mailbox: 'Sent' })).items).toHaveLength(2);
   });
 
+  it('API send with an Idempotency-Key sends once, however often it is repeated', async () => {
+    const post = (key: string, body: object) =>
+      fetch(`${server.baseUrl}/api/v1/users/carol@example.com/send`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${adminKey}`,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+        },
+        body: JSON.stringify(body),
+      });
+    const notice = { to: ['dave@example.com'], subject: 'Leave approved', text: 'Enjoy.' };
+    const count = async () =>
+      (await jd.mail.list('dave@example.com', { limit: 200 })).items.filter(
+        (m) => m.subject === notice.subject,
+      ).length;
+
+    const first = await post('leave-42-approved', notice);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const again = await post('leave-42-approved', notice);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(await first.json());
+    expect(await count()).toBe(1);
+
+    // The key with another request is refused; a send that failed leaves its key free.
+    const reused = await post('leave-42-approved', { ...notice, subject: 'Leave declined' });
+    const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code;
+    expect([reused.status, await codeOf(reused)]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    const failed = await post('leave-43', { ...notice, to: ['nobody@example.com'] });
+    expect([failed.status, await codeOf(failed)]).toEqual([422, 'RECIPIENT_UNKNOWN']);
+    expect((await post('leave-43', notice)).status).toBe(201);
+    expect(await count()).toBe(2);
+    const bad = await post('has spaces', notice);
+    expect(bad.status).toBe(422);
+
+    // The SDK sends a key with every send; a caller's own key makes a repeat a no-op.
+    const viaSdk = { ...notice, subject: 'Payslip' };
+    const once = await jd.mail.send('carol@example.com', viaSdk, { idempotencyKey: 'payslip-2026-11-dave' });
+    const twice = await jd.mail.send('carol@example.com', viaSdk, { idempotencyKey: 'payslip-2026-11-dave' });
+    expect(twice).toEqual(once);
+    const payslips = (await jd.mail.list('dave@example.com', { limit: 200 })).items.filter(
+      (m) => m.subject === 'Payslip',
+    );
+    expect(payslips).toHaveLength(1);
+  });
+
   it('a domain-restricted key sees only its domain: 404 for the other', async () => {
     const res = await fetch(`${server.baseUrl}/api/v1/users/alice@example.com/unread-count`, {
       headers: { authorization: `Bearer ${adminKey}` },

@@ -140,6 +140,12 @@ describe('requests', () => {
   });
 });
 
+/** Node's Buffer, typed here: the SDK is typed without Node's types, as a browser library. */
+type NodeBytes = Uint8Array & { toString(encoding: 'base64'): string; equals(other: Uint8Array): boolean };
+const Buffer = (
+  globalThis as unknown as { Buffer: { from(data: Uint8Array | string, encoding?: 'base64'): NodeBytes } }
+).Buffer;
+
 describe('mail.send attachments', () => {
   it('base64-encodes bytes given as Uint8Array, Buffer, ArrayBuffer or Blob, and passes base64 strings through', async () => {
     const { fetch, calls } = scriptedFetch(json(201, { id: 'm1', messageId: '<m1@x>' }));
@@ -267,11 +273,52 @@ describe('retries', () => {
     });
     const post = scriptedFetch(new TypeError('fetch failed'));
     const error = await client(post.fetch)
-      .mail.send('a@example.com', { to: ['b@example.com'], subject: 'x' })
+      .users.create({ address: 'b@example.com' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ kind: 'connection', status: 0, code: 'NETWORK_ERROR' });
     expect(post.calls).toHaveLength(1);
+  });
+
+  it('retries a send with its Idempotency-Key after a network error and while the first attempt runs', async () => {
+    const sent = () => json(201, { id: 'm1', messageId: '<m1@x>' });
+    const { fetch, calls } = scriptedFetch(
+      new TypeError('fetch failed'),
+      problem(409, 'IDEMPOTENCY_KEY_IN_USE'),
+      sent(),
+    );
+    const result = await client(fetch, { maxRetries: 3 }).mail.send('a@example.com', {
+      to: ['b@example.com'],
+      subject: 'x',
+    });
+    expect(result).toEqual({ id: 'm1', messageId: '<m1@x>' });
+    const keys = calls.map((c) => (c.headers as Record<string, string>)['idempotency-key']);
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(keys).size).toBe(1);
+
+    // Each send has a key of its own, unless the caller names one.
+    const two = scriptedFetch(sent(), sent());
+    await client(two.fetch).mail.send('a@example.com', { to: ['b@example.com'], subject: 'x' });
+    await client(two.fetch).mail.send(
+      'a@example.com',
+      { to: ['b@example.com'], subject: 'x' },
+      { idempotencyKey: 'leave-42' },
+    );
+    const [first, second] = two.calls.map((c) => (c.headers as Record<string, string>)['idempotency-key']);
+    expect(first).not.toBe(keys[0]);
+    expect(second).toBe('leave-42');
+
+    // Another request under a used key is not retried: it cannot succeed.
+    const reused = scriptedFetch(problem(422, 'IDEMPOTENCY_KEY_REUSED'));
+    await expect(
+      client(reused.fetch).mail.send(
+        'a@example.com',
+        { to: ['b@example.com'], subject: 'y' },
+        { idempotencyKey: 'leave-42' },
+      ),
+    ).rejects.toMatchObject({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(reused.calls).toHaveLength(1);
   });
 
   it('does not retry other client errors', async () => {

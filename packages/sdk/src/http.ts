@@ -56,6 +56,12 @@ export interface HttpRequest {
   body?: unknown;
   /** Safe to send twice (GET and DELETE are; a POST that only reads may say so). */
   idempotent?: boolean;
+  /**
+   * An `Idempotency-Key` for a request that changes something: the server runs it once however
+   * often it arrives, so it is retried after network errors, and while the server still runs an
+   * earlier attempt (409 IDEMPOTENCY_KEY_IN_USE).
+   */
+  idempotencyKey?: string;
 }
 
 const BASE_DELAY_MS = 500;
@@ -102,7 +108,9 @@ export class HttpClient {
    */
   async send(request: HttpRequest, accept: string): Promise<Response> {
     const url = this.url(request);
-    const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE');
+    const idempotent =
+      request.idempotent ??
+      (request.idempotencyKey !== undefined || request.method === 'GET' || request.method === 'DELETE');
     let reauthenticated = false;
     for (let retries = 0; ; ) {
       const retriesLeft = retries < this.maxRetries;
@@ -134,7 +142,9 @@ export class HttpClient {
         reauthenticated = true;
         continue;
       }
-      if (!RETRYABLE_STATUSES.has(res.status) || !retriesLeft) throw error;
+      // An earlier attempt with the same key is still running (its response was lost): ask again.
+      const keyInUse = request.idempotencyKey !== undefined && error.code === 'IDEMPOTENCY_KEY_IN_USE';
+      if (!(RETRYABLE_STATUSES.has(res.status) || keyInUse) || !retriesLeft) throw error;
       const wait = retryAfterMs ?? backoffMs(retries, BASE_DELAY_MS, this.maxRetryDelayMs);
       // A server asking for a longer pause than we allow is better answered now than after a hang.
       if (wait > this.maxRetryDelayMs) throw error;
@@ -158,6 +168,7 @@ export class HttpClient {
     authorization: string,
   ): Promise<Response> {
     const headers: Record<string, string> = { authorization, accept };
+    if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
     // No Content-Type without a body: the server rejects an empty JSON body.
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const controller = new AbortController();

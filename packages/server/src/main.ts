@@ -9,6 +9,7 @@ import {
   createDirectorySyncTarget,
   type Directory,
 } from './directory/index.js';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import {
   createDirectorySync,
   createLdapAuthenticator,
@@ -51,6 +52,8 @@ export interface Engine {
   addressBook: AddressBook;
   /** LDAP/AD sync jobs (no sources configured: every request names an unknown source). */
   directorySync: DirectorySync;
+  /** Outcomes of API sends made with an `Idempotency-Key`. */
+  idempotency: IdempotencyStore;
   close(): Promise<void>;
 }
 
@@ -139,6 +142,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     sso,
     addressBook: createAddressBook(database.db),
     directorySync,
+    idempotency: createIdempotencyStore(database.db),
     async close() {
       oauth.stop();
       await directorySync.stop();
@@ -149,7 +153,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
 }
 
 const BOOTSTRAP_KEY = 'bootstrap';
-/** How often expired sessions, login links and pending sign-ins are deleted. */
+/** How often expired sessions, login links, pending sign-ins and idempotency keys are deleted. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 /** How often bodies a crash left behind are looked for (also once at start). */
 const BLOB_SWEEP_INTERVAL_MS = 6 * 60 * 60_000;
@@ -243,6 +247,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     sso: engine.sso,
     addressBook: engine.addressBook,
     directorySync: engine.directorySync,
+    idempotency: engine.idempotency,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,
@@ -269,6 +274,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   ready = true;
   const sweeper = setInterval(() => {
     engine.sso.sweep().catch((err) => log.warn({ err }, 'sso sweep failed'));
+    engine.idempotency.sweep().catch((err) => log.warn({ err }, 'idempotency key sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   let blobSweep: Promise<void> | undefined;

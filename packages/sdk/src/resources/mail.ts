@@ -125,6 +125,11 @@ export class Mail {
    * `Buffer`, `ArrayBuffer`, or a `Blob` such as a browser `File`), which the
    * SDK base64-encodes, or a base64 string.
    *
+   * Every call sends an `Idempotency-Key` (a new UUID unless `options.idempotencyKey` is
+   * given), so the SDK retries it after a network error or timeout without the risk of a second
+   * message. Pass your own key (e.g. the id of the OA workflow step) to make a send safe to
+   * repeat across process restarts within 24 hours.
+   *
    * @example
    * await jd.mail.send('hr@example.com', {
    *   bcc: ['all-staff@example.com'],
@@ -134,7 +139,7 @@ export class Mail {
    *   attachments: [{ filename: 'payslip-2026-11.pdf', content: readFileSync('payslip.pdf') }],
    * });
    */
-  async send(address: string, input: SendInput): Promise<SendResult> {
+  async send(address: string, input: SendInput, options: SendOptions = {}): Promise<SendResult> {
     const { attachments, ...rest } = input;
     const body: SendRequest = attachments
       ? {
@@ -144,7 +149,12 @@ export class Mail {
           ),
         }
       : rest;
-    return this.http.json({ method: 'POST', path: path`/users/${address}/send`, body });
+    return this.http.json({
+      method: 'POST',
+      path: path`/users/${address}/send`,
+      body,
+      idempotencyKey: options.idempotencyKey ?? newIdempotencyKey(),
+    });
   }
 
   private update(address: string, id: string, patch: UpdateMessageInput): Promise<MessageSummary> {
@@ -180,4 +190,21 @@ async function base64(content: AttachmentContent): Promise<string> {
   return bytesToBase64(
     new Uint8Array(content instanceof ArrayBuffer ? content : await content.arrayBuffer()),
   );
+}
+
+/** Options of {@link Mail.send}. */
+export interface SendOptions {
+  /** The `Idempotency-Key`: the same key with the same request within 24 hours sends once. Default a new UUID. */
+  idempotencyKey?: string;
+}
+
+/** A random UUID (v4): Web Crypto where there is one (browsers, Node ≥ 19), else Math.random. */
+function newIdempotencyKey(): string {
+  const webCrypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (webCrypto?.randomUUID) return webCrypto.randomUUID();
+  const hex = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
+import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
 import type { MailService } from '../mail/index.js';
 import type { OAuthService } from '../oauth/index.js';
@@ -38,6 +39,8 @@ export interface ApiDeps {
   addressBook?: AddressBook;
   /** Directory (LDAP/AD) sync jobs (their routes answer 503 without it). */
   directorySync?: DirectorySync;
+  /** Outcomes of sends made with an `Idempotency-Key`; without it the header is refused (503). */
+  idempotency?: IdempotencyStore;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -101,6 +104,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     publicUrl,
     addressBook: deps.addressBook,
     directorySync: deps.directorySync,
+    idempotency: deps.idempotency,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

@@ -49,6 +49,11 @@ export const ErrorCodes = {
   RECIPIENT_UNKNOWN: { status: 422, title: 'Recipient unknown' },
   SENDER_NOT_ALLOWED: { status: 403, title: 'Sender address is not the user’s' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+  IDEMPOTENCY_KEY_IN_USE: {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still being processed; retry shortly',
+  },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   // sso
   SSO_FAILED: { status: 401, title: 'Single sign-on failed' },
   SSO_UNAVAILABLE: { status: 503, title: 'Identity provider unavailable' },

@@ -307,6 +307,19 @@ export interface SsoAuditTable {
   detail: string;
 }
 
+/** The outcome of a request sent with an `Idempotency-Key`; `status` is null while it runs. */
+export interface IdempotencyKeysTable {
+  /** Who sent it: `api_key:<id>`, `app:<client id>` or `user:<id>`. */
+  owner: string;
+  key: string;
+  /** SHA-256 of the method, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  status: number | null;
+  /** The response body (JSON) to replay. */
+  response: string | null;
+  created_at: number;
+}
+
 export interface DB {
   domains: DomainsTable;
   users: UsersTable;
@@ -328,4 +341,5 @@ export interface DB {
   sso_audit: SsoAuditTable;
   directory_sync_runs: DirectorySyncRunsTable;
   directory_sources: DirectorySourcesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -4,6 +4,7 @@ import { ldap } from './0002-ldap.js';
 import { sso } from './0003-sso.js';
 import { appTokens } from './0004-app-tokens.js';
 import { messageBodies } from './0005-message-bodies.js';
+import { idempotencyKeys } from './0006-idempotency-keys.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-sso': sso,
   '0004-app-tokens': appTokens,
   '0005-message-bodies': messageBodies,
+  '0006-idempotency-keys': idempotencyKeys,
 };
 
 export const migrationProvider: MigrationProvider = {

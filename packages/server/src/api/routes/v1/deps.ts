@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
+import type { IdempotencyStore } from '../../../idempotency/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
 import type { OAuthService } from '../../../oauth/index.js';
@@ -18,6 +19,8 @@ export interface V1Deps {
   addressBook?: AddressBook;
   /** Directory (LDAP/AD) sync jobs; without it their routes answer 503. */
   directorySync?: DirectorySync;
+  /** Outcomes of sends made with an `Idempotency-Key`. */
+  idempotency?: IdempotencyStore;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -17,10 +17,10 @@ import { userRoutes } from './users/users.js';
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
 export const v1Routes: V1Plugin = async (
   app,
-  { directory, mail, oauth, sso, publicUrl, addressBook, directorySync },
+  { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
-  const deps = { directory, mail, oauth, sso, publicUrl, addressBook, directorySync };
+  const deps = { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency };
   for (const plugin of [
     domainRoutes,
     userRoutes,
