@@ -76,6 +76,47 @@ describe('examples/unread-list', () => {
   });
 });
 
+// An OA workflow step mailing its outcome with an attachment, run twice: it must send once.
+describe('examples/oa-notify', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+    const jd = new JdMail({ baseUrl: server.baseUrl, token: server.adminKey ?? '' });
+    await jd.domains.create('example.com');
+    await jd.users.create({ address: 'hr@example.com', displayName: 'HR' });
+    await jd.users.create({ address: 'alice@example.com', displayName: 'Alice' });
+  });
+  afterAll(() => server?.destroy());
+
+  it('sends the notification with its attachment, and nothing more when the step runs again', async () => {
+    const env = { JDMAIL_DATA_DIR: server.dataDir };
+    const key = (await runCli(['apikey', 'create', '--name', 'oa', '--scopes', 'mail:write'], env)).trim();
+    const pdf = join(server.dataDir, 'approval.pdf');
+    await writeFile(pdf, '%PDF-1.4\n% approval of leave request 42\n');
+    const run = async () =>
+      (
+        await promisify(execFile)(
+          process.execPath,
+          [join(EXAMPLES, 'oa-notify/index.mjs'), '42', 'hr@example.com', 'alice@example.com', pdf],
+          { env: { ...process.env, JDMAIL_URL: server.baseUrl, JDMAIL_TOKEN: key } },
+        )
+      ).stdout;
+    const first = await run();
+    expect(first).toMatch(/^42: <[^>]+@[^>]+>\n$/);
+    expect(await run()).toBe(first);
+
+    const jd = new JdMail({ baseUrl: server.baseUrl, token: server.adminKey ?? '' });
+    const inbox = await jd.mail.listUnread('alice@example.com');
+    expect(inbox.items.map((m) => [m.subject, m.hasAttachments])).toEqual([
+      ['Leave request 42: approved', true],
+    ]);
+    const message = await jd.mail.get('alice@example.com', inbox.items[0]?.id ?? '');
+    expect(message.attachments.map((a) => a.filename)).toEqual(['approval.pdf']);
+    expect(message.text).toContain('Open it in OA [https://oa.example.com/leave/42]');
+    expect(message.headers.find((h) => h.name.toLowerCase() === 'reply-to')?.value).toBe('hr@example.com');
+  });
+});
+
 // The README's portal example: the portal's "Mail" button sends the employee
 // into the webmail with a one-click login link, signed in.
 describe('examples/portal-sso', () => {
