@@ -57,6 +57,7 @@ export interface Composed {
 export async function composeMessage(input: ComposeInput): Promise<Composed> {
   const messageId = newMessageId(input.hostname);
   const date = new Date();
+  const text = input.text ?? (input.html === undefined ? '' : plainTextOf(input.html));
   const compile = (keepBcc: boolean) => {
     const node = new MailComposer({
       from: input.from,
@@ -68,7 +69,7 @@ export async function composeMessage(input: ComposeInput): Promise<Composed> {
       inReplyTo: input.inReplyTo,
       references: input.references ?? input.inReplyTo,
       subject: input.subject,
-      text: input.text ?? (input.html === undefined ? '' : plainTextOf(input.html)),
+      text,
       html: input.html,
       attachments: input.attachments?.map((a) => ({
         filename: a.filename,
