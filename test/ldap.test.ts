@@ -1,7 +1,3 @@
-import { execFile } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { JdMail } from '@jdmail/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from './harness/databases.js';
@@ -15,6 +11,7 @@ import {
 } from './harness/directory-fixture.js';
 import { runCli, runCliOnTerminal, runCliResult, startServer, type TestServer } from './harness/server.js';
 import { type Slapd, startSlapd } from './harness/slapd.js';
+import { smtplib } from './harness/smtplib.js';
 import { tempDirs } from './harness/tmp.js';
 
 // LDAP end to end: the built server and CLI against a real slapd — sync from
@@ -23,7 +20,6 @@ import { tempDirs } from './harness/tmp.js';
 // password, SMTP AUTH by LDAP bind, the safety stop's exit code, the
 // directory going down (454 4.7.0 / 503), and the scheduled sync.
 
-const PY = join(dirname(fileURLToPath(import.meta.url)), 'clients/smtplib_send.py');
 const SUFFIX = 'dc=example,dc=com';
 const BIND_PASSWORD = 'service-secret';
 const databases = useDatabases();
@@ -50,21 +46,9 @@ function ldapEnv(slapd: Slapd, extra: Record<string, unknown> = {}): Record<stri
   };
 }
 
-async function smtplib(port: number, from: string, to: string, login: string, password: string) {
-  const { stdout } = await promisify(execFile)('python3', [
-    PY,
-    '127.0.0.1',
-    String(port),
-    from,
-    to,
-    'via LDAP',
-    '--starttls',
-    '--login',
-    login,
-    password,
-  ]);
-  return JSON.parse(stdout) as { ok: boolean; code?: number; message?: string };
-}
+/** Submission with a directory user's password, over STARTTLS, with Python's smtplib. */
+const submit = (port: number, from: string, to: string, login: string, password: string) =>
+  smtplib(port, from, to, 'via LDAP', '--starttls', '--login', login, password);
 
 const basic = (user: string, password: string) => ({
   authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
@@ -180,11 +164,11 @@ describe.each(databases.engines)('LDAP end to end on %s', (engine) => {
   });
 
   it('SMTP AUTH on submission checks the directory password by LDAP bind', async () => {
-    expect(await smtplib(server.submissionPort, ann.mail, bob.mail, ann.mail, ann.password)).toEqual({
+    expect(await submit(server.submissionPort, ann.mail, bob.mail, ann.mail, ann.password)).toEqual({
       ok: true,
       refused: {},
     });
-    const bad = await smtplib(server.submissionPort, ann.mail, bob.mail, ann.mail, bob.password);
+    const bad = await submit(server.submissionPort, ann.mail, bob.mail, ann.mail, bob.password);
     expect(bad).toMatchObject({ ok: false, code: 535 });
     const inbox = await jd.mail.listUnread(bob.mail);
     expect(inbox.items.map((m) => m.subject)).toEqual(['via LDAP']);
@@ -211,7 +195,7 @@ describe.each(databases.engines)('LDAP end to end on %s', (engine) => {
   it('directory down: SMTP AUTH answers 454 4.7.0 and the API 503, never "wrong password"', async () => {
     await slapd.halt();
     try {
-      const smtp = await smtplib(server.submissionPort, ann.mail, bob.mail, ann.mail, ann.password);
+      const smtp = await submit(server.submissionPort, ann.mail, bob.mail, ann.mail, ann.password);
       expect(smtp).toMatchObject({ ok: false, code: 454 });
       expect(smtp.message).toMatch(/^4\.7\.0 /);
       const api = await fetch(`${server.baseUrl}/api/v1/directory/address-book`, {
@@ -228,7 +212,7 @@ describe.each(databases.engines)('LDAP end to end on %s', (engine) => {
     } finally {
       await slapd.start();
     }
-    expect(await smtplib(server.submissionPort, ann.mail, bob.mail, ann.mail, ann.password)).toMatchObject({
+    expect(await submit(server.submissionPort, ann.mail, bob.mail, ann.mail, ann.password)).toMatchObject({
       ok: true,
     });
   });

@@ -1,18 +1,14 @@
-import { execFile } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { JdMail, NotFoundError, ValidationError } from '@jdmail/sdk';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, useDatabases } from './harness/databases.js';
 import { runCli, startServer, type TestServer } from './harness/server.js';
+import { smtplib } from './harness/smtplib.js';
 
 // The foundation's promise end to end, on both metadata engines: mail from
 // real clients arrives over SMTP, an OA system sees it through the SDK,
 // marks it read, counts it — and all of it survives a restart.
 
-const PY = join(dirname(fileURLToPath(import.meta.url)), 'clients/smtplib_send.py');
 const databases = useDatabases();
 
 describe.each(databases.engines)('mail flow on %s', (engine) => {
@@ -50,15 +46,12 @@ describe.each(databases.engines)('mail flow on %s', (engine) => {
       attachments: [{ filename: 'report.csv', content: 'a,b\n1,2\n' }],
     });
     t.close();
-    const { stdout } = await promisify(execFile)('python3', [
-      PY,
-      '127.0.0.1',
-      String(server.smtpPort),
-      'py@partner.test',
-      'alice@example.com',
-      'Hello from Python',
-    ]);
-    expect(JSON.parse(stdout)).toEqual({ ok: true, refused: {} });
+    expect(
+      await smtplib(server.smtpPort, 'py@partner.test', 'alice@example.com', 'Hello from Python'),
+    ).toEqual({
+      ok: true,
+      refused: {},
+    });
 
     expect(await jd.mail.unreadCount('alice@example.com')).toEqual({ unread: 2, total: 2 });
     const page = await jd.mail.listUnread('alice@example.com', { limit: 10 });
