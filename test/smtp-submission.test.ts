@@ -1,8 +1,9 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from './harness/databases.js';
-import { runCli, startServer, type TestServer } from './harness/server.js';
+import type { TestServer } from './harness/server.js';
 import { RawSmtp } from './harness/smtp-raw.js';
+import { startWithAliceAndBob } from './harness/smtp-users.js';
 import { smtplib } from './harness/smtplib.js';
 
 // The submission listener (RFC 6409): STARTTLS, AUTH, and who a signed-in user may send as.
@@ -12,70 +13,32 @@ describe.each(databases.engines)('SMTP submission listener on %s', (engine) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    const db = await databases.fresh(engine);
-    server = await startServer({ databaseUrl: db.databaseUrl });
-    const env = {
-      JDMAIL_DATA_DIR: server.dataDir,
-      ...(db.databaseUrl ? { JDMAIL_DATABASE_URL: db.databaseUrl } : {}),
-    };
-    await runCli(['domain', 'add', 'example.com'], env);
-    await runCli(
-      ['user', 'add', 'alice@example.com', '--password-stdin', '--name', 'Alice'],
-      env,
-      'alice-password\n',
-    );
-    await runCli(['user', 'add', 'bob@example.com', '--password-stdin'], env, 'bob-password\n');
+    ({ server } = await startWithAliceAndBob(await databases.fresh(engine)));
   });
   afterAll(() => server?.destroy());
 
   it('submission: STARTTLS, AUTH, sender check, remote recipients refused with 550 5.7.1', async () => {
-    expect(
-      await smtplib(
+    // Signed in as alice, over STARTTLS, with Python's smtplib.
+    const asAlice = (password: string, from: string, to: string, subject = 'x') =>
+      smtplib(
         server.submissionPort,
-        'alice@example.com',
-        'bob@example.com',
-        'submitted',
+        from,
+        to,
+        subject,
         '--starttls',
         '--login',
         'alice@example.com',
-        'alice-password',
-      ),
-    ).toEqual({
+        password,
+      );
+    expect(await asAlice('alice-password', 'alice@example.com', 'bob@example.com', 'submitted')).toEqual({
       ok: true,
       refused: {},
     });
-    const bad = await smtplib(
-      server.submissionPort,
-      'alice@example.com',
-      'bob@example.com',
-      'x',
-      '--starttls',
-      '--login',
-      'alice@example.com',
-      'wrong',
-    );
+    const bad = await asAlice('wrong', 'alice@example.com', 'bob@example.com');
     expect(bad).toMatchObject({ ok: false, code: 535 });
-    const spoof = await smtplib(
-      server.submissionPort,
-      'bob@example.com',
-      'bob@example.com',
-      'x',
-      '--starttls',
-      '--login',
-      'alice@example.com',
-      'alice-password',
-    );
+    const spoof = await asAlice('alice-password', 'bob@example.com', 'bob@example.com');
     expect(spoof).toMatchObject({ ok: false, code: 553 });
-    const remote = await smtplib(
-      server.submissionPort,
-      'alice@example.com',
-      'friend@elsewhere.test',
-      'x',
-      '--starttls',
-      '--login',
-      'alice@example.com',
-      'alice-password',
-    );
+    const remote = await asAlice('alice-password', 'alice@example.com', 'friend@elsewhere.test');
     expect(remote).toMatchObject({ ok: false, code: 550 });
     expect(remote.message).toMatch(/5\.7\.1/);
   });

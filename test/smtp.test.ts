@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from './harness/databases.js';
-import { runCli, startServer, type TestServer } from './harness/server.js';
+import { runCli, type TestServer } from './harness/server.js';
 import { RawSmtp } from './harness/smtp-raw.js';
+import { startWithAliceAndBob } from './harness/smtp-users.js';
 import { smtplib } from './harness/smtplib.js';
 
 const databases = useDatabases();
@@ -14,22 +15,9 @@ describe.each(databases.engines)('SMTP MX listener on %s', (engine) => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    const db = await databases.fresh(engine);
-    server = await startServer({
-      databaseUrl: db.databaseUrl,
-      env: { JDMAIL_SMTP_MAX_MESSAGE_SIZE: String(256 * 1024) },
-    });
-    env = {
-      JDMAIL_DATA_DIR: server.dataDir,
-      ...(db.databaseUrl ? { JDMAIL_DATABASE_URL: db.databaseUrl } : {}),
-    };
-    await runCli(['domain', 'add', 'example.com'], env);
-    await runCli(
-      ['user', 'add', 'alice@example.com', '--password-stdin', '--name', 'Alice'],
-      env,
-      'alice-password\n',
-    );
-    await runCli(['user', 'add', 'bob@example.com', '--password-stdin'], env, 'bob-password\n');
+    ({ server, env } = await startWithAliceAndBob(await databases.fresh(engine), {
+      JDMAIL_SMTP_MAX_MESSAGE_SIZE: String(256 * 1024),
+    }));
     await runCli(['user', 'add', 'tiny@example.com', '--quota', '2000'], env);
   });
   afterAll(() => server?.destroy());
