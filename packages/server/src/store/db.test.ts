@@ -119,7 +119,7 @@ describe.each(databases.engines)('prepared reads on %s', (engine) => {
 });
 
 describe('SQLite connections', () => {
-  it('are in WAL mode and fsync at each commit', async () => {
+  it('are in WAL mode, fsync at each commit and keep temporary files in memory', async () => {
     const database = await openDatabase(await databases.fresh('sqlite'));
     opened.push(database);
     // A second connection to the same file, as the delivery committer's thread opens it.
@@ -131,6 +131,9 @@ describe('SQLite connections', () => {
       // 2 = FULL: the WAL is synced before a commit returns, so a 250 is never sent for a row a power cut could lose.
       const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
       expect(sync.rows[0]?.synchronous).toBe(2);
+      // 2 = MEMORY: statement journals stay off the disk.
+      const temp = await sql<{ temp_store: number }>`pragma temp_store`.execute(db);
+      expect(temp.rows[0]?.temp_store).toBe(2);
     }
   });
 
