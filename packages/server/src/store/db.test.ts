@@ -1,9 +1,7 @@
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
-import { type Database, openDatabase, openSqliteFile } from './db.js';
+import { openDatabase, openSqliteFile } from './db.js';
 
 const databases = useDatabases();
 /** Every database a test opens, closed once the file's tests are done. */
@@ -135,27 +133,5 @@ describe('SQLite connections', () => {
       const temp = await sql<{ temp_store: number }>`pragma temp_store`.execute(db);
       expect(temp.rows[0]?.temp_store).toBe(2);
     }
-  });
-
-  it('make new databases with 16 KiB pages and keep the page size of an existing one', async () => {
-    const database = await openDatabase(await databases.fresh('sqlite'));
-    opened.push(database);
-    const size = async (db: Database['db']) =>
-      (await sql<{ page_size: number }>`pragma page_size`.execute(db)).rows[0]?.page_size;
-    expect(await size(database.db)).toBe(16384);
-
-    // A database made before, with SQLite's default 4 KiB pages, in WAL mode like ours.
-    const file = join((await databases.fresh('sqlite')).dataDir, 'old.db');
-    const old = new SQLite(file);
-    old.pragma('journal_mode = WAL');
-    old.exec("create table t (x text); insert into t values ('kept')");
-    old.close();
-    const reopened = openSqliteFile(file);
-    opened.push(reopened);
-    expect(await size(reopened.db)).toBe(4096);
-    const rows = await sql<{ x: string }>`select x from t`.execute(reopened.db);
-    expect(rows.rows).toEqual([{ x: 'kept' }]);
-    await sql`insert into t values ('added')`.execute(reopened.db);
-    expect(await size(reopened.db)).toBe(4096);
   });
 });

@@ -156,13 +156,6 @@ class ImmediateSqliteDialect extends SqliteDialect {
  */
 export function openSqliteFile(file: string): Database {
   const sqlite = new SQLite(file);
-  // 16 KiB pages, for a new database only (an existing one keeps its size: in WAL mode only a
-  // VACUUM outside WAL changes it). A typical message body of the inline kind fits in one page
-  // instead of a chain of 4 KiB overflow pages, so a commit writes a third of the WAL frames, each
-  // one pwrite(2), and a checkpoint copies fewer. Measured: ≈ 10% more messages/s and ≈ 10% less
-  // CPU per message at SMTP ingest, for ≈ 14% more file than bodies' bytes instead of ≈ 4% with
-  // 4 KiB pages (bench/README.md).
-  sqlite.pragma('page_size = 16384');
   sqlite.pragma('journal_mode = WAL');
   // FULL: every commit fsyncs the WAL, so a committed row survives power loss. The delivery
   // committer's connection is on a thread of its own, so its fsyncs never stop the event loop.
