@@ -162,8 +162,10 @@ export function openSqliteFile(file: string): Database {
   sqlite.pragma('synchronous = FULL');
   // A statement that changes many rows inside a larger transaction (the committer's multi-row
   // inserts) keeps a statement journal, which past 64 KiB spilled into a new file in /var/tmp:
-  // create, unlink, a dozen writes and close for every batch. Kept in memory instead (bounded by
-  // one statement's changes, a few MB at most).
+  // create, unlink, a dozen writes and close for every batch. Kept in memory instead, with SQLite's
+  // other temporary files (sorts, temporary tables): a batch's journal is a few MB at most, and
+  // only a bulk change inside a transaction (a large mailbox deleted) holds more, for its duration.
+  // Every file jdmail writes is now under the data directory.
   sqlite.pragma('temp_store = MEMORY');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
