@@ -133,5 +133,10 @@ describe('SQLite connections', () => {
       const temp = await sql<{ temp_store: number }>`pragma temp_store`.execute(db);
       expect(temp.rows[0]?.temp_store).toBe(2);
     }
+    // And the read-only connection of prepared reads (the RCPT lookup).
+    const read = database.prepareRead(
+      database.db.selectNoFrom(sql<number>`(select temp_store from pragma_temp_store)`.as('t')),
+    );
+    expect(await read([])).toEqual([{ t: 2 }]);
   });
 });

@@ -64,6 +64,8 @@ function sqliteReads(file: string) {
             reader = new SQLite(file);
             reader.pragma('query_only = ON');
             reader.pragma('busy_timeout = 5000');
+            // As on every connection: a sort it may need stays in memory, not in /var/tmp.
+            reader.pragma('temp_store = MEMORY');
           }
           stmt ??= reader.prepare(text);
           return Promise.resolve(stmt.all(...parameters) as R[]);
