@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, useDatabases } from './harness/databases.js';
 import { runCli, startServer, type TestServer } from './harness/server.js';
+import { submissionTransport } from './harness/smtp-users.js';
 import { smtplib } from './harness/smtplib.js';
 
 // The foundation's promise end to end, on both metadata engines: mail from
@@ -89,14 +90,7 @@ describe.each(databases.engines)('mail flow on %s', (engine) => {
   });
 
   it('submission over STARTTLS files a copy in Sent; API send does the same', async () => {
-    const t = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: server.submissionPort,
-      secure: false,
-      requireTLS: true,
-      auth: { user: 'bob@example.com', pass: 'bob-password' },
-      tls: { rejectUnauthorized: false },
-    });
+    const t = submissionTransport(server, 'bob@example.com', 'bob-password');
     await t.sendMail({
       from: 'bob@example.com',
       to: 'alice@example.com',

@@ -1,9 +1,8 @@
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from './harness/databases.js';
 import type { TestServer } from './harness/server.js';
 import { RawSmtp } from './harness/smtp-raw.js';
-import { startWithAliceAndBob } from './harness/smtp-users.js';
+import { startWithAliceAndBob, submissionTransport } from './harness/smtp-users.js';
 import { smtplib } from './harness/smtplib.js';
 
 // The submission listener (RFC 6409): STARTTLS, AUTH, and who a signed-in user may send as.
@@ -55,14 +54,7 @@ describe.each(databases.engines)('SMTP submission listener on %s', (engine) => {
     const sent = async () =>
       ((await api('GET', '/users/alice@example.com/messages?mailbox=Sent&limit=200')).items as unknown[])
         .length;
-    const t = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: server.submissionPort,
-      secure: false,
-      requireTLS: true,
-      auth: { user: 'alice@example.com', pass: 'alice-password' },
-      tls: { rejectUnauthorized: false },
-    });
+    const t = submissionTransport(server, 'alice@example.com', 'alice-password');
     const envelope = { from: 'alice@example.com', to: ['bob@example.com'] };
     const [bobBefore, sentBefore] = [await unread(), await sent()];
 

@@ -1,3 +1,4 @@
+import nodemailer from 'nodemailer';
 import type { TestDatabase } from './databases.js';
 import { runCli, startServer, type TestServer } from './server.js';
 
@@ -23,4 +24,16 @@ export async function startWithAliceAndBob(
   );
   await runCli(['user', 'add', 'bob@example.com', '--password-stdin'], env, 'bob-password\n');
   return { server, env };
+}
+
+/** nodemailer on `server`'s submission port, signed in as `user` after STARTTLS (the test certificate is self-signed). */
+export function submissionTransport(server: TestServer, user: string, pass: string) {
+  return nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: server.submissionPort,
+    secure: false,
+    requireTLS: true,
+    auth: { user, pass },
+    tls: { rejectUnauthorized: false },
+  });
 }
