@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './postgres.js';
+import { freePort } from './ports.js';
 
 /** Where Debian's slapd looks for modules and ships its schemas. */
 const MODULE_PATH = '/usr/lib/ldap';
