@@ -194,6 +194,40 @@ describe.each(databases.engines)('SMTP MX listener on %s', (engine) => {
     expect(await subjects('ivan@example.com')).toEqual([]);
   });
 
+  it('reuses RCPT lookups: a change through the API applies at once, one by the CLI within smtp.recipientCacheMs', async () => {
+    await runCli(['user', 'add', 'kim@example.com'], env);
+    await runCli(['user', 'add', 'lou@example.com'], env);
+    const c = await RawSmtp.connect(server.smtpPort);
+    await c.reply();
+    await c.command('EHLO raw.test');
+    const rcpt = async (address: string) => {
+      await c.command('RSET');
+      await c.command('MAIL FROM:<a@remote.test>');
+      return (await c.command(`RCPT TO:<${address}>`)).text;
+    };
+    // Both looked up, so both are in the cache.
+    expect(await rcpt('kim@example.com')).toMatch(/^250/);
+    expect(await rcpt('lou@example.com')).toMatch(/^250/);
+    // Through this server's API: the next RCPT already knows.
+    const res = await fetch(`${server.baseUrl}/api/v1/users/kim@example.com`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: false }),
+    });
+    expect(res.status).toBe(200);
+    expect(await rcpt('kim@example.com')).toMatch(/^550 5\.2\.1/);
+    // By the CLI, another process on the same database: within the cache's lifetime (1 s by default).
+    const disabledAt = Date.now();
+    await runCli(['user', 'disable', 'lou@example.com'], env);
+    let reply = await rcpt('lou@example.com');
+    while (!reply.startsWith('550') && Date.now() - disabledAt < 5000) {
+      await new Promise((r) => setTimeout(r, 100));
+      reply = await rcpt('lou@example.com');
+    }
+    expect(reply).toMatch(/^550 5\.2\.1/);
+    c.close();
+  });
+
   it('gives each message of a session its own id, in the 250 reply and in its Received header', async () => {
     const c = await RawSmtp.connect(server.smtpPort);
     await c.reply();

@@ -91,6 +91,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
   const directory = createDirectory({
     db: database.db,
     prepareRead: database.prepareRead,
+    recipientCacheMs: config.smtp.recipientCacheMs,
     defaultQuotaBytes: config.store.defaultQuotaBytes,
     createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
     releaseBlobs: (ids) => store.releaseBlobs(ids),
@@ -106,6 +107,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       db: database.db,
       defaultQuotaBytes: config.store.defaultQuotaBytes,
       createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
+      onChange: () => directory.noteDirectoryChanged(),
     }),
     emit: userEventSink(log),
     log: ldapLog,

@@ -151,6 +151,13 @@ export const ConfigSchema = Type.Object(
           default: 1500,
           description: 'Longest wait for a PTR lookup of a client; 0 disables lookups',
         }),
+        recipientCacheMs: Type.Integer({
+          minimum: 0,
+          maximum: 60_000,
+          default: 1000,
+          description:
+            'How long an RCPT lookup that found a mailbox (its users and their quota use) is reused before the database is asked again. Changes made through this server (API, LDAP sync, its own deliveries) apply at once; changes by the CLI or another node show within this time. 0 = ask every time',
+        }),
         checkFromHeader: Type.Boolean({
           default: true,
           description:

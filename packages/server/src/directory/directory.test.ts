@@ -16,6 +16,8 @@ describe.each(databases.engines)('directory on %s', (engine) => {
     dir = createDirectory({
       db: database.db,
       prepareRead: database.prepareRead,
+      // Long enough never to expire here: every test that writes and then resolves checks that the write emptied it.
+      recipientCacheMs: 60_000,
       defaultQuotaBytes: 1000,
       createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
       releaseBlobs: async (ids) => {
@@ -87,6 +89,48 @@ describe.each(databases.engines)('directory on %s', (engine) => {
     expect(await dir.resolveRecipient('carol@example.com')).toMatchObject({ users: [], disabled: true });
     await dir.updateUser('carol@example.com', { enabled: true });
     expect((await dir.resolveRecipient('carol@example.com'))?.users).toHaveLength(1);
+  });
+
+  it('reuses recipient lookups: usage follows this process, other writers show within recipientCacheMs', async () => {
+    const u = await dir.createUser({
+      address: 'gus@example.com',
+      aliases: ['g@other.org'],
+      quotaBytes: 5000,
+    });
+    const used = async (a: string) => (await dir.resolveRecipient(a))?.users[0]?.usedBytes;
+    expect(await used('gus@example.com')).toBe(0);
+    expect(await used('g@other.org')).toBe(0);
+    // What this process stores is charged to the cached usage, under every address of the user.
+    dir.noteStored([u.id], 1200);
+    expect(await used('gus@example.com')).toBe(1200);
+    expect(await used('g@other.org')).toBe(1200);
+    // Another writer (the CLI, another node) sets the usage: this directory still answers from its cache…
+    const external = () =>
+      database.db.updateTable('users').set({ used_bytes: 4321 }).where('id', '=', u.id).execute();
+    await external();
+    expect(await used('gus@example.com')).toBe(1200);
+    // …until this process frees space, which makes it ask again.
+    dir.noteUsageChanged([u.id]);
+    expect(await used('gus@example.com')).toBe(4321);
+
+    // A directory with a short lifetime picks up another writer's change on its own.
+    const short = createDirectory({
+      db: database.db,
+      prepareRead: database.prepareRead,
+      recipientCacheMs: 150,
+      defaultQuotaBytes: 1000,
+      createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
+      releaseBlobs: async () => {},
+    });
+    expect((await short.resolveRecipient('gus@example.com'))?.users).toHaveLength(1);
+    await database.db.updateTable('users').set({ enabled: 0 }).where('id', '=', u.id).execute();
+    expect((await short.resolveRecipient('gus@example.com'))?.users).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await short.resolveRecipient('gus@example.com')).toMatchObject({ users: [], disabled: true });
+    // The long-lived one still has gus enabled, until a sync applied beside it says that things changed.
+    expect((await dir.resolveRecipient('gus@example.com'))?.users).toHaveLength(1);
+    dir.noteDirectoryChanged();
+    expect(await dir.resolveRecipient('gus@example.com')).toMatchObject({ users: [], disabled: true });
   });
 
   it('changes and removes passwords', async () => {

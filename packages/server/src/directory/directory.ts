@@ -5,6 +5,7 @@ import { createApiKeys } from './api-keys.js';
 import { createDomains } from './domains.js';
 import { createGroups } from './groups.js';
 import { dummyHash, verifyPassword } from './passwords.js';
+import { createRecipientCache } from './recipient-cache.js';
 import type { Directory, ExternalAuthenticator, RecipientResolution, User } from './types.js';
 import { createUsers } from './users.js';
 
@@ -20,7 +21,23 @@ export interface DirectoryDeps {
   externalAuth?: ExternalAuthenticator;
   /** The database's `prepareRead`, for the per-recipient lookup; default: Kysely on `db`. */
   prepareRead?: Database['prepareRead'];
+  /** How long a recipient resolution is reused (`smtp.recipientCacheMs`); default 0, off. */
+  recipientCacheMs?: number;
 }
+
+/** The methods that change what an address resolves to: each empties the recipient cache. */
+const WRITES = [
+  'createDomain',
+  'deleteDomain',
+  'createUser',
+  'updateUser',
+  'deleteUser',
+  'createGroup',
+  'updateGroup',
+  'deleteGroup',
+  'addGroupMembers',
+  'removeGroupMember',
+] as const satisfies readonly (keyof Directory)[];
 
 const RECIPIENT_COLUMNS = ['id', 'address', 'enabled', 'quota_bytes', 'used_bytes'] as const;
 type RecipientRow = { id: string; address: string; quota_bytes: number; used_bytes: number };
@@ -48,6 +65,7 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     db.selectFrom('users').select(RECIPIENT_COLUMNS).where('address', '=', ''),
   );
   let dummy: Promise<string> | undefined;
+  const recipients = createRecipientCache({ ttlMs: deps.recipientCacheMs ?? 0 });
 
   async function resolveRecipient(address: string): Promise<RecipientResolution | null> {
     const a = normalizeAddress(address);
@@ -106,7 +124,7 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     return ids;
   }
 
-  return {
+  const directory: Directory = {
     createDomain: (name) => domains.create(name),
     getDomain: (name) => domains.get(name),
     listDomains: (o) => domains.list(o),
@@ -169,7 +187,10 @@ export function createDirectory(deps: DirectoryDeps): Directory {
       if (!ok || !row.enabled) return null;
       return (await users.hydrate([row]))[0] ?? null;
     },
-    resolveRecipient,
+    resolveRecipient: (address) => recipients.resolve(address, resolveRecipient),
+    noteStored: (userIds, bytes) => recipients.charge(userIds, bytes),
+    noteUsageChanged: (userIds) => recipients.forgetUsers(userIds),
+    noteDirectoryChanged: () => recipients.invalidate(),
 
     createGroup: (input) => groups.create(input),
     getGroup: (id) => groups.get(id),
@@ -206,4 +227,17 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     listApiKeys: () => apiKeys.list(),
     revokeApiKey: (id) => apiKeys.revoke(id),
   };
+  // Emptied before (a lookup under way then stores nothing) and after (nothing read meanwhile stays).
+  for (const name of WRITES) {
+    const write = directory[name] as (...args: unknown[]) => Promise<unknown>;
+    (directory as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      recipients.invalidate();
+      try {
+        return await write(...args);
+      } finally {
+        recipients.invalidate();
+      }
+    };
+  }
+  return directory;
 }

@@ -19,6 +19,8 @@ export interface SyncTargetDeps {
   defaultQuotaBytes: number;
   /** Creates a new user's default mailboxes inside the creating transaction. */
   createMailboxes(trx: Transaction<DB>, userId: string): Promise<void>;
+  /** Called as a batch starts and once it is settled: what addresses resolve to may change (the recipient cache). */
+  onChange?: () => void;
 }
 
 /** Rows per multi-row INSERT and values per IN list: well under both engines' parameter limits. */
@@ -182,6 +184,34 @@ export function createDirectorySyncTarget(deps: SyncTargetDeps): DirectorySyncTa
     }
   }
 
+  async function applyBatch(source: string, batch: SyncBatch): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      if (batch.createGroups?.length) await createGroups(trx, source, batch.createGroups);
+      for (const g of batch.updateGroups ?? []) {
+        const set: Record<string, unknown> = {};
+        if (g.name !== undefined) set.name = g.name;
+        if (g.parentId !== undefined) set.parent_id = g.parentId;
+        if (g.address !== undefined) set.address = g.address;
+        if (Object.keys(set).length)
+          await trx
+            .updateTable('groups')
+            .set(set)
+            .where('id', '=', g.id)
+            .where('source', '=', source)
+            .execute();
+      }
+      for (const r of batch.releaseAliases ?? []) {
+        let q = trx.deleteFrom('aliases').where('user_id', '=', r.userId);
+        if (r.keep.length) q = q.where('address', 'not in', r.keep);
+        await q.execute();
+      }
+      if (batch.updateUsers?.length) await updateUsers(trx, source, batch.updateUsers);
+      if (batch.createUsers?.length) await createUsers(trx, source, batch.createUsers);
+      await memberships(trx, batch.addMembers ?? [], batch.removeMembers ?? []);
+      if (batch.deleteGroups?.length) await deleteGroups(trx, source, batch.deleteGroups);
+    });
+  }
+
   return {
     localDomains: () => domainIds(db),
 
@@ -274,31 +304,12 @@ export function createDirectorySyncTarget(deps: SyncTargetDeps): DirectorySyncTa
     },
 
     async apply(source, batch: SyncBatch) {
-      await db.transaction().execute(async (trx) => {
-        if (batch.createGroups?.length) await createGroups(trx, source, batch.createGroups);
-        for (const g of batch.updateGroups ?? []) {
-          const set: Record<string, unknown> = {};
-          if (g.name !== undefined) set.name = g.name;
-          if (g.parentId !== undefined) set.parent_id = g.parentId;
-          if (g.address !== undefined) set.address = g.address;
-          if (Object.keys(set).length)
-            await trx
-              .updateTable('groups')
-              .set(set)
-              .where('id', '=', g.id)
-              .where('source', '=', source)
-              .execute();
-        }
-        for (const r of batch.releaseAliases ?? []) {
-          let q = trx.deleteFrom('aliases').where('user_id', '=', r.userId);
-          if (r.keep.length) q = q.where('address', 'not in', r.keep);
-          await q.execute();
-        }
-        if (batch.updateUsers?.length) await updateUsers(trx, source, batch.updateUsers);
-        if (batch.createUsers?.length) await createUsers(trx, source, batch.createUsers);
-        await memberships(trx, batch.addMembers ?? [], batch.removeMembers ?? []);
-        if (batch.deleteGroups?.length) await deleteGroups(trx, source, batch.deleteGroups);
-      });
+      deps.onChange?.();
+      try {
+        await applyBatch(source, batch);
+      } finally {
+        deps.onChange?.();
+      }
     },
 
     async sourceState(source) {

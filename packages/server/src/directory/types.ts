@@ -167,6 +167,15 @@ export interface Directory {
    * null when unknown.
    */
   resolveRecipient(address: string): Promise<RecipientResolution | null>;
+  /**
+   * For the recipient cache (`smtp.recipientCacheMs`; see `recipient-cache.ts`): bytes this
+   * process stored for these users (a user listed twice was charged twice).
+   */
+  noteStored(userIds: readonly string[], bytes: number): void;
+  /** For the recipient cache: these users' used bytes changed otherwise (messages deleted). */
+  noteUsageChanged(userIds: readonly string[]): void;
+  /** For the recipient cache: users, aliases or groups were changed other than through this directory (a sync). */
+  noteDirectoryChanged(): void;
 
   createGroup(input: CreateGroupInput): Promise<Group>;
   getGroup(id: string): Promise<Group>;

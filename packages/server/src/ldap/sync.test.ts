@@ -102,11 +102,19 @@ describe.each(databases.engines)('LDAP sync against a real slapd, on %s', (engin
     auth = createLdapAuthenticator({ sources: [source], cacheTtlMs: 60_000, log });
     directory = createTestDirectory(database.db, {
       externalAuth: auth,
+      // As main.ts builds it: lookups reused, each sync batch empties the cache.
+      recipientCacheMs: 60_000,
     });
     addressBook = createAddressBook(database.db);
     await directory.createDomain('example.com');
     await directory.createUser({ address: 'ceo@example.com', password: 'local-ceo-password' });
-    sync = createTestSync(database.db, [source], log, (e) => events.push(e));
+    sync = createTestSync(
+      database.db,
+      [source],
+      log,
+      (e) => events.push(e),
+      () => directory.noteDirectoryChanged(),
+    );
   });
   afterAll(async () => {
     await sync?.stop();
@@ -268,8 +276,9 @@ describe.each(databases.engines)('LDAP sync against a real slapd, on %s', (engin
     expect((await directory.getUser(ann.mail)).displayName).toBe('Ann Renamed');
     const bobEntry = (await addressBook.search({ q: bob.mail, visibleDomains: null, limit: 1 })).items[0];
     expect(bobEntry?.departments.map((d) => d.name)).toEqual(['Sales']);
-    // Not seen by an incremental run: still enabled.
+    // Not seen by an incremental run: still enabled, and takes mail.
     expect((await directory.getUser(dan.mail)).enabled).toBe(true);
+    expect((await directory.resolveRecipient(dan.mail))?.users).toHaveLength(1);
 
     const full = await run();
     expect(full.report?.disable.map((d) => [d.address, d.reason]).sort()).toEqual([
@@ -277,6 +286,8 @@ describe.each(databases.engines)('LDAP sync against a real slapd, on %s', (engin
       [eve.mail, 'removed from the directory'],
     ]);
     expect((await directory.getUser(dan.mail)).enabled).toBe(false);
+    // At once, though the lookup above was cached: the sync told the directory.
+    expect(await directory.resolveRecipient(dan.mail)).toMatchObject({ users: [], disabled: true });
     expect(await directory.authenticate(eve.mail, eve.password)).toBeNull();
     expect((await directory.getUser(ann.mail)).enabled).toBe(true);
     expect(events.map((e) => e.type).sort()).toEqual([

@@ -64,6 +64,11 @@ export function createMailService(deps: MailServiceDeps): MailService {
       if (input.submission)
         targets.push({ userId: input.submission.senderUserId, mailbox: 'Sent', seen: true });
       const { messageIds } = await store.deliver({ blob, targets, index, internalDate: Date.now() });
+      // Their used bytes grew: the quota check at the next RCPT sees it without asking the database.
+      directory.noteStored(
+        targets.map((t) => t.userId),
+        blob.size,
+      );
       return { messageIds, size };
     } catch (err) {
       await writer.abort().catch((e) => log.warn({ err: e }, 'could not remove temp blob'));
@@ -126,7 +131,14 @@ export function createMailService(deps: MailServiceDeps): MailService {
       return { stream: store.blobs.read(summary.blobId), size: summary.size };
     },
     updateMessage: async (address, id, patch) => store.updateMessage(await userId(address), id, patch),
-    deleteMessage: async (address, id) => store.deleteMessage(await userId(address), id),
+    async deleteMessage(address, id) {
+      const owner = await userId(address);
+      try {
+        await store.deleteMessage(owner, id);
+      } finally {
+        directory.noteUsageChanged([owner]);
+      }
+    },
     unreadCount: async (address) => store.unreadCount(await userId(address)),
     async unreadCounts(addresses) {
       // Two directory queries and one counter query, however many users: portals ask for pages of 1,000.
@@ -192,6 +204,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
           .catch((e) =>
             log.error({ err: e, messageId: sentId }, 'could not remove the Sent copy of a failed send'),
           );
+        directory.noteUsageChanged([sender.id]);
         throw err;
       }
       return { id: sentId, messageId };

@@ -143,6 +143,10 @@ export class FakeDirectory implements Directory {
   async resolveRecipient() {
     return null;
   }
+  // Nothing cached here: resolveRecipient above resolves nothing.
+  noteStored() {}
+  noteUsageChanged() {}
+  noteDirectoryChanged() {}
 
   async createGroup(input: Parameters<Directory['createGroup']>[0]) {
     await this.getDomain(input.domain);

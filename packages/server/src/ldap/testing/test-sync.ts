@@ -6,12 +6,16 @@ import type { EventSink } from '../events.js';
 import { createDirectorySync, type DirectorySync } from '../service.js';
 import type { LdapSource } from '../source.js';
 
-/** The real sync service over `db` for tests: no schedule, no quota, events to `emit`. */
+/**
+ * The real sync service over `db` for tests: no schedule, no quota, events to `emit`, and
+ * `onChange` told of each batch as `main.ts` tells the directory's recipient cache.
+ */
 export function createTestSync(
   db: Kysely<DB>,
   sources: LdapSource[],
   log: Logger,
   emit: EventSink = () => {},
+  onChange?: () => void,
 ): DirectorySync {
   return createDirectorySync({
     sources,
@@ -19,6 +23,7 @@ export function createTestSync(
       db,
       defaultQuotaBytes: 0,
       createMailboxes: (trx, id) => insertDefaultMailboxes(trx, id),
+      onChange,
     }),
     emit,
     log,
