@@ -39,6 +39,34 @@ const WRITES = [
   'removeGroupMember',
 ] as const satisfies readonly (keyof Directory)[];
 
+/** The methods that leave every resolution as it was. */
+const READS = [
+  'getDomain',
+  'listDomains',
+  'isLocalDomain',
+  'getUser',
+  'listUsers',
+  'findUserIds',
+  'authenticate',
+  'resolveRecipient',
+  'noteStored',
+  'noteUsageChanged',
+  'noteDirectoryChanged',
+  'getGroup',
+  'groupTree',
+  'listGroupMembers',
+  'createApiKey',
+  'verifyApiKey',
+  'listApiKeys',
+  'revokeApiKey',
+] as const satisfies readonly (keyof Directory)[];
+
+/** A method added to Directory fails to compile here until it is put in WRITES or READS. */
+type Unclassified = Exclude<keyof Directory, (typeof WRITES)[number] | (typeof READS)[number]>;
+export type EveryDirectoryMethodClassified = [Unclassified] extends [never] ? true : Unclassified;
+const classified: EveryDirectoryMethodClassified = true;
+void classified;
+
 const RECIPIENT_COLUMNS = ['id', 'address', 'enabled', 'quota_bytes', 'used_bytes'] as const;
 type RecipientRow = { id: string; address: string; quota_bytes: number; used_bytes: number };
 const toRecipient = (r: RecipientRow) => ({
