@@ -5,7 +5,7 @@ export interface RecipientCacheOptions {
   ttlMs: number;
   /** Most addresses kept; the least recently stored go first. */
   maxEntries?: number;
-  /** Clock, for tests. */
+  /** Milliseconds on a monotonic clock (default `performance.now`; a wall clock set back would stretch lifetimes); for tests. */
   now?: () => number;
 }
 
@@ -58,7 +58,7 @@ interface Entry {
 export function createRecipientCache(options: RecipientCacheOptions): RecipientCache {
   const { ttlMs } = options;
   const maxEntries = Math.max(1, options.maxEntries ?? 10_000);
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => performance.now());
   const entries = new Map<string, Entry>();
   /** Cached addresses per user id, for charge and forgetUsers. */
   const byUser = new Map<string, Set<string>>();
