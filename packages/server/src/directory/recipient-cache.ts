@@ -64,6 +64,12 @@ export function createRecipientCache(options: RecipientCacheOptions): RecipientC
   const byUser = new Map<string, Set<string>>();
   let generation = 0;
 
+  /** Callers may keep what they were given, and charge() changes only the cache's own objects. */
+  const copy = (v: RecipientResolution): RecipientResolution => ({
+    ...v,
+    users: v.users.map((u) => ({ ...u })),
+  });
+
   function drop(address: string): void {
     const entry = entries.get(address);
     if (!entry) return;
@@ -77,8 +83,7 @@ export function createRecipientCache(options: RecipientCacheOptions): RecipientC
 
   function store(address: string, value: RecipientResolution): void {
     drop(address);
-    // Copies: callers may keep what they were given, and charge() changes only the cache's own.
-    const own: RecipientResolution = { ...value, users: value.users.map((u) => ({ ...u })) };
+    const own = copy(value);
     entries.set(address, { storedAt: now(), value: own });
     for (const u of own.users) {
       const keys = byUser.get(u.id) ?? new Set<string>();
@@ -88,11 +93,6 @@ export function createRecipientCache(options: RecipientCacheOptions): RecipientC
     // Map order is insertion order, and store() re-inserts: the first key is the oldest.
     while (entries.size > maxEntries) drop(entries.keys().next().value as string);
   }
-
-  const copy = (v: RecipientResolution): RecipientResolution => ({
-    ...v,
-    users: v.users.map((u) => ({ ...u })),
-  });
 
   return {
     async resolve(address, resolve) {
