@@ -1,18 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** The kernel's ephemeral port range: where `listen(0)` and outgoing connections take their ports. */
-function ephemeralRange(): [number, number] {
+/** The lowest port of the kernel's ephemeral range: where `listen(0)` and outgoing connections take theirs. */
+function ephemeralLow(): number {
   try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    if (low && high && low <= high) return [low, high];
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (low > 0) return low;
   } catch {
     // not Linux: the IANA dynamic range
   }
-  return [49152, 65535];
+  return 49152;
 }
 
 /** Binds the port on 127.0.0.1 and frees it again; false if something holds it. */
@@ -41,7 +38,7 @@ function isFree(port: number): Promise<boolean> {
  * that as unlikely as two workers drawing the same one of ~20,000 numbers.
  */
 export async function freePort(): Promise<number> {
-  const [low] = ephemeralRange();
+  const low = ephemeralLow();
   const first = 10_000;
   if (low - first >= 1_000) {
     for (let attempt = 0; attempt < 50; attempt++) {
