@@ -1,0 +1,121 @@
+// The group committer alone: what a batch costs against what a message costs. Delivers 10 KB
+// bodies to one user's INBOX on SQLite in batches of fixed sizes and reports the process's CPU
+// per message for each size. See bench/README.md ("What a batch costs the committer").
+// Usage: pnpm --filter @jdmail/server exec tsx ../../bench/committer/run.ts [--messages 8000]
+//        [--batches 1,2,4,8,16,32] [--size 10240] [--thread]
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { newId } from '../../packages/server/src/shared/index.js';
+import { createBlobStore } from '../../packages/server/src/store/blobs.js';
+import { type Committer, createCommitter } from '../../packages/server/src/store/commit.js';
+import { createThreadCommitter } from '../../packages/server/src/store/commit-thread.js';
+import { openSqliteFile } from '../../packages/server/src/store/db.js';
+import { addUser, openStore, sampleIndex } from '../../test/harness/mail-store.js';
+
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '8000' },
+    batches: { type: 'string', default: '1,2,4,8,16,32' },
+    size: { type: 'string', default: '10240' },
+    // The committer as jdmail runs it on SQLite: on a thread of its own, each batch handed over.
+    thread: { type: 'boolean', default: false },
+  },
+});
+const MESSAGES = Number(args.messages);
+const SIZES = args.batches.split(',').map(Number);
+const BODY = Buffer.alloc(Number(args.size), 'x');
+
+async function measure(batch: number) {
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'jdmail-committer-'));
+  // The store opens the database (migrated) and gives the user its mailboxes; its own committer
+  // stays idle, and the one measured here commits over a connection of its own.
+  const fixture = await openStore({ engine: 'sqlite', dataDir, databaseUrl: '' });
+  const userId = await addUser(fixture);
+  const file = join(dataDir, 'jdmail.db');
+  const blobDir = join(dataDir, 'blobs');
+  let committer: Committer;
+  let close = async () => {};
+  if (args.thread) {
+    committer = createThreadCommitter({ file, blobDir, maxBatch: 64 });
+  } else {
+    const database = openSqliteFile(file);
+    committer = createCommitter({
+      database,
+      blobs: createBlobStore({ dir: blobDir, sweep: false }),
+      maxBatch: 64,
+    });
+    close = () => database.close();
+  }
+  const index = sampleIndex('bench');
+  const one = () =>
+    committer.submit({
+      blob: { blobId: newId(), size: BODY.length, data: Buffer.from(BODY) },
+      targets: [{ userId, mailbox: 'INBOX' }],
+      index,
+      internalDate: Date.now(),
+    });
+  const run = async (n: number) => {
+    for (let i = 0; i < n; i += batch) await Promise.all(Array.from({ length: batch }, one));
+  };
+  await run(Math.min(MESSAGES, 10_000)); // warm-up: V8's compiling, SQLite's page cache, the WAL's size
+  const flushes = committer.stats.flushes;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await run(MESSAGES);
+  const used = process.cpuUsage(cpu);
+  const seconds = (performance.now() - start) / 1000;
+  const result = {
+    batch,
+    cpuUsPerMsg: (used.user + used.system) / MESSAGES,
+    userUsPerMsg: used.user / MESSAGES,
+    systemUsPerMsg: used.system / MESSAGES,
+    msgPerSec: MESSAGES / seconds,
+    flushes: committer.stats.flushes - flushes,
+  };
+  await committer.close();
+  await close();
+  await fixture.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return result;
+}
+
+async function main() {
+  const load = os.loadavg()[0] ?? 0;
+  if (load > 0.5)
+    console.error(`warning: load average ${load.toFixed(2)}: other work on the machine skews the numbers`);
+  const where = args.thread ? 'on its own thread' : 'in-process';
+  console.log(
+    `committer ${where}, ${MESSAGES} deliveries of ${BODY.length} B per batch size, after a warm-up\n`,
+  );
+  console.log('| batch | CPU µs/msg | user | system | msg/s | commits |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  const rows = [];
+  for (const size of SIZES) {
+    const r = await measure(size);
+    rows.push(r);
+    const f = (x: number) => x.toFixed(0);
+    console.log(
+      `| ${r.batch} | ${f(r.cpuUsPerMsg)} | ${f(r.userUsPerMsg)} | ${f(r.systemUsPerMsg)} | ${f(r.msgPerSec)} | ${r.flushes} |`,
+    );
+  }
+  // cost = perMessage + perBatch / batch, fitted by least squares over 1/batch.
+  const xs = rows.map((r) => 1 / r.batch);
+  const ys = rows.map((r) => r.cpuUsPerMsg);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const perBatch =
+    xs.reduce((s, x, i) => s + (x - mx) * ((ys[i] as number) - my), 0) /
+    xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  if (rows.length > 1 && Number.isFinite(perBatch)) {
+    console.log(
+      `\nfit: ≈ ${(my - perBatch * mx).toFixed(0)} µs per message + ${perBatch.toFixed(0)} µs per batch`,
+    );
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
