@@ -2,16 +2,17 @@
 // bodies to one user's INBOX on SQLite in batches of fixed sizes and reports the process's CPU
 // per message for each size. See bench/README.md ("What a batch costs the committer").
 // Usage: pnpm --filter @jdmail/server exec tsx ../../bench/committer/run.ts [--messages 8000]
-//        [--batches 1,2,4,8,16,32] [--size 10240] [--thread]
+//        [--batches 1,2,4,8,16,32] [--size 10240] [--thread] [--dist]
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newId } from '../../packages/server/src/shared/index.js';
-import { createBlobStore } from '../../packages/server/src/store/blobs.js';
-import { type Committer, createCommitter } from '../../packages/server/src/store/commit.js';
-import { createThreadCommitter } from '../../packages/server/src/store/commit-thread.js';
-import { openSqliteFile } from '../../packages/server/src/store/db.js';
+import type * as BlobsModule from '../../packages/server/src/store/blobs.js';
+import type * as CommitModule from '../../packages/server/src/store/commit.js';
+import type { Committer } from '../../packages/server/src/store/commit.js';
+import type * as ThreadModule from '../../packages/server/src/store/commit-thread.js';
+import type * as DbModule from '../../packages/server/src/store/db.js';
 import { addUser, openStore, sampleIndex } from '../../test/harness/mail-store.js';
 
 const { values: args } = parseArgs({
@@ -21,8 +22,21 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: '10240' },
     // The committer as jdmail runs it on SQLite: on a thread of its own, each batch handed over.
     thread: { type: 'boolean', default: false },
+    // The built package (packages/server/dist, `pnpm build` first) instead of the sources. Under
+    // tsx the committer's thread also loads tsx and runs its module hooks; the build is what runs.
+    dist: { type: 'boolean', default: false },
   },
 });
+const code = new URL(
+  args.dist ? '../../packages/server/dist/store/' : '../../packages/server/src/store/',
+  import.meta.url,
+);
+const load = <T>(name: string): Promise<T> =>
+  import(new URL(`${name}.${args.dist ? 'js' : 'ts'}`, code).href);
+const { createBlobStore } = await load<typeof BlobsModule>('blobs');
+const { createCommitter } = await load<typeof CommitModule>('commit');
+const { createThreadCommitter } = await load<typeof ThreadModule>('commit-thread');
+const { openSqliteFile } = await load<typeof DbModule>('db');
 const MESSAGES = Number(args.messages);
 const SIZES = args.batches.split(',').map(Number);
 const BODY = Buffer.alloc(Number(args.size), 'x');
@@ -85,7 +99,7 @@ async function main() {
   const load = os.loadavg()[0] ?? 0;
   if (load > 0.5)
     console.error(`warning: load average ${load.toFixed(2)}: other work on the machine skews the numbers`);
-  const where = args.thread ? 'on its own thread' : 'in-process';
+  const where = `${args.thread ? 'on its own thread' : 'in-process'}, from ${args.dist ? 'the build' : 'the sources'}`;
   console.log(
     `committer ${where}, ${MESSAGES} deliveries of ${BODY.length} B per batch size, after a warm-up\n`,
   );
