@@ -53,9 +53,13 @@ function createSpillingWriter(files: LocalBlobStore, inlineMaxBytes: number): Bl
     },
     async finish(): Promise<FinishedBlob> {
       if (file) return file.finish();
-      const data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      // Gathered into memory of its own (never a slice of Node's shared pool, nor the caller's
+      // chunks), which the committer's thread can then take over without a copy.
+      const data = Buffer.allocUnsafeSlow(size);
+      let at = 0;
+      for (const c of chunks) at += c.copy(data, at);
       chunks = [];
-      return { blobId, size, data };
+      return { blobId, size, data, ownsMemory: true };
     },
     async abort() {
       chunks = [];

@@ -30,18 +30,20 @@ function spawn(config: CommitThreadConfig): Worker {
 }
 
 /**
- * Posts a batch, moving each inline body instead of cloning it: the body is
- * copied once into a buffer of its own (the caller's may share memory with
- * other buffers, and stays usable), whose memory then changes thread.
+ * Posts a batch, moving each inline body instead of cloning it. A body that
+ * owns its memory (the store's writer made it) moves as it is, and is empty
+ * here afterwards; any other is first copied into a buffer of its own (the
+ * caller's may share memory with other buffers, and stays usable).
  */
 function post(worker: Worker, items: Array<{ id: number; input: DeliveryInput }>): void {
   const transfer: ArrayBuffer[] = [];
   const moved = items.map(({ id, input }) => {
-    if (!input.blob.data) return { id, input };
-    const copy = new Uint8Array(input.blob.data);
-    const data = Buffer.from(copy.buffer, 0, copy.byteLength);
-    transfer.push(copy.buffer);
-    return { id, input: { ...input, blob: { ...input.blob, data } } };
+    const { data, ownsMemory } = input.blob;
+    if (!data) return { id, input };
+    const whole = ownsMemory && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+    const own = whole ? data : Buffer.from(new Uint8Array(data).buffer);
+    transfer.push(own.buffer as ArrayBuffer);
+    return { id, input: { ...input, blob: { ...input.blob, data: own } } };
   });
   worker.postMessage({ type: 'submit', items: moved } satisfies ToCommitThread, transfer);
 }

@@ -53,7 +53,7 @@ function run(port: MessagePort, config: CommitThreadConfig): void {
   const log = portLogger(port);
   const database = openSqliteFile(config.file);
   const blobs = createBlobStore({ dir: config.blobDir, log, sweep: false });
-  const committer = createCommitter({ database, blobs, maxBatch: config.maxBatch, log });
+  const committer = createCommitter({ database, blobs, maxBatch: config.maxBatch, ownConnection: true, log });
   const post = (message: FromCommitThread) => port.postMessage(message);
 
   port.on('message', (message: ToCommitThread) => {

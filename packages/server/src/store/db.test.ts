@@ -116,6 +116,79 @@ describe.each(databases.engines)('prepared reads on %s', (engine) => {
   });
 });
 
+describe('statements compiled once (SQLite)', () => {
+  it('are there on SQLite only', async () => {
+    for (const engine of databases.engines) {
+      const database = await openDatabase(await databases.fresh(engine));
+      opened.push(database);
+      expect(database.statements !== undefined).toBe(engine === 'sqlite');
+    }
+  });
+
+  it("run with each call's parameters, in the compiled order, and return what the statement returns", async () => {
+    const database = await openDatabase(await databases.fresh('sqlite'));
+    opened.push(database);
+    const { db, statements } = database as Required<typeof database>;
+    const insert = statements.prepare(db.insertInto('domains').values({ id: '', name: '', created_at: 0 }));
+    const bump = statements.prepare(
+      db
+        .updateTable('domains')
+        .set((eb) => ({ created_at: eb('created_at', '+', 0) }))
+        .where('id', '=', '')
+        .returning(['name', 'created_at']),
+    );
+    expect(insert(['d1', 'one.test', 5])).toEqual([]);
+    expect(insert(['d2', 'two.test', 9])).toEqual([]);
+    expect(bump([10, 'd2'])).toEqual([{ name: 'two.test', created_at: 19 }]);
+    expect(bump([1, 'nobody'])).toEqual([]);
+    expect(() => bump([1])).toThrow(/takes 2 parameters, got 1/);
+    const rows = await db.selectFrom('domains').select(['id', 'created_at']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: 'd1', created_at: 5 },
+      { id: 'd2', created_at: 19 },
+    ]);
+  });
+
+  it('commit a transaction that returns, roll back one that throws, and refuse to join an open one', async () => {
+    const database = await openDatabase(await databases.fresh('sqlite'));
+    opened.push(database);
+    const { db, statements } = database as Required<typeof database>;
+    const insert = statements.prepare(db.insertInto('domains').values({ id: '', name: '', created_at: 0 }));
+    const done = statements.transaction(() => {
+      insert(['d1', 'one.test', 1]);
+      return 'done';
+    });
+    expect(done).toBe('done');
+    expect(() =>
+      statements.transaction(() => {
+        insert(['d2', 'two.test', 2]);
+        insert(['d3', 'one.test', 3]); // the name is unique: this fails, and d2 goes with it
+      }),
+    ).toThrow(/UNIQUE/);
+    // Kysely's transaction on the same connection, awaiting its next statement: not joined.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let begun = () => {};
+    const started = new Promise<void>((r) => {
+      begun = r;
+    });
+    const trx = db.transaction().execute(async (t) => {
+      await t.insertInto('domains').values({ id: 'd4', name: 'four.test', created_at: 4 }).execute();
+      begun();
+      await held;
+      throw new Error('rolled back');
+    });
+    await started;
+    expect(() => statements.transaction(() => insert(['d5', 'five.test', 5]))).toThrow(/already open/);
+    release();
+    await expect(trx).rejects.toThrow('rolled back');
+    const ids = await db.selectFrom('domains').select('id').orderBy('id').execute();
+    expect(ids.map((r) => r.id)).toEqual(['d1']);
+  });
+});
+
 describe('SQLite connections', () => {
   it('are in WAL mode, fsync at each commit and keep temporary files in memory', async () => {
     const database = await openDatabase(await databases.fresh('sqlite'));

@@ -31,7 +31,56 @@ export interface Database {
    * nor sees the uncommitted rows of a transaction open there.
    */
   prepareRead<R>(query: Compilable<R>): PreparedRead<R>;
+  /**
+   * SQLite only (undefined on PostgreSQL): statements compiled once and run
+   * synchronously on this connection, inside a synchronous transaction. For
+   * the delivery committer, which runs the same few writes for every batch:
+   * Kysely would build and compile each of them again every time.
+   */
+  statements?: SyncStatements;
   close(): Promise<void>;
+}
+
+/** Statements run synchronously on one SQLite connection (see `Database.statements`). */
+export interface SyncStatements {
+  /**
+   * Compiles `query` once. Each call runs it with new parameters, given in the
+   * order of the compiled query's, and returns the rows it returns (none for a
+   * write without RETURNING). Throws if the count differs from the compiled one.
+   */
+  prepare<R>(query: Compilable<R>): (parameters: readonly unknown[]) => R[];
+  /**
+   * Runs `fn` between BEGIN IMMEDIATE and COMMIT; if it throws, rolls back
+   * (unless SQLite already has, as on a full disk) and rethrows. Nothing else
+   * can run on the connection meanwhile: `fn` is synchronous. Throws if a
+   * transaction is already open on the connection (Kysely's, awaiting its next
+   * statement), which `fn`'s writes must not join.
+   */
+  transaction<T>(fn: () => T): T;
+}
+
+/** `SyncStatements` over a better-sqlite3 connection. */
+function syncStatements(sqlite: SQLite.Database): SyncStatements {
+  // better-sqlite3's transaction: BEGIN IMMEDIATE (the write lock taken at once, as
+  // `ImmediateSqliteDriver` does), and no ROLLBACK when SQLite has already rolled back.
+  const inTransaction = sqlite.transaction((fn: () => unknown) => fn());
+  return {
+    prepare<R>(query: Compilable<R>) {
+      const { sql: text, parameters: compiled } = query.compile();
+      const stmt = sqlite.prepare(text);
+      return (parameters: readonly unknown[]): R[] => {
+        if (parameters.length !== compiled.length)
+          throw new Error(`statement takes ${compiled.length} parameters, got ${parameters.length}`);
+        if (stmt.reader) return stmt.all(...parameters) as R[];
+        stmt.run(...parameters);
+        return [];
+      };
+    },
+    transaction<T>(fn: () => T): T {
+      if (sqlite.inTransaction) throw new Error('a transaction is already open on this connection');
+      return inTransaction.immediate(fn) as T;
+    },
+  };
 }
 
 /** A read compiled once (see `Database.prepareRead`). */
@@ -184,6 +233,7 @@ export function openSqliteFile(file: string): Database {
     engine: 'sqlite',
     file,
     prepareRead: reads.prepareRead,
+    statements: syncStatements(sqlite),
     async close() {
       reads.close();
       await db.destroy();

@@ -243,6 +243,32 @@ describe.each(storeCases(databases.engines))('mail store delivery on %s, bodies 
   });
 });
 
+describe.each(databases.engines)('bodies handed to the committer on %s', (engine) => {
+  it("move when the store's writer made them, and leave a caller's own buffer as it was", async () => {
+    const f = await openStore(await databases.fresh(engine));
+    try {
+      const userId = await addUser(f);
+      const owned = await writeBlob(f.store, rawMessage('moved'));
+      expect(owned.ownsMemory).toBe(true);
+      const text = rawMessage('copied');
+      const theirs = Buffer.from(`padding|${text}`).subarray('padding|'.length);
+      const blob = { blobId: newId(), size: theirs.length, data: theirs };
+      const [moved, copied] = await burst(f, [
+        { blob: owned, targets: [{ userId }], index: sampleIndex('moved'), internalDate: Date.now() },
+        { blob, targets: [{ userId }], index: sampleIndex('copied'), internalDate: Date.now() },
+      ]);
+      expect([moved?.status, copied?.status]).toEqual(['fulfilled', 'fulfilled']);
+      // On SQLite the body's memory went to the committer's thread; PostgreSQL's committer runs here.
+      expect(owned.data?.byteLength).toBe(engine === 'sqlite' ? 0 : rawMessage('moved').length);
+      expect(theirs.toString()).toBe(text);
+      expect((await f.store.blobs.readBuffer(owned.blobId)).toString()).toBe(rawMessage('moved'));
+      expect((await f.store.blobs.readBuffer(blob.blobId)).toString()).toBe(text);
+    } finally {
+      await f.close();
+    }
+  });
+});
+
 describe.each(databases.engines)('sweeping body files a crash left behind, on %s', (engine) => {
   const HOUR = 60 * 60 * 1000;
   /** A blob id made `hours` ago (`newId()` starts with the time in ms). */

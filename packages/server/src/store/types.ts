@@ -68,6 +68,12 @@ export interface FinishedBlob {
    * place by the delivery.
    */
   data?: Buffer;
+  /**
+   * `data` is the whole of an ArrayBuffer that nothing else refers to: the store
+   * may move that memory to the committer's thread instead of copying it, after
+   * which `data` is empty here. Set by the store's own writer.
+   */
+  ownsMemory?: boolean;
 }
 
 /**
