@@ -1,11 +1,10 @@
-import { AppError, isAppError, newId } from '../shared/index.js';
+import { AppError, isAppError } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { assertBlobId, type LocalBlobStore } from './blobs.js';
-import type { Database, SyncStatements } from './db.js';
+import { createRowWriter } from './commit-rows.js';
+import type { Database } from './db.js';
 import type { Executor } from './mailboxes.js';
 import { releaseBlobs } from './release.js';
-import { newMessageRow, type Placement } from './rows.js';
-import type { MessagesTable } from './schema.js';
 import type { DeliveryInput } from './types.js';
 
 /** Counters that show whether group commit is actually grouping. */
@@ -62,8 +61,6 @@ interface Pending {
   messageIds?: string[];
 }
 
-const ROWS_PER_INSERT = 500;
-
 /** Raw driver errors stay in the log; callers (SMTP, API) get a stable code. */
 function translate(error: unknown): AppError {
   if (isAppError(error)) return error;
@@ -114,187 +111,6 @@ async function resolveMailboxes(db: Executor, batch: Pending[]): Promise<Map<Pen
     else failed.set(p, new AppError('MAILBOX_NOT_FOUND', 'target mailbox not found'));
   }
   return failed;
-}
-
-interface Totals {
-  count: number;
-  unread: number;
-  size: number;
-}
-
-/** Per-mailbox and per-user sums of one batch, so each counter row is updated once. */
-function sumBatch(items: Pending[]): { boxes: Map<string, Totals>; users: Map<string, number> } {
-  const boxes = new Map<string, Totals>();
-  const users = new Map<string, number>();
-  for (const p of items) {
-    p.input.targets.forEach((t, i) => {
-      const id = p.mailboxIds?.[i] as string;
-      const box = boxes.get(id) ?? { count: 0, unread: 0, size: 0 };
-      box.count += 1;
-      box.unread += t.seen ? 0 : 1;
-      box.size += p.input.blob.size;
-      boxes.set(id, box);
-      users.set(t.userId, (users.get(t.userId) ?? 0) + p.input.blob.size);
-    });
-  }
-  return { boxes, users };
-}
-
-/**
- * Reserves `t.count` UIDs and modseqs of mailbox `id` and bumps its counters in
- * the same statement. `uid_next = uid_next + n … RETURNING` takes the row lock
- * on PostgreSQL, so nodes sharing the database never hand out one UID twice.
- * Its parameters, in order: `reserveParameters`.
- */
-const reserveQuery = (db: Executor, id: string, t: Totals) =>
-  db
-    .updateTable('mailboxes')
-    .set((eb) => ({
-      uid_next: eb('uid_next', '+', t.count),
-      highest_modseq: eb('highest_modseq', '+', t.count),
-      total: eb('total', '+', t.count),
-      unread: eb('unread', '+', t.unread),
-      size: eb('size', '+', t.size),
-    }))
-    .where('id', '=', id)
-    .returning(['uid_next', 'highest_modseq']);
-const reserveParameters = (id: string, t: Totals) => [t.count, t.count, t.count, t.unread, t.size, id];
-
-/** Adds `bytes` to a user's used bytes. Its parameters, in order: bytes, user id. */
-const usedBytesQuery = (db: Executor, userId: string, bytes: number) =>
-  db
-    .updateTable('users')
-    .set((eb) => ({ used_bytes: eb('used_bytes', '+', bytes) }))
-    .where('id', '=', userId);
-
-type Reserved = Map<string, { uid: number; modseq: number }>;
-
-/** The first UID and modseq of a reservation, from the mailbox row as the reservation left it. */
-const firstOf = (row: { uid_next: number | bigint; highest_modseq: number | bigint }, t: Totals) => ({
-  uid: Number(row.uid_next) - t.count,
-  modseq: Number(row.highest_modseq) - t.count + 1,
-});
-
-/**
- * Reserves UIDs and modseqs for every mailbox of the batch, bumping its
- * counters. Rows are locked in id order so two batches cannot deadlock.
- */
-async function reserve(trx: Executor, boxes: Map<string, Totals>): Promise<Reserved> {
-  const next: Reserved = new Map();
-  for (const id of [...boxes.keys()].sort()) {
-    const t = boxes.get(id) as Totals;
-    const row = await reserveQuery(trx, id, t).executeTakeFirst();
-    // Deleted since it was resolved: fail the transaction, the batch is retried item by item.
-    if (!row) throw new AppError('MAILBOX_NOT_FOUND', 'target mailbox not found');
-    next.set(id, firstOf(row, t));
-  }
-  return next;
-}
-
-/** Builds every row of the batch from the reserved ranges; returns the rows and the message ids per delivery. */
-function buildRows(items: Pending[], next: Reserved) {
-  const rows: MessagesTable[] = [];
-  const ids = items.map((p) =>
-    p.input.targets.map((t, i) => {
-      const mailboxId = p.mailboxIds?.[i] as string;
-      const at = next.get(mailboxId) as { uid: number; modseq: number };
-      const place: Placement = {
-        id: newId(),
-        mailboxId,
-        userId: t.userId,
-        uid: at.uid++,
-        modseq: at.modseq++,
-        seen: !!t.seen,
-      };
-      rows.push(newMessageRow(p.input, place));
-      return place.id;
-    }),
-  );
-  return { rows, ids };
-}
-
-/** The bodies of the batch small enough for the database, once each (one body serves every target). */
-function inlineBodies(items: Pending[]): { blob_id: string; data: Buffer }[] {
-  const bodies = new Map<string, Buffer>();
-  for (const { input } of items) if (input.blob.data) bodies.set(input.blob.blobId, input.blob.data);
-  return [...bodies].map(([blob_id, data]) => ({ blob_id, data }));
-}
-
-/** Bodies per INSERT: a few MB at most with the default inline limit. */
-const BODIES_PER_INSERT = 32;
-
-/**
- * One durable transaction for the whole batch: inline bodies, UIDs, counters,
- * used bytes, rows. Returns message ids per delivery.
- */
-async function writeRows(database: Database, items: Pending[]): Promise<string[][]> {
-  const { boxes, users } = sumBatch(items);
-  const bodies = inlineBodies(items);
-  return database.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < bodies.length; i += BODIES_PER_INSERT) {
-      await trx
-        .insertInto('message_bodies')
-        .values(bodies.slice(i, i + BODIES_PER_INSERT))
-        .execute();
-    }
-    const next = await reserve(trx, boxes);
-    // Users after mailboxes, in id order: the lock order every store transaction follows.
-    for (const userId of [...users.keys()].sort()) {
-      await usedBytesQuery(trx, userId, users.get(userId) as number).execute();
-    }
-    const { rows, ids } = buildRows(items, next);
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      await trx
-        .insertInto('messages')
-        .values(rows.slice(i, i + ROWS_PER_INSERT))
-        .execute();
-    }
-    return ids;
-  });
-}
-
-/**
- * `writeRows` on SQLite: the same statements, compiled once and run
- * synchronously on the committer's connection (`Database.statements`). Building
- * and compiling them with Kysely for every batch cost the committer's thread
- * ≈ 10% of its CPU (bench/README.md); SQLite executes them the same either way.
- */
-function sqliteRowWriter(db: Executor, statements: SyncStatements) {
-  const insertBody = statements.prepare(
-    db.insertInto('message_bodies').values({ blob_id: '', data: new Uint8Array() }),
-  );
-  const reserveRow = statements.prepare(reserveQuery(db, '', { count: 0, unread: 0, size: 0 }));
-  const addUsedBytes = statements.prepare(usedBytesQuery(db, '', 0));
-  // Prepared from the first row: its keys, in their order, are the insert's columns.
-  let insertMessage:
-    | { columns: (keyof MessagesTable)[]; run: (p: readonly unknown[]) => unknown }
-    | undefined;
-
-  return (items: Pending[]): string[][] => {
-    const { boxes, users } = sumBatch(items);
-    const bodies = inlineBodies(items);
-    return statements.transaction(() => {
-      for (const b of bodies) insertBody([b.blob_id, b.data]);
-      const next: Reserved = new Map();
-      for (const id of [...boxes.keys()].sort()) {
-        const t = boxes.get(id) as Totals;
-        const [row] = reserveRow(reserveParameters(id, t));
-        if (!row) throw new AppError('MAILBOX_NOT_FOUND', 'target mailbox not found');
-        next.set(id, firstOf(row, t));
-      }
-      for (const userId of [...users.keys()].sort()) addUsedBytes([users.get(userId), userId]);
-      const { rows, ids } = buildRows(items, next);
-      for (const row of rows) {
-        insertMessage ??= {
-          columns: Object.keys(row) as (keyof MessagesTable)[],
-          run: statements.prepare(db.insertInto('messages').values(row)),
-        };
-        const { columns, run } = insertMessage;
-        run(columns.map((c) => row[c]));
-      }
-      return ids;
-    });
-  };
 }
 
 /**
@@ -362,11 +178,7 @@ export function createCommitter(options: CommitterOptions): Committer {
 function createFlush(options: CommitterOptions, stats: CommitStats): (batch: Pending[]) => Promise<void> {
   const { database, blobs, log } = options;
   type Failures = Map<Pending, unknown>;
-  const sqliteRows =
-    options.ownConnection && database.statements
-      ? sqliteRowWriter(database.db, database.statements)
-      : undefined;
-  const write = (ready: Pending[]) => (sqliteRows ? sqliteRows(ready) : writeRows(database, ready));
+  const write = createRowWriter(database, options.ownConnection ?? false);
 
   /** Resolves mailboxes, then moves body files into place; returns the deliveries still able to commit. */
   async function prepare(batch: Pending[], failures: Failures): Promise<Pending[]> {
