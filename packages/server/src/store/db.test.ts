@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
 import { openDatabase, openSqliteFile } from './db.js';
+import type { DB } from './schema.js';
 
 const databases = useDatabases();
 /** Every database a test opens, closed once the file's tests are done. */
@@ -9,6 +10,33 @@ const opened: Array<{ close(): Promise<void> }> = [];
 afterAll(async () => {
   for (const d of opened) await d.close();
 });
+
+/**
+ * A Kysely transaction that has inserted `domain` and stays open, awaiting its next statement,
+ * until `end()`; then it commits, or with `rollBack` throws and rolls back. `done` is its outcome.
+ */
+async function heldTransaction(
+  db: Kysely<DB>,
+  domain: { id: string; name: string; created_at: number },
+  rollBack = false,
+) {
+  let end = () => {};
+  const ended = new Promise<void>((r) => {
+    end = r;
+  });
+  let begun = () => {};
+  const started = new Promise<void>((r) => {
+    begun = r;
+  });
+  const done = db.transaction().execute(async (t) => {
+    await t.insertInto('domains').values(domain).execute();
+    begun();
+    await ended;
+    if (rollBack) throw new Error('rolled back');
+  });
+  await started;
+  return { end, done };
+}
 
 describe.each(databases.engines)('transactions on %s', (engine) => {
   it('commit, and roll back on error', async () => {
@@ -76,23 +104,10 @@ describe.each(databases.engines)('prepared reads on %s', (engine) => {
     // Both parameters are used, in order.
     expect(await byName(['one.test', 5])).toEqual([]);
     // A row of a transaction still open elsewhere is not seen; once committed, it is.
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let inserted = () => {};
-    const started = new Promise<void>((r) => {
-      inserted = r;
-    });
-    const trx = db.transaction().execute(async (t) => {
-      await t.insertInto('domains').values({ id: 'd3', name: 'three.test', created_at: 1 }).execute();
-      inserted();
-      await held;
-    });
-    await started;
+    const trx = await heldTransaction(db, { id: 'd3', name: 'three.test', created_at: 1 });
     expect(await byName(['three.test', 0])).toEqual([]);
-    release();
-    await trx;
+    trx.end();
+    await trx.done;
     expect(await byName(['three.test', 0])).toEqual([{ id: 'd3', name: 'three.test' }]);
   });
 
@@ -166,24 +181,10 @@ describe('statements compiled once (SQLite)', () => {
       }),
     ).toThrow(/UNIQUE/);
     // Kysely's transaction on the same connection, awaiting its next statement: not joined.
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let begun = () => {};
-    const started = new Promise<void>((r) => {
-      begun = r;
-    });
-    const trx = db.transaction().execute(async (t) => {
-      await t.insertInto('domains').values({ id: 'd4', name: 'four.test', created_at: 4 }).execute();
-      begun();
-      await held;
-      throw new Error('rolled back');
-    });
-    await started;
+    const trx = await heldTransaction(db, { id: 'd4', name: 'four.test', created_at: 4 }, true);
     expect(() => statements.transaction(() => insert(['d5', 'five.test', 5]))).toThrow(/already open/);
-    release();
-    await expect(trx).rejects.toThrow('rolled back');
+    trx.end();
+    await expect(trx.done).rejects.toThrow('rolled back');
     const ids = await db.selectFrom('domains').select('id').orderBy('id').execute();
     expect(ids.map((r) => r.id)).toEqual(['d1']);
   });
