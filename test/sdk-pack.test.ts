@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,11 +107,18 @@ describe('@jdmail/sdk as packed', () => {
   const project = () => join(work, 'consumer');
   const tsc = () => join(project(), 'node_modules/typescript/bin/tsc');
 
-  it('ships only dist, with ESM, CJS and both declaration files', async () => {
+  it('ships dist (built by prepack from a clone without one), README and LICENSE, and no sources', async () => {
     const files = await readdir(join(project(), 'node_modules/@jdmail/sdk/dist'));
     expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']));
     const pkg = await readdir(join(project(), 'node_modules/@jdmail/sdk'));
+    expect(pkg).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'dist']));
     expect(pkg).not.toContain('src');
+    const readme = await readFile(join(project(), 'node_modules/@jdmail/sdk/README.md'), 'utf8');
+    expect(readme).toContain('npm install @jdmail/sdk');
+    // The same licence as the repository's.
+    expect(await readFile(join(project(), 'node_modules/@jdmail/sdk/LICENSE'), 'utf8')).toBe(
+      await readFile(join(ROOT, 'LICENSE'), 'utf8'),
+    );
   });
 
   it('type-checks and builds an ESM and a CJS consumer', async () => {

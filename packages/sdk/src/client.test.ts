@@ -360,6 +360,29 @@ describe('pagination', () => {
     expect(calls.map((c) => c.url.searchParams.get('cursor'))).toEqual([null, 'c1', 'c2']);
   });
 
+  it('has .catch and .finally like a promise, on the first page, fetched once', async () => {
+    const { fetch, calls } = scriptedFetch(problem(404, 'USER_NOT_FOUND'));
+    const list = client(fetch, { maxRetries: 0 }).mail.listUnread('nobody@example.com');
+    let finallyRan = false;
+    const caught = await list
+      .catch((err: unknown) => err)
+      .finally(() => {
+        finallyRan = true;
+      });
+    expect(caught).toBeInstanceOf(NotFoundError);
+    expect(finallyRan).toBe(true);
+    const { fetch: ok } = scriptedFetch(page(['1'], null));
+    let done = 0;
+    const first = await client(ok)
+      .users.list()
+      .finally(() => {
+        done += 1;
+      });
+    expect(first.items).toEqual([{ id: '1' }]);
+    expect(done).toBe(1);
+    expect(calls).toHaveLength(1);
+  });
+
   it('stops fetching when the consumer stops', async () => {
     const { fetch, calls } = scriptedFetch(page(['1', '2'], 'c1'), page(['3'], null));
     expect(await client(fetch).users.list().toArray(2)).toHaveLength(2);

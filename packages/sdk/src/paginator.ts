@@ -28,6 +28,16 @@ export class Paginator<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
     return this.first.then(onfulfilled, onrejected);
   }
 
+  /** Like `Promise.prototype.catch`, on the first page: `jd.mail.listUnread(a).catch(…)` works. */
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<Page<T> | R> {
+    return this.then(undefined, onrejected);
+  }
+
+  /** Like `Promise.prototype.finally`, on the first page. */
+  finally(onfinally?: (() => void) | null): Promise<Page<T>> {
+    return this.then().finally(onfinally);
+  }
+
   /** Every page in turn, starting from the first. */
   async *pages(): AsyncGenerator<Page<T>, void, undefined> {
     let cursor: string | undefined;
