@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startServer } from './harness/server.js';
+import { CLI, runCli, startServer } from './harness/server.js';
 
 const dirs: string[] = [];
 async function tempDir() {
@@ -68,6 +69,29 @@ describe('jdmail CLI', () => {
     await expect(runCli(['apikey', 'create', '--name', 'x', '--scopes', 'root'], env)).rejects.toThrow(
       /unknown scope "root"/,
     );
+  });
+
+  it('exits quietly when the reader of its output goes away (`| head`)', async () => {
+    const env = { JDMAIL_DATA_DIR: await tempDir() };
+    await runCli(['domain', 'add', 'corp.example'], env);
+    // `true` has exited long before the CLI writes: every write meets a closed pipe (EPIPE).
+    const { stderr, code } = await new Promise<{ stderr: string; code: number | null }>((resolve) => {
+      const child = spawn(
+        'bash',
+        ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" domain list | true`],
+        {
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let err = '';
+      child.stderr.on('data', (c) => {
+        err += c;
+      });
+      child.on('close', (c) => resolve({ stderr: err, code: c }));
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('sets a password: the new one signs in, the old one no longer does', async () => {

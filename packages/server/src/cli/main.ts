@@ -4,6 +4,12 @@ import { ConfigError } from '../config/index.js';
 import { isAppError } from '../shared/index.js';
 import { registerCommands } from './commands.js';
 
+// `jdmail user list | head` closes our stdout early: that is the reader being done, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const program = new Command('jdmail')
   .description('jdmail — embeddable enterprise mail server')
   .showHelpAfterError();
