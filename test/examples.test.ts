@@ -1,215 +1,141 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { JdMail } from '@jdmail/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runCliResult, startServer, type TestServer } from './harness/server.js';
-import { startSlapd } from './harness/slapd.js';
+import { freePort } from './harness/ports.js';
+import { type BlockResult, expectedOutputs, outputMatches, runReadme } from './harness/readme.js';
+import { runCliResult, startServer, type TestServer } from './harness/server.js';
 import { tempDirs } from './harness/tmp.js';
 import { WebClient } from './harness/web-client.js';
 
-const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '../examples');
+// Every example's README, run as written (from the repository's root, as
+// each says) on a fresh data directory; only the addresses the READMEs name
+// become ones the test picked. Then the outputs they show are compared, and
+// what the example did is checked on the server.
 
-// The README's SDK example, run as a user would run it.
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const readmeOf = (example: string) => join(ROOT, 'examples', example, 'README.md');
+type Replace = [string | RegExp, string][];
+
+async function runExample(example: string, env: Record<string, string>, replace: Replace) {
+  const path = readmeOf(example);
+  const results = await runReadme(path, { cwd: ROOT, env, replace });
+  for (const { expected, actual, line } of expectedOutputs(
+    path,
+    await readFile(path, 'utf8'),
+    results,
+    replace,
+  )) {
+    if (!outputMatches(expected, actual)) {
+      expect(actual, `the output shown at ${example}/README.md:${line}`).toBe(expected);
+    }
+  }
+  return results;
+}
+
+/** The README's commands against a server of their own, with the quick-start server's URL the test server's. */
+function quickStartServer() {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.destroy());
+  return {
+    get server() {
+      return server;
+    },
+    env: () => ({ JDMAIL_DATA_DIR: server.dataDir }),
+    replace: (): Replace => [['http://localhost:8080', server.baseUrl]],
+  };
+}
+
 describe('examples/unread-list', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer();
-    const jd = new JdMail({ baseUrl: server.baseUrl, token: server.adminKey ?? '' });
-    await jd.domains.create('example.com');
-    await jd.users.create({ address: 'alice@example.com', displayName: 'Alice' });
-    await jd.users.create({ address: 'bob@example.com', displayName: 'Bob' });
-    await jd.mail.send('bob@example.com', {
-      to: ['alice@example.com'],
-      subject: 'Lunch on Friday?',
-      text: 'Noodles?',
-    });
-    await jd.mail.send('bob@example.com', {
-      to: ['alice@example.com'],
-      subject: 'Your laptop is ready',
-      text: 'Room 3',
-    });
-  });
-  afterAll(() => server?.destroy());
+  const qs = quickStartServer();
 
-  it('prints the unread count and latest unread messages with a mail:read key', async () => {
-    const key = (
-      await runCli(['apikey', 'create', '--name', 'portal', '--scopes', 'mail:read'], {
-        JDMAIL_DATA_DIR: server.dataDir,
-      })
-    ).trim();
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [join(EXAMPLES, 'unread-list/index.mjs'), 'alice@example.com'],
-      {
-        env: { ...process.env, JDMAIL_URL: server.baseUrl, JDMAIL_TOKEN: key },
-      },
-    );
-    expect(stdout).toBe(
-      'alice@example.com: 2 unread\n- Bob: Your laptop is ready\n- Bob: Lunch on Friday?\n',
-    );
-  });
-
-  it('prints the same as a registered app with client credentials', async () => {
-    const created = await runCli(['app', 'create', '--name', 'portal', '--scopes', 'mail:read'], {
-      JDMAIL_DATA_DIR: server.dataDir,
-    });
-    const clientId = /^client_id\s+(\S+)$/m.exec(created)?.[1] ?? '';
-    const clientSecret = /^client_secret\s+(\S+)$/m.exec(created)?.[1] ?? '';
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [join(EXAMPLES, 'unread-list/index.mjs'), 'alice@example.com'],
-      {
-        env: {
-          ...process.env,
-          JDMAIL_URL: server.baseUrl,
-          JDMAIL_CLIENT_ID: clientId,
-          JDMAIL_CLIENT_SECRET: clientSecret,
-        },
-      },
-    );
-    expect(stdout).toBe(
-      'alice@example.com: 2 unread\n- Bob: Your laptop is ready\n- Bob: Lunch on Friday?\n',
-    );
+  it('prints the unread count and latest unread messages, with a key and as an app', async () => {
+    const [seedAndKey, asApp] = await runExample('unread-list', qs.env(), qs.replace());
+    expect(seedAndKey?.stdout).toContain('alice@example.net: 2 unread');
+    expect(asApp?.stdout).toContain('alice@example.net: 2 unread');
+    // The app the README registered, restricted to example.net, is there.
+    const apps = await runCliResult(['app', 'list'], qs.env());
+    expect(apps.stdout).toMatch(/portal/);
   });
 });
 
-// An OA workflow step mailing its outcome with an attachment, run twice: it must send once.
 describe('examples/oa-notify', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer();
-    const jd = new JdMail({ baseUrl: server.baseUrl, token: server.adminKey ?? '' });
-    await jd.domains.create('example.com');
-    await jd.users.create({ address: 'hr@example.com', displayName: 'HR' });
-    await jd.users.create({ address: 'alice@example.com', displayName: 'Alice' });
-  });
-  afterAll(() => server?.destroy());
+  const qs = quickStartServer();
 
-  it('sends the notification with its attachment, and nothing more when the step runs again', async () => {
-    const env = { JDMAIL_DATA_DIR: server.dataDir };
-    const key = (await runCli(['apikey', 'create', '--name', 'oa', '--scopes', 'mail:write'], env)).trim();
-    const pdf = join(server.dataDir, 'approval.pdf');
-    await writeFile(pdf, '%PDF-1.4\n% approval of leave request 42\n');
-    const run = async () =>
-      (
-        await promisify(execFile)(
-          process.execPath,
-          [join(EXAMPLES, 'oa-notify/index.mjs'), '42', 'hr@example.com', 'alice@example.com', pdf],
-          { env: { ...process.env, JDMAIL_URL: server.baseUrl, JDMAIL_TOKEN: key } },
-        )
-      ).stdout;
-    const first = await run();
-    expect(first).toMatch(/^42: <[^>]+@[^>]+>\n$/);
-    expect(await run()).toBe(first);
+  it('mails the outcome with its PDF once, however often the step runs', async () => {
+    const [run] = (await runExample('oa-notify', qs.env(), qs.replace())) as [BlockResult];
+    const [first, second] = run.stdout.trim().split('\n');
+    expect(first).toMatch(/^42: <[^>]+@[^>]+>$/);
+    expect(second).toBe(first);
 
-    const jd = new JdMail({ baseUrl: server.baseUrl, token: server.adminKey ?? '' });
-    const inbox = await jd.mail.listUnread('alice@example.com');
-    expect(inbox.items.map((m) => [m.subject, m.hasAttachments])).toEqual([
-      ['Leave request 42: approved', true],
+    const jd = new JdMail({ baseUrl: qs.server.baseUrl, token: qs.server.adminKey ?? '' });
+    const inbox = await jd.mail.list('alice@example.net');
+    const notices = inbox.items.filter((m) => m.subject === 'Leave request 42: approved');
+    expect(notices).toHaveLength(1);
+    const message = await jd.mail.get('alice@example.net', notices[0]?.id ?? '');
+    expect(message.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['approval.pdf', 'application/pdf'],
     ]);
-    const message = await jd.mail.get('alice@example.com', inbox.items[0]?.id ?? '');
-    expect(message.attachments.map((a) => a.filename)).toEqual(['approval.pdf']);
     expect(message.text).toContain('Open it in OA [https://oa.example.com/leave/42]');
-    expect(message.headers.find((h) => h.name.toLowerCase() === 'reply-to')?.value).toBe('hr@example.com');
+    expect(message.headers.find((h) => h.name.toLowerCase() === 'reply-to')?.value).toBe('hr@example.net');
   });
 });
 
-// The README's portal example: the portal's "Mail" button sends the employee
-// into the webmail with a one-click login link, signed in.
 describe('examples/portal-sso', () => {
-  let server: TestServer;
-  let portal: ChildProcess | undefined;
-  let portalUrl: string;
+  const qs = quickStartServer();
 
-  beforeAll(async () => {
-    server = await startServer();
-    const jd = new JdMail({ baseUrl: server.baseUrl, token: server.adminKey ?? '' });
-    await jd.domains.create('example.com');
-    await jd.users.create({ address: 'alice@example.com', displayName: 'Alice' });
-    const key = (
-      await runCli(
-        ['apikey', 'create', '--name', 'portal', '--scopes', 'sso:issue', '--domain', 'example.com'],
-        {
-          JDMAIL_DATA_DIR: server.dataDir,
-        },
-      )
-    ).trim();
-    const child = spawn(process.execPath, [join(EXAMPLES, 'portal-sso/server.mjs')], {
-      env: { ...process.env, JDMAIL_URL: server.baseUrl, JDMAIL_TOKEN: key, PORT: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    portal = child;
-    portalUrl = await new Promise<string>((resolve, reject) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        const m = /listening on (http:\/\/\S+)/.exec(chunk.toString());
-        if (m) resolve(m[1] as string);
-      });
-      child.on('exit', (code) => reject(new Error(`portal exited with ${code}`)));
-    });
-  });
-  afterAll(async () => {
-    portal?.kill();
-    await server?.destroy();
-  });
-
-  it('redirects a signed-in employee into their webmail, signed in, with a link that works once', async () => {
+  it('hands a signed-in employee a login link into their webmail that works once', async () => {
+    const port = await freePort();
+    const replace: Replace = [
+      ...qs.replace(),
+      ['127.0.0.1:3000', `127.0.0.1:${port}`],
+      ['PORT=3000', `PORT=${port}`],
+    ];
+    const results = await runExample('portal-sso', qs.env(), replace);
+    const link = results.at(-1)?.stdout.trim() ?? '';
+    expect(link.startsWith(`${qs.server.baseUrl}/auth/link/`)).toBe(true);
+    // The README made the link with curl; a browser follows it once.
     const browser = new WebClient();
-    expect((await browser.get(`${portalUrl}/mail`)).status).toBe(401); // not signed in to the portal
-    await browser.get(`${portalUrl}/demo-login?user=alice@example.com`);
-    const click = await browser.get(`${portalUrl}/mail`);
-    expect(click.status).toBe(302);
-    const link = click.location as string;
-    expect(link.startsWith(`${server.baseUrl}/auth/link/`)).toBe(true);
     const landed = await browser.get(link);
-    expect(landed.location).toBe(`${server.baseUrl}/`);
-    const session = await browser.get(`${server.baseUrl}/auth/session`);
-    expect(session.json<{ user: { address: string } }>().user.address).toBe('alice@example.com');
-    expect((await new WebClient().get(link)).location).toBe(`${server.baseUrl}/login?error=link_invalid`);
+    expect(landed.location).toBe(`${qs.server.baseUrl}/`);
+    const session = await browser.get(`${qs.server.baseUrl}/auth/session`);
+    expect(session.json<{ user: { address: string } }>().user.address).toBe('alice@example.net');
+    expect((await new WebClient().get(link)).location).toBe(`${qs.server.baseUrl}/login?error=link_invalid`);
   });
 });
 
-// examples/ldap: its config.json, unchanged but for the port, against its directory.ldif.
 describe('examples/ldap', () => {
   const dirs = tempDirs();
   afterAll(() => dirs.removeAll());
 
-  it('config.json syncs the example directory; active-directory.json is a valid configuration', async () => {
-    const example = join(EXAMPLES, 'ldap');
-    const slapd = await startSlapd({ baseEntry: false });
-    try {
-      await slapd.add(await readFile(join(example, 'directory.ldif'), 'utf8'));
-      const dir = await dirs.make('jdmail-example-ldap-');
-      const config = (await readFile(join(example, 'config.json'), 'utf8')).replace(
-        'ldap://127.0.0.1:3389',
-        slapd.url,
-      );
-      await writeFile(join(dir, 'config.json'), config);
-      await copyFile(join(example, 'bind-password'), join(dir, 'bind-password'));
-      const env = { JDMAIL_CONFIG: join(dir, 'config.json'), JDMAIL_DATA_DIR: join(dir, 'data') };
-      await runCli(['domain', 'add', 'example.com'], env);
-      const out = (await runCli(['ldap', 'sync'], env)).split('\n');
-      expect(out[0]).toMatch(/^ldap sync corp \(full\): succeeded in /);
-      expect(out.slice(1, 4)).toEqual([
-        'directory: 4 users, 1 groups',
-        'create 4, update 0, disable 0, enable 0; pending disable 0, conflicts 0, skipped 0',
-        'groups: 4 created, 0 changed, 0 deleted; memberships: 6 added, 0 removed',
-      ]);
-      const list = await runCli(['user', 'list'], env);
-      expect(list.split('\n').filter(Boolean)).toEqual([
-        'alice@example.com\tenabled\tuser\tAlice Wang',
-        'bob@example.com\tenabled\tuser\tBob Li',
-        'carol@example.com\tenabled\tuser\tCarol Chen',
-        'dave@example.com\tenabled\tuser\tDave Zhao',
-      ]);
-    } finally {
-      await slapd.stop();
-    }
-    // The AD example loads (a bad setting would exit 78); there is no domain controller here to reach.
+  it('syncs the example directory, and Alice signs in with her directory password', async () => {
+    const dir = await dirs.make('jdmail-example-ldap-');
+    const http = await freePort();
+    const replace: Replace = [
+      ['JDMAIL_DATA_DIR=$(mktemp -d)', `JDMAIL_DATA_DIR=${join(dir, 'data')}`],
+      ['JDMAIL_HTTP_PORT=8081', `JDMAIL_HTTP_PORT=${http}`],
+      ['JDMAIL_SMTP_PORT=2526', 'JDMAIL_SMTP_PORT=0'],
+      ['JDMAIL_SUBMISSION_PORT=2588', 'JDMAIL_SUBMISSION_PORT=0'],
+      ['localhost:8081', `127.0.0.1:${http}`],
+      ['/tmp/test-directory.log', join(dir, 'test-directory.log')],
+      ['/tmp/jdmail-ldap.log', join(dir, 'jdmail.log')],
+    ];
+    const results = await runExample('ldap', { JDMAIL_HOST: '127.0.0.1' }, replace);
+    // The README's output already showed the tree; here its members too, as the API counts them.
+    const tree = JSON.parse(results.at(-1)?.stdout ?? '') as { domain: string; items: { name: string }[] };
+    expect(tree.domain).toBe('example.com');
+    expect(tree.items.map((d) => d.name)).toEqual(['Engineering', 'Sales']);
+  });
+
+  it('active-directory.json is a valid configuration', async () => {
+    // There is no domain controller here to reach: the config loads (a bad setting would exit 78)
+    // and the sync stops at the first thing it needs from the directory's domain.
     const ad = await runCliResult(['ldap', 'sync', '--dry-run'], {
-      JDMAIL_CONFIG: join(example, 'active-directory.json'),
+      JDMAIL_CONFIG: join(ROOT, 'examples/ldap/active-directory.json'),
       JDMAIL_DATA_DIR: join(await dirs.make('jdmail-example-ad-'), 'data'),
       AD_BIND_PASSWORD: 'not-a-real-one',
     });

@@ -161,6 +161,29 @@ describe('@jdmail/sdk as packed', () => {
     expect(cjs.code).toBe('UNAUTHENTICATED');
   });
 
+  it('runs the README quick start as written', async () => {
+    const readme = await readFile(join(ROOT, 'packages/sdk/README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Quick start'));
+    const code = /```js\n([\s\S]*?)\n```/.exec(section)?.[1];
+    expect(code).toContain("jd.users.create({ address: 'alice@example.com'");
+    await writeFile(
+      join(project(), 'readme-quickstart.mjs'),
+      (code ?? '').replace("'http://localhost:8080'", JSON.stringify(server.baseUrl)),
+    );
+    // The domain the quick start says must exist.
+    const admin = { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' };
+    await fetch(`${server.baseUrl}/api/v1/domains`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'example.com' }),
+    });
+    const { stdout } = await run(process.execPath, ['readme-quickstart.mjs'], {
+      cwd: project(),
+      env: { ...process.env, JDMAIL_TOKEN: server.adminKey ?? '' },
+    });
+    expect(stdout).toMatch(/^alice: 0 unread; sign in at http:\/\/127\.0\.0\.1:\d+\/auth\/link\/\S+\n$/);
+  });
+
   it('runs the CJS consumer (require) against a live server', async () => {
     const { stdout } = await run(
       process.execPath,

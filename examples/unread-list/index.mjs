@@ -5,7 +5,7 @@ const auth = process.env.JDMAIL_CLIENT_ID
   ? { clientId: process.env.JDMAIL_CLIENT_ID, clientSecret: process.env.JDMAIL_CLIENT_SECRET }
   : { token: process.env.JDMAIL_TOKEN };
 const jd = new JdMail({ baseUrl: process.env.JDMAIL_URL, ...auth });
-const user = process.argv[2] ?? 'alice@example.com';
+const user = process.argv[2] ?? 'alice@example.net';
 const { unread } = await jd.mail.unreadCount(user);
 const latest = await jd.mail.listUnread(user, { limit: 5 });
 console.log(`${user}: ${unread} unread`);
