@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createApiApp, findWebmailDist } from './api/index.js';
-import { type Config, ConfigError, listSettings, publicBaseUrl } from './config/index.js';
+import { type Config, ConfigError, listSettings, publicBaseUrl, startupWarnings } from './config/index.js';
 import {
   type AddressBook,
   createAddressBook,
@@ -309,6 +309,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     'jdmail is ready',
   );
+  for (const warning of startupWarnings(config)) log.warn(warning);
 
   let stopping: Promise<void> | undefined;
   return {

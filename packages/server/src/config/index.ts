@@ -1,3 +1,4 @@
+export { type MachineNameSources, machineName } from './hostname.js';
 export type { LdapSourceConfig } from './ldap-schema.js';
 export { ConfigError, type LoadOptions, listSettings, loadConfig, type SettingInfo } from './load.js';
 export { publicBaseUrl } from './public-url.js';
@@ -7,3 +8,4 @@ export {
   ConfigSchema,
   type OidcProviderConfig,
 } from './schema.js';
+export { startupWarnings } from './warnings.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { hostname as osHostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { machineName } from './hostname.js';
 import type { LdapSourceConfig } from './ldap-schema.js';
 import { type Config, ConfigSchema } from './schema.js';
 
@@ -155,7 +155,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   return {
     ...withDefaults,
     dataDir: resolve(withDefaults.dataDir),
-    hostname: withDefaults.hostname || osHostname(),
+    hostname: withDefaults.hostname || machineName(),
     ldap: {
       ...withDefaults.ldap,
       sources: resolveLdapSources(withDefaults.ldap.sources, env, configFile ? dirname(configFile) : '.'),

@@ -109,7 +109,8 @@ export const ConfigSchema = Type.Object(
     }),
     hostname: Type.String({
       default: '',
-      description: 'Name used in SMTP greetings and Received headers (default: the machine name)',
+      description:
+        'Fully qualified name used in SMTP greetings, Received headers and Message-IDs (default: the machine name, from /etc/hosts when the host name has no dot)',
     }),
     host: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address every listener binds to' }),
     databaseUrl: Type.String({

@@ -61,7 +61,8 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
 
   const options: SMTPServerOptions = {
     name: config.hostname,
-    banner: 'jdmail ESMTP',
+    // smtp-server greets `220 <name> ESMTP <banner>` (RFC 5321 §4.3.1).
+    banner: 'jdmail',
     size: config.smtp.maxMessageSize,
     key: deps.tls.key,
     cert: deps.tls.cert,
