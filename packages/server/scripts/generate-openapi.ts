@@ -17,7 +17,7 @@ import { unusedOAuth } from '../src/api/testing/unused-oauth.js';
 import { loadConfig } from '../src/config/index.js';
 import { createSso } from '../src/sso/index.js';
 import type { DB } from '../src/store/index.js';
-import { createLogger } from '../src/telemetry/index.js';
+import { createLogger, createMetrics } from '../src/telemetry/index.js';
 
 const OUT = fileURLToPath(new URL('../../../openapi/jdmail-v1.json', import.meta.url));
 
@@ -46,6 +46,7 @@ export async function renderOpenApi(): Promise<string> {
     config: { api: { bodyLimit: 1024 * 1024, docs: true } },
     log,
     isReady: () => true,
+    metrics: createMetrics(),
   });
   await app.ready();
   const doc = app.swagger() as {

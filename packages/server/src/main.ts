@@ -35,6 +35,7 @@ import {
   type LocalMailStore,
   openDatabase,
 } from './store/index.js';
+import { createMetrics } from './telemetry/index.js';
 
 export type { SyncReport, SyncRun } from './directory/index.js';
 
@@ -227,6 +228,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await engine.oauth.start();
   const reverseLookup = createReverseLookup(config.smtp.reverseDnsTimeoutMs);
   const throttle = createLoginThrottle();
+  const metrics = createMetrics();
   const smtp = (mode: 'mx' | 'submission'): SmtpListener =>
     createSmtpListener({
       mode,
@@ -236,6 +238,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       tls,
       reverseLookup,
       throttle,
+      metrics,
       log,
     });
   const webmailDir = findWebmailDist();
@@ -254,6 +257,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log: log.child({ component: 'api' }),
     isReady: () => ready,
     webmail: webmailDir ? { dir: webmailDir } : null,
+    metrics,
   });
 
   const ports = { smtp: 0, submission: 0, http: 0 };

@@ -8,8 +8,9 @@ import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
 import type { MailService } from '../mail/index.js';
 import type { OAuthService } from '../oauth/index.js';
+import { parseIpList } from '../shared/index.js';
 import type { Sso } from '../sso/index.js';
-import type { Logger } from '../telemetry/index.js';
+import type { Logger, Metrics } from '../telemetry/index.js';
 import { createFailureLimiter, type FailureLimiter, installAuth } from './auth/index.js';
 import { installErrorHandling } from './errors/install.js';
 import { swaggerOptions } from './openapi/document.js';
@@ -29,7 +30,9 @@ export interface ApiDeps {
   mail: MailService;
   /** App tokens: registered apps, the token endpoint, JWKS, and verification of Bearer JWTs. */
   oauth: OAuthService;
-  config: Pick<Config, 'api'> & Partial<Pick<Config, 'http'>>;
+  config: Pick<Config, 'api'> & Partial<Pick<Config, 'http' | 'metrics'>>;
+  /** Served at `/metrics` (to `config.metrics.allowFrom`), and fed with HTTP request counts and times. */
+  metrics?: Metrics;
   /**
    * Web sign-in: sessions, the `/auth` routes, login links, and the session
    * cookie on `/api/v1`. Without it the API takes API keys and Basic only.
@@ -90,7 +93,12 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   const publicUrl = deps.config.http?.publicUrl ?? '';
-  await app.register(healthRoutes, { isReady: deps.isReady });
+  if (deps.metrics) countRequests(app, deps.metrics);
+  await app.register(healthRoutes, {
+    isReady: deps.isReady,
+    metrics: deps.metrics,
+    metricsAllowed: parseIpList(deps.config.metrics?.allowFrom ?? ''),
+  });
   await app.register(openapiRoute);
   await app.register(wellKnownRoutes, { oauth: deps.oauth });
   await app.register(tokenRoute, { prefix: '/api/v1', oauth: deps.oauth, limiter });
@@ -108,6 +116,16 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;
+}
+
+/** Counts every answered request by its route pattern (never the path: addresses must not become labels). */
+function countRequests(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const labels = { method: request.method, route };
+    metrics.httpRequests.inc({ ...labels, status: String(reply.statusCode) });
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
 }
 
 /**

@@ -74,6 +74,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: {}, configFile: bad })).toThrow(/not valid JSON/);
   });
 
+  it('checks metrics.allowFrom at load, so a typo stops the start', () => {
+    expect(loadConfig({ env: {} }).metrics.allowFrom).toBe('127.0.0.0/8,::1');
+    expect(() => loadConfig({ env: { JDMAIL_METRICS_ALLOW_FROM: '10.0.0.0/8,prometheus' } })).toThrow(
+      'invalid setting metrics.allowFrom: "prometheus" is not an IP address or CIDR',
+    );
+  });
+
   describe('ldap sources', () => {
     const source = (extra: object = {}) => ({
       name: 'corp',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { parseIpList } from '../shared/index.js';
 import { machineName } from './hostname.js';
 import type { LdapSourceConfig } from './ldap-schema.js';
 import { type Config, ConfigSchema } from './schema.js';
@@ -92,6 +93,11 @@ function checkCrossFields(config: Config): void {
         `invalid setting sso.oidc.${i}: give exactly one of clientSecret and clientSecretFile`,
       );
     }
+  }
+  try {
+    parseIpList(config.metrics.allowFrom);
+  } catch (e) {
+    throw new ConfigError(`invalid setting metrics.allowFrom: ${(e as Error).message}`);
   }
   if (config.sessions.idleSeconds > config.sessions.maxSeconds) {
     throw new ConfigError('invalid setting sessions.idleSeconds: must not exceed sessions.maxSeconds');

@@ -243,6 +243,16 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    metrics: Type.Object(
+      {
+        allowFrom: Type.String({
+          default: '127.0.0.0/8,::1',
+          description:
+            'Who may read the Prometheus metrics at GET /metrics: comma-separated client addresses or CIDRs (the connecting address, never X-Forwarded-For); empty: nobody',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     sessions: Type.Object(
       {
         idleSeconds: Type.Integer({

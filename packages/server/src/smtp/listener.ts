@@ -4,6 +4,7 @@ import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import type { MailService } from '../mail/index.js';
+import type { Metrics } from '../telemetry/index.js';
 import { toSmtpError } from './errors.js';
 import { createDataHandler } from './inbound/data.js';
 import { createRcptHandler, type ResolvedRecipients } from './inbound/rcpt.js';
@@ -30,6 +31,8 @@ export interface SmtpListenerDeps {
   tls: TlsMaterial;
   reverseLookup: ReverseLookup;
   throttle: LoginThrottle;
+  /** Connections and messages are counted here (`jdmail_smtp_*`). */
+  metrics?: Metrics;
   log: Logger;
 }
 
@@ -80,6 +83,7 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
     disabledCommands: submission ? [] : ['AUTH'],
     onConnect: (session: SMTPServerSession, cb: (err?: Error | null) => void) => {
       ptr.set(session.id, deps.reverseLookup(session.remoteAddress));
+      deps.metrics?.smtpConnections.inc({ listener: mode });
       cb();
     },
     onClose: (session: SMTPServerSession) => {
@@ -103,6 +107,10 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
         clientHostname: (s) => ptr.get(s.id) ?? Promise.resolve(''),
         senderOf: (s) => (submission && typeof s.user === 'string' ? s.user : undefined),
         checkAuthors: submission && config.smtp.checkFromHeader,
+        counted: (result, bytes) => {
+          deps.metrics?.smtpMessages.inc({ listener: mode, result });
+          if (bytes) deps.metrics?.smtpBytes.inc({ listener: mode }, bytes);
+        },
       }),
     ),
   };

@@ -1,13 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { Metrics } from '../../telemetry/index.js';
 import '../fastify-types.js';
 
 const Status = Type.Object({ status: Type.String() });
 
-/** `/healthz` (the process answers) and `/readyz` (every listener is up); open to anyone. */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ isReady: () => boolean }> = async (
+export interface HealthOptions {
+  isReady: () => boolean;
+  /** Served at `/metrics`; absent: `/metrics` answers 404. */
+  metrics?: Metrics;
+  /** Whether a client address may read `/metrics` (`metrics.allowFrom`). */
+  metricsAllowed?: (ip: string) => boolean;
+}
+
+/**
+ * `/healthz` (the process answers) and `/readyz` (every listener is up),
+ * open to anyone; `/metrics` (Prometheus) to the addresses of `metrics.allowFrom`.
+ */
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
   app,
-  { isReady },
+  { isReady, metrics, metricsAllowed = () => false },
 ) => {
   app.get(
     '/healthz',
@@ -42,5 +54,33 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ isReady: () => boolean }>
     },
     async (_request, reply) =>
       isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'unavailable' }),
+  );
+
+  if (!metrics) return;
+  app.get(
+    '/metrics',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'getMetrics',
+        tags: ['health'],
+        summary: 'Prometheus metrics',
+        description:
+          'The server’s metrics in the Prometheus text format: HTTP requests and durations by route, SMTP connections, messages and bytes by listener and outcome, and the process’s CPU, memory, event-loop lag and GC. Only for clients whose own address (not `X-Forwarded-For`) is in `metrics.allowFrom` (default loopback); others get 403.',
+        security: [],
+        produces: ['text/plain'],
+        response: {
+          200: { type: 'string', description: 'Prometheus text exposition format 0.0.4' },
+          403: { ...Status, description: 'The client’s address is not in metrics.allowFrom' },
+        },
+      },
+    },
+    async (request, reply) => {
+      // The socket's address: a header a client sets must not open the metrics.
+      if (!metricsAllowed(request.socket.remoteAddress ?? '')) {
+        return reply.code(403).send({ status: 'forbidden' });
+      }
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    },
   );
 };

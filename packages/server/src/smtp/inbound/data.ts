@@ -18,6 +18,8 @@ export interface DataDeps {
   senderOf(session: SMTPServerSession): string | undefined;
   /** Submission: refuse From/Sender headers that are not the sender's addresses (`smtp.checkFromHeader`). */
   checkAuthors?: boolean;
+  /** Counts each message's outcome, and the bytes of one stored (the listener's metrics). */
+  counted?: (result: 'stored' | 'refused' | 'failed', bytes?: number) => void;
 }
 
 /**
@@ -67,12 +69,15 @@ export function createDataHandler(deps: DataDeps) {
         },
         'message stored',
       );
+      deps.counted?.('stored', size);
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
       const reply = toSmtpError(err);
       // Our failures (451, and 452 for a full disk) are errors; refusals of the message are not.
-      if (reply.responseCode === 451 || isStorageFull(err)) log.error({ id, err }, 'could not store message');
+      const failed = reply.responseCode === 451 || isStorageFull(err);
+      if (failed) log.error({ id, err }, 'could not store message');
       else log.info({ id, code: reply.responseCode, reason: reply.message }, 'message refused');
+      deps.counted?.(failed ? 'failed' : 'refused');
       // smtp-server needs the stream consumed before it can answer.
       stream.resume();
       throw reply;
