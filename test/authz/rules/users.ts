@@ -1,4 +1,4 @@
-import { DOMAIN, type Dom, manages, unrestricted } from '../model.js';
+import { DOMAIN, type Dom, manages, unrestricted, type Who } from '../model.js';
 import type { World } from '../world.js';
 import {
   addressIn,
@@ -16,7 +16,7 @@ import {
 } from './common.js';
 
 /** The domains in a list answer, each of which the caller must manage. */
-function onlyManaged(items: { domain: string }[], who: Parameters<typeof manages>[0], what: string): void {
+function onlyManaged(items: { domain: string }[], who: Who, what: string): void {
   for (const item of items) {
     const d = (Object.keys(DOMAIN) as Dom[]).find((k) => DOMAIN[k] === item.domain);
     if (!unrestricted(who) && !(d && manages(who, d))) throw new Error(`${what} shows ${item.domain}`);
