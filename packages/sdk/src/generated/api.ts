@@ -358,7 +358,9 @@ export interface paths {
         };
         /**
          * List a group’s members
-         * @description **Requires** scope `groups:read`. **Callers:** admins of the group’s domain.
+         * @description Members in domains the caller may not see are left out.
+         *
+         *     **Requires** scope `groups:read`. **Callers:** admins of the group’s domain.
          */
         get: operations["listGroupMembers"];
         put?: never;
@@ -387,7 +389,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a member from a group
-         * @description **Requires** scope `groups:write`. **Callers:** admins of the group’s domain.
+         * @description **Requires** scope `groups:write`. **Callers:** admins of the group’s domain (members must be users they may see).
          */
         delete: operations["removeGroupMember"];
         options?: never;
@@ -488,7 +490,7 @@ export interface paths {
          * Create a user
          * @description Without `password` the user can sign in only through SSO or a directory.
          *
-         *     **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights).
+         *     **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights; aliases only in domains they manage).
          */
         post: operations["createUser"];
         delete?: never;
@@ -517,14 +519,14 @@ export interface paths {
          * Delete a user
          * @description Deletes the user and all their mail. This cannot be undone.
          *
-         *     **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights).
+         *     **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights; aliases only in domains they manage).
          */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
         /**
          * Change a user
-         * @description **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights).
+         * @description **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights; aliases only in domains they manage).
          */
         patch: operations["updateUser"];
         trace?: never;

@@ -140,9 +140,9 @@ export function createMailService(deps: MailServiceDeps): MailService {
       }
     },
     unreadCount: async (address) => store.unreadCount(await userId(address)),
-    async unreadCounts(addresses) {
-      // Two directory queries and one counter query, however many users: portals ask for pages of 1,000.
-      const ids = await directory.findUserIds(addresses);
+    async unreadCounts(addresses, inDomains) {
+      // A few directory queries and one counter query, however many users: portals ask for pages of 1,000.
+      const ids = await directory.findUserIds(addresses, inDomains);
       const counts = await store.unreadCounts([...new Set(ids.values())]);
       const out: Record<string, number> = {};
       for (const [address, id] of ids) out[address] = counts.get(id)?.unread ?? 0;

@@ -102,8 +102,8 @@ export interface MailService {
   updateMessage(address: string, id: string, patch: MessagePatch): Promise<MessageSummary>;
   deleteMessage(address: string, id: string): Promise<void>;
   unreadCount(address: string): Promise<{ unread: number; total: number }>;
-  /** Counts for many users; unknown addresses are left out. */
-  unreadCounts(addresses: string[]): Promise<Record<string, number>>;
+  /** Counts for many users; unknown addresses are left out, and so are users outside `inDomains` when given. */
+  unreadCounts(addresses: string[], inDomains?: ReadonlySet<string> | null): Promise<Record<string, number>>;
   /** Composes and delivers a message from `address` to local recipients, filing a copy in Sent. */
   send(address: string, input: SendInput, context?: SendContext): Promise<{ id: string; messageId: string }>;
 }

@@ -1,8 +1,10 @@
 export {
   addressBookDomains,
+  addressChanges,
   canGrant,
   type Decision,
   decide,
+  decideAddress,
   hasScope,
   isUnrestricted,
   listScope,
@@ -14,6 +16,8 @@ export { createFailureLimiter, type FailureLimiter, type FailureLimiterOptions }
 export {
   assertCanGrant,
   assertHoldsScopes,
+  assertManageableAddress,
+  assertManageableAddressChange,
   authorize,
   principalOf,
   readableAddressBooks,
