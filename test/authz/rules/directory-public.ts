@@ -85,6 +85,8 @@ const LINK = '/auth/link/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 export const publicRules: Rules = {
   getHealth: open('GET', '/healthz', 200),
   getReadiness: open('GET', '/readyz', 200),
+  // The matrix's clients are on loopback, inside metrics.allowFrom's default (test/metrics.test.ts has the rest).
+  getMetrics: open('GET', '/metrics', 200),
   getJwks: open('GET', '/.well-known/jwks.json', 200),
   getAuthorizationServerMetadata: open('GET', '/.well-known/oauth-authorization-server', 200),
   getAuthConfig: open('GET', '/auth/config', 200),
