@@ -336,6 +336,52 @@ describe.each(databases.engines)('directory on %s', (engine) => {
     });
   });
 
+  it('lists API keys by visible domain with a cursor, rotates them with a grace period, revokes them', async () => {
+    const a = await dir.createApiKey({ name: 'a', scopes: ['mail:read'], domain: 'example.com' });
+    const b = await dir.createApiKey({ name: 'b', scopes: ['mail:read'], domain: 'other.org' });
+    const all = await dir.createApiKey({ name: 'all', scopes: ['*'] });
+    const first = await dir.listApiKeys({ limit: 2 });
+    expect(first.items).toHaveLength(2);
+    const second = await dir.listApiKeys({ limit: 2, cursor: first.nextCursor ?? '' });
+    expect(second.items).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    expect([...first.items, ...second.items].map((k) => k.name).sort()).toEqual(['a', 'all', 'b']);
+    expect(second.items[0]?.expiresAt).toBeNull();
+    expect((await dir.listApiKeys({ visibleDomains: new Set(['example.com']) })).items.map((k) => k.name)).toEqual(
+      ['a'],
+    );
+    expect((await dir.listApiKeys({ visibleDomains: new Set() })).items).toEqual([]);
+    await expect(dir.listApiKeys({ cursor: 'not a cursor' })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+
+    // Rotated with grace: both keys work; the old one says when it stops, and cannot be rotated again.
+    const before = Date.now();
+    const rotated = await dir.rotateApiKey(a.apiKey.id, 3600);
+    expect(rotated.key).not.toBe(a.key);
+    expect(rotated.apiKey).toMatchObject({ name: 'a', scopes: ['mail:read'], domain: 'example.com', expiresAt: null });
+    expect(await dir.verifyApiKey(a.key)).toMatchObject({ id: a.apiKey.id });
+    expect(await dir.verifyApiKey(rotated.key)).toMatchObject({ id: rotated.apiKey.id });
+    const old = await dir.getApiKey(a.apiKey.id);
+    expect(old.expiresAt).toBeGreaterThanOrEqual(before + 3600_000);
+    await expect(dir.rotateApiKey(a.apiKey.id)).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+    // Revoking ends the grace at once.
+    await dir.revokeApiKey(a.apiKey.id);
+    expect(await dir.verifyApiKey(a.key)).toBeNull();
+    await expect(dir.getApiKey(a.apiKey.id)).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+    await expect(dir.revokeApiKey(a.apiKey.id)).rejects.toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+
+    // Rotated without grace: the old key stops now; a grace out of range is refused.
+    const now = await dir.rotateApiKey(b.apiKey.id, 0);
+    expect(await dir.verifyApiKey(b.key)).toBeNull();
+    expect(await dir.verifyApiKey(now.key)).toMatchObject({ domain: 'other.org' });
+    await expect(dir.rotateApiKey(now.apiKey.id, 31 * 24 * 3600)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    expect((await dir.listApiKeys()).items.map((k) => k.name).sort()).toEqual(['a', 'all', 'b']);
+    // Two rotations at once make one successor.
+    const race = await Promise.allSettled([dir.rotateApiKey(all.apiKey.id), dir.rotateApiKey(all.apiKey.id)]);
+    expect(race.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
   it('refuses to delete a domain with users, then deletes users and the domain', async () => {
     await dir.createUser({ address: 'hal@other.org' });
     await expect(dir.deleteDomain('other.org')).rejects.toMatchObject({ code: 'DOMAIN_NOT_EMPTY' });

@@ -57,8 +57,10 @@ const READS = [
   'listGroupMembers',
   'createApiKey',
   'verifyApiKey',
+  'getApiKey',
   'listApiKeys',
   'revokeApiKey',
+  'rotateApiKey',
 ] as const satisfies readonly (keyof Directory)[];
 
 /** A method added to Directory fails to compile here until it is put in WRITES or READS. */
@@ -263,8 +265,10 @@ export function createDirectory(deps: DirectoryDeps): Directory {
 
     createApiKey: (input) => apiKeys.create(input),
     verifyApiKey: (token) => apiKeys.verify(token),
-    listApiKeys: () => apiKeys.list(),
+    getApiKey: (id) => apiKeys.get(id),
+    listApiKeys: (options) => apiKeys.list(options),
     revokeApiKey: (id) => apiKeys.revoke(id),
+    rotateApiKey: (id, graceSeconds) => apiKeys.rotate(id, graceSeconds),
   };
   // Emptied before (a lookup under way then stores nothing) and after (nothing read meanwhile stays).
   for (const name of WRITES) {

@@ -5,7 +5,7 @@ export {
   createAddressBook,
   type DepartmentNode,
 } from './address-book.js';
-export { parseScopes } from './api-keys.js';
+export { parseScopes, ROTATE_GRACE_DEFAULT_SECONDS, ROTATE_GRACE_MAX_SECONDS } from './api-keys.js';
 export { createDirectory, type DirectoryDeps } from './directory.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { createDirectorySyncTarget, type SyncTargetDeps } from './sync-target.js';

@@ -121,7 +121,17 @@ export interface ApiKey {
   /** Domain name the key is restricted to, or null. */
   domain: string | null;
   createdAt: number;
+  /** Last successful use, to the minute (it is written at most once a minute). */
   lastUsedAt: number | null;
+  /** When a rotated key stops working; null for a key with no end. */
+  expiresAt: number | null;
+}
+
+export interface ListApiKeysOptions {
+  /** Only keys restricted to these domains; null or absent: every key. */
+  visibleDomains?: ReadonlySet<string> | null;
+  limit?: number;
+  cursor?: string;
 }
 
 /** Who a recipient address delivers to. */
@@ -197,10 +207,16 @@ export interface Directory {
     scopes: string[];
     domain?: string | null;
   }): Promise<{ key: string; apiKey: ApiKey }>;
-  /** The key's record when the token is a valid, unrevoked key; null otherwise. */
+  /** The key's record when the token is a key that works now; null otherwise. */
   verifyApiKey(token: string): Promise<ApiKey | null>;
-  listApiKeys(): Promise<ApiKey[]>;
+  /** A key that works now (API_KEY_NOT_FOUND otherwise). */
+  getApiKey(id: string): Promise<ApiKey>;
+  /** Keys that work now, rotated ones until their grace period ends, about oldest first (by id). */
+  listApiKeys(options?: ListApiKeysOptions): Promise<Page<ApiKey>>;
+  /** Stops the key at once (also one in its grace period). */
   revokeApiKey(id: string): Promise<void>;
+  /** A new key like this one, shown once; this one works on for `graceSeconds` (default a day). */
+  rotateApiKey(id: string, graceSeconds?: number): Promise<{ key: string; apiKey: ApiKey }>;
 }
 
 /** A directory-synced user, as the directory's authenticator needs to find them there. */

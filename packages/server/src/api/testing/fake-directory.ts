@@ -5,6 +5,7 @@ import type {
   Domain,
   Group,
   GroupTreeNode,
+  ListApiKeysOptions,
   Page,
   Scope,
   User,
@@ -35,6 +36,7 @@ export class FakeDirectory implements Directory {
       domain,
       createdAt: 0,
       lastUsedAt: null,
+      expiresAt: null,
     });
     return token;
   }
@@ -208,11 +210,27 @@ export class FakeDirectory implements Directory {
   async verifyApiKey(token: string) {
     return this.keys.get(token) ?? null;
   }
-  async listApiKeys() {
-    return [...this.keys.values()];
+  async getApiKey(id: string) {
+    const key = [...this.keys.values()].find((k) => k.id === id);
+    if (!key) throw new AppError('API_KEY_NOT_FOUND');
+    return key;
+  }
+  async listApiKeys(options: ListApiKeysOptions = {}) {
+    const visible = [...this.keys.values()].filter(
+      (k) => !options.visibleDomains || (k.domain !== null && options.visibleDomains.has(k.domain)),
+    );
+    return pageOf(visible, (k) => k.id, options.limit ?? 50, options.cursor);
   }
   async revokeApiKey(id: string) {
+    await this.getApiKey(id);
     for (const [k, v] of this.keys) if (v.id === id) this.keys.delete(k);
+  }
+  async rotateApiKey(id: string, graceSeconds = 86_400) {
+    const old = await this.getApiKey(id);
+    old.expiresAt = Date.now() + graceSeconds * 1000;
+    const key = `${[...this.keys.entries()].find(([, v]) => v.id === id)?.[0]}-rotated${++this.seq}`;
+    this.addKey(key, old.scopes, old.domain);
+    return { key, apiKey: this.keys.get(key) as ApiKey };
   }
 }
 
