@@ -35,8 +35,7 @@ export interface ConnectionLimiter {
 
 /** Creates a {@link ConnectionLimiter}; state lives in the returned object only. */
 export function createConnectionLimiter(options: ConnectionLimiterOptions): ConnectionLimiter {
-  const exempt =
-    typeof options.exempt === 'string' ? parseAddressList(options.exempt) : options.exempt;
+  const exempt = typeof options.exempt === 'string' ? parseAddressList(options.exempt) : options.exempt;
   const prefix = options.ipv6PrefixLength ?? 64;
   const open = new Map<string, number>();
   const free: ConnectionLease = { key: '', release: () => {} };
