@@ -3,8 +3,8 @@ import { hostname as osHostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import type { LdapSourceConfig } from './ldap-schema.js';
 import { ipNetworkError, splitIpList } from '../shared/index.js';
+import type { LdapSourceConfig } from './ldap-schema.js';
 import { type Config, ConfigSchema } from './schema.js';
 
 /** A setting that failed validation; the message names the setting and its source. */
