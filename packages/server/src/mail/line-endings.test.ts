@@ -19,6 +19,11 @@ describe('createLineNormalizer', () => {
     expect(normalize('a\0b\r\0\nc', size)).toBe('ab\r\nc');
   });
 
+  it.each([1, 2, 5, 64])('passes canonical text through unchanged in chunks of %i bytes', (size) => {
+    const text = 'Subject: x\r\n\r\nline one\r\n\r\n..dot\r\nend\r\n';
+    expect(normalize(text, size)).toBe(text);
+  });
+
   it('leaves canonical text as it is, returning the very chunk', () => {
     const next = createLineNormalizer();
     const chunk = Buffer.from('Subject: x\r\n\r\nbody\r\n');

@@ -2,6 +2,7 @@ const CR = 0x0d;
 const LF = 0x0a;
 const NUL = 0x00;
 const CRLF = Buffer.from('\r\n');
+const CR_ONLY = Buffer.from('\r');
 
 /**
  * Makes a message's line endings canonical while it streams in, before it is
@@ -33,7 +34,14 @@ export function createLineNormalizer(): (chunk?: Buffer) => Buffer {
       pendingCR = false;
       return rest;
     }
-    if (!pendingCR && isCanonical(chunk)) return chunk;
+    if (isCanonical(chunk, pendingCR)) {
+      // A CR ending the chunk waits for the LF that starts the next one.
+      const endsInCR = chunk[chunk.length - 1] === CR;
+      const body = endsInCR ? chunk.subarray(0, chunk.length - 1) : chunk;
+      const out = pendingCR ? Buffer.concat([CR_ONLY, body]) : body;
+      pendingCR = endsInCR;
+      return out;
+    }
     const out = Buffer.allocUnsafe(chunk.length * 2 + 2);
     let n = 0;
     for (let i = 0; i < chunk.length; i++) {
@@ -56,20 +64,23 @@ export function createLineNormalizer(): (chunk?: Buffer) => Buffer {
 }
 
 /**
- * Whether `chunk` needs no change and leaves nothing pending: no NUL, every LF
- * right after a single CR, every CR right before an LF. The common case, found
- * with native searches only.
+ * Whether `chunk` needs no change but for a CR held over: no NUL, every LF right
+ * after a single CR (the first one after the CR the last chunk ended with, when
+ * `afterCR`), every CR right before an LF but for one ending the chunk. The
+ * common case, found with native searches only.
  */
-function isCanonical(chunk: Buffer): boolean {
-  if (chunk.length === 0) return true;
-  if (chunk.indexOf(NUL) >= 0 || chunk[chunk.length - 1] === CR) return false;
-  let crs = 0;
+function isCanonical(chunk: Buffer, afterCR: boolean): boolean {
+  if (chunk.length === 0) return !afterCR;
+  if (afterCR && chunk[0] !== LF) return false;
+  if (chunk.indexOf(NUL) >= 0) return false;
+  let crs = afterCR ? 1 : 0;
   for (let i = chunk.indexOf(CR); i >= 0; i = chunk.indexOf(CR, i + 1)) {
+    if (i === chunk.length - 1) break; // held over for the next chunk
     if (chunk[i + 1] !== LF) return false;
     crs++;
   }
   let lfs = 0;
   for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) lfs++;
-  // Every CR is followed by an LF, so equal counts leave no LF without its CR.
+  // Every CR counted is followed by an LF, so equal counts leave no LF without its CR.
   return crs === lfs;
 }
