@@ -173,7 +173,7 @@ export const ConfigSchema = Type.Object(
           minimum: 0,
           default: 30 * 60_000,
           description:
-            'A session older than this is closed (421 4.4.2) at its next command outside DATA; a message being sent always finishes. 0 = no limit',
+            'A session older than this is closed (421 4.4.2) as soon as it is between commands; a message being sent (DATA) always finishes first. 0 = no limit',
         }),
         proxyProtocol: Type.String({
           default: '',
