@@ -6,9 +6,9 @@ import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
+import { parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
 import type { OAuthService } from '../oauth/index.js';
-import { parseIpList } from '../shared/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import { createFailureLimiter, type FailureLimiter, installAuth } from './auth/index.js';
@@ -97,7 +97,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, {
     isReady: deps.isReady,
     metrics: deps.metrics,
-    metricsAllowed: parseIpList(deps.config.metrics?.allowFrom ?? ''),
+    metricsAllowed: parseAddressList(deps.config.metrics?.allowFrom ?? ''),
   });
   await app.register(openapiRoute);
   await app.register(wellKnownRoutes, { oauth: deps.oauth });

@@ -39,6 +39,14 @@ describe('loadConfig', () => {
     [{ JDMAIL_HTTP_PORT: 'eighty' }, /httpPort must be a number/],
     [{ JDMAIL_HTTP_PORT: '70000' }, /invalid setting httpPort/],
     [{ JDMAIL_LOG_LEVEL: 'loud' }, /invalid setting log.level/],
+    [
+      { JDMAIL_SMTP_LIMITS_EXEMPT: '10.0.0.0/8, mx.example.com' },
+      /smtp.limitsExempt: "mx.example.com" is not/,
+    ],
+    [
+      { JDMAIL_SMTP_PROXY_PROTOCOL: '10.0.0.0/40' },
+      /smtp.proxyProtocol: "10.0.0.0\/40" has an invalid prefix/,
+    ],
   ])('rejects %o naming the setting', (env, msg) => {
     expect(() => loadConfig({ env })).toThrow(ConfigError);
     expect(() => loadConfig({ env })).toThrow(msg);
@@ -77,7 +85,7 @@ describe('loadConfig', () => {
   it('checks metrics.allowFrom at load, so a typo stops the start', () => {
     expect(loadConfig({ env: {} }).metrics.allowFrom).toBe('127.0.0.0/8,::1');
     expect(() => loadConfig({ env: { JDMAIL_METRICS_ALLOW_FROM: '10.0.0.0/8,prometheus' } })).toThrow(
-      'invalid setting metrics.allowFrom: "prometheus" is not an IP address or CIDR',
+      'invalid setting metrics.allowFrom: "prometheus" is not an IP address or CIDR network',
     );
   });
 

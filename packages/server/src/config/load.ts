@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { parseIpList } from '../shared/index.js';
+import { ipNetworkError, splitIpList } from '../shared/index.js';
 import { machineName } from './hostname.js';
 import type { LdapSourceConfig } from './ldap-schema.js';
 import { type Config, ConfigSchema } from './schema.js';
@@ -94,10 +94,16 @@ function checkCrossFields(config: Config): void {
       );
     }
   }
-  try {
-    parseIpList(config.metrics.allowFrom);
-  } catch (e) {
-    throw new ConfigError(`invalid setting metrics.allowFrom: ${(e as Error).message}`);
+  const ipLists: [string, string][] = [
+    ['smtp.limitsExempt', config.smtp.limitsExempt],
+    ['smtp.proxyProtocol', config.smtp.proxyProtocol],
+    ['metrics.allowFrom', config.metrics.allowFrom],
+  ];
+  for (const [setting, value] of ipLists) {
+    for (const entry of splitIpList(value)) {
+      const error = ipNetworkError(entry);
+      if (error) throw new ConfigError(`invalid setting ${setting}: ${error}`);
+    }
   }
   if (config.sessions.idleSeconds > config.sessions.maxSeconds) {
     throw new ConfigError('invalid setting sessions.idleSeconds: must not exceed sessions.maxSeconds');

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError, newId } from '../shared/index.js';
-import { cursor } from './validate.js';
 import type { ApiKeysTable, DB } from '../store/index.js';
 import type { Domains } from './domains.js';
 import { type ApiKey, type ListApiKeysOptions, type Page, SCOPES, type Scope } from './types.js';
+import { cursor } from './validate.js';
 
 const KEY_PREFIX = 'jdk_';
 /** last_used_at is refreshed at most this often, so a busy key does not write on every request. */
@@ -157,7 +157,10 @@ export function createApiKeys(db: Kysely<DB>, domains: Domains) {
      * for `graceSeconds` (0: it stops now), so clients can move over without
      * an outage. A key that is already being rotated away cannot be rotated again.
      */
-    async rotate(id: string, graceSeconds = ROTATE_GRACE_DEFAULT_SECONDS): Promise<{ key: string; apiKey: ApiKey }> {
+    async rotate(
+      id: string,
+      graceSeconds = ROTATE_GRACE_DEFAULT_SECONDS,
+    ): Promise<{ key: string; apiKey: ApiKey }> {
       if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > ROTATE_GRACE_MAX_SECONDS) {
         throw new AppError(
           'VALIDATION_FAILED',
@@ -175,7 +178,8 @@ export function createApiKeys(db: Kysely<DB>, domains: Domains) {
           .where('api_keys.id', '=', id)
           .where('api_keys.revoked_at', 'is', null)
           .executeTakeFirst();
-        if (!old) throw new AppError('API_KEY_NOT_FOUND', `API key ${id} does not exist or is already rotated`);
+        if (!old)
+          throw new AppError('API_KEY_NOT_FOUND', `API key ${id} does not exist or is already rotated`);
         const r = await trx
           .updateTable('api_keys')
           .set({ revoked_at: now + graceSeconds * 1000 })
@@ -183,7 +187,8 @@ export function createApiKeys(db: Kysely<DB>, domains: Domains) {
           .where('revoked_at', 'is', null)
           .executeTakeFirst();
         // Two rotations at once: only one may make the successor.
-        if (Number(r.numUpdatedRows) === 0) throw new AppError('API_KEY_NOT_FOUND', `API key ${id} was just rotated`);
+        if (Number(r.numUpdatedRows) === 0)
+          throw new AppError('API_KEY_NOT_FOUND', `API key ${id} was just rotated`);
         return insert(trx, {
           name: old.name,
           scopes: JSON.parse(old.scopes) as Scope[],

@@ -347,17 +347,24 @@ describe.each(databases.engines)('directory on %s', (engine) => {
     expect(second.nextCursor).toBeNull();
     expect([...first.items, ...second.items].map((k) => k.name).sort()).toEqual(['a', 'all', 'b']);
     expect(second.items[0]?.expiresAt).toBeNull();
-    expect((await dir.listApiKeys({ visibleDomains: new Set(['example.com']) })).items.map((k) => k.name)).toEqual(
-      ['a'],
-    );
+    expect(
+      (await dir.listApiKeys({ visibleDomains: new Set(['example.com']) })).items.map((k) => k.name),
+    ).toEqual(['a']);
     expect((await dir.listApiKeys({ visibleDomains: new Set() })).items).toEqual([]);
-    await expect(dir.listApiKeys({ cursor: 'not a cursor' })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    await expect(dir.listApiKeys({ cursor: 'not a cursor' })).rejects.toMatchObject({
+      code: 'INVALID_CURSOR',
+    });
 
     // Rotated with grace: both keys work; the old one says when it stops, and cannot be rotated again.
     const before = Date.now();
     const rotated = await dir.rotateApiKey(a.apiKey.id, 3600);
     expect(rotated.key).not.toBe(a.key);
-    expect(rotated.apiKey).toMatchObject({ name: 'a', scopes: ['mail:read'], domain: 'example.com', expiresAt: null });
+    expect(rotated.apiKey).toMatchObject({
+      name: 'a',
+      scopes: ['mail:read'],
+      domain: 'example.com',
+      expiresAt: null,
+    });
     expect(await dir.verifyApiKey(a.key)).toMatchObject({ id: a.apiKey.id });
     expect(await dir.verifyApiKey(rotated.key)).toMatchObject({ id: rotated.apiKey.id });
     const old = await dir.getApiKey(a.apiKey.id);

@@ -23,6 +23,11 @@ export interface MessageDetail extends MessageSummary {
   /** The HTML body as sent; clients must sanitize before rendering (webmail does). */
   html: string | null;
   attachments: AttachmentInfo[];
+  /**
+   * The message could not be parsed in full (a MIME part past the parser's limits): headers,
+   * text and attachments hold what was read before that point; the raw source has everything.
+   */
+  partial: boolean;
 }
 
 export type Recipient = string | Address;

@@ -13,7 +13,7 @@ export interface Metrics {
   readonly httpDuration: Histogram<'method' | 'route'>;
   /** SMTP connections opened, by listener (`mx`, `submission`). */
   readonly smtpConnections: Counter<'listener'>;
-  /** Messages ended by DATA, by listener and outcome (`stored`, `refused`, `failed`). */
+  /** Messages ended by DATA, by listener and outcome (`stored`, `refused`, `failed`, `aborted`). */
   readonly smtpMessages: Counter<'listener' | 'result'>;
   /** Bytes of the messages stored through SMTP, by listener. */
   readonly smtpBytes: Counter<'listener'>;
@@ -47,7 +47,7 @@ export function createMetrics(): Metrics {
     }),
     smtpMessages: new Counter({
       name: 'jdmail_smtp_messages_total',
-      help: 'Messages whose DATA ended: stored (250), refused (5xx/4xx for the message), failed (our error)',
+      help: 'Messages whose DATA ended: stored (250), refused (5xx/4xx for the message), failed (our error), aborted (the connection ended mid-message)',
       labelNames: ['listener', 'result'],
       registers,
     }),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { AddressList } from '../../limits/index.js';
 import type { Metrics } from '../../telemetry/index.js';
 import '../fastify-types.js';
 
@@ -9,8 +10,8 @@ export interface HealthOptions {
   isReady: () => boolean;
   /** Served at `/metrics`; absent: `/metrics` answers 404. */
   metrics?: Metrics;
-  /** Whether a client address may read `/metrics` (`metrics.allowFrom`). */
-  metricsAllowed?: (ip: string) => boolean;
+  /** Who may read `/metrics` (`metrics.allowFrom`); absent: nobody. */
+  metricsAllowed?: AddressList;
 }
 
 /**
@@ -19,7 +20,7 @@ export interface HealthOptions {
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
   app,
-  { isReady, metrics, metricsAllowed = () => false },
+  { isReady, metrics, metricsAllowed },
 ) => {
   app.get(
     '/healthz',
@@ -77,7 +78,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
     },
     async (request, reply) => {
       // The socket's address: a header a client sets must not open the metrics.
-      if (!metricsAllowed(request.socket.remoteAddress ?? '')) {
+      if (!metricsAllowed?.has(request.socket.remoteAddress ?? '')) {
         return reply.code(403).send({ status: 'forbidden' });
       }
       return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -46,6 +46,7 @@ export class FakeMail implements MailService {
       text: 'Hello',
       html: null,
       attachments: [],
+      partial: false,
       raw: `Subject: Message ${this.seq}\r\n\r\nHello\r\n`,
       ...fields,
       owner: normalizeAddress(owner),

@@ -19,7 +19,7 @@ export interface DataDeps {
   /** Submission: refuse From/Sender headers that are not the sender's addresses (`smtp.checkFromHeader`). */
   checkAuthors?: boolean;
   /** Counts each message's outcome, and the bytes of one stored (the listener's metrics). */
-  counted?: (result: 'stored' | 'refused' | 'failed', bytes?: number) => void;
+  counted?: (result: 'stored' | 'refused' | 'failed' | 'aborted', bytes?: number) => void;
 }
 
 /**
@@ -73,11 +73,14 @@ export function createDataHandler(deps: DataDeps) {
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
       const reply = toSmtpError(err);
+      // The connection closed mid-message (the client left, or was cut off as too slow): not our failure.
+      const cutOff = (err as { code?: unknown }).code === 'ECONNECTION';
+      if (cutOff) log.info({ id }, 'message transfer cut off');
       // Our failures (451, and 452 for a full disk) are errors; refusals of the message are not.
-      const failed = reply.responseCode === 451 || isStorageFull(err);
+      const failed = !cutOff && (reply.responseCode === 451 || isStorageFull(err));
       if (failed) log.error({ id, err }, 'could not store message');
-      else log.info({ id, code: reply.responseCode, reason: reply.message }, 'message refused');
-      deps.counted?.(failed ? 'failed' : 'refused');
+      else if (!cutOff) log.info({ id, code: reply.responseCode, reason: reply.message }, 'message refused');
+      deps.counted?.(cutOff ? 'aborted' : failed ? 'failed' : 'refused');
       // smtp-server needs the stream consumed before it can answer.
       stream.resume();
       throw reply;
