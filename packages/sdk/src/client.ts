@@ -1,4 +1,5 @@
 import { type ClientOptions, HttpClient } from './http.js';
+import { ApiKeys } from './resources/api-keys.js';
 import { Apps } from './resources/apps.js';
 import { Directory } from './resources/directory.js';
 import { Domains } from './resources/domains.js';
@@ -32,6 +33,8 @@ export class JdMail {
   readonly groups: Groups;
   readonly mail: Mail;
   readonly apps: Apps;
+  /** API keys: make, list, rotate with a grace period, revoke. */
+  readonly apiKeys: ApiKeys;
   readonly sso: Sso;
   readonly directory: Directory;
 
@@ -42,6 +45,7 @@ export class JdMail {
     this.groups = new Groups(http);
     this.mail = new Mail(http);
     this.apps = new Apps(http);
+    this.apiKeys = new ApiKeys(http);
     this.sso = new Sso(http);
     this.directory = new Directory(http);
   }

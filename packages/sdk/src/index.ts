@@ -16,6 +16,7 @@ export {
 export type { components, operations, paths } from './generated/api.js';
 export type { ApiKeyAuth, AppAuth, ClientOptions } from './http.js';
 export { type Page, Paginator } from './paginator.js';
+export type { RotateApiKeyOptions } from './resources/api-keys.js';
 export type { SendOptions } from './resources/mail.js';
 export type { LoginLinkOptions } from './resources/sso.js';
 export type * from './types.js';

@@ -18,6 +18,8 @@ export type UnreadCount = Schemas['UnreadCount'];
 export type SendResult = Schemas['SendResult'];
 export type Problem = Schemas['Problem'];
 export type App = Schemas['App'];
+export type ApiKey = Schemas['ApiKey'];
+export type ApiKeyCredentials = Schemas['ApiKeyCredentials'];
 export type AppCredentials = Schemas['AppCredentials'];
 export type LoginLink = Schemas['LoginLink'];
 export type Session = Schemas['Session'];
@@ -45,11 +47,13 @@ export type SendInput = Omit<SendRequest, 'attachments'> & {
 };
 export type CreateAppInput = Schemas['CreateAppRequest'];
 export type UpdateAppInput = Schemas['UpdateAppRequest'];
+export type CreateApiKeyInput = Schemas['CreateApiKeyRequest'];
 export type DirectorySyncRequest = Schemas['DirectorySyncRequest'];
 
 export type ListDomainsParams = QueryOf<'listDomains'>;
 export type ListUsersParams = QueryOf<'listUsers'>;
 export type ListMessagesParams = QueryOf<'listMessages'>;
 export type ListAppsParams = QueryOf<'listApps'>;
+export type ListApiKeysParams = QueryOf<'listApiKeys'>;
 export type ListDirectorySyncsParams = QueryOf<'listDirectorySyncs'>;
 export type AddressBookParams = QueryOf<'searchAddressBook'>;

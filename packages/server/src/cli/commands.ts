@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { buildEngine, type Engine, initDataDir, startServer } from '../main.js';
 import { createLogger } from '../telemetry/index.js';
+import { registerApiKeyCommands } from './apikey-commands.js';
 import { registerAppCommands } from './app-commands.js';
 import { registerLdapCommands } from './ldap.js';
 import { configFrom, withConfigFlags } from './options.js';
@@ -98,24 +99,7 @@ export function registerCommands(program: Command, out: Out): void {
   registerAppCommands(program, out, withEngine);
   registerLdapCommands(program, out);
 
-  const apikey = program.command('apikey').description('manage API keys');
-  withConfigFlags(
-    apikey
-      .command('create')
-      .description('create an API key and print only the key')
-      .requiredOption('--name <name>', 'what the key is for')
-      .requiredOption('--scopes <list>', 'comma-separated scopes, e.g. users:read,mail:read or mail:* or *')
-      .option('--domain <domain>', 'restrict the key to one domain'),
-  ).action(async (o: { name: string; scopes: string; domain?: string }, cmd: Command) => {
-    await withEngine(cmd, async (e) => {
-      const { key } = await e.directory.createApiKey({
-        name: o.name,
-        scopes: o.scopes.split(','),
-        domain: o.domain ?? null,
-      });
-      out(key);
-    });
-  });
+  registerApiKeyCommands(program, out, withEngine);
 
   function registerUserCommands(p: Command, o: Out) {
     const user = p.command('user').description('manage users');

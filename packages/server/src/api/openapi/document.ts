@@ -14,6 +14,11 @@ const TAGS = [
     description: 'Registered apps: integrations that get access tokens with their client credentials',
   },
   {
+    name: 'api-keys',
+    description:
+      'API keys for integrations: listed without their secrets, rotated with a grace period, revoked at once',
+  },
+  {
     name: 'oauth',
     description:
       'OAuth 2.0 client credentials (RFC 6749 §4.4): access tokens for apps, the keys that verify them, server metadata',

@@ -10,6 +10,7 @@ export type Tag =
   | 'mail'
   | 'directory'
   | 'apps'
+  | 'api-keys'
   | 'oauth'
   | 'sso'
   | 'web-auth'

@@ -1,4 +1,11 @@
 import type { TSchema } from 'typebox';
+import {
+  ApiKeyCredentialsModel,
+  ApiKeyModel,
+  ApiKeyPage,
+  CreateApiKeyBody,
+  RotateApiKeyBody,
+} from './api-key.js';
 import { AppCredentialsModel, AppModel, AppPage, CreateAppBody, UpdateAppBody } from './app.js';
 import {
   AddressBookEntryModel,
@@ -98,6 +105,11 @@ export const MODELS: readonly TSchema[] = [
   UpdateAppBody,
   AppCredentialsModel,
   AppPage,
+  ApiKeyModel,
+  CreateApiKeyBody,
+  RotateApiKeyBody,
+  ApiKeyCredentialsModel,
+  ApiKeyPage,
   TokenRequestBody,
   TokenResponseModel,
   OAuthErrorModel,

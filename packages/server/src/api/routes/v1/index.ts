@@ -1,3 +1,4 @@
+import { apiKeyRoutes } from './api-keys/api-keys.js';
 import { appRoutes } from './apps/apps.js';
 import type { V1Plugin } from './deps.js';
 import { addressBookRoutes } from './directory/address-book.js';
@@ -32,6 +33,7 @@ export const v1Routes: V1Plugin = async (
     attachmentRoutes,
     sendRoutes,
     appRoutes,
+    apiKeyRoutes,
     sessionRoutes,
     loginLinkRoutes,
     directorySyncRoutes,
