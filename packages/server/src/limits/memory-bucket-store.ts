@@ -22,8 +22,8 @@ export function createMemoryBucketStore(options: MemoryBucketStoreOptions = {}):
   const marks = new Map<string, Map<string, number>>();
 
   const kind = (b: Bucket) => {
-    let m = kinds.get(b.rule.name);
-    if (!m) kinds.set(b.rule.name, (m = new Map()));
+    const m = kinds.get(b.rule.name) ?? new Map<string, BucketState>();
+    kinds.set(b.rule.name, m);
     return m;
   };
   /** Re-inserts, so a Map's order is least recently used first; an empty bucket is dropped. */
