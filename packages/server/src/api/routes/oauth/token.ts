@@ -39,9 +39,10 @@ Authenticate the app with HTTP Basic (\`client_secret_basic\`: client id and sec
 form-urlencoded) or with \`client_id\` and \`client_secret\` in the body (\`client_secret_post\`), not
 both. \`scope\` may narrow the token to a subset of the app's scopes. The access token is a JWT
 (RFC 9068, \`typ: at+jwt\`) to send as \`Authorization: Bearer\`; verify it with
-\`/.well-known/jwks.json\`. Responses are never cached (\`Cache-Control: no-store\`). A client's secret is always checked, so the
-right one is never refused; once an address has sent too many wrong credentials (client secrets,
-API keys, app tokens) a wrong one is answered with 429 and \`Retry-After\` instead of 401.`;
+\`/.well-known/jwks.json\`. Responses are never cached (\`Cache-Control: no-store\`). A client's
+secret is always checked, so the right one is never refused; once an address has sent too many
+wrong credentials (client secrets, API keys, app tokens), a wrong one is answered with 429 and
+\`Retry-After\` instead of 401.`;
 
 /**
  * `POST /api/v1/oauth/token`, in a plugin of its own: the one route whose
