@@ -31,7 +31,7 @@ export interface OAuthTestApi {
  * The API with the real app-token service, the real directory over a
  * throwaway SQLite database (apps reference its domains), and FakeMail:
  * domains example.com and other.org with users alice@example.com and
- * carol@other.org. Failed sign-ins are limited to 5 a minute per IP.
+ * carol@other.org. The login guard runs on the test clock (`tick`).
  */
 export async function buildOAuthTestApi(): Promise<OAuthTestApi> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jdmail-oauth-api-'));
