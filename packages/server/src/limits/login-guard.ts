@@ -76,6 +76,7 @@ export const SUSPECT_FAILURES = 3;
 /** How long a wrong password is recognised when the same address tries it at the same account again. */
 const REPEAT_MEMORY_MS = 24 * 60 * MINUTE;
 
+/** Budgets of failed sign-ins, shared by every listener (see the module comment). */
 export interface LoginGuard {
   /**
    * Counts a password attempt at `account` from `ip` that is about to be
@@ -91,11 +92,13 @@ export interface LoginGuard {
   secretFailed(ip: string): Promise<number>;
 }
 
+/** The guard's answer to a password attempt about to be checked. */
 export type Admission =
   | { admitted: true; attempt: LoginAttempt }
   /** Seconds until an attempt may be admitted; nothing was counted. */
   | { admitted: false; retryAfter: number };
 
+/** An admitted attempt; report its outcome once. */
 export interface LoginAttempt {
   /** The password was right. */
   succeeded(): Promise<void>;
@@ -110,6 +113,7 @@ export interface LoginAttempt {
 }
 
 export interface LoginGuardOptions {
+  /** Where the counters live: `createMemoryBucketStore()`, or a store shared by several nodes. */
   store: BucketStore;
   /** Key of the hashes that recognise a repeated wrong password; default random. Nodes sharing a store share it too. */
   repeatKey?: Buffer;
@@ -117,22 +121,59 @@ export interface LoginGuardOptions {
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
+/** The buckets of one attempt at `account` from `ip`. */
+function bucketsOf(account: string, ip: string) {
+  const a = normalizeAddress(account);
+  const address = budgetAddress(ip);
+  const bucket = (rule: BucketRule, key: string): Bucket => ({ rule, key });
+  return {
+    account: a,
+    pair: bucket(LOGIN_RULES.pair, `${a}\n${address}`),
+    history: bucket(LOGIN_RULES.history, `${a}\n${address}`),
+    address: bucket(LOGIN_RULES.address, address),
+    suspects: bucket(LOGIN_RULES.suspects, a),
+    newcomers: bucket(LOGIN_RULES.newcomers, a),
+  };
+}
+
+/** The handle of an admitted attempt that charged `lane`; the first outcome counts, later ones do nothing. */
+function attemptOf(
+  store: BucketStore,
+  b: ReturnType<typeof bucketsOf>,
+  lane: Bucket,
+  fingerprint: (account: string, password: string) => string,
+): LoginAttempt {
+  let settled = false;
+  const once = async (outcome: () => Promise<void>) => {
+    if (settled) return;
+    settled = true;
+    await outcome();
+  };
+  return {
+    succeeded: () =>
+      once(async () => {
+        await store.clear([b.pair, b.history]);
+        await store.refund([b.address, lane]);
+      }),
+    failed: (password) =>
+      once(async () => {
+        const mark = fingerprint(b.account, password);
+        if (await store.remember(`login-repeat:${b.pair.key}`, mark, REPEAT_MEMORY_MS)) {
+          await store.refund([b.history, b.address, lane]);
+        }
+      }),
+    cancelled: () => once(() => store.refund([b.pair, b.history, b.address, lane])),
+  };
+}
+
+/**
+ * Builds the guard over `options.store`. `main.ts` builds one and hands it to
+ * every listener; each listener asks it before a password check and reports
+ * the outcome (see the module comment above for the budgets).
+ */
 export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
   const { store } = options;
   const repeatKey = options.repeatKey ?? randomBytes(32);
-  const bucketsOf = (account: string, ip: string) => {
-    const a = normalizeAddress(account);
-    const address = budgetAddress(ip);
-    const bucket = (rule: BucketRule, key: string): Bucket => ({ rule, key });
-    return {
-      account: a,
-      pair: bucket(LOGIN_RULES.pair, `${a}\n${address}`),
-      history: bucket(LOGIN_RULES.history, `${a}\n${address}`),
-      address: bucket(LOGIN_RULES.address, address),
-      suspects: bucket(LOGIN_RULES.suspects, a),
-      newcomers: bucket(LOGIN_RULES.newcomers, a),
-    };
-  };
   const fingerprint = (account: string, password: string) =>
     createHmac('sha256', repeatKey).update(`${account}\n${password}`).digest('base64url').slice(0, 16);
 
@@ -144,32 +185,9 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
       const [failures = 0] = await store.levels([b.history]);
       // The history drains continuously: 3 failures read 2.99…, so "more than 2" means "3 lately".
       const lane = failures > SUSPECT_FAILURES - 1 ? b.suspects : b.newcomers;
-      const charged = [b.pair, b.history, b.address, lane];
-      const waitMs = await store.take(charged);
+      const waitMs = await store.take([b.pair, b.history, b.address, lane]);
       if (waitMs > 0) return { admitted: false, retryAfter: seconds(waitMs) };
-      let settled = false;
-      const settle = (fn: () => Promise<void>) => async () => {
-        if (settled) return;
-        settled = true;
-        await fn();
-      };
-      return {
-        admitted: true,
-        attempt: {
-          succeeded: settle(async () => {
-            await store.clear([b.pair, b.history]);
-            await store.refund([b.address, lane]);
-          }),
-          failed: (password: string) =>
-            settle(async () => {
-              const mark = fingerprint(b.account, password);
-              if (await store.remember(`login-repeat:${b.pair.key}`, mark, REPEAT_MEMORY_MS)) {
-                await store.refund([b.history, b.address, lane]);
-              }
-            })(),
-          cancelled: settle(() => store.refund(charged)),
-        },
-      };
+      return { admitted: true, attempt: attemptOf(store, b, lane, fingerprint) };
     },
 
     async secretFailed(ip) {
