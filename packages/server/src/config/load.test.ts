@@ -39,6 +39,14 @@ describe('loadConfig', () => {
     [{ JDMAIL_HTTP_PORT: 'eighty' }, /httpPort must be a number/],
     [{ JDMAIL_HTTP_PORT: '70000' }, /invalid setting httpPort/],
     [{ JDMAIL_LOG_LEVEL: 'loud' }, /invalid setting log.level/],
+    [
+      { JDMAIL_SMTP_LIMITS_EXEMPT: '10.0.0.0/8, mx.example.com' },
+      /smtp.limitsExempt: "mx.example.com" is not/,
+    ],
+    [
+      { JDMAIL_SMTP_PROXY_PROTOCOL: '10.0.0.0/40' },
+      /smtp.proxyProtocol: "10.0.0.0\/40" has an invalid prefix/,
+    ],
   ])('rejects %o naming the setting', (env, msg) => {
     expect(() => loadConfig({ env })).toThrow(ConfigError);
     expect(() => loadConfig({ env })).toThrow(msg);

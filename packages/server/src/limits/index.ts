@@ -1,8 +1,18 @@
 /**
- * Limits that hold whatever listener a client comes through: the login
- * guard (budgets of failed sign-ins per account and per address, shared by
- * every protocol) and the counters behind it. The module's only public face.
+ * Limits on clients that every listener shares (SMTP now; IMAP and POP3 reuse them), knowing
+ * nothing of any protocol: a per-client connection count (`createConnectionLimiter`, one per
+ * listener), the per-record deadline with a minimum data rate (`RecordDeadline`, one per
+ * session, driven by the listener's own clock and its idea of "the client owes input"), address
+ * lists of hosts and CIDR networks (`parseAddressList`) for exemptions and trusted proxies, and
+ * the login guard (`createLoginGuard`, one per server): budgets of failed sign-ins per account
+ * and per address that every sign-in path shares, over counters in a `BucketStore`.
  */
+export {
+  type AddressList,
+  clientKey,
+  parseAddressList,
+  unmapIPv4,
+} from './address-list.js';
 export {
   addAttempts,
   type Bucket,
@@ -12,7 +22,13 @@ export {
   levelAt,
   waitAfter,
 } from './bucket-store.js';
-export { budgetAddress } from './client-address.js';
+export {
+  type ConnectionLease,
+  type ConnectionLimiter,
+  type ConnectionLimiterOptions,
+  createConnectionLimiter,
+} from './connections.js';
+export { RecordDeadline, type RecordDeadlineOptions } from './data-rate.js';
 export {
   type Admission,
   createLoginGuard,

@@ -44,8 +44,8 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { normalizeAddress } from '../shared/index.js';
+import { clientKey } from './address-list.js';
 import type { Bucket, BucketRule, BucketStore } from './bucket-store.js';
-import { budgetAddress } from './client-address.js';
 
 const MINUTE = 60_000;
 
@@ -124,7 +124,7 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 /** The buckets of one attempt at `account` from `ip`. */
 function bucketsOf(account: string, ip: string) {
   const a = normalizeAddress(account);
-  const address = budgetAddress(ip);
+  const address = clientKey(ip); // IPv4, or the IPv6 /64 (one host has a whole /64 to pick from)
   const bucket = (rule: BucketRule, key: string): Bucket => ({ rule, key });
   return {
     account: a,
@@ -191,7 +191,7 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
     },
 
     async secretFailed(ip) {
-      const waitMs = await store.take([{ rule: LOGIN_RULES.secrets, key: budgetAddress(ip) }]);
+      const waitMs = await store.take([{ rule: LOGIN_RULES.secrets, key: clientKey(ip) }]);
       return waitMs > 0 ? seconds(waitMs) : 0;
     },
   };

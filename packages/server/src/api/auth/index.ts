@@ -1,8 +1,10 @@
 export {
   addressBookDomains,
+  addressChanges,
   canGrant,
   type Decision,
   decide,
+  decideAddress,
   hasScope,
   isUnrestricted,
   listScope,
@@ -13,6 +15,8 @@ export { type Credentials, parseAuthorization } from './credentials.js';
 export {
   assertCanGrant,
   assertHoldsScopes,
+  assertManageableAddress,
+  assertManageableAddressChange,
   authorize,
   principalOf,
   readableAddressBooks,
