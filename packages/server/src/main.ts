@@ -17,10 +17,10 @@ import {
   type EventSink,
   resolveSources,
 } from './ldap/index.js';
+import { createLoginGuard, createMemoryBucketStore, type LoginGuard } from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import {
-  createLoginThrottle,
   createReverseLookup,
   createSmtpListener,
   loadTls,
@@ -49,6 +49,11 @@ export interface Engine {
   /** App tokens: registered apps, signing keys, the client credentials grant. */
   oauth: OAuthService;
   sso: Sso;
+  /**
+   * The one login guard: SMTP AUTH, API Basic, webmail sign-in and the token
+   * endpoint share its budgets. Its counters are in this process's memory.
+   */
+  loginGuard: LoginGuard;
   /** The global address book and department tree. */
   addressBook: AddressBook;
   /** LDAP/AD sync jobs (no sources configured: every request names an unknown source). */
@@ -129,11 +134,13 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     issuer: () => publicBaseUrl(config, options.httpPort?.() ?? config.httpPort),
     log: log.child({ component: 'oauth' }),
   });
+  const loginGuard = createLoginGuard({ store: createMemoryBucketStore() });
   const sso = createSso({
     db: database.db,
     directory,
     config,
     log: log.child({ component: 'sso' }),
+    loginGuard,
   });
   return {
     config,
@@ -143,6 +150,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     mail,
     oauth,
     sso,
+    loginGuard,
     addressBook: createAddressBook(database.db),
     directorySync,
     idempotency: createIdempotencyStore(database.db),
@@ -227,7 +235,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const { adminKey, tls } = await initDataDir(engine);
   await engine.oauth.start();
   const reverseLookup = createReverseLookup(config.smtp.reverseDnsTimeoutMs);
-  const throttle = createLoginThrottle();
   const metrics = createMetrics();
   const smtp = (mode: 'mx' | 'submission'): SmtpListener =>
     createSmtpListener({
@@ -237,7 +244,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       mail: engine.mail,
       tls,
       reverseLookup,
-      throttle,
+      loginGuard: engine.loginGuard,
       metrics,
       log,
     });
@@ -250,6 +257,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     mail: engine.mail,
     oauth: engine.oauth,
     sso: engine.sso,
+    loginGuard: engine.loginGuard,
     addressBook: engine.addressBook,
     directorySync: engine.directorySync,
     idempotency: engine.idempotency,

@@ -493,8 +493,10 @@ export interface paths {
          *     form-urlencoded) or with `client_id` and `client_secret` in the body (`client_secret_post`), not
          *     both. `scope` may narrow the token to a subset of the app's scopes. The access token is a JWT
          *     (RFC 9068, `typ: at+jwt`) to send as `Authorization: Bearer`; verify it with
-         *     `/.well-known/jwks.json`. Responses are never cached (`Cache-Control: no-store`). Too many failed
-         *     client authentications from one address are answered with 429 and `Retry-After`.
+         *     `/.well-known/jwks.json`. Responses are never cached (`Cache-Control: no-store`). A client's
+         *     secret is always checked, so the right one is never refused; once an address has sent too many
+         *     wrong credentials (client secrets, API keys, app tokens), a wrong one is answered with 429 and
+         *     `Retry-After` instead of 401.
          */
         post: operations["createToken"];
         delete?: never;
@@ -5366,7 +5368,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description `temporarily_unavailable`: too many failed client authentications from this address */
+            /** @description `temporarily_unavailable`: a wrong client secret after too many wrong credentials from this address */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
-import { createConnectionLimiter, parseAddressList } from '../limits/index.js';
+import { createConnectionLimiter, type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
 import type { Metrics } from '../telemetry/index.js';
 import { toSmtpError } from './errors.js';
@@ -12,7 +12,7 @@ import { createRcptHandler, type ResolvedRecipients } from './inbound/rcpt.js';
 import { PromptSMTPServer } from './prompt-greeting.js';
 import type { ReverseLookup } from './reverse-dns.js';
 import type { ListenerLimits } from './session-limits.js';
-import { createAuthHandler, type LoginThrottle } from './submission/auth.js';
+import { createAuthHandler } from './submission/auth.js';
 import { createSubmissionMailFrom } from './submission/mail-from.js';
 import type { TlsMaterial } from './tls.js';
 
@@ -32,7 +32,8 @@ export interface SmtpListenerDeps {
   mail: MailService;
   tls: TlsMaterial;
   reverseLookup: ReverseLookup;
-  throttle: LoginThrottle;
+  /** The login guard every listener shares: failed AUTH here counts on every path. */
+  loginGuard: LoginGuard;
   /** Connections and messages are counted here (`jdmail_smtp_*`). */
   metrics?: Metrics;
   log: Logger;
@@ -133,7 +134,7 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
     ),
   };
   if (submission) {
-    options.onAuth = stage(createAuthHandler(deps.directory, deps.throttle));
+    options.onAuth = stage(createAuthHandler({ directory: deps.directory, guard: deps.loginGuard, log }));
     options.onMailFrom = stage(createSubmissionMailFrom(deps.directory));
   }
   const server = new PromptSMTPServer(options, listenerLimits(config, log));

@@ -12,7 +12,6 @@ export {
   type Target,
 } from './access.js';
 export { type Credentials, parseAuthorization } from './credentials.js';
-export { createFailureLimiter, type FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
 export {
   assertCanGrant,
   assertHoldsScopes,
