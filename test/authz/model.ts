@@ -74,8 +74,8 @@ export type Need =
   | { on: 'address'; d: Dom }
   /** A domain's address book: its users may read it too. */
   | { on: 'book'; d: Dom }
-  /** An app without a domain restriction: only unrestricted callers see it. */
-  | { on: 'global-app' };
+  /** An app (or API key) without a domain restriction: only unrestricted callers see it; `missing` answers the rest. */
+  | { on: 'global-app'; missing?: string };
 
 export const UNAUTHENTICATED: Answer = { status: 401, code: 'UNAUTHENTICATED' };
 const CSRF: Answer = { status: 403, code: 'CSRF_FAILED' };
@@ -123,7 +123,7 @@ function check(w: Who, scope: Scope, need: Need): Answer | null {
     case 'book':
       return readsBook(w, need.d) ? null : { status: 404, code: 'DOMAIN_NOT_FOUND' };
     case 'global-app':
-      return unrestricted(w) ? null : { status: 404, code: 'APP_NOT_FOUND' };
+      return unrestricted(w) ? null : { status: 404, code: need.missing ?? 'APP_NOT_FOUND' };
   }
 }
 

@@ -21,6 +21,8 @@ export interface World {
   message: Record<string, { id: string; attachmentId: string }>;
   /** Apps restricted to each domain, and one without a restriction (only its client id). */
   app: Record<Dom | 'global', string>;
+  /** API keys (ids) restricted to each domain, and one without a restriction. */
+  apiKey: Record<Dom | 'global', string>;
   /** The app (restricted to a.test, every scope) whose token is a principal. */
   appClient: { clientId: string; clientSecret: string };
   /** A number no other request uses, for unique names. */
@@ -29,6 +31,8 @@ export interface World {
     user(d: Dom): Promise<string>;
     group(d: Dom, members?: string[]): Promise<string>;
     app(d: Dom | null): Promise<string>;
+    /** An API key restricted to `d` (or to none): its id and the key. */
+    apiKey(d: Dom | null): Promise<{ id: string; key: string }>;
     /** A message of `address` (its Sent copy), returned by id. */
     message(address: string): Promise<string>;
     session(address: string): Promise<WebSession>;
@@ -107,6 +111,15 @@ async function seedObjects(root: World['root']) {
   return { group, message };
 }
 
+async function createApiKey(root: World['root'], name: string, d: Dom | null) {
+  const body = { name, scopes: ['mail:read'], ...(d ? { domain: DOMAIN[d] } : {}) };
+  const made = await ok<{ apiKey: { id: string }; key: string }>(
+    root({ method: 'POST', path: '/api/v1/api-keys', body }),
+    `api key ${name}`,
+  );
+  return { id: made.apiKey.id, key: made.key };
+}
+
 async function createApp(root: World['root'], name: string, scopes: string[], d: Dom | null) {
   const body = { name, scopes, ...(d ? { domain: DOMAIN[d] } : {}) };
   return ok<{ app: { clientId: string }; clientSecret: string }>(
@@ -132,6 +145,11 @@ export async function seedWorld(server: TestServer, databaseUrl: string, basic: 
     a: (await createApp(root, 'target a', ['mail:read'], 'a')).app.clientId,
     b: (await createApp(root, 'target b', ['mail:read'], 'b')).app.clientId,
     global: (await createApp(root, 'target global', ['mail:read'], null)).app.clientId,
+  };
+  const apiKeys = {
+    a: (await createApiKey(root, 'target a', 'a')).id,
+    b: (await createApiKey(root, 'target b', 'b')).id,
+    global: (await createApiKey(root, 'target global', null)).id,
   };
   const principalApp = await createApp(root, 'principal', ['*'], 'a');
   const appClient = { clientId: principalApp.app.clientId, clientSecret: principalApp.clientSecret };
@@ -188,6 +206,7 @@ export async function seedWorld(server: TestServer, databaseUrl: string, basic: 
     async app(d) {
       return (await createApp(root, `app ${n()}`, ['mail:read'], d)).app.clientId;
     },
+    apiKey: (d) => createApiKey(root, `key ${n()}`, d),
     async message(address) {
       const body = { to: [address], subject: `m${n()}`, text: 'x' };
       return (
@@ -208,6 +227,7 @@ export async function seedWorld(server: TestServer, databaseUrl: string, basic: 
     group,
     message,
     app: apps,
+    apiKey: apiKeys,
     appClient,
     n,
     fresh,

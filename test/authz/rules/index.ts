@@ -1,3 +1,4 @@
+import { apiKeyRules } from './api-keys.js';
 import { appAndSsoRules } from './apps-sso.js';
 import type { Rules } from './common.js';
 import { directoryRules, publicRules } from './directory-public.js';
@@ -16,6 +17,7 @@ export const RULES: Rules = {
   ...groupRules,
   ...mailRules,
   ...appAndSsoRules,
+  ...apiKeyRules,
   ...directoryRules,
   ...publicRules,
 };
