@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Fails when a generated file differs from what its generator makes now:
 // the OpenAPI document (from the server's route schemas) and the SDK's types
-// (from that document), and the README's settings table (from the config
-// schema). Regenerates into a temp dir; the tree is not touched.
+// (from that document), the SDK's reference (typedoc, from its source), and
+// the README's settings table (from the config schema). Regenerates into a temp dir; the tree is not touched.
 //
 //   pnpm check:generated        fix with: pnpm generate
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,36 @@ function compare(committedPath, fresh, label) {
   return false;
 }
 
+/** Every file under `dir`, relative to it, sorted. */
+function filesOf(dir, prefix = '') {
+  let out = [];
+  let entries = [];
+  try {
+    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const rel = join(prefix, e.name);
+    out = e.isDirectory() ? out.concat(filesOf(dir, rel)) : out.concat(rel);
+  }
+  return out.sort();
+}
+
+function compareTree(committedDir, freshDir, label) {
+  const committed = filesOf(committedDir);
+  const fresh = filesOf(freshDir);
+  const extra = committed.filter((f) => !fresh.includes(f));
+  if (extra.length > 0) {
+    console.error(`✗ ${label}: ${extra.join(', ')} no longer generated`);
+    return false;
+  }
+  let ok = true;
+  for (const f of fresh)
+    ok = compare(join(committedDir, f), readFileSync(join(freshDir, f), 'utf8'), `${label}/${f}`) && ok;
+  return ok;
+}
+
 try {
   const openapi = run(
     at('packages/server/node_modules/.bin/tsx'),
@@ -75,7 +105,15 @@ try {
   );
   const readmeOk = compare(at('README.md'), readme, 'README.md settings table');
 
-  if (!(openapiOk && typesOk && readmeOk)) {
+  const refOut = join(tmp, 'reference');
+  run(
+    at('packages/sdk/node_modules/.bin/typedoc'),
+    ['--out', refOut, '--logLevel', 'Error'],
+    at('packages/sdk'),
+  );
+  const refOk = compareTree(at('packages/sdk/docs/reference'), refOut, 'packages/sdk/docs/reference');
+
+  if (!(openapiOk && typesOk && readmeOk && refOk)) {
     console.error('\nRun `pnpm generate` and commit the result.');
     process.exitCode = 1;
   }

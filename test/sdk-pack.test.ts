@@ -111,7 +111,7 @@ describe('@jdmail/sdk as packed', () => {
     const files = await readdir(join(project(), 'node_modules/@jdmail/sdk/dist'));
     expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']));
     const pkg = await readdir(join(project(), 'node_modules/@jdmail/sdk'));
-    expect(pkg).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'dist']));
+    expect(pkg).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'dist', 'docs']));
     expect(pkg).not.toContain('src');
     const readme = await readFile(join(project(), 'node_modules/@jdmail/sdk/README.md'), 'utf8');
     expect(readme).toContain('npm install @jdmail/sdk');

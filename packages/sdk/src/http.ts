@@ -68,6 +68,7 @@ const BASE_DELAY_MS = 500;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * @internal
  * The transport: URL building, auth, timeouts, retries, error mapping.
  * Uses only `fetch`, `URL` and `AbortController`, so it runs in Node ≥ 18
  * and in browsers.

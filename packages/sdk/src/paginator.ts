@@ -19,6 +19,12 @@ export class Paginator<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
 
   constructor(private readonly fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {}
 
+  /**
+   * Makes the list awaitable: `await` gives its first page.
+   *
+   * @example
+   * const { items, nextCursor } = await jd.users.list({ limit: 50 });
+   */
   // biome-ignore lint/suspicious/noThenProperty: awaiting a list for its first page is the intended API.
   then<R1 = Page<T>, R2 = never>(
     onfulfilled?: ((page: Page<T>) => R1 | PromiseLike<R1>) | null,
@@ -28,17 +34,32 @@ export class Paginator<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
     return this.first.then(onfulfilled, onrejected);
   }
 
-  /** Like `Promise.prototype.catch`, on the first page: `jd.mail.listUnread(a).catch(…)` works. */
+  /**
+   * Like `Promise.prototype.catch`, on the first page.
+   *
+   * @example
+   * const page = await jd.mail.listUnread(address).catch(() => ({ items: [], nextCursor: null }));
+   */
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<Page<T> | R> {
     return this.then(undefined, onrejected);
   }
 
-  /** Like `Promise.prototype.finally`, on the first page. */
+  /**
+   * Like `Promise.prototype.finally`, on the first page.
+   *
+   * @example
+   * await jd.users.list().finally(() => spinner.stop());
+   */
   finally(onfinally?: (() => void) | null): Promise<Page<T>> {
     return this.then().finally(onfinally);
   }
 
-  /** Every page in turn, starting from the first. */
+  /**
+   * Every page in turn, starting from the first.
+   *
+   * @example
+   * for await (const page of jd.users.list({ limit: 200 }).pages()) await mirror(page.items);
+   */
   async *pages(): AsyncGenerator<Page<T>, void, undefined> {
     let cursor: string | undefined;
     do {
@@ -52,7 +73,12 @@ export class Paginator<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
     for await (const page of this.pages()) yield* page.items;
   }
 
-  /** Collects items of all pages into an array, stopping after `max` items. */
+  /**
+   * Collects items of all pages into an array, stopping after `max` items.
+   *
+   * @example
+   * const first100 = await jd.users.list().toArray(100);
+   */
   async toArray(max = Number.POSITIVE_INFINITY): Promise<T[]> {
     const out: T[] = [];
     if (max <= 0) return out;

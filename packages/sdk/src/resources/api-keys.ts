@@ -15,6 +15,7 @@ export interface RotateApiKeyOptions {
  * rotates or revokes. A key is shown only when made; lists show its `prefix`.
  */
 export class ApiKeys {
+  /** @internal Made by {@link JdMail}; use `jd.<resource>`. */
   constructor(private readonly http: HttpClient) {}
 
   /**

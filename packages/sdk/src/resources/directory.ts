@@ -28,22 +28,36 @@ export interface WaitOptions {
  * ```
  */
 export class Directory {
+  /** @internal Made by {@link JdMail}; use `jd.<resource>`. */
   constructor(private readonly http: HttpClient) {}
 
   /**
    * Starts a sync of a directory source as a job, or returns the run already
    * going for that source. Retrying is safe: a repeat finds the same run.
+   *
+   * @example
+   * const run = await jd.directory.startSync({ dryRun: true });
    */
   startSync(input: DirectorySyncRequest = {}): Promise<DirectorySyncRun> {
     return this.http.json({ method: 'POST', path: '/directory/sync', body: input, idempotent: true });
   }
 
-  /** A run: status and progress while it runs, the report once done. */
+  /**
+   * A run: status and progress while it runs, the report once done.
+   *
+   * @example
+   * const { status, progress } = await jd.directory.getSync(run.id);
+   */
   getSync(id: string): Promise<DirectorySyncRun> {
     return this.http.json({ method: 'GET', path: path`/directory/sync/${id}` });
   }
 
-  /** Past and running runs, newest first. */
+  /**
+   * Past and running runs, newest first.
+   *
+   * @example
+   * const recent = await jd.directory.listSyncs({ limit: 10 });
+   */
   listSyncs(params: ListDirectorySyncsParams = {}): Paginator<DirectorySyncRun> {
     return new Paginator((cursor) =>
       this.http.json<Page<DirectorySyncRun>>({
@@ -54,7 +68,13 @@ export class Directory {
     );
   }
 
-  /** Polls a run until it is no longer `running` and returns it (succeeded, failed or safety_stop). */
+  /**
+   * Polls a run until it is no longer `running` and returns it (succeeded, failed or safety_stop).
+   *
+   * @example
+   * const done = await jd.directory.waitForSync(run.id, { timeoutMs: 60_000 });
+   * if (done.status === 'safety_stop') console.warn(done.error);
+   */
   async waitForSync(id: string, options: WaitOptions = {}): Promise<DirectorySyncRun> {
     const interval = options.intervalMs ?? 1000;
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
@@ -66,7 +86,12 @@ export class Directory {
     }
   }
 
-  /** The global address book (users and groups with an address), by address; `q` searches. */
+  /**
+   * The global address book (users and groups with an address), by address; `q` searches.
+   *
+   * @example
+   * const page = await jd.directory.addressBook({ q: 'wang', domain: 'example.com', limit: 10 });
+   */
   addressBook(params: AddressBookParams = {}): Paginator<AddressBookEntry> {
     return new Paginator((cursor) =>
       this.http.json<Page<AddressBookEntry>>({
@@ -77,7 +102,12 @@ export class Directory {
     );
   }
 
-  /** A domain's departments as a tree (default: the caller's own domain). */
+  /**
+   * A domain's departments as a tree (default: the caller's own domain).
+   *
+   * @example
+   * const { items } = await jd.directory.departments('example.com');
+   */
   departments(domain?: string): Promise<DepartmentTree> {
     return this.http.json({ method: 'GET', path: '/directory/departments', query: { domain } });
   }

@@ -17,9 +17,16 @@ import { path } from './path.js';
 
 /** `client.mail`: a user's mailboxes and messages, unread counts, sending. */
 export class Mail {
+  /** @internal Made by {@link JdMail}; use `jd.<resource>`. */
   constructor(private readonly http: HttpClient) {}
 
-  /** The user's mailboxes with `total` and `unread` counters. */
+  /**
+   * The user's mailboxes with `total` and `unread` counters.
+   *
+   * @example
+   * const boxes = await jd.mail.mailboxes('alice@example.com');
+   * console.log(boxes.map((b) => `${b.name}: ${b.unread}/${b.total}`));
+   */
   async mailboxes(address: string): Promise<Mailbox[]> {
     const res = await this.http.json<{ items: Mailbox[] }>({
       method: 'GET',
@@ -28,7 +35,12 @@ export class Mail {
     return res.items;
   }
 
-  /** Messages of one mailbox (default INBOX), newest first. */
+  /**
+   * Messages of one mailbox (default INBOX), newest first.
+   *
+   * @example
+   * const page = await jd.mail.list('alice@example.com', { mailbox: 'Sent', limit: 20 });
+   */
   list(address: string, params: ListMessagesParams = {}): Paginator<MessageSummary> {
     return new Paginator((cursor) =>
       this.http.json<Page<MessageSummary>>({
@@ -39,12 +51,22 @@ export class Mail {
     );
   }
 
-  /** Unread messages of the INBOX (or `params.mailbox`), newest first. */
+  /**
+   * Unread messages of the INBOX (or `params.mailbox`), newest first.
+   *
+   * @example
+   * const { items } = await jd.mail.listUnread('alice@example.com', { limit: 5 });
+   */
   listUnread(address: string, params: Omit<ListMessagesParams, 'unread'> = {}): Paginator<MessageSummary> {
     return this.list(address, { ...params, unread: true });
   }
 
-  /** Unread and total messages in the mailboxes that hold new mail. */
+  /**
+   * Unread and total messages in the mailboxes that hold new mail.
+   *
+   * @example
+   * const { unread } = await jd.mail.unreadCount('alice@example.com');
+   */
   unreadCount(address: string): Promise<UnreadCount> {
     return this.http.json({ method: 'GET', path: path`/users/${address}/unread-count` });
   }
@@ -54,6 +76,10 @@ export class Mail {
    * address: lower-case, an internationalized domain as its A-label
    * (`xn--…`, what `new URL('http://例子.中国').hostname` gives). Users the
    * key may not see, and unknown ones, are left out.
+   *
+   * @example
+   * const counts = await jd.mail.unreadCounts(['alice@example.com', 'bob@example.com']);
+   * console.log(counts['alice@example.com'] ?? 0);
    */
   async unreadCounts(addresses: string[]): Promise<Record<string, number>> {
     const res = await this.http.json<{ counts: Record<string, number> }>({
@@ -65,12 +91,23 @@ export class Mail {
     return res.counts;
   }
 
-  /** A message with headers, bodies and the attachment list. Does not mark it read. */
+  /**
+   * A message with headers, bodies and the attachment list. Does not mark it read.
+   *
+   * @example
+   * const m = await jd.mail.get('alice@example.com', id);
+   * console.log(m.subject, m.text, m.attachments.map((a) => a.filename));
+   */
   get(address: string, id: string): Promise<MessageDetail> {
     return this.http.json({ method: 'GET', path: path`/users/${address}/messages/${id}` });
   }
 
-  /** The message's RFC 5322 source, byte for byte. */
+  /**
+   * The message's RFC 5322 source, byte for byte.
+   *
+   * @example
+   * const eml = await jd.mail.raw('alice@example.com', id); // Uint8Array: save as .eml
+   */
   async raw(address: string, id: string): Promise<Uint8Array> {
     const res = await this.http.send(
       { method: 'GET', path: path`/users/${address}/messages/${id}/raw` },
@@ -82,6 +119,9 @@ export class Mail {
   /**
    * One attachment, decoded, by the `id` the message view lists (its MIME part
    * number), with its content type and file name.
+   *
+   * @example
+   * const { content, contentType, filename } = await jd.mail.attachment('alice@example.com', id, m.attachments[0].id);
    */
   async attachment(
     address: string,
@@ -99,20 +139,42 @@ export class Mail {
     };
   }
 
+  /**
+   * Marks the message read (clears the unread flag).
+   *
+   * @example
+   * await jd.mail.markRead('alice@example.com', id);
+   */
   markRead(address: string, id: string): Promise<MessageSummary> {
     return this.update(address, id, { unread: false });
   }
 
+  /**
+   * Marks the message unread again.
+   *
+   * @example
+   * await jd.mail.markUnread('alice@example.com', id);
+   */
   markUnread(address: string, id: string): Promise<MessageSummary> {
     return this.update(address, id, { unread: true });
   }
 
-  /** Moves the message to another mailbox, e.g. `Trash`. */
+  /**
+   * Moves the message to another mailbox, e.g. `Trash`.
+   *
+   * @example
+   * await jd.mail.move('alice@example.com', id, 'Trash');
+   */
   move(address: string, id: string, mailbox: string): Promise<MessageSummary> {
     return this.update(address, id, { mailbox });
   }
 
-  /** Deletes the message at once (no Trash). */
+  /**
+   * Deletes the message at once (no Trash).
+   *
+   * @example
+   * await jd.mail.delete('alice@example.com', id);
+   */
   async delete(address: string, id: string): Promise<void> {
     await this.http.json({ method: 'DELETE', path: path`/users/${address}/messages/${id}` });
   }

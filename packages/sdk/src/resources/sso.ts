@@ -12,22 +12,28 @@ export interface LoginLinkOptions {
 
 /** `client.sso`: one-click sign-in for portals, and users' signed-in sessions. */
 export class Sso {
+  /** @internal Made by {@link JdMail}; use `jd.<resource>`. */
   constructor(private readonly http: HttpClient) {}
 
   /**
    * A single-use URL that opens the webmail signed in as `user` (needs the
    * `sso:issue` scope). Redirect the employee's browser to `url` right away:
+   * it works once, for `ttlSeconds` (default 60).
    *
-   * ```ts
+   * @example
    * const { url } = await jd.sso.createLoginLink('alice@example.com', { redirect: '/' });
    * res.writeHead(302, { location: url }).end();
-   * ```
    */
   createLoginLink(user: string, options: LoginLinkOptions = {}): Promise<LoginLink> {
     return this.http.json({ method: 'POST', path: '/sso/login-links', body: { user, ...options } });
   }
 
-  /** The user's live sessions, newest first. */
+  /**
+   * The user's live sessions, newest first.
+   *
+   * @example
+   * const sessions = await jd.sso.listSessions('alice@example.com');
+   */
   async listSessions(user: string): Promise<Session[]> {
     const { items } = await this.http.json<{ items: Session[] }>({
       method: 'GET',
@@ -36,12 +42,22 @@ export class Sso {
     return items;
   }
 
-  /** Ends one of the user's sessions. */
+  /**
+   * Ends one of the user's sessions.
+   *
+   * @example
+   * await jd.sso.revokeSession('alice@example.com', sessions[0].id);
+   */
   async revokeSession(user: string, id: string): Promise<void> {
     await this.http.json({ method: 'DELETE', path: path`/users/${user}/sessions/${id}` });
   }
 
-  /** Signs the user out everywhere. */
+  /**
+   * Signs the user out everywhere.
+   *
+   * @example
+   * await jd.sso.revokeSessions('alice@example.com'); // e.g. her laptop was stolen
+   */
   async revokeSessions(user: string): Promise<void> {
     await this.http.json({ method: 'DELETE', path: path`/users/${user}/sessions` });
   }
