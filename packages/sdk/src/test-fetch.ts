@@ -51,7 +51,7 @@ export const problem = (
   json(
     status,
     {
-      type: `https://jdmail.dev/problems/${code}`,
+      type: `/docs/errors#${code}`,
       title: code,
       status,
       detail: `${code} detail`,

@@ -1879,9 +1879,9 @@ export interface components {
          */
         Problem: {
             /**
-             * Format: uri
-             * @description https://jdmail.dev/problems/<code in kebab-case>
-             * @example https://jdmail.dev/problems/user-not-found
+             * Format: uri-reference
+             * @description The problem type: `/docs/errors#<code>`, a page of this server that explains the code (a reference relative to the API’s origin, RFC 9457 §3.1.1)
+             * @example /docs/errors#USER_NOT_FOUND
              */
             type: string;
             /** @description Short summary of the problem class */

@@ -10,7 +10,7 @@ describe('errors are RFC 9457 problems', () => {
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json()).toEqual({
-      type: 'https://jdmail.dev/problems/not-found',
+      type: '/docs/errors#NOT_FOUND',
       title: 'Not found',
       status: 404,
       detail: 'No route for GET /api/v1/nothing-here',

@@ -12,6 +12,8 @@ import type { OAuthService } from '../oauth/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import { installAuth } from './auth/index.js';
+import { docsUiOptions } from './docs/brand.js';
+import { errorsPageRoute } from './docs/errors-page.js';
 import { installErrorHandling } from './errors/install.js';
 import { swaggerOptions } from './openapi/document.js';
 import { webAuthRoutes } from './routes/auth/index.js';
@@ -76,7 +78,9 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   await app.register(swagger, swaggerOptions);
-  if (deps.config.api.docs) await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (deps.config.api.docs) await app.register(swaggerUi, docsUiOptions);
+  // Every problem's `type` links here, so it is served whether or not the docs are.
+  await app.register(errorsPageRoute);
 
   for (const model of MODELS) app.addSchema(model);
   // Only JSON bodies; text/plain would reach validation and fail with a confusing 422.

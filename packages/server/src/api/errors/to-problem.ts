@@ -13,9 +13,8 @@ export interface ProblemJson {
   errors?: { field: string; message: string }[];
 }
 
-/** `USER_NOT_FOUND` → `https://jdmail.dev/problems/user-not-found`: stable, one per code. */
-export const problemType = (code: ErrorCode): string =>
-  PROBLEM_TYPE_BASE + code.toLowerCase().replaceAll('_', '-');
+/** `USER_NOT_FOUND` → `/docs/errors#USER_NOT_FOUND`: stable, one per code, explained on that page. */
+export const problemType = (code: ErrorCode): string => PROBLEM_TYPE_BASE + code;
 
 interface HttpishError {
   code?: string;

@@ -73,11 +73,12 @@ export const swaggerOptions: SwaggerOptions = {
         'or a user’s credentials (`Authorization: Basic`); the webmail uses its session cookie. ' +
         'Errors are RFC 9457 problem details with a stable `code` — except at the token endpoint, ' +
         'which answers in OAuth’s own format (RFC 6749 §5.2). ' +
-        'Lists are cursor-paginated: pass `nextCursor` back as `cursor`.',
+        'Lists are cursor-paginated: pass `nextCursor` back as `cursor`. Every error code is explained at ' +
+        '[/docs/errors](/docs/errors); the TypeScript SDK is `@jdmail/sdk`.',
       license: { name: 'MIT', identifier: 'MIT' },
-      contact: { name: 'jdmail', url: 'https://jdmail.dev' },
     },
     servers: [{ url: '/', description: 'This server' }],
+    externalDocs: { description: 'Error codes', url: '/docs/errors' },
     tags: TAGS,
     components: {
       securitySchemes: {

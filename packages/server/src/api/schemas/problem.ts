@@ -20,9 +20,10 @@ export const FieldError = Type.Object(
 export const Problem = Type.Object(
   {
     type: Type.String({
-      format: 'uri',
-      description: 'https://jdmail.dev/problems/<code in kebab-case>',
-      examples: ['https://jdmail.dev/problems/user-not-found'],
+      format: 'uri-reference',
+      description:
+        'The problem type: `/docs/errors#<code>`, a page of this server that explains the code (a reference relative to the API’s origin, RFC 9457 §3.1.1)',
+      examples: ['/docs/errors#USER_NOT_FOUND'],
     }),
     title: Type.String({ description: 'Short summary of the problem class' }),
     status: Type.Integer({ minimum: 400, maximum: 599, description: 'The HTTP status code' }),
@@ -36,4 +37,5 @@ export const Problem = Type.Object(
   { $id: 'Problem', title: 'Problem', description: 'RFC 9457 problem details with a stable `code`' },
 );
 
-export const PROBLEM_TYPE_BASE = 'https://jdmail.dev/problems/';
+/** Problem types are anchors of the server's own error reference (`/docs/errors`). */
+export const PROBLEM_TYPE_BASE = '/docs/errors#';

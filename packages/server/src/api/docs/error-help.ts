@@ -1,0 +1,72 @@
+import type { ErrorCode } from '../../shared/index.js';
+
+/**
+ * What each error code means and what a client should do about it, for the
+ * error reference at `/docs/errors`. Typed over every code, so a code added
+ * to the catalogue without its explanation does not compile.
+ */
+export const ERROR_HELP: Record<ErrorCode, string> = {
+  INTERNAL:
+    'The server failed. Nothing the request did is half-done: retry later, and if it persists, the server’s log (by the time of the request) says why.',
+  VALIDATION_FAILED:
+    'The request names a field that is missing, malformed or out of range. `errors` lists each field (`address`, `query.limit`, `to[0]` …) with what is wrong; fix them and send again.',
+  BAD_REQUEST:
+    'The request cannot be read: the body is not JSON, or a header is malformed. Do not retry it unchanged.',
+  NOT_FOUND: 'No such route, or an object the caller may not see. Check the method and path.',
+  PAYLOAD_TOO_LARGE:
+    'The request body is larger than this route takes. Routes open to anyone take a few KB, others `api.defaultBodyLimit`, the send route `api.bodyLimit`.',
+  RATE_LIMITED:
+    'Too many attempts: wait for the number of seconds in `Retry-After` (failed sign-ins, wrong keys). A valid key is never refused for others’ failures.',
+  UNAVAILABLE: 'The server is starting, stopping or overloaded. Retry after a short wait.',
+  STORAGE_FULL:
+    'The server’s disk is full. Nothing was changed; retry later (reading mail still works). Administrators: free space or grow the volume.',
+  UNAUTHENTICATED:
+    'No credentials, or wrong ones: send `Authorization: Bearer <API key or app token>` (or Basic with a user’s address and password). An expired app token says `invalid_token`: get a new one.',
+  FORBIDDEN:
+    'The caller may see the object but not do this to it: a domain admin editing a system admin, a restricted caller doing something install-wide, or granting rights it lacks.',
+  INSUFFICIENT_SCOPE:
+    'The key or token lacks the scope the route needs (the route’s documentation names it). Use a key with that scope; the answer says nothing about the object.',
+  CSRF_FAILED:
+    'A state-changing request with the webmail’s session cookie must send the session’s `csrfToken` in `X-CSRF-Token`.',
+  DOMAIN_NOT_FOUND:
+    'No such domain — or one the caller may not manage: another tenant’s domain answers exactly like a missing one. When a body names an address, `field` says which.',
+  DOMAIN_EXISTS: 'The domain is already served by this install.',
+  DOMAIN_NOT_EMPTY: 'The domain still has users; delete or move them first.',
+  USER_NOT_FOUND: 'No such user, or one in a domain the caller may not see (the two answer alike).',
+  ADDRESS_TAKEN:
+    'The address already belongs to a user, an alias or a group in one of the caller’s domains. Choose another, or change the holder first.',
+  USER_DISABLED: 'The user is disabled: they cannot sign in and get no mail until an admin enables them.',
+  GROUP_NOT_FOUND: 'No such group or department, or one in a domain the caller may not see.',
+  GROUP_EXISTS: 'A group with this name already exists under the same parent.',
+  GROUP_CYCLE: 'A group cannot be moved under itself or one of its own subgroups.',
+  GROUP_NOT_EMPTY: 'The group still has subgroups; move or delete them first.',
+  ALIAS_NOT_FOUND: 'No such alias.',
+  API_KEY_NOT_FOUND:
+    'No such API key: never made, revoked, past its rotation’s grace period, or restricted to a domain the caller may not see.',
+  APP_NOT_FOUND: 'No such app, or one the caller may not see.',
+  DIRECTORY_UNAVAILABLE:
+    'The company directory (LDAP/AD) cannot be reached to check the password. Temporary: try again; this is never “wrong password”.',
+  SESSION_NOT_FOUND: 'No such web session (it may have ended already).',
+  DIRECTORY_SOURCE_NOT_FOUND: 'No directory source of that name is configured (`ldap.sources`).',
+  SYNC_RUN_NOT_FOUND: 'No directory sync run with that id.',
+  MAILBOX_NOT_FOUND:
+    'The user has no mailbox of that name (`INBOX` in any case; other names are case-sensitive).',
+  MESSAGE_NOT_FOUND: 'No such message in this user’s mail (it may have been deleted).',
+  ATTACHMENT_NOT_FOUND: 'The message has no part with that id; take ids from the message’s `attachments`.',
+  QUOTA_EXCEEDED: 'A recipient’s mailbox is full. The sender can retry once they have made room.',
+  MESSAGE_TOO_LARGE: 'The message is larger than `smtp.maxMessageSize`.',
+  HEADER_TOO_LARGE:
+    'The message’s header section is over the intake bound (512 KiB or 5,000 lines): shorten display names or recipient lists.',
+  RECIPIENT_NOT_LOCAL: 'The recipient is not in a domain this server serves.',
+  RECIPIENT_UNKNOWN: 'No user, alias or group has this address.',
+  SENDER_NOT_ALLOWED: 'The sender address is not the user’s own address or alias.',
+  INVALID_CURSOR: 'The `cursor` is not one this list gave out: pass `nextCursor` back as it came.',
+  IDEMPOTENCY_KEY_IN_USE:
+    'An earlier request with this `Idempotency-Key` is still running. Retry shortly with the same key: you will get its result.',
+  IDEMPOTENCY_KEY_REUSED:
+    'This `Idempotency-Key` was used for a different request within 24 hours. Use a new key for a new message.',
+  SSO_FAILED:
+    'Single sign-on did not complete (refused, replayed or foreign ticket or token, unknown or disabled user).',
+  SSO_UNAVAILABLE: 'The identity provider cannot be reached. Try again later.',
+  UNSUPPORTED_MEDIA_TYPE: 'Send request bodies as `application/json` (the token endpoint: a form).',
+};
