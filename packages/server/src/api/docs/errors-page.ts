@@ -3,10 +3,10 @@ import { type ErrorCode, ErrorCodes } from '../../shared/index.js';
 import { LOGO_SVG } from './brand.js';
 import { ERROR_HELP } from './error-help.js';
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 /** `code` spans in the help texts, the only markup they use. */
-const inline = (s: string) => escape(s).replace(/`([^`]+)`/g, '<code>$1</code>');
+const inline = (s: string) => escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
 /**
  * The page every problem's `type` points at (`/docs/errors#USER_NOT_FOUND`):
@@ -18,7 +18,7 @@ export function renderErrorsPage(): string {
     .sort()
     .map((code) => {
       const { status, title } = ErrorCodes[code];
-      return `<tr id="${code}"><td><a href="#${code}"><code>${code}</code></a></td><td>${status}</td><td><strong>${escape(title)}</strong><br>${inline(ERROR_HELP[code])}</td></tr>`;
+      return `<tr id="${code}"><td><a href="#${code}"><code>${code}</code></a></td><td>${status}</td><td><strong>${escapeHtml(title)}</strong><br>${inline(ERROR_HELP[code])}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html>
