@@ -341,6 +341,18 @@ describe('retries', () => {
   });
 });
 
+describe('unread counts', () => {
+  it('answers per address, in the order asked, one bad row failing nothing', async () => {
+    const results = [
+      { address: 'A@example.com', canonical: 'a@example.com', status: 'ok', unread: 3 },
+      { address: 'nope', canonical: null, status: 'invalid', unread: null },
+    ];
+    const { fetch, calls } = scriptedFetch(json(200, { counts: { 'a@example.com': 3 }, results }));
+    expect(await client(fetch).mail.unreadCountResults(['A@example.com', 'nope'])).toEqual(results);
+    expect(calls[0]?.body).toEqual({ users: ['A@example.com', 'nope'] });
+  });
+});
+
 describe('pagination', () => {
   const page = (ids: string[], nextCursor: string | null) =>
     json(200, { items: ids.map((id) => ({ id })), nextCursor });

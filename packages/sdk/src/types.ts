@@ -15,6 +15,7 @@ export type MessageSummary = Schemas['MessageSummary'];
 export type MessageDetail = Schemas['MessageDetail'];
 export type Attachment = Schemas['Attachment'];
 export type UnreadCount = Schemas['UnreadCount'];
+export type UnreadCountResult = Schemas['UnreadCountResult'];
 export type SendResult = Schemas['SendResult'];
 export type Problem = Schemas['Problem'];
 export type App = Schemas['App'];

@@ -538,7 +538,7 @@ export interface paths {
         put?: never;
         /**
          * Count unread mail of many users
-         * @description One call for a portal page listing many employees. Addresses the caller may not see, and unknown ones, are left out of `counts` (no error), so the answer reveals nothing about them.
+         * @description One call for a portal page listing many employees. One bad row never fails the batch: `results` answers each address asked for — `ok` with its count, `not_found`, or `invalid` — and `counts` holds the counted ones by canonical address. Addresses the caller may not see answer `not_found`, exactly like unknown ones, so the answer reveals nothing about them.
          *
          *     **Requires** scope `mail:read`. **Callers:** anyone with mail:read; only the users they may see are counted.
          */
@@ -2046,12 +2046,25 @@ export interface components {
             unread: number;
             total: number;
         };
+        /** UnreadCountResult */
+        UnreadCountResult: {
+            /** @description The address as it was asked for */
+            address: string;
+            /** @description Its canonical form (lower-case, domain as A-label); null when invalid */
+            canonical: string | null;
+            /** @description `ok`: counted; `not_found`: no such user, or one the caller may not see (the two answer alike); `invalid`: not an e-mail address */
+            status: "ok" | "not_found" | "invalid";
+            /** @description Unread messages; null unless `ok` */
+            unread: number | null;
+        };
         /** UnreadCounts */
         UnreadCounts: {
-            /** @description Unread count by canonical address (lower-case; an internationalized domain as its A-label, `xn--…`); unknown or invisible addresses are left out */
+            /** @description Unread count by canonical address (lower-case; an internationalized domain as its A-label, `xn--…`); unknown, invisible and invalid addresses are left out */
             counts: {
                 [key: string]: number;
             };
+            /** @description One result per address asked for, in the order asked: what `counts` holds, and why the rest are not there */
+            results: components["schemas"]["UnreadCountResult"][];
         };
         /** UnreadCountsRequest */
         UnreadCountsRequest: {

@@ -11,6 +11,7 @@ import type {
   SendRequest,
   SendResult,
   UnreadCount,
+  UnreadCountResult,
   UpdateMessageInput,
 } from '../types.js';
 import { path } from './path.js';
@@ -89,6 +90,25 @@ export class Mail {
       idempotent: true,
     });
     return res.counts;
+  }
+  /**
+   * Unread counts of up to 1000 users in one call, one result per address in
+   * the order given: `ok` with `unread`, `not_found` (unknown, or a user the
+   * key may not see — the two answer alike), or `invalid` (not an address).
+   * One bad row never fails the batch.
+   *
+   * @example
+   * const results = await jd.mail.unreadCountResults(employees.map((e) => e.email));
+   * for (const r of results) if (r.status === 'ok') badge(r.address, r.unread);
+   */
+  async unreadCountResults(addresses: string[]): Promise<UnreadCountResult[]> {
+    const res = await this.http.json<{ results: UnreadCountResult[] }>({
+      method: 'POST',
+      path: '/unread-counts',
+      body: { users: addresses },
+      idempotent: true,
+    });
+    return res.results;
   }
 
   /**

@@ -133,15 +133,43 @@ export const UnreadCount = Type.Object(
 );
 
 export const UnreadCountsBody = Type.Object(
-  { users: Type.Array(AddressString(), { minItems: 1, maxItems: 1000 }) },
+  {
+    users: Type.Array(
+      Type.String({
+        minLength: 1,
+        maxLength: 320,
+        description: 'An address as the caller has it; one that is not an address is answered `invalid`',
+      }),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
   { $id: 'UnreadCountsRequest', title: 'UnreadCountsRequest', additionalProperties: false },
+);
+
+export const UnreadCountResult = Type.Object(
+  {
+    address: Type.String({ description: 'The address as it was asked for' }),
+    canonical: Nullable(
+      Type.String({ description: 'Its canonical form (lower-case, domain as A-label); null when invalid' }),
+    ),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('not_found'), Type.Literal('invalid')], {
+      description:
+        '`ok`: counted; `not_found`: no such user, or one the caller may not see (the two answer alike); `invalid`: not an e-mail address',
+    }),
+    unread: Nullable(Type.Integer({ minimum: 0, description: 'Unread messages; null unless `ok`' })),
+  },
+  { $id: 'UnreadCountResult', title: 'UnreadCountResult' },
 );
 
 export const UnreadCounts = Type.Object(
   {
     counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
       description:
-        'Unread count by canonical address (lower-case; an internationalized domain as its A-label, `xn--…`); unknown or invisible addresses are left out',
+        'Unread count by canonical address (lower-case; an internationalized domain as its A-label, `xn--…`); unknown, invisible and invalid addresses are left out',
+    }),
+    results: Type.Array(ref(UnreadCountResult), {
+      description:
+        'One result per address asked for, in the order asked: what `counts` holds, and why the rest are not there',
     }),
   },
   { $id: 'UnreadCounts', title: 'UnreadCounts' },

@@ -32,7 +32,9 @@ export interface TestApi {
 /** The API over fakes: a domain `example.com`, keys `jdk_admin` (all scopes) and `jdk_example` (example.com only). */
 export async function buildTestApi(overrides: Partial<ApiDeps> = {}): Promise<TestApi> {
   const directory = new FakeDirectory();
-  const mail = new FakeMail();
+  const mail = new FakeMail(
+    (a) => directory.users.has(a) || [...directory.users.values()].some((u) => u.aliases.includes(a)),
+  );
   const directorySync = new FakeDirectorySync();
   const { log, lines } = memoryLogger();
   await directory.createDomain('example.com');

@@ -20,6 +20,9 @@ export class FakeMail implements MailService {
   readonly sent: { from: string; input: SendInput }[] = [];
   private seq = 0;
 
+  /** `knows(address)`: whether a user has the address — unknown ones are left out of `unreadCounts`, as the real service does. */
+  constructor(private readonly knows: (address: string) => boolean = () => true) {}
+
   add(owner: string, fields: Partial<MessageDetail> & { raw?: string } = {}) {
     const id = `m${String(++this.seq).padStart(6, '0')}`;
     const m = {
@@ -132,6 +135,7 @@ export class FakeMail implements MailService {
     const out: Record<string, number> = {};
     // No aliases here: an owner's domain is its address's.
     for (const a of addresses) {
+      if (!this.knows(a)) continue;
       if (!inDomains || inDomains.has(a.split('@')[1] ?? '')) out[a] = (await this.unreadCount(a)).unread;
     }
     return out;

@@ -86,8 +86,10 @@ describe('/api/v1 mail', () => {
       total: 2,
     });
     const users = ['ALICE@example.com', 'carol@other.org', 'bob@example.com'];
-    expect((await admin()('POST', '/unread-counts', { users })).json()).toEqual({
-      counts: { 'alice@example.com': 1, 'carol@other.org': 1, 'bob@example.com': 0 },
+    expect((await admin()('POST', '/unread-counts', { users })).json().counts).toEqual({
+      'alice@example.com': 1,
+      'carol@other.org': 1,
+      'bob@example.com': 0,
     });
     expect((await as(bearer('jdk_example'))('POST', '/unread-counts', { users })).json().counts).toEqual({
       'alice@example.com': 1,
@@ -95,6 +97,27 @@ describe('/api/v1 mail', () => {
     });
     expect((await alice()('POST', '/unread-counts', { users })).json().counts).toEqual({
       'alice@example.com': 1,
+    });
+    // One bad row never fails the batch: each address gets its own answer, in the order asked.
+    const mixed = [
+      'Alice@Example.com',
+      'not an address',
+      'nobody@example.com',
+      'carol@other.org',
+      '@example.com',
+    ];
+    const res = await as(bearer('jdk_example'))('POST', '/unread-counts', { users: mixed });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      counts: { 'alice@example.com': 1 },
+      results: [
+        { address: 'Alice@Example.com', canonical: 'alice@example.com', status: 'ok', unread: 1 },
+        { address: 'not an address', canonical: null, status: 'invalid', unread: null },
+        { address: 'nobody@example.com', canonical: 'nobody@example.com', status: 'not_found', unread: null },
+        // Another tenant's existing user answers exactly as an unknown one.
+        { address: 'carol@other.org', canonical: 'carol@other.org', status: 'not_found', unread: null },
+        { address: '@example.com', canonical: null, status: 'invalid', unread: null },
+      ],
     });
     const tooMany = Array.from({ length: 1001 }, (_, i) => `u${i}@example.com`);
     expect((await admin()('POST', '/unread-counts', { users: tooMany })).statusCode).toBe(422);

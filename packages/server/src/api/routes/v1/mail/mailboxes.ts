@@ -1,4 +1,4 @@
-import { normalizeAddress } from '../../../../shared/index.js';
+import { canonicalAddress } from '../../../../directory/index.js';
 import { decide, listScope, type Principal, principalOf, userTarget } from '../../../auth/index.js';
 import { ref } from '../../../schemas/common.js';
 import {
@@ -74,8 +74,10 @@ export const mailboxRoutes: V1Plugin = async (app, { directory, mail }) => {
         tag: 'mail',
         summary: 'Count unread mail of many users',
         description:
-          'One call for a portal page listing many employees. Addresses the caller may not see, ' +
-          'and unknown ones, are left out of `counts` (no error), so the answer reveals nothing about them.',
+          'One call for a portal page listing many employees. One bad row never fails the batch: `results` ' +
+          'answers each address asked for — `ok` with its count, `not_found`, or `invalid` — and `counts` holds ' +
+          'the counted ones by canonical address. Addresses the caller may not see answer `not_found`, exactly ' +
+          'like unknown ones, so the answer reveals nothing about them.',
         scope: 'mail:read',
         callers: 'anyone with mail:read; only the users they may see are counted',
       },
@@ -86,7 +88,11 @@ export const mailboxRoutes: V1Plugin = async (app, { directory, mail }) => {
     ),
     async (request) => {
       const principal = principalOf(request);
-      const wanted = [...new Set(request.body.users.map(normalizeAddress))];
+      const asked = request.body.users.map((given) => ({
+        given,
+        canonical: canonicalAddress(given)?.address ?? null,
+      }));
+      const wanted = [...new Set(asked.flatMap((a) => (a.canonical ? [a.canonical] : [])))];
       const visible = wanted.filter((a) => decide(principal, 'mail:read', userTarget(a)).outcome === 'allow');
       // The caller's own addresses are theirs; any other may be an alias of a user in a domain the
       // caller may not see (a system admin can make one), who is counted only if that domain is visible.
@@ -96,7 +102,16 @@ export const mailboxRoutes: V1Plugin = async (app, { directory, mail }) => {
         own.length === 0 ? {} : mail.unreadCounts(own),
         others.length === 0 ? {} : mail.unreadCounts(others, countedDomains(principal)),
       ]);
-      return { counts: { ...mine, ...theirs } };
+      const counts: Record<string, number> = { ...mine, ...theirs };
+      const results = asked.map(({ given, canonical }) => {
+        if (canonical === null)
+          return { address: given, canonical, status: 'invalid' as const, unread: null };
+        const unread = counts[canonical];
+        return unread === undefined
+          ? { address: given, canonical, status: 'not_found' as const, unread: null }
+          : { address: given, canonical, status: 'ok' as const, unread };
+      });
+      return { counts, results };
     },
   );
 };
