@@ -11,6 +11,7 @@ import type { OAuthService } from '../oauth/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { createFailureLimiter, type FailureLimiter, installAuth } from './auth/index.js';
+import { installBodyParsing, PUBLIC_BODY_LIMIT } from './body/install.js';
 import { installErrorHandling } from './errors/install.js';
 import { swaggerOptions } from './openapi/document.js';
 import { webAuthRoutes } from './routes/auth/index.js';
@@ -64,7 +65,8 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's default generics.
     loggerInstance: deps.log as FastifyBaseLogger,
-    bodyLimit: deps.config.api.bodyLimit,
+    // Requests to no route; every route gets its own limit from installBodyParsing.
+    bodyLimit: PUBLIC_BODY_LIMIT,
     // Unknown properties are an error (422), not silently dropped: a typo in a PATCH must not pass.
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
@@ -76,8 +78,11 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.config.api.docs) await app.register(swaggerUi, { routePrefix: '/docs' });
 
   for (const model of MODELS) app.addSchema(model);
-  // Only JSON bodies; text/plain would reach validation and fail with a confusing 422.
-  app.removeContentTypeParser('text/plain');
+  installBodyParsing(
+    app,
+    { defaultLimit: deps.config.api.defaultBodyLimit, largeLimit: deps.config.api.bodyLimit },
+    deps.log,
+  );
   installErrorHandling(app);
   const limiter = deps.authLimiter ?? createFailureLimiter({ maxFailures: 20, windowMs: 60_000 });
   // Parses cookies on onRequest, before the auth hook below reads the session cookie.

@@ -199,7 +199,14 @@ export const ConfigSchema = Type.Object(
         bodyLimit: Type.Integer({
           minimum: 1024,
           default: 26 * 1024 * 1024,
-          description: 'Largest API request body',
+          description:
+            'Largest request body of the API routes that take big ones: the send API (attachments as base64)',
+        }),
+        defaultBodyLimit: Type.Integer({
+          minimum: 1024,
+          default: 1024 * 1024,
+          description:
+            'Largest request body of every other authenticated API route (routes open to anyone, such as sign-in, take a few KB)',
         }),
         docs: Type.Boolean({ default: true, description: 'Serve Swagger UI at /docs' }),
       },

@@ -25,6 +25,8 @@ export interface OpMeta {
   scope: Scope;
   /** Who may call it, in words, for the docs. */
   callers: string;
+  /** Takes bodies up to `api.bodyLimit` rather than `api.defaultBodyLimit` (see api/body). */
+  largeBody?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export function op<S extends object>(meta: OpMeta, schema: S) {
       security,
       ...schema,
     },
-    config: { auth: { scope: meta.scope } },
+    config: { auth: { scope: meta.scope }, ...(meta.largeBody ? { largeBody: true } : {}) },
   };
 }
 

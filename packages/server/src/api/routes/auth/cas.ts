@@ -81,6 +81,7 @@ export const casRoutes: WebAuthPlugin = async (app, { sso, publicUrl }) => {
     '/auth/cas/:provider/callback',
     {
       config: { public: true },
+      bodyLimit: SLO_BODY_LIMIT,
       schema: {
         operationId: 'casCallback',
         tags: ['web-auth'],
@@ -145,6 +146,7 @@ export const casRoutes: WebAuthPlugin = async (app, { sso, publicUrl }) => {
     '/auth/cas/:provider/callback',
     {
       config: { public: true },
+      bodyLimit: SLO_BODY_LIMIT,
       schema: {
         operationId: 'casSingleLogout',
         tags: ['web-auth'],
