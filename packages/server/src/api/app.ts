@@ -22,6 +22,7 @@ import { v1Routes } from './routes/v1/index.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { MODELS } from './schemas/index.js';
 import { buildSerializerFactory } from './serializers.js';
+import { buildValidatorFactory } from './validation/compiler.js';
 import { type WebmailOptions, webmailRoutes } from './webmail/routes.js';
 
 /** What the API needs; `main.ts` passes the real services, tests pass fakes. */
@@ -71,7 +72,12 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: parseTrustProxy(deps.config.http?.trustProxy ?? ''),
-    schemaController: { compilersFactory: { buildSerializer: buildSerializerFactory() } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: buildValidatorFactory(),
+        buildSerializer: buildSerializerFactory(),
+      },
+    },
   });
 
   await app.register(swagger, swaggerOptions);

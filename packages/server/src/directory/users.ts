@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
-import { AppError, newId, normalizeAddress, normalizeDomain } from '../shared/index.js';
+import { AppError, hasControlCharacters, newId, normalizeAddress, normalizeDomain } from '../shared/index.js';
 import type { DB, UserRole, UsersTable } from '../store/index.js';
 import type { Domains } from './domains.js';
 import { hashPassword } from './passwords.js';
@@ -67,6 +67,7 @@ export function createUsers(deps: UsersDeps) {
 
   /** Finds a user row by address or alias. */
   async function findRow(address: string): Promise<UserRow | undefined> {
+    if (hasControlCharacters(address)) return undefined; // no address has one (and PostgreSQL refuses a NUL)
     const a = normalizeAddress(address);
     const direct = await base().where('users.address', '=', a).executeTakeFirst();
     if (direct) return direct;
