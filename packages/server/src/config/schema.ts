@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { MAX_QUOTA_BYTES } from '../shared/index.js';
 import { LdapSchema } from './ldap-schema.js';
 
 const Port = (def: number, description: string) =>
@@ -188,8 +189,9 @@ export const ConfigSchema = Type.Object(
         }),
         defaultQuotaBytes: Type.Integer({
           minimum: 0,
+          maximum: MAX_QUOTA_BYTES,
           default: 2 * 1024 * 1024 * 1024,
-          description: 'Quota of a new user unless given; 0 = unlimited',
+          description: 'Quota of a new user unless given; 0 = unlimited; at most 1 PiB (2^50)',
         }),
       },
       { default: {}, additionalProperties: false },

@@ -4,7 +4,7 @@ import type { DB, UserRole, UsersTable } from '../store/index.js';
 import type { Domains } from './domains.js';
 import { hashPassword } from './passwords.js';
 import type { CreateUserInput, ListUsersOptions, Page, UpdateUserInput, User } from './types.js';
-import { cursor, likePattern, validAddress, validDomain, validPassword } from './validate.js';
+import { cursor, likePattern, validAddress, validDomain, validPassword, validQuota } from './validate.js';
 
 type UserRow = Selectable<UsersTable> & { domain: string };
 
@@ -188,7 +188,7 @@ export function createUsers(deps: UsersDeps) {
             domain_id: domain.id,
             display_name: input.displayName?.trim() ?? '',
             password_hash: hash,
-            quota_bytes: input.quotaBytes ?? deps.defaultQuotaBytes,
+            quota_bytes: validQuota(input.quotaBytes ?? deps.defaultQuotaBytes),
             used_bytes: 0,
             enabled: 1,
             role,
@@ -238,7 +238,7 @@ export function createUsers(deps: UsersDeps) {
       const now = Date.now();
       const set: Updateable<UsersTable> = { updated_at: now };
       if (patch.displayName !== undefined) set.display_name = patch.displayName.trim();
-      if (patch.quotaBytes !== undefined) set.quota_bytes = patch.quotaBytes;
+      if (patch.quotaBytes !== undefined) set.quota_bytes = validQuota(patch.quotaBytes);
       if (role !== undefined) set.role = role;
       if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
       if (patch.password !== undefined) {

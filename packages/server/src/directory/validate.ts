@@ -1,4 +1,11 @@
-import { AppError, aLabelsValid, normalizeAddress, normalizeDomain, splitAddress } from '../shared/index.js';
+import {
+  AppError,
+  aLabelsValid,
+  MAX_QUOTA_BYTES,
+  normalizeAddress,
+  normalizeDomain,
+  splitAddress,
+} from '../shared/index.js';
 
 // RFC 1035 §2.3.1 labels (letters, digits, hyphen; not at the ends), at least two labels. IDNs
 // arrive here as A-labels (normalizeDomain), which are such labels.
@@ -41,6 +48,18 @@ export function validPassword(password: string, field = 'password'): string {
     throw new AppError('VALIDATION_FAILED', `${field}: must be 8 to 1024 characters`, { field });
   }
   return password;
+}
+
+/** A quota in bytes (0 = unlimited, at most 1 PiB), or VALIDATION_FAILED naming `field`. */
+export function validQuota(bytes: number, field = 'quotaBytes'): number {
+  if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_QUOTA_BYTES) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${field}: must be a whole number of bytes from 0 (unlimited) to ${MAX_QUOTA_BYTES} (1 PiB)`,
+      { field },
+    );
+  }
+  return bytes;
 }
 
 /**
