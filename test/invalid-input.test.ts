@@ -84,6 +84,57 @@ describe.each(databases.engines)('invalid input on %s', (engine) => {
     expect(login.status).toBe(422);
   });
 
+  it('delivers mail with NUL in its subject, names, Message-ID and body (once 451 for ever on PostgreSQL)', async () => {
+    const messages = [
+      ['Subject: nul\u0000 in the subject', 'text'],
+      ['From: "Nul\u0000 Name" <nul@sender.test>\r\nSubject: nul in a name', 'text'],
+      ['Message-ID: <nul\u0000id@sender.test>\r\nSubject: nul in the id', 'text'],
+      ['Subject: nul in the body', 'before\u0000after'],
+      ['Subject: =?utf-8?q?encoded=00nul?=', 'text'],
+    ];
+    const smtp = await RawSmtp.connect(server.smtpPort);
+    await smtp.reply();
+    await smtp.command('EHLO nul.test');
+    for (const [header, body] of messages) {
+      await smtp.command('MAIL FROM:<nul@sender.test>');
+      await smtp.command('RCPT TO:<bob@example.com>');
+      expect((await smtp.command('DATA')).code).toBe(354);
+      smtp.write(Buffer.from(`${header}\r\nTo: bob@example.com\r\n\r\n${body}\r\n.\r\n`, 'latin1'));
+      expect((await smtp.reply()).text, header).toMatch(/^250 /);
+    }
+    smtp.close();
+    const list = await call('GET', '/api/v1/users/bob@example.com/messages?limit=10', { headers: admin });
+    const { items } = (await list.json()) as {
+      items: { id: string; subject: string; from: { name: string }; messageId: string; preview: string }[];
+    };
+    expect(items.map((m) => m.subject).sort()).toEqual(
+      ['encodednul', 'nul in a name', 'nul in the body', 'nul in the id', 'nul in the subject'].sort(),
+    );
+    const bySubject = (s: string) => items.find((m) => m.subject === s);
+    expect(bySubject('nul in a name')?.from.name).toBe('Nul Name');
+    expect(bySubject('nul in the id')?.messageId).toBe('<nulid@sender.test>');
+    expect(bySubject('nul in the body')?.preview).toBe('beforeafter');
+    // The stored message is the bytes as sent, NUL and all.
+    const raw = await call(
+      'GET',
+      `/api/v1/users/bob@example.com/messages/${bySubject('nul in the body')?.id}/raw`,
+      {
+        headers: admin,
+      },
+    );
+    expect(Buffer.from(await raw.arrayBuffer()).includes(Buffer.from('before\u0000after', 'latin1'))).toBe(
+      true,
+    );
+    const one = await call(
+      'GET',
+      `/api/v1/users/bob@example.com/messages/${bySubject('nul in the subject')?.id}`,
+      {
+        headers: admin,
+      },
+    );
+    expect(one.status).toBe(200);
+  });
+
   it('refuses a NUL in Basic credentials and in SMTP commands as bad credentials or a bad address, not a failure', async () => {
     const basic = `Basic ${Buffer.from('alice\u0000@example.com:alice-password').toString('base64')}`;
     expect(
