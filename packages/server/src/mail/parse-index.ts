@@ -99,7 +99,10 @@ export async function parseIndex(head: Buffer, sawAttachment: boolean): Promise<
   return storable({ ...fields, preview: body.preview, hasAttachments: sawAttachment || body.hasAttachments });
 }
 
-const storableAddress = (a: Address): Address => ({ name: storableText(a.name), address: storableText(a.address) });
+const storableAddress = (a: Address): Address => ({
+  name: storableText(a.name),
+  address: storableText(a.address),
+});
 
 /**
  * The index with every text field as both database engines store it (see
