@@ -161,10 +161,8 @@ export async function sweepUnreferencedBlobs(
     }
   };
   let chunk: string[] = [];
-  let seen = 0;
   for await (const blobId of deps.files.list()) {
     if (signal?.aborted) return result;
-    if (++seen % IDS_PER_QUERY === 0) await yieldToEventLoop();
     // The id is made before the file is written: a young id means a young file, not worth a query.
     if (blobIdTime(blobId) >= now() - STALE_FILE_MS) continue;
     chunk.push(blobId);
