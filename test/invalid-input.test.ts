@@ -67,7 +67,7 @@ describe.each(databases.engines)('invalid input on %s', (engine) => {
     ];
     for (const [method, url, status, field] of expectations) {
       const res = await call(method, url, { headers: admin });
-      const problem = await res.json();
+      const problem = (await res.json()) as { code: string; errors?: { field: string }[] };
       expect(res.status, url).toBe(status);
       if (field) expect(problem.errors?.[0]?.field, url).toBe(field);
       else expect(problem.code, url).toBe('INVALID_CURSOR');

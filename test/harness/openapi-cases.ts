@@ -99,10 +99,11 @@ export function fieldsOf(
 function setAt(value: unknown, path: (string | number)[], leaf: unknown): unknown {
   if (path.length === 0) return leaf;
   const [head, ...rest] = path as [string | number, ...(string | number)[]];
-  const base: Record<string | number, unknown> =
+  const base = (
     typeof head === 'number'
       ? [...(Array.isArray(value) ? value : [])]
-      : { ...(typeof value === 'object' && value && !Array.isArray(value) ? value : {}) };
+      : { ...(typeof value === 'object' && value && !Array.isArray(value) ? value : {}) }
+  ) as Record<string | number, unknown>;
   base[head] = setAt(base[head], rest, leaf);
   return base;
 }
@@ -134,7 +135,7 @@ export function badInputCases(doc: OpenApiDocument): BadRequestCase[] {
       const encode = (v: unknown) =>
         form
           ? new URLSearchParams(
-              Object.entries(v as Record<string, string>).map(([k, x]) => [k, String(x)]),
+              Object.entries(v as Record<string, string>).map(([k, x]): [string, string] => [k, String(x)]),
             ).toString()
           : JSON.stringify(v);
       const base = media ? sample(doc, media.schema) : undefined;
