@@ -91,6 +91,8 @@ describe.each(databases.engines)('invalid input on %s', (engine) => {
       ['Message-ID: <nul\u0000id@sender.test>\r\nSubject: nul in the id', 'text'],
       ['Subject: nul in the body', 'before\u0000after'],
       ['Subject: =?utf-8?q?encoded=00nul?=', 'text'],
+      ['From: =?utf-8?q?Encoded=00Name?= <nul@sender.test>\r\nSubject: encoded nul in a name', 'text'],
+      ['Subject: half =?utf-16be?b?2D0=?=', 'text'],
     ];
     const smtp = await RawSmtp.connect(server.smtpPort);
     await smtp.reply();
@@ -108,13 +110,22 @@ describe.each(databases.engines)('invalid input on %s', (engine) => {
       items: { id: string; subject: string; from: { name: string }; messageId: string; preview: string }[];
     };
     expect(items.map((m) => m.subject).sort()).toEqual(
-      ['encodednul', 'nul in a name', 'nul in the body', 'nul in the id', 'nul in the subject'].sort(),
+      [
+        'encodednul',
+        'encoded nul in a name',
+        'half \ufffd',
+        'nul in a name',
+        'nul in the body',
+        'nul in the id',
+        'nul in the subject',
+      ].sort(),
     );
+    expect(items.find((m) => m.subject === 'encoded nul in a name')?.from.name).toBe('EncodedName');
     const bySubject = (s: string) => items.find((m) => m.subject === s);
     expect(bySubject('nul in a name')?.from.name).toBe('Nul Name');
     expect(bySubject('nul in the id')?.messageId).toBe('<nulid@sender.test>');
     expect(bySubject('nul in the body')?.preview).toBe('beforeafter');
-    // The stored message is the bytes as sent, NUL and all.
+    // Raw NUL bytes are removed at intake (RFC 5322 allows none); the message reads back.
     const raw = await call(
       'GET',
       `/api/v1/users/bob@example.com/messages/${bySubject('nul in the body')?.id}/raw`,
@@ -122,9 +133,8 @@ describe.each(databases.engines)('invalid input on %s', (engine) => {
         headers: admin,
       },
     );
-    expect(Buffer.from(await raw.arrayBuffer()).includes(Buffer.from('before\u0000after', 'latin1'))).toBe(
-      true,
-    );
+    expect(raw.status).toBe(200);
+    expect(Buffer.from(await raw.arrayBuffer()).toString('latin1')).toContain('beforeafter');
     const one = await call(
       'GET',
       `/api/v1/users/bob@example.com/messages/${bySubject('nul in the subject')?.id}`,

@@ -29,10 +29,35 @@ export class RawSmtp {
     socket.on('error', () => {});
   }
 
-  static async connect(port: number): Promise<RawSmtp> {
-    const socket = net.connect(port, '127.0.0.1');
+  /**
+   * Connects to `port` on 127.0.0.1, from `localAddress` when given: any
+   * address of 127.0.0.0/8 is a client of its own, for tests of per-client limits.
+   */
+  static async connect(port: number, localAddress?: string): Promise<RawSmtp> {
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress });
     await once(socket, 'connect');
     return new RawSmtp(socket);
+  }
+
+  /** Everything received and not yet read as a reply. */
+  get pending(): string {
+    return this.buf;
+  }
+
+  /** Resolves once the server has closed the connection (or `timeoutMs` passed: then rejects). */
+  async closedByServer(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`still open after ${timeoutMs} ms; have ${JSON.stringify(this.buf)}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
   }
 
   /** Reads one (possibly multi-line) reply, RFC 5321 §4.2.1. */

@@ -15,6 +15,7 @@ import { FakeAddressBook, FakeDirectorySync } from '../src/api/testing/fake-dire
 import { FakeMail } from '../src/api/testing/fake-mail.js';
 import { unusedOAuth } from '../src/api/testing/unused-oauth.js';
 import { loadConfig } from '../src/config/index.js';
+import { createLoginGuard, createMemoryBucketStore } from '../src/limits/index.js';
 import { createSso } from '../src/sso/index.js';
 import type { DB } from '../src/store/index.js';
 import { createLogger } from '../src/telemetry/index.js';
@@ -36,11 +37,13 @@ export async function renderOpenApi(): Promise<string> {
       },
     }),
   });
+  const loginGuard = createLoginGuard({ store: createMemoryBucketStore() });
   const app = await createApiApp({
     directory,
+    loginGuard,
     mail: new FakeMail(),
     oauth: unusedOAuth(),
-    sso: createSso({ db, directory, config: loadConfig({ env: {} }), log }),
+    sso: createSso({ db, directory, config: loadConfig({ env: {} }), log, loginGuard }),
     addressBook: new FakeAddressBook(directory),
     directorySync: new FakeDirectorySync(),
     config: { api: { bodyLimit: 1024 * 1024, defaultBodyLimit: 1024 * 1024, docs: true } },

@@ -17,10 +17,10 @@ import {
   type EventSink,
   resolveSources,
 } from './ldap/index.js';
+import { createLoginGuard, createMemoryBucketStore, type LoginGuard } from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import {
-  createLoginThrottle,
   createReverseLookup,
   createSmtpListener,
   loadTls,
@@ -48,6 +48,11 @@ export interface Engine {
   /** App tokens: registered apps, signing keys, the client credentials grant. */
   oauth: OAuthService;
   sso: Sso;
+  /**
+   * The one login guard: SMTP AUTH, API Basic, webmail sign-in and the token
+   * endpoint share its budgets. Its counters are in this process's memory.
+   */
+  loginGuard: LoginGuard;
   /** The global address book and department tree. */
   addressBook: AddressBook;
   /** LDAP/AD sync jobs (no sources configured: every request names an unknown source). */
@@ -128,11 +133,13 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     issuer: () => publicBaseUrl(config, options.httpPort?.() ?? config.httpPort),
     log: log.child({ component: 'oauth' }),
   });
+  const loginGuard = createLoginGuard({ store: createMemoryBucketStore() });
   const sso = createSso({
     db: database.db,
     directory,
     config,
     log: log.child({ component: 'sso' }),
+    loginGuard,
   });
   return {
     config,
@@ -142,6 +149,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     mail,
     oauth,
     sso,
+    loginGuard,
     addressBook: createAddressBook(database.db),
     directorySync,
     idempotency: createIdempotencyStore(database.db),
@@ -226,7 +234,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const { adminKey, tls } = await initDataDir(engine);
   await engine.oauth.start();
   const reverseLookup = createReverseLookup(config.smtp.reverseDnsTimeoutMs);
-  const throttle = createLoginThrottle();
   const smtp = (mode: 'mx' | 'submission'): SmtpListener =>
     createSmtpListener({
       mode,
@@ -235,7 +242,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       mail: engine.mail,
       tls,
       reverseLookup,
-      throttle,
+      loginGuard: engine.loginGuard,
       log,
     });
   const webmailDir = findWebmailDist();
@@ -247,6 +254,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     mail: engine.mail,
     oauth: engine.oauth,
     sso: engine.sso,
+    loginGuard: engine.loginGuard,
     addressBook: engine.addressBook,
     directorySync: engine.directorySync,
     idempotency: engine.idempotency,

@@ -358,7 +358,9 @@ export interface paths {
         };
         /**
          * List a group’s members
-         * @description **Requires** scope `groups:read`. **Callers:** admins of the group’s domain.
+         * @description Members in domains the caller may not see are left out.
+         *
+         *     **Requires** scope `groups:read`. **Callers:** admins of the group’s domain.
          */
         get: operations["listGroupMembers"];
         put?: never;
@@ -387,7 +389,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a member from a group
-         * @description **Requires** scope `groups:write`. **Callers:** admins of the group’s domain.
+         * @description **Requires** scope `groups:write`. **Callers:** admins of the group’s domain (members must be users they may see).
          */
         delete: operations["removeGroupMember"];
         options?: never;
@@ -415,8 +417,10 @@ export interface paths {
          *     form-urlencoded) or with `client_id` and `client_secret` in the body (`client_secret_post`), not
          *     both. `scope` may narrow the token to a subset of the app's scopes. The access token is a JWT
          *     (RFC 9068, `typ: at+jwt`) to send as `Authorization: Bearer`; verify it with
-         *     `/.well-known/jwks.json`. Responses are never cached (`Cache-Control: no-store`). Too many failed
-         *     client authentications from one address are answered with 429 and `Retry-After`.
+         *     `/.well-known/jwks.json`. Responses are never cached (`Cache-Control: no-store`). A client's
+         *     secret is always checked, so the right one is never refused; once an address has sent too many
+         *     wrong credentials (client secrets, API keys, app tokens), a wrong one is answered with 429 and
+         *     `Retry-After` instead of 401.
          */
         post: operations["createToken"];
         delete?: never;
@@ -488,7 +492,7 @@ export interface paths {
          * Create a user
          * @description Without `password` the user can sign in only through SSO or a directory.
          *
-         *     **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights).
+         *     **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights; aliases only in domains they manage).
          */
         post: operations["createUser"];
         delete?: never;
@@ -517,14 +521,14 @@ export interface paths {
          * Delete a user
          * @description Deletes the user and all their mail. This cannot be undone.
          *
-         *     **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights).
+         *     **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights; aliases only in domains they manage).
          */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
         /**
          * Change a user
-         * @description **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights).
+         * @description **Requires** scope `users:write`. **Callers:** admins of the user’s domain (granting a role needs that role’s rights; aliases only in domains they manage).
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -704,7 +708,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message as a user
-         * @description Composes the message (Message-ID, Date, MIME), delivers it and files a copy in the sender’s Sent mailbox. Blind copies (`bcc`) are delivered without a `Bcc:` header; the Sent copy keeps it. `201` means every recipient has the message durably; any error means none has it. Attachments are base64 in the JSON body, which is limited by `api.bodyLimit` (26 MB by default), and the composed message by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`). With an `Idempotency-Key` a lost response can be retried without sending twice.
+         * @description Composes the message (Message-ID, Date, MIME), delivers it and files a copy in the sender’s Sent mailbox. Blind copies (`bcc`) are delivered without a `Bcc:` header; the Sent copy keeps it. `201` means every recipient has the message durably; any error means none has it. Attachments are base64 in the JSON body, which is limited by `api.bodyLimit` (26 MB by default), and the composed message by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`) and its header section by 512 KiB and 5,000 lines, as all mail (`413 HEADER_TOO_LARGE`). With an `Idempotency-Key` a lost response can be retried without sending twice.
          *
          *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain.
          */
@@ -1659,6 +1663,8 @@ export interface components {
             /** @description The HTML body as sent: sanitize before rendering */
             html: string | null;
             attachments: components["schemas"]["Attachment"][];
+            /** @description True when the message could not be parsed in full (a MIME part past the parser’s limits): `headers`, `text`, `html` and `attachments` hold what was read before that point; `…/raw` has the whole message */
+            partial: boolean;
         };
         /**
          * MessagePage
@@ -1733,7 +1739,7 @@ export interface components {
             /** @description What went wrong in this occurrence */
             detail: string;
             /**
-             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
+             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
              * @example USER_NOT_FOUND
              */
             code: string;
@@ -4648,7 +4654,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description `temporarily_unavailable`: too many failed client authentications from this address */
+            /** @description `temporarily_unavailable`: a wrong client secret after too many wrong credentials from this address */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LOGIN_RULES } from '../limits/index.js';
 import { AppError } from '../shared/index.js';
-import { createFailureLimiter } from './auth/index.js';
 import { basic, bearer, buildTestApi } from './testing/build-app.js';
 
 describe('errors are RFC 9457 problems', () => {
@@ -154,29 +154,62 @@ describe('authentication', () => {
     expect(bad.statusCode).toBe(401);
   });
 
-  it('throttles failed sign-ins per IP with 429 and Retry-After, valid credentials included', async () => {
-    const { app } = await buildTestApi({
-      authLimiter: createFailureLimiter({ maxFailures: 3, windowMs: 30_000 }),
-    });
-    for (let i = 0; i < 3; i++) {
-      const res = await app.inject({
-        method: 'GET',
-        url: '/api/v1/domains',
-        headers: bearer(`jdk_guess${i}`),
-      });
-      expect(res.statusCode).toBe(401);
-    }
-    const blocked = await app.inject({ method: 'GET', url: '/api/v1/domains', headers: bearer('jdk_admin') });
-    expect(blocked.statusCode).toBe(429);
-    expect(blocked.json().code).toBe('RATE_LIMITED');
-    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    const otherIp = await app.inject({
-      method: 'GET',
-      url: '/api/v1/domains',
-      headers: bearer('jdk_admin'),
+  it('counts Basic guesses before checking them: a parallel burst is held to the budget (429 + Retry-After)', async () => {
+    const { app, directory } = await buildTestApi();
+    await directory.createUser({ address: 'alice@example.com', password: 'correct horse' });
+    const check = directory.authenticate.bind(directory);
+    let checked = 0;
+    directory.authenticate = async (address, password) => {
+      checked++;
+      await new Promise((r) => setTimeout(r, 20)); // a password hash takes a while
+      return check(address, password);
+    };
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        app.inject({
+          method: 'GET',
+          url: '/api/v1/domains',
+          headers: basic('alice@example.com', `guess-${i}`),
+        }),
+      ),
+    );
+    const statuses = burst.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(LOGIN_RULES.pair.free + 1);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(50 - LOGIN_RULES.pair.free - 1);
+    expect(checked).toBe(LOGIN_RULES.pair.free + 1);
+    const refused = burst.find((r) => r.statusCode === 429);
+    expect(refused?.json().code).toBe('RATE_LIMITED');
+    expect(Number(refused?.headers['retry-after'])).toBeGreaterThan(0);
+    // Even the right password waits here (the answer must not tell a guess was right) …
+    const self = { method: 'GET' as const, url: '/api/v1/users/alice@example.com' };
+    expect(
+      (await app.inject({ ...self, headers: basic('alice@example.com', 'correct horse') })).statusCode,
+    ).toBe(429);
+    // … but from another address it works, and a valid key from this one was never held up.
+    const elsewhere = await app.inject({
+      ...self,
+      headers: basic('alice@example.com', 'correct horse'),
       remoteAddress: '10.9.9.9',
     });
-    expect(otherIp.statusCode).toBe(200);
+    expect(elsewhere.statusCode).toBe(200);
+    expect((await app.inject({ ...self, headers: bearer('jdk_admin') })).statusCode).toBe(200);
+  });
+
+  it('never holds up a valid key for bad passwords or bad keys from its address', async () => {
+    const { app } = await buildTestApi();
+    const domains = (headers: Record<string, string>) =>
+      app.inject({ method: 'GET', url: '/api/v1/domains', headers });
+    for (let i = 0; i < 2 * LOGIN_RULES.address.free; i++)
+      await domains(basic(`user${i}@example.com`, 'spray'));
+    expect((await domains(basic('another@example.com', 'spray'))).statusCode).toBe(429);
+    expect((await domains(bearer('jdk_admin'))).statusCode).toBe(200);
+    // Wrong keys have their own budget: past it a wrong one gets 429, the right one still 200.
+    const answers = [];
+    for (let i = 0; i <= LOGIN_RULES.secrets.free + 1; i++)
+      answers.push((await domains(bearer(`jdk_guess${i}`))).statusCode);
+    expect(answers.slice(0, LOGIN_RULES.secrets.free + 1).every((s) => s === 401)).toBe(true);
+    expect(answers.at(-1)).toBe(429);
+    expect((await domains(bearer('jdk_admin'))).statusCode).toBe(200);
   });
 
   it('refuses to start when a route declares no requirement', async () => {

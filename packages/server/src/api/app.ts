@@ -6,11 +6,12 @@ import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
+import type { LoginGuard } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
 import type { OAuthService } from '../oauth/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger } from '../telemetry/index.js';
-import { createFailureLimiter, type FailureLimiter, installAuth } from './auth/index.js';
+import { installAuth } from './auth/index.js';
 import { installBodyParsing, PUBLIC_BODY_LIMIT } from './body/install.js';
 import { installErrorHandling } from './errors/install.js';
 import { swaggerOptions } from './openapi/document.js';
@@ -48,10 +49,10 @@ export interface ApiDeps {
   /** True once every listener is up (drives `/readyz`). */
   isReady: () => boolean;
   /**
-   * Throttles failed sign-ins per client IP. Default: 20 failures a minute.
-   * Pass one limiter to share it with other listeners.
+   * The login guard every listener shares (limits/): budgets for Basic
+   * passwords and for wrong keys and tokens, the token endpoint's included.
    */
-  authLimiter?: FailureLimiter;
+  loginGuard: LoginGuard;
   /** The built webmail to serve at `/` (`findWebmailDist()`); none when null or absent. */
   webmail?: WebmailOptions | null;
 }
@@ -90,12 +91,11 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     deps.log,
   );
   installErrorHandling(app);
-  const limiter = deps.authLimiter ?? createFailureLimiter({ maxFailures: 20, windowMs: 60_000 });
   // Parses cookies on onRequest, before the auth hook below reads the session cookie.
   await app.register(cookie);
   installAuth(app, {
     directory: deps.directory,
-    limiter,
+    loginGuard: deps.loginGuard,
     appTokens: deps.oauth,
     sessions: deps.sso?.sessions,
   });
@@ -104,7 +104,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { isReady: deps.isReady });
   await app.register(openapiRoute);
   await app.register(wellKnownRoutes, { oauth: deps.oauth });
-  await app.register(tokenRoute, { prefix: '/api/v1', oauth: deps.oauth, limiter });
+  await app.register(tokenRoute, { prefix: '/api/v1', oauth: deps.oauth, loginGuard: deps.loginGuard });
   if (deps.sso) await app.register(webAuthRoutes, { sso: deps.sso, directory: deps.directory, publicUrl });
   await app.register(v1Routes, {
     prefix: '/api/v1',

@@ -1,4 +1,3 @@
 export { type ApiDeps, createApiApp } from './app.js';
-export { createFailureLimiter, type FailureLimiter } from './auth/index.js';
 export { API_VERSION } from './openapi/document.js';
 export { findWebmailDist } from './webmail/locate.js';

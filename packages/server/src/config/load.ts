@@ -3,6 +3,7 @@ import { hostname as osHostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { ipNetworkError, splitIpList } from '../shared/index.js';
 import type { LdapSourceConfig } from './ldap-schema.js';
 import { type Config, ConfigSchema } from './schema.js';
 
@@ -91,6 +92,12 @@ function checkCrossFields(config: Config): void {
       throw new ConfigError(
         `invalid setting sso.oidc.${i}: give exactly one of clientSecret and clientSecretFile`,
       );
+    }
+  }
+  for (const key of ['limitsExempt', 'proxyProtocol'] as const) {
+    for (const entry of splitIpList(config.smtp[key])) {
+      const error = ipNetworkError(entry);
+      if (error) throw new ConfigError(`invalid setting smtp.${key}: ${error}`);
     }
   }
   if (config.sessions.idleSeconds > config.sessions.maxSeconds) {

@@ -147,6 +147,40 @@ export const ConfigSchema = Type.Object(
           default: 120_000,
           description: 'Idle SMTP session timeout',
         }),
+        maxConnectionsPerIp: Type.Integer({
+          minimum: 0,
+          default: 50,
+          description:
+            'Concurrent connections one client may hold on each SMTP listener (an IPv4 address; an IPv6 /64); more get 421 4.7.0. 0 = no limit',
+        }),
+        limitsExempt: Type.String({
+          default: '',
+          description:
+            'Comma-separated client addresses/CIDRs not counted by maxConnectionsPerIp (an internal relay, a NAT gateway of many users); the deadlines still apply',
+        }),
+        commandTimeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 60_000,
+          description:
+            'Time a command line (or a STARTTLS handshake) may take to arrive from its first byte, and the longest pause within DATA; trickled bytes do not extend it. Too slow: 421 4.4.2',
+        }),
+        minDataRate: Type.Integer({
+          minimum: 1,
+          default: 500,
+          description:
+            'Bytes per second a message must arrive at during DATA: each byte buys 1/minDataRate s, up to commandTimeoutMs ahead. Slower: 421 4.4.2',
+        }),
+        maxSessionMs: Type.Integer({
+          minimum: 0,
+          default: 30 * 60_000,
+          description:
+            'A session older than this is closed (421 4.4.2) as soon as it is between commands; a message being sent (DATA) always finishes first. 0 = no limit',
+        }),
+        proxyProtocol: Type.String({
+          default: '',
+          description:
+            'Comma-separated addresses/CIDRs of TCP proxies that send a PROXY protocol v1 header: their sessions are the client’s address the header names. Empty: none',
+        }),
         reverseDnsTimeoutMs: Type.Integer({
           minimum: 0,
           default: 1500,

@@ -169,6 +169,14 @@ describe.each(databases.engines)('directory on %s', (engine) => {
       ]),
     );
     expect((await dir.getUser('erin@other.org')).id).toBe(a.id);
+    // Within some domains only: an alias counts for its user's domain, not its own.
+    expect(await dir.findUserIds(['erin@other.org', 'finn@example.com'], new Set(['other.org']))).toEqual(
+      new Map(),
+    );
+    expect(await dir.findUserIds(['erin@other.org'], new Set(['example.com']))).toEqual(
+      new Map([['erin@other.org', a.id]]),
+    );
+    expect(await dir.findUserIds(['erin@example.com'], new Set())).toEqual(new Map());
     await expect(dir.createUser({ address: 'e.r@example.com' })).rejects.toMatchObject({
       code: 'ADDRESS_TAKEN',
     });

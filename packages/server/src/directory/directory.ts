@@ -167,10 +167,10 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     async deleteUser(address) {
       await deps.releaseBlobs(await users.remove(address));
     },
-    async findUserIds(addresses) {
+    async findUserIds(addresses, inDomains) {
       const wanted = [...new Set(addresses.map(normalizeAddress))];
       const out = new Map<string, string>();
-      if (wanted.length === 0) return out;
+      if (wanted.length === 0 || inDomains?.size === 0) return out;
       const direct = await db
         .selectFrom('users')
         .select(['id', 'address'])
@@ -185,6 +185,17 @@ export function createDirectory(deps: DirectoryDeps): Directory {
           .where('address', 'in', rest)
           .execute();
         for (const r of aliases) out.set(r.address, r.user_id);
+      }
+      if (inDomains && out.size > 0) {
+        const inside = await db
+          .selectFrom('users')
+          .innerJoin('domains', 'domains.id', 'users.domain_id')
+          .select('users.id')
+          .where('users.id', 'in', [...new Set(out.values())])
+          .where('domains.name', 'in', [...inDomains])
+          .execute();
+        const keep = new Set(inside.map((r) => r.id));
+        for (const [address, id] of out) if (!keep.has(id)) out.delete(address);
       }
       return out;
     },

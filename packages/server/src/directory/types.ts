@@ -153,8 +153,12 @@ export interface Directory {
   listUsers(options: ListUsersOptions): Promise<Page<User>>;
   updateUser(address: string, patch: UpdateUserInput): Promise<User>;
   deleteUser(address: string): Promise<void>;
-  /** Ids of many users at once, by address or alias (one query each for addresses and aliases); unknown ones are left out. */
-  findUserIds(addresses: string[]): Promise<Map<string, string>>;
+  /**
+   * Ids of many users at once, by address or alias (one query each for addresses and aliases); unknown
+   * ones are left out, and so are users outside `inDomains` when it is given (an alias may belong to a
+   * user of another domain).
+   */
+  findUserIds(addresses: string[], inDomains?: ReadonlySet<string> | null): Promise<Map<string, string>>;
   /**
    * Checks a password; null when wrong, unknown, disabled or password-less. Constant work for unknown
    * users. A user synced from a directory is checked there (see {@link ExternalAuthenticator}); when

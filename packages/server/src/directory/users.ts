@@ -96,6 +96,12 @@ export function createUsers(deps: UsersDeps) {
     }
   }
 
+  /**
+   * An alias may be in any local domain: a system admin or a directory sync
+   * may give a user of one domain an address of another (a shared mailbox).
+   * Whether a caller may name that domain is the API's rule (api/auth,
+   * `decideAddress`), not the directory's, which knows no caller.
+   */
   async function checkAliases(
     aliases: string[],
     userId: string | undefined,

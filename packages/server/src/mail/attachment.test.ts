@@ -100,4 +100,19 @@ describe('findAttachment', () => {
     expect(source.stream.destroyed).toBe(true);
     expect(source.pulled()).toBeLessThan(raw.length);
   });
+
+  it('answers "no such part" for a part behind one the parser gives up on, and fails on unreadable bytes', async () => {
+    const pad = `X-Pad: ${'p'.repeat(70)}\r\n`.repeat(16_000);
+    const raw = `Subject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf\r\n\r\nJVBE\r\n--b\r\nContent-Type: application/zip\r\n${pad}\r\nUEsD\r\n--b--\r\n`;
+    const first = await findAttachment(Readable.from([Buffer.from(raw)]), '1');
+    expect(first?.contentType).toBe('application/pdf');
+    expect((await readAll(first?.content as Readable)).toString()).toBe('JVBE');
+    expect(await findAttachment(Readable.from([Buffer.from(raw)]), '2')).toBeNull();
+    const broken = new Readable({
+      read() {
+        this.destroy(new Error('EIO'));
+      },
+    });
+    await expect(findAttachment(broken, '1')).rejects.toThrow('EIO');
+  });
 });

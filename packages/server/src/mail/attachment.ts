@@ -31,7 +31,8 @@ interface ParsedAttachment {
  * Finds attachment `id` in a stored message and streams its decoded content.
  * Parts before it are decoded and discarded as they pass, so memory stays
  * small whatever the sizes; parsing stops once the wanted part has been read
- * (or abandoned by the reader). Resolves null when the message has no such part.
+ * (or abandoned by the reader). Resolves null when the message has no such part, or none the
+ * parser can reach (it gives up on a MIME header over 1 MiB or more than 1,000 parts).
  */
 export function findAttachment(source: Readable, id: string): Promise<AttachmentStream | null> {
   return new Promise((resolve, reject) => {
@@ -50,6 +51,10 @@ export function findAttachment(source: Readable, id: string): Promise<Attachment
         return;
       }
       found = data.content;
+      // A failure before the reader attaches (the parser giving up on a later part) must not go
+      // unheard: an 'error' without a listener would end the process. The reader's own listeners
+      // still see it.
+      found.on('error', () => {});
       // 'close' follows 'end' and also an early destroy by the reader (client went away).
       data.content.once('close', stop);
       data.content.once('end', () => data.release?.());
@@ -64,14 +69,18 @@ export function findAttachment(source: Readable, id: string): Promise<Attachment
     parser.on('end', () => {
       if (!found) resolve(null);
     });
-    const fail = (err: Error) => {
+    const fail = (err: Error, unreadable: boolean) => {
       stop();
+      // The parser gave up past the wanted part, which it had read whole: its reader gets all of it.
+      if (found && unreadable && (found as Readable & { writableEnded?: boolean }).writableEnded) return;
       // Once streaming, the reader must see the failure (a cut response), not a short file.
       if (found) found.destroy(err);
+      // A part past the parser's limits (see parseBody) is one the message view never listed.
+      else if (unreadable) resolve(null);
       else reject(err);
     };
-    parser.on('error', fail);
-    source.on('error', fail);
+    parser.on('error', (err) => fail(err, true));
+    source.on('error', (err) => fail(err, false));
     source.pipe(parser);
   });
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { BlobWriter } from '../store/index.js';
 import { missingSubmissionHeaders, receivedHeader } from './headers.js';
-import { HEAD_BYTES, ingest } from './ingest.js';
+import { HEAD_BYTES, ingest, MAX_HEADER_BYTES, MAX_HEADER_LINES } from './ingest.js';
 import { parseIndex } from './parse-index.js';
 
 function memoryWriter() {
@@ -72,10 +72,52 @@ describe('ingest', () => {
     expect(w.text().length).toBeLessThanOrEqual(20_000);
   });
 
-  it('handles a message with no body and LF-only line ends', async () => {
+  it('handles a message with no body, storing bare LF line ends as CRLF', async () => {
     const w = memoryWriter();
     await ingest(pieces('Subject: only headers\n'), w, { prefix: '', maxSize: 1000 });
-    expect(w.text()).toBe('Subject: only headers\n');
+    expect(w.text()).toBe('Subject: only headers\r\n');
+  });
+
+  it('stores CRLF line ends only and no NUL, whatever the client sent, and finds the header end in LF text', async () => {
+    const w = memoryWriter();
+    const r = await ingest(pieces('Subject: lf\nX-A: 1\n\nline\0 one\rline two\n.\nend\r\r\n', 3), w, {
+      prefix: '',
+      maxSize: 1000,
+      addHeaders: missingSubmissionHeaders('mail.test'),
+    });
+    expect(w.text()).toMatch(
+      /^Message-ID: .*\r\nDate: .*\r\nSubject: lf\r\nX-A: 1\r\n\r\nline one\r\nline two\r\n\.\r\nend\r\n$/,
+    );
+    expect(w.text().replaceAll('\r\n', '')).not.toMatch(/[\r\n\0]/);
+    expect(r.size).toBe(Buffer.byteLength(w.text()));
+  });
+
+  it('refuses a header section over MAX_HEADER_BYTES or MAX_HEADER_LINES (HEADER_TOO_LARGE), draining the input', async () => {
+    const long = `X-Pad: ${'p'.repeat(900)}\r\n`.repeat(Math.ceil(MAX_HEADER_BYTES / 900));
+    for (const header of [long, 'X: y\r\n'.repeat(MAX_HEADER_LINES + 1)]) {
+      for (const body of ['\r\nbody\r\n', '']) {
+        const stream = pieces(`Subject: s\r\n${header}${body}`, 4096);
+        await expect(
+          ingest(stream, memoryWriter(), { prefix: '', maxSize: 10_000_000 }),
+        ).rejects.toMatchObject({
+          code: 'HEADER_TOO_LARGE',
+        });
+        expect(stream.readableEnded).toBe(true);
+      }
+    }
+    // Just under both limits is taken, and a line count of the body does not matter.
+    const fits = `${'X: y\r\n'.repeat(MAX_HEADER_LINES - 2)}\r\n${'b\r\n'.repeat(MAX_HEADER_LINES)}`;
+    const w = memoryWriter();
+    await ingest(pieces(fits, 1000), w, { prefix: 'Received: x\r\n', maxSize: 10_000_000 });
+    expect(w.text()).toBe(`Received: x\r\n${fits}`);
+  });
+
+  it('finds the header end in linear time when the header comes a few bytes at a time', async () => {
+    const header = `${'X-Pad: ppppppppppppppppppppppppppppppppppppp\r\n'.repeat(4000)}\r\nbody\r\n`;
+    const started = performance.now();
+    await ingest(pieces(header, 3), memoryWriter(), { prefix: '', maxSize: 10_000_000 });
+    // Quadratic rescanning of 180 KB in 3-byte pieces takes minutes; linear work well under a second.
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('sees attachments anywhere, even past the head, across chunk edges', async () => {

@@ -73,6 +73,18 @@ describe('MailService.send with blind copies', () => {
     expect(await count(mail, 'bob@example.test')).toBe(0);
   });
 
+  it('refuses a send whose composed header section is past the intake bound (HEADER_TOO_LARGE), storing nothing', async () => {
+    const { mail } = await setup();
+    // Display names have no length limit in the API: 100 of 6,000 characters make a 600 KB header.
+    const to = Array.from({ length: 100 }, () => ({ name: 'n'.repeat(6000), address: 'bob@example.test' }));
+    await expect(mail.send('alice@example.test', { ...input, to, bcc: undefined })).rejects.toMatchObject({
+      code: 'HEADER_TOO_LARGE',
+      status: 413,
+    });
+    expect(await count(mail, 'alice@example.test', 'Sent')).toBe(0);
+    expect(await count(mail, 'bob@example.test')).toBe(0);
+  });
+
   it('takes the Sent copy back when the recipients’ delivery fails', async () => {
     const { mail } = await setup();
     failRecipients = true;

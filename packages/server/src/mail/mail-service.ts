@@ -8,7 +8,7 @@ import { authorsOf } from './authors.js';
 import { composeMessage } from './compose.js';
 import { missingSubmissionHeaders, receivedHeader } from './headers.js';
 import { HEAD_BYTES, ingest } from './ingest.js';
-import { parseBody } from './parse.js';
+import { parseBody, readHeaderFields } from './parse.js';
 import { parseIndex } from './parse-index.js';
 import type { MailService, ReceiveInput, Recipient } from './types.js';
 
@@ -117,6 +117,9 @@ export function createMailService(deps: MailServiceDeps): MailService {
       const uid = await userId(address);
       const summary = await store.getMessage(uid, id);
       const body = await parseBody(store.blobs.read(summary.blobId));
+      // The parser gave up in the top-level header section itself: show its fields as they are.
+      if (body.partial && body.headers.length === 0)
+        body.headers = await readHeaderFields(store.blobs.read(summary.blobId));
       return { ...summary, ...body };
     },
     async openAttachment(address, id, attachmentId) {
@@ -140,9 +143,9 @@ export function createMailService(deps: MailServiceDeps): MailService {
       }
     },
     unreadCount: async (address) => store.unreadCount(await userId(address)),
-    async unreadCounts(addresses) {
-      // Two directory queries and one counter query, however many users: portals ask for pages of 1,000.
-      const ids = await directory.findUserIds(addresses);
+    async unreadCounts(addresses, inDomains) {
+      // A few directory queries and one counter query, however many users: portals ask for pages of 1,000.
+      const ids = await directory.findUserIds(addresses, inDomains);
       const counts = await store.unreadCounts([...new Set(ids.values())]);
       const out: Record<string, number> = {};
       for (const [address, id] of ids) out[address] = counts.get(id)?.unread ?? 0;

@@ -23,6 +23,11 @@ export interface MessageDetail extends MessageSummary {
   /** The HTML body as sent; clients must sanitize before rendering (webmail does). */
   html: string | null;
   attachments: AttachmentInfo[];
+  /**
+   * The message could not be parsed in full (a MIME part past the parser's limits): headers,
+   * text and attachments hold what was read before that point; the raw source has everything.
+   */
+  partial: boolean;
 }
 
 export type Recipient = string | Address;
@@ -102,8 +107,8 @@ export interface MailService {
   updateMessage(address: string, id: string, patch: MessagePatch): Promise<MessageSummary>;
   deleteMessage(address: string, id: string): Promise<void>;
   unreadCount(address: string): Promise<{ unread: number; total: number }>;
-  /** Counts for many users; unknown addresses are left out. */
-  unreadCounts(addresses: string[]): Promise<Record<string, number>>;
+  /** Counts for many users; unknown addresses are left out, and so are users outside `inDomains` when given. */
+  unreadCounts(addresses: string[], inDomains?: ReadonlySet<string> | null): Promise<Record<string, number>>;
   /** Composes and delivers a message from `address` to local recipients, filing a copy in Sent. */
   send(address: string, input: SendInput, context?: SendContext): Promise<{ id: string; messageId: string }>;
 }

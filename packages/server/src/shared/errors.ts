@@ -45,6 +45,7 @@ export const ErrorCodes = {
   ATTACHMENT_NOT_FOUND: { status: 404, title: 'Attachment not found' },
   QUOTA_EXCEEDED: { status: 422, title: 'Mailbox quota exceeded' },
   MESSAGE_TOO_LARGE: { status: 413, title: 'Message too large' },
+  HEADER_TOO_LARGE: { status: 413, title: 'Message header section too large' },
   RECIPIENT_NOT_LOCAL: { status: 422, title: 'Recipient is not local' },
   RECIPIENT_UNKNOWN: { status: 422, title: 'Recipient unknown' },
   SENDER_NOT_ALLOWED: { status: 403, title: 'Sender address is not the user’s' },

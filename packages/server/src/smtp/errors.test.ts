@@ -10,6 +10,7 @@ const reply = (err: unknown) => {
 describe('SMTP replies for engine errors', () => {
   it('answers each known refusal with its RFC 3463 code', () => {
     expect(reply(new AppError('MESSAGE_TOO_LARGE'))).toBe('552 5.3.4 Message too big for system');
+    expect(reply(new AppError('HEADER_TOO_LARGE'))).toBe('552 5.3.4 Message header size exceeds limit');
     expect(reply(new AppError('QUOTA_EXCEEDED'))).toBe('452 4.2.2 Mailbox full');
     expect(reply(new AppError('RECIPIENT_UNKNOWN'))).toBe('550 5.1.1 No such user here');
   });

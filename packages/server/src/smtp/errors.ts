@@ -21,6 +21,9 @@ export function toSmtpError(err: unknown): Error & { responseCode: number } {
         return smtpError(550, `5.7.1 ${err.message}`);
       case 'MESSAGE_TOO_LARGE':
         return smtpError(552, '5.3.4 Message too big for system');
+      // As Postfix words it; permanent: the same message would be refused again.
+      case 'HEADER_TOO_LARGE':
+        return smtpError(552, '5.3.4 Message header size exceeds limit');
       case 'QUOTA_EXCEEDED':
         return smtpError(452, '4.2.2 Mailbox full');
       case 'USER_NOT_FOUND':

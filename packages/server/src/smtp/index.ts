@@ -1,4 +1,3 @@
 export { createSmtpListener, type SmtpListener, type SmtpListenerDeps, type SmtpMode } from './listener.js';
 export { createReverseLookup, type ReverseLookup } from './reverse-dns.js';
-export { createLoginThrottle, type LoginThrottle } from './submission/auth.js';
 export { loadTls, type TlsMaterial } from './tls.js';

@@ -3,13 +3,15 @@ import type { Logger } from 'pino';
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
+import { createConnectionLimiter, type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
 import { toSmtpError } from './errors.js';
 import { createDataHandler } from './inbound/data.js';
 import { createRcptHandler, type ResolvedRecipients } from './inbound/rcpt.js';
 import { PromptSMTPServer } from './prompt-greeting.js';
 import type { ReverseLookup } from './reverse-dns.js';
-import { createAuthHandler, type LoginThrottle } from './submission/auth.js';
+import type { ListenerLimits } from './session-limits.js';
+import { createAuthHandler } from './submission/auth.js';
 import { createSubmissionMailFrom } from './submission/mail-from.js';
 import type { TlsMaterial } from './tls.js';
 
@@ -29,7 +31,8 @@ export interface SmtpListenerDeps {
   mail: MailService;
   tls: TlsMaterial;
   reverseLookup: ReverseLookup;
-  throttle: LoginThrottle;
+  /** The login guard every listener shares: failed AUTH here counts on every path. */
+  loginGuard: LoginGuard;
   log: Logger;
 }
 
@@ -48,6 +51,22 @@ function stage<A extends unknown[]>(fn: (...args: A) => Promise<unknown>) {
       (v) => cb(null, v),
       (err: unknown) => cb(err instanceof Error && 'responseCode' in err ? err : toSmtpError(err)),
     );
+  };
+}
+
+/** The `smtp.*` limits of one listener: each listener counts its clients' connections on its own. */
+function listenerLimits(config: Config, log: Logger): ListenerLimits {
+  const { smtp } = config;
+  return {
+    connections: createConnectionLimiter({
+      maxPerClient: smtp.maxConnectionsPerIp,
+      exempt: smtp.limitsExempt,
+    }),
+    commandTimeoutMs: smtp.commandTimeoutMs,
+    minDataRate: smtp.minDataRate,
+    maxSessionMs: smtp.maxSessionMs,
+    trustedProxies: parseAddressList(smtp.proxyProtocol),
+    log,
   };
 }
 
@@ -106,10 +125,10 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
     ),
   };
   if (submission) {
-    options.onAuth = stage(createAuthHandler(deps.directory, deps.throttle));
+    options.onAuth = stage(createAuthHandler({ directory: deps.directory, guard: deps.loginGuard, log }));
     options.onMailFrom = stage(createSubmissionMailFrom(deps.directory));
   }
-  const server = new PromptSMTPServer(options);
+  const server = new PromptSMTPServer(options, listenerLimits(config, log));
   server.on('error', (err: Error) => log.warn({ err: err.message }, 'smtp connection error'));
 
   return {

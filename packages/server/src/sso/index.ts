@@ -1,7 +1,7 @@
 /**
  * Single sign-on and web sessions: the session registry, password sign-in
- * for the webmail with failure delays, one-click login links, the OIDC
- * relying party. The module's only public face.
+ * for the webmail (behind the login guard of limits/), one-click login
+ * links, the OIDC relying party. The module's only public face.
  */
 export type { Audit, AuditEntry, AuditEvent } from './audit.js';
 export type { CasSignIn } from './cas/sign-in.js';
@@ -15,7 +15,6 @@ export {
 } from './links/login-links.js';
 export { checkRedirect, type RedirectCheck } from './links/redirect.js';
 export type { OidcCallbackResult, OidcRelyingParty, SsoErrorCode } from './oidc/relying-party.js';
-export { createLoginGuard, type LoginAttempt, type LoginGuard } from './password/login-guard.js';
 export type { PasswordLogin, PasswordLoginInput, SignedIn } from './password/password-login.js';
 export type { ProviderRegistry, SsoProviderDriver } from './providers.js';
 export type { NewSession, RevocationListener, SessionRegistry } from './sessions/registry.js';

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
+import type { LoginGuard } from '../limits/index.js';
 import type { DB } from '../store/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { type Audit, createAudit } from './audit.js';
 import { type CasSignIn, createCasSignIn } from './cas/sign-in.js';
 import { createLoginLinks, type LoginLinks } from './links/login-links.js';
 import { createOidcRelyingParty, type OidcRelyingParty } from './oidc/relying-party.js';
-import { createLoginGuard, type LoginGuard } from './password/login-guard.js';
 import { createPasswordLogin, type PasswordLogin } from './password/password-login.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers.js';
 import { createSessionRegistry, type SessionRegistry } from './sessions/registry.js';
@@ -18,8 +18,8 @@ export interface SsoDeps {
   directory: Directory;
   config: Pick<Config, 'sessions' | 'sso'>;
   log: Logger;
-  /** Failed-password counters; pass one to share it, or a test's with a fake clock. */
-  loginGuard?: LoginGuard;
+  /** The login guard every listener shares (limits/); a test passes one with a fake clock. */
+  loginGuard: LoginGuard;
   now?: () => number;
   /** HTTP client for identity providers (tests pass one); default global fetch. */
   fetch?: typeof fetch;
@@ -61,7 +61,7 @@ export function createSso(deps: SsoDeps): Sso {
   const passwordLogin = createPasswordLogin({
     directory,
     sessions,
-    guard: deps.loginGuard ?? createLoginGuard({ now: deps.now }),
+    guard: deps.loginGuard,
     enabled: config.sso.passwordLogin,
     log,
   });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPES, type Scope } from '../../directory/index.js';
-import { addressBookDomains, canGrant, decide, listScope, missingScopes, type Target } from './access.js';
+import {
+  addressBookDomains,
+  addressChanges,
+  canGrant,
+  decide,
+  decideAddress,
+  listScope,
+  missingScopes,
+  type Target,
+} from './access.js';
 import type { Principal } from './principal.js';
 
 const ALL: Scope[] = [...SCOPES];
@@ -200,5 +209,47 @@ describe('addressBookDomains', () => {
     const got =
       d.outcome === 'forbidden' ? d.code : d.outcome === 'allow' && d.domains ? [...d.domains].sort() : 'all';
     expect(got).toEqual(expected);
+  });
+});
+
+describe('decideAddress: every address a write names (aliases, group addresses, members)', () => {
+  const P3 = {
+    ...P,
+    // administers a.com, lives in c.com
+    domainAdminC: user('boss@c.com', 'domain_admin', ['a.com']),
+    groupsKeyA: key(['groups:write'], 'a.com'),
+  };
+  it.each([
+    ['admin', 'users:write', 'b.com', 'allow'],
+    ['key', 'users:write', 'b.com', 'allow'],
+    ['domainAdmin', 'users:write', 'a.com', 'allow'],
+    // another tenant's domain is hidden, existing or not: no ADDRESS_TAKEN oracle
+    ['domainAdmin', 'users:write', 'b.com', 'hidden'],
+    ['domainAdmin', 'groups:write', 'nowhere.test', 'hidden'],
+    ['keyA', 'users:write', 'a.com', 'allow'],
+    ['keyA', 'users:write', 'b.com', 'hidden'],
+    ['appA', 'users:write', 'a.com', 'allow'],
+    ['appA', 'users:write', 'b.com', 'hidden'],
+    ['groupsKeyA', 'groups:write', 'b.com', 'hidden'],
+    ['groupsKeyA', 'users:write', 'a.com', 'INSUFFICIENT_SCOPE'],
+    // a domain admin's own domain that they do not administer: known, but not theirs to manage
+    ['domainAdminC', 'users:write', 'c.com', 'FORBIDDEN'],
+    ['domainAdminC', 'users:write', 'a.com', 'allow'],
+    ['user', 'users:write', 'a.com', 'INSUFFICIENT_SCOPE'],
+    ['readKey', 'users:write', 'b.com', 'INSUFFICIENT_SCOPE'],
+  ] as const)('%s with %s naming an address in %s → %s', (principal, scope, domain, expected) => {
+    const d = decideAddress(P3[principal], scope, domain);
+    expect(d.outcome === 'forbidden' ? d.code : d.outcome).toBe(expected);
+  });
+});
+
+describe('addressChanges', () => {
+  it('names only what a replacing list adds and removes', () => {
+    expect(addressChanges(['x@a.com', 'ceo@b.com'], ['ceo@b.com', 'y@a.com'])).toEqual({
+      added: ['y@a.com'],
+      removed: ['x@a.com'],
+    });
+    expect(addressChanges(['ceo@b.com'], ['ceo@b.com'])).toEqual({ added: [], removed: [] });
+    expect(addressChanges([], ['z@a.com', 'z@a.com'])).toEqual({ added: ['z@a.com'], removed: [] });
   });
 });

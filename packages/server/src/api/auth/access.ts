@@ -65,6 +65,38 @@ export function decide(p: Principal, scope: Scope, target: Target): Decision {
 }
 
 /**
+ * Whether `p` may use `scope` to name an address of `domain` in a write:
+ * give it to a user as an alias, to a group as its address, take it away,
+ * or make its holder a member. That is managing the domain's addresses, so
+ * it is the domain rule: a domain-restricted key or app only in its domain,
+ * a domain admin only in the domains they administer. Like every domain
+ * rule, a domain the caller may not see is `hidden` whether it exists or
+ * not, so the answer cannot tell another tenant's addresses apart from
+ * free ones (no `ADDRESS_TAKEN` for them).
+ */
+export function decideAddress(p: Principal, scope: Scope, domain: string): Decision {
+  return decide(p, scope, { kind: 'domain', domain });
+}
+
+/**
+ * What a write that replaces a list of addresses (a user's aliases) changes:
+ * the addresses it adds and the ones it removes. Only these need the
+ * caller's rights; one it keeps (a system admin may have put another
+ * domain's alias on the user) is no change.
+ */
+export function addressChanges(
+  before: readonly string[],
+  after: readonly string[],
+): { added: string[]; removed: string[] } {
+  const old = new Set(before);
+  const next = new Set(after);
+  return {
+    added: [...next].filter((a) => !old.has(a)),
+    removed: [...old].filter((a) => !next.has(a)),
+  };
+}
+
+/**
  * The domains a list may show: null for all, else the set. A plain user
  * lists nothing (they may read only themselves), which is FORBIDDEN.
  */

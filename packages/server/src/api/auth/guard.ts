@@ -1,11 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { Scope, User } from '../../directory/index.js';
-import { AppError, type ErrorCode, splitAddress } from '../../shared/index.js';
+import { AppError, type ErrorCode, normalizeAddress, splitAddress } from '../../shared/index.js';
 import {
   addressBookDomains,
+  addressChanges,
   canGrant,
   type Decision,
   decide,
+  decideAddress,
   listScope,
   missingScopes,
   type Target,
@@ -30,6 +32,53 @@ function raise(d: Decision, notFound: ErrorCode): void {
 /** Target of an address-keyed route, from the (already normalized) address. */
 export function userTarget(address: string): Target {
   return { kind: 'user', address, domain: splitAddress(address)?.domain ?? '' };
+}
+
+/** The (lower-cased) domain of an address, '' when it has none (no domain is named '': nobody manages it). */
+const domainOf = (address: string): string => splitAddress(normalizeAddress(address))?.domain ?? '';
+
+/**
+ * Throws unless `p` may use `scope` to name `address` in a write (see
+ * {@link decideAddress}): every address, alias, group address and member a
+ * body names goes through here. Another tenant's domain answers 404
+ * `DOMAIN_NOT_FOUND` naming `field`, the same whether the domain or the
+ * address exists or not; a user's own domain they do not administer, 403.
+ */
+export function assertManageableAddress(p: Principal, scope: Scope, address: string, field: string): void {
+  const domain = domainOf(address);
+  const d = decideAddress(p, scope, domain);
+  if (d.outcome === 'allow') return;
+  if (d.outcome === 'hidden') {
+    throw new AppError('DOMAIN_NOT_FOUND', `${field}: ${domain} is not a domain you manage`, { field });
+  }
+  throw new AppError(d.code, `${field}: you may not manage addresses in ${domain}`, { field });
+}
+
+/**
+ * Throws unless `p` may make the change from `before` to `after` to a list
+ * of addresses (a user's aliases, `field`): each one added must be in a
+ * domain it manages (404 otherwise, as above), and so must each one removed.
+ * A removed one was shown to the caller with the user, so refusing it is
+ * 403, not 404: it exists, but taking another tenant's address away from
+ * the user would change where that tenant's mail goes.
+ */
+export function assertManageableAddressChange(
+  p: Principal,
+  scope: Scope,
+  before: readonly string[],
+  after: readonly string[],
+  field: string,
+): void {
+  const normalized = after.map(normalizeAddress);
+  const { added, removed } = addressChanges(before.map(normalizeAddress), normalized);
+  for (const a of added) assertManageableAddress(p, scope, a, `${field}[${normalized.indexOf(a)}]`);
+  for (const a of removed) {
+    if (decideAddress(p, scope, domainOf(a)).outcome !== 'allow') {
+      throw new AppError('FORBIDDEN', `${field}: you may not remove ${a}, its domain is not one you manage`, {
+        field,
+      });
+    }
+  }
 }
 
 /** The domains a list may show (null = all), or the error for a caller who may list nothing. */

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Directory } from '../../directory/index.js';
+import type { LoginGuard } from '../../limits/index.js';
 import { looksLikeJwt, type OAuthService, type TokenRejection } from '../../oauth/index.js';
 import { AppError } from '../../shared/index.js';
 import { type SessionRegistry, safeEqual } from '../../sso/index.js';
 import '../fastify-types.js';
 import { hasScope } from './access.js';
 import { parseAuthorization } from './credentials.js';
-import type { FailureLimiter } from './failure-limiter.js';
 import {
   type Principal,
   principalFromApiKey,
@@ -17,7 +17,8 @@ import { readSessionToken, UNSAFE_METHODS } from './session-cookie.js';
 
 export interface AuthHookDeps {
   directory: Directory;
-  limiter: FailureLimiter;
+  /** The login guard every listener shares: Basic failures count for SMTP and the webmail too. */
+  loginGuard: LoginGuard;
   /** Verifies app access tokens (JWTs from `POST /api/v1/oauth/token`). */
   appTokens: Pick<OAuthService, 'verify'>;
   /** Web sessions; without them the session cookie is ignored. */
@@ -52,7 +53,7 @@ export function installAuth(app: FastifyInstance, deps: AuthHookDeps): void {
 }
 
 async function authenticate(request: FastifyRequest, deps: AuthHookDeps): Promise<Principal> {
-  const { directory, limiter } = deps;
+  const { directory } = deps;
   const credentials = parseAuthorization(request.headers.authorization);
   // An Authorization header always wins: a script holding a key is never confused by a stray cookie.
   const cookie = readSessionToken(request);
@@ -61,27 +62,65 @@ async function authenticate(request: FastifyRequest, deps: AuthHookDeps): Promis
   }
   if (credentials === null)
     throw new AppError('UNAUTHENTICATED', 'Send an API key (Bearer) or Basic credentials');
-  const wait = limiter.retryAfter(request.ip);
-  if (wait > 0) {
+  if (credentials === 'malformed') return refuseSecret(request, deps, 'malformed');
+  if (credentials.scheme === 'basic') return passwordPrincipal(request, credentials, deps);
+  if (looksLikeJwt(credentials.token)) return verifyAppToken(request, credentials.token, deps);
+  // Keys are checked before any budget: a valid one is never refused (see limits/login-guard.ts).
+  const key = await directory.verifyApiKey(credentials.token);
+  return key ? principalFromApiKey(key) : refuseSecret(request, deps, 'api-key');
+}
+
+/**
+ * Basic: a user's password, behind the login guard. The attempt is counted
+ * before the password is checked, so a parallel burst is held to the budget;
+ * a refusal (429) is answered without checking, and reveals nothing.
+ */
+async function passwordPrincipal(
+  request: FastifyRequest,
+  { username, password }: { username: string; password: string },
+  deps: AuthHookDeps,
+): Promise<Principal> {
+  const admission = await deps.loginGuard.admit(username, request.ip);
+  if (!admission.admitted) {
+    const wait = admission.retryAfter;
     throw new AppError('RATE_LIMITED', `Too many failed sign-ins; retry in ${wait} s`, { retryAfter: wait });
   }
-  let principal: Principal | null = null;
-  if (credentials === 'malformed') principal = null;
-  else if (credentials.scheme === 'bearer' && looksLikeJwt(credentials.token)) {
-    return verifyAppToken(request, credentials.token, deps);
-  } else if (credentials.scheme === 'bearer') {
-    const key = await directory.verifyApiKey(credentials.token);
-    principal = key && principalFromApiKey(key);
-  } else {
-    const user = await directory.authenticate(credentials.username, credentials.password);
-    principal = user && principalFromUser(user);
+  const { attempt } = admission;
+  let user: Awaited<ReturnType<Directory['authenticate']>>;
+  try {
+    user = await deps.directory.authenticate(username, password);
+  } catch (err) {
+    await attempt.cancelled(); // nothing was checked (directory unreachable): not a failure
+    throw err;
   }
-  if (!principal) {
-    limiter.recordFailure(request.ip);
-    request.log.info({ ip: request.ip }, 'api authentication failed');
+  if (!user) {
+    await attempt.failed(password);
+    request.log.info({ address: username, ip: request.ip, method: 'basic' }, 'api authentication failed');
     throw new AppError('UNAUTHENTICATED', 'Invalid credentials');
   }
-  return principal;
+  await attempt.succeeded();
+  return principalFromUser(user);
+}
+
+/**
+ * A key, app token or header that did not verify: counted against the
+ * address's budget for those (apart from passwords); past it, 429 instead of
+ * 401, so a client stuck on a revoked key is told to back off.
+ */
+async function refuseSecret(
+  request: FastifyRequest,
+  deps: AuthHookDeps,
+  method: 'malformed' | 'api-key' | 'app-token',
+  refusal = new AppError('UNAUTHENTICATED', 'Invalid credentials'),
+): Promise<never> {
+  const wait = await deps.loginGuard.secretFailed(request.ip);
+  request.log.info({ ip: request.ip, method }, 'api authentication failed');
+  if (wait > 0) {
+    throw new AppError('RATE_LIMITED', `Too many invalid credentials; retry in ${wait} s`, {
+      retryAfter: wait,
+    });
+  }
+  throw refusal;
 }
 
 const TOKEN_REFUSED: Record<TokenRejection, string> = {
@@ -103,12 +142,13 @@ async function verifyAppToken(
 ): Promise<Principal> {
   const result = await deps.appTokens.verify(token);
   if (result.ok) return principalFromAppGrant(result.grant);
-  if (result.reason === 'invalid') deps.limiter.recordFailure(request.ip);
-  request.log.info({ ip: request.ip, reason: result.reason }, 'app token refused');
   const description = TOKEN_REFUSED[result.reason];
-  throw new AppError('UNAUTHENTICATED', description, {
+  const refusal = new AppError('UNAUTHENTICATED', description, {
     challenge: `Bearer realm="jdmail", error="invalid_token", error_description="${description}"`,
   });
+  if (result.reason === 'invalid') return refuseSecret(request, deps, 'app-token', refusal);
+  request.log.info({ ip: request.ip, reason: result.reason }, 'app token refused');
+  throw refusal;
 }
 
 /**

@@ -1,8 +1,10 @@
 export {
   addressBookDomains,
+  addressChanges,
   canGrant,
   type Decision,
   decide,
+  decideAddress,
   hasScope,
   isUnrestricted,
   listScope,
@@ -10,10 +12,11 @@ export {
   type Target,
 } from './access.js';
 export { type Credentials, parseAuthorization } from './credentials.js';
-export { createFailureLimiter, type FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
 export {
   assertCanGrant,
   assertHoldsScopes,
+  assertManageableAddress,
+  assertManageableAddressChange,
   authorize,
   principalOf,
   readableAddressBooks,

@@ -92,6 +92,10 @@ export const MessageDetailModel = Type.Object(
     text: Nullable(Type.String({ description: 'The plain-text body' })),
     html: Nullable(Type.String({ description: 'The HTML body as sent: sanitize before rendering' })),
     attachments: Type.Array(ref(AttachmentModel)),
+    partial: Type.Boolean({
+      description:
+        'True when the message could not be parsed in full (a MIME part past the parser’s limits): `headers`, `text`, `html` and `attachments` hold what was read before that point; `…/raw` has the whole message',
+    }),
   },
   { $id: 'MessageDetail', title: 'MessageDetail', description: 'A message with its parsed body' },
 );
@@ -281,4 +285,5 @@ export const toDetailJson = (m: MessageDetail): Static<typeof MessageDetailModel
   text: m.text,
   html: m.html,
   attachments: m.attachments,
+  partial: m.partial,
 });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { SCOPES } from '../../directory/index.js';
+import { createLoginGuard, createMemoryBucketStore } from '../../limits/index.js';
 import { createLogger, type Logger } from '../../telemetry/index.js';
 import { type ApiDeps, createApiApp } from '../app.js';
 import { FakeDirectory } from './fake-directory.js';
@@ -48,6 +49,7 @@ export async function buildTestApi(overrides: Partial<ApiDeps> = {}): Promise<Te
     config: { api: { bodyLimit: 64 * 1024, defaultBodyLimit: 64 * 1024, docs: true } },
     log,
     isReady: () => true,
+    loginGuard: createLoginGuard({ store: createMemoryBucketStore() }),
     ...overrides,
   });
   return { app, directory, mail, directorySync, logLines: lines };

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Directory } from '../../directory/index.js';
 import { createTestDirectory } from '../../directory/testing/test-directory.js';
+import { createLoginGuard, createMemoryBucketStore } from '../../limits/index.js';
 import { createOAuthService, type OAuthService } from '../../oauth/index.js';
 import { type Database, openDatabase } from '../../store/index.js';
 import { createApiApp } from '../app.js';
-import { createFailureLimiter } from '../auth/index.js';
 import { memoryLogger } from './build-app.js';
 import { FakeMail } from './fake-mail.js';
 
@@ -31,7 +31,7 @@ export interface OAuthTestApi {
  * The API with the real app-token service, the real directory over a
  * throwaway SQLite database (apps reference its domains), and FakeMail:
  * domains example.com and other.org with users alice@example.com and
- * carol@other.org. Failed sign-ins are limited to 5 a minute per IP.
+ * carol@other.org. The login guard runs on the test clock (`tick`).
  */
 export async function buildOAuthTestApi(): Promise<OAuthTestApi> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jdmail-oauth-api-'));
@@ -65,7 +65,7 @@ export async function buildOAuthTestApi(): Promise<OAuthTestApi> {
     config: { api: { bodyLimit: 64 * 1024, defaultBodyLimit: 64 * 1024, docs: false } },
     log,
     isReady: () => true,
-    authLimiter: createFailureLimiter({ maxFailures: 5, windowMs: 60_000 }),
+    loginGuard: createLoginGuard({ store: createMemoryBucketStore({ now: () => t }) }),
   });
   return {
     app,

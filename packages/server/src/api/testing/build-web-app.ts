@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { type Config, loadConfig } from '../../config/index.js';
 import type { Directory } from '../../directory/index.js';
 import { createTestDirectory } from '../../directory/testing/test-directory.js';
-import { createSso, type LoginGuard, type Sso } from '../../sso/index.js';
+import { createLoginGuard, createMemoryBucketStore } from '../../limits/index.js';
+import { createSso, type Sso } from '../../sso/index.js';
 import { type Database, openDatabase } from '../../store/index.js';
 import { createApiApp } from '../app.js';
 import { memoryLogger } from './build-app.js';
@@ -27,7 +28,7 @@ export interface WebTestApi {
 export interface WebTestOptions {
   /** `JDMAIL_*` settings, as the server would read them. */
   env?: Record<string, string>;
-  loginGuard?: LoginGuard;
+  /** The clock of sessions and of the login guard. */
   now?: () => number;
 }
 
@@ -45,12 +46,13 @@ export async function buildWebApi(options: WebTestOptions = {}): Promise<WebTest
   const config: Config = loadConfig({ env: { JDMAIL_DATA_DIR: dataDir, ...options.env } });
   const { log, lines } = memoryLogger();
   const mail = new FakeMail();
+  const loginGuard = createLoginGuard({ store: createMemoryBucketStore({ now: options.now }) });
   const sso = createSso({
     db: database.db,
     directory,
     config,
     log,
-    loginGuard: options.loginGuard,
+    loginGuard,
     now: options.now,
   });
   const app = await createApiApp({
@@ -58,6 +60,7 @@ export async function buildWebApi(options: WebTestOptions = {}): Promise<WebTest
     mail,
     sso,
     oauth: unusedOAuth(),
+    loginGuard,
     config,
     log,
     isReady: () => true,

@@ -126,12 +126,12 @@ export class FakeDirectory implements Directory {
   async deleteUser(address: string) {
     this.users.delete(this.find(address).address);
   }
-  async findUserIds(addresses: string[]) {
+  async findUserIds(addresses: string[], inDomains?: ReadonlySet<string> | null) {
     const out = new Map<string, string>();
     for (const raw of addresses) {
       const a = raw.trim().toLowerCase();
       const u = this.users.get(a) ?? [...this.users.values()].find((x) => x.aliases.includes(a));
-      if (u) out.set(a, u.id);
+      if (u && (!inDomains || inDomains.has(u.domain))) out.set(a, u.id);
     }
     return out;
   }

@@ -46,6 +46,7 @@ export class FakeMail implements MailService {
       text: 'Hello',
       html: null,
       attachments: [],
+      partial: false,
       raw: `Subject: Message ${this.seq}\r\n\r\nHello\r\n`,
       ...fields,
       owner: normalizeAddress(owner),
@@ -127,9 +128,12 @@ export class FakeMail implements MailService {
     const mine = [...this.messages.values()].filter((m) => m.owner === address && m.mailbox === 'INBOX');
     return { unread: mine.filter((m) => m.unread).length, total: mine.length };
   }
-  async unreadCounts(addresses: string[]) {
+  async unreadCounts(addresses: string[], inDomains?: ReadonlySet<string> | null) {
     const out: Record<string, number> = {};
-    for (const a of addresses) out[a] = (await this.unreadCount(a)).unread;
+    // No aliases here: an owner's domain is its address's.
+    for (const a of addresses) {
+      if (!inDomains || inDomains.has(a.split('@')[1] ?? '')) out[a] = (await this.unreadCount(a)).unread;
+    }
     return out;
   }
   async send(address: string, input: SendInput) {

@@ -70,8 +70,11 @@ export function createDataHandler(deps: DataDeps) {
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
       const reply = toSmtpError(err);
+      // The connection closed mid-message (the client left, or was cut off as too slow): not our failure.
+      if ((err as { code?: unknown }).code === 'ECONNECTION') log.info({ id }, 'message transfer cut off');
       // Our failures (451, and 452 for a full disk) are errors; refusals of the message are not.
-      if (reply.responseCode === 451 || isStorageFull(err)) log.error({ id, err }, 'could not store message');
+      else if (reply.responseCode === 451 || isStorageFull(err))
+        log.error({ id, err }, 'could not store message');
       else log.info({ id, code: reply.responseCode, reason: reply.message }, 'message refused');
       // smtp-server needs the stream consumed before it can answer.
       stream.resume();

@@ -1,73 +1,62 @@
+import type { Logger } from 'pino';
 import type {
   SMTPServerAuthentication,
   SMTPServerAuthenticationResponse,
   SMTPServerSession,
 } from 'smtp-server';
 import type { Directory } from '../../directory/index.js';
+import type { LoginGuard } from '../../limits/index.js';
 import { normalizeAddress } from '../../shared/index.js';
 import { smtpError, toSmtpError } from '../errors.js';
 
-/** Failed-login slowdown: each failure for an account or IP adds delay, capped. */
-export interface LoginThrottle {
-  /** Milliseconds to wait before answering this attempt. */
-  delayFor(keys: string[]): number;
-  fail(keys: string[]): void;
-  succeed(keys: string[]): void;
+export interface AuthHandlerDeps {
+  directory: Directory;
+  /** The login guard every listener shares (limits/). */
+  guard: LoginGuard;
+  log: Logger;
 }
-
-const WINDOW_MS = 15 * 60_000;
-const MAX_DELAY_MS = 8_000;
 
 /**
- * Grows the answer delay with recent failures (250 ms doubling, capped at
- * 8 s) per account and per IP. It slows guessing without ever locking out a
- * real user: a correct password after the delay still works.
+ * AUTH PLAIN/LOGIN against the directory (RFC 4954), behind the login
+ * guard. An attempt the guard refuses is answered at once, before the
+ * password is looked at: 454 4.7.0, RFC 4954 §6's "temporary authentication
+ * failure" — a client retries it later and does not ask the user for a new
+ * password, as it would after 535. Not 421: that closes the connection
+ * (RFC 5321 §3.8), but the wait is per account and address, and the same
+ * session may still sign in as another user. Nothing sleeps while holding
+ * the connection: a refused attempt costs the server one reply line.
  */
-export function createLoginThrottle(now: () => number = Date.now): LoginThrottle {
-  const failures = new Map<string, { n: number; at: number }>();
-  const count = (k: string) => {
-    const f = failures.get(k);
-    if (!f || now() - f.at > WINDOW_MS) return 0;
-    return f.n;
-  };
-  return {
-    delayFor: (keys) => {
-      const n = Math.max(0, ...keys.map(count));
-      return n === 0 ? 0 : Math.min(MAX_DELAY_MS, 250 * 2 ** (n - 1));
-    },
-    fail: (keys) => {
-      if (failures.size > 100_000) failures.clear(); // bound memory under a flood
-      for (const k of keys) failures.set(k, { n: count(k) + 1, at: now() });
-    },
-    succeed: (keys) => {
-      for (const k of keys) if (!k.startsWith('ip:')) failures.delete(k);
-    },
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** AUTH PLAIN/LOGIN against the directory (RFC 4954). */
-export function createAuthHandler(directory: Directory, throttle: LoginThrottle) {
+export function createAuthHandler(deps: AuthHandlerDeps) {
+  const { directory, guard, log } = deps;
   return async (
     auth: SMTPServerAuthentication,
     session: SMTPServerSession,
   ): Promise<SMTPServerAuthenticationResponse> => {
-    const username = normalizeAddress(auth.username ?? '');
-    const keys = [`user:${username}`, `ip:${session.remoteAddress}`];
-    const wait = throttle.delayFor(keys);
-    if (wait > 0) await sleep(wait);
+    const address = normalizeAddress(auth.username ?? '');
+    const password = auth.password ?? '';
+    const ip = session.remoteAddress;
+    const admission = await guard.admit(address, ip);
+    if (!admission.admitted) {
+      const wait = admission.retryAfter;
+      throw smtpError(
+        454,
+        `4.7.0 Too many failed logins; try again in ${wait} second${wait === 1 ? '' : 's'}`,
+      );
+    }
+    const { attempt } = admission;
     let user: Awaited<ReturnType<Directory['authenticate']>>;
     try {
-      user = await directory.authenticate(username, auth.password ?? '');
+      user = await directory.authenticate(address, password);
     } catch (err) {
+      await attempt.cancelled(); // nothing was checked: not the user's failure
       throw toSmtpError(err); // directory unreachable → 454 4.7.0, never "wrong password"
     }
     if (!user) {
-      throttle.fail(keys);
+      await attempt.failed(password);
+      log.info({ address, ip }, 'smtp authentication failed');
       throw smtpError(535, '5.7.8 Authentication credentials invalid');
     }
-    throttle.succeed(keys);
+    await attempt.succeeded();
     return { user: user.id };
   };
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../../test/harness/databases.js';
 import type { Directory, User } from '../../directory/index.js';
 import { createTestDirectory } from '../../directory/testing/test-directory.js';
+import { createLoginGuard, createMemoryBucketStore } from '../../limits/index.js';
 import { type Database, openDatabase } from '../../store/index.js';
 import { createLogger } from '../../telemetry/index.js';
 import { createSso, type Sso } from '../index.js';
@@ -30,6 +31,7 @@ describe.each(databases.engines)('login links on %s', (engine) => {
         sso: { passwordLogin: true, oidc: [], cas: [] },
       },
       log: createLogger({ level: 'silent' }),
+      loginGuard: createLoginGuard({ store: createMemoryBucketStore({ now: () => clock }) }),
       now: () => clock,
     });
   });

@@ -1,13 +1,14 @@
 import type { Directory, User } from '../../directory/index.js';
+import type { LoginGuard } from '../../limits/index.js';
 import { AppError } from '../../shared/index.js';
 import type { Logger } from '../../telemetry/index.js';
 import type { SessionRegistry } from '../sessions/registry.js';
 import type { ClientInfo, Session } from '../types.js';
-import type { LoginGuard } from './login-guard.js';
 
 export interface PasswordLoginDeps {
   directory: Directory;
   sessions: SessionRegistry;
+  /** The login guard every listener shares: failures here count for SMTP and the API too. */
   guard: LoginGuard;
   /** `sso.passwordLogin`: false leaves only SSO for the webmail. */
   enabled: boolean;
@@ -47,26 +48,27 @@ export function createPasswordLogin(deps: PasswordLoginDeps): PasswordLogin {
     async login({ address, password, client, replaces }) {
       if (!deps.enabled)
         throw new AppError('FORBIDDEN', 'Password sign-in is turned off; use single sign-on');
-      const wait = guard.retryAfter(address, client.ip);
-      if (wait > 0) {
+      const admission = await guard.admit(address, client.ip);
+      if (!admission.admitted) {
+        const wait = admission.retryAfter;
         throw new AppError('RATE_LIMITED', `Too many failed sign-ins; try again in ${wait} s`, {
           retryAfter: wait,
         });
       }
-      const attempt = guard.begin(address, client.ip);
+      const { attempt } = admission;
       let user: User | null;
       try {
         user = await directory.authenticate(address, password);
       } catch (err) {
-        attempt.cancelled(); // nothing was checked: not the user's failure
+        await attempt.cancelled(); // nothing was checked: not the user's failure
         throw err;
       }
       if (!user) {
-        attempt.failed();
+        await attempt.failed(password);
         log.info({ address, ip: client.ip }, 'web sign-in failed');
         throw new AppError('UNAUTHENTICATED', 'Wrong address or password');
       }
-      attempt.succeeded();
+      await attempt.succeeded();
       const { token, session } = await sessions.create({
         userId: user.id,
         method: 'password',

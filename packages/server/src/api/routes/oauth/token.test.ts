@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer } from '../../testing/build-app.js';
+import { LOGIN_RULES } from '../../../limits/index.js';
+import { basic, bearer } from '../../testing/build-app.js';
 import { buildOAuthTestApi, type OAuthTestApi, TEST_ISSUER } from '../../testing/build-oauth-app.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -130,23 +131,23 @@ describe('POST /api/v1/oauth/token and app tokens in the API', () => {
       expect(res.json()).toMatchObject({ error: 'invalid_grant', error_description: 'This app is disabled' });
     });
 
-    it('throttles failed client authentications per IP, then refuses even the right secret', async () => {
-      for (let i = 0; i < 5; i++) {
-        const res = await token(
-          'grant_type=client_credentials',
-          basicClient(client.clientId, `jds_guess${i}`),
-        );
-        expect(res.statusCode).toBe(401);
-      }
-      const res = await token(
-        'grant_type=client_credentials',
-        basicClient(client.clientId, client.clientSecret),
-      );
+    it('counts wrong secrets with wrong keys per address, 429 past the budget, and always takes the right one', async () => {
+      const wrong = () => token('grant_type=client_credentials', basicClient(client.clientId, 'jds_guess'));
+      const right = () =>
+        token('grant_type=client_credentials', basicClient(client.clientId, client.clientSecret));
+      for (let i = 0; i < LOGIN_RULES.secrets.free; i++) expect((await wrong()).statusCode).toBe(401);
+      // Wrong API keys from the same address count in the same budget.
+      expect((await get('/domains', bearer('jdk_guess'))).statusCode).toBe(401);
+      const res = await wrong();
       expect(res.statusCode).toBe(429);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       expect(res.json().error).toBe('temporarily_unavailable');
-      // The same limiter guards the API: this address is blocked there too.
-      expect((await get('/domains', bearer(t.keys.admin))).statusCode).toBe(429);
+      // The right secret is checked first: a flood of wrong ones from its address cannot hold the app up.
+      expect((await right()).statusCode).toBe(200);
+      // Nor do wrong client secrets count against passwords.
+      expect(
+        (await get('/users/alice@example.com', basic('alice@example.com', 'alice-password'))).statusCode,
+      ).toBe(200);
     });
 
     it('never logs the secret or the token', async () => {
@@ -246,13 +247,17 @@ describe('POST /api/v1/oauth/token and app tokens in the API', () => {
       await check(at, /expired/);
     });
 
-    it('count forged tokens as failed sign-ins, but not expired ones', async () => {
+    it('count forged tokens as wrong credentials, but not expired ones, and never hold up a valid key', async () => {
       const at = await accessToken(client);
       t.tick(601_000);
-      for (let i = 0; i < 6; i++) expect((await get('/domains', bearer(at))).statusCode).toBe(401);
+      const { free } = LOGIN_RULES.secrets;
+      for (let i = 0; i < 2 * free; i++) expect((await get('/domains', bearer(at))).statusCode).toBe(401);
       const forged = `${at.split('.').slice(0, 2).join('.')}.AAAA`;
-      for (let i = 0; i < 5; i++) expect((await get('/domains', bearer(forged))).statusCode).toBe(401);
-      expect((await get('/domains', bearer(t.keys.admin))).statusCode).toBe(429);
+      for (let i = 0; i <= free; i++) expect((await get('/domains', bearer(forged))).statusCode).toBe(401);
+      const refused = await get('/domains', bearer(forged));
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await get('/domains', bearer(t.keys.admin))).statusCode).toBe(200);
     });
   });
 });

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { LoginGuard } from '../../../limits/index.js';
 import {
   type FormParams,
   isOAuthError,
@@ -7,7 +8,6 @@ import {
   parseForm,
   parseTokenRequest,
 } from '../../../oauth/index.js';
-import type { FailureLimiter } from '../../auth/index.js';
 import { ref } from '../../schemas/common.js';
 import { OAuthErrorModel, TokenRequestBody, TokenResponseModel } from '../../schemas/oauth.js';
 import '../../fastify-types.js';
@@ -17,8 +17,11 @@ const FORM_LIMIT = 8 * 1024;
 
 export interface TokenRouteDeps {
   oauth: OAuthService;
-  /** The API's limiter: failed client authentications count with failed API sign-ins, per IP. */
-  limiter: FailureLimiter;
+  /**
+   * The login guard: failed client authentications count per address with
+   * wrong API keys and app tokens (not with passwords).
+   */
+  loginGuard: LoginGuard;
 }
 
 const oauthError = (description: string, headers?: Record<string, object>) => ({
@@ -36,15 +39,17 @@ Authenticate the app with HTTP Basic (\`client_secret_basic\`: client id and sec
 form-urlencoded) or with \`client_id\` and \`client_secret\` in the body (\`client_secret_post\`), not
 both. \`scope\` may narrow the token to a subset of the app's scopes. The access token is a JWT
 (RFC 9068, \`typ: at+jwt\`) to send as \`Authorization: Bearer\`; verify it with
-\`/.well-known/jwks.json\`. Responses are never cached (\`Cache-Control: no-store\`). Too many failed
-client authentications from one address are answered with 429 and \`Retry-After\`.`;
+\`/.well-known/jwks.json\`. Responses are never cached (\`Cache-Control: no-store\`). A client's
+secret is always checked, so the right one is never refused; once an address has sent too many
+wrong credentials (client secrets, API keys, app tokens), a wrong one is answered with 429 and
+\`Retry-After\` instead of 401.`;
 
 /**
  * `POST /api/v1/oauth/token`, in a plugin of its own: the one route whose
  * body is a form and whose errors are OAuth's, so it has its own body
  * parser and error handler and changes nothing for the JSON routes.
  */
-export const tokenRoute: FastifyPluginAsync<TokenRouteDeps> = async (app, { oauth, limiter }) => {
+export const tokenRoute: FastifyPluginAsync<TokenRouteDeps> = async (app, { oauth, loginGuard }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -78,7 +83,7 @@ export const tokenRoute: FastifyPluginAsync<TokenRouteDeps> = async (app, { oaut
             'WWW-Authenticate': { type: 'string', description: '`Basic realm="jdmail"`' },
           }),
           429: oauthError(
-            '`temporarily_unavailable`: too many failed client authentications from this address',
+            '`temporarily_unavailable`: a wrong client secret after too many wrong credentials from this address',
             {
               'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying' },
             },
@@ -91,23 +96,21 @@ export const tokenRoute: FastifyPluginAsync<TokenRouteDeps> = async (app, { oaut
       errorHandler: (error, request, reply) => sendOAuthError(error, request, reply),
     },
     async (request) => {
-      const wait = limiter.retryAfter(request.ip);
-      if (wait > 0) {
+      // Client secrets are 256 random bits: guessing one is hopeless, so the secret is checked
+      // first and the right one always works (limits/login-guard.ts); only wrong ones are counted.
+      try {
+        const form = (request.body ?? {}) as FormParams;
+        return await oauth.exchange(parseTokenRequest(request.headers.authorization, form));
+      } catch (e) {
+        if (!isOAuthError(e) || e.error !== 'invalid_client') throw e;
+        request.log.info({ ip: request.ip }, 'oauth client authentication failed');
+        const wait = await loginGuard.secretFailed(request.ip);
+        if (wait === 0) throw e;
         throw new OAuthError(
           'temporarily_unavailable',
           `Too many failed client authentications; retry in ${wait} s`,
           wait,
         );
-      }
-      try {
-        const form = (request.body ?? {}) as FormParams;
-        return await oauth.exchange(parseTokenRequest(request.headers.authorization, form));
-      } catch (e) {
-        if (isOAuthError(e) && e.error === 'invalid_client') {
-          limiter.recordFailure(request.ip);
-          request.log.info({ ip: request.ip }, 'oauth client authentication failed');
-        }
-        throw e;
       }
     },
   );

@@ -1,7 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import type { Directory, Group, Scope, User } from '../../../directory/index.js';
 import { normalizeAddress } from '../../../shared/index.js';
-import { assertCanGrant, authorize, principalOf, userTarget } from '../../auth/index.js';
+import {
+  assertCanGrant,
+  authorize,
+  decide,
+  isUnrestricted,
+  type Principal,
+  principalOf,
+  userTarget,
+} from '../../auth/index.js';
 
 /**
  * The user an address-keyed route acts on, once the caller may see them.
@@ -44,3 +52,24 @@ export async function visibleGroup(
   authorize(principalOf(request), scope, { kind: 'domain', domain: group.domain }, 'GROUP_NOT_FOUND');
   return group;
 }
+
+/**
+ * The users a group write names as members, once the caller may see each
+ * of them as {@link visibleUser} would: the address's domain and the
+ * canonical user's (an alias in a visible domain may belong to a user of
+ * another). Another tenant's users answer USER_NOT_FOUND, as missing ones do.
+ * An unrestricted caller sees everyone; the directory reports missing ones.
+ */
+export async function assertVisibleMembers(
+  request: FastifyRequest,
+  directory: Directory,
+  scope: Scope,
+  addresses: readonly string[],
+): Promise<void> {
+  if (isUnrestricted(principalOf(request))) return;
+  for (const address of addresses) await visibleUser(request, directory, scope, address);
+}
+
+/** Whether `p` may see `user` with `scope` as a member of a group (see {@link assertVisibleMembers}). */
+export const seesMember = (p: Principal, scope: Scope, user: User): boolean =>
+  decide(p, scope, { kind: 'user', address: user.address, domain: user.domain }).outcome === 'allow';

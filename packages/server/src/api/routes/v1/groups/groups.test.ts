@@ -71,4 +71,59 @@ describe('/api/v1/groups', () => {
     expect(pull.statusCode).toBe(404);
     expect(pull.json().code).toBe('USER_NOT_FOUND');
   });
+
+  it('treats another domain’s users as absent in a restricted caller’s group, even behind an alias of its own domain', async () => {
+    const mine = (
+      await call('POST', '/groups', { domain: 'example.com', name: 'Mine' }, 'jdk_example')
+    ).json();
+    // A system admin may give a user of other.org an alias in example.com, and add them to the group.
+    await t.directory.updateUser('carol@other.org', { aliases: ['shared@example.com'] });
+    const viaAlias = await call(
+      'POST',
+      `/groups/${mine.id}/members`,
+      { addresses: ['shared@example.com'] },
+      'jdk_example',
+    );
+    expect(viaAlias.statusCode).toBe(404);
+    expect(viaAlias.json().code).toBe('USER_NOT_FOUND');
+    await call('POST', `/groups/${mine.id}/members`, { addresses: ['carol@other.org', 'alice@example.com'] });
+    const listed = (await call('GET', `/groups/${mine.id}/members`, undefined, 'jdk_example')).json();
+    expect(listed.items.map((u: { address: string }) => u.address)).toEqual(['alice@example.com']);
+    // Removing: an existing and a missing user of other.org get the same answer, and nothing changes.
+    const existing = await call(
+      'DELETE',
+      `/groups/${mine.id}/members/carol@other.org`,
+      undefined,
+      'jdk_example',
+    );
+    const missing = await call(
+      'DELETE',
+      `/groups/${mine.id}/members/ghost@other.org`,
+      undefined,
+      'jdk_example',
+    );
+    expect(existing.statusCode).toBe(404);
+    const { instance: _e, ...existingBody } = existing.json();
+    const { instance: _m, ...missingBody } = missing.json();
+    expect(existingBody).toEqual(missingBody);
+    expect(t.directory.members.get(mine.id)).toEqual(new Set(['alice@example.com', 'carol@other.org']));
+  });
+
+  it('keeps a group’s address in the restricted caller’s domains', async () => {
+    const mine = (
+      await call('POST', '/groups', { domain: 'example.com', name: 'Mine' }, 'jdk_example')
+    ).json();
+    for (const [method, url] of [
+      ['POST', '/groups'],
+      ['PATCH', `/groups/${mine.id}`],
+    ] as const) {
+      const body = {
+        ...(method === 'POST' ? { domain: 'example.com', name: 'X' } : {}),
+        address: 'ceo@other.org',
+      };
+      const res = await call(method, url, body, 'jdk_example');
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'DOMAIN_NOT_FOUND', errors: [{ field: 'address' }] });
+    }
+  });
 });

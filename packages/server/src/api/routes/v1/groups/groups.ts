@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { normalizeDomain } from '../../../../shared/index.js';
-import { authorize, principalOf } from '../../../auth/index.js';
+import { assertManageableAddress, authorize, principalOf } from '../../../auth/index.js';
 import { DomainName, ref } from '../../../schemas/common.js';
 import {
   CreateGroupBody,
@@ -35,8 +35,11 @@ export const groupRoutes: V1Plugin = async (app, { directory }) => {
       },
     ),
     async (request, reply) => {
+      const principal = principalOf(request);
       const domain = normalizeDomain(request.body.domain);
-      authorize(principalOf(request), 'groups:write', { kind: 'domain', domain }, 'DOMAIN_NOT_FOUND');
+      authorize(principal, 'groups:write', { kind: 'domain', domain }, 'DOMAIN_NOT_FOUND');
+      const { address } = request.body;
+      if (address) assertManageableAddress(principal, 'groups:write', address, 'address');
       const group = await directory.createGroup({ ...request.body, domain });
       return reply.code(201).send(toGroupJson(group));
     },
@@ -100,6 +103,8 @@ export const groupRoutes: V1Plugin = async (app, { directory }) => {
     ),
     async (request) => {
       const group = await visibleGroup(request, directory, 'groups:write', request.params.id);
+      const { address } = request.body;
+      if (address) assertManageableAddress(principalOf(request), 'groups:write', address, 'address');
       return toGroupJson(await directory.updateGroup(group.id, request.body));
     },
   );

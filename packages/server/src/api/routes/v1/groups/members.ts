@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import { normalizeAddress } from '../../../../shared/index.js';
-import { authorize, principalOf, userTarget } from '../../../auth/index.js';
+import { principalOf } from '../../../auth/index.js';
 import { AddressString, ref } from '../../../schemas/common.js';
 import { AddMembersBody, GroupMembers } from '../../../schemas/group.js';
 import { toUserJson } from '../../../schemas/user.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
-import { visibleGroup } from '../access.js';
+import { assertVisibleMembers, seesMember, visibleGroup } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 import { GroupParams } from './groups.js';
 
@@ -20,6 +20,7 @@ export const memberRoutes: V1Plugin = async (app, { directory }) => {
         operationId: 'listGroupMembers',
         tag: 'groups',
         summary: 'List a group’s members',
+        description: 'Members in domains the caller may not see are left out.',
         scope: 'groups:read',
         callers: 'admins of the group’s domain',
       },
@@ -30,8 +31,10 @@ export const memberRoutes: V1Plugin = async (app, { directory }) => {
     ),
     async (request) => {
       const group = await visibleGroup(request, directory, 'groups:read', request.params.id);
+      const principal = principalOf(request);
+      // A system admin may have made another domain's user a member: to this caller they are absent.
       const users = await directory.listGroupMembers(group.id);
-      return { items: users.map(toUserJson) };
+      return { items: users.filter((u) => seesMember(principal, 'groups:read', u)).map(toUserJson) };
     },
   );
 
@@ -54,10 +57,9 @@ export const memberRoutes: V1Plugin = async (app, { directory }) => {
     ),
     async (request, reply) => {
       const group = await visibleGroup(request, directory, 'groups:write', request.params.id);
-      const principal = principalOf(request);
       const addresses = request.body.addresses.map(normalizeAddress);
       // A domain admin may not pull users of a domain they cannot see into their groups.
-      for (const a of addresses) authorize(principal, 'groups:write', userTarget(a), 'USER_NOT_FOUND');
+      await assertVisibleMembers(request, directory, 'groups:write', addresses);
       await directory.addGroupMembers(group.id, addresses);
       return reply.code(204).send(null);
     },
@@ -71,7 +73,7 @@ export const memberRoutes: V1Plugin = async (app, { directory }) => {
         tag: 'groups',
         summary: 'Remove a member from a group',
         scope: 'groups:write',
-        callers: 'admins of the group’s domain',
+        callers: ADMINS,
       },
       {
         params: Type.Object({ id: GroupParams.properties.id, address: AddressString() }),
@@ -80,7 +82,10 @@ export const memberRoutes: V1Plugin = async (app, { directory }) => {
     ),
     async (request, reply) => {
       const group = await visibleGroup(request, directory, 'groups:write', request.params.id);
-      await directory.removeGroupMember(group.id, normalizeAddress(request.params.address));
+      const address = normalizeAddress(request.params.address);
+      // Another tenant's user is absent here, whether they exist or not (no existence oracle).
+      await assertVisibleMembers(request, directory, 'groups:write', [address]);
+      await directory.removeGroupMember(group.id, address);
       return reply.code(204).send(null);
     },
   );

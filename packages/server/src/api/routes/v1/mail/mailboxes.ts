@@ -1,5 +1,5 @@
 import { normalizeAddress } from '../../../../shared/index.js';
-import { decide, principalOf, userTarget } from '../../../auth/index.js';
+import { decide, listScope, type Principal, principalOf, userTarget } from '../../../auth/index.js';
 import { ref } from '../../../schemas/common.js';
 import {
   MailboxList,
@@ -14,6 +14,14 @@ import type { V1Plugin } from '../deps.js';
 import { UserParams } from '../users/users.js';
 
 export const MAIL_READERS = 'the user themselves; admins of the user’s domain';
+
+const isOwn = (p: Principal, address: string) => p.kind === 'user' && p.addresses.has(address);
+
+/** The domains whose users `p` may count beyond itself (null: all; a plain user: none). */
+function countedDomains(p: Principal): ReadonlySet<string> | null {
+  const d = listScope(p, 'mail:read');
+  return d.outcome === 'allow' ? (d.domains ?? null) : new Set();
+}
 
 /** Mailboxes and unread counters: what a portal's inbox widget polls. */
 export const mailboxRoutes: V1Plugin = async (app, { directory, mail }) => {
@@ -80,8 +88,15 @@ export const mailboxRoutes: V1Plugin = async (app, { directory, mail }) => {
       const principal = principalOf(request);
       const wanted = [...new Set(request.body.users.map(normalizeAddress))];
       const visible = wanted.filter((a) => decide(principal, 'mail:read', userTarget(a)).outcome === 'allow');
-      const counts = visible.length === 0 ? {} : await mail.unreadCounts(visible);
-      return { counts };
+      // The caller's own addresses are theirs; any other may be an alias of a user in a domain the
+      // caller may not see (a system admin can make one), who is counted only if that domain is visible.
+      const own = visible.filter((a) => isOwn(principal, a));
+      const others = visible.filter((a) => !isOwn(principal, a));
+      const [mine, theirs] = await Promise.all([
+        own.length === 0 ? {} : mail.unreadCounts(own),
+        others.length === 0 ? {} : mail.unreadCounts(others, countedDomains(principal)),
+      ]);
+      return { counts: { ...mine, ...theirs } };
     },
   );
 };

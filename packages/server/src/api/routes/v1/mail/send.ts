@@ -40,7 +40,8 @@ export const sendRoutes: V1Plugin = async (app, { directory, mail, idempotency }
           'Sent mailbox. Blind copies (`bcc`) are delivered without a `Bcc:` header; the Sent copy keeps ' +
           'it. `201` means every recipient has the message durably; any error means none has it. ' +
           'Attachments are base64 in the JSON body, which is limited by `api.bodyLimit` (26 MB by ' +
-          'default), and the composed message by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`). ' +
+          'default), and the composed message by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`) and ' +
+          'its header section by 512 KiB and 5,000 lines, as all mail (`413 HEADER_TOO_LARGE`). ' +
           'With an `Idempotency-Key` a lost response can be retried without sending twice.',
         scope: 'mail:write',
         callers: 'the user themselves; admins of the user’s domain',

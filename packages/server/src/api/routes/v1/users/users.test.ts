@@ -96,6 +96,42 @@ describe('/api/v1/users', () => {
     ).toBe(200);
   });
 
+  it('keeps aliases of restricted callers in their domains (F1), answering alike whether the address exists (F12)', async () => {
+    const keyA = as(bearer('jdk_example'));
+    for (const caller of [keyA, boss()]) {
+      const taken = await caller('POST', '/users', {
+        address: 'x@example.com',
+        aliases: ['carol@other.org'],
+      });
+      const free = await caller('POST', '/users', { address: 'x@example.com', aliases: ['free@other.org'] });
+      const none = await caller('POST', '/users', { address: 'x@example.com', aliases: ['a@nowhere.test'] });
+      expect(taken.statusCode).toBe(404);
+      expect(taken.json()).toMatchObject({ code: 'DOMAIN_NOT_FOUND', errors: [{ field: 'aliases[0]' }] });
+      expect(free.json()).toEqual(taken.json());
+      expect(none.json().code).toBe('DOMAIN_NOT_FOUND');
+      const patch = await caller('PATCH', '/users/alice@example.com', {
+        aliases: ['al@example.com', 'postmaster@other.org'],
+      });
+      expect(patch.statusCode).toBe(404);
+      expect(patch.json()).toMatchObject({ code: 'DOMAIN_NOT_FOUND', errors: [{ field: 'aliases[1]' }] });
+    }
+    expect(t.directory.users.has('x@example.com')).toBe(false);
+    expect((await admin()('GET', '/users/alice@example.com')).json().aliases).toEqual(['al@example.com']);
+  });
+
+  it('leaves another domain’s alias that a system admin gave to a restricted caller’s user as it is', async () => {
+    await admin()('PATCH', '/users/bob@example.com', { aliases: ['sales@other.org'] });
+    const keep = await boss()('PATCH', '/users/bob@example.com', {
+      aliases: ['sales@other.org', 'b@example.com'],
+    });
+    expect(keep.statusCode).toBe(200);
+    expect(keep.json().aliases).toEqual(['sales@other.org', 'b@example.com']);
+    const drop = await boss()('PATCH', '/users/bob@example.com', { aliases: ['b@example.com'] });
+    expect(drop.statusCode).toBe(403);
+    expect(drop.json()).toMatchObject({ code: 'FORBIDDEN', errors: [{ field: 'aliases' }] });
+    expect((await admin()('PATCH', '/users/bob@example.com', { aliases: [] })).statusCode).toBe(200);
+  });
+
   it('lets a plain user read only themselves', async () => {
     const alice = as(basic('alice@example.com', 'alice-password'));
     expect((await alice('GET', '/users/alice@example.com')).statusCode).toBe(200);

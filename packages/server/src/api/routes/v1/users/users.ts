@@ -1,6 +1,13 @@
 import { Type } from 'typebox';
-import { normalizeAddress, normalizeDomain, splitAddress } from '../../../../shared/index.js';
-import { assertCanGrant, authorize, principalOf, visibleDomains } from '../../../auth/index.js';
+import { normalizeDomain } from '../../../../shared/index.js';
+import {
+  assertCanGrant,
+  assertManageableAddress,
+  assertManageableAddressChange,
+  authorize,
+  principalOf,
+  visibleDomains,
+} from '../../../auth/index.js';
 import { AddressString, Cursor, DomainName, Limit, ref } from '../../../schemas/common.js';
 import { CreateUserBody, toUserJson, UpdateUserBody, UserModel, UserPage } from '../../../schemas/user.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
@@ -8,7 +15,8 @@ import { manageableUser, visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 
 export const UserParams = Type.Object({ address: AddressString() });
-const ADMINS = 'admins of the user’s domain (granting a role needs that role’s rights)';
+const ADMINS =
+  'admins of the user’s domain (granting a role needs that role’s rights; aliases only in domains they manage)';
 
 /** `/users`: create, list, read, change and delete users. Enable/disable live in state.ts. */
 export const userRoutes: V1Plugin = async (app, { directory }) => {
@@ -30,8 +38,10 @@ export const userRoutes: V1Plugin = async (app, { directory }) => {
     ),
     async (request, reply) => {
       const principal = principalOf(request);
-      const domain = splitAddress(normalizeAddress(request.body.address))?.domain ?? '';
-      authorize(principal, 'users:write', { kind: 'domain', domain }, 'DOMAIN_NOT_FOUND');
+      assertManageableAddress(principal, 'users:write', request.body.address, 'address');
+      for (const [i, alias] of (request.body.aliases ?? []).entries()) {
+        assertManageableAddress(principal, 'users:write', alias, `aliases[${i}]`);
+      }
       assertCanGrant(principal, request.body.role ?? 'user', request.body.adminDomains ?? []);
       const user = await directory.createUser(request.body);
       return reply.code(201).send(toUserJson(user));
@@ -108,9 +118,13 @@ export const userRoutes: V1Plugin = async (app, { directory }) => {
     ),
     async (request) => {
       const user = await manageableUser(request, directory, request.params.address);
-      const { role, adminDomains } = request.body;
+      const principal = principalOf(request);
+      const { role, adminDomains, aliases } = request.body;
       if (role !== undefined || adminDomains !== undefined) {
-        assertCanGrant(principalOf(request), role ?? user.role, adminDomains ?? user.adminDomains);
+        assertCanGrant(principal, role ?? user.role, adminDomains ?? user.adminDomains);
+      }
+      if (aliases !== undefined) {
+        assertManageableAddressChange(principal, 'users:write', user.aliases, aliases, 'aliases');
       }
       return toUserJson(await directory.updateUser(user.address, request.body));
     },

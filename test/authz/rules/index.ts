@@ -1,0 +1,21 @@
+import { appAndSsoRules } from './apps-sso.js';
+import type { Rules } from './common.js';
+import { directoryRules, publicRules } from './directory-public.js';
+import { groupRules } from './groups.js';
+import { mailRules } from './mail.js';
+import { userRules } from './users.js';
+
+/**
+ * The rule of every operation of the OpenAPI document, by operationId: its
+ * scope, the objects each case names (and so whose rights it needs), and the
+ * answer of a caller who may. A route added without a rule here fails the
+ * matrix (see run.ts, coverageProblems).
+ */
+export const RULES: Rules = {
+  ...userRules,
+  ...groupRules,
+  ...mailRules,
+  ...appAndSsoRules,
+  ...directoryRules,
+  ...publicRules,
+};
