@@ -1237,7 +1237,7 @@ export interface components {
             /** @description Omit for users who sign in only through SSO */
             password?: string;
             displayName?: string;
-            /** @description Bytes; 0 = unlimited; default from the server config */
+            /** @description Bytes; 0 = unlimited; at most 1 PiB (2^50); default from the server config */
             quotaBytes?: number;
             /**
              * @description `admin`: everything; `domain_admin`: everything in `adminDomains`; `user`: own mail
@@ -1933,7 +1933,7 @@ export interface components {
             displayName?: string;
             /** @description A new password; null removes it (SSO-only) */
             password?: string | null;
-            /** @description Bytes; 0 = unlimited */
+            /** @description Bytes; 0 = unlimited; at most 1 PiB (2^50) */
             quotaBytes?: number;
             /**
              * @description `admin`: everything; `domain_admin`: everything in `adminDomains`; `user`: own mail
@@ -2234,7 +2234,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2560,7 +2560,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3113,7 +3113,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3439,7 +3439,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3879,7 +3879,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4220,7 +4220,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4445,7 +4445,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4736,7 +4736,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4854,7 +4854,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5104,7 +5104,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5439,7 +5439,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6185,7 +6185,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6533,7 +6533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7102,7 +7102,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7296,7 +7296,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
             413: {
                 headers: {
                     [name: string]: unknown;
