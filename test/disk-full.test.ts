@@ -115,6 +115,36 @@ describe('a full disk under the data directory (SQLite)', () => {
     transport.close();
   });
 
+  it('signs in to the webmail and reads mail with not a byte left (a session kept in memory)', async () => {
+    const login = await fetch(`${server.baseUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address: RCPT, password: 'disk-full-password' }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    expect(cookie).toMatch(/^jdmail_session=/);
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const asUser = (path: string, init: RequestInit = {}) =>
+      fetch(`${server.baseUrl}${path}`, { ...init, headers: { cookie, ...init.headers } });
+    expect((await asUser('/auth/session')).status).toBe(200);
+    const list = await asUser(`/api/v1/users/${RCPT}/messages?limit=5`);
+    expect(list.status).toBe(200);
+    const { items } = (await list.json()) as { items: MessageSummary[] };
+    expect(items).toHaveLength(5);
+    const one = await asUser(`/api/v1/users/${RCPT}/messages/${items[0]?.id}`);
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as { text: string }).text).toContain('0123456789abcdef');
+    // Marking it read is a write: refused as such, and the webmail still shows the message.
+    const mark = await asUser(`/api/v1/users/${RCPT}/messages/${items[0]?.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ unread: false }),
+    });
+    expect(mark.status).toBe(507);
+    expect(server.output.join('\n')).toMatch(/session kept in memory on this node: the disk is full/);
+  });
+
   it('has every acknowledged message, whole, with exact counters', async () => {
     const listed = await listAll(jd);
     expect(listed.map((m) => m.subject).sort()).toEqual([...acked].sort());

@@ -46,7 +46,7 @@ export async function renderOpenApi(): Promise<string> {
     sso: createSso({ db, directory, config: loadConfig({ env: {} }), log, loginGuard }),
     addressBook: new FakeAddressBook(directory),
     directorySync: new FakeDirectorySync(),
-    config: { api: { bodyLimit: 1024 * 1024, docs: true } },
+    config: { api: { bodyLimit: 1024 * 1024, defaultBodyLimit: 1024 * 1024, docs: true } },
     log,
     isReady: () => true,
     metrics: createMetrics(),

@@ -292,9 +292,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   let blobSweep: Promise<void> | undefined;
+  // Stopping ends a sweep at its next page rather than waiting for it: on a large store it takes a while.
+  const stopSweeping = new AbortController();
   const sweepBlobs = () => {
     blobSweep ??= engine.store
-      .sweepBlobs()
+      .sweepBlobs(stopSweeping.signal)
       .then(
         (r) =>
           log[r.removed + r.tempRemoved + r.bodyRowsRemoved > 0 ? 'info' : 'debug'](
@@ -333,6 +335,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         ready = false;
         clearInterval(sweeper);
         clearInterval(blobSweeper);
+        stopSweeping.abort();
         await Promise.all([mx.close(), submission.close(), api.close(), blobSweep]);
         await engine.close();
         log.info('jdmail stopped');

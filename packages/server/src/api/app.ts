@@ -12,6 +12,7 @@ import type { OAuthService } from '../oauth/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import { installAuth } from './auth/index.js';
+import { installBodyParsing, PUBLIC_BODY_LIMIT } from './body/install.js';
 import { docsUiOptions } from './docs/brand.js';
 import { errorsPageRoute } from './docs/errors-page.js';
 import { installErrorHandling } from './errors/install.js';
@@ -24,6 +25,7 @@ import { v1Routes } from './routes/v1/index.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { MODELS } from './schemas/index.js';
 import { buildSerializerFactory } from './serializers.js';
+import { buildValidatorFactory } from './validation/compiler.js';
 import { type WebmailOptions, webmailRoutes } from './webmail/routes.js';
 
 /** What the API needs; `main.ts` passes the real services, tests pass fakes. */
@@ -69,12 +71,18 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's default generics.
     loggerInstance: deps.log as FastifyBaseLogger,
-    bodyLimit: deps.config.api.bodyLimit,
+    // Requests to no route; every route gets its own limit from installBodyParsing.
+    bodyLimit: PUBLIC_BODY_LIMIT,
     // Unknown properties are an error (422), not silently dropped: a typo in a PATCH must not pass.
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: parseTrustProxy(deps.config.http?.trustProxy ?? ''),
-    schemaController: { compilersFactory: { buildSerializer: buildSerializerFactory() } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: buildValidatorFactory(),
+        buildSerializer: buildSerializerFactory(),
+      },
+    },
   });
 
   await app.register(swagger, swaggerOptions);
@@ -83,8 +91,11 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(errorsPageRoute);
 
   for (const model of MODELS) app.addSchema(model);
-  // Only JSON bodies; text/plain would reach validation and fail with a confusing 422.
-  app.removeContentTypeParser('text/plain');
+  installBodyParsing(
+    app,
+    { defaultLimit: deps.config.api.defaultBodyLimit, largeLimit: deps.config.api.bodyLimit },
+    deps.log,
+  );
   installErrorHandling(app);
   // Parses cookies on onRequest, before the auth hook below reads the session cookie.
   await app.register(cookie);

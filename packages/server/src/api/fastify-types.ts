@@ -11,8 +11,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Credentials and this scope are required (see api/auth). */
     auth?: RouteAuth;
-    /** Deliberately open to anyone (health, the OpenAPI document). */
+    /** Deliberately open to anyone (health, the OpenAPI document); its body is limited to a few KB. */
     public?: boolean;
+    /** Takes bodies up to `api.bodyLimit` (the send API's attachments) instead of `api.defaultBodyLimit`. */
+    largeBody?: boolean;
   }
   interface FastifyRequest {
     /** Set by the auth hook on routes with `config.auth`. */

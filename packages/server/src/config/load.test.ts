@@ -39,6 +39,8 @@ describe('loadConfig', () => {
     [{ JDMAIL_HTTP_PORT: 'eighty' }, /httpPort must be a number/],
     [{ JDMAIL_HTTP_PORT: '70000' }, /invalid setting httpPort/],
     [{ JDMAIL_LOG_LEVEL: 'loud' }, /invalid setting log.level/],
+    // 2^63 − 1 was kept as 9223372036854776000: quotas are bounded at 1 PiB.
+    [{ JDMAIL_STORE_DEFAULT_QUOTA_BYTES: '9223372036854775807' }, /invalid setting store.defaultQuotaBytes/],
     [
       { JDMAIL_SMTP_LIMITS_EXEMPT: '10.0.0.0/8, mx.example.com' },
       /smtp.limitsExempt: "mx.example.com" is not/,

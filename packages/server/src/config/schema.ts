@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { MAX_QUOTA_BYTES } from '../shared/index.js';
 import { LdapSchema } from './ldap-schema.js';
 
 const Port = (def: number, description: string) =>
@@ -223,8 +224,9 @@ export const ConfigSchema = Type.Object(
         }),
         defaultQuotaBytes: Type.Integer({
           minimum: 0,
+          maximum: MAX_QUOTA_BYTES,
           default: 2 * 1024 * 1024 * 1024,
-          description: 'Quota of a new user unless given; 0 = unlimited',
+          description: 'Quota of a new user unless given; 0 = unlimited; at most 1 PiB (2^50)',
         }),
       },
       { default: {}, additionalProperties: false },
@@ -234,7 +236,14 @@ export const ConfigSchema = Type.Object(
         bodyLimit: Type.Integer({
           minimum: 1024,
           default: 26 * 1024 * 1024,
-          description: 'Largest API request body',
+          description:
+            'Largest request body of the API routes that take big ones: the send API (attachments as base64)',
+        }),
+        defaultBodyLimit: Type.Integer({
+          minimum: 1024,
+          default: 1024 * 1024,
+          description:
+            'Largest request body of every other authenticated API route (routes open to anyone, such as sign-in, take a few KB)',
         }),
         docs: Type.Boolean({ default: true, description: 'Serve Swagger UI at /docs' }),
       },

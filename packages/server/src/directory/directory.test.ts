@@ -250,6 +250,21 @@ describe.each(databases.engines)('directory on %s', (engine) => {
     expect((await dir.resolveRecipient('postmaster@other.org'))?.kind).toBe('postmaster');
   });
 
+  it('keeps quotas within 1 PiB, so that they stay exact numbers (the CLI passes them unchecked)', async () => {
+    for (const quotaBytes of [2 ** 63, 2 ** 50 + 1, -1, 1.5, Number.NaN]) {
+      await expect(
+        dir.createUser({ address: 'q@example.com', quotaBytes }),
+        String(quotaBytes),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', extra: { field: 'quotaBytes' } });
+    }
+    const user = await dir.createUser({ address: 'q@example.com', quotaBytes: 2 ** 50 });
+    expect(user.quotaBytes).toBe(2 ** 50);
+    await expect(dir.updateUser('q@example.com', { quotaBytes: 2 ** 63 })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    expect((await dir.getUser('q@example.com')).quotaBytes).toBe(2 ** 50);
+  });
+
   it('lists users with search, domain filter, visibility and cursors', async () => {
     for (const n of ['amy', 'ben', 'cat', 'dov'])
       await dir.createUser({ address: `${n}@example.com`, displayName: n.toUpperCase() });
@@ -274,7 +289,8 @@ describe.each(databases.engines)('directory on %s', (engine) => {
     );
     // Not base64url, not UTF-8 once decoded, or not in the form this server writes (padding,
     // stray bits): each would otherwise start the page at some arbitrary address.
-    for (const bad of ['!!', 'garbage', '_w', `${first.nextCursor}=`, 'YR']) {
+    // `AA` decodes to a NUL (once a 500 on PostgreSQL), `YQo` to `a` and a line feed.
+    for (const bad of ['!!', 'garbage', '_w', `${first.nextCursor}=`, 'YR', 'AA', 'YQo']) {
       await expect(dir.listUsers({ limit: 10, cursor: bad }), bad).rejects.toMatchObject({
         code: 'INVALID_CURSOR',
       });

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { AppError, normalizeAddress, splitAddress } from '../shared/index.js';
+import { AppError, hasControlCharacters, normalizeAddress, splitAddress } from '../shared/index.js';
 import { type Database, type DB, kyselyRead } from '../store/index.js';
 import { createApiKeys } from './api-keys.js';
 import { createDomains } from './domains.js';
@@ -98,6 +98,7 @@ export function createDirectory(deps: DirectoryDeps): Directory {
   const recipients = createRecipientCache({ ttlMs: deps.recipientCacheMs ?? 0 });
 
   async function resolveRecipient(address: string): Promise<RecipientResolution | null> {
+    if (hasControlCharacters(address)) return null; // no address has one (and PostgreSQL refuses a NUL)
     const a = normalizeAddress(address);
     const [user] = await userByAddress([a]);
     if (user)

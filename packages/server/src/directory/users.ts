@@ -1,10 +1,10 @@
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
-import { AppError, newId, normalizeAddress, normalizeDomain } from '../shared/index.js';
+import { AppError, hasControlCharacters, newId, normalizeAddress, normalizeDomain } from '../shared/index.js';
 import type { DB, UserRole, UsersTable } from '../store/index.js';
 import type { Domains } from './domains.js';
 import { hashPassword } from './passwords.js';
 import type { CreateUserInput, ListUsersOptions, Page, UpdateUserInput, User } from './types.js';
-import { cursor, likePattern, validAddress, validDomain, validPassword } from './validate.js';
+import { cursor, likePattern, validAddress, validDomain, validPassword, validQuota } from './validate.js';
 
 type UserRow = Selectable<UsersTable> & { domain: string };
 
@@ -67,6 +67,7 @@ export function createUsers(deps: UsersDeps) {
 
   /** Finds a user row by address or alias. */
   async function findRow(address: string): Promise<UserRow | undefined> {
+    if (hasControlCharacters(address)) return undefined; // no address has one (and PostgreSQL refuses a NUL)
     const a = normalizeAddress(address);
     const direct = await base().where('users.address', '=', a).executeTakeFirst();
     if (direct) return direct;
@@ -193,7 +194,7 @@ export function createUsers(deps: UsersDeps) {
             domain_id: domain.id,
             display_name: input.displayName?.trim() ?? '',
             password_hash: hash,
-            quota_bytes: input.quotaBytes ?? deps.defaultQuotaBytes,
+            quota_bytes: validQuota(input.quotaBytes ?? deps.defaultQuotaBytes),
             used_bytes: 0,
             enabled: 1,
             role,
@@ -243,7 +244,7 @@ export function createUsers(deps: UsersDeps) {
       const now = Date.now();
       const set: Updateable<UsersTable> = { updated_at: now };
       if (patch.displayName !== undefined) set.display_name = patch.displayName.trim();
-      if (patch.quotaBytes !== undefined) set.quota_bytes = patch.quotaBytes;
+      if (patch.quotaBytes !== undefined) set.quota_bytes = validQuota(patch.quotaBytes);
       if (role !== undefined) set.role = role;
       if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
       if (patch.password !== undefined) {

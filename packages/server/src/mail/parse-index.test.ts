@@ -82,6 +82,37 @@ describe('parseIndex on broken input', () => {
   });
 });
 
+describe('parseIndex on text no database stores alike', () => {
+  it('drops NUL and turns unpaired surrogates into U+FFFD in every field, raw or encoded', async () => {
+    const raw = Buffer.from(
+      [
+        'From: "Bad\u0000 Sender" <bad@sender.test>',
+        'To: =?utf-8?q?Nul=00Name?= <to@example.com>, "Half =?utf-16be?b?2AA=?=" <half@example.com>',
+        'Cc: c\u0000c@example.com',
+        'Subject: hello\u0000 =?utf-8?b?d29ybGQA?= =?utf-16be?b?2D0=?=',
+        'Message-ID: <id\u0000@sender.test>',
+        '',
+        'body\u0000 text',
+        '',
+      ].join('\r\n'),
+      'latin1',
+    );
+    const ix = await parseIndex(raw, false);
+    const texts = JSON.stringify(ix);
+    expect(texts).not.toMatch(/\\u0000|\\ud[89a-f]/i); // escaped NUL or surrogate halves in the JSON
+    expect(ix).toMatchObject({
+      from: { name: 'Bad Sender', address: 'bad@sender.test' },
+      to: [
+        { name: 'NulName', address: 'to@example.com' },
+        { name: 'Half \ufffd', address: 'half@example.com' },
+      ],
+      subject: 'hello world\ufffd',
+      messageId: '<id@sender.test>',
+      preview: 'body text',
+    });
+  });
+});
+
 describe('previewOf', () => {
   const naive = (text: string) => {
     const flat = text.replace(/\s+/g, ' ').trim();

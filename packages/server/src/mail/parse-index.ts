@@ -1,6 +1,7 @@
 import type { Transform } from 'node:stream';
 import { type MessageChunk, MimeNode, Splitter } from '@zone-eu/mailsplit';
-import type { MessageIndex } from '../store/index.js';
+import { storableText } from '../shared/index.js';
+import type { Address, MessageIndex } from '../store/index.js';
 import { splitHeaderSection } from './headers.js';
 import { emptyHeaderFields, type HeaderFields, headerFields } from './index-headers.js';
 import { bodyIndex, type Leaf, previewOf } from './index-text.js';
@@ -95,5 +96,28 @@ export async function parseIndex(head: Buffer, sawAttachment: boolean): Promise<
   } catch {
     // a body mailsplit gives up on (too many parts, an endless header) has no preview
   }
-  return { ...fields, preview: body.preview, hasAttachments: sawAttachment || body.hasAttachments };
+  return storable({ ...fields, preview: body.preview, hasAttachments: sawAttachment || body.hasAttachments });
+}
+
+const storableAddress = (a: Address): Address => ({
+  name: storableText(a.name),
+  address: storableText(a.address),
+});
+
+/**
+ * The index with every text field as both database engines store it (see
+ * `storableText`): a sender's NUL, raw or encoded (`=?utf-8?q?=00?=`), once made
+ * PostgreSQL refuse the delivery for good (451, retried until the sender gave
+ * up) while SQLite took it. The message's bytes are stored as sent.
+ */
+function storable(index: MessageIndex): MessageIndex {
+  return {
+    ...index,
+    from: storableAddress(index.from),
+    to: index.to.map(storableAddress),
+    cc: index.cc.map(storableAddress),
+    subject: storableText(index.subject),
+    messageId: index.messageId === null ? null : storableText(index.messageId),
+    preview: storableText(index.preview),
+  };
 }

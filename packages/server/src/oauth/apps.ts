@@ -42,8 +42,14 @@ const cursor = {
   encode: (clientId: string) => Buffer.from(clientId).toString('base64url'),
   decode(value: string | undefined): string | undefined {
     if (value === undefined || value === '') return undefined;
-    if (!/^[A-Za-z0-9_-]{1,200}$/.test(value)) throw new AppError('INVALID_CURSOR');
-    return Buffer.from(value, 'base64url').toString('utf8');
+    // A value this did not make (no printable client id that encodes back to it) would start
+    // the page anywhere, or (a NUL) be refused by PostgreSQL.
+    const clientId = /^[A-Za-z0-9_-]{1,200}$/.test(value)
+      ? Buffer.from(value, 'base64url').toString('utf8')
+      : '';
+    if (!/^[\x21-\x7e]+$/.test(clientId) || cursor.encode(clientId) !== value)
+      throw new AppError('INVALID_CURSOR');
+    return clientId;
   },
 };
 

@@ -40,6 +40,17 @@ describe('parseTokenRequest (RFC 6749 §4.4.2, §2.3.1)', () => {
     expect(r).toMatchObject({ clientId: 'my:client', clientSecret: 'a b%c' });
   });
 
+  it('takes no client id or secret with control characters (Appendix A.1, A.2): no client has one', () => {
+    const post = (id: string, secret: string) =>
+      `grant_type=client_credentials&client_id=${encodeURIComponent(id)}&client_secret=${encodeURIComponent(secret)}`;
+    expect(refused(undefined, post('jdc_\u0000', 'jds_b'))).toEqual(['invalid_client', 401]);
+    expect(refused(undefined, post('jdc_a', 'jds_\n'))).toEqual(['invalid_client', 401]);
+    expect(refused(basic('jdc_%00', 'jds_b'), 'grant_type=client_credentials')).toEqual([
+      'invalid_client',
+      401,
+    ]);
+  });
+
   it('accepts client_id in the body beside Basic when it names the same client', () => {
     expect(
       parseTokenRequest(basic('jdc_a', 'jds_b'), form('grant_type=client_credentials&client_id=jdc_a'))

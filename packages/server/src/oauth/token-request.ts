@@ -57,7 +57,7 @@ export function parseTokenRequest(
   }
 
   if (authorization !== undefined && authorization.trim() !== '') {
-    const basic = parseBasic(authorization);
+    const basic = checkClient(parseBasic(authorization));
     if (bodySecret !== undefined) {
       throw new OAuthError(
         'invalid_request',
@@ -75,8 +75,22 @@ export function parseTokenRequest(
       'Authenticate the client: HTTP Basic with client id and secret, or client_id and client_secret in the body',
     );
   }
-  return { clientId: bodyId, clientSecret: bodySecret, scope, authMethod: 'client_secret_post' };
+  return {
+    ...checkClient({ clientId: bodyId, clientSecret: bodySecret }),
+    scope,
+    authMethod: 'client_secret_post',
+  };
 }
+
+/** RFC 6749 Appendix A.1, A.2: a client id and secret are printable ASCII; anything else is no client of ours. */
+function checkClient<T extends { clientId: string; clientSecret: string }>(client: T): T {
+  if (!VSCHARS.test(client.clientId) || !VSCHARS.test(client.clientSecret)) {
+    throw new OAuthError('invalid_client', 'Client authentication failed');
+  }
+  return client;
+}
+
+const VSCHARS = /^[\x20-\x7e]*$/;
 
 /**
  * `Authorization: Basic` for a client (RFC 6749 §2.3.1): id and secret are

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -5,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../../../../test/harness/tmp.js';
 import { newId } from '../shared/index.js';
 import { createBlobStore } from './blobs.js';
+import { tempName } from './temp-owner.js';
 
 const dirs = tempDirs();
 afterAll(() => dirs.removeAll());
@@ -23,7 +25,7 @@ describe('file blob store', () => {
     const blob = await written(store, content);
     expect(blob.size).toBe(5000);
     // Finished but not committed: only the temp file exists.
-    expect(readdirSync(join(dir, 'tmp'))).toEqual([`${blob.blobId}.tmp`]);
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([tempName(blob.blobId)]);
 
     const result = await store.commit([blob.blobId]);
     expect(result).toEqual({ committed: [blob.blobId], failed: new Map() });
@@ -112,5 +114,21 @@ describe('file blob store', () => {
     utimesSync(stale, twoHoursAgo, twoHoursAgo);
     createBlobStore({ dir });
     expect([existsSync(stale), existsSync(fresh)]).toEqual([false, true]);
+  });
+
+  it('sweeps at once the temp files of a process of this machine that has ended (a crash), not those of others', async () => {
+    const dir = await dirs.make();
+    createBlobStore({ dir });
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    const named = (pid: number) =>
+      join(dir, 'tmp', tempName(newId()).replace(`-${process.pid}.`, `-${pid}.`));
+    const orphan = named(ended);
+    const running = named(process.ppid); // the test runner's parent, alive
+    const mine = join(dir, 'tmp', tempName(newId()));
+    // Another node's or container's writer (another pid space): only the hour tells.
+    const elsewhere = join(dir, 'tmp', tempName(newId()).replace(/\.[0-9a-f]{16}-/, `.${'f'.repeat(16)}-`));
+    for (const file of [orphan, running, mine, elsewhere]) writeFileSync(file, 'partial');
+    createBlobStore({ dir });
+    expect([orphan, running, mine, elsewhere].map((f) => existsSync(f))).toEqual([false, true, true, true]);
   });
 });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, newId } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
+import { tempName, writerIsGone } from './temp-owner.js';
 import type { BlobStore, BlobWriter } from './types.js';
 
 /**
@@ -92,14 +93,19 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Removes temp files left by writers of a process that stopped; recent ones may belong to a live writer. */
+/**
+ * Removes temp files left by writers of a process that stopped: at once when
+ * the file names a process of this machine that is gone (see temp-owner.ts),
+ * else once nothing has written it for STALE_FILE_MS (it may be another
+ * node's, still writing).
+ */
 function sweepTemp(tmpDir: string, log?: Logger): number {
   const cutoff = Date.now() - STALE_FILE_MS;
   let removed = 0;
   for (const name of readdirSync(tmpDir)) {
     const path = join(tmpDir, name);
     try {
-      if (statSync(path).mtimeMs < cutoff) {
+      if (writerIsGone(name) || statSync(path).mtimeMs < cutoff) {
         unlinkSync(path);
         removed += 1;
       }
@@ -138,12 +144,12 @@ async function* listCommitted(root: string): AsyncGenerator<string> {
 const WRITE_BUFFER = 64 * 1024;
 
 /**
- * A writer that streams into `<tmp>/<blobId>.tmp`. Small SMTP chunks are
+ * A writer that streams into `<tmp>/<blobId>.<writer>.tmp` (see temp-owner.ts). Small SMTP chunks are
  * gathered and written together (syscalls dominate the cost of a 10 KB
  * message); the file is opened on the first write that reaches the disk.
  */
 function createWriter(tmpDir: string, blobId: string): BlobWriter {
-  const path = join(tmpDir, `${blobId}.tmp`);
+  const path = join(tmpDir, tempName(blobId));
   let fh: FileHandle | undefined;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -212,7 +218,7 @@ export function createBlobStore(options: BlobStoreOptions): LocalBlobStore {
   // Directories known to exist, so a busy day's deliveries do not mkdir every time.
   const known = new Set<string>();
 
-  const tempPath = (blobId: string) => join(tmpDir, `${blobId}.tmp`);
+  const tempPath = (blobId: string) => join(tmpDir, tempName(blobId));
   const pathOf = (blobId: string) => {
     assertBlobId(blobId);
     return join(root, datePath(blobId), `${blobId}.eml`);

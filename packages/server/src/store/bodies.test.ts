@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, useDatabases } from '../../../../test/harness/databases.js';
 import { addUser, openStore, type StoreFixture, sampleIndex } from '../../../../test/harness/mail-store.js';
 import { newId } from '../shared/index.js';
+import { tempName } from './temp-owner.js';
 
 const databases = useDatabases();
 const LIMIT = 4096;
@@ -57,7 +58,7 @@ describe.each(databases.engines)('message bodies on %s', (engine) => {
     const content = bytesOf(LIMIT + 1, 13);
     const blob = await write(f, content);
     expect(blob.data).toBeUndefined();
-    expect(tmpFiles()).toEqual([`${blob.blobId}.tmp`]);
+    expect(tmpFiles()).toEqual([tempName(blob.blobId)]);
     await f.store.deliver({ blob, targets: [{ userId: user }], index: sampleIndex('l'), internalDate: 1 });
     expect(await bodyRows(blob.blobId)).toBe(0);
     expect(existsSync(f.store.blobs.files.pathOf(blob.blobId))).toBe(true);

@@ -15,6 +15,7 @@ import {
 } from '../../../../test/harness/mail-store.js';
 import { newId } from '../shared/index.js';
 import { createMailStore, type DeliveryInput, type DeliveryTarget } from './index.js';
+import { tempName } from './temp-owner.js';
 
 const databases = useDatabases();
 
@@ -312,7 +313,7 @@ describe.each(databases.engines)('sweeping body files a crash left behind, on %s
         await writer.write(Buffer.from(rawMessage(blobId)));
         return writer.finish();
       };
-      const tempOf = (blobId: string) => join(files.root, 'tmp', `${blobId}.tmp`);
+      const tempOf = (blobId: string) => join(files.root, 'tmp', tempName(blobId));
       const user = await addUser(f);
 
       // Delivered two hours ago: referenced, kept however old.

@@ -33,7 +33,7 @@ export interface LocalMailStore extends MailStore {
    */
   releaseBlobs(blobIds: readonly string[]): Promise<void>;
   /** Removes the bodies (files and rows) and temp files a crash left behind (see `sweepUnreferencedBlobs`). */
-  sweepBlobs(): Promise<BlobSweepResult>;
+  sweepBlobs(signal?: AbortSignal): Promise<BlobSweepResult>;
 }
 
 /**
@@ -83,7 +83,7 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
       return { quotaBytes: Number(row.quota_bytes), usedBytes: Number(row.used_bytes) };
     },
     releaseBlobs: (blobIds) => releaseBlobs(deps, blobIds),
-    sweepBlobs: () => sweepUnreferencedBlobs({ database, files, log }),
+    sweepBlobs: (signal) => sweepUnreferencedBlobs({ database, files, log }, Date.now, signal),
     close: () => committer.close(),
   };
 }

@@ -20,5 +20,13 @@ describe('parseAuthorization', () => {
     expect(parseAuthorization('Bearer')).toBe('malformed');
     expect(parseAuthorization('Digest abc')).toBe('malformed');
     expect(parseAuthorization(`Basic ${Buffer.from('nocolon').toString('base64')}`)).toBe('malformed');
+    // RFC 7617 §2: no control characters in user-id or password (a NUL once made PostgreSQL fail the lookup).
+    for (const pair of [
+      'ali\u0000ce@example.com:pw',
+      'alice@example.com:p\u0000w',
+      'alice@example.com:p\nw',
+    ]) {
+      expect(parseAuthorization(`Basic ${Buffer.from(pair).toString('base64')}`), pair).toBe('malformed');
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { hasControlCharacters } from '../../shared/index.js';
+
 /** Credentials as sent in an `Authorization` header (RFC 9110 §11.6.2). */
 export type Credentials =
   | { scheme: 'bearer'; token: string }
@@ -18,6 +20,7 @@ export function parseAuthorization(header: string | undefined): Credentials | nu
   if (scheme !== 'basic') return 'malformed';
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0) return 'malformed';
+  // RFC 7617 §2: user-id and password MUST NOT contain control characters.
+  if (colon <= 0 || hasControlCharacters(decoded)) return 'malformed';
   return { scheme: 'basic', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }

@@ -26,6 +26,8 @@ export interface OpMeta {
   scope: Scope;
   /** Who may call it, in words, for the docs. */
   callers: string;
+  /** Takes bodies up to `api.bodyLimit` rather than `api.defaultBodyLimit` (see api/body). */
+  largeBody?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export function op<S extends object>(meta: OpMeta, schema: S) {
       security,
       ...schema,
     },
-    config: { auth: { scope: meta.scope } },
+    config: { auth: { scope: meta.scope }, ...(meta.largeBody ? { largeBody: true } : {}) },
   };
 }
 
@@ -61,7 +63,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'Authenticated, but missing the scope or the right (or `CSRF_FAILED`)',
   404: 'Not found, or not visible to the caller',
   409: 'Conflicts with the current state',
-  413: 'Request body too large',
+  413: 'Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32',
   415: 'Request body is not JSON',
   422: 'Validation failed; `errors` names the fields',
   429: 'Too many failed sign-ins; wait `Retry-After` seconds',

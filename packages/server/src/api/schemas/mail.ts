@@ -252,9 +252,10 @@ export const SendBody = Type.Object(
       }),
     ),
     subject: Type.String({ maxLength: 998 }),
-    text: Type.Optional(Type.String({ description: 'Plain-text body' })),
+    text: Type.Optional(Type.String({ contentMediaType: 'text/plain', description: 'Plain-text body' })),
     html: Type.Optional(
       Type.String({
+        contentMediaType: 'text/html',
         description: 'HTML body, sent as is; without `text`, a plain-text alternative is made from it',
       }),
     ),

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import type { User } from '../../directory/index.js';
+import { MAX_QUOTA_BYTES } from '../../shared/index.js';
 import { AddressString, DomainName, iso, Nullable, PageOf, Timestamp } from './common.js';
 
 export const Role = Type.Unsafe<'admin' | 'domain_admin' | 'user'>({
@@ -17,7 +18,11 @@ const AdminDomains = Type.Array(DomainName(), {
   maxItems: 1000,
   description: 'Domains a `domain_admin` administers',
 });
-const Quota = Type.Integer({ minimum: 0, description: 'Bytes; 0 = unlimited' });
+const Quota = Type.Integer({
+  minimum: 0,
+  maximum: MAX_QUOTA_BYTES,
+  description: 'Bytes; 0 = unlimited; at most 1 PiB (2^50)',
+});
 
 export const UserModel = Type.Object(
   {
@@ -51,7 +56,7 @@ export const CreateUserBody = Type.Object(
     displayName: Type.Optional(Type.String({ maxLength: 256 })),
     quotaBytes: Type.Optional({
       ...Quota,
-      description: 'Bytes; 0 = unlimited; default from the server config',
+      description: 'Bytes; 0 = unlimited; at most 1 PiB (2^50); default from the server config',
     }),
     role: Type.Optional(Role),
     adminDomains: Type.Optional(AdminDomains),

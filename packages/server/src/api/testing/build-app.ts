@@ -48,7 +48,7 @@ export async function buildTestApi(overrides: Partial<ApiDeps> = {}): Promise<Te
     oauth: unusedOAuth(),
     addressBook: new FakeAddressBook(directory),
     directorySync,
-    config: { api: { bodyLimit: 64 * 1024, docs: true } },
+    config: { api: { bodyLimit: 64 * 1024, defaultBodyLimit: 64 * 1024, docs: true } },
     log,
     isReady: () => true,
     loginGuard: createLoginGuard({ store: createMemoryBucketStore() }),

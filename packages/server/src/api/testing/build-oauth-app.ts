@@ -62,7 +62,7 @@ export async function buildOAuthTestApi(): Promise<OAuthTestApi> {
     directory,
     mail,
     oauth,
-    config: { api: { bodyLimit: 64 * 1024, docs: false } },
+    config: { api: { bodyLimit: 64 * 1024, defaultBodyLimit: 64 * 1024, docs: false } },
     log,
     isReady: () => true,
     loginGuard: createLoginGuard({ store: createMemoryBucketStore({ now: () => t }) }),

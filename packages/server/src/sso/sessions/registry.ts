@@ -1,9 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
-import { AppError, newId } from '../../shared/index.js';
+import { AppError, isStorageFull, newId } from '../../shared/index.js';
 import type { DB, SessionChannel, SessionsTable } from '../../store/index.js';
 import type { Logger } from '../../telemetry/index.js';
 import { hashToken, looksLikeToken, randomToken } from '../tokens.js';
 import type { AuthMethod, ClientInfo, ExternalRef, RevokeReason, Session } from '../types.js';
+import { createSessionFallback, type SessionRow } from './fallback.js';
+import { condition, matches, type Which } from './which.js';
 
 export interface SessionRegistryOptions {
   db: Kysely<DB>;
@@ -80,7 +82,7 @@ export interface SessionRegistry {
   sweep(): Promise<number>;
 }
 
-type Row = Selectable<SessionsTable> & { user_address: string };
+type Row = SessionRow;
 
 const toSession = (r: Row): Session => ({
   id: r.id,
@@ -100,6 +102,28 @@ const toSession = (r: Row): Session => ({
   userAgent: r.user_agent,
 });
 
+/** The row as the table holds it, without what reads join to it (the user's address and state). */
+const withoutAddress = (r: Row): Selectable<SessionsTable> => ({
+  id: r.id,
+  token_hash: r.token_hash,
+  user_id: r.user_id,
+  channel: r.channel,
+  method: r.method,
+  provider_id: r.provider_id,
+  external_sid: r.external_sid,
+  external_sub: r.external_sub,
+  external_ticket: r.external_ticket,
+  id_token: r.id_token,
+  csrf_token: r.csrf_token,
+  credentials_stamp: r.credentials_stamp,
+  created_at: r.created_at,
+  last_seen_at: r.last_seen_at,
+  idle_expires_at: r.idle_expires_at,
+  expires_at: r.expires_at,
+  ip: r.ip,
+  user_agent: r.user_agent,
+});
+
 /** Longest kept user agent: enough to tell browsers apart in a list. */
 const MAX_USER_AGENT = 256;
 
@@ -112,6 +136,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
   // once a minute (or a tenth of the idle time, if shorter) loses at most that much idle time.
   const touchMs = Math.min(60_000, Math.floor(idleMs / 10));
   const listeners = new Set<RevocationListener>();
+  const fallback = createSessionFallback();
 
   const withUser = () =>
     db
@@ -136,15 +161,106 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
     }
   }
 
-  type Delete = ReturnType<typeof deleteSessions>;
-  const deleteSessions = () => db.deleteFrom('sessions');
-
-  /** Deletes the chosen sessions in one statement and tells the listeners which ended. */
-  async function remove(where: (q: Delete) => Delete, reason: RevokeReason): Promise<number> {
-    const rows = await where(deleteSessions()).returning(['id', 'user_id', 'channel']).execute();
-    notify(rows, reason);
-    return rows.length;
+  /**
+   * Ends the chosen sessions, kept in memory or in the database (one
+   * statement), and tells the listeners which ended. On a full disk the
+   * rows cannot be deleted: they are refused on this node until they expire.
+   */
+  async function remove(which: Which, reason: RevokeReason): Promise<number> {
+    const ended: { id: string; user_id: string; channel: SessionChannel }[] = fallback.take((r) =>
+      matches(r, which),
+    );
+    try {
+      ended.push(
+        ...(await db
+          .deleteFrom('sessions')
+          .where(condition(which))
+          .returning(['id', 'user_id', 'channel'])
+          .execute()),
+      );
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+      const rows = await db
+        .selectFrom('sessions')
+        .select(['id', 'user_id', 'channel', 'expires_at'])
+        .where(condition(which))
+        .execute();
+      fallback.markEnded(
+        rows.map((r) => r.id),
+        Math.max(0, ...rows.map((r) => Number(r.expires_at))),
+      );
+      log.warn(
+        { sessions: rows.map((r) => r.id), reason },
+        'sessions ended on this node only: the disk is full',
+      );
+      ended.push(...rows);
+    }
+    notify(ended, reason);
+    return ended.length;
   }
+
+  /** A new session's row; kept in memory when the disk is full (see fallback.ts). */
+  async function insert(row: Row): Promise<Row> {
+    try {
+      await db.insertInto('sessions').values(withoutAddress(row)).execute();
+      return row;
+    } catch (err) {
+      const kept = isStorageFull(err) ? fallback.keep(row) : null;
+      if (!kept) throw err;
+      log.warn(
+        { session: row.id, user: row.user_address, expiresAt: kept.expires_at },
+        'session kept in memory on this node: the disk is full',
+      );
+      return kept;
+    }
+  }
+
+  /**
+   * Writes the new idle expiry of a session in use: a session kept in memory
+   * goes to the database now if it can; a failure on a full disk only costs
+   * the extension (the session stays valid until its old idle expiry).
+   */
+  async function touch(row: Row, inMemory: boolean, t: number): Promise<void> {
+    try {
+      if (inMemory) {
+        await db.insertInto('sessions').values(withoutAddress(row)).execute();
+        fallback.take((r) => r.id === row.id);
+        log.info({ session: row.id }, 'session kept in memory is now in the database');
+      } else {
+        await db
+          .updateTable('sessions')
+          .set({ last_seen_at: t, idle_expires_at: row.idle_expires_at })
+          .where('id', '=', row.id)
+          .execute();
+      }
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+    }
+  }
+
+  /** The live (or lapsed) row a token names: in the database, else kept in memory; with its user's state. */
+  async function find(hash: string, channel: SessionChannel) {
+    const row = await withUser()
+      .select(['users.enabled as user_enabled', 'users.password_changed_at as user_stamp'])
+      .where('sessions.token_hash', '=', hash)
+      .where('sessions.channel', '=', channel)
+      .executeTakeFirst();
+    if (row) return fallback.isEnded(row.id) ? undefined : { row, inMemory: false };
+    const kept = fallback.byTokenHash(hash);
+    if (kept?.channel !== channel) return undefined;
+    const user = await db
+      .selectFrom('users')
+      .select(['enabled as user_enabled', 'password_changed_at as user_stamp'])
+      .where('id', '=', kept.user_id)
+      .executeTakeFirst();
+    return {
+      row: { ...kept, user_enabled: user?.user_enabled ?? 0, user_stamp: user?.user_stamp ?? -1 },
+      inMemory: true,
+    };
+  }
+
+  const live = (rows: Row[]) =>
+    rows.filter((r) => !fallback.isEnded(r.id) && Number(r.idle_expires_at) > now());
 
   return {
     async create(input) {
@@ -156,14 +272,15 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       if (!user) throw new AppError('USER_NOT_FOUND');
       if (!user.enabled) throw new AppError('USER_DISABLED');
       if (looksLikeToken(input.replaces ?? undefined)) {
-        await remove((q) => q.where('token_hash', '=', hashToken(input.replaces as string)), 'replaced');
+        await remove({ tokenHash: hashToken(input.replaces as string) }, 'replaced');
       }
       const token = randomToken();
       const t = now();
-      const row: Selectable<SessionsTable> = {
+      const row = await insert({
         id: newId(t),
         token_hash: hashToken(token),
         user_id: input.userId,
+        user_address: user.address,
         channel: input.channel ?? 'web',
         method: input.method,
         provider_id: input.providerId ?? null,
@@ -179,37 +296,30 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
         expires_at: t + maxMs,
         ip: input.client.ip,
         user_agent: input.client.userAgent.slice(0, MAX_USER_AGENT),
-      };
-      await db.insertInto('sessions').values(row).execute();
-      return { token, session: toSession({ ...row, user_address: user.address }) };
+      });
+      return { token, session: toSession(row) };
     },
 
     async validate(token, channel = 'web') {
       if (!looksLikeToken(token)) return null;
-      const row = await withUser()
-        .select(['users.enabled as user_enabled', 'users.password_changed_at as user_stamp'])
-        .where('sessions.token_hash', '=', hashToken(token))
-        .where('sessions.channel', '=', channel)
-        .executeTakeFirst();
-      if (!row) return null;
+      const found = await find(hashToken(token), channel);
+      if (!found) return null;
+      const { row, inMemory } = found;
       const t = now();
       let ended: RevokeReason | null = null;
       if (t >= Number(row.idle_expires_at)) ended = 'expired';
       else if (!row.user_enabled) ended = 'user_disabled';
       else if (Number(row.user_stamp) !== Number(row.credentials_stamp)) ended = 'credentials_changed';
       if (ended) {
-        await remove((q) => q.where('id', '=', row.id), ended);
+        await remove({ id: row.id }, ended);
         return null;
       }
       const session = toSession(row);
       if (t - session.lastSeenAt >= touchMs) {
         session.lastSeenAt = t;
         session.idleExpiresAt = Math.min(t + idleMs, session.expiresAt);
-        await db
-          .updateTable('sessions')
-          .set({ last_seen_at: t, idle_expires_at: session.idleExpiresAt })
-          .where('id', '=', row.id)
-          .execute();
+        if (inMemory) Object.assign(row, { last_seen_at: t, idle_expires_at: session.idleExpiresAt });
+        await touch({ ...row, last_seen_at: t, idle_expires_at: session.idleExpiresAt }, inMemory, t);
       }
       return session;
     },
@@ -219,7 +329,8 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
         .where('sessions.id', '=', id)
         .where('sessions.idle_expires_at', '>', now())
         .executeTakeFirst();
-      return row ? toSession(row) : null;
+      const [found] = live(row ? [row] : [fallback.byId(id)].filter((r) => r !== undefined));
+      return found ? toSession(found) : null;
     },
 
     async listForUser(userId) {
@@ -228,37 +339,33 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
         .where('sessions.idle_expires_at', '>', now())
         .orderBy('sessions.id', 'desc')
         .execute();
-      return rows.map(toSession);
+      const all = [...rows, ...fallback.forUser(userId)].sort((a, b) => (a.id < b.id ? 1 : -1));
+      return live(all).map(toSession);
     },
 
     async revoke(id, reason) {
-      return (await remove((q) => q.where('id', '=', id), reason)) > 0;
+      return (await remove({ id }, reason)) > 0;
     },
 
     async revokeToken(token, reason) {
       if (!looksLikeToken(token)) return null;
-      const row = await withUser().where('sessions.token_hash', '=', hashToken(token)).executeTakeFirst();
+      const hash = hashToken(token);
+      const row =
+        (await withUser().where('sessions.token_hash', '=', hash).executeTakeFirst()) ??
+        fallback.byTokenHash(hash);
       if (!row) return null;
-      await remove((q) => q.where('id', '=', row.id), reason);
+      await remove({ id: row.id }, reason);
       return toSession(row);
     },
 
     revokeForUser(userId, reason) {
-      return remove((q) => q.where('user_id', '=', userId), reason);
+      return remove({ userId }, reason);
     },
 
     async revokeByExternal(providerId, ref, reason) {
       const { sid, sub, ticket } = ref;
       if (!sid && !sub && !ticket) return 0;
-      return remove((q) => {
-        let w = q.where('provider_id', '=', providerId);
-        if (sid) {
-          w = w.where('external_sid', '=', sid);
-          if (sub) w = w.where('external_sub', '=', sub);
-        } else if (ticket) w = w.where('external_ticket', '=', ticket);
-        else w = w.where('external_sub', '=', sub as string);
-        return w;
-      }, reason);
+      return remove({ providerId, sid: sid ?? null, sub: sub ?? null, ticket: ticket ?? null }, reason);
     },
 
     onRevoked(listener) {
@@ -267,6 +374,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
     },
 
     async sweep() {
+      fallback.sweep(now());
       const { numDeletedRows } = await db
         .deleteFrom('sessions')
         .where('idle_expires_at', '<=', now())

@@ -81,6 +81,7 @@ export const casRoutes: WebAuthPlugin = async (app, { sso, publicUrl }) => {
     '/auth/cas/:provider/callback',
     {
       config: { public: true },
+      bodyLimit: SLO_BODY_LIMIT,
       schema: {
         operationId: 'casCallback',
         tags: ['web-auth'],
@@ -145,6 +146,7 @@ export const casRoutes: WebAuthPlugin = async (app, { sso, publicUrl }) => {
     '/auth/cas/:provider/callback',
     {
       config: { public: true },
+      bodyLimit: SLO_BODY_LIMIT,
       schema: {
         operationId: 'casSingleLogout',
         tags: ['web-auth'],
@@ -158,7 +160,11 @@ export const casRoutes: WebAuthPlugin = async (app, { sso, publicUrl }) => {
         consumes: ['application/x-www-form-urlencoded'],
         body: Type.Object(
           {
-            logoutRequest: Type.String({ maxLength: SLO_BODY_LIMIT, description: 'SAML 2.0 LogoutRequest' }),
+            logoutRequest: Type.String({
+              maxLength: SLO_BODY_LIMIT,
+              contentMediaType: 'application/xml',
+              description: 'SAML 2.0 LogoutRequest',
+            }),
           },
           { additionalProperties: true },
         ),

@@ -15,6 +15,8 @@ import { baseUrlOf, clientOf, loginError, Redirect, secureCookies, type WebAuthP
  */
 const BINDING_COOKIE = 'jdmail_sso';
 const BINDING_MAX_AGE_S = 10 * 60;
+/** Longest back-channel logout body we read: one signed JWT of a few claims is 1–2 KB. */
+const LOGOUT_TOKEN_BODY_LIMIT = 16 * 1024;
 
 const ProviderParams = Type.Object({
   provider: Type.String({ minLength: 1, maxLength: 64, description: 'The provider id from `/auth/config`' }),
@@ -135,6 +137,7 @@ export const oidcRoutes: WebAuthPlugin = async (app, { sso, publicUrl }) => {
       '/auth/oidc/:provider/backchannel-logout',
       {
         config: { public: true },
+        bodyLimit: LOGOUT_TOKEN_BODY_LIMIT,
         // The spec's error format (400 + JSON `error`), not a 422 problem, for a malformed body.
         attachValidation: true,
         schema: {

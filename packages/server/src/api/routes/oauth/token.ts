@@ -65,6 +65,7 @@ export const tokenRoute: FastifyPluginAsync<TokenRouteDeps> = async (app, { oaut
     '/oauth/token',
     {
       config: { public: true },
+      bodyLimit: FORM_LIMIT,
       schema: {
         operationId: 'createToken',
         tags: ['oauth'],

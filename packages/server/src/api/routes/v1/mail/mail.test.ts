@@ -146,7 +146,9 @@ describe('/api/v1 mail', () => {
   });
 
   it('validates megabytes of base64 without exhausting the regex engine’s stack (once a 500)', async () => {
-    const big = await buildTestApi({ config: { api: { bodyLimit: 32 * 1024 * 1024, docs: false } } });
+    const big = await buildTestApi({
+      config: { api: { bodyLimit: 32 * 1024 * 1024, defaultBodyLimit: 1024 * 1024, docs: false } },
+    });
     await big.directory.createUser({ address: 'alice@example.com', password: 'alice-password' });
     const content = Buffer.alloc(15 * 1024 * 1024, 7).toString('base64');
     const res = await big.app.inject({

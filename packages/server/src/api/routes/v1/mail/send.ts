@@ -45,6 +45,7 @@ export const sendRoutes: V1Plugin = async (app, { directory, mail, idempotency }
           'With an `Idempotency-Key` a lost response can be retried without sending twice.',
         scope: 'mail:write',
         callers: 'the user themselves; admins of the user’s domain',
+        largeBody: true,
       },
       {
         params: UserParams,

@@ -149,6 +149,15 @@ describe('/api/v1/users', () => {
     });
     expect(patched.json()).toMatchObject({ displayName: 'Bob B', quotaBytes: 1000 });
     expect((await admin()('PATCH', '/users/bob@example.com', {})).statusCode).toBe(422);
+    // 2^63 − 1 would come back as 9223372036854776000; 1 PiB is the most.
+    for (const quotaBytes of [2 ** 63, 2 ** 50 + 1, -1]) {
+      const res = await admin()('PATCH', '/users/bob@example.com', { quotaBytes });
+      expect(res.statusCode, String(quotaBytes)).toBe(422);
+      expect(res.json().errors[0].field).toBe('quotaBytes');
+    }
+    expect(
+      (await admin()('PATCH', '/users/bob@example.com', { quotaBytes: 2 ** 50 })).json().quotaBytes,
+    ).toBe(2 ** 50);
     expect((await admin()('POST', '/users/bob@example.com/disable')).json().enabled).toBe(false);
     expect((await admin()('POST', '/users/BOB@example.com/enable')).json().enabled).toBe(true);
     expect((await admin()('DELETE', '/users/bob@example.com')).statusCode).toBe(204);
