@@ -23,6 +23,8 @@ import {
  */
 const databases = useDatabases();
 
+// Connection limits and deadlines live in the listener, before anything is stored: one engine
+// shows them (content.test.ts runs on both, since what it sends is stored).
 describe('SMTP listeners under connection attacks', () => {
   let server: TestServer;
 

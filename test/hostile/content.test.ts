@@ -26,10 +26,12 @@ const FAKE_ENDS = ['\n.\n', '\r.\r', '\r\n.\r', '\n.\r\n', '\r\n.\n', '\r.\r\n']
 const SMUGGLED =
   'MAIL FROM:<evil@remote.test>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\nSubject: smuggled\r\n\r\nevil\r\n';
 
-describe('SMTP listeners under hostile input', () => {
+// What a hostile message leaves behind is stored, indexed and read back: on both engines (a NUL
+// that SQLite stores made PostgreSQL refuse the message, F8).
+describe.each(databases.engines)('SMTP listeners under hostile input, on %s', (engine) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startHostileServer(databases);
+    server = await startHostileServer(databases, engine);
   });
   afterAll(async () => {
     printLatencies();

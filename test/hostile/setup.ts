@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { expect } from 'vitest';
-import type { Databases } from '../harness/databases.js';
+import type { Databases, EngineName } from '../harness/databases.js';
 import { startServer, type TestServer } from '../harness/server.js';
 import { RawSmtp } from '../harness/smtp-raw.js';
 
@@ -32,11 +32,15 @@ export function printLatencies(): void {
 }
 
 /**
- * A server on SQLite with {@link LIMITS} and reverse DNS off (no lookups leave the machine), the
- * domain example.com and the users alice (`alice-password`) and bob, made through the API.
+ * A server (on SQLite unless `engine` says otherwise) with {@link LIMITS} and reverse DNS off (no
+ * lookups leave the machine), the domain example.com and the users alice (`alice-password`) and
+ * bob, made through the API.
  */
-export async function startHostileServer(databases: Databases): Promise<TestServer> {
-  const db = await databases.fresh('sqlite');
+export async function startHostileServer(
+  databases: Databases,
+  engine: EngineName = 'sqlite',
+): Promise<TestServer> {
+  const db = await databases.fresh(engine);
   const server = await startServer({
     databaseUrl: db.databaseUrl,
     env: {
