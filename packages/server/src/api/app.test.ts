@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOGIN_RULES } from '../limits/index.js';
 import { AppError } from '../shared/index.js';
+import { patternMeaning } from './schemas/patterns.js';
 import { basic, bearer, buildTestApi } from './testing/build-app.js';
 
 describe('errors are RFC 9457 problems', () => {
@@ -45,6 +46,36 @@ describe('errors are RFC 9457 problems', () => {
       headers: bearer('jdk_admin'),
     });
     expect(query.json().errors[0].field).toBe('query.limit');
+  });
+
+  it('says what a malformed value should be in words, never as a regular expression', async () => {
+    const { app } = await buildTestApi();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer('jdk_admin'),
+      payload: { address: 'alice at example.com' },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual([
+      { field: 'address', message: 'must be an e-mail address (name@example.com)' },
+    ]);
+    expect(res.json().detail).toBe('address: must be an e-mail address (name@example.com)');
+    // Every pattern any operation checks has its words: walk the document for them.
+    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const patterns = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'pattern' && typeof x === 'string') patterns.add(x);
+          else walk(x);
+        }
+      }
+    };
+    walk(doc);
+    expect(patterns.size).toBeGreaterThan(3);
+    for (const p of patterns) expect(patternMeaning(p), p).not.toBe('is not in the expected form');
   });
 
   it('passes a service error naming a field through as a field error', async () => {

@@ -1,5 +1,6 @@
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { AppError, type ErrorCode, ErrorCodes, isAppError, isStorageFull } from '../../shared/index.js';
+import { formatMeaning, patternMeaning } from '../schemas/patterns.js';
 import { PROBLEM_TYPE_BASE } from '../schemas/problem.js';
 
 /** The RFC 9457 body every error response carries. */
@@ -104,7 +105,13 @@ function fieldError(v: FastifySchemaValidationError, context: string | undefined
   for (const s of segments) path += /^\d+$/.test(s) ? `[${s}]` : path ? `.${s}` : s;
   const where = context === 'querystring' ? 'query' : context === 'params' ? 'path' : context;
   const field = where && where !== 'body' ? (path ? `${where}.${path}` : where) : path || 'body';
-  const message = params.additionalProperty ? 'is not a known property' : (v.message ?? 'is invalid');
+  const message = params.additionalProperty
+    ? 'is not a known property'
+    : v.keyword === 'pattern'
+      ? patternMeaning(params.pattern)
+      : v.keyword === 'format'
+        ? formatMeaning(params.format)
+        : (v.message ?? 'is invalid');
   return { field, message };
 }
 

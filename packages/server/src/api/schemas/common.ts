@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { PATTERNS } from './patterns.js';
 
 /**
  * A `$ref` to a named model (one registered with `app.addSchema`), typed as
@@ -27,11 +28,11 @@ export const Timestamp = (description: string) => Type.String({ format: 'date-ti
 
 /** An e-mail address as it appears in paths and bodies; the directory checks the syntax. */
 export const AddressString = (description = 'E-mail address (case-insensitive)') =>
-  Type.String({ minLength: 3, maxLength: 320, pattern: '^[^@\\s]+@[^@\\s]+$', description });
+  Type.String({ minLength: 3, maxLength: 320, pattern: PATTERNS.address.pattern, description });
 
 export const DomainName = (
   description = 'Domain name (case-insensitive). An internationalized name may be given in Unicode or as its A-label (`xn--…`); jdmail stores and returns the A-label.',
-) => Type.String({ minLength: 1, maxLength: 253, pattern: '^[^@\\s/]+$', description });
+) => Type.String({ minLength: 1, maxLength: 253, pattern: PATTERNS.domain.pattern, description });
 
 /** Page size of every list: default 50, at most 200. */
 export const Limit = Type.Integer({

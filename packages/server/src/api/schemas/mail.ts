@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import type { Mailbox, MessageDetail, MessageSummary } from '../../mail/index.js';
 import { AddressString, iso, Nullable, ref, Timestamp } from './common.js';
+import { PATTERNS } from './patterns.js';
 
 export const AddressModel = Type.Object(
   {
@@ -181,7 +182,7 @@ const Recipient = Type.Union([AddressString('Recipient address'), ref(AddressMod
 const MessageIdString = (description: string) =>
   Type.String({
     maxLength: 998,
-    pattern: '^<[^<>@\\s]+@[^<>@\\s]+>$',
+    pattern: PATTERNS.messageId.pattern,
     description,
     examples: ['<abc.123@example.com>'],
   });
@@ -191,13 +192,13 @@ export const SendAttachment = Type.Object(
     filename: Type.String({
       minLength: 1,
       maxLength: 255,
-      pattern: '^[^\\x00-\\x1f\\x7f/\\\\]+$',
+      pattern: PATTERNS.filename.pattern,
       description: 'File name shown to the recipient (any script; no path, no control characters)',
     }),
     contentType: Type.Optional(
       Type.String({
         maxLength: 255,
-        pattern: '^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$',
+        pattern: PATTERNS.mimeType.pattern,
         description: 'MIME type; by default from the file name’s extension',
         examples: ['application/pdf'],
       }),
@@ -205,14 +206,14 @@ export const SendAttachment = Type.Object(
     content: Type.String({
       // A plain character class: a grouped repetition overflows the regex engine's stack on a
       // body of megabytes. The length (a multiple of 4) is checked when the message is composed.
-      pattern: '^[A-Za-z0-9+/]*={0,2}$',
+      pattern: PATTERNS.base64.pattern,
       description: 'The file, base64-encoded (RFC 4648 §4, padded, no line breaks)',
     }),
     contentId: Type.Optional(
       Type.String({
         minLength: 1,
         maxLength: 250,
-        pattern: '^[^<>\\s"]+$',
+        pattern: PATTERNS.contentId.pattern,
         description:
           'Content-ID without angle brackets, for an image the HTML shows inline (`<img src="cid:…">`)',
         examples: ['logo@portal.example.com'],

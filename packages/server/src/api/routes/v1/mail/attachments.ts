@@ -1,5 +1,6 @@
 import contentDisposition from 'content-disposition';
 import { Type } from 'typebox';
+import { PATTERNS } from '../../../schemas/patterns.js';
 import { op, problems } from '../../op.js';
 import { visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
@@ -10,7 +11,7 @@ const AttachmentParams = Type.Object({
   address: UserParams.properties.address,
   id: Type.String({ minLength: 1, maxLength: 64, description: 'Message id' }),
   attachmentId: Type.String({
-    pattern: '^[1-9][0-9]{0,4}(\\.[1-9][0-9]{0,4}){0,15}$',
+    pattern: PATTERNS.partNumber.pattern,
     description: 'The attachment’s `id` from the message view (its MIME part number)',
     examples: ['2', '1.2'],
   }),

@@ -4,6 +4,7 @@ import { AppError } from '../../../../shared/index.js';
 import { principalOf } from '../../../auth/index.js';
 import { ref } from '../../../schemas/common.js';
 import { SendBody, SendResult } from '../../../schemas/mail.js';
+import { PATTERNS } from '../../../schemas/patterns.js';
 import { BODY_PROBLEMS, op, problems } from '../../op.js';
 import { visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
@@ -14,7 +15,7 @@ const SendHeaders = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 255,
-      pattern: '^[\\x21-\\x7e]+$',
+      pattern: PATTERNS.visibleAscii.pattern,
       description:
         'Makes the send safe to retry (draft-ietf-httpapi-idempotency-key-header): a request that repeats ' +
         'an earlier successful one with the same key, from the same caller, within 24 hours, sends ' +
