@@ -341,6 +341,46 @@ describe('retries', () => {
   });
 });
 
+describe('users.createMany', () => {
+  it('sends 1,000 rows per request, one request at a time, and numbers the results as given', async () => {
+    const answer = (n: number) => (call: { body: unknown }) => {
+      const rows = (call.body as { users: { address: string }[]; skipExisting?: boolean }).users;
+      expect(rows).toHaveLength(n);
+      return json(200, {
+        created: n - 1,
+        exists: 0,
+        failed: 1,
+        results: rows.map((r, index) =>
+          index === 0
+            ? {
+                index,
+                address: r.address,
+                status: 'failed',
+                error: { status: 422, code: 'VALIDATION_FAILED', detail: 'x' },
+              }
+            : { index, address: r.address, status: 'created', user: user(r.address) },
+        ),
+      });
+    };
+    const { fetch, calls } = scriptedFetch(answer(1000), answer(1000), answer(500));
+    const inputs = Array.from({ length: 2500 }, (_, i) => ({ address: `u${i}@example.com` }));
+    const out = await client(fetch).users.createMany(inputs, { skipExisting: true });
+    expect(calls.map((c) => [c.method, c.url.pathname])).toEqual([
+      ['POST', '/api/v1/users:batch'],
+      ['POST', '/api/v1/users:batch'],
+      ['POST', '/api/v1/users:batch'],
+    ]);
+    expect(calls[0]?.body).toMatchObject({ skipExisting: true });
+    expect([out.created, out.exists, out.failed]).toEqual([2497, 0, 3]);
+    expect(out.results).toHaveLength(2500);
+    expect(out.results.filter((r) => r.status === 'failed').map((r) => [r.index, r.address])).toEqual([
+      [0, 'u0@example.com'],
+      [1000, 'u1000@example.com'],
+      [2000, 'u2000@example.com'],
+    ]);
+  });
+});
+
 describe('unread counts', () => {
   it('answers per address, in the order asked, one bad row failing nothing', async () => {
     const results = [

@@ -7,6 +7,7 @@ type QueryOf<Op extends keyof operations> = NonNullable<operations[Op]['paramete
 
 export type Domain = Schemas['Domain'];
 export type User = Schemas['User'];
+export type BatchCreateUsersResult = Schemas['BatchCreateUsersResult'];
 export type Group = Schemas['Group'];
 export type GroupTreeNode = Schemas['GroupTreeNode'];
 export type Mailbox = Schemas['Mailbox'];

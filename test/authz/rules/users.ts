@@ -197,6 +197,37 @@ export const userRules: Rules = {
       ),
     ],
   },
+  // Authorized row by row: every caller with the scope gets 200; each row answers as POST /users would.
+  createUsersBatch: {
+    scope: 'users:write',
+    ok: status(200),
+    cases: (['a', 'b'] as const).map((d) => ({
+      label: d,
+      needs: [],
+      request: (w, who) => {
+        const address = `batch${w.n()}@${DOMAIN[d]}`;
+        const home = who.kind === 'user' && who.home === d;
+        const want = manages(who, d)
+          ? { status: 'created', code: null }
+          : { status: 'failed', code: home ? 'FORBIDDEN' : 'DOMAIN_NOT_FOUND' };
+        return {
+          method: 'POST',
+          path: '/api/v1/users:batch',
+          body: { users: [{ address }] },
+          unchanged: async () => same(await statusOf(w, `/api/v1/users/${address}`), 404, `user ${address}`),
+          done: async (res) => {
+            const row = (res.json as { results: { status: string; error?: { code: string } }[] }).results[0];
+            same({ status: row?.status, code: row?.error?.code ?? null }, want, `row for ${address}`);
+            same(
+              await statusOf(w, `/api/v1/users/${address}`),
+              manages(who, d) ? 200 : 404,
+              `user ${address}`,
+            );
+          },
+        };
+      },
+    })),
+  },
   listUsers: {
     scope: 'users:read',
     ok: status(200),

@@ -309,6 +309,42 @@ describe.each(databases.engines)('directory on %s', (engine) => {
     expect(await found('小明')).toEqual(['wang@example.com']);
   });
 
+  it('puts a user in departments when made, replaces them on a change, and keeps other groups', async () => {
+    const sales = await dir.createGroup({ domain: 'example.com', name: 'Sales', kind: 'department' });
+    const east = await dir.createGroup({
+      domain: 'example.com',
+      name: 'East',
+      kind: 'department',
+      parentId: sales.id,
+    });
+    const club = await dir.createGroup({ domain: 'example.com', name: 'Chess club', kind: 'group' });
+    const foreign = await dir.createGroup({ domain: 'other.org', name: 'Ops', kind: 'department' });
+    const ann = await dir.createUser({ address: 'ann@example.com', departments: [sales.id, east.id] });
+    expect(ann.departments).toEqual([
+      { id: east.id, name: 'East' },
+      { id: sales.id, name: 'Sales' },
+    ]);
+    await dir.addGroupMembers(club.id, ['ann@example.com']);
+    const moved = await dir.updateUser('ann@example.com', { departments: [east.id] });
+    expect(moved.departments).toEqual([{ id: east.id, name: 'East' }]);
+    expect((await dir.listGroupMembers(club.id)).map((u) => u.address)).toEqual(['ann@example.com']);
+    expect((await dir.listUsers({ limit: 10, q: 'ann' })).items[0]?.departments).toEqual(moved.departments);
+    await expect(
+      dir.createUser({ address: 'bo@example.com', departments: [foreign.id] }),
+    ).rejects.toMatchObject({
+      code: 'GROUP_NOT_FOUND',
+      extra: { field: 'departments[0]' },
+    });
+    await expect(dir.createUser({ address: 'bo@example.com', departments: [club.id] })).rejects.toMatchObject(
+      {
+        code: 'VALIDATION_FAILED',
+        extra: { field: 'departments[0]' },
+      },
+    );
+    // A refused user was not made.
+    await expect(dir.getUser('bo@example.com')).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+  });
+
   it('keeps departments as a tree and refuses cycles', async () => {
     const hq = await dir.createGroup({ domain: 'example.com', name: 'HQ' });
     const rd = await dir.createGroup({ domain: 'example.com', name: 'R&D', parentId: hq.id, sortOrder: 2 });

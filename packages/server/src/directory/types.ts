@@ -38,6 +38,8 @@ export interface User {
   usedBytes: number;
   hasPassword: boolean;
   aliases: string[];
+  /** The departments the user is a direct member of (groups of kind `department`), by name. */
+  departments: { id: string; name: string }[];
   /** Directory source the user is synced from (they sign in there); null for a local user. */
   source: string | null;
   createdAt: number;
@@ -54,6 +56,8 @@ export interface CreateUserInput {
   role?: UserRole;
   adminDomains?: string[];
   aliases?: string[];
+  /** Ids of departments (groups of kind `department`) of the user's domain to put the user in. */
+  departments?: string[];
 }
 
 export interface UpdateUserInput {
@@ -65,6 +69,8 @@ export interface UpdateUserInput {
   adminDomains?: string[];
   enabled?: boolean;
   aliases?: string[];
+  /** Replaces the user's departments (their memberships in other groups stay). */
+  departments?: string[];
 }
 
 export interface Page<T> {

@@ -32,7 +32,7 @@ export function createUsers(deps: UsersDeps) {
   async function hydrate(rows: UserRow[]): Promise<User[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [aliases, admins] = await Promise.all([
+    const [aliases, admins, departments] = await Promise.all([
       db
         .selectFrom('aliases')
         .select(['user_id', 'address'])
@@ -45,6 +45,14 @@ export function createUsers(deps: UsersDeps) {
         .select(['admin_domains.user_id', 'domains.name'])
         .where('admin_domains.user_id', 'in', ids)
         .orderBy('domains.name')
+        .execute(),
+      db
+        .selectFrom('group_members')
+        .innerJoin('groups', 'groups.id', 'group_members.group_id')
+        .select(['group_members.user_id', 'groups.id', 'groups.name'])
+        .where('group_members.user_id', 'in', ids)
+        .where('groups.kind', '=', 'department')
+        .orderBy('groups.name')
         .execute(),
     ]);
     return rows.map((r) => ({
@@ -59,6 +67,7 @@ export function createUsers(deps: UsersDeps) {
       usedBytes: Number(r.used_bytes),
       hasPassword: r.password_hash !== null,
       aliases: aliases.filter((a) => a.user_id === r.id).map((a) => a.address),
+      departments: departments.filter((d) => d.user_id === r.id).map((d) => ({ id: d.id, name: d.name })),
       source: r.source,
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
@@ -120,6 +129,36 @@ export function createUsers(deps: UsersDeps) {
     return out;
   }
 
+  /**
+   * The department ids of `ids`, each checked: a department (not a group) of
+   * the user's domain. Another domain's group answers as if it did not exist.
+   */
+  async function checkDepartments(ids: string[], domainId: string): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const rows = await db
+      .selectFrom('groups')
+      .select(['id', 'name', 'kind', 'domain_id'])
+      .where('id', 'in', unique)
+      .execute();
+    for (const [i, id] of ids.entries()) {
+      const field = `departments[${i}]`;
+      const g = rows.find((r) => r.id === id && r.domain_id === domainId);
+      if (!g)
+        throw new AppError('GROUP_NOT_FOUND', `${field}: no department ${id} in the user's domain`, {
+          field,
+        });
+      if (g.kind !== 'department') {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `${field}: ${g.name} is a group, not a department; add members to groups with /groups/{id}/members`,
+          { field },
+        );
+      }
+    }
+    return unique;
+  }
+
   async function adminDomainIds(names: string[]): Promise<string[]> {
     const ids: string[] = [];
     for (const n of names) ids.push((await domains.get(validDomain(n, 'adminDomains'))).id);
@@ -138,8 +177,22 @@ export function createUsers(deps: UsersDeps) {
     userId: string,
     aliases?: { address: string; domainId: string }[],
     admin?: string[],
+    departments?: string[],
   ) {
     const now = Date.now();
+    if (departments) {
+      // Only department memberships are replaced: the user's other groups stay.
+      await trx
+        .deleteFrom('group_members')
+        .where('user_id', '=', userId)
+        .where('group_id', 'in', trx.selectFrom('groups').select('id').where('kind', '=', 'department'))
+        .execute();
+      if (departments.length)
+        await trx
+          .insertInto('group_members')
+          .values(departments.map((g) => ({ group_id: g, user_id: userId })))
+          .execute();
+    }
     if (aliases) {
       await trx.deleteFrom('aliases').where('user_id', '=', userId).execute();
       if (aliases.length) {
@@ -182,6 +235,7 @@ export function createUsers(deps: UsersDeps) {
       const role = checkRole(input.role) ?? 'user';
       const aliases = await checkAliases(input.aliases ?? [], undefined);
       const admin = await adminDomainIds(input.adminDomains ?? []);
+      const departments = await checkDepartments(input.departments ?? [], domain.id);
       const hash = input.password === undefined ? null : await hashPassword(validPassword(input.password));
       const now = Date.now();
       const id = newId();
@@ -203,7 +257,7 @@ export function createUsers(deps: UsersDeps) {
             password_changed_at: now,
           })
           .execute();
-        await writeLinks(trx, id, aliases, admin);
+        await writeLinks(trx, id, aliases, admin, departments);
         await deps.createMailboxes(trx, id);
       });
       return (await hydrate([await getRow(a.address)]))[0] as User;
@@ -241,6 +295,9 @@ export function createUsers(deps: UsersDeps) {
       const role = checkRole(patch.role);
       const aliases = patch.aliases ? await checkAliases(patch.aliases, row.id) : undefined;
       const admin = patch.adminDomains ? await adminDomainIds(patch.adminDomains) : undefined;
+      const departments = patch.departments
+        ? await checkDepartments(patch.departments, row.domain_id)
+        : undefined;
       const now = Date.now();
       const set: Updateable<UsersTable> = { updated_at: now };
       if (patch.displayName !== undefined) set.display_name = patch.displayName.trim();
@@ -254,7 +311,7 @@ export function createUsers(deps: UsersDeps) {
       }
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('users').set(set).where('id', '=', row.id).execute();
-        await writeLinks(trx, row.id, aliases, admin);
+        await writeLinks(trx, row.id, aliases, admin, departments);
       });
       return (await hydrate([await getRow(row.address)]))[0] as User;
     },

@@ -37,11 +37,7 @@ export function toAppError(error: unknown): AppError {
   }
   if (isAppError(error)) return error;
   const e = (error ?? {}) as HttpishError;
-  if (Array.isArray(e.validation)) {
-    const errors = e.validation.map((v) => fieldError(v, e.validationContext));
-    const detail = errors.map((x) => `${x.field}: ${x.message}`).join('; ');
-    return new AppError('VALIDATION_FAILED', detail, { errors });
-  }
+  if (Array.isArray(e.validation)) return validationFailed(e.validation, e.validationContext);
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts');
@@ -62,6 +58,18 @@ export function toAppError(error: unknown): AppError {
   // fastify's other 4xx messages describe the request, not the server: safe to show.
   if (status >= 400 && status < 500) return new AppError('BAD_REQUEST', e.message || undefined);
   return new AppError('INTERNAL', 'An unexpected error occurred; it has been logged');
+}
+
+/** Schema errors (ajv's) → one VALIDATION_FAILED naming each field, in words. */
+export function validationFailed(validation: FastifySchemaValidationError[], context?: string): AppError {
+  const errors = validation.map((v) => fieldError(v, context));
+  const detail = errors.map((x) => `${x.field}: ${x.message}`).join('; ');
+  return new AppError('VALIDATION_FAILED', detail, { errors });
+}
+
+/** The field errors of an AppError, as a problem lists them. */
+export function problemFieldErrors(error: AppError): { field: string; message: string }[] {
+  return fieldErrors(error);
 }
 
 /** Builds the problem body for an AppError raised while serving `instance`. */

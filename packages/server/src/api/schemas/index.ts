@@ -66,7 +66,15 @@ import {
   SessionModel,
   WebSessionModel,
 } from './sso.js';
-import { CreateUserBody, UpdateUserBody, UserModel, UserPage } from './user.js';
+import {
+  BatchCreateUsersBody,
+  BatchCreateUsersResult,
+  BatchRowError,
+  CreateUserBody,
+  UpdateUserBody,
+  UserModel,
+  UserPage,
+} from './user.js';
 
 /** Every named model, registered once with `app.addSchema` and emitted as an OpenAPI component. */
 export const MODELS: readonly TSchema[] = [
@@ -79,6 +87,9 @@ export const MODELS: readonly TSchema[] = [
   CreateUserBody,
   UpdateUserBody,
   UserPage,
+  BatchCreateUsersBody,
+  BatchRowError,
+  BatchCreateUsersResult,
   GroupModel,
   GroupTreeNodeModel,
   GroupTree,

@@ -18,6 +18,11 @@ const AdminDomains = Type.Array(DomainName(), {
   maxItems: 1000,
   description: 'Domains a `domain_admin` administers',
 });
+const Departments = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+  maxItems: 100,
+  description:
+    'Ids of departments (groups of kind `department`) of the user’s domain the user belongs to; on a change, replaces the user’s departments (other groups stay)',
+});
 const Quota = Type.Integer({
   minimum: 0,
   maximum: MAX_QUOTA_BYTES,
@@ -37,6 +42,10 @@ export const UserModel = Type.Object(
     usedBytes: Type.Integer(),
     hasPassword: Type.Boolean({ description: 'False for users who sign in only through SSO or a directory' }),
     aliases: Type.Array(Type.String()),
+    departments: Type.Array(
+      Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }),
+      { description: 'The departments the user is a direct member of, by name' },
+    ),
     source: Nullable(
       Type.String({
         description:
@@ -61,6 +70,7 @@ export const CreateUserBody = Type.Object(
     role: Type.Optional(Role),
     adminDomains: Type.Optional(AdminDomains),
     aliases: Type.Optional(Aliases),
+    departments: Type.Optional(Departments),
   },
   { $id: 'CreateUserRequest', title: 'CreateUserRequest', additionalProperties: false },
 );
@@ -76,6 +86,7 @@ export const UpdateUserBody = Type.Object(
     adminDomains: Type.Optional(AdminDomains),
     enabled: Type.Optional(Type.Boolean()),
     aliases: Type.Optional(Aliases),
+    departments: Type.Optional(Departments),
   },
   {
     $id: 'UpdateUserRequest',
@@ -100,7 +111,62 @@ export const toUserJson = (u: User): Static<typeof UserModel> => ({
   usedBytes: u.usedBytes,
   hasPassword: u.hasPassword,
   aliases: u.aliases,
+  departments: u.departments,
   source: u.source,
   createdAt: iso(u.createdAt),
   updatedAt: iso(u.updatedAt),
 });
+
+export const BatchCreateUsersBody = Type.Object(
+  {
+    users: Type.Array(
+      Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          description:
+            'A `CreateUserRequest`; each row is checked on its own, so a bad one fails only itself',
+        },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+    skipExisting: Type.Optional(
+      Type.Boolean({
+        description:
+          'A row whose address is already a user the caller may see answers `exists` with that user (unchanged) instead of failing with ADDRESS_TAKEN, so a re-run of an import is harmless',
+      }),
+    ),
+  },
+  { $id: 'BatchCreateUsersRequest', title: 'BatchCreateUsersRequest', additionalProperties: false },
+);
+
+export const BatchRowError = Type.Object(
+  {
+    status: Type.Integer({ description: 'The HTTP status POST /users would have answered' }),
+    code: Type.String({ description: 'Its stable error code (see /docs/errors)' }),
+    detail: Type.String(),
+    errors: Type.Optional(
+      Type.Array(Type.Unsafe<{ field: string; message: string }>({ $ref: 'FieldError' })),
+    ),
+  },
+  { $id: 'BatchRowError', title: 'BatchRowError', description: 'Why a row failed' },
+);
+
+export const BatchCreateUsersResult = Type.Object(
+  {
+    created: Type.Integer({ minimum: 0 }),
+    exists: Type.Integer({ minimum: 0 }),
+    failed: Type.Integer({ minimum: 0 }),
+    results: Type.Array(
+      Type.Object({
+        index: Type.Integer({ minimum: 0, description: 'The row’s position in `users`' }),
+        address: Type.String({ description: 'The row’s address, as sent' }),
+        status: Type.Union([Type.Literal('created'), Type.Literal('exists'), Type.Literal('failed')]),
+        user: Type.Optional(Type.Unsafe<Static<typeof UserModel>>({ $ref: 'User' })),
+        error: Type.Optional(Type.Unsafe<Static<typeof BatchRowError>>({ $ref: 'BatchRowError' })),
+      }),
+      { description: 'One result per row, in the order sent' },
+    ),
+  },
+  { $id: 'BatchCreateUsersResult', title: 'BatchCreateUsersResult' },
+);

@@ -83,6 +83,7 @@ export class FakeDirectory implements Directory {
       usedBytes: 0,
       hasPassword: input.password !== undefined,
       aliases: input.aliases ?? [],
+      departments: (input.departments ?? []).map((id) => ({ id, name: this.groups.get(id)?.name ?? id })),
       source: null,
       createdAt: 1_700_000_000_000,
       updatedAt: 1_700_000_000_000,

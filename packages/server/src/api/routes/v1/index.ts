@@ -12,6 +12,7 @@ import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
 import { loginLinkRoutes } from './sso/login-links.js';
 import { sessionRoutes } from './sso/sessions.js';
+import { userBatchRoutes } from './users/batch.js';
 import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
 
@@ -25,6 +26,7 @@ export const v1Routes: V1Plugin = async (
   for (const plugin of [
     domainRoutes,
     userRoutes,
+    userBatchRoutes,
     userStateRoutes,
     groupRoutes,
     memberRoutes,

@@ -2,7 +2,6 @@ import { Type } from 'typebox';
 import { normalizeDomain } from '../../../../shared/index.js';
 import {
   assertCanGrant,
-  assertManageableAddress,
   assertManageableAddressChange,
   authorize,
   principalOf,
@@ -13,6 +12,7 @@ import { CreateUserBody, toUserJson, UpdateUserBody, UserModel, UserPage } from 
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
 import { manageableUser, visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
+import { assertMayCreateUser } from './create-checks.js';
 
 export const UserParams = Type.Object({ address: AddressString() });
 const ADMINS =
@@ -37,12 +37,7 @@ export const userRoutes: V1Plugin = async (app, { directory }) => {
       },
     ),
     async (request, reply) => {
-      const principal = principalOf(request);
-      assertManageableAddress(principal, 'users:write', request.body.address, 'address');
-      for (const [i, alias] of (request.body.aliases ?? []).entries()) {
-        assertManageableAddress(principal, 'users:write', alias, `aliases[${i}]`);
-      }
-      assertCanGrant(principal, request.body.role ?? 'user', request.body.adminDomains ?? []);
+      assertMayCreateUser(principalOf(request), request.body);
       const user = await directory.createUser(request.body);
       return reply.code(201).send(toUserJson(user));
     },
