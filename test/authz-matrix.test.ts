@@ -131,7 +131,7 @@ describe('authorization matrix', () => {
           (a) => ({
             method: 'POST',
             path: '/api/v1/groups',
-            body: { domain: 'a.test', name: 'Y', address: a },
+            body: { domain: 'a.test', name: 'Y', kind: 'group', address: a },
           }),
         ],
         [

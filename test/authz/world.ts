@@ -85,7 +85,7 @@ async function seedObjects(root: World['root']) {
     ['a', ['bob@a.test', 'carol@b.test']],
     ['b', ['carol@b.test']],
   ] as const) {
-    const body = { domain: DOMAIN[d], name: 'Team', address: `team@${DOMAIN[d]}` };
+    const body = { domain: DOMAIN[d], name: 'Team', kind: 'group', address: `team@${DOMAIN[d]}` };
     group[d] = (await ok<{ id: string }>(root({ method: 'POST', path: '/api/v1/groups', body }), 'group')).id;
     await ok(
       root({ method: 'POST', path: `/api/v1/groups/${group[d]}/members`, body: { addresses: members } }),
@@ -190,7 +190,7 @@ export async function seedWorld(server: TestServer, databaseUrl: string, basic: 
       return address;
     },
     async group(d, members = []) {
-      const body = { domain: DOMAIN[d], name: `g${n()}` };
+      const body = { domain: DOMAIN[d], name: `g${n()}`, kind: 'group' };
       const { id } = await ok<{ id: string }>(
         root({ method: 'POST', path: '/api/v1/groups', body }),
         'group',

@@ -29,7 +29,8 @@ export type DirectorySyncRun = Schemas['DirectorySyncRun'];
 export type DirectorySyncReport = Schemas['DirectorySyncReport'];
 export type AddressBookEntry = Schemas['AddressBookEntry'];
 export type DepartmentTree = Schemas['DepartmentTree'];
-export type DepartmentNode = Schemas['DepartmentNode'];
+/** A department in the tree of `jd.directory.departments`: the same node as `jd.groups.tree`'s, departments only. */
+export type DepartmentNode = GroupTreeNode;
 
 export type CreateUserInput = Schemas['CreateUserRequest'];
 export type UpdateUserInput = Schemas['UpdateUserRequest'];

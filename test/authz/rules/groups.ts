@@ -36,7 +36,7 @@ function createCase(
       return {
         method: 'POST',
         path: '/api/v1/groups',
-        body: { domain: DOMAIN[d], name, ...(address ? { address: address(w) } : {}) },
+        body: { domain: DOMAIN[d], name, kind: 'group', ...(address ? { address: address(w) } : {}) },
         unchanged: async () => {
           const tree = await look<{ items: { name: string }[] }>(w, `/api/v1/domains/${DOMAIN[d]}/groups`);
           same(

@@ -1419,10 +1419,10 @@ export interface components {
             domain: string;
             name: string;
             /**
-             * @description `department`: part of the organisation tree; `group`: any other set of users
+             * @description Required: `department` (the org chart; users’ departments) or `group` (a mailing list, a team: any other set of users)
              * @enum {string}
              */
-            kind?: "department" | "group";
+            kind: "department" | "group";
             parentId?: string | null;
             /** @description Distribution address in the same domain */
             address?: string | null;
@@ -1462,30 +1462,13 @@ export interface components {
             departments?: string[];
         };
         /**
-         * DepartmentNode
-         * @description A department
-         */
-        DepartmentNode: {
-            /** @description The department group’s id (see /groups/{id}) */
-            id: string;
-            name: string;
-            parentId: string | null;
-            sortOrder: number;
-            /** @description Enabled direct members */
-            memberCount: number;
-            /** @description Directory source it is synced from; null if made in jdmail */
-            source: string | null;
-            /** @description Sub-departments */
-            children: components["schemas"]["DepartmentNode"][];
-        };
-        /**
          * DepartmentTree
          * @description A domain's departments as a tree
          */
         DepartmentTree: {
             domain: string;
-            /** @description Top-level departments */
-            items: components["schemas"]["DepartmentNode"][];
+            /** @description Top-level departments, each with its sub-departments in `children`: the same nodes as the group tree (`GET /domains/{domain}/groups`), departments only, `memberCount` counting enabled members */
+            items: components["schemas"]["GroupTreeNode"][];
         };
         /**
          * DirectorySyncReport
@@ -1724,8 +1707,10 @@ export interface components {
             address: string | null;
             /** @description Position among siblings (ascending) */
             sortOrder: number;
-            /** @description Direct members */
+            /** @description Direct members (in the department tree of /directory/departments: enabled ones only) */
             memberCount: number;
+            /** @description Directory source (LDAP/AD) it is synced from; null if made in jdmail */
+            source: string | null;
         };
         /**
          * GroupMembers
@@ -1739,6 +1724,7 @@ export interface components {
          * @description A domain's groups as a tree
          */
         GroupTree: {
+            domain: string;
             /** @description Top-level groups */
             items: components["schemas"]["GroupTreeNode"][];
         };
@@ -1761,8 +1747,10 @@ export interface components {
             address: string | null;
             /** @description Position among siblings (ascending) */
             sortOrder: number;
-            /** @description Direct members */
+            /** @description Direct members (in the department tree of /directory/departments: enabled ones only) */
             memberCount: number;
+            /** @description Directory source (LDAP/AD) it is synced from; null if made in jdmail */
+            source: string | null;
             /** @description Subgroups, by sortOrder then name */
             children: components["schemas"]["GroupTreeNode"][];
         };

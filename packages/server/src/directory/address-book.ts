@@ -27,10 +27,15 @@ export interface AddressBookQuery {
   cursor?: string;
 }
 
+/** A department in the tree: the same fields as a group's (`kind` is always `department`). */
 export interface DepartmentNode {
   id: string;
+  domain: string;
   name: string;
+  kind: 'department';
   parentId: string | null;
+  /** Its distribution address, if it has one. */
+  address: string | null;
   sortOrder: number;
   /** Direct members that are enabled. */
   memberCount: number;
@@ -166,7 +171,14 @@ export function createAddressBook(db: Kysely<DB>): AddressBook {
       const rows = await db
         .selectFrom('groups')
         .innerJoin('domains', 'domains.id', 'groups.domain_id')
-        .select(['groups.id', 'groups.name', 'groups.parent_id', 'groups.sort_order', 'groups.source'])
+        .select([
+          'groups.id',
+          'groups.name',
+          'groups.parent_id',
+          'groups.sort_order',
+          'groups.source',
+          'groups.address',
+        ])
         .where('domains.name', '=', domain)
         .where('groups.kind', '=', 'department')
         .orderBy('groups.sort_order')
@@ -189,8 +201,11 @@ export function createAddressBook(db: Kysely<DB>): AddressBook {
           r.id,
           {
             id: r.id,
+            domain,
             name: r.name,
+            kind: 'department' as const,
             parentId: r.parent_id,
+            address: r.address,
             sortOrder: Number(r.sort_order),
             memberCount: n.get(r.id) ?? 0,
             source: r.source,

@@ -39,6 +39,7 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
     address: r.address,
     sortOrder: Number(r.sort_order),
     memberCount: n.get(r.id) ?? 0,
+    source: r.source,
   });
 
   async function getRow(id: string): Promise<GroupRow> {

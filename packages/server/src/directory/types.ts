@@ -97,6 +97,8 @@ export interface Group {
   address: string | null;
   sortOrder: number;
   memberCount: number;
+  /** Directory source it is synced from; null when made in jdmail. */
+  source: string | null;
 }
 
 export interface GroupTreeNode extends Group {

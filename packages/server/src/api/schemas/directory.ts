@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import type { AddressBookEntry, DepartmentNode, SyncReport, SyncRun } from '../../directory/index.js';
 import { iso, Nullable, PageOf, ref, Timestamp } from './common.js';
+import { GroupTreeNodeModel } from './group.js';
 
 const Enum = <T extends string>(values: readonly T[], description: string) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], description });
@@ -197,42 +198,13 @@ export const AddressBookPage = PageOf(
   'A page of the address book, ordered by address',
 );
 
-export type DepartmentJson = {
-  id: string;
-  name: string;
-  parentId: string | null;
-  sortOrder: number;
-  memberCount: number;
-  source: string | null;
-  children: DepartmentJson[];
-};
-
-export const DepartmentNodeModel = Type.Object(
-  {
-    id: Type.String({ description: 'The department group’s id (see /groups/{id})' }),
-    name: Type.String(),
-    parentId: Nullable(Type.String()),
-    sortOrder: Type.Integer(),
-    memberCount: Count('Enabled direct members'),
-    source: Nullable(
-      Type.String({ description: 'Directory source it is synced from; null if made in jdmail' }),
-    ),
-    children: Type.Array(Type.Unsafe<DepartmentJson>({ $ref: 'DepartmentNode' }), {
-      description: 'Sub-departments',
-    }),
-  },
-  {
-    $id: 'DepartmentNode',
-    title: 'DepartmentNode',
-    additionalProperties: false,
-    description: 'A department',
-  },
-);
-
 export const DepartmentTree = Type.Object(
   {
     domain: Type.String(),
-    items: Type.Array(ref(DepartmentNodeModel), { description: 'Top-level departments' }),
+    items: Type.Array(ref(GroupTreeNodeModel), {
+      description:
+        'Top-level departments, each with its sub-departments in `children`: the same nodes as the group tree (`GET /domains/{domain}/groups`), departments only, `memberCount` counting enabled members',
+    }),
   },
   { $id: 'DepartmentTree', title: 'DepartmentTree', description: "A domain's departments as a tree" },
 );
@@ -279,7 +251,15 @@ export const toAddressBookEntryJson = (e: AddressBookEntry): Static<typeof Addre
   ...e,
 });
 
-export const toDepartmentJson = (n: DepartmentNode): DepartmentJson => ({
-  ...n,
+export const toDepartmentJson = (n: DepartmentNode): Static<typeof GroupTreeNodeModel> => ({
+  id: n.id,
+  domain: n.domain,
+  name: n.name,
+  kind: n.kind,
+  parentId: n.parentId,
+  address: n.address,
+  sortOrder: n.sortOrder,
+  memberCount: n.memberCount,
+  source: n.source,
   children: n.children.map(toDepartmentJson),
 });

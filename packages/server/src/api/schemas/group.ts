@@ -17,7 +17,13 @@ const groupFields = {
   parentId: Nullable(Type.String({ description: 'Parent group; null at the top level' })),
   address: Nullable(Type.String({ description: 'Distribution address: mail to it reaches every member' })),
   sortOrder: Type.Integer({ description: 'Position among siblings (ascending)' }),
-  memberCount: Type.Integer({ minimum: 0, description: 'Direct members' }),
+  memberCount: Type.Integer({
+    minimum: 0,
+    description: 'Direct members (in the department tree of /directory/departments: enabled ones only)',
+  }),
+  source: Nullable(
+    Type.String({ description: 'Directory source (LDAP/AD) it is synced from; null if made in jdmail' }),
+  ),
 };
 
 export const GroupModel = Type.Object(groupFields, {
@@ -37,7 +43,10 @@ export const GroupTreeNodeModel = Type.Object(
 );
 
 export const GroupTree = Type.Object(
-  { items: Type.Array(ref(GroupTreeNodeModel), { description: 'Top-level groups' }) },
+  {
+    domain: Type.String(),
+    items: Type.Array(ref(GroupTreeNodeModel), { description: 'Top-level groups' }),
+  },
   { $id: 'GroupTree', title: 'GroupTree', description: "A domain's groups as a tree" },
 );
 
@@ -45,7 +54,11 @@ export const CreateGroupBody = Type.Object(
   {
     domain: DomainName('Domain the group belongs to'),
     name: Type.String({ minLength: 1, maxLength: 256 }),
-    kind: Type.Optional(GroupKind),
+    kind: {
+      ...GroupKind,
+      description:
+        'Required: `department` (the org chart; users’ departments) or `group` (a mailing list, a team: any other set of users)',
+    },
     parentId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     address: Type.Optional(Nullable(AddressString('Distribution address in the same domain'))),
     sortOrder: Type.Optional(Type.Integer()),
@@ -91,6 +104,7 @@ export const toGroupJson = (g: Group): GroupJson => ({
   address: g.address,
   sortOrder: g.sortOrder,
   memberCount: g.memberCount,
+  source: g.source,
 });
 
 export const toGroupTreeJson = (n: GroupTreeNode): GroupTreeJson => ({

@@ -10,7 +10,6 @@ import { AppCredentialsModel, AppModel, AppPage, CreateAppBody, UpdateAppBody } 
 import {
   AddressBookEntryModel,
   AddressBookPage,
-  DepartmentNodeModel,
   DepartmentTree,
   ReportGroupModel,
   ReportUserModel,
@@ -145,6 +144,5 @@ export const MODELS: readonly TSchema[] = [
   SyncRunPage,
   AddressBookEntryModel,
   AddressBookPage,
-  DepartmentNodeModel,
   DepartmentTree,
 ];

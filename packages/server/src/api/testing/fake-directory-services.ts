@@ -61,8 +61,11 @@ export class FakeAddressBook implements AddressBook {
   async departments(domain: string): Promise<DepartmentNode[]> {
     const convert = (n: GroupTreeNode): DepartmentNode => ({
       id: n.id,
+      domain: n.domain,
       name: n.name,
+      kind: 'department',
       parentId: n.parentId,
+      address: n.address,
       sortOrder: n.sortOrder,
       memberCount: this.directory.members.get(n.id)?.size ?? 0,
       source: null,

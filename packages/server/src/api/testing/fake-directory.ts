@@ -162,6 +162,7 @@ export class FakeDirectory implements Directory {
       address: input.address ?? null,
       sortOrder: input.sortOrder ?? 0,
       memberCount: 0,
+      source: null,
     };
     this.groups.set(g.id, g);
     this.members.set(g.id, new Set());

@@ -16,6 +16,16 @@ describe('/api/v1/groups', () => {
   ) =>
     t.app.inject({ method, url: `/api/v1${url}`, headers: bearer(token), ...(payload ? { payload } : {}) });
 
+  it('asks for the kind: a department (the org chart) or a group, never one by default', async () => {
+    const res = await call('POST', '/groups', { domain: 'example.com', name: 'Sales' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual([{ field: 'kind', message: "must have required property 'kind'" }]);
+    const made = (
+      await call('POST', '/groups', { domain: 'example.com', name: 'Chess', kind: 'group' })
+    ).json();
+    expect(made).toMatchObject({ kind: 'group', source: null });
+  });
+
   it('builds a tree, moves, and deletes groups', async () => {
     const sales = (
       await call('POST', '/groups', { domain: 'Example.com', name: 'Sales', kind: 'department' })
@@ -27,7 +37,12 @@ describe('/api/v1/groups', () => {
       memberCount: 0,
     });
     const east = (
-      await call('POST', '/groups', { domain: 'example.com', name: 'East', parentId: sales.id })
+      await call('POST', '/groups', {
+        domain: 'example.com',
+        name: 'East',
+        kind: 'department',
+        parentId: sales.id,
+      })
     ).json();
     const tree = (await call('GET', '/domains/example.com/groups')).json();
     expect(tree.items).toHaveLength(1);
@@ -39,7 +54,9 @@ describe('/api/v1/groups', () => {
   });
 
   it('adds, lists and removes members', async () => {
-    const g = (await call('POST', '/groups', { domain: 'example.com', name: 'All' })).json();
+    const g = (
+      await call('POST', '/groups', { domain: 'example.com', name: 'All', kind: 'department' })
+    ).json();
     expect(
       (await call('POST', `/groups/${g.id}/members`, { addresses: ['ALICE@example.com'] })).statusCode,
     ).toBe(204);
@@ -51,16 +68,24 @@ describe('/api/v1/groups', () => {
   });
 
   it('hides other domains’ groups from a restricted key and keeps their users out', async () => {
-    const theirs = (await call('POST', '/groups', { domain: 'other.org', name: 'Theirs' })).json();
+    const theirs = (
+      await call('POST', '/groups', { domain: 'other.org', name: 'Theirs', kind: 'department' })
+    ).json();
     expect((await call('GET', `/groups/${theirs.id}`, undefined, 'jdk_example')).json().code).toBe(
       'GROUP_NOT_FOUND',
     );
     expect((await call('GET', '/domains/other.org/groups', undefined, 'jdk_example')).statusCode).toBe(404);
     expect(
-      (await call('POST', '/groups', { domain: 'other.org', name: 'X' }, 'jdk_example')).statusCode,
+      (await call('POST', '/groups', { domain: 'other.org', name: 'X', kind: 'department' }, 'jdk_example'))
+        .statusCode,
     ).toBe(404);
     const mine = (
-      await call('POST', '/groups', { domain: 'example.com', name: 'Mine' }, 'jdk_example')
+      await call(
+        'POST',
+        '/groups',
+        { domain: 'example.com', name: 'Mine', kind: 'department' },
+        'jdk_example',
+      )
     ).json();
     const pull = await call(
       'POST',
@@ -74,7 +99,12 @@ describe('/api/v1/groups', () => {
 
   it('treats another domain’s users as absent in a restricted caller’s group, even behind an alias of its own domain', async () => {
     const mine = (
-      await call('POST', '/groups', { domain: 'example.com', name: 'Mine' }, 'jdk_example')
+      await call(
+        'POST',
+        '/groups',
+        { domain: 'example.com', name: 'Mine', kind: 'department' },
+        'jdk_example',
+      )
     ).json();
     // A system admin may give a user of other.org an alias in example.com, and add them to the group.
     await t.directory.updateUser('carol@other.org', { aliases: ['shared@example.com'] });
@@ -111,14 +141,19 @@ describe('/api/v1/groups', () => {
 
   it('keeps a group’s address in the restricted caller’s domains', async () => {
     const mine = (
-      await call('POST', '/groups', { domain: 'example.com', name: 'Mine' }, 'jdk_example')
+      await call(
+        'POST',
+        '/groups',
+        { domain: 'example.com', name: 'Mine', kind: 'department' },
+        'jdk_example',
+      )
     ).json();
     for (const [method, url] of [
       ['POST', '/groups'],
       ['PATCH', `/groups/${mine.id}`],
     ] as const) {
       const body = {
-        ...(method === 'POST' ? { domain: 'example.com', name: 'X' } : {}),
+        ...(method === 'POST' ? { domain: 'example.com', name: 'X', kind: 'group' } : {}),
         address: 'ceo@other.org',
       };
       const res = await call(method, url, body, 'jdk_example');

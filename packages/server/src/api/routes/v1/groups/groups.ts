@@ -65,7 +65,7 @@ export const groupRoutes: V1Plugin = async (app, { directory }) => {
       const domain = normalizeDomain(request.params.domain);
       authorize(principalOf(request), 'groups:read', { kind: 'domain', domain }, 'DOMAIN_NOT_FOUND');
       const roots = await directory.groupTree(domain);
-      return { items: roots.map(toGroupTreeJson) };
+      return { domain, items: roots.map(toGroupTreeJson) };
     },
   );
 
