@@ -171,7 +171,12 @@ describe.each(databases.engines)('SMTP MX listener on %s', (engine) => {
       addresses: ['gina@example.com', 'hugo@example.com', 'ivan@example.com'],
     });
     await call('PATCH', '/users/ivan@example.com', { enabled: false });
-    await call('POST', '/groups', { domain: 'example.com', name: 'Empty', kind: 'group', address: 'empty@example.com' });
+    await call('POST', '/groups', {
+      domain: 'example.com',
+      name: 'Empty',
+      kind: 'group',
+      address: 'empty@example.com',
+    });
 
     const c = await RawSmtp.connect(server.smtpPort);
     await c.reply();
