@@ -1,26 +1,24 @@
-import { DOMAIN, type Dom, manages, type Need, unrestricted } from '../model.js';
+import { DOMAIN, type Dom, type Need } from '../model.js';
 import type { World } from '../world.js';
-import { type Case, domainOf, LIST, look, type Rules, SYSTEM, same, status, statusOf } from './common.js';
+import {
+  allPages,
+  type Case,
+  credentialListRule,
+  domainOf,
+  type Rules,
+  SYSTEM,
+  same,
+  status,
+  statusOf,
+} from './common.js';
 
 type KeyTarget = Dom | 'global';
 const TARGETS: KeyTarget[] = ['a', 'b', 'global'];
 const keyNeeds = (t: KeyTarget): Need[] =>
   t === 'global' ? [{ on: 'global-app', missing: 'API_KEY_NOT_FOUND' }] : [domainOf(t, 'API_KEY_NOT_FOUND')];
 
-/** Every API key's record, following the cursor. */
-async function allKeys(w: World): Promise<{ id: string; name: string; domain: string | null }[]> {
-  const out: { id: string; name: string; domain: string | null }[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { items: typeof out; nextCursor: string | null } = await look(
-      w,
-      `/api/v1/api-keys?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
-}
+const allKeys = (w: World) =>
+  allPages<{ id: string; name: string; domain: string | null }>(w, '/api/v1/api-keys');
 
 /**
  * A write to a fresh key restricted to `t` (or to none) that, allowed, makes
@@ -71,27 +69,7 @@ export const apiKeyRules: Rules = {
       },
     })),
   },
-  listApiKeys: {
-    scope: 'apps:write',
-    ok: status(200),
-    cases: [
-      {
-        label: 'all',
-        needs: [LIST],
-        request: (_w, who) => ({
-          method: 'GET',
-          path: '/api/v1/api-keys?limit=200',
-          done: (res) => {
-            for (const key of (res.json as { items: { domain: string | null }[] }).items) {
-              const d = key.domain === 'a.test' ? 'a' : key.domain === 'b.test' ? 'b' : null;
-              if (!(d ? manages(who, d) : unrestricted(who)))
-                throw new Error(`listApiKeys shows a key of ${key.domain ?? 'every domain'}`);
-            }
-          },
-        }),
-      },
-    ],
-  },
+  listApiKeys: credentialListRule('listApiKeys', '/api/v1/api-keys'),
   getApiKey: {
     scope: 'apps:write',
     ok: status(200),

@@ -1,10 +1,11 @@
 import { send } from '../http.js';
-import { DOMAIN, type Dom, manages, type Need, unrestricted } from '../model.js';
+import { DOMAIN, type Dom, type Need } from '../model.js';
 import type { World } from '../world.js';
 import {
+  allPages,
   type Case,
+  credentialListRule,
   domainOf,
-  LIST,
   look,
   type Prepared,
   type Rules,
@@ -22,20 +23,9 @@ const TARGETS: AppTarget[] = ['a', 'b', 'global'];
 const appNeeds = (t: AppTarget): Need[] =>
   t === 'global' ? [{ on: 'global-app' }] : [domainOf(t, 'APP_NOT_FOUND')];
 
-/** Every app, following the cursor (the matrix makes many). */
-async function allApps(w: World): Promise<{ name: string; clientId: string; domain: string | null }[]> {
-  const out: { name: string; clientId: string; domain: string | null }[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { items: typeof out; nextCursor: string | null } = await look(
-      w,
-      `/api/v1/apps?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
-}
+/** Every app (the matrix makes many). */
+const allApps = (w: World) =>
+  allPages<{ name: string; clientId: string; domain: string | null }>(w, '/api/v1/apps');
 
 /** A write to a fresh app restricted to `t` (or to none), and whether it happened. */
 function freshAppCase(
@@ -114,27 +104,7 @@ export const appAndSsoRules: Rules = {
       },
     })),
   },
-  listApps: {
-    scope: 'apps:write',
-    ok: status(200),
-    cases: [
-      {
-        label: 'all',
-        needs: [LIST],
-        request: (_w, who) => ({
-          method: 'GET',
-          path: '/api/v1/apps?limit=200',
-          done: (res) => {
-            for (const app of (res.json as { items: { domain: string | null }[] }).items) {
-              const d = app.domain === 'a.test' ? 'a' : app.domain === 'b.test' ? 'b' : null;
-              if (!(d ? manages(who, d) : unrestricted(who)))
-                throw new Error(`listApps shows an app of ${app.domain}`);
-            }
-          },
-        }),
-      },
-    ],
-  },
+  listApps: credentialListRule('listApps', '/api/v1/apps'),
   getApp: {
     scope: 'apps:write',
     ok: status(200),

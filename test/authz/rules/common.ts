@@ -1,5 +1,5 @@
 import type { Req, Res } from '../http.js';
-import type { Answer, Dom, Need, Scope } from '../model.js';
+import { type Answer, type Dom, manages, type Need, type Scope, unrestricted } from '../model.js';
 import type { Principal, World } from '../world.js';
 
 /** A request ready to send, with what to look at afterwards. */
@@ -53,6 +53,51 @@ export async function look<T = Record<string, unknown>>(w: World, path: string):
   const res = await w.root({ method: 'GET', path });
   if (res.status !== 200) throw new Error(`GET ${path} as root: ${res.status} ${JSON.stringify(res.json)}`);
   return res.json as T;
+}
+
+/** Every item of a cursor-paginated list, as the bootstrap key, following `nextCursor`. */
+export async function allPages<T>(w: World, path: string): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page: { items: T[]; nextCursor: string | null } = await look(
+      w,
+      `${path}${sep}limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/**
+ * The rule of a list of integration credentials (apps, API keys): it may show
+ * only those the caller manages — restricted to one of its domains, or, for
+ * an unrestricted caller, any.
+ */
+export function credentialListRule(operation: string, path: string): Rule {
+  return {
+    scope: 'apps:write',
+    ok: status(200),
+    cases: [
+      {
+        label: 'all',
+        needs: [LIST],
+        request: (_w, who) => ({
+          method: 'GET',
+          path: `${path}?limit=200`,
+          done: (res) => {
+            for (const item of (res.json as { items: { domain: string | null }[] }).items) {
+              const d = item.domain === 'a.test' ? 'a' : item.domain === 'b.test' ? 'b' : null;
+              if (!(d ? manages(who, d) : unrestricted(who)))
+                throw new Error(`${operation} shows one of ${item.domain ?? 'every domain'}`);
+            }
+          },
+        }),
+      },
+    ],
+  };
 }
 
 /** The status of a GET as the bootstrap key. */

@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Directory, Group, Scope, User } from '../../../directory/index.js';
-import { normalizeAddress } from '../../../shared/index.js';
+import { AppError, type ErrorCode, normalizeAddress } from '../../../shared/index.js';
 import {
   assertCanGrant,
+  assertHoldsScopes,
   authorize,
   decide,
   isUnrestricted,
@@ -73,3 +74,27 @@ export async function assertVisibleMembers(
 /** Whether `p` may see `user` with `scope` as a member of a group (see {@link assertVisibleMembers}). */
 export const seesMember = (p: Principal, scope: Scope, user: User): boolean =>
   decide(p, scope, { kind: 'user', address: user.address, domain: user.domain }).outcome === 'allow';
+
+/**
+ * An integration credential (an app, an API key) the caller may see: one
+ * restricted to a domain is visible to whoever manages that domain with
+ * `scope`, an unrestricted one only to unrestricted callers. Hidden and
+ * missing ones are the same `notFound`. Then the caller must hold every scope
+ * the credential has — seeing it is enough to read it, but rotating, revoking
+ * or changing it hands those scopes on.
+ */
+export function assertSeesCredential(
+  request: FastifyRequest,
+  credential: { domain: string | null; scopes: readonly Scope[] },
+  scope: Scope,
+  notFound: ErrorCode,
+  options: { manage: boolean },
+): void {
+  const principal = principalOf(request);
+  if (credential.domain === null) {
+    if (!isUnrestricted(principal)) throw new AppError(notFound);
+  } else {
+    authorize(principal, scope, { kind: 'domain', domain: credential.domain }, notFound);
+  }
+  if (options.manage) assertHoldsScopes(principal, credential.scopes);
+}

@@ -1,14 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type ApiKey, type Directory, parseScopes } from '../../../../directory/index.js';
-import { AppError, normalizeDomain } from '../../../../shared/index.js';
-import {
-  assertHoldsScopes,
-  authorize,
-  isUnrestricted,
-  principalOf,
-  visibleDomains,
-} from '../../../auth/index.js';
+import { normalizeDomain } from '../../../../shared/index.js';
+import { assertHoldsScopes, authorize, principalOf, visibleDomains } from '../../../auth/index.js';
 import {
   ApiKeyCredentialsModel,
   ApiKeyModel,
@@ -19,6 +13,7 @@ import {
 } from '../../../schemas/api-key.js';
 import { PageQuery, ref } from '../../../schemas/common.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
+import { assertSeesCredential } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 
 const KeyParams = Type.Object({
@@ -29,25 +24,18 @@ const CALLERS = 'admins; domain admins and domain-restricted callers only for ke
 const SCOPE = 'apps:write';
 
 /**
- * The key a route acts on, once the caller may see it: a key restricted to a
- * domain is visible to whoever manages that domain, an unrestricted one only
- * to unrestricted callers. Hidden and missing keys are the same API_KEY_NOT_FOUND.
+ * The key a route acts on, once the caller may see it (and, to `manage` it,
+ * holds its scopes): see {@link assertSeesCredential}. Hidden and missing keys
+ * are the same API_KEY_NOT_FOUND.
  */
-async function visibleKey(request: FastifyRequest, directory: Directory, id: string): Promise<ApiKey> {
-  const principal = principalOf(request);
+async function keyFor(
+  request: FastifyRequest,
+  directory: Directory,
+  id: string,
+  manage: boolean,
+): Promise<ApiKey> {
   const key = await directory.getApiKey(id);
-  if (key.domain === null) {
-    if (!isUnrestricted(principal)) throw new AppError('API_KEY_NOT_FOUND');
-  } else {
-    authorize(principal, SCOPE, { kind: 'domain', domain: key.domain }, 'API_KEY_NOT_FOUND');
-  }
-  return key;
-}
-
-/** Like {@link visibleKey}, and the caller holds every scope of the key (revoking or rotating it is using them). */
-async function manageableKey(request: FastifyRequest, directory: Directory, id: string): Promise<ApiKey> {
-  const key = await visibleKey(request, directory, id);
-  assertHoldsScopes(principalOf(request), key.scopes);
+  assertSeesCredential(request, key, SCOPE, 'API_KEY_NOT_FOUND', { manage });
   return key;
 }
 
@@ -129,7 +117,7 @@ export const apiKeyRoutes: V1Plugin = async (app, { directory }) => {
         response: { 200: ref(ApiKeyModel, 'The key’s record'), ...problems(403, 404, 422) },
       },
     ),
-    async (request) => toApiKeyJson(await visibleKey(request, directory, request.params.id)),
+    async (request) => toApiKeyJson(await keyFor(request, directory, request.params.id, false)),
   );
 
   app.delete(
@@ -146,7 +134,7 @@ export const apiKeyRoutes: V1Plugin = async (app, { directory }) => {
       { params: KeyParams, response: { ...NO_CONTENT, ...problems(403, 404, 422) } },
     ),
     async (request, reply) => {
-      const key = await manageableKey(request, directory, request.params.id);
+      const key = await keyFor(request, directory, request.params.id, true);
       await directory.revokeApiKey(key.id);
       request.log.info({ apiKey: key.id, by: principalOf(request).id }, 'api key revoked');
       return reply.code(204).send(null);
@@ -183,7 +171,7 @@ export const apiKeyRoutes: V1Plugin = async (app, { directory }) => {
       ),
     },
     async (request, reply) => {
-      const key = await manageableKey(request, directory, request.params.id);
+      const key = await keyFor(request, directory, request.params.id, true);
       const rotated = await directory.rotateApiKey(key.id, request.body.graceSeconds);
       request.log.info(
         { apiKey: key.id, successor: rotated.apiKey.id, by: principalOf(request).id },

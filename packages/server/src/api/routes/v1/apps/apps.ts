@@ -2,14 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { parseScopes } from '../../../../directory/index.js';
 import type { App, OAuthService } from '../../../../oauth/index.js';
-import { AppError, normalizeDomain } from '../../../../shared/index.js';
-import {
-  assertHoldsScopes,
-  authorize,
-  isUnrestricted,
-  principalOf,
-  visibleDomains,
-} from '../../../auth/index.js';
+import { normalizeDomain } from '../../../../shared/index.js';
+import { assertHoldsScopes, authorize, principalOf, visibleDomains } from '../../../auth/index.js';
 import {
   AppCredentialsModel,
   AppModel,
@@ -20,6 +14,7 @@ import {
 } from '../../../schemas/app.js';
 import { PageQuery, ref } from '../../../schemas/common.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
+import { assertSeesCredential } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 
 const AppParams = Type.Object({
@@ -28,25 +23,18 @@ const AppParams = Type.Object({
 const CALLERS = 'admins; domain admins and domain-restricted callers only for apps of their domain';
 
 /**
- * The app a route acts on, once the caller may see it: an app restricted to
- * a domain is visible to whoever sees that domain, an unrestricted one only
- * to unrestricted callers. Hidden and missing apps are the same APP_NOT_FOUND.
+ * The app a route acts on, once the caller may see it (and, to `manage` it,
+ * holds its scopes: its secret hands them on): see {@link assertSeesCredential}.
+ * Hidden and missing apps are the same APP_NOT_FOUND.
  */
-async function visibleApp(request: FastifyRequest, oauth: OAuthService, clientId: string): Promise<App> {
-  const principal = principalOf(request);
+async function appFor(
+  request: FastifyRequest,
+  oauth: OAuthService,
+  clientId: string,
+  manage: boolean,
+): Promise<App> {
   const app = await oauth.apps.get(clientId);
-  if (app.domain === null) {
-    if (!isUnrestricted(principal)) throw new AppError('APP_NOT_FOUND');
-  } else {
-    authorize(principal, 'apps:write', { kind: 'domain', domain: app.domain }, 'APP_NOT_FOUND');
-  }
-  return app;
-}
-
-/** Like {@link visibleApp}, and the caller holds every scope of the app (its secret hands them on). */
-async function manageableApp(request: FastifyRequest, oauth: OAuthService, clientId: string): Promise<App> {
-  const app = await visibleApp(request, oauth, clientId);
-  assertHoldsScopes(principalOf(request), app.scopes);
+  assertSeesCredential(request, app, 'apps:write', 'APP_NOT_FOUND', { manage });
   return app;
 }
 
@@ -116,7 +104,7 @@ export const appRoutes: V1Plugin = async (app, { oauth }) => {
       { operationId: 'getApp', tag: 'apps', summary: 'Get an app', scope: 'apps:write', callers: CALLERS },
       { params: AppParams, response: { 200: ref(AppModel, 'The app'), ...problems(403, 404, 422) } },
     ),
-    async (request) => toAppJson(await visibleApp(request, oauth, request.params.clientId)),
+    async (request) => toAppJson(await appFor(request, oauth, request.params.clientId, false)),
   );
 
   app.patch(
@@ -138,7 +126,7 @@ export const appRoutes: V1Plugin = async (app, { oauth }) => {
       },
     ),
     async (request) => {
-      const found = await manageableApp(request, oauth, request.params.clientId);
+      const found = await appFor(request, oauth, request.params.clientId, true);
       return toAppJson(await oauth.apps.update(found.clientId, request.body));
     },
   );
@@ -157,7 +145,7 @@ export const appRoutes: V1Plugin = async (app, { oauth }) => {
       { params: AppParams, response: { ...NO_CONTENT, ...problems(403, 404, 422) } },
     ),
     async (request, reply) => {
-      const found = await manageableApp(request, oauth, request.params.clientId);
+      const found = await appFor(request, oauth, request.params.clientId, true);
       await oauth.apps.remove(found.clientId);
       return reply.code(204).send(null);
     },
@@ -182,7 +170,7 @@ export const appRoutes: V1Plugin = async (app, { oauth }) => {
       },
     ),
     async (request) => {
-      const found = await manageableApp(request, oauth, request.params.clientId);
+      const found = await appFor(request, oauth, request.params.clientId, true);
       const rotated = await oauth.apps.rotateSecret(found.clientId);
       return { app: toAppJson(rotated.app), clientSecret: rotated.clientSecret };
     },
