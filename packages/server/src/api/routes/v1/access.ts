@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Directory, Group, Scope, User } from '../../../directory/index.js';
-import { AppError, type ErrorCode, normalizeAddress } from '../../../shared/index.js';
+import { type Directory, type Group, parseScopes, type Scope, type User } from '../../../directory/index.js';
+import { AppError, type ErrorCode, normalizeAddress, normalizeDomain } from '../../../shared/index.js';
 import {
   assertCanGrant,
   assertHoldsScopes,
@@ -74,6 +74,25 @@ export async function assertVisibleMembers(
 /** Whether `p` may see `user` with `scope` as a member of a group (see {@link assertVisibleMembers}). */
 export const seesMember = (p: Principal, scope: Scope, user: User): boolean =>
   decide(p, scope, { kind: 'user', address: user.address, domain: user.domain }).outcome === 'allow';
+
+/**
+ * Whether the caller may make an integration credential (an app, an API key)
+ * with `scopes`, restricted to `domain` or to none: a restricted caller only
+ * for its own domain (another answers DOMAIN_NOT_FOUND, an unrestricted one
+ * is install-wide: FORBIDDEN), and only with scopes it holds itself.
+ */
+export function assertMayMakeCredential(
+  request: FastifyRequest,
+  scope: Scope,
+  input: { scopes: string[]; domain?: string | null },
+): void {
+  const principal = principalOf(request);
+  const target = input.domain
+    ? { kind: 'domain' as const, domain: normalizeDomain(input.domain) }
+    : { kind: 'system' as const };
+  authorize(principal, scope, target, 'DOMAIN_NOT_FOUND');
+  assertHoldsScopes(principal, parseScopes(input.scopes));
+}
 
 /**
  * An integration credential (an app, an API key) the caller may see: one

@@ -1,8 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { type ApiKey, type Directory, parseScopes } from '../../../../directory/index.js';
-import { normalizeDomain } from '../../../../shared/index.js';
-import { assertHoldsScopes, authorize, principalOf, visibleDomains } from '../../../auth/index.js';
+import type { ApiKey, Directory } from '../../../../directory/index.js';
+import { principalOf, visibleDomains } from '../../../auth/index.js';
 import {
   ApiKeyCredentialsModel,
   ApiKeyModel,
@@ -13,7 +12,7 @@ import {
 } from '../../../schemas/api-key.js';
 import { PageQuery, ref } from '../../../schemas/common.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
-import { assertSeesCredential } from '../access.js';
+import { assertMayMakeCredential, assertSeesCredential } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 
 const KeyParams = Type.Object({
@@ -63,15 +62,10 @@ export const apiKeyRoutes: V1Plugin = async (app, { directory }) => {
       },
     ),
     async (request, reply) => {
-      const principal = principalOf(request);
       const { name, scopes, domain } = request.body;
-      const target = domain
-        ? { kind: 'domain' as const, domain: normalizeDomain(domain) }
-        : { kind: 'system' as const };
-      authorize(principal, SCOPE, target, 'DOMAIN_NOT_FOUND');
-      assertHoldsScopes(principal, parseScopes(scopes));
+      assertMayMakeCredential(request, SCOPE, request.body);
       const created = await directory.createApiKey({ name, scopes, domain: domain ?? null });
-      request.log.info({ apiKey: created.apiKey.id, by: principal.id }, 'api key created');
+      request.log.info({ apiKey: created.apiKey.id, by: principalOf(request).id }, 'api key created');
       return reply.code(201).send({ apiKey: toApiKeyJson(created.apiKey), key: created.key });
     },
   );

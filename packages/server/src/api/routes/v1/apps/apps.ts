@@ -1,9 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { parseScopes } from '../../../../directory/index.js';
 import type { App, OAuthService } from '../../../../oauth/index.js';
-import { normalizeDomain } from '../../../../shared/index.js';
-import { assertHoldsScopes, authorize, principalOf, visibleDomains } from '../../../auth/index.js';
+import { principalOf, visibleDomains } from '../../../auth/index.js';
 import {
   AppCredentialsModel,
   AppModel,
@@ -14,7 +12,7 @@ import {
 } from '../../../schemas/app.js';
 import { PageQuery, ref } from '../../../schemas/common.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
-import { assertSeesCredential } from '../access.js';
+import { assertMayMakeCredential, assertSeesCredential } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 
 const AppParams = Type.Object({
@@ -62,13 +60,8 @@ export const appRoutes: V1Plugin = async (app, { oauth }) => {
       },
     ),
     async (request, reply) => {
-      const principal = principalOf(request);
       const { name, scopes, domain } = request.body;
-      const target = domain
-        ? { kind: 'domain' as const, domain: normalizeDomain(domain) }
-        : { kind: 'system' as const };
-      authorize(principal, 'apps:write', target, 'DOMAIN_NOT_FOUND');
-      assertHoldsScopes(principal, parseScopes(scopes));
+      assertMayMakeCredential(request, 'apps:write', request.body);
       const created = await oauth.apps.create({ name, scopes, domain: domain ?? null });
       return reply.code(201).send({ app: toAppJson(created.app), clientSecret: created.clientSecret });
     },
