@@ -84,7 +84,13 @@ function userEventSink(log: Logger): EventSink {
  */
 export async function buildEngine(config: Config, log: Logger, options: BuildOptions = {}): Promise<Engine> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o750 });
-  const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const database = await openDatabase({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    // A PostgreSQL restart or failover drops idle connections: the pool reconnects, we only note it.
+    onConnectionError: (err) =>
+      log.warn({ err: err.message }, 'a PostgreSQL connection failed; reconnecting'),
+  });
   const store = createMailStore({
     database,
     dataDir: config.dataDir,

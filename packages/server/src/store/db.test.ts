@@ -131,6 +131,26 @@ describe.each(databases.engines)('prepared reads on %s', (engine) => {
   });
 });
 
+describe('PostgreSQL connections', () => {
+  it('survive the server ending them: the error is reported, the pool reconnects, the process goes on', async () => {
+    const t = await databases.fresh('postgres');
+    const errors: string[] = [];
+    const d = await openDatabase({ ...t, onConnectionError: (err) => errors.push(err.message) });
+    opened.push(d);
+    // Two idle connections in the pool, then every backend of this database ended, as a restart would.
+    await Promise.all([sql`select pg_sleep(0.05)`.execute(d.db), sql`select pg_sleep(0.05)`.execute(d.db)]);
+    const admin = await openDatabase({ ...t });
+    opened.push(admin);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity
+              where datname = current_database() and pid <> pg_backend_pid()`.execute(admin.db);
+    for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatch(/terminating connection/);
+    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(d.db);
+    expect(rows).toEqual([{ one: 1 }]);
+  });
+});
+
 describe('statements compiled once (SQLite)', () => {
   it('are there on SQLite only', async () => {
     for (const engine of databases.engines) {

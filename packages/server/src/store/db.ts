@@ -136,6 +136,13 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** `postgres://…` selects PostgreSQL; empty selects embedded SQLite. */
   databaseUrl?: string;
+  /**
+   * Told when an idle PostgreSQL connection fails (the server restarted, a
+   * failover, a network cut). The pool drops that connection and opens a new
+   * one at the next query; without a listener, node-postgres would throw the
+   * error out of the process.
+   */
+  onConnectionError?: (err: Error) => void;
 }
 
 /**
@@ -247,12 +254,13 @@ function openSqlite(dataDir: string): Database {
 }
 
 /** `pg` is loaded only when PostgreSQL is used: the embedded default does not pay for it. */
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, onConnectionError?: (err: Error) => void): Promise<Database> {
   const { default: pg } = await import('pg');
   // int8 (bigint) columns hold epoch ms, sizes and counters: all far below
   // 2^53, so they are returned as numbers on PostgreSQL as they are on SQLite.
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', (err) => onConnectionError?.(err));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', prepareRead: kyselyRead(db), close: () => db.destroy() };
 }
@@ -260,7 +268,9 @@ async function openPostgres(url: string): Promise<Database> {
 /** Opens the metadata database and brings its schema up to date. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const url = options.databaseUrl ?? '';
-  const database = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url) : openSqlite(options.dataDir);
+  const database = /^postgres(ql)?:\/\//.test(url)
+    ? await openPostgres(url, options.onConnectionError)
+    : openSqlite(options.dataDir);
   const migrator = new Migrator({ db: database.db, provider: migrationProvider });
   const { error } = await migrator.migrateToLatest();
   if (error) {
