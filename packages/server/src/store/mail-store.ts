@@ -8,8 +8,9 @@ import { createThreadCommitter } from './commit-thread.js';
 import type { Database } from './db.js';
 import { countsByUser, insertDefaultMailboxes, listMailboxes } from './mailboxes.js';
 import { deleteMessage, getMessage, listMessages, type MessagesDeps, updateMessage } from './messages.js';
+import { createMemoryNotifier } from './notifier.js';
 import { type BlobSweepResult, releaseBlobs, sweepUnreferencedBlobs } from './release.js';
-import type { MailStore } from './types.js';
+import type { MailNotifier, MailStore } from './types.js';
 
 export interface MailStoreOptions {
   /** An open database from `openDatabase`; the caller that opened it closes it. */
@@ -20,8 +21,18 @@ export interface MailStoreOptions {
   maxBatch?: number;
   /** Largest body stored in the database rather than a file; 0 = files only. Default 128 KiB. */
   inlineBodyMaxBytes?: number;
+  /** Told after every committed change; default an in-process `createMemoryNotifier()`. */
+  notifier?: MailNotifier;
+  /**
+   * How long change-journal rows are kept (ms); default JOURNAL_RETENTION_MS
+   * (30 days). A client asking about an older modseq gets `expungedComplete: false`.
+   */
+  journalRetentionMs?: number;
   log?: Logger;
 }
+
+/** Default journal retention: 30 days, longer than clients stay offline and resync with QRESYNC. */
+export const JOURNAL_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 /** The mail store with its body store and group-commit counters (for metrics and tests). */
 export interface LocalMailStore extends MailStore {
@@ -59,10 +70,36 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
   const deps: MessagesDeps = { database, blobs, log };
   const { db } = database;
 
+  const notifier = options.notifier ?? createMemoryNotifier(log);
+  const todo = (): never => {
+    throw new Error('not implemented yet');
+  };
+
   return {
     blobs,
+    notifier,
     commitStats: committer.stats,
-    deliver: (input) => committer.submit(input),
+    async deliver(input) {
+      const { messageIds } = await committer.submit(input);
+      return { messageIds, placed: todo() };
+    },
+    append: async () => todo(),
+    getMailbox: async () => todo(),
+    getMailboxById: async () => todo(),
+    createMailbox: async () => todo(),
+    renameMailbox: async () => todo(),
+    deleteMailbox: async () => todo(),
+    setSubscribed: async () => todo(),
+    listSubscriptions: async () => todo(),
+    loadUidList: async () => todo(),
+    changesSince: async () => todo(),
+    fetchMessages: () => todo(),
+    setFlags: async () => todo(),
+    copyMessages: async () => todo(),
+    moveMessages: async () => todo(),
+    expunge: async () => todo(),
+    copyMessage: async () => todo(),
+    pruneJournal: async () => todo(),
     createDefaultMailboxes: (userId) => insertDefaultMailboxes(db, userId),
     listMailboxes: (userId) => listMailboxes(db, userId),
     listMessages: (userId, listOptions) => listMessages(deps, userId, listOptions),
@@ -80,7 +117,7 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
         .where('id', '=', userId)
         .executeTakeFirst();
       if (!row) throw new AppError('USER_NOT_FOUND');
-      return { quotaBytes: Number(row.quota_bytes), usedBytes: Number(row.used_bytes) };
+      return { quotaBytes: Number(row.quota_bytes), usedBytes: Number(row.used_bytes), messages: todo() };
     },
     releaseBlobs: (blobIds) => releaseBlobs(deps, blobIds),
     sweepBlobs: (signal) => sweepUnreferencedBlobs({ database, files, log }, Date.now, signal),

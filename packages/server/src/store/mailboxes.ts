@@ -31,7 +31,9 @@ export async function insertDefaultMailboxes(
         highest_modseq: 0,
         total: 0,
         unread: 0,
+        deleted: 0,
         size: 0,
+        journal_floor: 0,
         created_at: now,
       })),
     )
@@ -40,7 +42,7 @@ export async function insertDefaultMailboxes(
 }
 
 /** Maps a row to the API shape (counters are numbers on both engines; see db.ts). */
-export function toMailbox(row: MailboxesTable): Mailbox {
+export function toMailbox(row: MailboxesTable, subscribed: boolean): Mailbox {
   return {
     id: row.id,
     name: row.name,
@@ -50,18 +52,31 @@ export function toMailbox(row: MailboxesTable): Mailbox {
     highestModseq: Number(row.highest_modseq),
     total: Number(row.total),
     unread: Number(row.unread),
+    deleted: Number(row.deleted),
     size: Number(row.size),
+    subscribed,
   };
 }
 
 const DEFAULT_ORDER = new Map<string, number>(DEFAULT_MAILBOXES.map((m, i) => [m.name, i]));
 
+/** The user's subscribed names. */
+export async function subscribedNames(executor: Executor, userId: string): Promise<Set<string>> {
+  const rows = await executor
+    .selectFrom('mailbox_subscriptions')
+    .select('name')
+    .where('user_id', '=', userId)
+    .execute();
+  return new Set(rows.map((r) => r.name));
+}
+
 /** The user's mailboxes: the default five in their usual order, then the others by name. */
 export async function listMailboxes(executor: Executor, userId: string): Promise<Mailbox[]> {
   const rows = await executor.selectFrom('mailboxes').selectAll().where('user_id', '=', userId).execute();
+  const subscribed = await subscribedNames(executor, userId);
   const rank = (name: string) => DEFAULT_ORDER.get(name) ?? DEFAULT_ORDER.size;
   rows.sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return rows.map(toMailbox);
+  return rows.map((r) => toMailbox(r, subscribed.has(r.name)));
 }
 
 /**

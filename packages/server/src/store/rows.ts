@@ -14,6 +14,17 @@ function addresses(json: string): Address[] {
   }
 }
 
+/** Parses the keywords column; a damaged value reads as none. */
+export function keywordsOf(json: string): string[] {
+  if (json === '[]') return [];
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Row → API shape: JSON columns parsed, 0/1 → boolean, `unread = !seen`. */
 export function toSummary(row: MessageRow): MessageSummary {
   return {
@@ -25,6 +36,8 @@ export function toSummary(row: MessageRow): MessageSummary {
     flagged: !!row.flagged,
     answered: !!row.answered,
     draft: !!row.draft,
+    deleted: !!row.deleted,
+    keywords: keywordsOf(row.keywords),
     size: Number(row.size),
     internalDate: Number(row.internal_date),
     blobId: row.blob_id,
@@ -62,6 +75,7 @@ export function newMessageRow(input: DeliveryInput, at: Placement): MessagesTabl
     flagged: 0,
     answered: 0,
     draft: 0,
+    deleted: 0,
     keywords: '[]',
     internal_date: input.internalDate,
     size: input.blob.size,
