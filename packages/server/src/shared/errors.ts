@@ -44,6 +44,7 @@ export const ErrorCodes = {
   MAILBOX_EXISTS: { status: 409, title: 'A mailbox with this name already exists' },
   MAILBOX_NAME_INVALID: { status: 422, title: 'Invalid mailbox name' },
   MAILBOX_HAS_CHILDREN: { status: 409, title: 'Mailbox has child mailboxes; delete them first' },
+  MAILBOX_LIMIT: { status: 409, title: 'Too many mailboxes' },
   MAILBOX_PROTECTED: { status: 409, title: 'This mailbox cannot be deleted or renamed' },
   SPECIAL_USE_INVALID: { status: 422, title: 'Special-use attribute not supported or already in use' },
   MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },

@@ -1,16 +1,32 @@
 import { join } from 'node:path';
 import { AppError } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
+import { append } from './append.js';
 import { createBlobStore } from './blobs.js';
 import { type BodyStore, createBodyStore, DEFAULT_INLINE_BODY_MAX_BYTES } from './bodies.js';
+import { changesSince, pruneJournal } from './changes.js';
 import { type CommitStats, createCommitter } from './commit.js';
 import { createThreadCommitter } from './commit-thread.js';
+import { copyMessages, moveMessages } from './copy-move.js';
 import type { Database } from './db.js';
+import { expunge } from './expunge.js';
+import { setFlags } from './flag-ops.js';
+import { createMailbox, getMailbox, listSubscriptions, setSubscribed } from './mailbox-create.js';
+import { deleteMailbox, renameMailbox } from './mailbox-rename.js';
 import { countsByUser, insertDefaultMailboxes, listMailboxes } from './mailboxes.js';
-import { deleteMessage, getMessage, listMessages, type MessagesDeps, updateMessage } from './messages.js';
+import {
+  copyMessage,
+  deleteMessage,
+  fetchMessages,
+  getMessage,
+  listMessages,
+  updateMessage,
+} from './messages.js';
 import { createMemoryNotifier } from './notifier.js';
+import type { OpsDeps } from './ops-deps.js';
 import { type BlobSweepResult, releaseBlobs, sweepUnreferencedBlobs } from './release.js';
-import type { MailNotifier, MailStore } from './types.js';
+import type { MailNotifier, MailStore, Placed } from './types.js';
+import { loadUidList } from './uid-list.js';
 
 export interface MailStoreOptions {
   /** An open database from `openDatabase`; the caller that opened it closes it. */
@@ -67,41 +83,42 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
   const committer = database.file
     ? createThreadCommitter({ file: database.file, blobDir: files.root, maxBatch, log })
     : createCommitter({ database, blobs: files, maxBatch, log });
-  const deps: MessagesDeps = { database, blobs, log };
-  const { db } = database;
-
   const notifier = options.notifier ?? createMemoryNotifier(log);
-  const todo = (): never => {
-    throw new Error('not implemented yet');
-  };
+  const deps: OpsDeps = { database, blobs, log, notifier };
+  const retention = options.journalRetentionMs ?? JOURNAL_RETENTION_MS;
+  const { db } = database;
 
   return {
     blobs,
     notifier,
     commitStats: committer.stats,
     async deliver(input) {
-      const { messageIds } = await committer.submit(input);
-      return { messageIds, placed: todo() };
+      const delivered = await committer.submit(input);
+      // Each mailbox once, at its highest modseq of this delivery.
+      const latest = new Map<string, Placed>();
+      for (const p of delivered.placed) latest.set(p.mailboxId, p);
+      for (const p of latest.values()) notifier.publish(p.userId, p.mailboxId, p.modseq);
+      return delivered;
     },
-    append: async () => todo(),
-    getMailbox: async () => todo(),
-    getMailboxById: async () => todo(),
-    createMailbox: async () => todo(),
-    renameMailbox: async () => todo(),
-    deleteMailbox: async () => todo(),
-    setSubscribed: async () => todo(),
-    listSubscriptions: async () => todo(),
-    loadUidList: async () => todo(),
-    changesSince: async () => todo(),
-    fetchMessages: () => todo(),
-    setFlags: async () => todo(),
-    copyMessages: async () => todo(),
-    moveMessages: async () => todo(),
-    expunge: async () => todo(),
-    copyMessage: async () => todo(),
-    pruneJournal: async () => todo(),
+    append: (input) => append(deps, input),
     createDefaultMailboxes: (userId) => insertDefaultMailboxes(db, userId),
     listMailboxes: (userId) => listMailboxes(db, userId),
+    getMailbox: (userId, name) => getMailbox(db, userId, { name }),
+    getMailboxById: (userId, id) => getMailbox(db, userId, { id }),
+    createMailbox: (userId, name, createOptions) => createMailbox(deps, userId, name, createOptions),
+    renameMailbox: (userId, from, to) => renameMailbox(deps, userId, from, to),
+    deleteMailbox: (userId, name) => deleteMailbox(deps, userId, name),
+    setSubscribed: (userId, name, on) => setSubscribed(deps, userId, name, on),
+    listSubscriptions: (userId) => listSubscriptions(deps, userId),
+    loadUidList: (userId, id, listOptions) => loadUidList(deps, userId, id, listOptions),
+    changesSince: (userId, id, modseq) => changesSince(database, userId, id, modseq),
+    fetchMessages: (userId, id, uids, fetchOptions) => fetchMessages(deps, userId, id, uids, fetchOptions),
+    setFlags: (userId, id, uids, change) => setFlags(deps, userId, id, uids, change),
+    copyMessages: (userId, from, uids, to) => copyMessages(deps, userId, from, uids, to),
+    moveMessages: (userId, from, uids, to) => moveMessages(deps, userId, from, uids, to),
+    expunge: (userId, id, expungeOptions) => expunge(deps, userId, id, expungeOptions),
+    copyMessage: (userId, id, mailbox) => copyMessage(deps, userId, id, mailbox),
+    pruneJournal: (now) => pruneJournal(database, retention, now),
     listMessages: (userId, listOptions) => listMessages(deps, userId, listOptions),
     getMessage: (userId, id) => getMessage(deps, userId, id),
     updateMessage: (userId, id, patch) => updateMessage(deps, userId, id, patch),
@@ -117,7 +134,17 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
         .where('id', '=', userId)
         .executeTakeFirst();
       if (!row) throw new AppError('USER_NOT_FOUND');
-      return { quotaBytes: Number(row.quota_bytes), usedBytes: Number(row.used_bytes), messages: todo() };
+      const count = await db
+        .selectFrom('mailboxes')
+        .select((eb) => eb.fn.sum<number | string>('total').as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return {
+        quotaBytes: Number(row.quota_bytes),
+        usedBytes: Number(row.used_bytes),
+        // PostgreSQL's sum(bigint) is numeric (a string); no mailboxes gives null.
+        messages: Number(count?.n ?? 0),
+      };
     },
     releaseBlobs: (blobIds) => releaseBlobs(deps, blobIds),
     sweepBlobs: (signal) => sweepUnreferencedBlobs({ database, files, log }, Date.now, signal),

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError, newId } from '../shared/index.js';
+import { mailboxName } from './mailbox-names.js';
 import type { DB, MailboxesTable } from './schema.js';
 import { DEFAULT_MAILBOXES, type Mailbox, NOT_NEW_MAIL } from './types.js';
 
@@ -37,6 +38,11 @@ export async function insertDefaultMailboxes(
         created_at: now,
       })),
     )
+    .onConflict((oc) => oc.columns(['user_id', 'name']).doNothing())
+    .execute();
+  await executor
+    .insertInto('mailbox_subscriptions')
+    .values(DEFAULT_MAILBOXES.map((m) => ({ user_id: userId, name: m.name })))
     .onConflict((oc) => oc.columns(['user_id', 'name']).doNothing())
     .execute();
 }
@@ -78,12 +84,6 @@ export async function listMailboxes(executor: Executor, userId: string): Promise
   rows.sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return rows.map((r) => toMailbox(r, subscribed.has(r.name)));
 }
-
-/**
- * The stored name of a mailbox a client names: `INBOX` in any case is the
- * inbox (RFC 3501 §5.1); every other name is case-sensitive.
- */
-export const mailboxName = (name: string): string => (name.toUpperCase() === 'INBOX' ? 'INBOX' : name);
 
 /** The id of the user's mailbox called `name`; MAILBOX_NOT_FOUND when it does not exist. */
 export async function mailboxId(executor: Executor, userId: string, name: string): Promise<string> {

@@ -57,6 +57,7 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
     'Mailbox names are UTF-8 with levels separated by `/`: no empty level (no leading, trailing or double `/`), no control characters, `*` or `%`, at most 512 bytes and 32 levels; a mailbox cannot be renamed into itself.',
   MAILBOX_HAS_CHILDREN:
     'The mailbox has mailboxes under it. Delete (or move) those first; a mailbox is never deleted with its children.',
+  MAILBOX_LIMIT: 'The user already has the most mailboxes one user may have (10,000). Delete some first.',
   MAILBOX_PROTECTED:
     'INBOX, Sent, Drafts, Junk and Trash cannot be deleted or renamed: mail is filed into them by name. (INBOX can be renamed: its messages move to the new mailbox and INBOX stays, empty.)',
   SPECIAL_USE_INVALID:
