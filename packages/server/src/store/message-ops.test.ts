@@ -5,8 +5,8 @@ import {
   deliverText,
   openStore,
   rawMessage,
-  sampleIndex,
   type StoreFixture,
+  sampleIndex,
   writeBlob,
 } from '../../../../test/harness/mail-store.js';
 import { FLAG, type Mailbox } from './index.js';

@@ -264,7 +264,9 @@ describe.each(storeCases(databases.engines))(
           highest_modseq: 0,
           total: 0,
           unread: 0,
+          deleted: 0,
           size: 0,
+          journal_floor: 0,
           created_at: Date.now(),
         })
         .execute();
