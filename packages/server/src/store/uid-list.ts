@@ -1,7 +1,9 @@
 import { setImmediate } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { AppError } from '../shared/index.js';
+import type { Database } from './db.js';
 import type { OpsDeps } from './ops-deps.js';
-import { bitsOf, keywordsOf } from './rows.js';
+import { keywordsOf } from './rows.js';
 import type { UidList } from './view-types.js';
 
 /** Rows per page: big enough that a million messages take 16 queries, small enough to yield often. */
@@ -35,6 +37,52 @@ class Columns {
   }
 }
 
+type PageReader = (mailboxId: string, after: number) => Promise<unknown[][]>;
+
+const readers = new WeakMap<Database, { full?: PageReader; uids?: PageReader }>();
+
+/**
+ * Reads one page of `[uid, modseq, flag bits, keywords]` (or `[uid]`) rows.
+ * SQLite: in raw mode on the reading connection, one array per row and no
+ * object, compiled once per database. PostgreSQL: through Kysely.
+ */
+function pageReader(database: Database, full: boolean): PageReader {
+  const cached = readers.get(database) ?? {};
+  readers.set(database, cached);
+  const kind = full ? 'full' : 'uids';
+  const known = cached[kind];
+  if (known) return known;
+  const base = database.db.selectFrom('messages');
+  const selected = full
+    ? base.select([
+        'uid',
+        'modseq',
+        // The FLAG bits in SQL, so a row is four narrow values.
+        sql<number>`seen + 2 * answered + 4 * flagged + 8 * deleted + 16 * draft`.as('f'),
+        // Null for the many messages without keywords: no string made for them.
+        sql<string | null>`case when keywords = '[]' then null else keywords end`.as('k'),
+      ])
+    : base.select('uid');
+  const query = selected.where('mailbox_id', '=', '').where('uid', '>', 0).orderBy('uid').limit(PAGE);
+  let reader: PageReader;
+  if (database.prepareRawRead) {
+    const run = database.prepareRawRead(query);
+    reader = async (mailboxId, after) => run([mailboxId, after, PAGE]);
+  } else {
+    reader = async (mailboxId, after) => {
+      const q = (full ? selected : base.select('uid'))
+        .where('mailbox_id', '=', mailboxId)
+        .where('uid', '>', after)
+        .orderBy('uid')
+        .limit(PAGE);
+      const rows = (await q.execute()) as Array<Record<string, unknown>>;
+      return rows.map((r) => (full ? [r.uid, r.modseq, r.f, r.k] : [r.uid]));
+    };
+  }
+  cached[kind] = reader;
+  return reader;
+}
+
 /**
  * A mailbox's messages as typed arrays, ascending UID (SELECT). The mailbox
  * row is read first, then the messages in pages of 65,536 by UID, yielding to
@@ -60,32 +108,27 @@ export async function loadUidList(
   cols.reserve(Number(box.total) + 16);
   const keywords = new Map<number, string[]>();
   const inUse = new Set<string>();
+  const page = pageReader(deps.database, full);
   let after = 0;
   for (;;) {
-    const rows = await db
-      .selectFrom('messages')
-      .select(['uid', 'modseq', 'seen', 'answered', 'flagged', 'deleted', 'draft', 'keywords'])
-      .where('mailbox_id', '=', mailboxId)
-      .where('uid', '>', after)
-      .orderBy('uid')
-      .limit(PAGE)
-      .execute();
+    const rows = await page(mailboxId, after);
     cols.reserve(rows.length);
     for (const r of rows) {
       const i = cols.length++;
-      const uid = Number(r.uid);
+      const uid = Number(r[0]);
       cols.uids[i] = uid;
       if (!full) continue;
-      cols.modseqs[i] = Number(r.modseq);
-      cols.flags[i] = bitsOf(r);
-      if (r.keywords !== '[]') {
-        const list = keywordsOf(r.keywords);
+      cols.modseqs[i] = Number(r[1]);
+      cols.flags[i] = Number(r[2]);
+      const json = r[3] as string | null;
+      if (json !== null) {
+        const list = keywordsOf(json);
         keywords.set(uid, list);
         for (const k of list) inUse.add(k);
       }
     }
     if (rows.length < PAGE) break;
-    after = Number(rows.at(-1)?.uid);
+    after = cols.uids[cols.length - 1] as number;
     await setImmediate();
   }
   return {
