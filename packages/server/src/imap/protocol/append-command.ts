@@ -24,7 +24,10 @@ function readMessage(args: Arguments): AppendMessage {
   if (args.peek()?.kind === 'quoted') {
     const text = args.string('a date-time').value?.toString('latin1') ?? '';
     date = parseDateTime(text)?.date ?? null;
-    if (!date) throw args.error(`invalid date-time "${text.slice(0, 40)}": expected e.g. "06-Dec-2026 10:00:00 +0000"`);
+    if (!date)
+      throw args.error(
+        `invalid date-time "${text.slice(0, 40)}": expected e.g. "06-Dec-2026 10:00:00 +0000"`,
+      );
   }
   const token = args.next('the message as a literal');
   if (token.kind === 'literal') return { flags, date, data: appendData(token), utf8: false };
@@ -32,7 +35,8 @@ function readMessage(args: Arguments): AppendMessage {
     const inner = args.list('(literal8) after UTF8');
     const literal = inner.next('a literal8');
     inner.end();
-    if (literal.kind !== 'literal' || !literal.binary) throw args.error('UTF8 must be followed by (~{n}) with a literal8');
+    if (literal.kind !== 'literal' || !literal.binary)
+      throw args.error('UTF8 must be followed by (~{n}) with a literal8');
     return { flags, date, data: appendData(literal), utf8: true };
   }
   throw args.error(`expected the message as a literal, got ${describe(token)}`);
@@ -44,5 +48,9 @@ function appendData(token: LiteralToken): AppendData {
 }
 
 function describe(token: Token): string {
-  return token.kind === 'atom' ? `"${token.value.slice(0, 40)}"` : token.kind === 'list' ? 'a list' : 'a quoted string';
+  return token.kind === 'atom'
+    ? `"${token.value.slice(0, 40)}"`
+    : token.kind === 'list'
+      ? 'a list'
+      : 'a quoted string';
 }

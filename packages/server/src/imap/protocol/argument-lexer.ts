@@ -129,7 +129,8 @@ export class ArgumentLexer {
   }
 
   private closeList(): void {
-    if (this.top.kind !== 'list') throw syntaxError(this.top.kind === 'section' ? 'Expected "]"' : 'Unexpected ")"');
+    if (this.top.kind !== 'list')
+      throw syntaxError(this.top.kind === 'section' ? 'Expected "]"' : 'Unexpected ")"');
     this.stack.pop();
     this.needSeparator = true;
   }
@@ -157,8 +158,10 @@ export class ArgumentLexer {
       const next = line[j + 1];
       if (j + 1 >= end || (next !== DQUOTE && next !== BACKSLASH))
         throw syntaxError('In a quoted string, "\\" may only escape " or \\');
-      (pieces ??= []).push(line.subarray(from, j));
-      from = ++j;
+      pieces = pieces ?? [];
+      pieces.push(line.subarray(from, j));
+      j++;
+      from = j;
     }
     if (j >= end) throw syntaxError('Missing closing quote of a quoted string');
     const value = pieces

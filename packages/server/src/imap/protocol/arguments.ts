@@ -39,7 +39,8 @@ export class Arguments {
   /** An atom (without a section). */
   atom(expected: string): string {
     const token = this.next(expected);
-    if (token.kind !== 'atom' || token.section) throw this.error(`expected ${expected}, got ${describeToken(token)}`);
+    if (token.kind !== 'atom' || token.section)
+      throw this.error(`expected ${expected}, got ${describeToken(token)}`);
     return token.value;
   }
 
@@ -82,7 +83,8 @@ export class Arguments {
   /** A parenthesized list, as a cursor of its own. */
   list(expected: string): Arguments {
     const token = this.next(expected);
-    if (token.kind !== 'list') throw this.error(`expected ${expected} in parentheses, got ${describeToken(token)}`);
+    if (token.kind !== 'list')
+      throw this.error(`expected ${expected} in parentheses, got ${describeToken(token)}`);
     return new Arguments(token.items, this.command);
   }
 

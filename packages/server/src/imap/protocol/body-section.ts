@@ -26,9 +26,11 @@ const TEXTS = new Set<string>(['HEADER', 'HEADER.FIELDS', 'HEADER.FIELDS.NOT', '
 export function parseBodySection(items: readonly Token[]): BodySection {
   const [first, second, ...rest] = items;
   if (!first) return { part: [], text: null, fields: [] };
-  if (first.kind !== 'atom' || rest.length > 0) throw syntaxError('Invalid section: expected e.g. [1.2.TEXT] or [HEADER.FIELDS (Subject)]');
+  if (first.kind !== 'atom' || rest.length > 0)
+    throw syntaxError('Invalid section: expected e.g. [1.2.TEXT] or [HEADER.FIELDS (Subject)]');
   const { part, text } = splitSpec(first.value);
-  if (text === 'MIME' && part.length === 0) throw syntaxError('Invalid section: MIME needs a part number, e.g. [1.MIME]');
+  if (text === 'MIME' && part.length === 0)
+    throw syntaxError('Invalid section: MIME needs a part number, e.g. [1.MIME]');
   const wantsFields = text === 'HEADER.FIELDS' || text === 'HEADER.FIELDS.NOT';
   if (!wantsFields) {
     if (second) throw syntaxError(`Invalid section: nothing may follow ${first.value}`);
@@ -39,7 +41,11 @@ export function parseBodySection(items: readonly Token[]): BodySection {
   }
   const fields = second.items.map((item) => {
     if (item.kind === 'atom' && /^[\x21-\x39\x3b-\x7e]+$/.test(item.value)) return item.value;
-    if ((item.kind === 'quoted' || item.kind === 'literal') && item.value && /^[\x21-\x39\x3b-\x7e]+$/.test(item.value.toString('latin1'))) {
+    if (
+      (item.kind === 'quoted' || item.kind === 'literal') &&
+      item.value &&
+      /^[\x21-\x39\x3b-\x7e]+$/.test(item.value.toString('latin1'))
+    ) {
       return item.value.toString('latin1');
     }
     throw syntaxError('Invalid section: header field names are printable ASCII without ":"');
@@ -51,7 +57,8 @@ export function parseBodySection(items: readonly Token[]): BodySection {
 export function parseBinarySection(items: readonly Token[]): number[] {
   const [first, ...rest] = items;
   if (!first) return [];
-  if (first.kind !== 'atom' || rest.length > 0) throw syntaxError('Invalid BINARY section: expected part numbers, e.g. [1.2]');
+  if (first.kind !== 'atom' || rest.length > 0)
+    throw syntaxError('Invalid BINARY section: expected part numbers, e.g. [1.2]');
   const { part, text } = splitSpec(first.value);
   if (text !== null) throw syntaxError('Invalid BINARY section: only part numbers are allowed, e.g. [1.2]');
   return part;

@@ -54,7 +54,12 @@ describe('CommandReader: lines and tokens', () => {
   });
 
   it('answers a missing tag untagged, a missing command tagged', () => {
-    expect(summary(readAll('* NOOP\r\n(x\r\nabc\r\nabc \r\n'))).toEqual(['err * BAD', 'err * BAD', 'err abc BAD', 'err abc BAD']);
+    expect(summary(readAll('* NOOP\r\n(x\r\nabc\r\nabc \r\n'))).toEqual([
+      'err * BAD',
+      'err * BAD',
+      'err abc BAD',
+      'err abc BAD',
+    ]);
   });
 
   it('names what is wrong in the BAD text', () => {
@@ -76,10 +81,9 @@ describe('CommandReader: lines and tokens', () => {
   });
 
   it('bounds the token count with BAD [LIMIT]', () => {
-    expect(summary(readAll(`a STORE 1 +FLAGS (${'x '.repeat(100)})\r\nb NOOP\r\n`, { maxTokens: 50 }))).toEqual([
-      'err a BAD [LIMIT]',
-      'cmd b NOOP',
-    ]);
+    expect(
+      summary(readAll(`a STORE 1 +FLAGS (${'x '.repeat(100)})\r\nb NOOP\r\n`, { maxTokens: 50 })),
+    ).toEqual(['err a BAD [LIMIT]', 'cmd b NOOP']);
   });
 });
 
@@ -100,7 +104,10 @@ describe('CommandReader: literals', () => {
   it('reads literal8 with NUL, and refuses NUL in a plain literal then resynchronizes', () => {
     const ok = commands(readAll(Buffer.from('a APPEND INBOX ~{3+}\r\na\0b\r\n')));
     expect(ok[0]?.args[1]).toMatchObject({ kind: 'literal', binary: true, size: 3 });
-    expect(summary(readAll('a APPEND INBOX {3+}\r\na\0b\r\nb NOOP\r\n'))).toEqual(['err a BAD', 'cmd b NOOP']);
+    expect(summary(readAll('a APPEND INBOX {3+}\r\na\0b\r\nb NOOP\r\n'))).toEqual([
+      'err a BAD',
+      'cmd b NOOP',
+    ]);
   });
 
   it('refuses a non-synchronizing literal over 4096 octets under LITERAL- and skips it', () => {
@@ -120,7 +127,9 @@ describe('CommandReader: literals', () => {
 
   it('refuses a big literal elsewhere with BAD [TOOBIG]; a skipped command with more literals is skipped whole', () => {
     const policy = createLiteralPolicy({ maxLiteralBytes: 10, appendLimit: 1000 });
-    const events = readAll('a LOGIN {20+}\r\n01234567890123456789 {2+}\r\nxx\r\nb NOOP\r\n', { literalPolicy: policy });
+    const events = readAll('a LOGIN {20+}\r\n01234567890123456789 {2+}\r\nxx\r\nb NOOP\r\n', {
+      literalPolicy: policy,
+    });
     expect(summary(events)).toEqual(['err a BAD [TOOBIG]', 'cmd b NOOP']);
   });
 
@@ -153,7 +162,11 @@ describe('CommandReader: literals', () => {
     expect(sink).toMatchObject({ bytes: size, ended: true, aborted: null });
     expect(sink.largestPiece).toBeLessThanOrEqual(chunk.length);
     expect(done?.kind === 'command' && done.command.sinks).toEqual([sink]);
-    expect(done?.kind === 'command' && show(done.command.args)).toEqual(['INBOX', ['\\Seen'], { streamed: size }]);
+    expect(done?.kind === 'command' && show(done.command.args)).toEqual([
+      'INBOX',
+      ['\\Seen'],
+      { streamed: size },
+    ]);
   });
 
   it('aborts the sinks of a command that fails after its streamed literal', () => {
@@ -175,7 +188,9 @@ describe('CommandReader: literals', () => {
         return sinks.at(-1) as RecordingSink;
       },
     });
-    const [cmd] = commands(readAll('a APPEND INBOX {3+}\r\nabc (\\Seen) {2+}\r\nde\r\n', { literalPolicy: policy }));
+    const [cmd] = commands(
+      readAll('a APPEND INBOX {3+}\r\nabc (\\Seen) {2+}\r\nde\r\n', { literalPolicy: policy }),
+    );
     expect(cmd?.sinks).toHaveLength(2);
     expect(sinks.map((s) => Buffer.concat(s.kept).toString())).toEqual(['abc', 'de']);
   });

@@ -41,7 +41,12 @@ export type ReaderEvent =
    * A command was refused: answer `<tag> <status> [code] text` (untagged when
    * `tag` is null). `fatal`: say `* BYE` and close; the reader reads no more.
    */
-  | { readonly kind: 'error'; readonly tag: string | null; readonly error: ImapProtocolError; readonly fatal: boolean }
+  | {
+      readonly kind: 'error';
+      readonly tag: string | null;
+      readonly error: ImapProtocolError;
+      readonly fatal: boolean;
+    }
   /** The line asked for with {@link CommandReader.expectLine} (line end removed). */
   | { readonly kind: 'line'; readonly line: Buffer }
   /**
@@ -113,8 +118,7 @@ export class CommandReader {
     this.maxDepth = options.maxDepth ?? 32;
     this.maxTokens = options.maxTokens ?? 10_000;
     this.policy =
-      options.literalPolicy ??
-      createLiteralPolicy({ maxLiteralBytes: 64 * 1024, appendLimit: 64 * 1024 });
+      options.literalPolicy ?? createLiteralPolicy({ maxLiteralBytes: 64 * 1024, appendLimit: 64 * 1024 });
   }
 
   /** Bytes received but not read yet: pause the socket while this is high. */
@@ -225,12 +229,22 @@ export class CommandReader {
     return this.arguments(line, 0, textEnd, nul !== -1 && nul < end, header);
   }
 
-  private arguments(line: Buffer, from: number, to: number, hasNul: boolean, header: LiteralHeader | null): Step {
+  private arguments(
+    line: Buffer,
+    from: number,
+    to: number,
+    hasNul: boolean,
+    header: LiteralHeader | null,
+  ): Step {
     const pending = this.pending as PendingCommand;
     pending.bytes += to;
     if (hasNul) return this.fail(pending.tag, syntaxError('NUL octets are not allowed in commands'), header);
     if (pending.bytes > this.maxCommandBytes) {
-      return this.fail(pending.tag, tooBigError(`Command too long (at most ${this.maxCommandBytes} octets)`), header);
+      return this.fail(
+        pending.tag,
+        tooBigError(`Command too long (at most ${this.maxCommandBytes} octets)`),
+        header,
+      );
     }
     try {
       pending.lexer.lex(line, from, to);
@@ -267,8 +281,10 @@ export class CommandReader {
     if (decision.action === 'reject') throw decision.error;
     const sink = decision.action === 'stream' ? decision.sink : null;
     if (sink) pending.sinks.push(sink);
-    else if ((pending.bytes += header.size) > this.maxCommandBytes) {
-      throw tooBigError(`Command too long (at most ${this.maxCommandBytes} octets)`);
+    else {
+      pending.bytes += header.size;
+      if (pending.bytes > this.maxCommandBytes)
+        throw tooBigError(`Command too long (at most ${this.maxCommandBytes} octets)`);
     }
     this.literal = { header, sink, pieces: [], remaining: header.size };
     this.mode = 'literal';
@@ -286,7 +302,12 @@ export class CommandReader {
         if (!literal.header.binary && piece.indexOf(0) !== -1) {
           // RFC 9051 §4.3: a literal is CHAR8 (no NUL); binary data goes in a literal8.
           this.discardLeft = literal.remaining;
-          return this.fail(pending.tag, syntaxError('NUL octet in a literal; send binary data as a literal8 (~{n})'), null, 'discard-literal');
+          return this.fail(
+            pending.tag,
+            syntaxError('NUL octet in a literal; send binary data as a literal8 (~{n})'),
+            null,
+            'discard-literal',
+          );
         }
         if (literal.sink) literal.sink.write(piece);
         else literal.pieces.push(piece);
@@ -351,7 +372,12 @@ export class CommandReader {
    * literal will not be sent (no `+` went out); a non-synchronizing one is
    * read and dropped, or, if huge, ends the session.
    */
-  private fail(tag: string | null, error: ImapProtocolError, header: LiteralHeader | null, then: Mode = 'line'): Step {
+  private fail(
+    tag: string | null,
+    error: ImapProtocolError,
+    header: LiteralHeader | null,
+    then: Mode = 'line',
+  ): Step {
     this.abortPending(error.message);
     this.literal = null;
     this.mode = then;
@@ -365,7 +391,9 @@ export class CommandReader {
     if (header.size > this.maxDiscardBytes) {
       this.mode = 'closed';
       this.queue.clear();
-      return tooBigError(`Literal of ${header.sizeOverflow ? 'absurd' : header.size} octets refused; closing`);
+      return tooBigError(
+        `Literal of ${header.sizeOverflow ? 'absurd' : header.size} octets refused; closing`,
+      );
     }
     this.discardLeft = header.size;
     this.mode = 'discard-literal';

@@ -1,4 +1,4 @@
-import { ImapProtocolError, syntaxError } from './errors.js';
+import { type ImapProtocolError, syntaxError } from './errors.js';
 
 /** The head of a command line: tag, name, and where the arguments begin. */
 export interface CommandStart {
@@ -36,14 +36,18 @@ export function readCommandStart(line: Buffer, end: number): CommandStart | Comm
   let i = 0;
   while (i < end && TAG_CHAR[line[i] as number]) i++;
   if (i === 0 || (i < end && line[i] !== SP)) {
-    return { tag: null, error: syntaxError('A command must start with a tag (letters and digits) and a space') };
+    return {
+      tag: null,
+      error: syntaxError('A command must start with a tag (letters and digits) and a space'),
+    };
   }
   const tag = line.toString('latin1', 0, i);
   const first = readName(line, i + 1, end);
   if (!first) return { tag, error: syntaxError('Missing or invalid command name after the tag') };
   if (first.name !== 'UID') return { tag, name: first.name, uid: false, argsStart: first.next };
   const second = readName(line, first.next, end);
-  if (!second) return { tag, error: syntaxError('UID must be followed by a command (FETCH, SEARCH, STORE …)') };
+  if (!second)
+    return { tag, error: syntaxError('UID must be followed by a command (FETCH, SEARCH, STORE …)') };
   return { tag, name: second.name, uid: true, argsStart: second.next };
 }
 

@@ -81,7 +81,12 @@ export type ImapCommand =
   | { readonly name: 'ENABLE'; readonly capabilities: readonly string[] }
   | { readonly name: 'ID'; readonly params: IdParams }
   | { readonly name: 'COMPRESS'; readonly algorithm: string }
-  | { readonly name: 'SELECT' | 'EXAMINE'; readonly mailbox: string; readonly condstore: boolean; readonly qresync: QresyncParams | null }
+  | {
+      readonly name: 'SELECT' | 'EXAMINE';
+      readonly mailbox: string;
+      readonly condstore: boolean;
+      readonly qresync: QresyncParams | null;
+    }
   | { readonly name: 'CREATE'; readonly mailbox: string; readonly specialUse: readonly string[] }
   | { readonly name: 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE' | 'GETQUOTAROOT'; readonly mailbox: string }
   | { readonly name: 'RENAME'; readonly from: string; readonly to: string }
@@ -97,7 +102,11 @@ export type ImapCommand =
     }
   | { readonly name: 'APPEND'; readonly mailbox: string; readonly messages: readonly AppendMessage[] }
   | { readonly name: 'GETQUOTA'; readonly root: string }
-  | { readonly name: 'SETQUOTA'; readonly root: string; readonly limits: ReadonlyArray<readonly [string, number]> }
+  | {
+      readonly name: 'SETQUOTA';
+      readonly root: string;
+      readonly limits: ReadonlyArray<readonly [string, number]>;
+    }
   | {
       readonly name: 'FETCH';
       readonly uid: boolean;
@@ -116,11 +125,26 @@ export type ImapCommand =
       readonly flags: readonly string[];
       readonly unchangedSince: number | null;
     }
-  | { readonly name: 'COPY' | 'MOVE'; readonly uid: boolean; readonly set: SequenceSet; readonly mailbox: string }
+  | {
+      readonly name: 'COPY' | 'MOVE';
+      readonly uid: boolean;
+      readonly set: SequenceSet;
+      readonly mailbox: string;
+    }
   | { readonly name: 'UID EXPUNGE'; readonly set: SequenceSet }
   | { readonly name: 'SEARCH'; readonly uid: boolean; readonly program: SearchProgram }
-  | { readonly name: 'SORT'; readonly uid: boolean; readonly criteria: readonly SortCriterion[]; readonly program: SearchProgram }
-  | { readonly name: 'THREAD'; readonly uid: boolean; readonly algorithm: string; readonly program: SearchProgram };
+  | {
+      readonly name: 'SORT';
+      readonly uid: boolean;
+      readonly criteria: readonly SortCriterion[];
+      readonly program: SearchProgram;
+    }
+  | {
+      readonly name: 'THREAD';
+      readonly uid: boolean;
+      readonly algorithm: string;
+      readonly program: SearchProgram;
+    };
 
 /** How arguments are read in this session. */
 export interface ParseContext {

@@ -28,9 +28,19 @@ export type SimpleFetchItem =
 export type FetchAttribute =
   | { readonly kind: 'item'; readonly item: SimpleFetchItem }
   /** BODY[section]<partial> or BODY.PEEK[...]; `peek` leaves \Seen alone. */
-  | { readonly kind: 'section'; readonly peek: boolean; readonly section: BodySection; readonly partial: FetchPartial | null }
+  | {
+      readonly kind: 'section';
+      readonly peek: boolean;
+      readonly section: BodySection;
+      readonly partial: FetchPartial | null;
+    }
   /** BINARY[part]<partial> (RFC 3516): the part with its transfer encoding decoded. */
-  | { readonly kind: 'binary'; readonly peek: boolean; readonly part: readonly number[]; readonly partial: FetchPartial | null }
+  | {
+      readonly kind: 'binary';
+      readonly peek: boolean;
+      readonly part: readonly number[];
+      readonly partial: FetchPartial | null;
+    }
   /** BINARY.SIZE[part]: the decoded size. */
   | { readonly kind: 'binary-size'; readonly part: readonly number[] };
 
@@ -58,7 +68,10 @@ const MACROS: Record<FetchMacro, SimpleFetchItem[]> = {
 };
 
 /** Reads the items of FETCH: a macro, one item, or a parenthesized list of items. */
-export function readFetchAttributes(args: Arguments): { macro: FetchMacro | null; attributes: FetchAttribute[] } {
+export function readFetchAttributes(args: Arguments): {
+  macro: FetchMacro | null;
+  attributes: FetchAttribute[];
+} {
   const token = args.next('fetch items (e.g. FLAGS or (UID BODY.PEEK[]))');
   if (token.kind === 'list') {
     if (token.items.length === 0) throw args.error('the list of fetch items is empty');
@@ -73,7 +86,8 @@ export function readFetchAttributes(args: Arguments): { macro: FetchMacro | null
 
 /** Parses one fetch-att token. */
 export function parseFetchAttribute(token: Token): FetchAttribute {
-  if (token.kind !== 'atom') throw syntaxError('FETCH: a fetch item must be an atom such as FLAGS or BODY.PEEK[]');
+  if (token.kind !== 'atom')
+    throw syntaxError('FETCH: a fetch item must be an atom such as FLAGS or BODY.PEEK[]');
   const name = token.value.toUpperCase();
   if (!token.section) {
     if (SIMPLE.has(name)) return { kind: 'item', item: name as SimpleFetchItem };
@@ -111,7 +125,8 @@ export function readFetchModifiers(args: Arguments, uid: boolean): FetchModifier
   let vanished = false;
   while (list && !list.done) {
     const name = list.keyword('a fetch modifier (CHANGEDSINCE or VANISHED)');
-    if (name === 'CHANGEDSINCE') changedSince = readNumber(list, 'a mod-sequence', 1, Number.MAX_SAFE_INTEGER);
+    if (name === 'CHANGEDSINCE')
+      changedSince = readNumber(list, 'a mod-sequence', 1, Number.MAX_SAFE_INTEGER);
     else if (name === 'VANISHED') vanished = true;
     else throw args.error(`unknown fetch modifier "${name}"`);
   }

@@ -1,5 +1,12 @@
 import { type Arguments, readNumber } from './arguments.js';
-import type { ImapCommand, ListReturn, ListSelection, ParseContext, QresyncParams, StatusItem } from './commands.js';
+import type {
+  ImapCommand,
+  ListReturn,
+  ListSelection,
+  ParseContext,
+  QresyncParams,
+  StatusItem,
+} from './commands.js';
 import { mailboxFromWire } from './mailbox-name.js';
 import { parseSequenceSet, type SequenceSet } from './sequence-set.js';
 
@@ -29,7 +36,8 @@ function readQresync(list: Arguments): QresyncParams {
   const modseq = readNumber(list, 'a mod-sequence', 1, Number.MAX_SAFE_INTEGER);
   let knownUids: SequenceSet | null = null;
   const next = list.peek();
-  if (next?.kind === 'atom') knownUids = parseSequenceSet(list.atom('known UIDs'), { allowSaved: false, allowStar: false });
+  if (next?.kind === 'atom')
+    knownUids = parseSequenceSet(list.atom('known UIDs'), { allowSaved: false, allowStar: false });
   let sequenceMatch: QresyncParams['sequenceMatch'] = null;
   const match = list.optionalList();
   if (match) {
@@ -131,7 +139,12 @@ function readSelection(args: Arguments, list: Arguments | null): ListSelection {
 }
 
 function readListReturn(args: Arguments, list: Arguments | null): ListReturn {
-  const returns = { subscribed: false, children: false, specialUse: false, status: null as StatusItem[] | null };
+  const returns = {
+    subscribed: false,
+    children: false,
+    specialUse: false,
+    status: null as StatusItem[] | null,
+  };
   while (list && !list.done) {
     const option = list.keyword('a return option');
     if (option === 'SUBSCRIBED') returns.subscribed = true;

@@ -50,11 +50,19 @@ export function mailboxFromWire(bytes: Buffer, utf8Accept: boolean): string {
   } else {
     name = decodeModifiedUtf7(bytes.toString('latin1'));
   }
-  if (/[\x00-\x1f\x7f]/.test(name)) throw syntaxError('Mailbox names may not contain control characters');
+  if (hasControl(name)) throw syntaxError('Mailbox names may not contain control characters');
   return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
 }
 
 /** A store name → its wire form for this session (before quoting). */
 export function mailboxToWire(name: string, utf8Accept: boolean): string {
   return utf8Accept ? name : encodeModifiedUtf7(name);
+}
+
+function hasControl(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }

@@ -42,11 +42,24 @@ export function parseStore(args: Arguments, uid: boolean): ImapCommand {
     while (!args.done);
   }
   args.end();
-  return { name: 'STORE', uid, set, action, silent: m[2] !== undefined, flags: [...new Set(flags)], unchangedSince };
+  return {
+    name: 'STORE',
+    uid,
+    set,
+    action,
+    silent: m[2] !== undefined,
+    flags: [...new Set(flags)],
+    unchangedSince,
+  };
 }
 
 /** [UID] COPY|MOVE set mailbox (RFC 9051 §6.4.7, RFC 6851). */
-export function parseCopy(name: 'COPY' | 'MOVE', args: Arguments, uid: boolean, context: ParseContext): ImapCommand {
+export function parseCopy(
+  name: 'COPY' | 'MOVE',
+  args: Arguments,
+  uid: boolean,
+  context: ParseContext,
+): ImapCommand {
   const set = readSequenceSet(args);
   const mailbox = readMailbox(args, context);
   args.end();
@@ -65,7 +78,11 @@ export function parseExpunge(args: Arguments, uid: boolean): ImapCommand {
 }
 
 /** [UID] SEARCH, SORT, THREAD. */
-export function parseSearchFamily(name: 'SEARCH' | 'SORT' | 'THREAD', args: Arguments, uid: boolean): ImapCommand {
+export function parseSearchFamily(
+  name: 'SEARCH' | 'SORT' | 'THREAD',
+  args: Arguments,
+  uid: boolean,
+): ImapCommand {
   if (name === 'SEARCH') return { name, uid, program: readSearchProgram(args) };
   if (name === 'SORT') return { name, uid, ...readSort(args) };
   return { name, uid, ...readThread(args) };

@@ -21,7 +21,13 @@ describe('parseCommand: FETCH', () => {
     expect(cmd).toMatchObject({
       name: 'FETCH',
       uid: true,
-      set: { kind: 'ranges', ranges: [{ start: 1, end: 5 }, { start: 7, end: 7 }] },
+      set: {
+        kind: 'ranges',
+        ranges: [
+          { start: 1, end: 5 },
+          { start: 7, end: 7 },
+        ],
+      },
       changedSince: 12345,
       vanished: true,
     });
@@ -73,18 +79,33 @@ describe('parseCommand: SEARCH, SORT, THREAD', () => {
     expect(cmd.program.keys[3]).toEqual({ key: 'BEFORE', date: { year: 1994, month: 2, day: 1 } });
     expect(cmd.program.keys[17]).toEqual({
       key: 'OR',
-      left: { key: 'AND', operands: [{ key: 'TO', value: 't' }, { key: 'SUBJECT', value: 's' }] },
+      left: {
+        key: 'AND',
+        operands: [
+          { key: 'TO', value: 't' },
+          { key: 'SUBJECT', value: 's' },
+        ],
+      },
       right: { key: 'UID', set: { kind: 'ranges', ranges: [{ start: 1, end: '*' }] } },
     });
-    expect(cmd.program.keys.at(-1)).toEqual({ key: 'MODSEQ', modseq: 620162338, entry: { flag: '\\Draft', type: 'all' } });
+    expect(cmd.program.keys.at(-1)).toEqual({
+      key: 'MODSEQ',
+      modseq: 620162338,
+      entry: { flag: '\\Draft', type: 'all' },
+    });
   });
 
   it('decodes strings in the CHARSET (UTF-8 literal, GBK) and refuses unknown charsets with NO [BADCHARSET]', () => {
     expect(parseLine('a SEARCH CHARSET UTF-8 SUBJECT {6+}\r\n项目')).toMatchObject({
       program: { keys: [{ key: 'SUBJECT', value: '项目' }] },
     });
-    const gbk = Buffer.concat([Buffer.from('a SEARCH CHARSET GBK SUBJECT {4+}\r\n'), Buffer.from([0xc4, 0xe3, 0xba, 0xc3])]);
-    expect(parseLine(gbk.toString('latin1').replace(/[^\x00-\x7f]/g, '?')).name).toBe('SEARCH');
+    const gbk = Buffer.concat([
+      Buffer.from('a SEARCH CHARSET GBK SUBJECT {4+}\r\n'),
+      Buffer.from([0xc4, 0xe3, 0xba, 0xc3]),
+    ]);
+    expect(parseLine(gbk)).toMatchObject({
+      program: { charset: 'GBK', keys: [{ key: 'SUBJECT', value: '你好' }] },
+    });
     let error: unknown;
     try {
       parseLine('a SEARCH CHARSET X-NOPE TEXT x');
@@ -118,7 +139,10 @@ describe('parseCommand: SEARCH, SORT, THREAD', () => {
       ],
       program: { charset: 'UTF-8', keys: [{ key: 'UNSEEN' }] },
     });
-    expect(parseLine('a THREAD REFERENCES US-ASCII ALL')).toMatchObject({ name: 'THREAD', algorithm: 'REFERENCES' });
+    expect(parseLine('a THREAD REFERENCES US-ASCII ALL')).toMatchObject({
+      name: 'THREAD',
+      algorithm: 'REFERENCES',
+    });
     expect(refusal('a SORT (DATE) ALL')).toBe('Unsupported charset ALL');
     expect(refusal('a SORT (WEIGHT) UTF-8 ALL')).toMatch(/unknown sort key "WEIGHT"/);
   });
@@ -146,7 +170,11 @@ describe('parseCommand: STORE, COPY, MOVE, EXPUNGE', () => {
   });
 
   it('parses COPY/MOVE/UID EXPUNGE and refuses UID on other commands', () => {
-    expect(parseLine('a UID MOVE 1:3 "&ZTZO9nux-/&mHl27g-"')).toMatchObject({ name: 'MOVE', uid: true, mailbox: '收件箱/项目' });
+    expect(parseLine('a UID MOVE 1:3 "&ZTZO9nux-/&mHl27g-"')).toMatchObject({
+      name: 'MOVE',
+      uid: true,
+      mailbox: '收件箱/项目',
+    });
     expect(parseLine('a UID EXPUNGE 3:5')).toMatchObject({ name: 'UID EXPUNGE' });
     expect(parseLine('a EXPUNGE')).toEqual({ name: 'EXPUNGE' });
     expect(refusal('a UID SELECT INBOX')).toBe('UID SELECT is not a command');
@@ -166,7 +194,9 @@ describe('parseCommand: mailboxes', () => {
 
   it('parses SELECT with CONDSTORE and QRESYNC', () => {
     expect(parseLine('a SELECT INBOX (CONDSTORE)')).toMatchObject({ condstore: true, qresync: null });
-    expect(parseLine('a EXAMINE INBOX (QRESYNC (67890007 2005071519404500 41,43:211,214:541 (1:5 10:14)))')).toMatchObject({
+    expect(
+      parseLine('a EXAMINE INBOX (QRESYNC (67890007 2005071519404500 41,43:211,214:541 (1:5 10:14)))'),
+    ).toMatchObject({
       name: 'EXAMINE',
       qresync: {
         uidValidity: 67890007,
@@ -181,12 +211,19 @@ describe('parseCommand: mailboxes', () => {
   it('parses basic and extended LIST, LSUB and STATUS', () => {
     expect(parseLine('a LIST "" %')).toMatchObject({ reference: '', patterns: ['%'], extended: false });
     expect(
-      parseLine('a LIST (SUBSCRIBED RECURSIVEMATCH) "" ("INBOX" "&ZTZO9nux-/*") RETURN (CHILDREN SPECIAL-USE STATUS (MESSAGES UNSEEN SIZE))'),
+      parseLine(
+        'a LIST (SUBSCRIBED RECURSIVEMATCH) "" ("INBOX" "&ZTZO9nux-/*") RETURN (CHILDREN SPECIAL-USE STATUS (MESSAGES UNSEEN SIZE))',
+      ),
     ).toMatchObject({
       name: 'LIST',
       patterns: ['INBOX', '收件箱/*'],
       selection: { subscribed: true, recursiveMatch: true, remote: false, specialUse: false },
-      returns: { children: true, specialUse: true, subscribed: false, status: ['MESSAGES', 'UNSEEN', 'SIZE'] },
+      returns: {
+        children: true,
+        specialUse: true,
+        subscribed: false,
+        status: ['MESSAGES', 'UNSEEN', 'SIZE'],
+      },
       extended: true,
     });
     expect(refusal('a LIST (RECURSIVEMATCH) "" *')).toMatch(/RECURSIVEMATCH needs/);
@@ -215,7 +252,11 @@ describe('parseCommand: mailboxes', () => {
 
 describe('parseCommand: session commands', () => {
   it('parses LOGIN, AUTHENTICATE with SASL-IR, ENABLE, ID, COMPRESS, quota', () => {
-    expect(parseLine('a LOGIN {4+}\r\nfred "fat man"')).toEqual({ name: 'LOGIN', username: 'fred', password: 'fat man' });
+    expect(parseLine('a LOGIN {4+}\r\nfred "fat man"')).toEqual({
+      name: 'LOGIN',
+      username: 'fred',
+      password: 'fat man',
+    });
     expect(parseLine('a AUTHENTICATE PLAIN AGZyZWQAcGFzcw==')).toMatchObject({
       mechanism: 'PLAIN',
       initialResponse: Buffer.from('\0fred\0pass'),
@@ -223,7 +264,10 @@ describe('parseCommand: session commands', () => {
     expect(parseLine('a AUTHENTICATE PLAIN =')).toMatchObject({ initialResponse: Buffer.alloc(0) });
     expect(parseLine('a AUTHENTICATE login')).toMatchObject({ mechanism: 'LOGIN', initialResponse: null });
     expect(refusal('a AUTHENTICATE PLAIN abc')).toMatch(/not valid base64/);
-    expect(parseLine('a ENABLE condstore UTF8=ACCEPT')).toEqual({ name: 'ENABLE', capabilities: ['CONDSTORE', 'UTF8=ACCEPT'] });
+    expect(parseLine('a ENABLE condstore UTF8=ACCEPT')).toEqual({
+      name: 'ENABLE',
+      capabilities: ['CONDSTORE', 'UTF8=ACCEPT'],
+    });
     expect(parseLine('a ID ("name" "Foxmail" "version" "7.2" "vendor" NIL)')).toEqual({
       name: 'ID',
       params: [
@@ -235,7 +279,11 @@ describe('parseCommand: session commands', () => {
     expect(parseLine('a ID NIL')).toEqual({ name: 'ID', params: null });
     expect(refusal(`a ID ("${'x'.repeat(31)}" "v")`)).toMatch(/at most 30 octets/);
     expect(parseLine('a COMPRESS deflate')).toEqual({ name: 'COMPRESS', algorithm: 'DEFLATE' });
-    expect(parseLine('a SETQUOTA "" (STORAGE 512)')).toEqual({ name: 'SETQUOTA', root: '', limits: [['STORAGE', 512]] });
+    expect(parseLine('a SETQUOTA "" (STORAGE 512)')).toEqual({
+      name: 'SETQUOTA',
+      root: '',
+      limits: [['STORAGE', 512]],
+    });
     expect(parseLine('a GETQUOTAROOT INBOX')).toEqual({ name: 'GETQUOTAROOT', mailbox: 'INBOX' });
     expect(refusal('a NOOP extra')).toBe('NOOP: unexpected "extra" after the last argument');
   });

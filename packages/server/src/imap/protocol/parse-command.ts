@@ -1,5 +1,5 @@
-import { Arguments } from './arguments.js';
 import { parseAppend } from './append-command.js';
+import { Arguments } from './arguments.js';
 import type { BareCommandName, ImapCommand, ParseContext } from './commands.js';
 import { syntaxError } from './errors.js';
 import { parseCreate, parseList, parseSelect, parseStatus, readMailbox } from './mailbox-commands.js';

@@ -88,17 +88,24 @@ export function readSearchKeys(args: Arguments, decode: SearchDecoder): SearchKe
 
 /** Reads one search key (recursively for NOT, OR and groups). */
 export function readSearchKey(args: Arguments, decode: SearchDecoder, depth: number): SearchKey {
-  if (depth > MAX_SEARCH_DEPTH) throw limitError(`${args.command}: search keys nested too deep (at most ${MAX_SEARCH_DEPTH})`);
+  if (depth > MAX_SEARCH_DEPTH)
+    throw limitError(`${args.command}: search keys nested too deep (at most ${MAX_SEARCH_DEPTH})`);
   const token = args.next('a search key');
   if (token.kind === 'list') return readGroup(args, token.items, decode, depth);
-  if (token.kind !== 'atom' || token.section) throw args.error('expected a search key such as UNSEEN or FROM "x"');
+  if (token.kind !== 'atom' || token.section)
+    throw args.error('expected a search key such as UNSEEN or FROM "x"');
   const name = token.value.toUpperCase();
   if (FLAG_KEYS.has(name)) return { key: name as FlagSearchKey };
-  if (TEXT_KEYS.has(name)) return { key: name as TextSearchKey, value: decode(args.astringBytes(`the ${name} string`)) };
+  if (TEXT_KEYS.has(name))
+    return { key: name as TextSearchKey, value: decode(args.astringBytes(`the ${name} string`)) };
   if (DATE_KEYS.has(name)) return { key: name as DateSearchKey, date: readDate(args, name) };
   switch (name) {
     case 'HEADER':
-      return { key: 'HEADER', field: args.astring('a header field name'), value: decode(args.astringBytes('the HEADER string')) };
+      return {
+        key: 'HEADER',
+        field: args.astring('a header field name'),
+        value: decode(args.astringBytes('the HEADER string')),
+      };
     case 'KEYWORD':
     case 'UNKEYWORD':
       return { key: name, flag: readKeyword(args) };
@@ -110,7 +117,11 @@ export function readSearchKey(args: Arguments, decode: SearchDecoder, depth: num
     case 'NOT':
       return { key: 'NOT', operand: readSearchKey(args, decode, depth + 1) };
     case 'OR':
-      return { key: 'OR', left: readSearchKey(args, decode, depth + 1), right: readSearchKey(args, decode, depth + 1) };
+      return {
+        key: 'OR',
+        left: readSearchKey(args, decode, depth + 1),
+        right: readSearchKey(args, decode, depth + 1),
+      };
     case 'MODSEQ':
       return readModseq(args);
     default:
@@ -129,7 +140,8 @@ function readGroup(args: Arguments, items: Token[], decode: SearchDecoder, depth
 
 function readDate(args: Arguments, name: string): SearchDate {
   const token = args.next(`a date after ${name}`);
-  const text = token.kind === 'atom' ? token.value : token.kind === 'quoted' ? token.value.toString('latin1') : '';
+  const text =
+    token.kind === 'atom' ? token.value : token.kind === 'quoted' ? token.value.toString('latin1') : '';
   const date = parseSearchDate(text);
   if (!date) throw args.error(`${name} needs a date like 1-Feb-1994, got "${text.slice(0, 40)}"`);
   return date;
@@ -157,7 +169,8 @@ function readModseq(args: Arguments): SearchKey {
     const flag = normalizeFlag(name.replace(/^\/flags\//i, ''), { allowRecent: true });
     if (!/^\/flags\//i.test(name) || flag === null) throw args.error(`invalid MODSEQ entry name "${name}"`);
     const type = args.keyword('priv, shared or all').toLowerCase();
-    if (type !== 'priv' && type !== 'shared' && type !== 'all') throw args.error('MODSEQ entry type must be priv, shared or all');
+    if (type !== 'priv' && type !== 'shared' && type !== 'all')
+      throw args.error('MODSEQ entry type must be priv, shared or all');
     entry = { flag, type };
   }
   return { key: 'MODSEQ', modseq: readNumber(args, 'a mod-sequence', 0, Number.MAX_SAFE_INTEGER), entry };

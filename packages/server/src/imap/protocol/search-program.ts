@@ -72,7 +72,16 @@ export function readSearchProgram(args: Arguments): SearchProgram {
 }
 
 /** SORT criteria keys (RFC 5256 §3; DISPLAYFROM/DISPLAYTO from RFC 5957). */
-export type SortKey = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
+export type SortKey =
+  | 'ARRIVAL'
+  | 'CC'
+  | 'DATE'
+  | 'FROM'
+  | 'SIZE'
+  | 'SUBJECT'
+  | 'TO'
+  | 'DISPLAYFROM'
+  | 'DISPLAYTO';
 
 /** One SORT criterion. */
 export interface SortCriterion {
@@ -80,7 +89,17 @@ export interface SortCriterion {
   readonly reverse: boolean;
 }
 
-const SORT_KEYS = new Set<string>(['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO', 'DISPLAYFROM', 'DISPLAYTO']);
+const SORT_KEYS = new Set<string>([
+  'ARRIVAL',
+  'CC',
+  'DATE',
+  'FROM',
+  'SIZE',
+  'SUBJECT',
+  'TO',
+  'DISPLAYFROM',
+  'DISPLAYTO',
+]);
 
 /** SORT [RETURN (...)] (criteria) charset key+ (RFC 5256, RFC 5267 ESORT). */
 export function readSort(args: Arguments): { criteria: SortCriterion[]; program: SearchProgram } {
@@ -102,5 +121,8 @@ export function readSort(args: Arguments): { criteria: SortCriterion[]; program:
 export function readThread(args: Arguments): { algorithm: string; program: SearchProgram } {
   const algorithm = args.keyword('a threading algorithm (REFERENCES or ORDEREDSUBJECT)');
   const charset = readCharset(args, true);
-  return { algorithm, program: { charset, keys: readSearchKeys(args, searchDecoder(charset)), returns: null } };
+  return {
+    algorithm,
+    program: { charset, keys: readSearchKeys(args, searchDecoder(charset)), returns: null },
+  };
 }

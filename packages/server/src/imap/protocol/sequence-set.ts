@@ -11,13 +11,18 @@ export interface SeqRange {
 }
 
 /** A sequence set, or `$`: the saved result of the last SEARCH RETURN (SAVE) (RFC 9051 §6.4.4.1). */
-export type SequenceSet = { readonly kind: 'ranges'; readonly ranges: readonly SeqRange[] } | { readonly kind: 'saved' };
+export type SequenceSet =
+  | { readonly kind: 'ranges'; readonly ranges: readonly SeqRange[] }
+  | { readonly kind: 'saved' };
 
 /**
  * Parses `2,4:7,9,12:*` or `$`. Numbers are nz-number (1 to 2^32-1);
  * `allowSaved` says whether `$` may stand here; `allowStar` whether `*` may.
  */
-export function parseSequenceSet(text: string, options: { allowSaved?: boolean; allowStar?: boolean } = {}): SequenceSet {
+export function parseSequenceSet(
+  text: string,
+  options: { allowSaved?: boolean; allowStar?: boolean } = {},
+): SequenceSet {
   if (text === '$') {
     if (options.allowSaved === false) throw syntaxError('"$" (the saved search result) is not allowed here');
     return { kind: 'saved' };
@@ -35,7 +40,10 @@ export function parseSequenceSet(text: string, options: { allowSaved?: boolean; 
 function parseSeqNumber(part: string, whole: string, allowStar = true): SeqNumber {
   if (part === '*' && allowStar) return '*';
   const value = parseDecimal(part, 1, NUMBER32_MAX);
-  if (value === null) throw syntaxError(`Invalid sequence set "${clip(whole)}": "${clip(part)}" is not a number from 1 to 4294967295${allowStar ? ' or *' : ''}`);
+  if (value === null)
+    throw syntaxError(
+      `Invalid sequence set "${clip(whole)}": "${clip(part)}" is not a number from 1 to 4294967295${allowStar ? ' or *' : ''}`,
+    );
   return value;
 }
 

@@ -22,7 +22,8 @@ export function parseAuthenticate(args: Arguments): ImapCommand {
   if (!args.done) {
     const text = args.atom('an initial response (base64 or =)');
     const decoded = decodeSaslResponse(Buffer.from(text, 'latin1'));
-    if (decoded === null || decoded === 'cancel') throw args.error('the initial response is not valid base64');
+    if (decoded === null || decoded === 'cancel')
+      throw args.error('the initial response is not valid base64');
     initialResponse = decoded;
   }
   args.end();
@@ -63,7 +64,8 @@ export function parseId(args: Arguments): ImapCommand {
   while (!list.done) {
     const field = list.astring('an ID field name');
     const value = list.takeKeyword('NIL') ? null : list.astring('an ID value or NIL');
-    if (Buffer.byteLength(field) > ID_LIMITS.field) throw args.error(`ID field names are at most ${ID_LIMITS.field} octets`);
+    if (Buffer.byteLength(field) > ID_LIMITS.field)
+      throw args.error(`ID field names are at most ${ID_LIMITS.field} octets`);
     if (value !== null && Buffer.byteLength(value) > ID_LIMITS.value) {
       throw args.error(`ID values are at most ${ID_LIMITS.value} octets`);
     }

@@ -9,7 +9,11 @@ export function drain(reader: CommandReader): ReaderEvent[] {
 }
 
 /** Feeds `input` in pieces of `size` bytes and returns every event. */
-export function readAll(input: string | Buffer, options: CommandReaderOptions = {}, size = Infinity): ReaderEvent[] {
+export function readAll(
+  input: string | Buffer,
+  options: CommandReaderOptions = {},
+  size = Infinity,
+): ReaderEvent[] {
   const reader = new CommandReader(options);
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   const events: ReaderEvent[] = [];
@@ -31,7 +35,7 @@ export function show(tokens: Token[]): unknown[] {
         return { q: t.value.toString('utf8') };
       case 'literal':
         return t.value ? { lit: t.value.toString('utf8'), binary: t.binary } : { streamed: t.size };
-      case 'list':
+      default:
         return show(t.items);
     }
   });

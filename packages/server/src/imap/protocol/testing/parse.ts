@@ -3,8 +3,10 @@ import { parseCommand } from '../parse-command.js';
 import { readAll } from './drain.js';
 
 /** Reads one command line (literals as LITERAL+) and parses it. */
-export function parseLine(line: string, context: ParseContext = { utf8Accept: false }): ImapCommand {
-  const events = readAll(line.endsWith('\n') ? line : `${line}\r\n`, { maxCommandBytes: 10 * 1024 * 1024 });
+export function parseLine(line: string | Buffer, context: ParseContext = { utf8Accept: false }): ImapCommand {
+  const bytes = Buffer.isBuffer(line) ? line : Buffer.from(line, 'utf8');
+  const input = bytes.at(-1) === 0x0a ? bytes : Buffer.concat([bytes, Buffer.from('\r\n')]);
+  const events = readAll(input, { maxCommandBytes: 10 * 1024 * 1024 });
   const event = events.find((e) => e.kind === 'command' || e.kind === 'error');
   if (!event) throw new Error(`no command in ${JSON.stringify(line)}`);
   if (event.kind === 'error') throw event.error;
