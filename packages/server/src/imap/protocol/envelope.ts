@@ -71,7 +71,7 @@ function addresses(list: EnvelopeRecipients | null): ResponseValue {
       out.push([null, null, null, null]);
     } else out.push(address(entry));
   }
-  return { concat: out };
+  return [{ concat: out }];
 }
 
 function address(a: EnvelopeAddress): ResponseValue {
