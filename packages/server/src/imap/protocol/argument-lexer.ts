@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import { limitError, syntaxError } from './errors.js';
 import type { AtomToken, ListToken, LiteralToken, Token } from './tokens.js';
 
@@ -174,10 +175,12 @@ export class ArgumentLexer {
   /** Reads an atom starting at `i` (and the section it opens, if any); returns the next offset. */
   private atom(line: Buffer, i: number, end: number): number {
     const inSection = this.top.kind === 'section';
+    let eightBit = 0;
     let j = i;
     for (; j < end; j++) {
       const b = line[j] as number;
       if (ENDS_ATOM[b] || (b === RBRACKET && inSection)) break;
+      eightBit |= b & 0x80;
       if (b === LBRACKET && SECTION_OWNERS.has(line.toString('latin1', i, j).toUpperCase())) {
         const token: AtomToken = { kind: 'atom', value: line.toString('latin1', i, j), section: [] };
         this.push(token);
@@ -185,8 +188,22 @@ export class ArgumentLexer {
         return j + 1;
       }
     }
-    this.push({ kind: 'atom', value: line.toString('utf8', i, j) });
+    this.push({
+      kind: 'atom',
+      value: eightBit ? strictUtf8(line.subarray(i, j)) : line.toString('latin1', i, j),
+    });
     return j;
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** An atom with 8-bit bytes must be UTF-8 (a lax client's unquoted name); anything else is refused, not guessed at. */
+function strictUtf8(bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw syntaxError('An unquoted argument has 8-bit bytes that are not UTF-8');
   }
 }
 

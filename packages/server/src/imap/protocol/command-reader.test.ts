@@ -44,9 +44,24 @@ describe('CommandReader: lines and tokens', () => {
     expect(show(login?.args ?? [])).toEqual([{ lit: 'fred', binary: false }, { q: 'pa"ss' }]);
   });
 
-  it('accepts bare LF, ignores blank lines, and keeps 8-bit UTF-8 in quoted strings', () => {
-    const [cmd] = commands(readAll('\r\n\na CREATE "收件箱/项目"\n'));
+  it('accepts bare LF, ignores blank lines, and keeps 8-bit UTF-8 in quoted strings and atoms', () => {
+    const [cmd] = commands(readAll('\r\n\na CREATE "收件箱/项目"\nb CREATE 收件箱\r\n'));
     expect(show(cmd?.args ?? [])).toEqual([{ q: '收件箱/项目' }]);
+    expect(show(commands(readAll('b CREATE 收件箱\r\n'))[0]?.args ?? [])).toEqual(['收件箱']);
+    const bad = readAll(Buffer.from([...Buffer.from('c CREATE a'), 0xff, 0x0d, 0x0a]));
+    expect(bad[0]?.kind === 'error' && bad[0].error.message).toMatch(/not UTF-8/);
+  });
+
+  it('checks what comes before a synchronizing literal before asking for it', () => {
+    expect(summary(readAll('a LOGIN x{5}\r\nb NOOP\r\n'))).toEqual(['err a BAD', 'cmd b NOOP']);
+    expect(summary(readAll('a LOGIN (x {5}\r\nhello)\r\n'))).toEqual(['+ 5', 'cmd a LOGIN']);
+  });
+
+  it('answers an over-long AUTHENTICATE line untagged (the session knows the command)', () => {
+    const reader = new CommandReader({ maxLineBytes: 20 });
+    reader.expectLine();
+    reader.push(Buffer.from(`${'A'.repeat(50)}\r\nb NOOP\r\n`));
+    expect(summary(drain(reader))).toEqual(['err * BAD [TOOBIG]', 'cmd b NOOP']);
   });
 
   it('refuses NUL in a line with a tagged BAD and reads on', () => {

@@ -53,6 +53,8 @@ describe('status lines', () => {
     ).toBe('* OK [COPYUID 38505 304,319:320 3956:3958] x\r\n');
     expect(text(statusLine('*', 'BYE', 'bad\r\nnews'))).toBe('* BYE bad news\r\n');
     expect(text(statusLine('*', 'BYE', ''))).toBe('* BYE Done\r\n');
+    expect(text(statusLine('a', 'BAD', 'Mailbox "收件箱" is bad'))).toBe('a BAD Mailbox "???" is bad\r\n');
+    expect(text(statusLine('a', 'NO', '收件箱', undefined, { utf8: true }))).toBe('a NO 收件箱\r\n');
     expect(text(refusalLine(null, tooBigError('Command line too long')))).toBe(
       '* BAD [TOOBIG] Command line too long\r\n',
     );

@@ -8,10 +8,18 @@ export type Condition = 'OK' | 'NO' | 'BAD' | 'BYE' | 'PREAUTH';
  * `<tag> <condition> [code] text` — tagged, or untagged with tag `*`
  * (greeting, BYE, untagged OK/NO/BAD). The text is made one line (CR, LF and
  * NUL become spaces) and never empty: some clients (Outlook) want text
- * after `BYE`.
+ * after `BYE`. Non-ASCII characters become `?` unless `utf8` (text may be
+ * UTF-8 only after ENABLE IMAP4rev2, RFC 9051 §9 text).
  */
-export function statusLine(tag: string, condition: Condition, text: string, code?: ResponseCode): Buffer {
-  const safe = text.replace(/[\r\n\0]+/g, ' ').trim() || 'Done';
+export function statusLine(
+  tag: string,
+  condition: Condition,
+  text: string,
+  code?: ResponseCode,
+  options: { utf8?: boolean } = {},
+): Buffer {
+  const oneLine = text.replace(/[\r\n\0]+/g, ' ').trim() || 'Done';
+  const safe = options.utf8 ? oneLine : oneLine.replace(/[^\x20-\x7e]/g, '?');
   const bracket = code ? `[${formatResponseCode(code).replace(/[\r\n\0\]]/g, ' ')}] ` : '';
   return Buffer.from(`${tag} ${condition} ${bracket}${safe}\r\n`, 'utf8');
 }
@@ -27,6 +35,10 @@ export function saslChallenge(data: Buffer): Buffer {
 }
 
 /** The answer to a refused command: tagged, or untagged when the tag is unknown. */
-export function refusalLine(tag: string | null, error: ImapProtocolError): Buffer {
-  return statusLine(tag ?? '*', error.status, error.message, error.code);
+export function refusalLine(
+  tag: string | null,
+  error: ImapProtocolError,
+  options: { utf8?: boolean } = {},
+): Buffer {
+  return statusLine(tag ?? '*', error.status, error.message, error.code, options);
 }
