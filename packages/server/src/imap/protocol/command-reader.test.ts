@@ -272,6 +272,16 @@ describe('CommandReader: IDLE and raw lines', () => {
     expect(summary(drain(reader))).toEqual(['line AGZyZWQAcGFzcw==', 'cmd b NOOP']);
   });
 
+  it('drops what was pipelined before STARTTLS took effect', () => {
+    const reader = new CommandReader();
+    reader.push(Buffer.from('a STARTTLS\r\nb LOGIN fred secret\r\n'));
+    expect(summary([reader.next() as ReaderEvent])).toEqual(['cmd a STARTTLS']);
+    expect(reader.betweenCommands).toBe(true);
+    expect(reader.dropBuffered()).toBe(21);
+    reader.push(Buffer.from('c CAPABILITY\r\n'));
+    expect(summary(drain(reader))).toEqual(['cmd c CAPABILITY']);
+  });
+
   it('aborts a half-read streamed literal when the connection closes', () => {
     const sink = new RecordingSink();
     const policy = createLiteralPolicy({ maxLiteralBytes: 10, appendLimit: 100, openAppendSink: () => sink });

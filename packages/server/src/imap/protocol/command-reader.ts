@@ -78,8 +78,21 @@ export class CommandReader {
   }
 
   /** True between commands (no command, literal or skipped command half read). */
-  get idle(): boolean {
+  get betweenCommands(): boolean {
     return this.mode === 'line' && this.pending === null;
+  }
+
+  /**
+   * Drops bytes received but not read, and says how many. Call it when the
+   * transport changes under the reader: after STARTTLS's OK, plaintext sent
+   * before the handshake must not be read as if it came over TLS (the
+   * command injection of CVE-2011-0411); after COMPRESS's OK, uncompressed
+   * bytes cannot be valid (RFC 4978 §3: the client waits for the OK).
+   */
+  dropBuffered(): number {
+    const dropped = this.queue.length;
+    this.queue.clear();
+    return dropped;
   }
 
   /** Queues bytes from the client. */

@@ -15,8 +15,10 @@ export interface CompressionOptions {
 /**
  * COMPRESS=DEFLATE (RFC 4978) over a socket: raw DEFLATE (no zlib header)
  * both ways. Start it right after writing the tagged OK of COMPRESS (§3:
- * compression begins after that CRLF), then read commands from its `data`
- * events instead of the socket's, and write responses with {@link write}.
+ * compression begins after that CRLF): remove the session's own `data`
+ * listener from the socket first (and drop what the reader holds unread,
+ * `CommandReader.dropBuffered`), then read commands from this channel's
+ * `data` events, and write responses with {@link write}.
  * Every burst of writes is flushed (Z_SYNC_FLUSH) once the current tick
  * ends, so each response reaches the client whole without waiting for more
  * data; call {@link flush} to force it earlier. `error` reports a corrupt

@@ -1,9 +1,47 @@
 /**
- * The IMAP protocol layer: pure, it imports nothing of ours. A session
- * feeds client bytes to a {@link CommandReader}, parses each raw command
- * with {@link parseCommand} into a typed {@link ImapCommand}, and writes
- * answers built by the encoders here. Storage, state and policy belong to
- * the session.
+ * The IMAP protocol layer: pure, it imports nothing of ours. Storage, state
+ * and policy (which commands a state allows, what a mailbox holds) belong to
+ * the session; this layer reads commands and writes answers.
+ *
+ * How a session uses it:
+ *
+ * ```ts
+ * const reader = new CommandReader({
+ *   maxNonSyncLiteral: Infinity, // LITERAL+ advertised (4096 for LITERAL-)
+ *   literalPolicy: createLiteralPolicy({
+ *     maxLiteralBytes: 64 * 1024,
+ *     appendLimit: config.messageSizeLimit, // APPENDLIMIT
+ *     openAppendSink: (request) => store.openIncomingBlob(request.size), // a LiteralSink
+ *   }),
+ * });
+ * socket.on('data', (chunk) => {
+ *   reader.push(chunk);
+ *   if (reader.bufferedBytes > 1024 * 1024) socket.pause(); // resume once drained
+ *   void pump();
+ * });
+ * async function pump() {              // one at a time: commands run in order
+ *   for (let event = reader.next(); event; event = reader.next()) {
+ *     switch (event.kind) {
+ *       case 'continue': socket.write(continuation()); break;       // a {n} literal was accepted
+ *       case 'error': socket.write(refusalLine(event.tag, event.error)); // BAD/NO [TOOBIG] …
+ *         if (event.fatal) return close(); break;
+ *       case 'command': {
+ *         let command: ImapCommand;
+ *         try { command = parseCommand(event.command, { utf8Accept }); }
+ *         catch (e) { abortSinks(event.command.sinks); socket.write(refusalLine(event.command.tag, e)); break; }
+ *         await handlers[command.name](command);  // IDLE: reader.startIdle(); AUTHENTICATE: reader.expectLine()
+ *         break;
+ *       }
+ *       case 'idle-end': …; case 'line': …;
+ *     }
+ *   }
+ * }
+ * ```
+ *
+ * Answers are built with {@link statusLine}, {@link fetchResponse},
+ * {@link listResponse} and the other encoders; values are
+ * {@link ResponseValue}s, and a body streamed from the store is a
+ * {@link StreamedValue} the session pipes between the encoded buffers.
  */
 export { Arguments, describeToken, parseDecimal } from './arguments.js';
 export type { BodySection, FetchPartial, SectionText } from './body-section.js';

