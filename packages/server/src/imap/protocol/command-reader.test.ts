@@ -237,6 +237,20 @@ describe('CommandReader: limits on lines', () => {
     expect(summary(readAll(long, { maxLineBytes: 100 }, 5))).toEqual(['err a BAD [TOOBIG]', 'cmd c NOOP']);
   });
 
+  it('scans a line that trickles in byte by byte once, not once per byte', () => {
+    const reader = new CommandReader();
+    const line = Buffer.from(`a SEARCH TEXT ${'x'.repeat(60_000)}\r\n`);
+    const started = Date.now();
+    for (const byte of line) {
+      reader.push(Buffer.of(byte));
+      reader.next();
+    }
+    // A rescan per byte is ~1.8e9 byte comparisons (many seconds); one scan takes milliseconds.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    reader.push(Buffer.from('b NOOP\r\n'));
+    expect(summary(drain(reader))).toEqual(['cmd b NOOP']);
+  });
+
   it('bounds a command made of many literals with maxCommandBytes', () => {
     const many = `a SEARCH${' TEXT {5+}\r\nhello'.repeat(50)}\r\nb NOOP\r\n`;
     expect(summary(readAll(many, { maxCommandBytes: 200 }))).toEqual(['err a BAD [TOOBIG]', 'cmd b NOOP']);

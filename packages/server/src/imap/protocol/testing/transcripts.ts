@@ -12,6 +12,8 @@ export interface Transcript {
 }
 
 const MESSAGE = 'From: a@example.com\r\nSubject: =?UTF-8?B?5rWL6K+V?=\r\n\r\nhello\r\n';
+/** A message with raw UTF-8 headers (RFC 6532), as Thunderbird appends it with UTF8=ACCEPT. */
+const UTF8_MESSAGE = 'From: 张三 <zhang@example.com>\r\nSubject: 项目周报\r\n\r\n你好\r\n';
 const size = (text: string) => Buffer.byteLength(text);
 
 export const TRANSCRIPTS: readonly Transcript[] = [
@@ -35,7 +37,10 @@ export const TRANSCRIPTS: readonly Transcript[] = [
       '12 UID fetch 7 (UID RFC822.SIZE BODY.PEEK[])\r\n',
       '13 UID MOVE 7 "Trash"\r\n',
       '14 getquotaroot "INBOX"\r\n',
-      '15 logout\r\n',
+      // Thunderbird's UTF-8 APPEND (wildduck#628): RFC 6855 §4 UTF8 (literal8), here synchronizing.
+      `15 APPEND "Sent" (\\Seen) UTF8 (~{${size(UTF8_MESSAGE)}}\r\n`,
+      `${UTF8_MESSAGE})\r\n`,
+      '16 logout\r\n',
     ].join(''),
     expect: [
       { name: 'CAPABILITY' },
@@ -70,6 +75,8 @@ export const TRANSCRIPTS: readonly Transcript[] = [
       { name: 'FETCH', uid: true },
       { name: 'MOVE', uid: true, mailbox: 'Trash' },
       { name: 'GETQUOTAROOT', mailbox: 'INBOX' },
+      '+',
+      { name: 'APPEND', mailbox: 'Sent', messages: [{ flags: ['\\Seen'], utf8: true, data: { kind: 'buffer', binary: true } }] },
       { name: 'LOGOUT' },
     ],
   },
