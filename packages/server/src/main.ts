@@ -20,13 +20,7 @@ import {
 import { createLoginGuard, createMemoryBucketStore, type LoginGuard } from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
-import {
-  createReverseLookup,
-  createSmtpListener,
-  loadTls,
-  type SmtpListener,
-  type TlsMaterial,
-} from './smtp/index.js';
+import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createSso, type Sso } from './sso/index.js';
 import {
   createMailStore,
@@ -36,6 +30,7 @@ import {
   openDatabase,
 } from './store/index.js';
 import { createMetrics } from './telemetry/index.js';
+import { loadTls, type TlsMaterial } from './tls/index.js';
 
 export type { SyncReport, SyncRun } from './directory/index.js';
 

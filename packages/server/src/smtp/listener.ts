@@ -14,7 +14,7 @@ import type { ReverseLookup } from './reverse-dns.js';
 import type { ListenerLimits } from './session-limits.js';
 import { createAuthHandler } from './submission/auth.js';
 import { createSubmissionMailFrom } from './submission/mail-from.js';
-import type { TlsMaterial } from './tls.js';
+import type { TlsMaterial } from '../tls/index.js';
 
 export type SmtpMode = 'mx' | 'submission';
 
