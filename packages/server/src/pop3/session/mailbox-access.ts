@@ -54,7 +54,10 @@ export function createMailboxAccess(deps: MailboxAccessDeps): MailboxAccess {
       return true;
     } catch (err) {
       if (gone(err)) return true;
-      log.warn({ err, user: user.address, message: entry.id }, 'pop3: a deleted message could not be removed');
+      log.warn(
+        { err, user: user.address, message: entry.id },
+        'pop3: a deleted message could not be removed',
+      );
       return false;
     }
   }
@@ -67,7 +70,8 @@ export function createMailboxAccess(deps: MailboxAccessDeps): MailboxAccess {
         // Newest first, page by page: a message that arrives meanwhile has a higher UID than the
         // first page's and is simply not in this snapshot.
         const page = await store.listMessages(userId, { mailbox: 'INBOX', limit: SNAPSHOT_PAGE, cursor });
-        for (const m of page.items) entries.push({ id: m.id, size: m.size, blobId: m.blobId, unread: m.unread });
+        for (const m of page.items)
+          entries.push({ id: m.id, size: m.size, blobId: m.blobId, unread: m.unread });
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       return entries.reverse();
@@ -80,7 +84,8 @@ export function createMailboxAccess(deps: MailboxAccessDeps): MailboxAccess {
       for (const entry of deleted) if (!(await remove(user, entry))) failed++;
       for (const entry of seen) {
         await mail.updateMessage(user.address, entry.id, { unread: false }).catch((err: unknown) => {
-          if (!gone(err)) log.warn({ err, user: user.address, message: entry.id }, 'pop3: could not mark read');
+          if (!gone(err))
+            log.warn({ err, user: user.address, message: entry.id }, 'pop3: could not mark read');
         });
       }
       return failed;

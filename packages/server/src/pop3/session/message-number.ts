@@ -13,7 +13,10 @@ export function maildropOf(session: Pop3Session): Maildrop {
  * not a number, never in the maildrop, or marked deleted (RFC 1939 §5:
  * "may NOT refer to a message marked as deleted").
  */
-export function messageArg(session: Pop3Session, arg: string | undefined): [number, MaildropEntry] | undefined {
+export function messageArg(
+  session: Pop3Session,
+  arg: string | undefined,
+): [number, MaildropEntry] | undefined {
   const n = parseMessageNumber(arg);
   if (n === null) {
     session.send(err('Invalid message number'));

@@ -16,7 +16,8 @@ export function noop(session: Pop3Session): void {
 export async function quit(session: Pop3Session): Promise<void> {
   const { hostname } = session.deps.settings;
   const { user } = session;
-  if (session.state === 'authorization' || !user) return session.end(ok(`${hostname} POP3 server signing off`));
+  if (session.state === 'authorization' || !user)
+    return session.end(ok(`${hostname} POP3 server signing off`));
   session.state = 'update';
   const maildrop = maildropOf(session);
   const changes = maildrop.changes();

@@ -1,5 +1,5 @@
-import { type Command, DotStuffer, err, ok, parseLineCount, TopFilter } from '../protocol/index.js';
 import { isAppError } from '../../shared/index.js';
+import { type Command, DotStuffer, err, ok, parseLineCount, TopFilter } from '../protocol/index.js';
 import type { MaildropEntry } from './maildrop.js';
 import { maildropOf, messageArg } from './message-number.js';
 import type { Pop3Session } from './session.js';

@@ -5,8 +5,8 @@ import { RecordDeadline } from '../../limits/index.js';
 import { err, type LineEvent, LineReader } from '../protocol/index.js';
 import { dispatch } from './commands.js';
 import type { Pop3Deps } from './deps.js';
-import type { Maildrop } from './maildrop.js';
 import type { SessionUser } from './mailbox-access.js';
+import type { Maildrop } from './maildrop.js';
 
 /** RFC 1939 §3 states; `closed` once the connection is going away. */
 export type Pop3State = 'authorization' | 'transaction' | 'update' | 'closed';

@@ -1,8 +1,8 @@
 import { isAppError, normalizeAddress } from '../../shared/index.js';
 import { err, ok } from '../protocol/index.js';
 import type { TrackedSession } from './deps.js';
-import { Maildrop } from './maildrop.js';
 import type { SessionUser } from './mailbox-access.js';
+import { Maildrop } from './maildrop.js';
 import type { Pop3Session } from './session.js';
 
 /** RFC 2595 §4 / RFC 8314: no password over cleartext unless the client's address is allowed. */
@@ -73,12 +73,14 @@ async function openMaildrop(session: Pop3Session, user: SessionUser): Promise<vo
   }
   let tracked: TrackedSession;
   try {
-    tracked = await deps.tracker.open({ userId: user.id, client: { ip: session.ip, userAgent: 'POP3' } }, (why) =>
-      session.interrupt(err(ENDED[why] ?? 'Session ended', 'AUTH'), true),
+    tracked = await deps.tracker.open(
+      { userId: user.id, client: { ip: session.ip, userAgent: 'POP3' } },
+      (why) => session.interrupt(err(ENDED[why] ?? 'Session ended', 'AUTH'), true),
     );
   } catch (e) {
     release();
-    if (isAppError(e) && e.code === 'USER_DISABLED') return session.send(err('Authentication failed', 'AUTH'));
+    if (isAppError(e) && e.code === 'USER_DISABLED')
+      return session.send(err('Authentication failed', 'AUTH'));
     deps.log.warn({ err: e, user: user.address }, 'pop3: the session could not be registered');
     return session.send(err('Temporary failure; try again later', 'SYS/TEMP'));
   }
