@@ -3,7 +3,7 @@ import { maildropOf, messageArg } from './message-number.js';
 import type { Pop3Session } from './session.js';
 
 /** DELE (RFC 1939 §5): marks a message; it is removed only at QUIT (the UPDATE state). */
-export function dele(session: Pop3Session, command: Command): void {
+export function dele(session: Pop3Session, command: Command) {
   if (command.args.length !== 1) return session.send(err('Syntax: DELE message'));
   const found = messageArg(session, command.args[0]);
   if (!found) return;

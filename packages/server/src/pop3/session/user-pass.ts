@@ -6,7 +6,7 @@ import { mayAuthenticate, PLAINTEXT_REFUSED, signIn } from './sign-in.js';
  * USER (RFC 1939 §7): remembers the name for PASS. Always `+OK`, known
  * name or not, so USER never tells which accounts exist.
  */
-export function user(session: Pop3Session, command: Command): void {
+export function user(session: Pop3Session, command: Command) {
   if (!mayAuthenticate(session)) return session.send(PLAINTEXT_REFUSED);
   const name = command.rest.trim();
   if (name === '') return session.send(err('Syntax: USER name'));
