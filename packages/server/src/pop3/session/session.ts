@@ -136,31 +136,42 @@ export class Pop3Session {
     if (this.outBytes >= FLUSH_BYTES) await this.flush();
   }
 
-  /** Writes what is queued; waits for the client to read when the socket's buffer is full. */
+  /**
+   * Writes what is queued, as one gathered write (no copy), and waits for
+   * the client to read when the socket's buffer is full.
+   */
   async flush(): Promise<void> {
     if (this.outBytes === 0) return;
-    const buf = this.out.length === 1 ? (this.out[0] as Buffer) : Buffer.concat(this.out, this.outBytes);
+    const pieces = this.out;
     this.out = [];
     this.outBytes = 0;
-    if (this.socket.destroyed) throw new ConnectionGone();
-    if (this.socket.write(buf)) return;
+    const { socket } = this;
+    if (socket.destroyed) throw new ConnectionGone();
+    let room = true;
+    if (pieces.length === 1) room = socket.write(pieces[0] as Buffer);
+    else {
+      socket.cork();
+      for (const piece of pieces) room = socket.write(piece);
+      socket.uncork();
+    }
+    if (room) return;
     this.waitingForClient = true;
     this.lastActivity = Date.now();
     try {
       await new Promise<void>((resolve) => {
         const done = () => {
-          this.socket.off('drain', done);
-          this.socket.off('close', done);
+          socket.off('drain', done);
+          socket.off('close', done);
           resolve();
         };
-        this.socket.on('drain', done);
-        this.socket.on('close', done);
+        socket.on('drain', done);
+        socket.on('close', done);
       });
     } finally {
       this.waitingForClient = false;
       this.lastActivity = Date.now();
     }
-    if (this.socket.destroyed) throw new ConnectionGone();
+    if (socket.destroyed) throw new ConnectionGone();
   }
 
   /**
