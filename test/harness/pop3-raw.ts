@@ -24,16 +24,12 @@ export class RawPop3 {
     port: number,
     options: { localAddress?: string; tls?: boolean } = {},
   ): Promise<RawPop3> {
-    const socket = options.tls
-      ? tls.connect({
-          port,
-          host: '127.0.0.1',
-          localAddress: options.localAddress,
-          rejectUnauthorized: false,
-        })
-      : net.connect({ port, host: '127.0.0.1', localAddress: options.localAddress });
-    await once(socket, options.tls ? 'secureConnect' : 'connect');
-    return new RawPop3(socket);
+    const plain = net.connect({ port, host: '127.0.0.1', localAddress: options.localAddress });
+    await once(plain, 'connect');
+    if (!options.tls) return new RawPop3(plain);
+    const secure = tls.connect({ socket: plain, rejectUnauthorized: false });
+    await once(secure, 'secureConnect');
+    return new RawPop3(secure);
   }
 
   private listen(socket: net.Socket): void {
