@@ -1,8 +1,11 @@
+import { appendCommand } from './append.js';
 import { authenticateCommand } from './authenticate.js';
 import { capabilityCommand } from './capability.js';
 import { closeCommand } from './close.js';
 import { compressCommand } from './compress.js';
+import { copyMoveCommand } from './copy-move.js';
 import { enableCommand } from './enable.js';
+import { expungeCommand } from './expunge.js';
 import { idCommand } from './id.js';
 import { idleCommand } from './idle.js';
 import { listCommand } from './list.js';
@@ -11,11 +14,13 @@ import { logoutCommand } from './logout.js';
 import { createCommand, deleteCommand, renameCommand, subscribeCommand } from './mailbox-admin.js';
 import { namespaceCommand } from './namespace.js';
 import { noopCommand } from './noop.js';
+import { getQuotaCommand, getQuotaRootCommand, setQuotaCommand } from './quota.js';
 import { ANY, AUTHENTICATED, CommandRegistry, SELECTED } from './registry.js';
 import { selectCommand } from './select.js';
 import type { ImapSession } from './session.js';
 import { starttlsCommand } from './starttls.js';
 import { statusCommand } from './status.js';
+import { storeCommand } from './store-flags.js';
 import { no } from './types.js';
 
 const NOT_AUTHENTICATED = ['not-authenticated'] as const;
@@ -55,6 +60,15 @@ export function createCommandRegistry(): CommandRegistry<ImapSession> {
   r.registerSessionCommand('CHECK', { states: SELECTED, expunges: 'always', run: noopCommand });
   r.registerSessionCommand('CLOSE', { states: SELECTED, expunges: 'never', run: closeCommand });
   r.registerSessionCommand('UNSELECT', { states: SELECTED, expunges: 'never', run: closeCommand });
+  r.registerSessionCommand('STORE', { states: SELECTED, expunges: 'uid-only', run: storeCommand });
+  r.registerSessionCommand('COPY', { states: SELECTED, expunges: 'uid-only', run: copyMoveCommand });
+  r.registerSessionCommand('MOVE', { states: SELECTED, expunges: 'always', run: copyMoveCommand });
+  r.registerSessionCommand('EXPUNGE', { states: SELECTED, expunges: 'always', run: expungeCommand });
+  r.registerSessionCommand('UID EXPUNGE', { states: SELECTED, expunges: 'always', run: expungeCommand });
+  r.registerSessionCommand('APPEND', { states: AUTHENTICATED, expunges: 'always', run: appendCommand });
+  r.registerSessionCommand('GETQUOTAROOT', { states: AUTHENTICATED, expunges: 'always', run: getQuotaRootCommand });
+  r.registerSessionCommand('GETQUOTA', { states: AUTHENTICATED, expunges: 'always', run: getQuotaCommand });
+  r.registerSessionCommand('SETQUOTA', { states: AUTHENTICATED, expunges: 'always', run: setQuotaCommand });
   // The second helper's commands: stubs until registered (HANDLERS.md).
   for (const name of ['FETCH', 'SEARCH', 'SORT', 'THREAD'] as const)
     r.registerCommand(name, () => no(`${name} is not available yet`, { name: 'CANNOT' }));

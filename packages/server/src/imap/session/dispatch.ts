@@ -22,6 +22,7 @@ const APP_ERRORS: Record<string, { status: 'NO' | 'BAD'; code?: string }> = {
   SPECIAL_USE_INVALID: { status: 'NO', code: 'USEATTR' },
   QUOTA_EXCEEDED: { status: 'NO', code: 'OVERQUOTA' },
   MESSAGE_TOO_LARGE: { status: 'NO', code: 'TOOBIG' },
+  HEADER_TOO_LARGE: { status: 'NO', code: 'LIMIT' },
   VALIDATION_FAILED: { status: 'BAD' },
   MESSAGE_NOT_FOUND: { status: 'NO', code: 'NONEXISTENT' },
   USER_DISABLED: { status: 'NO', code: 'AUTHENTICATIONFAILED' },
