@@ -37,15 +37,18 @@ function readParams(lexer: HeaderLexer): MimeParams {
 const SEGMENT = /^(.+?)\*(\d+)(\*?)$/;
 
 /**
- * RFC 2231 §3: `name*0="a"; name*1="b"` is one parameter `name` = `ab`, at
- * the place of its first segment; an extended one (`name*0*=utf-8''%E4…`)
- * becomes `name*` with the raw value, as a single `name*=…` stays.
+ * RFC 2231 §3: `name*0="a"; name*1="b"` is one parameter `name` = `ab`; an
+ * extended one (`name*0*=utf-8''%E4…`) becomes `name*` with the raw value,
+ * as a single `name*=…` stays. As in Dovecot, RFC 2231 parameters come
+ * after the plain ones, in the order of their first segment.
  */
 function mergeContinuations(params: MimeParams): MimeParams {
-  if (!params.some(([name]) => SEGMENT.test(name))) return params;
+  if (!params.some(([name]) => name.includes('*'))) return params;
+  const plain = params.filter(([name]) => !name.includes('*'));
   const out: MimeParams = [];
   const merged = new Map<string, { at: number; parts: Array<[number, string]>; extended: boolean }>();
   for (const [name, value] of params) {
+    if (!name.includes('*')) continue;
     const m = SEGMENT.exec(name);
     if (!m) {
       out.push([name, value]);
@@ -69,7 +72,7 @@ function mergeContinuations(params: MimeParams): MimeParams {
       .join('');
     if (entry.extended) slot[0] = `${slot[0]}*`;
   }
-  return out;
+  return [...plain, ...out];
 }
 
 /** Content-Type, or null when it is not `type/subtype` (RFC 2045 §5.2: then text/plain us-ascii applies). */

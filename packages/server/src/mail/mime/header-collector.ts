@@ -13,10 +13,17 @@ export interface HeaderBudget {
   remaining: number;
 }
 
+/** Address fields: every occurrence counts (their lists are joined), as Dovecot reads them. */
+const ADDRESS_FIELDS = new Set<string>(['from', 'sender', 'reply-to', 'to', 'cc', 'bcc']);
+
 /**
  * Collects the fields an entity keeps (see `MimeEntity.fields`) from its
- * header lines as they arrive, line by line: the first occurrence of each,
- * unfolded (RFC 5322 §2.2.3), its leading white space removed.
+ * header lines as they arrive, line by line, unfolded (RFC 5322 §2.2.3:
+ * CRLF removed) with the white space after the colon removed; a Subject's
+ * folds become one space each. Which occurrence counts follows Dovecot,
+ * whose ENVELOPE and BODYSTRUCTURE clients have long seen: the first
+ * Content-* field, the last Subject, Date, Message-ID, In-Reply-To and
+ * References, and all address fields, joined.
  */
 export class HeaderCollector {
   readonly fields: Partial<Record<KeptField, string>> = {};
@@ -35,14 +42,16 @@ export class HeaderCollector {
   line(text: string): void {
     const first = text.charCodeAt(0);
     if (first === 0x20 || first === 0x09) {
-      if (this.current) this.append(text);
+      if (this.current === 'subject') this.append(` ${text.replace(/^[ \t]+/, '')}`);
+      else if (this.current) this.append(text);
       return;
     }
     this.finishField();
     const colon = text.indexOf(':');
     if (colon <= 0) return;
     const name = text.slice(0, colon).trimEnd().toLowerCase();
-    if (!this.wanted.has(name) || (this.fields as Record<string, string>)[name] !== undefined) return;
+    if (!this.wanted.has(name)) return;
+    if (name.startsWith('content-') && this.fields[name as KeptField] !== undefined) return;
     this.current = name as KeptField;
     this.value = '';
     this.append(text.slice(colon + 1).replace(/^[ \t]+/, ''));
@@ -62,9 +71,11 @@ export class HeaderCollector {
   }
 
   private finishField(): void {
-    if (!this.current) return;
-    // A value that was only folding white space still counts as present (an empty Subject).
-    this.fields[this.current] = this.value.replace(/^[ \t]+/, '');
+    const name = this.current;
+    if (!name) return;
     this.current = null;
+    const value = name === 'subject' ? this.value.replace(/^ /, '') : this.value;
+    const before = this.fields[name];
+    this.fields[name] = ADDRESS_FIELDS.has(name) && before !== undefined ? `${before}, ${value}` : value;
   }
 }

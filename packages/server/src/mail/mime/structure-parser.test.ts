@@ -202,13 +202,47 @@ describe('MIME structure', () => {
     expect(view(m, parse(m), [1])).toMatchObject({ header: '\n', body: 'x\ny', lines: 1 });
   });
 
-  it('keeps the first of repeated fields, unfolded, with their leading white space removed', () => {
+  it('unfolds fields and picks occurrences as Dovecot does', () => {
     const root = parse(
-      crlf('Subject:\n  folded\n\tline  \nSubject: second\nContent-Type: TEXT/Plain; Charset="GBK"\n\nx'),
+      crlf(
+        [
+          'Subject:',
+          '  folded /',
+          '\tline  ',
+          'In-Reply-To:',
+          '  a',
+          ' \t b',
+          'To: x@y',
+          'Cc: c@x',
+          'To: z@y',
+          'Message-ID: <1@x>',
+          'Message-ID: <2@x>',
+          'Content-Type: TEXT/Plain; Charset="GBK"',
+          'Content-Type: text/html',
+          '',
+          'x',
+        ].join('\n'),
+      ),
     );
-    expect(root.fields.subject).toBe('folded\tline  ');
+    expect(root.fields.subject).toBe('folded / line  ');
+    expect(root.fields['in-reply-to']).toBe('  a \t b');
+    expect(root.fields.to).toBe('x@y, z@y');
+    expect(root.fields['message-id']).toBe('<2@x>');
     expect([root.type, root.subtype]).toEqual(['text', 'plain']);
     expect(root.contentType).toEqual({ type: 'TEXT', subtype: 'Plain', params: [['Charset', 'GBK']] });
+  });
+
+  it('merges RFC 2231 continuations and puts them after plain parameters', () => {
+    const root = parse(
+      crlf(
+        'Content-Type: application/octet-stream; name*0="long"; x=1; name*1="name.txt"; y*=utf-8\'\'%E4%B8%AD\n\nx',
+      ),
+    );
+    expect(root.contentType?.params).toEqual([
+      ['x', '1'],
+      ['name', 'longname.txt'],
+      ['y*', "utf-8''%E4%B8%AD"],
+    ]);
   });
 
   it('reads a message/rfc822 whose header a delimiter cuts as an empty message', () => {
