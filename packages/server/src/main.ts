@@ -10,6 +10,7 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
+import { createImapListeners } from './imap/index.js';
 import {
   createDirectorySync,
   createLdapAuthenticator,
@@ -20,7 +21,6 @@ import {
 import { createLoginGuard, createMemoryBucketStore, type LoginGuard } from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
-import { createImapListeners } from './imap/index.js';
 import { createPop3Listeners } from './pop3/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
