@@ -81,16 +81,14 @@ function listEntry(
   const { mailbox } = candidate;
   const prefix = candidate.name + MAILBOX_DELIMITER;
   const hasChildren = names.some((n) => n.startsWith(prefix));
-  // RFC 5258 §3.5: a name not matching itself may still be listed for a matching subscribed child (CHILDINFO).
+  // RFC 5258 §3.5: a matching name is listed for its subscribed children (CHILDINFO) even if not subscribed itself.
   const selected = selection.subscribed
     ? candidate.subscribed
     : selection.specialUse
       ? !!mailbox?.specialUse
       : true;
   const childInfo =
-    selection.recursiveMatch &&
-    selection.subscribed &&
-    [...subscribed].some((n) => n.startsWith(prefix) && matches(n));
+    selection.recursiveMatch && selection.subscribed && [...subscribed].some((n) => n.startsWith(prefix));
   if (!matches(candidate.name) || (!selected && !childInfo)) return null;
   const attributes: string[] = [];
   if (!mailbox) attributes.push('\\NonExistent');
