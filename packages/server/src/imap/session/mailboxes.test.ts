@@ -31,8 +31,12 @@ describe('IMAP mailboxes', () => {
     ]);
     expect((await h.f.store.listMailboxes(user.id)).map((m) => m.name)).toContain('项目/测试');
     expect((await c.command('c', 'LIST "" "%"')).untagged).toHaveLength(6);
-    expect((await c.command('d', 'LIST "&mHl27g-/" "%"')).untagged).toEqual(['* LIST (\\HasNoChildren) "/" "&mHl27g-/&bUuL1Q-"']);
-    expect((await c.command('e', 'LIST "" "inbox"')).untagged).toEqual(['* LIST (\\HasNoChildren) "/" "INBOX"']);
+    expect((await c.command('d', 'LIST "&mHl27g-/" "%"')).untagged).toEqual([
+      '* LIST (\\HasNoChildren) "/" "&mHl27g-/&bUuL1Q-"',
+    ]);
+    expect((await c.command('e', 'LIST "" "inbox"')).untagged).toEqual([
+      '* LIST (\\HasNoChildren) "/" "INBOX"',
+    ]);
     expect((await c.command('f', 'LIST "" ""')).untagged).toEqual(['* LIST (\\Noselect) "/" ""']);
     await c.command('g', 'ENABLE UTF8=ACCEPT');
     expect((await c.command('h', 'LIST "" "项目*"')).untagged).toEqual([
@@ -59,27 +63,38 @@ describe('IMAP mailboxes', () => {
       '* LIST (\\HasNoChildren \\Subscribed) "/" "Work/Plans"',
     ]);
     expect((await c.command('f', 'LIST (SUBSCRIBED RECURSIVEMATCH) "" "%"')).untagged).toEqual(
-      expect.arrayContaining(['* LIST (\\HasChildren) "/" "Work" ("CHILDINFO" ("SUBSCRIBED"))', '* LIST (\\NonExistent \\Subscribed) "/" "Gone"']),
+      expect.arrayContaining([
+        '* LIST (\\HasChildren) "/" "Work" ("CHILDINFO" ("SUBSCRIBED"))',
+        '* LIST (\\NonExistent \\Subscribed) "/" "Gone"',
+      ]),
     );
     expect((await c.command('g', 'LSUB "" "*"')).untagged).toEqual(
       expect.arrayContaining(['* LSUB () "/" "Work/Plans"', '* LSUB (\\Noselect) "/" "Gone"']),
     );
     expect((await c.command('h', 'LSUB "" "%"')).untagged).toContain('* LSUB (\\Noselect) "/" "Work"');
     const status = await c.command('i', 'LIST "" "INBOX" RETURN (STATUS (MESSAGES UNSEEN SIZE))');
-    expect(status.untagged).toEqual(['* LIST (\\HasNoChildren) "/" "INBOX"', expect.stringMatching(/^\* STATUS "INBOX" \(MESSAGES 1 UNSEEN 1 SIZE \d+\)$/)]);
+    expect(status.untagged).toEqual([
+      '* LIST (\\HasNoChildren) "/" "INBOX"',
+      expect.stringMatching(/^\* STATUS "INBOX" \(MESSAGES 1 UNSEEN 1 SIZE \d+\)$/),
+    ]);
   });
 
   it('STATUS of every item; CREATE with USE; DELETE and RENAME refusals with their codes', async () => {
     const user = await h.addUser();
     await deliverText(h.f.store, 'one', [{ userId: user.id }]);
     const c = await h.login(user);
-    const status = await c.command('a', 'STATUS INBOX (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN DELETED SIZE HIGHESTMODSEQ APPENDLIMIT DELETED-STORAGE)');
+    const status = await c.command(
+      'a',
+      'STATUS INBOX (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN DELETED SIZE HIGHESTMODSEQ APPENDLIMIT DELETED-STORAGE)',
+    );
     expect(status.untagged[0]).toMatch(
       /^\* STATUS "INBOX" \(MESSAGES 1 RECENT 0 UIDNEXT 2 UIDVALIDITY \d+ UNSEEN 1 DELETED 0 SIZE \d+ HIGHESTMODSEQ \d+ APPENDLIMIT 1048576 DELETED-STORAGE 0\)$/,
     );
     expect((await c.command('b', 'STATUS Nope (MESSAGES)')).status).toMatch(/^b NO \[NONEXISTENT\]/);
     expect((await c.command('c', 'CREATE Archive (USE (\\Archive))')).status).toBe('c OK CREATE completed');
-    expect((await c.command('d', 'LIST "" Archive')).untagged).toEqual(['* LIST (\\HasNoChildren \\Archive) "/" "Archive"']);
+    expect((await c.command('d', 'LIST "" Archive')).untagged).toEqual([
+      '* LIST (\\HasNoChildren \\Archive) "/" "Archive"',
+    ]);
     expect((await c.command('e', 'CREATE Other (USE (\\Archive))')).status).toMatch(/^e NO \[USEATTR\]/);
     expect((await c.command('f', 'CREATE Archive')).status).toMatch(/^f NO \[ALREADYEXISTS\]/);
     expect((await c.command('g', 'CREATE Parent/')).status).toBe('g OK CREATE completed');
@@ -95,7 +110,9 @@ describe('IMAP mailboxes', () => {
     expect((await c.command('n', 'DELETE Nope')).status).toMatch(/^n NO \[NONEXISTENT\]/);
     expect((await c.command('o', 'RENAME INBOX Old')).status).toBe('o OK RENAME completed');
     expect((await c.command('p', 'STATUS Old (MESSAGES)')).untagged).toEqual(['* STATUS "Old" (MESSAGES 1)']);
-    expect((await c.command('q', 'STATUS INBOX (MESSAGES)')).untagged).toEqual(['* STATUS "INBOX" (MESSAGES 0)']);
+    expect((await c.command('q', 'STATUS INBOX (MESSAGES)')).untagged).toEqual([
+      '* STATUS "INBOX" (MESSAGES 0)',
+    ]);
   });
 
   it('DELETE of the selected mailbox closes it; GETQUOTAROOT and GETQUOTA from the user quota', async () => {
@@ -109,7 +126,11 @@ describe('IMAP mailboxes', () => {
     expect((await c.command('e', 'CLOSE')).status).toMatch(/^e BAD CLOSE not allowed now/);
     const quota = await c.command('f', 'GETQUOTAROOT INBOX');
     expect(quota.untagged).toEqual(['* QUOTAROOT "INBOX" ""', '* QUOTA "" ()']); // the test user has no quota
-    await h.f.database.db.updateTable('users').set({ quota_bytes: 10 * 1024 * 1024 }).where('id', '=', user.id).execute();
+    await h.f.database.db
+      .updateTable('users')
+      .set({ quota_bytes: 10 * 1024 * 1024 })
+      .where('id', '=', user.id)
+      .execute();
     expect((await c.command('g', 'GETQUOTA ""')).untagged).toEqual(['* QUOTA "" (STORAGE 0 10240)']);
     expect((await c.command('h', 'GETQUOTA "other"')).status).toMatch(/^h NO \[NONEXISTENT\]/);
     expect((await c.command('i', 'SETQUOTA "" (STORAGE 1)')).status).toMatch(/^i NO \[NOPERM\]/);
