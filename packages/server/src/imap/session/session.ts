@@ -216,7 +216,9 @@ export class ImapSession implements SessionContext {
     this.bytesSeen = this.bytesIn;
     const elapsed = now - this.lastCheck;
     this.lastCheck = now;
-    const owes = this.conn.handshaking || (!this.busy && !this.reader.betweenCommands);
+    // The client owes input: a TLS handshake, or a command it has begun (a partial line or literal).
+    const begun = !this.reader.betweenCommands || this.reader.bufferedBytes > 0;
+    const owes = this.conn.handshaking || (!this.busy && !this.idle && begun);
     if (!this.record.advance(elapsed, bytes, owes)) return 'too-slow';
     const { settings } = this.deps;
     if (this.state === 'not-authenticated' && now - this.opened > settings.loginTimeoutMs)
