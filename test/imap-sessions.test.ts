@@ -17,7 +17,12 @@ const BOB = 'bob@example.com';
 /** Generous: the registry is checked every 2 s; the machine may be loaded. */
 const WITHIN_MS = 15_000;
 
-async function selected(server: TestServer, user: string, pass: string, localAddress?: string): Promise<RawImap> {
+async function selected(
+  server: TestServer,
+  user: string,
+  pass: string,
+  localAddress?: string,
+): Promise<RawImap> {
   const imap = await rawImap(server, { user, pass }, { tls: true, localAddress });
   expect((await imap.command('s', 'SELECT INBOX')).status).toMatch(/^s OK/);
   return imap;
@@ -82,11 +87,13 @@ describe.each(databases.engines)('IMAP sessions on %s', (engine) => {
     const from = '127.0.0.5';
     const imap = await rawImap(server, undefined, { localAddress: from });
     const answers: string[] = [];
-    for (let i = 0; i < 8; i++) answers.push((await imap.command(`t${i}`, `LOGIN ${ALICE} guess-${i}`)).status);
+    for (let i = 0; i < 8; i++)
+      answers.push((await imap.command(`t${i}`, `LOGIN ${ALICE} guess-${i}`)).status);
     expect(answers.slice(0, 5)).toEqual(
       Array.from({ length: 5 }, (_, i) => `t${i} NO [AUTHENTICATIONFAILED] Authentication failed`),
     );
-    for (const refused of answers.slice(6)) expect(refused).toMatch(/NO \[UNAVAILABLE\] Too many failed logins; try again in \d+ seconds?$/);
+    for (const refused of answers.slice(6))
+      expect(refused).toMatch(/NO \[UNAVAILABLE\] Too many failed logins; try again in \d+ seconds?$/);
     const pop = await RawPop3.connect(server.pop3Port, { localAddress: from });
     await pop.line();
     await pop.command(`USER ${ALICE}`);

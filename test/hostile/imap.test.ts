@@ -42,7 +42,9 @@ describe('IMAP listener under hostile input', () => {
   it('huge literals: an APPEND past APPENDLIMIT is NO [TOOBIG] before any byte; another literal BAD [TOOBIG]; a huge non-synchronizing one ends the session', async () => {
     const c = await rawImap(server, LOGIN, { localAddress: '127.0.0.2', tls: true });
     c.write('a APPEND INBOX {2000000}\r\n');
-    expect(await c.line()).toMatch(/^a NO \[TOOBIG\] Message too big: 2000000 octets; the limit \(APPENDLIMIT\) is 1048576$/);
+    expect(await c.line()).toMatch(
+      /^a NO \[TOOBIG\] Message too big: 2000000 octets; the limit \(APPENDLIMIT\) is 1048576$/,
+    );
     c.write('b LOGIN {100000}\r\n');
     expect(await c.line()).toMatch(/^b BAD /);
     c.write('c SEARCH TEXT {900000}\r\n');
@@ -74,12 +76,16 @@ describe('IMAP listener under hostile input', () => {
     const remote = await rawImap(server, undefined, { localAddress: '127.0.0.4' });
     const caps = await remote.command('a', 'CAPABILITY');
     expect(caps.untagged[0]).toContain('LOGINDISABLED');
-    expect((await remote.command('b', `LOGIN ${ALICE} alice-password`)).status).toMatch(/^b NO \[PRIVACYREQUIRED\]/);
+    expect((await remote.command('b', `LOGIN ${ALICE} alice-password`)).status).toMatch(
+      /^b NO \[PRIVACYREQUIRED\]/,
+    );
     remote.write(`c STARTTLS\r\nd LOGIN ${ALICE} alice-password\r\n`);
     expect(await remote.line()).toBe('c OK Begin TLS negotiation now');
     await remote.startTls();
     // The injected LOGIN was dropped: the session is still not authenticated.
-    expect((await remote.command('e', 'SELECT INBOX')).status).toBe('e BAD SELECT not allowed now: log in first');
+    expect((await remote.command('e', 'SELECT INBOX')).status).toBe(
+      'e BAD SELECT not allowed now: log in first',
+    );
     expect((await remote.command('f', `LOGIN ${ALICE} alice-password`)).status).toMatch(/^f OK /);
     remote.close();
   });
@@ -95,8 +101,12 @@ describe('IMAP listener under hostile input', () => {
 
   it('connections per address and sessions per user are limited, with clear answers', async () => {
     const from = '127.0.0.7';
-    const held = await Promise.all([1, 2, 3, 4].map(() => rawImap(server, undefined, { localAddress: from })));
-    const fifth = await import('../harness/imap-raw.js').then((m) => m.RawImap.connect(server.imapPort, { localAddress: from }));
+    const held = await Promise.all(
+      [1, 2, 3, 4].map(() => rawImap(server, undefined, { localAddress: from })),
+    );
+    const fifth = await import('../harness/imap-raw.js').then((m) =>
+      m.RawImap.connect(server.imapPort, { localAddress: from }),
+    );
     expect(await fifth.line()).toBe('* BYE Too many connections from your address; try again later');
     for (const c of held) c.close();
     const bob = { user: 'bob@example.com', pass: 'bob-password' };
