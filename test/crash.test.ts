@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { JdMail, type MessageSummary } from '@jdmail/sdk';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../packages/server/src/store/index.js';
 import { type TestDatabase, useDatabases } from './harness/databases.js';
 import { startServer, type TestServer } from './harness/server.js';
 
@@ -167,6 +168,26 @@ describe.each(databases.engines)('a crash on %s', (engine) => {
       expect(inbox).toMatchObject({ total: listed.length, unread: listed.length });
       const user = await jd.users.get(address);
       expect(user.usedBytes).toBe(listed.reduce((sum, m) => sum + m.size, 0));
+    }
+  });
+
+  it('journals every message in the transaction that stored it: no message without its row, no row without its message', async () => {
+    const database = await openDatabase({ dataDir: server.dataDir, databaseUrl: db.databaseUrl });
+    try {
+      const { db: q } = database;
+      const messages = await q.selectFrom('messages').select(['mailbox_id', 'uid', 'modseq']).execute();
+      const changes = await q
+        .selectFrom('mail_changes')
+        .select(['mailbox_id', 'uid', 'modseq', 'kind'])
+        .execute();
+      const key = (r: { mailbox_id: string; uid: number; modseq: number }) =>
+        `${r.mailbox_id} ${Number(r.uid)} ${Number(r.modseq)}`;
+      expect(changes.every((c) => c.kind === 'new')).toBe(true);
+      expect(messages.length).toBeGreaterThanOrEqual(CRASHES * ACKED_PER_CRASH);
+      expect(new Set(changes.map(key))).toEqual(new Set(messages.map(key)));
+      expect(changes).toHaveLength(messages.length);
+    } finally {
+      await database.close();
     }
   });
 

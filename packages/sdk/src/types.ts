@@ -37,6 +37,10 @@ export type UpdateUserInput = Schemas['UpdateUserRequest'];
 export type CreateGroupInput = Schemas['CreateGroupRequest'];
 export type UpdateGroupInput = Schemas['UpdateGroupRequest'];
 export type UpdateMessageInput = Schemas['UpdateMessageRequest'];
+/** Options of `jd.mail.createMailbox`. */
+export type CreateMailboxOptions = Partial<Omit<Schemas['CreateMailboxRequest'], 'name'>>;
+/** Flags and keywords `jd.mail.setFlags` sets; absent fields stay as they are, `keywords` is replaced whole. */
+export type MessageFlagsInput = Omit<Schemas['UpdateMessageRequest'], 'mailbox'>;
 export type SendRequest = Schemas['SendRequest'];
 export type SendAttachment = Schemas['SendAttachment'];
 /**

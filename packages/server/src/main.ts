@@ -311,6 +311,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const sweeper = setInterval(() => {
     engine.sso.sweep().catch((err) => log.warn({ err }, 'sso sweep failed'));
     engine.idempotency.sweep().catch((err) => log.warn({ err }, 'idempotency key sweep failed'));
+    // Change-journal rows past their retention (30 days): QRESYNC clients older than that resync.
+    engine.store.pruneJournal().catch((err) => log.warn({ err }, 'change journal prune failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   let blobSweep: Promise<void> | undefined;

@@ -69,6 +69,43 @@ function counted(who: Who, address: string): boolean {
   return visible?.every((d) => manages(who, d)) ?? false;
 }
 
+/** Cases of a write to a fresh mailbox `f<n>` of the case's user, made as the bootstrap key. */
+function freshMailboxCases(
+  method: 'PATCH' | 'DELETE',
+  body: (n: number) => unknown,
+  changed: (w: World, address: string, name: string, n: number) => Promise<boolean>,
+): Case[] {
+  return messageCases(method, () => '').map((c) => ({
+    ...c,
+    request: async (w: World, who: Principal) => {
+      const address = ownerOf(w, c.label, who);
+      const n = w.n();
+      const name = `f${n}/sub`;
+      const made = await w.root({
+        method: 'POST',
+        path: `/api/v1/users/${address}/mailboxes`,
+        body: { name },
+      });
+      if (made.status !== 201) throw new Error(`seeding mailbox ${name}: ${made.status}`);
+      const is = async (want: boolean) =>
+        same(await changed(w, address, name, n), want, `mailbox ${name} changed`);
+      return {
+        method,
+        path: `/api/v1/users/${address}/mailboxes/${encodeURIComponent(name)}`,
+        ...(method === 'PATCH' ? { body: body(n) } : {}),
+        unchanged: () => is(false),
+        done: () => is(true),
+      };
+    },
+  }));
+}
+
+/** The names of a user's mailboxes, as the bootstrap key sees them. */
+const mailboxNames = async (w: World, address: string) =>
+  ((await look(w, `/api/v1/users/${address}/mailboxes`)) as { items: { name: string }[] }).items.map(
+    (m) => m.name,
+  );
+
 const BATCH = ['alice@a.test', 'bob@a.test', 'carol@b.test', 'shared@a.test', 'ghost@b.test'];
 
 export const mailRules: Rules = {
@@ -110,6 +147,69 @@ export const mailRules: Rules = {
     cases: freshMessageCases('DELETE', undefined, async (w, address, id) => {
       return (await statusOf(w, `/api/v1/users/${address}/messages/${id}`)) === 404;
     }),
+  },
+  createMailbox: {
+    scope: 'mail:write',
+    ok: status(201),
+    cases: messageCases('POST', () => '').map((c) => ({
+      ...c,
+      request: async (w: World, who: Principal) => {
+        const address = ownerOf(w, c.label, who);
+        const name = `new${w.n()}`;
+        const is = async (want: boolean) =>
+          same((await mailboxNames(w, address)).includes(name), want, `mailbox ${name} exists`);
+        return {
+          method: 'POST',
+          path: `/api/v1/users/${address}/mailboxes`,
+          body: { name },
+          unchanged: () => is(false),
+          done: () => is(true),
+        };
+      },
+    })),
+  },
+  updateMailbox: {
+    scope: 'mail:write',
+    ok: status(200),
+    cases: freshMailboxCases(
+      'PATCH',
+      (n) => ({ name: `renamed${n}` }),
+      async (w, address, _name, n) => (await mailboxNames(w, address)).includes(`renamed${n}`),
+    ),
+  },
+  deleteMailbox: {
+    scope: 'mail:write',
+    ok: status(204),
+    cases: freshMailboxCases(
+      'DELETE',
+      () => undefined,
+      async (w, address, name) => !(await mailboxNames(w, address)).includes(name),
+    ),
+  },
+  copyMessage: {
+    scope: 'mail:write',
+    ok: status(201),
+    cases: messageCases('POST', () => '').map((c) => ({
+      ...c,
+      request: async (w: World, who: Principal) => {
+        const address = ownerOf(w, c.label, who);
+        const id = await w.fresh.message(address);
+        const { subject } = (await look(w, `/api/v1/users/${address}/messages/${id}`)) as { subject: string };
+        const copied = async () => {
+          const page = (await look(w, `/api/v1/users/${address}/messages?mailbox=Trash&limit=200`)) as {
+            items: { subject: string }[];
+          };
+          return page.items.some((m) => m.subject === subject);
+        };
+        return {
+          method: 'POST',
+          path: `/api/v1/users/${address}/messages/${id}/copy`,
+          body: { mailbox: 'Trash' },
+          unchanged: async () => same(await copied(), false, `message ${id} copied`),
+          done: async () => same(await copied(), true, `message ${id} copied`),
+        };
+      },
+    })),
   },
   getUnreadCount: {
     scope: 'mail:read',

@@ -688,11 +688,45 @@ export interface paths {
          */
         get: operations["listMailboxes"];
         put?: never;
-        post?: never;
+        /**
+         * Create a mailbox
+         * @description Creates the mailbox and any missing parent (`Projects/2024` makes `Projects` too), subscribed unless `subscribed` is false. `409 MAILBOX_EXISTS` when the name is taken; `422 MAILBOX_NAME_INVALID` for an empty level, a leading or trailing `/`, control characters, `*` or `%`.
+         *
+         *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain.
+         */
+        post: operations["createMailbox"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{address}/mailboxes/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a mailbox
+         * @description Deletes the mailbox and its messages. A mailbox with mailboxes under it is refused (`409 MAILBOX_HAS_CHILDREN`: delete those first), and so are INBOX, Sent, Drafts, Junk and Trash (`409 MAILBOX_PROTECTED`).
+         *
+         *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain.
+         */
+        delete: operations["deleteMailbox"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename or (un)subscribe a mailbox
+         * @description A new `name` renames the mailbox and every mailbox under it (their messages stay). Renaming INBOX moves its messages to a new mailbox of that name and leaves INBOX empty (RFC 9051 §6.3.6); Sent, Drafts, Junk and Trash cannot be renamed (`409 MAILBOX_PROTECTED`).
+         *
+         *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain.
+         */
+        patch: operations["updateMailbox"];
         trace?: never;
     };
     "/api/v1/users/{address}/messages": {
@@ -744,7 +778,7 @@ export interface paths {
         head?: never;
         /**
          * Mark or move a message
-         * @description Set `unread`, `flagged`, or move it with `mailbox`.
+         * @description Set `unread`, `flagged`, `answered`, `draft`, `deleted` (IMAP `\Deleted`) or `keywords` (replaced whole), or move it with `mailbox`. Mail clients connected over IMAP see the change at once.
          *
          *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain.
          */
@@ -767,6 +801,28 @@ export interface paths {
         get: operations["getAttachment"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{address}/messages/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a message to a mailbox
+         * @description The copy has a new id and the same flags; the stored message is shared, but the copy counts toward the quota (`422 QUOTA_EXCEEDED` past it). Move a message with `PATCH …/messages/{id}` and `mailbox`.
+         *
+         *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain.
+         */
+        post: operations["copyMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1390,6 +1446,14 @@ export interface components {
             detail: string;
             errors?: components["schemas"]["FieldError"][];
         };
+        /** CopyMessageRequest */
+        CopyMessageRequest: {
+            /**
+             * @description UTF-8 name; `/` separates levels (`Projects/2024`); `INBOX` in any case is the inbox
+             * @example Projects/2024
+             */
+            mailbox: string;
+        };
         /** CreateApiKeyRequest */
         CreateApiKeyRequest: {
             /** @description What the key is for, for people */
@@ -1439,6 +1503,24 @@ export interface components {
             redirect?: string;
             /** @description Lifetime in seconds; default 60, at most 300 */
             ttlSeconds?: number;
+        };
+        /** CreateMailboxRequest */
+        CreateMailboxRequest: {
+            /**
+             * @description UTF-8 name; `/` separates levels (`Projects/2024`); `INBOX` in any case is the inbox
+             * @example Projects/2024
+             */
+            name: string;
+            /**
+             * @description RFC 6154 special use; one mailbox per use
+             * @enum {string|null}
+             */
+            specialUse?: "\\Archive" | "\\Drafts" | "\\Junk" | "\\Sent" | "\\Trash" | null;
+            /**
+             * @description Subscribe to it (default true)
+             * @default true
+             */
+            subscribed: boolean;
         };
         /** CreateUserRequest */
         CreateUserRequest: {
@@ -1805,7 +1887,7 @@ export interface components {
         };
         /**
          * Mailbox
-         * @description A folder with its counters
+         * @description A folder with its counters. Names are UTF-8; levels are separated by `/` (`Projects/2024`).
          */
         Mailbox: {
             id: string;
@@ -1817,6 +1899,8 @@ export interface components {
             unread: number;
             /** @description Bytes */
             size: number;
+            /** @description On the subscription list (mail clients showing subscribed folders only show it) */
+            subscribed: boolean;
         };
         /**
          * MailboxList
@@ -1854,6 +1938,11 @@ export interface components {
             unread: boolean;
             flagged: boolean;
             answered: boolean;
+            draft: boolean;
+            /** @description IMAP `\Deleted`: marked for removal by a mail client’s next expunge */
+            deleted: boolean;
+            /** @description IMAP keywords (`$Junk`, `$NotJunk`, `$Forwarded`, user keywords), sorted */
+            keywords: string[];
             /** @description Bytes of the stored message */
             size: number;
             hasAttachments: boolean;
@@ -1904,6 +1993,11 @@ export interface components {
             unread: boolean;
             flagged: boolean;
             answered: boolean;
+            draft: boolean;
+            /** @description IMAP `\Deleted`: marked for removal by a mail client’s next expunge */
+            deleted: boolean;
+            /** @description IMAP keywords (`$Junk`, `$NotJunk`, `$Forwarded`, user keywords), sorted */
+            keywords: string[];
             /** @description Bytes of the stored message */
             size: number;
             hasAttachments: boolean;
@@ -1939,7 +2033,7 @@ export interface components {
             /** @description What went wrong in this occurrence */
             detail: string;
             /**
-             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
+             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
              * @example USER_NOT_FOUND
              */
             code: string;
@@ -2139,10 +2233,28 @@ export interface components {
             address?: string | null;
             sortOrder?: number;
         };
+        /**
+         * UpdateMailboxRequest
+         * @description A new `name` renames the mailbox and every mailbox under it
+         */
+        UpdateMailboxRequest: {
+            /**
+             * @description UTF-8 name; `/` separates levels (`Projects/2024`); `INBOX` in any case is the inbox
+             * @example Projects/2024
+             */
+            name?: string;
+            subscribed?: boolean;
+        };
         /** UpdateMessageRequest */
         UpdateMessageRequest: {
             unread?: boolean;
             flagged?: boolean;
+            answered?: boolean;
+            draft?: boolean;
+            /** @description IMAP `\Deleted` (DELETE the message to remove it at once) */
+            deleted?: boolean;
+            /** @description Replaces the message’s keywords */
+            keywords?: string[];
             /** @description Move to this mailbox (`INBOX` in any case; other names are case-sensitive) */
             mailbox?: string;
         };
@@ -6703,6 +6815,394 @@ export interface operations {
             };
         };
     };
+    createMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMailboxRequest"];
+            };
+        };
+        responses: {
+            /** @description The new mailbox */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+                /** @description The mailbox name, URL-encoded as one path segment (`Projects/2024` is `Projects%2F2024`) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+                /** @description The mailbox name, URL-encoded as one path segment (`Projects/2024` is `Projects%2F2024`) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMailboxRequest"];
+            };
+        };
+        responses: {
+            /** @description The mailbox after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMessages: {
         parameters: {
             query?: {
@@ -7201,6 +7701,138 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    copyMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+                /** @description Message id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CopyMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The copy */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageSummary"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

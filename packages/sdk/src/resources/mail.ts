@@ -3,9 +3,11 @@ import type { HttpClient } from '../http.js';
 import { type Page, Paginator } from '../paginator.js';
 import type {
   AttachmentContent,
+  CreateMailboxOptions,
   ListMessagesParams,
   Mailbox,
   MessageDetail,
+  MessageFlagsInput,
   MessageSummary,
   SendInput,
   SendRequest,
@@ -34,6 +36,67 @@ export class Mail {
       path: path`/users/${address}/mailboxes`,
     });
     return res.items;
+  }
+
+  /**
+   * Creates a mailbox, and any missing parent: levels are separated by `/`
+   * (`Projects/2024` makes `Projects` too). Subscribed unless
+   * `subscribed: false`. A taken name is a 409 `MAILBOX_EXISTS`.
+   *
+   * @example
+   * const box = await jd.mail.createMailbox('alice@example.com', 'Projects/2024');
+   * await jd.mail.createMailbox('alice@example.com', 'Archive', { specialUse: '\\Archive' });
+   */
+  createMailbox(address: string, name: string, options: CreateMailboxOptions = {}): Promise<Mailbox> {
+    return this.http.json({
+      method: 'POST',
+      path: path`/users/${address}/mailboxes`,
+      body: { ...options, name },
+    });
+  }
+
+  /**
+   * Renames a mailbox and every mailbox under it. Renaming INBOX moves its
+   * messages into a new mailbox and leaves INBOX empty; Sent, Drafts, Junk
+   * and Trash cannot be renamed.
+   *
+   * @example
+   * await jd.mail.renameMailbox('alice@example.com', 'Projects/2024', 'Archive/2024');
+   */
+  renameMailbox(address: string, name: string, newName: string): Promise<Mailbox> {
+    return this.http.json({
+      method: 'PATCH',
+      path: path`/users/${address}/mailboxes/${name}`,
+      body: { name: newName },
+    });
+  }
+
+  /**
+   * Subscribes to a mailbox or unsubscribes from it (mail clients that show
+   * subscribed folders only show it, or not).
+   *
+   * @example
+   * await jd.mail.subscribeMailbox('alice@example.com', 'Projects', false);
+   */
+  subscribeMailbox(address: string, name: string, subscribed = true): Promise<Mailbox> {
+    return this.http.json({
+      method: 'PATCH',
+      path: path`/users/${address}/mailboxes/${name}`,
+      body: { subscribed },
+      idempotent: true,
+    });
+  }
+
+  /**
+   * Deletes a mailbox and its messages. One with mailboxes under it is
+   * refused (409 `MAILBOX_HAS_CHILDREN`), and so are INBOX, Sent, Drafts,
+   * Junk and Trash (409 `MAILBOX_PROTECTED`).
+   *
+   * @example
+   * await jd.mail.deleteMailbox('alice@example.com', 'Projects/2024');
+   */
+  async deleteMailbox(address: string, name: string): Promise<void> {
+    await this.http.json({ method: 'DELETE', path: path`/users/${address}/mailboxes/${name}` });
   }
 
   /**
@@ -187,6 +250,34 @@ export class Mail {
    */
   move(address: string, id: string, mailbox: string): Promise<MessageSummary> {
     return this.update(address, id, { mailbox });
+  }
+
+  /**
+   * Copies the message into another mailbox; returns the copy (a new id,
+   * the same flags). The copy counts toward the user's quota.
+   *
+   * @example
+   * const copy = await jd.mail.copy('alice@example.com', id, 'Projects');
+   */
+  copy(address: string, id: string, mailbox: string): Promise<MessageSummary> {
+    return this.http.json({
+      method: 'POST',
+      path: path`/users/${address}/messages/${id}/copy`,
+      body: { mailbox },
+    });
+  }
+
+  /**
+   * Sets flags and keywords of a message: `unread`, `flagged`, `answered`,
+   * `draft`, `deleted` (IMAP `\Deleted`) and `keywords` (replaced whole:
+   * `$Junk`, `$NotJunk`, `$Forwarded` or your own). Fields left out stay as
+   * they are. Mail clients on IMAP see the change at once.
+   *
+   * @example
+   * await jd.mail.setFlags('alice@example.com', id, { flagged: true, keywords: ['$Forwarded', 'invoice'] });
+   */
+  setFlags(address: string, id: string, flags: MessageFlagsInput): Promise<MessageSummary> {
+    return this.update(address, id, flags);
   }
 
   /**

@@ -142,6 +142,56 @@ export function createMailService(deps: MailServiceDeps): MailService {
         directory.noteUsageChanged([owner]);
       }
     },
+    async copyMessage(address, id, mailbox) {
+      const owner = await userId(address);
+      try {
+        return await store.copyMessage(owner, id, mailbox);
+      } finally {
+        directory.noteUsageChanged([owner]);
+      }
+    },
+    createMailbox: async (address, name, options) =>
+      store.createMailbox(await userId(address), name, options),
+    async updateMailbox(address, name, patch) {
+      const owner = await userId(address);
+      let current = name;
+      if (patch.name !== undefined) current = (await store.renameMailbox(owner, name, patch.name)).name;
+      if (patch.subscribed !== undefined) await store.setSubscribed(owner, current, patch.subscribed);
+      return store.getMailbox(owner, current);
+    },
+    async deleteMailbox(address, name) {
+      const owner = await userId(address);
+      try {
+        await store.deleteMailbox(owner, name);
+      } finally {
+        directory.noteUsageChanged([owner]);
+      }
+    },
+    async append(input) {
+      const writer = store.blobs.createWriter();
+      try {
+        const { head, sawAttachment } = await ingest(input.stream, writer, {
+          prefix: '',
+          maxSize: deps.maxMessageSize,
+        });
+        const blob = await writer.finish();
+        const index = await parseIndex(head, sawAttachment);
+        const placed = await store.append({
+          userId: input.userId,
+          mailboxId: input.mailboxId,
+          blob,
+          index,
+          flags: input.flags,
+          keywords: input.keywords,
+          internalDate: input.internalDate,
+        });
+        directory.noteStored([input.userId], blob.size);
+        return placed;
+      } catch (err) {
+        await writer.abort().catch((e) => log.warn({ err: e }, 'could not remove temp blob'));
+        throw err;
+      }
+    },
     unreadCount: async (address) => store.unreadCount(await userId(address)),
     async unreadCounts(addresses, inDomains) {
       // A few directory queries and one counter query, however many users: portals ask for pages of 1,000.

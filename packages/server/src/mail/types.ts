@@ -1,8 +1,35 @@
 import type { Readable } from 'node:stream';
-import type { Address, Mailbox, MessagePatch, MessageSummary } from '../store/index.js';
+import type {
+  Address,
+  CreateMailboxOptions,
+  FlagBits,
+  Mailbox,
+  MessagePatch,
+  MessageSummary,
+  Placed,
+} from '../store/index.js';
 import type { AttachmentStream } from './attachment.js';
 
 export type { Address, AttachmentStream, Mailbox, MessagePatch, MessageSummary };
+
+/** A message a client stores (IMAP APPEND). */
+export interface AppendInput {
+  userId: string;
+  mailboxId: string;
+  /** The message as the client sent it; stored byte for byte but for line endings (CRLF). */
+  stream: Readable;
+  flags?: FlagBits;
+  keywords?: readonly string[];
+  /** Epoch ms; default now. */
+  internalDate?: number;
+}
+
+/** Changes to a mailbox through the REST API. */
+export interface MailboxPatch {
+  /** The new name (RENAME). */
+  name?: string;
+  subscribed?: boolean;
+}
 
 export interface AttachmentInfo {
   /** The MIME part number (IMAP style, e.g. `2` or `1.2`): what the attachment download route takes. */
@@ -106,6 +133,19 @@ export interface MailService {
   openRaw(address: string, id: string): Promise<{ stream: Readable; size: number }>;
   updateMessage(address: string, id: string, patch: MessagePatch): Promise<MessageSummary>;
   deleteMessage(address: string, id: string): Promise<void>;
+  /** Copies a message into another mailbox (new id, same flags, shared body); returns the copy. */
+  copyMessage(address: string, id: string, mailbox: string): Promise<MessageSummary>;
+  /** Creates a mailbox (and missing parents); see `MailStore.createMailbox`. */
+  createMailbox(address: string, name: string, options?: CreateMailboxOptions): Promise<Mailbox>;
+  /** Renames and/or (un)subscribes a mailbox; returns it as it is after. */
+  updateMailbox(address: string, name: string, patch: MailboxPatch): Promise<Mailbox>;
+  deleteMailbox(address: string, name: string): Promise<void>;
+  /**
+   * IMAP APPEND: the message goes through the same ingest as SMTP (size limit
+   * `maxMessageSize` → MESSAGE_TOO_LARGE, header limits, CRLF), is indexed,
+   * and stored with its flags and date (QUOTA_EXCEEDED past the quota).
+   */
+  append(input: AppendInput): Promise<Placed>;
   unreadCount(address: string): Promise<{ unread: number; total: number }>;
   /** Counts for many users; unknown addresses are left out, and so are users outside `inDomains` when given. */
   unreadCounts(addresses: string[], inDomains?: ReadonlySet<string> | null): Promise<Record<string, number>>;

@@ -41,6 +41,12 @@ export const ErrorCodes = {
   SYNC_RUN_NOT_FOUND: { status: 404, title: 'Directory sync run not found' },
   // mail
   MAILBOX_NOT_FOUND: { status: 404, title: 'Mailbox not found' },
+  MAILBOX_EXISTS: { status: 409, title: 'A mailbox with this name already exists' },
+  MAILBOX_NAME_INVALID: { status: 422, title: 'Invalid mailbox name' },
+  MAILBOX_HAS_CHILDREN: { status: 409, title: 'Mailbox has child mailboxes; delete them first' },
+  MAILBOX_LIMIT: { status: 409, title: 'Too many mailboxes' },
+  MAILBOX_PROTECTED: { status: 409, title: 'This mailbox cannot be deleted or renamed' },
+  SPECIAL_USE_INVALID: { status: 422, title: 'Special-use attribute not supported or already in use' },
   MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },
   ATTACHMENT_NOT_FOUND: { status: 404, title: 'Attachment not found' },
   QUOTA_EXCEEDED: { status: 422, title: 'Mailbox quota exceeded' },

@@ -1,7 +1,7 @@
 /** Messages between the main thread and the delivery committer's thread (`commit-thread.ts`, `commit-worker.ts`). */
 import { AppError, codeChain, type ErrorCode, isAppError } from '../shared/index.js';
 import type { CommitStats } from './commit.js';
-import type { DeliveryInput } from './types.js';
+import type { DeliveryInput, Placed } from './types.js';
 
 /** What the committer thread is started with (`workerData`). */
 export interface CommitThreadConfig {
@@ -30,7 +30,7 @@ export interface SerializedError {
 }
 
 /** The outcome of one delivery of a `submit` message. */
-export type CommitResult = { id: number; messageIds: string[] } | { id: number; error: SerializedError };
+export type CommitResult = { id: number; placed: Placed[] } | { id: number; error: SerializedError };
 
 export type FromCommitThread =
   | { type: 'ready' }

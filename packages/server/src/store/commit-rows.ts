@@ -1,6 +1,7 @@
 /**
  * The group committer's transaction: one batch of deliveries written durably
- * at once (inline bodies, UIDs, mailbox counters, used bytes, message rows).
+ * at once (inline bodies, UIDs, mailbox counters, used bytes, message rows and
+ * their change-journal rows, so no message exists without its row or the other way round).
  * `commit.ts` queues the deliveries, resolves their mailboxes and handles
  * failures; this file only writes.
  */
@@ -8,8 +9,8 @@ import { AppError, newId } from '../shared/index.js';
 import type { Database, SyncStatements } from './db.js';
 import type { Executor } from './mailboxes.js';
 import { newMessageRow, type Placement } from './rows.js';
-import type { MessagesTable } from './schema.js';
-import type { DeliveryInput } from './types.js';
+import type { MailChangesTable, MessagesTable } from './schema.js';
+import type { DeliveryInput, Placed } from './types.js';
 
 /** A delivery of the batch, its target mailboxes resolved (one id per target). */
 interface Resolved {
@@ -94,26 +95,33 @@ async function reserve(trx: Executor, boxes: Map<string, Totals>): Promise<Reser
   return next;
 }
 
-/** Builds every row of the batch from the reserved ranges; returns the rows and the message ids per delivery. */
+/**
+ * Builds every row of the batch from the reserved ranges, with its journal
+ * row (`new`, the message's own modseq); returns the rows and the placements
+ * per delivery.
+ */
 function buildRows(items: Resolved[], next: Reserved) {
   const rows: MessagesTable[] = [];
-  const ids = items.map((p) =>
-    p.input.targets.map((t, i) => {
+  const changes: MailChangesTable[] = [];
+  const at = Date.now();
+  const placed = items.map((p) =>
+    p.input.targets.map((t, i): Placed => {
       const mailboxId = p.mailboxIds?.[i] as string;
-      const at = next.get(mailboxId) as { uid: number; modseq: number };
+      const from = next.get(mailboxId) as { uid: number; modseq: number };
       const place: Placement = {
         id: newId(),
         mailboxId,
         userId: t.userId,
-        uid: at.uid++,
-        modseq: at.modseq++,
+        uid: from.uid++,
+        modseq: from.modseq++,
         seen: !!t.seen,
       };
       rows.push(newMessageRow(p.input, place));
-      return place.id;
+      changes.push({ mailbox_id: mailboxId, modseq: place.modseq, uid: place.uid, kind: 'new', at });
+      return { messageId: place.id, userId: t.userId, mailboxId, uid: place.uid, modseq: place.modseq };
     }),
   );
-  return { rows, ids };
+  return { rows, changes, placed };
 }
 
 /** The bodies of the batch small enough for the database, once each (one body serves every target). */
@@ -130,7 +138,7 @@ const BODIES_PER_INSERT = 32;
  * One durable transaction for the whole batch: inline bodies, UIDs, counters,
  * used bytes, rows. Returns message ids per delivery.
  */
-async function writeRows(database: Database, items: Resolved[]): Promise<string[][]> {
+async function writeRows(database: Database, items: Resolved[]): Promise<Placed[][]> {
   const { boxes, users } = sumBatch(items);
   const bodies = inlineBodies(items);
   return database.db.transaction().execute(async (trx) => {
@@ -145,14 +153,18 @@ async function writeRows(database: Database, items: Resolved[]): Promise<string[
     for (const userId of [...users.keys()].sort()) {
       await usedBytesQuery(trx, userId, users.get(userId) as number).execute();
     }
-    const { rows, ids } = buildRows(items, next);
+    const { rows, changes, placed } = buildRows(items, next);
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
       await trx
         .insertInto('messages')
         .values(rows.slice(i, i + ROWS_PER_INSERT))
         .execute();
+      await trx
+        .insertInto('mail_changes')
+        .values(changes.slice(i, i + ROWS_PER_INSERT))
+        .execute();
     }
-    return ids;
+    return placed;
   });
 }
 
@@ -168,12 +180,15 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
   );
   const reserveRow = statements.prepare(reserveQuery(db, '', { count: 0, unread: 0, size: 0 }));
   const addUsedBytes = statements.prepare(usedBytesQuery(db, '', 0));
+  const insertChange = statements.prepare(
+    db.insertInto('mail_changes').values({ mailbox_id: '', modseq: 0, uid: 0, kind: 'new', at: 0 }),
+  );
   // Prepared from the first row: its keys, in their order, are the insert's columns.
   let insertMessage:
     | { columns: (keyof MessagesTable)[]; run: (p: readonly unknown[]) => unknown }
     | undefined;
 
-  return (items: Resolved[]): string[][] => {
+  return (items: Resolved[]): Placed[][] => {
     const { boxes, users } = sumBatch(items);
     const bodies = inlineBodies(items);
     return statements.transaction(() => {
@@ -186,7 +201,7 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
         next.set(id, firstOf(row, t));
       }
       for (const userId of [...users.keys()].sort()) addUsedBytes([users.get(userId), userId]);
-      const { rows, ids } = buildRows(items, next);
+      const { rows, changes, placed } = buildRows(items, next);
       for (const row of rows) {
         insertMessage ??= {
           columns: Object.keys(row) as (keyof MessagesTable)[],
@@ -195,13 +210,14 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
         const { columns, run } = insertMessage;
         run(columns.map((c) => row[c]));
       }
-      return ids;
+      for (const c of changes) insertChange([c.mailbox_id, c.modseq, c.uid, c.kind, c.at]);
+      return placed;
     });
   };
 }
 
 /**
- * Writes a batch in one transaction and returns the message ids per delivery.
+ * Writes a batch in one transaction and returns the placements per delivery.
  * With `ownConnection` on SQLite (the committer's thread) the transaction runs
  * synchronously with statements compiled once; otherwise through Kysely.
  * Throws if the transaction fails: nothing of the batch was written.
@@ -209,7 +225,7 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
 export function createRowWriter(
   database: Database,
   ownConnection: boolean,
-): (items: Resolved[]) => string[][] | Promise<string[][]> {
+): (items: Resolved[]) => Placed[][] | Promise<Placed[][]> {
   if (ownConnection && database.statements) return sqliteRowWriter(database.db, database.statements);
   return (items) => writeRows(database, items);
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
-import { type CommitStats, type Committer, emptyStats, refusal } from './commit.js';
+import { type CommitStats, type Committer, type Delivered, emptyStats, refusal } from './commit.js';
 import {
   type CommitResult,
   type CommitThreadConfig,
@@ -57,7 +57,7 @@ function post(worker: Worker, items: Array<{ id: number; input: DeliveryInput }>
 const MAX_IN_FLIGHT = 1;
 
 interface Waiter {
-  resolve(value: { messageIds: string[] }): void;
+  resolve(value: Delivered): void;
   reject(error: unknown): void;
 }
 
@@ -124,7 +124,7 @@ export function createThreadCommitter(options: CommitThreadOptions): Committer {
       waiting.delete(r.id);
       if (!w) continue;
       if ('error' in r) w.reject(deserializeError(r.error));
-      else w.resolve({ messageIds: r.messageIds });
+      else w.resolve({ messageIds: r.placed.map((p) => p.messageId), placed: r.placed });
     }
   }
 
@@ -172,7 +172,7 @@ export function createThreadCommitter(options: CommitThreadOptions): Committer {
       const refused = refusal(closed, input);
       if (refused) return Promise.reject(refused);
       const id = nextId++;
-      const done = new Promise<{ messageIds: string[] }>((resolve, reject) => {
+      const done = new Promise<Delivered>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
       });
       outbox.push({ id, input });

@@ -70,7 +70,7 @@ function run(port: MessagePort, config: CommitThreadConfig): void {
       const data = input.blob.data;
       if (data) input.blob.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       return committer.submit(input).then(
-        ({ messageIds }) => ({ id, messageIds }),
+        ({ placed }) => ({ id, placed }),
         (error: unknown) => ({ id, error: serializeError(error) }),
       );
     });

@@ -5,7 +5,7 @@ import { createRowWriter } from './commit-rows.js';
 import type { Database } from './db.js';
 import type { Executor } from './mailboxes.js';
 import { releaseBlobs } from './release.js';
-import type { DeliveryInput } from './types.js';
+import type { DeliveryInput, Placed } from './types.js';
 
 /** Counters that show whether group commit is actually grouping. */
 export interface CommitStats {
@@ -43,9 +43,15 @@ export interface CommitterOptions {
   log?: Logger;
 }
 
+/** A committed delivery: message ids and placements in target order. */
+export interface Delivered {
+  messageIds: string[];
+  placed: Placed[];
+}
+
 /** The single writer of new messages: queues deliveries and commits them in batches. */
 export interface Committer {
-  submit(input: DeliveryInput): Promise<{ messageIds: string[] }>;
+  submit(input: DeliveryInput): Promise<Delivered>;
   readonly stats: Readonly<CommitStats>;
   /** Rejects new deliveries and resolves once every queued one is settled. */
   close(): Promise<void>;
@@ -53,12 +59,12 @@ export interface Committer {
 
 interface Pending {
   input: DeliveryInput;
-  resolve(value: { messageIds: string[] }): void;
+  resolve(value: Delivered): void;
   reject(error: unknown): void;
   /** Mailbox id per target, filled in before the blob is committed. */
   mailboxIds?: string[];
-  /** Message id per target, once its rows are committed. */
-  messageIds?: string[];
+  /** Placement per target, once its rows are committed. */
+  placed?: Placed[];
 }
 
 /** Raw driver errors stay in the log; callers (SMTP, API) get a stable code. */
@@ -199,7 +205,7 @@ function createFlush(options: CommitterOptions, stats: CommitStats): (batch: Pen
   async function commitRows(ready: Pending[], failures: Failures): Promise<Pending[]> {
     try {
       const ids = await write(ready);
-      for (const [i, p] of ready.entries()) p.messageIds = ids[i] as string[];
+      for (const [i, p] of ready.entries()) p.placed = ids[i] as Placed[];
       return ready;
     } catch (e) {
       if (ready.length === 1) {
@@ -232,7 +238,10 @@ function createFlush(options: CommitterOptions, stats: CommitStats): (batch: Pen
     stats.delivered += done.length;
     stats.rejected += failures.size;
     // Counted first, so whoever a resolution wakes sees this flush in the stats.
-    for (const p of done) p.resolve({ messageIds: p.messageIds as string[] });
+    for (const p of done) {
+      const placed = p.placed as Placed[];
+      p.resolve({ messageIds: placed.map((x) => x.messageId), placed });
+    }
     if (failures.size > 0) await discardBlobs(options, [...failures.keys()], done);
     // Callers see a stable code only (INTERNAL, or the full disk its cause says); the driver's error
     // itself is logged here, once per flush, since on SQLite it never leaves this thread.

@@ -18,7 +18,31 @@ export {
   openDatabase,
   type PreparedRead,
 } from './db.js';
-export { createMailStore, type LocalMailStore, type MailStoreOptions } from './mail-store.js';
+export {
+  canonicalKeyword,
+  flagNames,
+  MAX_KEYWORD_LENGTH,
+  MAX_KEYWORDS,
+  normalizeKeywords,
+  parseFlags,
+  SYSTEM_FLAGS,
+  validKeyword,
+} from './flags.js';
+export {
+  createMailStore,
+  JOURNAL_RETENTION_MS,
+  type LocalMailStore,
+  type MailStoreOptions,
+} from './mail-store.js';
+export {
+  checkMailboxName,
+  isWithin,
+  MAX_MAILBOX_DEPTH,
+  MAX_MAILBOX_NAME_BYTES,
+  mailboxName,
+  parentNames,
+} from './mailbox-names.js';
 export { type Executor, insertDefaultMailboxes } from './mailboxes.js';
+export { createMemoryNotifier } from './notifier.js';
 export type * from './schema.js';
 export * from './types.js';

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError, newId } from '../shared/index.js';
+import { mailboxName } from './mailbox-names.js';
 import type { DB, MailboxesTable } from './schema.js';
 import { DEFAULT_MAILBOXES, type Mailbox, NOT_NEW_MAIL } from './types.js';
 
@@ -31,16 +32,23 @@ export async function insertDefaultMailboxes(
         highest_modseq: 0,
         total: 0,
         unread: 0,
+        deleted: 0,
         size: 0,
+        journal_floor: 0,
         created_at: now,
       })),
     )
     .onConflict((oc) => oc.columns(['user_id', 'name']).doNothing())
     .execute();
+  await executor
+    .insertInto('mailbox_subscriptions')
+    .values(DEFAULT_MAILBOXES.map((m) => ({ user_id: userId, name: m.name })))
+    .onConflict((oc) => oc.columns(['user_id', 'name']).doNothing())
+    .execute();
 }
 
 /** Maps a row to the API shape (counters are numbers on both engines; see db.ts). */
-export function toMailbox(row: MailboxesTable): Mailbox {
+export function toMailbox(row: MailboxesTable, subscribed: boolean): Mailbox {
   return {
     id: row.id,
     name: row.name,
@@ -50,25 +58,32 @@ export function toMailbox(row: MailboxesTable): Mailbox {
     highestModseq: Number(row.highest_modseq),
     total: Number(row.total),
     unread: Number(row.unread),
+    deleted: Number(row.deleted),
     size: Number(row.size),
+    subscribed,
   };
 }
 
 const DEFAULT_ORDER = new Map<string, number>(DEFAULT_MAILBOXES.map((m, i) => [m.name, i]));
 
+/** The user's subscribed names. */
+export async function subscribedNames(executor: Executor, userId: string): Promise<Set<string>> {
+  const rows = await executor
+    .selectFrom('mailbox_subscriptions')
+    .select('name')
+    .where('user_id', '=', userId)
+    .execute();
+  return new Set(rows.map((r) => r.name));
+}
+
 /** The user's mailboxes: the default five in their usual order, then the others by name. */
 export async function listMailboxes(executor: Executor, userId: string): Promise<Mailbox[]> {
   const rows = await executor.selectFrom('mailboxes').selectAll().where('user_id', '=', userId).execute();
+  const subscribed = await subscribedNames(executor, userId);
   const rank = (name: string) => DEFAULT_ORDER.get(name) ?? DEFAULT_ORDER.size;
   rows.sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return rows.map(toMailbox);
+  return rows.map((r) => toMailbox(r, subscribed.has(r.name)));
 }
-
-/**
- * The stored name of a mailbox a client names: `INBOX` in any case is the
- * inbox (RFC 3501 §5.1); every other name is case-sensitive.
- */
-export const mailboxName = (name: string): string => (name.toUpperCase() === 'INBOX' ? 'INBOX' : name);
 
 /** The id of the user's mailbox called `name`; MAILBOX_NOT_FOUND when it does not exist. */
 export async function mailboxId(executor: Executor, userId: string, name: string): Promise<string> {

@@ -226,7 +226,7 @@ describe.each(storeCases(databases.engines))(
       expect((await f.store.quota(alice)).usedBytes).toBe(blob.size);
 
       await f.store.deleteMessage(alice, forAlice);
-      expect(await f.store.quota(alice)).toEqual({ quotaBytes: 0, usedBytes: 0 });
+      expect(await f.store.quota(alice)).toEqual({ quotaBytes: 0, usedBytes: 0, messages: 0 });
       expect(await box(alice, 'INBOX')).toMatchObject({ total: 0, unread: 0, size: 0, highestModseq: 2 });
       expect(await stored()).toBe(true);
       await expect(f.store.getMessage(alice, forAlice)).rejects.toMatchObject({ code: 'MESSAGE_NOT_FOUND' });
@@ -264,7 +264,9 @@ describe.each(storeCases(databases.engines))(
           highest_modseq: 0,
           total: 0,
           unread: 0,
+          deleted: 0,
           size: 0,
+          journal_floor: 0,
           created_at: Date.now(),
         })
         .execute();

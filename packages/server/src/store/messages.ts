@@ -1,20 +1,20 @@
-import type { Transaction } from 'kysely';
 import { AppError } from '../shared/index.js';
-import type { Logger } from '../telemetry/index.js';
+import { copyMessages, moveMessages } from './copy-move.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { Database } from './db.js';
-import { type Executor, mailboxId, mailboxName } from './mailboxes.js';
-import { releaseBlobs } from './release.js';
-import { type MessageRow, toSummary } from './rows.js';
-import type { DB } from './schema.js';
-import type { BlobStore, ListMessagesOptions, MessagePatch, MessageSummary } from './types.js';
+import { expunge } from './expunge.js';
+import { setFlags } from './flag-ops.js';
+import { normalizeKeywords } from './flags.js';
+import { getMailbox } from './mailbox-create.js';
+import { mailboxName } from './mailbox-names.js';
+import { type Executor, mailboxId } from './mailboxes.js';
+import type { OpsDeps } from './ops-deps.js';
+import { bitsOf, keywordsOf, type MessageRow, recordOf, toSummary } from './rows.js';
+import type { ListMessagesOptions, MessagePatch, MessageSummary } from './types.js';
+import { scanMessages, toRanges } from './uid-set.js';
+import { FLAG, type FlagBits, type MessageRecord, type UidSet } from './view-types.js';
 
-/** What the message operations need; passed in, never module state. */
-export interface MessagesDeps {
-  database: Database;
-  blobs: BlobStore;
-  log?: Logger;
-}
+/** What the message operations need. */
+export type MessagesDeps = OpsDeps;
 
 const withMailboxName = (ex: Executor) =>
   ex
@@ -22,27 +22,6 @@ const withMailboxName = (ex: Executor) =>
     .innerJoin('mailboxes', 'mailboxes.id', 'messages.mailbox_id')
     .selectAll('messages')
     .select('mailboxes.name as mailbox_name');
-
-/** 1 when a row with `seen` counts as unread, else 0: the unread counter's unit. */
-const unreadOf = (seen: number) => (seen ? 0 : 1);
-
-/**
- * Reads one of the user's messages inside a transaction. On PostgreSQL the
- * row is locked (other nodes may change it); SQLite has one writer already.
- * Messages are locked before mailboxes and users, the order every store transaction uses.
- */
-async function lockMessage(
-  trx: Transaction<DB>,
-  deps: MessagesDeps,
-  userId: string,
-  id: string,
-): Promise<MessageRow> {
-  let query = withMailboxName(trx).where('messages.id', '=', id).where('messages.user_id', '=', userId);
-  if (deps.database.engine === 'postgres') query = query.forUpdate('messages');
-  const row = await query.executeTakeFirst();
-  if (!row) throw new AppError('MESSAGE_NOT_FOUND');
-  return row;
-}
 
 /**
  * One page of a mailbox, newest first. The cursor carries the last UID shown,
@@ -86,114 +65,132 @@ export async function getMessage(deps: MessagesDeps, userId: string, id: string)
   return toSummary(row);
 }
 
-/** Flag change in place: a new modseq (RFC 7162 §3.1) and the unread counter adjusted. */
-async function setFlags(
-  trx: Transaction<DB>,
-  row: MessageRow,
-  seen: number,
-  flagged: number,
-): Promise<MessageRow> {
-  const box = await trx
-    .updateTable('mailboxes')
-    .set((eb) => ({
-      highest_modseq: eb('highest_modseq', '+', 1),
-      unread: eb('unread', '+', unreadOf(seen) - unreadOf(row.seen)),
-    }))
-    .where('id', '=', row.mailbox_id)
-    .returning('highest_modseq')
-    .executeTakeFirstOrThrow();
-  const modseq = Number(box.highest_modseq);
-  await trx.updateTable('messages').set({ seen, flagged, modseq }).where('id', '=', row.id).execute();
-  return { ...row, seen, flagged, modseq };
+/** A message's row by id, with its mailbox name; MESSAGE_NOT_FOUND for another user's. */
+async function findMessage(deps: OpsDeps, userId: string, id: string): Promise<MessageRow> {
+  const row = await withMailboxName(deps.database.db)
+    .where('messages.id', '=', id)
+    .where('messages.user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) throw new AppError('MESSAGE_NOT_FOUND');
+  return row;
+}
+
+/** Tries to apply a change to a message found by id, again if it moved or changed meanwhile. */
+async function withRetry<T>(
+  deps: OpsDeps,
+  userId: string,
+  id: string,
+  attempt: (row: MessageRow) => Promise<T | undefined>,
+): Promise<T> {
+  for (let i = 0; i < 5; i += 1) {
+    const done = await attempt(await findMessage(deps, userId, id));
+    if (done !== undefined) return done;
+  }
+  throw new AppError('UNAVAILABLE', 'the message keeps changing; try again');
+}
+
+/** The flags a patch asks for, from the row's current ones. */
+function patchedFlags(row: MessageRow, patch: MessagePatch): { flags: FlagBits; keywords: string[] } {
+  let bits = bitsOf(row);
+  const set = (bit: FlagBits, on: boolean | undefined) => {
+    if (on !== undefined) bits = on ? bits | bit : bits & ~bit;
+  };
+  set(FLAG.seen, patch.unread === undefined ? undefined : !patch.unread);
+  set(FLAG.flagged, patch.flagged);
+  set(FLAG.answered, patch.answered);
+  set(FLAG.draft, patch.draft);
+  set(FLAG.deleted, patch.deleted);
+  return {
+    flags: bits,
+    keywords: patch.keywords ? normalizeKeywords(patch.keywords) : keywordsOf(row.keywords),
+  };
 }
 
 /**
- * Moves a message: it leaves the source (an expunge there, so a modseq bump)
- * and gets the next UID of the destination, keeping its id and blob.
- * Both mailbox rows are updated in id order so concurrent moves cannot deadlock.
+ * Applies flag, keyword and mailbox changes through `setFlags` and
+ * `moveMessages`, so the journal and the notifier see them as they see
+ * IMAP's. The flags are replaced only if the message did not change since
+ * it was read (UNCHANGEDSINCE); otherwise it is read again. A no-op patch
+ * changes nothing (no new modseq).
  */
-async function move(
-  trx: Transaction<DB>,
-  row: MessageRow,
-  to: { id: string; name: string },
-  seen: number,
-  flagged: number,
-) {
-  let placed: { uid: number; modseq: number } | undefined;
-  for (const id of [row.mailbox_id, to.id].sort()) {
-    const leaving = id === row.mailbox_id;
-    const sign = leaving ? -1 : 1;
-    const box = await trx
-      .updateTable('mailboxes')
-      .set((eb) => ({
-        uid_next: eb('uid_next', '+', leaving ? 0 : 1),
-        highest_modseq: eb('highest_modseq', '+', 1),
-        total: eb('total', '+', sign),
-        unread: eb('unread', '+', sign * unreadOf(leaving ? row.seen : seen)),
-        size: eb('size', '+', sign * Number(row.size)),
-      }))
-      .where('id', '=', id)
-      .returning(['uid_next', 'highest_modseq'])
-      .executeTakeFirstOrThrow();
-    if (!leaving) placed = { uid: Number(box.uid_next) - 1, modseq: Number(box.highest_modseq) };
-  }
-  const { uid, modseq } = placed as { uid: number; modseq: number };
-  await trx
-    .updateTable('messages')
-    .set({ mailbox_id: to.id, uid, modseq, seen, flagged })
-    .where('id', '=', row.id)
-    .execute();
-  return { ...row, mailbox_id: to.id, mailbox_name: to.name, uid, modseq, seen, flagged };
-}
-
-/** Applies read/flag changes and an optional move in one transaction; a no-op patch changes nothing. */
 export async function updateMessage(
-  deps: MessagesDeps,
+  deps: OpsDeps,
   userId: string,
   id: string,
   patch: MessagePatch,
 ): Promise<MessageSummary> {
-  const updated = await deps.database.db.transaction().execute(async (trx) => {
-    const row = await lockMessage(trx, deps, userId, id);
-    const seen = patch.unread === undefined ? row.seen : patch.unread ? 0 : 1;
-    const flagged = patch.flagged === undefined ? row.flagged : patch.flagged ? 1 : 0;
-    const target = patch.mailbox === undefined ? undefined : mailboxName(patch.mailbox);
-    if (target !== undefined && target !== row.mailbox_name) {
-      const to = { id: await mailboxId(trx, userId, target), name: target };
-      return move(trx, row, to, seen, flagged);
-    }
-    if (seen === row.seen && flagged === row.flagged) return row;
-    return setFlags(trx, row, seen, flagged);
+  const keywords = patch.keywords ? normalizeKeywords(patch.keywords) : undefined;
+  const target =
+    patch.mailbox === undefined
+      ? undefined
+      : await getMailbox(deps.database.db, userId, { name: patch.mailbox });
+  await withRetry(deps, userId, id, async (row) => {
+    const wanted = patchedFlags(row, { ...patch, keywords });
+    const same =
+      wanted.flags === bitsOf(row) && wanted.keywords.join(' ') === keywordsOf(row.keywords).join(' ');
+    if (same) return true;
+    const uid = Number(row.uid);
+    const change = { mode: 'replace' as const, ...wanted, unchangedSince: Number(row.modseq) };
+    const result = await setFlags(deps, userId, row.mailbox_id, [uid], change);
+    return result.messages.length === 1 ? true : undefined;
   });
-  return toSummary(updated);
+  if (target) {
+    await withRetry(deps, userId, id, async (row) => {
+      if (row.mailbox_id === target.id) return true;
+      const moved = await moveMessages(deps, userId, row.mailbox_id, [Number(row.uid)], target.id);
+      return moved.destUids.length === 1 ? true : undefined;
+    });
+  }
+  return toSummary(await findMessage(deps, userId, id));
+}
+
+/** Copies a message into the mailbox called `mailbox` (new id and UID, same flags and body); returns the copy. */
+export async function copyMessage(
+  deps: OpsDeps,
+  userId: string,
+  id: string,
+  mailbox: string,
+): Promise<MessageSummary> {
+  const target = await getMailbox(deps.database.db, userId, { name: mailbox });
+  const copy = await withRetry(deps, userId, id, async (row) => {
+    const result = await copyMessages(deps, userId, row.mailbox_id, [Number(row.uid)], target.id);
+    return result.destUids[0];
+  });
+  const row = await withMailboxName(deps.database.db)
+    .where('messages.mailbox_id', '=', target.id)
+    .where('messages.uid', '=', copy)
+    .executeTakeFirst();
+  if (!row) throw new AppError('MESSAGE_NOT_FOUND');
+  return toSummary(row);
 }
 
 /**
- * Deletes a message with its counters and the user's used bytes, then removes
- * the blob once no row references it (one blob can serve several recipients).
- * The blob goes only after the commit, so a rolled-back delete never loses a body.
+ * Deletes a message at once (its `\Deleted` flag aside) through `expunge`:
+ * journaled, counters and used bytes moved, the body removed once no row
+ * references it, after the commit.
  */
-export async function deleteMessage(deps: MessagesDeps, userId: string, id: string): Promise<void> {
-  const { db } = deps.database;
-  const row = await db.transaction().execute(async (trx) => {
-    const found = await lockMessage(trx, deps, userId, id);
-    await trx.deleteFrom('messages').where('id', '=', found.id).execute();
-    await trx
-      .updateTable('mailboxes')
-      .set((eb) => ({
-        highest_modseq: eb('highest_modseq', '+', 1),
-        total: eb('total', '-', 1),
-        unread: eb('unread', '-', unreadOf(found.seen)),
-        size: eb('size', '-', Number(found.size)),
-      }))
-      .where('id', '=', found.mailbox_id)
-      .execute();
-    await trx
-      .updateTable('users')
-      .set((eb) => ({ used_bytes: eb('used_bytes', '-', Number(found.size)) }))
-      .where('id', '=', userId)
-      .execute();
-    return found;
+export async function deleteMessage(deps: OpsDeps, userId: string, id: string): Promise<void> {
+  await withRetry(deps, userId, id, async (row) => {
+    const result = await expunge(deps, userId, row.mailbox_id, {
+      uids: [Number(row.uid)],
+      ignoreDeletedFlag: true,
+    });
+    return result.uids.length === 1 ? true : undefined;
   });
-  await releaseBlobs(deps, [row.blob_id]);
+}
+
+/** FETCH's rows: the messages of `uids` that exist, ascending UID, read a page at a time. */
+export async function* fetchMessages(
+  deps: OpsDeps,
+  userId: string,
+  mailboxId: string,
+  uids: UidSet,
+  options: { changedSince?: number } = {},
+): AsyncGenerator<MessageRecord> {
+  const ranges = toRanges(uids);
+  const { db } = deps.database;
+  // The ownership check: a mailbox id of another user reads as absent.
+  await getMailbox(db, userId, { id: mailboxId });
+  for await (const page of scanMessages(db, mailboxId, ranges, { changedSince: options.changedSince }))
+    for (const row of page) yield recordOf(row);
 }

@@ -30,6 +30,8 @@ export interface UsersTable {
   created_at: number;
   updated_at: number;
   password_changed_at: number;
+  /** The last UIDVALIDITY given to one of the user's mailboxes (the store's; see `store/mailbox-ops.ts`). */
+  mail_uid_validity: Generated<number>;
   /** Directory source the user is synced from (`ldap.sources[].name`); null for a local user. */
   source: string | null;
   /** The entry's stable id in that directory (entryUUID, objectGUID or DN): renames and moves keep the user. */
@@ -142,7 +144,11 @@ export interface MailboxesTable {
   /** Counters kept in the same transaction as every change, so counts never scan messages. */
   total: number;
   unread: number;
+  /** Messages with `\Deleted`. */
+  deleted: number;
   size: number;
+  /** Journal rows with a modseq up to this one may have been pruned (see `mail_changes`). */
+  journal_floor: number;
   created_at: number;
 }
 
@@ -156,7 +162,9 @@ export interface MessagesTable {
   flagged: number;
   answered: number;
   draft: number;
-  /** JSON array of IMAP keywords beyond the system flags. */
+  /** `\Deleted`: expunged by the next IMAP EXPUNGE. */
+  deleted: number;
+  /** JSON array of IMAP keywords beyond the system flags, sorted. */
   keywords: string;
   internal_date: number;
   size: number;
@@ -172,6 +180,29 @@ export interface MessagesTable {
   preview: string;
   has_attachments: number;
   blob_id: string;
+}
+
+/** What happened to a message in a mailbox, journaled with its modseq. */
+export type ChangeKind = 'new' | 'flags' | 'expunge';
+
+/**
+ * The change journal: one row per change to a message in a mailbox, written
+ * in the transaction of the change. Rows older than the retention are pruned
+ * (raising `mailboxes.journal_floor`).
+ */
+export interface MailChangesTable {
+  mailbox_id: string;
+  modseq: number;
+  uid: number;
+  kind: ChangeKind;
+  /** When it was written (epoch ms), for the retention. */
+  at: number;
+}
+
+/** Subscribed mailbox names (RFC 9051 §6.3.7); a name may be subscribed without existing. */
+export interface MailboxSubscriptionsTable {
+  user_id: string;
+  name: string;
 }
 
 /** A message body small enough to live in the database (see `store/bodies.ts`); larger ones are files. */
@@ -333,6 +364,8 @@ export interface DB {
   mailboxes: MailboxesTable;
   messages: MessagesTable;
   message_bodies: MessageBodiesTable;
+  mail_changes: MailChangesTable;
+  mailbox_subscriptions: MailboxSubscriptionsTable;
   meta: MetaTable;
   sessions: SessionsTable;
   login_links: LoginLinksTable;

@@ -1,6 +1,31 @@
 import type { Readable } from 'node:stream';
+import type {
+  AppendInput,
+  CopyResult,
+  CreateMailboxOptions,
+  ExpungeOptions,
+  ExpungeResult,
+  FlagChange,
+  MailboxChanges,
+  MailNotifier,
+  MessageRecord,
+  MoveResult,
+  SetFlagsResult,
+  UidList,
+  UidSet,
+} from './view-types.js';
 
-/** The five mailboxes every user has, with their RFC 6154 special-use. */
+export * from './view-types.js';
+
+/** The hierarchy delimiter of mailbox names (RFC 9051 §5.1). */
+export const MAILBOX_DELIMITER = '/';
+
+/**
+ * The five mailboxes every user has, with their RFC 6154 special-use. They
+ * are subscribed when made, and cannot be deleted or renamed (MAILBOX_PROTECTED;
+ * the store files mail into them by name), except that INBOX may be renamed
+ * as RFC 9051 §6.3.6 says: its messages move to the new mailbox and INBOX stays, empty.
+ */
 export const DEFAULT_MAILBOXES = [
   { name: 'INBOX', specialUse: null },
   { name: 'Sent', specialUse: '\\Sent' },
@@ -31,16 +56,36 @@ export interface MessageIndex {
   hasAttachments: boolean;
 }
 
+/**
+ * A mailbox with its IMAP state and counters. Every counter changes in the
+ * same transaction as the rows it counts, so STATUS never scans messages.
+ */
 export interface Mailbox {
   id: string;
+  /**
+   * UTF-8 name, hierarchy delimiter `/` (see `MAILBOX_DELIMITER`); `INBOX`
+   * is always spelled so. IMAP encodes it as modified UTF-7 on the wire
+   * unless UTF8=ACCEPT is enabled; the store never sees that encoding.
+   */
   name: string;
+  /** RFC 6154 special-use attribute (`\Sent`, `\Drafts`, `\Junk`, `\Trash`, `\Archive`) or null. */
   specialUse: string | null;
+  /** RFC 9051 §2.3.1.1. A name used again after a delete or rename always gets a different value. */
   uidValidity: number;
+  /** The UID the next message placed here will get (RFC 9051 STATUS UIDNEXT). */
   uidNext: number;
+  /** RFC 7162 HIGHESTMODSEQ: the modseq of the latest change in this mailbox (0 when none yet). */
   highestModseq: number;
+  /** Messages (STATUS MESSAGES). */
   total: number;
+  /** Messages without `\Seen` (STATUS UNSEEN). */
   unread: number;
+  /** Messages with `\Deleted` (STATUS DELETED, RFC 9051 §6.3.11). */
+  deleted: number;
+  /** Sum of the messages' sizes in bytes (STATUS SIZE, RFC 8438). */
   size: number;
+  /** Whether the name is on the user's subscription list (LSUB, LIST (SUBSCRIBED)). */
+  subscribed: boolean;
 }
 
 export interface MessageSummary extends MessageIndex {
@@ -52,6 +97,10 @@ export interface MessageSummary extends MessageIndex {
   flagged: boolean;
   answered: boolean;
   draft: boolean;
+  /** `\Deleted`: marked for the next expunge (IMAP); the REST API's DELETE removes at once. */
+  deleted: boolean;
+  /** IMAP keywords (`$Junk`, `$NotJunk`, `$Forwarded`, user keywords), sorted. */
+  keywords: string[];
   size: number;
   internalDate: number;
   blobId: string;
@@ -104,6 +153,15 @@ export interface DeliveryTarget {
   seen?: boolean;
 }
 
+/** Where one delivered copy was placed: what a notifier publishes and IMAP's APPENDUID reports. */
+export interface Placed {
+  messageId: string;
+  userId: string;
+  mailboxId: string;
+  uid: number;
+  modseq: number;
+}
+
 export interface DeliveryInput {
   /** A finished BlobWriter result, not yet committed. */
   blob: FinishedBlob;
@@ -123,41 +181,155 @@ export interface ListMessagesOptions {
 export interface MessagePatch {
   unread?: boolean;
   flagged?: boolean;
+  answered?: boolean;
+  draft?: boolean;
+  /** `\Deleted` (IMAP: expunged at the client's next EXPUNGE). */
+  deleted?: boolean;
+  /** Replaces the keywords (validated as `validKeyword`); absent leaves them. */
+  keywords?: string[];
   /** Name of the mailbox to move the message to. */
   mailbox?: string;
 }
 
+/**
+ * A user's storage quota (RFC 9208 resource STORAGE, which counts in units
+ * of 1024 octets: report `ceil(usedBytes / 1024)` and `quotaBytes / 1024`).
+ * One quota root per user, covering every mailbox.
+ */
 export interface QuotaStatus {
+  /** Bytes allowed; 0 = unlimited (IMAP then reports the root with no resources). */
   quotaBytes: number;
+  /** Sum of the sizes of all the user's messages (a copy counts again; it shares the body on disk). */
   usedBytes: number;
+  /** Messages over all the user's mailboxes (RFC 9208 MESSAGE resource usage; no limit is set on it). */
+  messages: number;
 }
 
-/** Accounts' mailboxes and messages. Every counter changes in the same transaction as the rows it counts. */
+/**
+ * Accounts' mailboxes and messages. Every counter changes in the same
+ * transaction as the rows it counts, and every change to a message in a
+ * mailbox writes its change-journal row (mailbox, modseq, uid, kind) in that
+ * transaction too; after the commit the store publishes it on `notifier`.
+ * Operations that take a `mailboxId` also take the `userId` it must belong
+ * to: another user's mailbox is MAILBOX_NOT_FOUND.
+ */
 export interface MailStore {
   readonly blobs: BlobStore;
+  /** Told after every committed change (deliveries included). */
+  readonly notifier: MailNotifier;
   /**
    * Makes one message durable in every target mailbox: a body that went to a
    * file is renamed into place and its directory fsynced; then one transaction
-   * writes an inline body, allocates UIDs, inserts the rows and updates
-   * counters and used bytes. Concurrent calls are group-committed (one
-   * directory fsync, one DB commit and one log flush for up to `maxBatch`).
-   * Resolves only when durable; the returned ids are in target order.
+   * writes an inline body, allocates UIDs, inserts the rows and their journal
+   * rows and updates counters and used bytes. Concurrent calls are
+   * group-committed (one directory fsync, one DB commit and one log flush for
+   * up to `maxBatch`). Resolves only when durable; the returned ids and
+   * placements are in target order.
    */
-  deliver(input: DeliveryInput): Promise<{ messageIds: string[] }>;
-  /** Creates INBOX, Sent, Drafts, Junk and Trash for a new user. */
+  deliver(input: DeliveryInput): Promise<{ messageIds: string[]; placed: Placed[] }>;
+  /**
+   * Stores a client's message in one mailbox (IMAP APPEND) with its flags and
+   * internal date: QUOTA_EXCEEDED when the user's used bytes would pass
+   * their quota (IMAP `NO [OVERQUOTA]`), MAILBOX_NOT_FOUND when the mailbox
+   * is gone (`NO [TRYCREATE]`). The body must have gone through `mail/ingest`
+   * (size limit, line endings): use `MailService.append`, which does.
+   */
+  append(input: AppendInput): Promise<Placed>;
+
+  // ── mailboxes ─────────────────────────────────────────────────────────
+  /** Creates INBOX, Sent, Drafts, Junk and Trash for a new user, subscribed. */
   createDefaultMailboxes(userId: string): Promise<void>;
+  /** The user's mailboxes: the default five in their usual order, then the others by name. */
   listMailboxes(userId: string): Promise<Mailbox[]>;
+  /** One mailbox by name (`INBOX` in any case); MAILBOX_NOT_FOUND when absent. */
+  getMailbox(userId: string, name: string): Promise<Mailbox>;
+  /** One mailbox by id; MAILBOX_NOT_FOUND when deleted (or not the user's). */
+  getMailboxById(userId: string, mailboxId: string): Promise<Mailbox>;
+  /**
+   * Creates a mailbox (RFC 9051 §6.3.4), and its missing parents (`a/b/c`
+   * makes `a` and `a/b` as ordinary mailboxes). Names: see `checkMailboxName`
+   * (MAILBOX_NAME_INVALID); MAILBOX_EXISTS when the name is taken (INBOX in
+   * any case included); a new UIDVALIDITY, never one the name had before.
+   */
+  createMailbox(userId: string, name: string, options?: CreateMailboxOptions): Promise<Mailbox>;
+  /**
+   * Renames a mailbox and every mailbox under it (`a` → `b` renames `a/x` to
+   * `b/x`), keeping ids, UIDs and UIDVALIDITY; subscriptions follow. Missing
+   * parents of the new name are created. MAILBOX_EXISTS when the new name
+   * (or a child's) is taken; MAILBOX_NAME_INVALID when it is inside the
+   * mailbox itself. Renaming INBOX (RFC 9051 §6.3.6) creates the new mailbox,
+   * moves INBOX's messages there (same UIDs; INBOX journals their expunge) and
+   * leaves INBOX empty; INBOX's children are not renamed. Returns the mailbox
+   * now called `to`.
+   */
+  renameMailbox(userId: string, from: string, to: string): Promise<Mailbox>;
+  /**
+   * Deletes a mailbox with its messages (RFC 9051 §6.3.5), releasing bodies
+   * no other message references. Refused: INBOX and the other default
+   * mailboxes (MAILBOX_PROTECTED), a mailbox with children
+   * (MAILBOX_HAS_CHILDREN: delete those first; no `\Noselect` mailboxes
+   * exist). Its subscription is kept (RFC 9051 §6.3.10).
+   */
+  deleteMailbox(userId: string, name: string): Promise<void>;
+  /** SUBSCRIBE / UNSUBSCRIBE (RFC 9051 §6.3.7-8): any valid name, existing or not. */
+  setSubscribed(userId: string, name: string, subscribed: boolean): Promise<void>;
+  /** The subscribed names, existing or not, sorted (LSUB; LIST (SUBSCRIBED) marks missing ones `\NonExistent`). */
+  listSubscriptions(userId: string): Promise<string[]>;
+
+  // ── a mailbox's session view (IMAP) ──────────────────────────────────
+  /** Every message's UID (and modseq and flags unless `uidsOnly`) as typed arrays: SELECT. */
+  loadUidList(userId: string, mailboxId: string, options?: { uidsOnly?: boolean }): Promise<UidList>;
+  /** What changed after `modseq` (exclusive): a session's sync, CONDSTORE CHANGEDSINCE, QRESYNC. */
+  changesSince(userId: string, mailboxId: string, modseq: number): Promise<MailboxChanges>;
+  /**
+   * The messages of `uids` that exist, ascending UID, in pages (a FETCH of
+   * 1:* over a large mailbox never holds every record); with `changedSince`
+   * only those whose modseq is above it (RFC 7162 §3.1.4).
+   */
+  fetchMessages(
+    userId: string,
+    mailboxId: string,
+    uids: UidSet,
+    options?: { changedSince?: number },
+  ): AsyncIterable<MessageRecord>;
+  /** STORE (RFC 9051 §6.4.6, RFC 7162 §3.1.3); one new modseq for every message it changes. */
+  setFlags(userId: string, mailboxId: string, uids: UidSet, change: FlagChange): Promise<SetFlagsResult>;
+  /**
+   * COPY (RFC 9051 §6.4.7, RFC 4315 COPYUID): new rows with new UIDs and the
+   * same flags sharing the body; used bytes grow by each copy (QUOTA_EXCEEDED
+   * past the quota, nothing copied). Copying into the source is allowed.
+   */
+  copyMessages(userId: string, fromMailboxId: string, uids: UidSet, toMailboxId: string): Promise<CopyResult>;
+  /** MOVE (RFC 6851): new UIDs in the destination, expunged from the source, ids kept; quota unchanged. */
+  moveMessages(userId: string, fromMailboxId: string, uids: UidSet, toMailboxId: string): Promise<MoveResult>;
+  /** EXPUNGE / UID EXPUNGE; releases bodies no message references any more, after the commit. */
+  expunge(userId: string, mailboxId: string, options?: ExpungeOptions): Promise<ExpungeResult>;
+
+  // ── REST / webmail, by message id ────────────────────────────────────
   listMessages(
     userId: string,
     options: ListMessagesOptions,
   ): Promise<{ items: MessageSummary[]; nextCursor: string | null }>;
   getMessage(userId: string, messageId: string): Promise<MessageSummary>;
+  /** Flags, keywords and a move, through `setFlags` and `moveMessages`: journaled and published alike. */
   updateMessage(userId: string, messageId: string, patch: MessagePatch): Promise<MessageSummary>;
+  /** Copies a message into the mailbox called `mailbox`; returns the copy. */
+  copyMessage(userId: string, messageId: string, mailbox: string): Promise<MessageSummary>;
+  /** Expunges a message at once (whatever its `\Deleted` flag), through `expunge`. */
   deleteMessage(userId: string, messageId: string): Promise<void>;
+
+  // ── counts, quota, upkeep ────────────────────────────────────────────
   /** Unread and total over the mailboxes that hold new mail (all but Sent, Drafts, Junk, Trash). */
   unreadCount(userId: string): Promise<{ unread: number; total: number }>;
   unreadCounts(userIds: string[]): Promise<Map<string, { unread: number; total: number }>>;
+  /** RFC 9208 QUOTA / GETQUOTAROOT: one root (`""`) per user over every mailbox. */
   quota(userId: string): Promise<QuotaStatus>;
+  /**
+   * Deletes journal rows older than the retention (`journalRetentionMs`),
+   * raising each mailbox's floor so `changesSince` knows what it no longer
+   * has. Main runs it periodically; returns the rows removed.
+   */
+  pruneJournal(now?: number): Promise<number>;
   /** Stops accepting deliveries and waits for pending commits. */
   close(): Promise<void>;
 }

@@ -51,6 +51,17 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   SYNC_RUN_NOT_FOUND: 'No directory sync run with that id.',
   MAILBOX_NOT_FOUND:
     'The user has no mailbox of that name (`INBOX` in any case; other names are case-sensitive).',
+  MAILBOX_EXISTS:
+    'A mailbox of the user already has this name (`INBOX` in any case counts as INBOX). Choose another name, or rename or delete the existing one first.',
+  MAILBOX_NAME_INVALID:
+    'Mailbox names are UTF-8 with levels separated by `/`: no empty level (no leading, trailing or double `/`), no control characters, `*` or `%`, at most 512 bytes and 32 levels; a mailbox cannot be renamed into itself.',
+  MAILBOX_HAS_CHILDREN:
+    'The mailbox has mailboxes under it. Delete (or move) those first; a mailbox is never deleted with its children.',
+  MAILBOX_LIMIT: 'The user already has the most mailboxes one user may have (10,000). Delete some first.',
+  MAILBOX_PROTECTED:
+    'INBOX, Sent, Drafts, Junk and Trash cannot be deleted or renamed: mail is filed into them by name. (INBOX can be renamed: its messages move to the new mailbox and INBOX stays, empty.)',
+  SPECIAL_USE_INVALID:
+    'The special use is not one a mailbox can be made with (`\\Archive`, `\\Drafts`, `\\Junk`, `\\Sent`, `\\Trash`), or another of the user’s mailboxes already has it.',
   MESSAGE_NOT_FOUND: 'No such message in this user’s mail (it may have been deleted).',
   ATTACHMENT_NOT_FOUND: 'The message has no part with that id; take ids from the message’s `attachments`.',
   QUOTA_EXCEEDED: 'A recipient’s mailbox is full. The sender can retry once they have made room.',

@@ -31,6 +31,8 @@ import {
 import {
   AddressModel,
   AttachmentModel,
+  CopyMessageBody,
+  CreateMailboxBody,
   HeaderModel,
   MailboxList,
   MailboxModel,
@@ -44,6 +46,7 @@ import {
   UnreadCountResult,
   UnreadCounts,
   UnreadCountsBody,
+  UpdateMailboxBody,
   UpdateMessageBody,
 } from './mail.js';
 import {
@@ -99,6 +102,9 @@ export const MODELS: readonly TSchema[] = [
   AddressModel,
   MailboxModel,
   MailboxList,
+  CreateMailboxBody,
+  UpdateMailboxBody,
+  CopyMessageBody,
   MessageSummaryModel,
   MessagePage,
   AttachmentModel,

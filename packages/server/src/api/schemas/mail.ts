@@ -19,8 +19,16 @@ export const MailboxModel = Type.Object(
     total: Type.Integer({ minimum: 0 }),
     unread: Type.Integer({ minimum: 0 }),
     size: Type.Integer({ minimum: 0, description: 'Bytes' }),
+    subscribed: Type.Boolean({
+      description: 'On the subscription list (mail clients showing subscribed folders only show it)',
+    }),
   },
-  { $id: 'Mailbox', title: 'Mailbox', description: 'A folder with its counters' },
+  {
+    $id: 'Mailbox',
+    title: 'Mailbox',
+    description:
+      'A folder with its counters. Names are UTF-8; levels are separated by `/` (`Projects/2024`).',
+  },
 );
 
 export const MailboxList = Type.Object(
@@ -42,6 +50,13 @@ const summaryFields = {
   unread: Type.Boolean(),
   flagged: Type.Boolean(),
   answered: Type.Boolean(),
+  draft: Type.Boolean(),
+  deleted: Type.Boolean({
+    description: 'IMAP `\\Deleted`: marked for removal by a mail client’s next expunge',
+  }),
+  keywords: Type.Array(Type.String(), {
+    description: 'IMAP keywords (`$Junk`, `$NotJunk`, `$Forwarded`, user keywords), sorted',
+  }),
   size: Type.Integer({ minimum: 0, description: 'Bytes of the stored message' }),
   hasAttachments: Type.Boolean(),
 };
@@ -101,10 +116,25 @@ export const MessageDetailModel = Type.Object(
   { $id: 'MessageDetail', title: 'MessageDetail', description: 'A message with its parsed body' },
 );
 
+/** An IMAP keyword: an atom (RFC 9051 §9 flag-keyword). */
+const Keyword = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'An IMAP keyword, e.g. `$Junk`, `$Forwarded` or your own (no spaces, `(){%*"\\]`)',
+});
+
 export const UpdateMessageBody = Type.Object(
   {
     unread: Type.Optional(Type.Boolean()),
     flagged: Type.Optional(Type.Boolean()),
+    answered: Type.Optional(Type.Boolean()),
+    draft: Type.Optional(Type.Boolean()),
+    deleted: Type.Optional(
+      Type.Boolean({ description: 'IMAP `\\Deleted` (DELETE the message to remove it at once)' }),
+    ),
+    keywords: Type.Optional(
+      Type.Array(Keyword, { maxItems: 64, description: 'Replaces the message’s keywords' }),
+    ),
     mailbox: Type.Optional(
       Type.String({
         minLength: 1,
@@ -119,6 +149,49 @@ export const UpdateMessageBody = Type.Object(
     additionalProperties: false,
     minProperties: 1,
   },
+);
+
+/** A mailbox name: UTF-8, levels separated by `/`. */
+const MailboxName = Type.String({
+  minLength: 1,
+  maxLength: 512,
+  description: 'UTF-8 name; `/` separates levels (`Projects/2024`); `INBOX` in any case is the inbox',
+  examples: ['Projects/2024'],
+});
+
+export const CreateMailboxBody = Type.Object(
+  {
+    name: MailboxName,
+    specialUse: Type.Optional(
+      Nullable(
+        Type.String({
+          enum: ['\\Archive', '\\Drafts', '\\Junk', '\\Sent', '\\Trash'],
+          description: 'RFC 6154 special use; one mailbox per use',
+        }),
+      ),
+    ),
+    subscribed: Type.Optional(Type.Boolean({ default: true, description: 'Subscribe to it (default true)' })),
+  },
+  { $id: 'CreateMailboxRequest', title: 'CreateMailboxRequest', additionalProperties: false },
+);
+
+export const UpdateMailboxBody = Type.Object(
+  {
+    name: Type.Optional(MailboxName),
+    subscribed: Type.Optional(Type.Boolean()),
+  },
+  {
+    $id: 'UpdateMailboxRequest',
+    title: 'UpdateMailboxRequest',
+    description: 'A new `name` renames the mailbox and every mailbox under it',
+    additionalProperties: false,
+    minProperties: 1,
+  },
+);
+
+export const CopyMessageBody = Type.Object(
+  { mailbox: MailboxName },
+  { $id: 'CopyMessageRequest', title: 'CopyMessageRequest', additionalProperties: false },
 );
 
 export const UnreadCount = Type.Object(
@@ -288,6 +361,7 @@ export const toMailboxJson = (m: Mailbox): Static<typeof MailboxModel> => ({
   total: m.total,
   unread: m.unread,
   size: m.size,
+  subscribed: m.subscribed,
 });
 
 export const toSummaryJson = (m: MessageSummary): SummaryJson => ({
@@ -304,6 +378,9 @@ export const toSummaryJson = (m: MessageSummary): SummaryJson => ({
   unread: m.unread,
   flagged: m.flagged,
   answered: m.answered,
+  draft: m.draft,
+  deleted: m.deleted,
+  keywords: m.keywords,
   size: m.size,
   hasAttachments: m.hasAttachments,
 });

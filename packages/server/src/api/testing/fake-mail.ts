@@ -8,6 +8,7 @@ import {
   type SendInput,
 } from '../../mail/index.js';
 import { AppError, normalizeAddress } from '../../shared/index.js';
+import type { Placed } from '../../store/index.js';
 
 const MAILBOXES = ['INBOX', 'Sent', 'Drafts', 'Junk', 'Trash'];
 
@@ -34,6 +35,8 @@ export class FakeMail implements MailService {
       flagged: false,
       answered: false,
       draft: false,
+      deleted: false,
+      keywords: [] as string[],
       size: 100,
       internalDate: 1_700_000_000_000 + this.seq,
       blobId: `blob-${id}`,
@@ -79,7 +82,9 @@ export class FakeMail implements MailService {
         highestModseq: 1,
         total: inBox.length,
         unread: inBox.filter((m) => m.unread).length,
+        deleted: 0,
         size: inBox.reduce((s, m) => s + m.size, 0),
+        subscribed: true,
       };
     });
   }
@@ -123,6 +128,24 @@ export class FakeMail implements MailService {
       throw new AppError('MAILBOX_NOT_FOUND');
     Object.assign(m, patch);
     return m;
+  }
+  async copyMessage(address: string, id: string, mailbox: string) {
+    const m = this.own(address, id);
+    if (!MAILBOXES.includes(mailbox)) throw new AppError('MAILBOX_NOT_FOUND');
+    const { id: _id, owner: _owner, ...rest } = m;
+    return this.add(address, { ...rest, mailbox });
+  }
+  async createMailbox(): Promise<Mailbox> {
+    throw new Error('not used by the API unit tests');
+  }
+  async updateMailbox(): Promise<Mailbox> {
+    throw new Error('not used by the API unit tests');
+  }
+  async deleteMailbox(): Promise<void> {
+    throw new Error('not used by the API unit tests');
+  }
+  async append(): Promise<Placed> {
+    throw new Error('not used by the API');
   }
   async deleteMessage(address: string, id: string) {
     this.messages.delete(this.own(address, id).id);

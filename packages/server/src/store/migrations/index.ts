@@ -5,6 +5,7 @@ import { sso } from './0003-sso.js';
 import { appTokens } from './0004-app-tokens.js';
 import { messageBodies } from './0005-message-bodies.js';
 import { idempotencyKeys } from './0006-idempotency-keys.js';
+import { mailJournal } from './0007-mail-journal.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-app-tokens': appTokens,
   '0005-message-bodies': messageBodies,
   '0006-idempotency-keys': idempotencyKeys,
+  '0007-mail-journal': mailJournal,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,6 +7,7 @@ import { domainRoutes } from './domains/domains.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
+import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
@@ -31,6 +32,7 @@ export const v1Routes: V1Plugin = async (
     groupRoutes,
     memberRoutes,
     mailboxRoutes,
+    folderRoutes,
     messageRoutes,
     attachmentRoutes,
     sendRoutes,

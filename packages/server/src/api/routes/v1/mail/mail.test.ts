@@ -126,7 +126,15 @@ describe('/api/v1 mail', () => {
   it('lists mailboxes with counters', async () => {
     t.mail.add('alice@example.com');
     const boxes = (await alice()('GET', '/users/alice@example.com/mailboxes')).json().items;
-    expect(boxes[0]).toEqual({ id: 'mb0', name: 'INBOX', specialUse: null, total: 1, unread: 1, size: 100 });
+    expect(boxes[0]).toEqual({
+      id: 'mb0',
+      name: 'INBOX',
+      specialUse: null,
+      total: 1,
+      unread: 1,
+      size: 100,
+      subscribed: true,
+    });
     expect(boxes.map((b: { name: string }) => b.name)).toEqual(['INBOX', 'Sent', 'Drafts', 'Junk', 'Trash']);
   });
 

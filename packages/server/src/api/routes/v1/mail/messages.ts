@@ -124,7 +124,9 @@ export const messageRoutes: V1Plugin = async (app, { directory, mail }) => {
         operationId: 'updateMessage',
         tag: 'mail',
         summary: 'Mark or move a message',
-        description: 'Set `unread`, `flagged`, or move it with `mailbox`.',
+        description:
+          'Set `unread`, `flagged`, `answered`, `draft`, `deleted` (IMAP `\\Deleted`) or `keywords` (replaced ' +
+          'whole), or move it with `mailbox`. Mail clients connected over IMAP see the change at once.',
         scope: 'mail:write',
         callers: MAIL_WRITERS,
       },
