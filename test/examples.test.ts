@@ -120,6 +120,7 @@ describe('examples/ldap', () => {
       ['JDMAIL_HTTP_PORT=8081', `JDMAIL_HTTP_PORT=${http}`],
       ['JDMAIL_SMTP_PORT=2526', 'JDMAIL_SMTP_PORT=0'],
       ['JDMAIL_SUBMISSION_PORT=2588', 'JDMAIL_SUBMISSION_PORT=0'],
+      ['JDMAIL_POP3_PORT=2111 JDMAIL_POP3S_PORT=2996', 'JDMAIL_POP3_PORT=0 JDMAIL_POP3S_PORT=0'],
       ['localhost:8081', `127.0.0.1:${http}`],
       ['/tmp/test-directory.log', join(dir, 'test-directory.log')],
       ['/tmp/jdmail-ldap.log', join(dir, 'jdmail.log')],

@@ -20,14 +20,9 @@ import {
 import { createLoginGuard, createMemoryBucketStore, type LoginGuard } from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
-import {
-  createReverseLookup,
-  createSmtpListener,
-  loadTls,
-  type SmtpListener,
-  type TlsMaterial,
-} from './smtp/index.js';
-import { createSso, type Sso } from './sso/index.js';
+import { createPop3Listeners } from './pop3/index.js';
+import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
+import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
 import {
   createMailStore,
   type Database,
@@ -36,6 +31,7 @@ import {
   openDatabase,
 } from './store/index.js';
 import { createMetrics } from './telemetry/index.js';
+import { loadTls, type TlsMaterial } from './tls/index.js';
 
 export type { SyncReport, SyncRun } from './directory/index.js';
 
@@ -198,7 +194,7 @@ export async function initDataDir(engine: Engine): Promise<{ adminKey: string | 
   return { adminKey: key, tls };
 }
 
-type PortSetting = 'smtpPort' | 'submissionPort' | 'httpPort';
+type PortSetting = 'smtpPort' | 'submissionPort' | 'httpPort' | 'pop3Port' | 'pop3sPort';
 
 /**
  * A listener that cannot bind is a setting to change, not a crash: names the
@@ -227,7 +223,7 @@ export function listenError(err: unknown, setting: PortSetting, host: string, po
 
 export interface RunningServer {
   engine: Engine;
-  ports: { http: number; smtp: number; submission: number };
+  ports: { http: number; smtp: number; submission: number; pop3: number; pop3s: number };
   /** Set when this start initialised the data directory. */
   adminKey: string | null;
   stop(): Promise<void>;
@@ -258,6 +254,20 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (!webmailDir) log.warn('the webmail is not built (pnpm build): nothing is served at /');
   const mx = smtp('mx');
   const submission = smtp('submission');
+  // Signed-in IMAP/POP3 connections are sessions of the registry: "end sessions", a disabled user
+  // or a changed password ends them within seconds.
+  const connections = createConnectionSessions({ registry: engine.sso.sessions, log });
+  const pop3 = createPop3Listeners({
+    config,
+    directory: engine.directory,
+    store: engine.store,
+    tls,
+    loginGuard: engine.loginGuard,
+    tracker: {
+      open: (input, onEnd) => connections.open({ ...input, channel: 'pop3' }, onEnd),
+    },
+    log,
+  });
   const api = await createApiApp({
     directory: engine.directory,
     mail: engine.mail,
@@ -274,13 +284,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     metrics,
   });
 
-  const ports = { smtp: 0, submission: 0, http: 0 };
+  const ports = { smtp: 0, submission: 0, http: 0, pop3: 0, pop3s: 0 };
+  const closeListeners = () =>
+    Promise.allSettled([mx.close(), submission.close(), api.close(), pop3.close()]);
   const bind = async <T>(setting: PortSetting, listen: (port: number) => Promise<T>): Promise<T> => {
     try {
       return await listen(config[setting]);
     } catch (err) {
       // Whatever started before this listener is closed again: an embedder's process can go on.
-      await Promise.allSettled([mx.close(), submission.close(), api.close()]);
+      await closeListeners();
+      connections.stop();
       await engine.close();
       throw listenError(err, setting, config.host, config[setting]);
     }
@@ -291,6 +304,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const address = api.server.address();
   ports.http = typeof address === 'object' && address ? address.port : config.httpPort;
   httpPort = ports.http;
+  ports.pop3 = await bind('pop3Port', (port) => pop3.pop3.listen(port, config.host));
+  ports.pop3s = await bind('pop3sPort', (port) => pop3.pop3s.listen(port, config.host));
   ready = true;
   const sweeper = setInterval(() => {
     engine.sso.sweep().catch((err) => log.warn({ err }, 'sso sweep failed'));
@@ -344,7 +359,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         clearInterval(sweeper);
         clearInterval(blobSweeper);
         stopSweeping.abort();
-        await Promise.all([mx.close(), submission.close(), api.close(), blobSweep]);
+        await Promise.all([closeListeners(), blobSweep]);
+        connections.stop();
         await engine.close();
         log.info('jdmail stopped');
       })();

@@ -882,7 +882,7 @@ export interface paths {
         };
         /**
          * List a user’s sessions
-         * @description Live sessions (webmail sign-ins), newest first. Secrets are never shown.
+         * @description Live sessions, newest first: webmail sign-ins and signed-in POP3 connections (`channel`). Secrets are never shown.
          *
          *     **Requires** scope `users:read`. **Callers:** admins of the user’s domain; the user themselves.
          */

@@ -91,6 +91,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the POP3 ports under the names operators use, and checks pop3.allowPlaintextAuth at load', () => {
+    const c = loadConfig({ env: { JDMAIL_POP3_PORT: '110', JDMAIL_POP3S_PORT: '995' } });
+    expect([c.pop3Port, c.pop3sPort, c.pop3.allowPlaintextAuth]).toEqual([110, 995, '127.0.0.0/8,::1']);
+    expect(loadConfig({ env: {} })).toMatchObject({ pop3Port: 2110, pop3sPort: 2995 });
+    expect(() => loadConfig({ env: { JDMAIL_POP3_ALLOW_PLAINTEXT_AUTH: 'localhost' } })).toThrow(
+      'invalid setting pop3.allowPlaintextAuth: "localhost" is not an IP address or CIDR network',
+    );
+  });
+
   describe('ldap sources', () => {
     const source = (extra: object = {}) => ({
       name: 'corp',

@@ -98,6 +98,7 @@ function checkCrossFields(config: Config): void {
     ['smtp.limitsExempt', config.smtp.limitsExempt],
     ['smtp.proxyProtocol', config.smtp.proxyProtocol],
     ['metrics.allowFrom', config.metrics.allowFrom],
+    ['pop3.allowPlaintextAuth', config.pop3.allowPlaintextAuth],
   ];
   for (const [setting, value] of ipLists) {
     for (const entry of splitIpList(value)) {

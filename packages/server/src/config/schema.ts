@@ -121,6 +121,8 @@ export const ConfigSchema = Type.Object(
     httpPort: Port(8080, 'REST API, OpenAPI docs, health'),
     smtpPort: Port(2525, 'SMTP MX listener (inbound mail for local domains)'),
     submissionPort: Port(2587, 'SMTP submission listener (AUTH, STARTTLS)'),
+    pop3Port: Port(2110, 'POP3 listener (STLS)'),
+    pop3sPort: Port(2995, 'POP3 over implicit TLS (POP3S)'),
     log: Type.Object(
       {
         level: Type.Union(
@@ -201,9 +203,44 @@ export const ConfigSchema = Type.Object(
         }),
         tlsCertFile: Type.String({
           default: '',
-          description: 'PEM certificate; empty uses the self-signed one made at init',
+          description:
+            'PEM certificate of every listener (SMTP STARTTLS, POP3 STLS and POP3S); empty uses the self-signed one made at init',
         }),
         tlsKeyFile: Type.String({ default: '', description: 'PEM private key for tlsCertFile' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    pop3: Type.Object(
+      {
+        allowPlaintextAuth: Type.String({
+          default: '127.0.0.0/8,::1',
+          description:
+            'Clients that may sign in (USER/PASS, AUTH) without TLS: comma-separated addresses/CIDRs; default loopback only; empty: nobody. Everyone else must use POP3S or STLS first',
+        }),
+        maxConnectionsPerIp: Type.Integer({
+          minimum: 0,
+          default: 50,
+          description:
+            'Concurrent connections one client may hold on each POP3 listener (an IPv4 address; an IPv6 /64); more get -ERR [SYS/TEMP]. 0 = no limit',
+        }),
+        maxSessionsPerUser: Type.Integer({
+          minimum: 0,
+          default: 10,
+          description:
+            'Signed-in POP3 sessions one user may hold at once (both listeners); more get -ERR [IN-USE]. 0 = no limit',
+        }),
+        idleTimeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 10 * 60_000,
+          description:
+            'A session that sends no command (or reads nothing of a response) for this long is closed; RFC 1939 asks for at least 10 minutes',
+        }),
+        commandTimeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 60_000,
+          description:
+            'Time a command line (or a TLS handshake) may take to arrive from its first byte; trickled bytes do not extend it. Too slow: -ERR and close',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -1,3 +1,2 @@
 export { createSmtpListener, type SmtpListener, type SmtpListenerDeps, type SmtpMode } from './listener.js';
 export { createReverseLookup, type ReverseLookup } from './reverse-dns.js';
-export { loadTls, type TlsMaterial } from './tls.js';

@@ -6,6 +6,7 @@ import type { Directory } from '../directory/index.js';
 import { createConnectionLimiter, type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
 import type { Metrics } from '../telemetry/index.js';
+import type { TlsMaterial } from '../tls/index.js';
 import { toSmtpError } from './errors.js';
 import { createDataHandler } from './inbound/data.js';
 import { createRcptHandler, type ResolvedRecipients } from './inbound/rcpt.js';
@@ -14,7 +15,6 @@ import type { ReverseLookup } from './reverse-dns.js';
 import type { ListenerLimits } from './session-limits.js';
 import { createAuthHandler } from './submission/auth.js';
 import { createSubmissionMailFrom } from './submission/mail-from.js';
-import type { TlsMaterial } from './tls.js';
 
 export type SmtpMode = 'mx' | 'submission';
 

@@ -17,6 +17,12 @@ export { checkRedirect, type RedirectCheck } from './links/redirect.js';
 export type { OidcCallbackResult, OidcRelyingParty, SsoErrorCode } from './oidc/relying-party.js';
 export type { PasswordLogin, PasswordLoginInput, SignedIn } from './password/password-login.js';
 export type { ProviderRegistry, SsoProviderDriver } from './providers.js';
+export {
+  type ConnectionEndReason,
+  type ConnectionSession,
+  type ConnectionSessions,
+  createConnectionSessions,
+} from './sessions/connection-sessions.js';
 export type { NewSession, RevocationListener, SessionRegistry } from './sessions/registry.js';
 export { createSso, type Sso, type SsoDeps } from './sso.js';
 export { randomToken, safeEqual } from './tokens.js';

@@ -5,6 +5,7 @@ import type { Logger } from '../../telemetry/index.js';
 import { hashToken, looksLikeToken, randomToken } from '../tokens.js';
 import type { AuthMethod, ClientInfo, ExternalRef, RevokeReason, Session } from '../types.js';
 import { createSessionFallback, type SessionRow } from './fallback.js';
+import { createLiveCheck } from './live-check.js';
 import { condition, matches, type Which } from './which.js';
 
 export interface SessionRegistryOptions {
@@ -46,9 +47,9 @@ export type RevocationListener = (event: {
  * The session registry: every signed-in session of every protocol, in the
  * metadata database so all nodes see the same state. Web sessions use it
  * now; CAS single logout and OIDC back-channel logout end sessions through
- * {@link SessionRegistry.revokeByExternal}; IMAP and POP3 are meant to
- * register their authenticated connections on their own channel and
- * subscribe with {@link SessionRegistry.onRevoked} to drop them.
+ * {@link SessionRegistry.revokeByExternal}; IMAP and POP3 register their
+ * signed-in connections on their own channel through the connection
+ * watcher (connection-sessions.ts), which drops them when they end.
  */
 export interface SessionRegistry {
   /** Starts a session; returns the secret token (shown once, stored hashed). Throws USER_DISABLED. */
@@ -78,6 +79,12 @@ export interface SessionRegistry {
   revokeByExternal(providerId: string, ref: ExternalRef, reason: RevokeReason): Promise<number>;
   /** Subscribes to early ends; returns the unsubscribe function. */
   onRevoked(listener: RevocationListener): () => void;
+  /**
+   * Of these sessions, held by open connections (IMAP, POP3), the ones still
+   * live; those of a disabled user or a changed password are ended here
+   * (listeners told). Open connections count as use. See live-check.ts.
+   */
+  checkLive(ids: readonly string[]): Promise<Set<string>>;
   /** Deletes expired sessions; returns how many. Run periodically. */
   sweep(): Promise<number>;
 }
@@ -372,6 +379,15 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+
+    checkLive: createLiveCheck({
+      db,
+      fallback,
+      now,
+      idleMs,
+      touchMs,
+      end: (id, reason) => remove({ id }, reason),
+    }),
 
     async sweep() {
       fallback.sweep(now());

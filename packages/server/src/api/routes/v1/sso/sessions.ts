@@ -23,7 +23,8 @@ export const sessionRoutes: V1Plugin = async (app, { directory, sso }) => {
         operationId: 'listSessions',
         tag: 'sso',
         summary: 'List a user’s sessions',
-        description: 'Live sessions (webmail sign-ins), newest first. Secrets are never shown.',
+        description:
+          'Live sessions, newest first: webmail sign-ins and signed-in POP3 connections (`channel`). Secrets are never shown.',
         scope: 'users:read',
         callers: 'admins of the user’s domain; the user themselves',
       },

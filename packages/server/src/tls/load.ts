@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The certificate and key every listener presents. */
 export interface TlsMaterial {
   key: Buffer;
   cert: Buffer;
@@ -8,8 +9,9 @@ export interface TlsMaterial {
 }
 
 /**
- * The certificate for STARTTLS: the configured PEM files, or a self-signed
- * one made once at init under `<dataDir>/tls/` (mode 0600 for the key).
+ * The certificate for every listener (STARTTLS, STLS, implicit TLS): the
+ * configured PEM files, or a self-signed one made once at init under
+ * `<dataDir>/tls/` (mode 0600 for the key).
  */
 export async function loadTls(options: {
   dataDir: string;
