@@ -68,7 +68,9 @@ export interface Dovecot {
 const peer = (args: string[], timeoutMs = 60_000) =>
   new Promise<{ stdout: string; stderr: string }>((res, rej) => {
     execFile('bash', [DOVECOT_PEER, ...args], { timeout: timeoutMs }, (err, stdout, stderr) =>
-      err ? rej(new Error(`dovecot-peer.sh ${args[0]} failed: ${stderr || err.message}`)) : res({ stdout, stderr }),
+      err
+        ? rej(new Error(`dovecot-peer.sh ${args[0]} failed: ${stderr || err.message}`))
+        : res({ stdout, stderr }),
     );
   });
 
@@ -164,7 +166,10 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
       try {
         const flags = o.flags?.length ? ` (${o.flags.join(' ')})` : '';
         const date = o.date ? ` "${imapDate(o.date)}"` : '';
-        const r = await wire.command([`APPEND ${quote(encodeMutf7(mailbox))}${flags}${date} `, literal(message)]);
+        const r = await wire.command([
+          `APPEND ${quote(encodeMutf7(mailbox))}${flags}${date} `,
+          literal(message),
+        ]);
         if (r.status !== 'OK') throw new Error(`APPEND to ${mailbox} at Dovecot: ${r.text}`);
       } finally {
         await wire.logout();

@@ -41,7 +41,8 @@ export function literal(data: string | Buffer, mode: Literal['mode'] = 'sync'): 
 
 /** An IMAP quoted string for ASCII text (RFC 9051 §4.3); anything else must go as a {@link literal}. */
 export function quote(s: string): string {
-  if (/[\r\n\u0080-\uffff]/.test(s)) throw new Error(`cannot quote ${JSON.stringify(s)}: send it as a literal`);
+  if (/[\r\n\u0080-\uffff]/.test(s))
+    throw new Error(`cannot quote ${JSON.stringify(s)}: send it as a literal`);
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
@@ -337,7 +338,10 @@ export class ImapWire {
     const p = this.pending.get(t.slice(0, sp));
     if (!p) return; // a tag we never sent: nothing waits for it
     this.noteCapabilities(t);
-    const status = t.slice(sp + 1).split(' ', 1)[0]?.toUpperCase();
+    const status = t
+      .slice(sp + 1)
+      .split(' ', 1)[0]
+      ?.toUpperCase();
     this.finish(p);
     p.resolve({
       tag: p.tag,
@@ -355,7 +359,9 @@ export class ImapWire {
   }
 
   private noteCapabilities(text: string): void {
-    const m = /^(?:\* CAPABILITY |\S+ OK \[CAPABILITY |\* (?:OK|PREAUTH) \[CAPABILITY )([^\]\r\n]*)/i.exec(text);
+    const m = /^(?:\* CAPABILITY |\S+ OK \[CAPABILITY |\* (?:OK|PREAUTH) \[CAPABILITY )([^\]\r\n]*)/i.exec(
+      text,
+    );
     if (m?.[1]) this.capabilities = new Set(m[1].trim().toUpperCase().split(/\s+/));
   }
 

@@ -29,7 +29,8 @@ export function buildImaptest(): Promise<string> {
       { timeout: 20 * 60_000, maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         const path = stdout.trim().split('\n').pop();
-        if (err || !path) rej(new Error(`imaptest build failed: ${stderr.trim().slice(-1500) || err?.message}`));
+        if (err || !path)
+          rej(new Error(`imaptest build failed: ${stderr.trim().slice(-1500) || err?.message}`));
         else res(path);
       },
     );
@@ -169,7 +170,8 @@ export function splitMbox(mbox: Buffer): Buffer[] {
     const next = mbox.indexOf(sep, start);
     if (next < 0) {
       // The last message ends with its CRLF plus the blank line that closes every mbox entry.
-      const end = mbox.length >= 2 && mbox.subarray(-4).toString() === '\r\n\r\n' ? mbox.length - 2 : mbox.length;
+      const end =
+        mbox.length >= 2 && mbox.subarray(-4).toString() === '\r\n\r\n' ? mbox.length - 2 : mbox.length;
       out.push(mbox.subarray(start, end));
       return out;
     }
