@@ -120,10 +120,9 @@ export class ImapWire {
       wire.greeted = res;
       wire.greetFailed = rej;
     });
-    const socket =
-      target.tls === 'implicit'
-        ? tls.connect({ host, port: target.port, localAddress: target.localAddress, ...tlsOptions })
-        : net.connect({ host, port: target.port, localAddress: target.localAddress });
+    const plain = net.connect({ host, port: target.port, localAddress: target.localAddress });
+    const socket = target.tls === 'implicit' ? tls.connect({ socket: plain, ...tlsOptions }) : plain;
+    if (socket !== plain) plain.once('error', (e) => socket.destroy(e));
     wire.attach(socket);
     const first = await wire.within(greeting, timeoutMs, 'no greeting');
     wire.greeting = first.text;
