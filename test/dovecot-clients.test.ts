@@ -191,7 +191,7 @@ describe('real mail clients against Dovecot', () => {
     expect(reports?.data).toEqual([expect.stringMatching(/^"?Work\/Reports"? \(MESSAGES 0\)$/)]);
     expect(select?.data).toEqual(['3']);
     // imaplib gives each FETCH response as [head, literal] followed by ")".
-    const items = (fetch?.data as unknown[]).filter((x): x is string[] => Array.isArray(x));
+    const items = ((fetch?.data ?? []) as unknown[]).filter((x): x is string[] => Array.isArray(x));
     const flagsOf = (id: string) => items.find(([, header]) => header?.includes(`<${id}@`))?.[0];
     expect(flagsOf('mb-1')).toMatch(/FLAGS \((\\Flagged \\Seen|\\Seen \\Flagged)\)/);
     expect(flagsOf('mb-2')).toMatch(/FLAGS \(\\Seen\)/);
