@@ -125,6 +125,48 @@ function show(parts: CommandPart[]): string {
   return parts.map((p) => (typeof p === 'string' ? p : `{${p.literal.length}}`)).join('');
 }
 
+type StepObject = Exclude<DiffStep, string | CommandPart[]>;
+
+/** Runs one step in session `s`, appending what was sent and received to `out`. */
+async function runStep(name: string, s: Session, o: StepObject, out: Transcript, timeoutMs: number) {
+  const record = (rs: ImapResponse[]) => {
+    for (const r of rs) out.push(`${name} S: ${r.text}`);
+  };
+  if ('waitFor' in o) {
+    const rs = await s.wire.waitFor(o.waitFor, o.timeoutMs ?? timeoutMs);
+    noteVars(s.vars, rs);
+    return record(rs);
+  }
+  // Anything the server sent between commands (outside IDLE) comes before the next command.
+  if (!s.idle) record(s.wire.unsolicited.splice(0));
+  if ('idle' in o) {
+    out.push(`${name} C: IDLE`);
+    s.idle = await s.wire.idle(timeoutMs);
+    out.push(`${name} S: +`);
+    return;
+  }
+  if ('done' in o) {
+    if (!s.idle) throw new Error(`session ${name}: DONE without IDLE`);
+    out.push(`${name} C: DONE`);
+    record(s.wire.unsolicited.splice(0));
+    const r = await s.idle.done();
+    s.idle = null;
+    record(r.untagged);
+    out.push(`${name} S: ${r.text}`);
+    return;
+  }
+  // The transcript shows the command as scripted ($USER, not the user), so both sides read alike.
+  const template = Array.isArray(o.command) ? o.command : [o.command];
+  const parts = template.map((p) => (typeof p === 'string' ? substitute(p, s.vars) : p));
+  out.push(`${name} C: A? ${show(template)}`);
+  const at = out.length - 1;
+  const r = await s.wire.command(parts, { timeoutMs });
+  out[at] = `${name} C: ${r.tag} ${show(template)}`;
+  noteVars(s.vars, r.untagged);
+  record(r.untagged);
+  out.push(`${name} S: ${r.text}`);
+}
+
 /** Runs a script against one server and returns its transcript (not normalized). */
 export async function runScript(
   server: DiffServer,
@@ -133,57 +175,18 @@ export async function runScript(
 ): Promise<Transcript> {
   const out: Transcript = [];
   const sessions = new Map<string, Session>();
-  const session = async (name: string): Promise<Session> => {
-    let s = sessions.get(name);
-    if (!s) {
-      const wire = await ImapWire.connect(server.target, timeoutMs);
-      s = { wire, vars: { USER: server.user, PASS: server.password }, idle: null };
-      sessions.set(name, s);
-      out.push(`${name} S: ${wire.greeting}`);
-    }
-    return s;
-  };
-  const record = (name: string, rs: ImapResponse[]) => {
-    for (const r of rs) out.push(`${name} S: ${r.text}`);
-  };
   try {
     for (const step of steps) {
-      const o = typeof step === 'string' || Array.isArray(step) ? { command: step } : step;
+      const o: StepObject = typeof step === 'string' || Array.isArray(step) ? { command: step } : step;
       const name = o.session ?? 'a';
-      const s = await session(name);
-      if ('waitFor' in o) {
-        const rs = await s.wire.waitFor(o.waitFor, o.timeoutMs ?? timeoutMs);
-        noteVars(s.vars, rs);
-        record(name, rs);
-        continue;
+      let s = sessions.get(name);
+      if (!s) {
+        const wire = await ImapWire.connect(server.target, timeoutMs);
+        s = { wire, vars: { USER: server.user, PASS: server.password }, idle: null };
+        sessions.set(name, s);
+        out.push(`${name} S: ${wire.greeting}`);
       }
-      if (!s.idle) record(name, s.wire.unsolicited.splice(0));
-      if ('idle' in o) {
-        out.push(`${name} C: IDLE`);
-        s.idle = await s.wire.idle(timeoutMs);
-        out.push(`${name} S: +`);
-        continue;
-      }
-      if ('done' in o) {
-        if (!s.idle) throw new Error(`session ${name}: DONE without IDLE`);
-        out.push(`${name} C: DONE`);
-        record(name, s.wire.unsolicited.splice(0));
-        const r = await s.idle.done();
-        s.idle = null;
-        record(name, r.untagged);
-        out.push(`${name} S: ${r.text}`);
-        continue;
-      }
-      const parts = (Array.isArray(o.command) ? o.command : [o.command]).map((p) =>
-        typeof p === 'string' ? substitute(p, s.vars) : p,
-      );
-      const template = Array.isArray(o.command) ? o.command : [o.command];
-      out.push(`${name} C: A? ${show(template)}`);
-      const r = await s.wire.command(parts, { timeoutMs });
-      out[out.length - 1] = `${name} C: ${r.tag} ${show(template)}`;
-      noteVars(s.vars, r.untagged);
-      record(name, r.untagged);
-      out.push(`${name} S: ${r.text}`);
+      await runStep(name, s, o, out, timeoutMs);
     }
   } catch (err) {
     throw new Error(`${(err as Error).message}\ntranscript so far:\n${out.join('\n')}`);
