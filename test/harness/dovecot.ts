@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ImapTarget, ImapWire, literal, quote } from './imap-wire.js';
 import { encodeMutf7 } from './mutf7.js';
+import { freePort } from './ports.js';
 
 /** The script that writes a Dovecot config from `dovecot.conf.in` and starts and stops it. */
 export const DOVECOT_PEER = resolve(
@@ -92,8 +93,12 @@ export function imapDate(d: Date): string {
 export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
   const dir = await mkdtemp(join(tmpdir(), 'jdmail-dovecot-'));
   const tls = options.tls ?? true;
-  const args = ['start', dir];
-  if (tls) args.push('--tls');
+  // Ports from below the ephemeral range (see ports.ts): nothing else is handed them meanwhile.
+  const ports = new Set<number>();
+  while (ports.size < (tls ? 4 : 2)) ports.add(await freePort());
+  const [imap, pop3, imaps, pop3s] = [...ports].map(String);
+  const args = ['start', dir, '--port', imap ?? '0', '--pop3-port', pop3 ?? '0'];
+  if (tls) args.push('--tls', '--imaps-port', imaps ?? '0', '--pop3s-port', pop3s ?? '0');
   for (const m of options.mailboxes ?? []) args.push('--mailbox', m);
   if (options.maxUserIp) args.push('--max-userip', String(options.maxUserIp));
   if (options.processLimit) args.push('--process-limit', String(options.processLimit));
