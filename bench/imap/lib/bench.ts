@@ -113,8 +113,9 @@ export async function runBenchmark(c: BenchConfig): Promise<BenchRun> {
     );
   const tmp = await mkdtemp(join(os.tmpdir(), 'jdmail-imap-bench-'));
   const servers: BenchServer[] = [];
+  // One inotify instance per Dovecot imap process: the idling sessions, imaptest's, the appenders.
   const restore = c.servers.includes('dovecot')
-    ? raiseInotifyInstances(Math.max(c.idleSessions, c.latencySessions) + 512, c.log)
+    ? raiseInotifyInstances(Math.max(c.idleSessions, c.latencySessions) + c.clients + c.users + 16, c.log)
     : () => {};
   const cleanup = cleanupOnce(servers, tmp, restore, c.log);
   const onSignal = (sig: NodeJS.Signals) => {
