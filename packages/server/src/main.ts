@@ -277,7 +277,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     config,
     directory: engine.directory,
     store: engine.store,
-    mail: engine.mail,
     tls,
     loginGuard: engine.loginGuard,
     tracker: {
