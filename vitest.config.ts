@@ -35,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'bench',
           root: 'bench',
-          include: ['**/*.test.mjs'],
+          include: ['**/*.test.mjs', '**/*.test.ts'],
         },
       },
       {

@@ -68,7 +68,8 @@ async function smtpLoad(port, count) {
   for (let i = 0; i < count; i++) {
     const size = 5000 + Math.floor(Math.random() * 15_000);
     let body = '';
-    for (let n = 0; body.length < size; n++) body += `${n % 9 === 0 ? '..' : ''}line ${n} ${'z'.repeat(64)}\r\n`;
+    for (let n = 0; body.length < size; n++)
+      body += `${n % 9 === 0 ? '..' : ''}line ${n} ${'z'.repeat(64)}\r\n`;
     await cmd('MAIL FROM:<bob@example.org>');
     await cmd(`RCPT TO:<${USER}>`);
     await cmd('DATA');
@@ -109,8 +110,14 @@ async function download(port, secure, pipelined) {
 
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'jdmail-pop3-bench-'));
-  const env = { ...process.env, JDMAIL_DATA_DIR: dataDir, JDMAIL_HOST: '127.0.0.1', JDMAIL_LOG_LEVEL: 'warn' };
-  for (const p of ['HTTP', 'SMTP', 'SUBMISSION', 'POP3', 'POP3S']) env[`JDMAIL_${p}_PORT`] = '0';
+  const env = {
+    ...process.env,
+    JDMAIL_DATA_DIR: dataDir,
+    JDMAIL_HOST: '127.0.0.1',
+    JDMAIL_LOG_LEVEL: 'warn',
+  };
+  for (const p of ['HTTP', 'SMTP', 'SUBMISSION', 'POP3', 'POP3S', 'IMAP', 'IMAPS'])
+    env[`JDMAIL_${p}_PORT`] = '0';
   const cli = (args, input = '') =>
     new Promise((res, rej) => {
       const c = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'ignore', 'inherit'] });

@@ -158,37 +158,35 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     pop3s: number;
     imap: number;
     imaps: number;
-  }>(
-    (res, rej) => {
-      const timer = setTimeout(
-        () => rej(new Error(`server not ready in ${READY_TIMEOUT_MS} ms:\n${output.join('\n')}`)),
-        READY_TIMEOUT_MS,
-      );
-      let buf = '';
-      const onData = (chunk: Buffer) => {
-        buf += chunk.toString();
-        let nl = buf.indexOf('\n');
-        while (nl >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          output.push(line);
-          const key = /\b(jdk_[A-Za-z0-9_-]{43})\b/.exec(line);
-          if (key) adminKey = key[1];
-          if (line.includes('"jdmail is ready"')) {
-            clearTimeout(timer);
-            res(JSON.parse(line).ports);
-          }
-          nl = buf.indexOf('\n');
+  }>((res, rej) => {
+    const timer = setTimeout(
+      () => rej(new Error(`server not ready in ${READY_TIMEOUT_MS} ms:\n${output.join('\n')}`)),
+      READY_TIMEOUT_MS,
+    );
+    let buf = '';
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString();
+      let nl = buf.indexOf('\n');
+      while (nl >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        output.push(line);
+        const key = /\b(jdk_[A-Za-z0-9_-]{43})\b/.exec(line);
+        if (key) adminKey = key[1];
+        if (line.includes('"jdmail is ready"')) {
+          clearTimeout(timer);
+          res(JSON.parse(line).ports);
         }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
-      exited.then((code) => {
-        clearTimeout(timer);
-        rej(new Error(`server exited with ${code} before ready:\n${output.join('\n')}`));
-      });
-    },
-  );
+        nl = buf.indexOf('\n');
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
+    exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`server exited with ${code} before ready:\n${output.join('\n')}`));
+    });
+  });
   const ports = await ready;
   // A fresh data dir prints the admin key banner right after the ready line.
   for (let i = 0; !options.dataDir && !adminKey && i < 100; i++) await new Promise((r) => setTimeout(r, 50));

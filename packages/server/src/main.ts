@@ -10,6 +10,7 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
+import { createImapListeners } from './imap/index.js';
 import {
   createDirectorySync,
   createLdapAuthenticator,
@@ -20,7 +21,6 @@ import {
 import { createLoginGuard, createMemoryBucketStore, type LoginGuard } from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
-import { createImapListeners } from './imap/index.js';
 import { createPop3Listeners } from './pop3/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
@@ -277,7 +277,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     config,
     directory: engine.directory,
     store: engine.store,
-    mail: engine.mail,
     tls,
     loginGuard: engine.loginGuard,
     tracker: {

@@ -245,7 +245,8 @@ export const ConfigSchema = Type.Object(
         idleKeepaliveMs: Type.Integer({
           minimum: 1000,
           default: 2 * 60_000,
-          description: 'How often a session in IDLE hears "* OK Still here", so NAT devices keep the connection',
+          description:
+            'How often a session in IDLE hears "* OK Still here", so NAT devices keep the connection',
         }),
         commandTimeoutMs: Type.Integer({
           minimum: 1000,

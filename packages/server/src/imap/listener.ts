@@ -119,7 +119,10 @@ export function createImapListeners(deps: ImapListenerDeps): ImapListeners {
     }
     const client = socket.remoteAddress ?? '';
     const lease = limiter.acquire(client);
-    const session = new ImapSession(socket, shared, { implicitTls, log: log.child({ sid: newId(), client }) });
+    const session = new ImapSession(socket, shared, {
+      implicitTls,
+      log: log.child({ sid: newId(), client }),
+    });
     sessions.add(session);
     session.conn.onClose(() => {
       lease?.release();

@@ -9,7 +9,6 @@ import {
   type LoginGuard,
   parseAddressList,
 } from '../limits/index.js';
-import type { MailService } from '../mail/index.js';
 import { newId } from '../shared/index.js';
 import type { MailStore } from '../store/index.js';
 import type { TlsMaterial } from '../tls/index.js';
@@ -34,9 +33,8 @@ const EXPIRED: Record<Expiry, string> = {
 
 export interface Pop3ListenerDeps {
   config: Config;
-  directory: Pick<Directory, 'authenticate'>;
-  store: Pick<MailStore, 'listMessages' | 'getMessage' | 'blobs'>;
-  mail: Pick<MailService, 'deleteMessage' | 'updateMessage'>;
+  directory: Pick<Directory, 'authenticate' | 'noteUsageChanged'>;
+  store: Pick<MailStore, 'getMailbox' | 'fetchMessages' | 'expunge' | 'setFlags' | 'blobs'>;
   tls: TlsMaterial;
   /** The login guard every listener shares: failed sign-ins here count on every path. */
   loginGuard: LoginGuard;
@@ -70,7 +68,11 @@ function sessionDeps(deps: Pop3ListenerDeps, log: Logger): Pop3Deps {
     },
     directory: deps.directory,
     guard: deps.loginGuard,
-    mailbox: createMailboxAccess({ store: deps.store, mail: deps.mail, log }),
+    mailbox: createMailboxAccess({
+      store: deps.store,
+      usageChanged: (ids) => deps.directory.noteUsageChanged(ids),
+      log,
+    }),
     tracker: deps.tracker,
     userSessions: new UserSessions(config.pop3.maxSessionsPerUser),
     secureContext: tls.createSecureContext({ key: deps.tls.key, cert: deps.tls.cert }),

@@ -148,6 +148,10 @@ export type ImapCommand =
 
 /** How arguments are read in this session. */
 export interface ParseContext {
-  /** UTF8=ACCEPT is enabled (RFC 6855): mailbox names are UTF-8 on the wire, not modified UTF-7. */
-  readonly utf8Accept: boolean;
+  /**
+   * Mailbox names are UTF-8 on the wire, not modified UTF-7: true once the
+   * client sent ENABLE UTF8=ACCEPT (RFC 6855 §3) or ENABLE IMAP4rev2 (RFC
+   * 9051 §5.1, Appendix A.1: modified UTF-7 is only for IMAP4rev1 clients).
+   */
+  readonly utf8Names: boolean;
 }

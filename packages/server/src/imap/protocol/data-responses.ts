@@ -1,5 +1,5 @@
 import { mailboxToWire } from './mailbox-name.js';
-import { atom, type EncodeOptions, type ResponseValue } from './response-value.js';
+import { atom, type EncodeOptions, type MailboxEncodeOptions, type ResponseValue } from './response-value.js';
 import { joinParts, type ResponsePart, ResponseWriter } from './response-writer.js';
 
 /** `* <values separated by SP>` as parts (may hold streamed literals). */
@@ -35,8 +35,8 @@ export function flagsResponse(flags: readonly string[]): Buffer {
 }
 
 /** A mailbox name as this session writes it (modified UTF-7 unless UTF8=ACCEPT). */
-export function mailboxValue(name: string, options: EncodeOptions & { utf8Accept: boolean }): ResponseValue {
-  return mailboxToWire(name, options.utf8Accept);
+export function mailboxValue(name: string, options: MailboxEncodeOptions): ResponseValue {
+  return mailboxToWire(name, options.utf8Names);
 }
 
 /** One LIST or LSUB line (RFC 9051 §7.3.1, RFC 5258 extended items such as CHILDINFO). */
@@ -53,7 +53,7 @@ export interface ListEntry {
 /** `* LIST (attributes) "/" name [(extended)]`. */
 export function listResponse(
   entry: ListEntry,
-  options: EncodeOptions & { utf8Accept: boolean },
+  options: MailboxEncodeOptions,
   name: 'LIST' | 'LSUB' = 'LIST',
 ): Buffer {
   const values: ResponseValue[] = [
@@ -70,7 +70,7 @@ export function listResponse(
 export function mailboxStatusResponse(
   name: string,
   items: ReadonlyArray<readonly [string, number | null]>,
-  options: EncodeOptions & { utf8Accept: boolean },
+  options: MailboxEncodeOptions,
 ): Buffer {
   return untagged(
     [atom('STATUS'), mailboxValue(name, options), items.flatMap(([k, v]) => [atom(k), v])],
@@ -156,7 +156,7 @@ export function namespaceResponse(
   personal: readonly Namespace[] | null,
   other: readonly Namespace[] | null,
   shared: readonly Namespace[] | null,
-  options: EncodeOptions & { utf8Accept: boolean },
+  options: MailboxEncodeOptions,
 ): Buffer {
   const list = (spaces: readonly Namespace[] | null): ResponseValue =>
     spaces && spaces.length > 0
@@ -183,7 +183,7 @@ export function quotaResponse(root: string, resources: readonly QuotaResource[])
 export function quotaRootResponse(
   mailbox: string,
   roots: readonly string[],
-  options: EncodeOptions & { utf8Accept: boolean },
+  options: MailboxEncodeOptions,
 ): Buffer {
   return untagged([atom('QUOTAROOT'), mailboxValue(mailbox, options), ...roots], options);
 }

@@ -63,12 +63,12 @@ describe('status lines', () => {
 });
 
 describe('data responses', () => {
-  const session = { utf8: false, utf8Accept: false };
+  const session = { utf8: false, utf8Names: false };
 
   it('writes LIST with modified UTF-7 names, or UTF-8 under UTF8=ACCEPT', () => {
     const entry = { name: '收件箱/项目', attributes: ['\\HasNoChildren'], delimiter: '/' };
     expect(text(listResponse(entry, session))).toBe('* LIST (\\HasNoChildren) "/" "&ZTZO9nux-/&mHl27g-"\r\n');
-    expect(text(listResponse(entry, { utf8: true, utf8Accept: true }))).toBe(
+    expect(text(listResponse(entry, { utf8: true, utf8Names: true }))).toBe(
       '* LIST (\\HasNoChildren) "/" "收件箱/项目"\r\n',
     );
     expect(text(listResponse({ name: 'A&B', attributes: [], delimiter: null }, session, 'LSUB'))).toBe(

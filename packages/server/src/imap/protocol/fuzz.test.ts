@@ -52,7 +52,7 @@ function checkCommand(command: RawCommand, reader: CommandReader): void {
     if (token.kind === 'literal' && token.value) expect(token.size).toBeLessThanOrEqual(64);
   }
   try {
-    const parsed = parseCommand(command, { utf8Accept: false });
+    const parsed = parseCommand(command, { utf8Names: false });
     if (parsed.name === 'IDLE') reader.startIdle();
     if (parsed.name === 'AUTHENTICATE' && !parsed.initialResponse) reader.expectLine();
   } catch (error) {
@@ -212,9 +212,9 @@ describe('fuzzing the reader and the grammars', () => {
         fc.boolean(),
         fc.array(tree.token, { maxLength: 8 }),
         fc.boolean(),
-        (name, uid, args, utf8Accept) => {
+        (name, uid, args, utf8Names) => {
           try {
-            parseCommand({ tag: 't', name, uid, args, sinks: [] }, { utf8Accept });
+            parseCommand({ tag: 't', name, uid, args, sinks: [] }, { utf8Names });
           } catch (error) {
             if (!(error instanceof ImapProtocolError)) throw error;
             expect(error.status === 'BAD' || error.code?.name === 'BADCHARSET').toBe(true);

@@ -27,7 +27,7 @@
  *         if (event.fatal) return close(); break;
  *       case 'command': {
  *         let command: ImapCommand;
- *         try { command = parseCommand(event.command, { utf8Accept }); }
+ *         try { command = parseCommand(event.command, { utf8Names }); }
  *         catch (e) { abortSinks(event.command.sinks); socket.write(refusalLine(event.command.tag, e)); break; }
  *         await handlers[command.name](command);  // IDLE: reader.startIdle(); AUTHENTICATE: reader.expectLine()
  *         break;
@@ -109,6 +109,7 @@ export type {
   ConcatValue,
   EncodeOptions,
   LiteralValue,
+  MailboxEncodeOptions,
   ResponseValue,
   StreamedValue,
 } from './response-value.js';

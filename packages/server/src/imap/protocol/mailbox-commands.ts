@@ -12,7 +12,7 @@ import { parseSequenceSet, type SequenceSet } from './sequence-set.js';
 
 /** Reads a mailbox name (astring) and decodes it for this session. */
 export function readMailbox(args: Arguments, context: ParseContext): string {
-  return mailboxFromWire(args.astringBytes('a mailbox name'), context.utf8Accept);
+  return mailboxFromWire(args.astringBytes('a mailbox name'), context.utf8Names);
 }
 
 /** SELECT/EXAMINE mailbox [(CONDSTORE | QRESYNC (...))] (RFC 7162 §3.1.8, §3.2.5). */

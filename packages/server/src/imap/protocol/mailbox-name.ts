@@ -32,16 +32,17 @@ function invalidName(wire: string): Error {
 
 /**
  * A mailbox name as the client sent it → the UTF-8 name of the store.
- * With UTF8=ACCEPT enabled (RFC 6855 §3) names are UTF-8 and `&` is
- * itself; otherwise modified UTF-7. A name in raw UTF-8 without UTF8=ACCEPT
- * is accepted too (no valid modified UTF-7 has 8-bit bytes, so it is not
- * ambiguous; some clients send it). Any case of INBOX is INBOX (RFC 9051
- * §5.1). Control characters are refused.
+ * With `utf8Names` (after ENABLE UTF8=ACCEPT or IMAP4rev2) names are UTF-8
+ * and `&` is itself; otherwise modified UTF-7. A name in raw UTF-8 is
+ * accepted in either mode (no valid modified UTF-7 has 8-bit bytes, so it
+ * is not ambiguous; some clients send it). Names are put in Unicode NFC, so
+ * a denormalized name finds the mailbox it created (RFC 9051 §5.1). Any
+ * case of INBOX is INBOX. Control characters are refused.
  */
-export function mailboxFromWire(bytes: Buffer, utf8Accept: boolean): string {
+export function mailboxFromWire(bytes: Buffer, utf8Names: boolean): string {
   const eightBit = bytes.some((b) => b >= 0x80);
   let name: string;
-  if (utf8Accept || eightBit) {
+  if (utf8Names || eightBit) {
     try {
       name = STRICT_UTF8.decode(bytes);
     } catch {
@@ -51,12 +52,12 @@ export function mailboxFromWire(bytes: Buffer, utf8Accept: boolean): string {
     name = decodeModifiedUtf7(bytes.toString('latin1'));
   }
   if (hasControl(name)) throw syntaxError('Mailbox names may not contain control characters');
-  return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
+  return name.toUpperCase() === 'INBOX' ? 'INBOX' : name.normalize('NFC');
 }
 
 /** A store name → its wire form for this session (before quoting). */
-export function mailboxToWire(name: string, utf8Accept: boolean): string {
-  return utf8Accept ? name : encodeModifiedUtf7(name);
+export function mailboxToWire(name: string, utf8Names: boolean): string {
+  return utf8Names ? name : encodeModifiedUtf7(name);
 }
 
 function hasControl(name: string): boolean {

@@ -190,8 +190,8 @@ describe('parseCommand: mailboxes', () => {
   it('decodes modified UTF-7 unless UTF8=ACCEPT, normalizes INBOX', () => {
     expect(parseLine('a SELECT inbox')).toMatchObject({ name: 'SELECT', mailbox: 'INBOX', condstore: false });
     expect(parseLine('a CREATE "A&-B"')).toMatchObject({ mailbox: 'A&B' });
-    expect(parseLine('a CREATE "A&-B"', { utf8Accept: true })).toMatchObject({ mailbox: 'A&-B' });
-    expect(parseLine('a CREATE "收件箱"', { utf8Accept: true })).toMatchObject({ mailbox: '收件箱' });
+    expect(parseLine('a CREATE "A&-B"', { utf8Names: true })).toMatchObject({ mailbox: 'A&-B' });
+    expect(parseLine('a CREATE "收件箱"', { utf8Names: true })).toMatchObject({ mailbox: '收件箱' });
     expect(refusal('a CREATE "&Jjo!"')).toMatch(/not valid modified UTF-7/);
     expect(parseLine('a CREATE Drafts (USE (\\Drafts))')).toMatchObject({ specialUse: ['\\Drafts'] });
   });

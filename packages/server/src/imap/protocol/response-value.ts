@@ -50,8 +50,14 @@ export function atom(text: string): AtomValue {
 export interface EncodeOptions {
   /**
    * UTF-8 may be sent in quoted strings: after ENABLE IMAP4rev2 or
-   * UTF8=ACCEPT (RFC 9051 §9 QUOTED-CHAR, RFC 6855 §3). Otherwise 8-bit
-   * strings go out as literals.
+   * UTF8=ACCEPT (RFC 9051 §9 QUOTED-CHAR and Appendix A, RFC 6855 §3).
+   * Otherwise 8-bit strings go out as literals.
    */
   readonly utf8: boolean;
+}
+
+/** Encoding options of responses that carry mailbox names. */
+export interface MailboxEncodeOptions extends EncodeOptions {
+  /** Mailbox names go out as UTF-8, not modified UTF-7 (see `ParseContext.utf8Names`). */
+  readonly utf8Names: boolean;
 }

@@ -11,18 +11,18 @@ function play(input: Buffer, chunk: number): Array<string | ImapCommand> {
     literalPolicy: createLiteralPolicy({ maxLiteralBytes: 4096, appendLimit: 10_000_000 }),
   });
   const seen: Array<string | ImapCommand> = [];
-  let utf8Accept = false;
+  let utf8Names = false;
   const handle = (event: ReaderEvent) => {
     if (event.kind === 'continue') seen.push('+');
     else if (event.kind === 'line') seen.push('line');
     else if (event.kind === 'idle-end') seen.push(event.done ? 'idle-done' : 'idle-interrupted');
     else if (event.kind === 'error') seen.push(`error: ${event.error.message}`);
     else {
-      const command = parseCommand(event.command, { utf8Accept });
+      const command = parseCommand(event.command, { utf8Names });
       seen.push(command);
       if (command.name === 'IDLE') reader.startIdle();
       if (command.name === 'AUTHENTICATE' && !command.initialResponse) reader.expectLine();
-      if (command.name === 'ENABLE' && command.capabilities.includes('UTF8=ACCEPT')) utf8Accept = true;
+      if (command.name === 'ENABLE' && command.capabilities.includes('UTF8=ACCEPT')) utf8Names = true;
     }
   };
   for (let i = 0; i < input.length; i += chunk) {

@@ -33,6 +33,8 @@ describe('modified UTF-7 mailbox names', () => {
   it('maps wire names to store names and back per session mode', () => {
     expect(mailboxFromWire(Buffer.from('iNbOx'), false)).toBe('INBOX');
     expect(mailboxFromWire(Buffer.from('收件箱'), false)).toBe('收件箱');
+    expect(mailboxFromWire(Buffer.from('Entwu\u0308rfe'), true)).toBe('Entw\u00fcrfe');
+    expect(mailboxFromWire(Buffer.from('Entwu&Awg-rfe'), false)).toBe('Entw\u00fcrfe');
     expect(() => mailboxFromWire(Buffer.from([0xe6, 0x94]), true)).toThrow(/not valid UTF-8/);
     expect(() => mailboxFromWire(Buffer.from('a&AAE-b'), false)).toThrow(/control characters/);
     expect(mailboxToWire('项目', false)).toBe('&mHl27g-');

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { AppendTarget } from '../../mail/index.js';
 import { isAppError } from '../../shared/index.js';
-import { type Mailbox, parseFlags, type Placed } from '../../store/index.js';
+import { type Mailbox, type Placed, parseFlags } from '../../store/index.js';
 import type { AppendMessage } from '../protocol/index.js';
 import { AppendSink } from './append-sink.js';
 import type { CommandOf } from './registry.js';
@@ -17,7 +17,10 @@ import { type Completion, no, ok } from './types.js';
  * messages were streamed into `MailService.append` while the command
  * arrived; here they get their mailbox, flags and date.
  */
-export async function appendCommand(session: ImapSession, input: { command: CommandOf<'APPEND'> }): Promise<Completion> {
+export async function appendCommand(
+  session: ImapSession,
+  input: { command: CommandOf<'APPEND'> },
+): Promise<Completion> {
   const { command } = input;
   const user = session.user;
   if (!user) throw new Error('APPEND before login');
@@ -54,7 +57,12 @@ function sinkOf(message: AppendMessage): AppendSink | null {
   return message.data.kind === 'stream' && message.data.sink instanceof AppendSink ? message.data.sink : null;
 }
 
-async function place(session: ImapSession, userId: string, message: AppendMessage, target: AppendTarget): Promise<Placed> {
+async function place(
+  session: ImapSession,
+  userId: string,
+  message: AppendMessage,
+  target: AppendTarget,
+): Promise<Placed> {
   const sink = sinkOf(message);
   if (sink) {
     sink.settle(target);

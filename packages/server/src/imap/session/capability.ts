@@ -1,6 +1,6 @@
 import { capabilityResponse } from '../protocol/index.js';
-import { ok } from './types.js';
 import type { ImapSession } from './session.js';
+import { ok } from './types.js';
 
 /**
  * Extensions every session has once signed in (RFC 9051 §6.1.1; the list of

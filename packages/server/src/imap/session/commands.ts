@@ -38,9 +38,17 @@ export function createCommandRegistry(): CommandRegistry<ImapSession> {
   r.registerSessionCommand('LOGOUT', { states: ANY, expunges: 'never', run: logoutCommand });
   r.registerSessionCommand('ID', { states: ANY, expunges: 'always', run: idCommand });
   // Not authenticated (§6.2)
-  r.registerSessionCommand('STARTTLS', { states: NOT_AUTHENTICATED, expunges: 'never', run: starttlsCommand });
+  r.registerSessionCommand('STARTTLS', {
+    states: NOT_AUTHENTICATED,
+    expunges: 'never',
+    run: starttlsCommand,
+  });
   r.registerSessionCommand('LOGIN', { states: NOT_AUTHENTICATED, expunges: 'never', run: loginCommand });
-  r.registerSessionCommand('AUTHENTICATE', { states: NOT_AUTHENTICATED, expunges: 'never', run: authenticateCommand });
+  r.registerSessionCommand('AUTHENTICATE', {
+    states: NOT_AUTHENTICATED,
+    expunges: 'never',
+    run: authenticateCommand,
+  });
   // Authenticated (§6.3)
   r.registerSessionCommand('ENABLE', { states: AUTHENTICATED, expunges: 'always', run: enableCommand });
   r.registerSessionCommand('SELECT', { states: AUTHENTICATED, expunges: 'never', run: selectCommand });
@@ -49,7 +57,11 @@ export function createCommandRegistry(): CommandRegistry<ImapSession> {
   r.registerSessionCommand('DELETE', { states: AUTHENTICATED, expunges: 'always', run: deleteCommand });
   r.registerSessionCommand('RENAME', { states: AUTHENTICATED, expunges: 'always', run: renameCommand });
   r.registerSessionCommand('SUBSCRIBE', { states: AUTHENTICATED, expunges: 'always', run: subscribeCommand });
-  r.registerSessionCommand('UNSUBSCRIBE', { states: AUTHENTICATED, expunges: 'always', run: subscribeCommand });
+  r.registerSessionCommand('UNSUBSCRIBE', {
+    states: AUTHENTICATED,
+    expunges: 'always',
+    run: subscribeCommand,
+  });
   r.registerSessionCommand('LIST', { states: AUTHENTICATED, expunges: 'always', run: listCommand });
   r.registerSessionCommand('LSUB', { states: AUTHENTICATED, expunges: 'always', run: listCommand });
   r.registerSessionCommand('NAMESPACE', { states: AUTHENTICATED, expunges: 'always', run: namespaceCommand });
@@ -66,7 +78,11 @@ export function createCommandRegistry(): CommandRegistry<ImapSession> {
   r.registerSessionCommand('EXPUNGE', { states: SELECTED, expunges: 'always', run: expungeCommand });
   r.registerSessionCommand('UID EXPUNGE', { states: SELECTED, expunges: 'always', run: expungeCommand });
   r.registerSessionCommand('APPEND', { states: AUTHENTICATED, expunges: 'always', run: appendCommand });
-  r.registerSessionCommand('GETQUOTAROOT', { states: AUTHENTICATED, expunges: 'always', run: getQuotaRootCommand });
+  r.registerSessionCommand('GETQUOTAROOT', {
+    states: AUTHENTICATED,
+    expunges: 'always',
+    run: getQuotaRootCommand,
+  });
   r.registerSessionCommand('GETQUOTA', { states: AUTHENTICATED, expunges: 'always', run: getQuotaCommand });
   r.registerSessionCommand('SETQUOTA', { states: AUTHENTICATED, expunges: 'always', run: setQuotaCommand });
   // The second helper's commands: stubs until registered (HANDLERS.md).

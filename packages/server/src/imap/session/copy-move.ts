@@ -27,7 +27,11 @@ function isRun(uids: readonly number[]): boolean {
 }
 
 /** The destination, or `NO [TRYCREATE]` when it does not exist (RFC 9051 §6.4.7). */
-async function destination(session: ImapSession, userId: string, name: string): Promise<Mailbox | Completion> {
+async function destination(
+  session: ImapSession,
+  userId: string,
+  name: string,
+): Promise<Mailbox | Completion> {
   try {
     return await session.store.getMailbox(userId, name);
   } catch (error) {
@@ -67,7 +71,8 @@ export async function copyMoveCommand(
   session.send(statusLine('*', 'OK', 'Moved', copyUid(result)));
   const removed = view.removeOwn(result.sourceUids);
   if (session.enabled.has('QRESYNC')) {
-    if (removed.length > 0) session.send(vanishedResponse(formatSequenceSet(removed.map((r) => r.uid)), false));
+    if (removed.length > 0)
+      session.send(vanishedResponse(formatSequenceSet(removed.map((r) => r.uid)), false));
   } else for (const { seq } of removed) session.send(countResponse(seq, 'EXPUNGE'));
   return ok('MOVE completed');
 }

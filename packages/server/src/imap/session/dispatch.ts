@@ -38,7 +38,8 @@ const APP_ERRORS: Record<string, { status: 'NO' | 'BAD'; code?: string }> = {
  * users), anything else a `NO [SERVERBUG]` without internals (logged).
  */
 export function completionOf(session: ImapSession, error: unknown): Completion {
-  if (error instanceof ImapProtocolError) return { status: error.status, text: error.message, code: error.code };
+  if (error instanceof ImapProtocolError)
+    return { status: error.status, text: error.message, code: error.code };
   if (isAppError(error)) {
     const known = APP_ERRORS[error.code];
     if (known) {
@@ -74,7 +75,7 @@ export async function runCommand(session: ImapSession, raw: RawCommand): Promise
     return sendCompletion(session, raw.tag, completion, 'never', raw.uid);
   }
   const spec = session.deps.commands.lookup(command.name);
-  if (!spec || !spec.states.includes(session.state)) {
+  if (!spec?.states.includes(session.state)) {
     abortSinks(raw, 'command refused');
     session.refuse();
     const text = spec
@@ -110,7 +111,9 @@ export async function sendCompletion(
     const allow = expunges === 'always' || (expunges === 'uid-only' && uid);
     await announceUpdates(session, allow);
   }
-  session.send(statusLine(tag, completion.status, completion.text, completion.code, { utf8: session.encoding.utf8 }));
+  session.send(
+    statusLine(tag, completion.status, completion.text, completion.code, { utf8: session.encoding.utf8 }),
+  );
 }
 
 function abortSinks(raw: RawCommand, reason: string): void {

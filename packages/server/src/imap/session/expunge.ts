@@ -1,3 +1,4 @@
+import type { UidSet } from '../../store/index.js';
 import { countResponse, formatSequenceSet, vanishedResponse } from '../protocol/index.js';
 import type { CommandOf } from './registry.js';
 import type { ImapSession } from './session.js';
@@ -20,7 +21,7 @@ export async function expungeCommand(
   const user = session.user;
   if (!view || !user) throw new Error('EXPUNGE without a selected mailbox');
   if (view.readOnly) return no('The mailbox is read-only (EXAMINE)', { name: 'READ-ONLY' });
-  let uids;
+  let uids: UidSet | undefined;
   if (command.name === 'UID EXPUNGE') {
     const selection = view.resolve(command.set, true);
     if (selection.count === 0) return ok('EXPUNGE completed (no messages)');
@@ -31,7 +32,8 @@ export async function expungeCommand(
   view.noteOwnChange(result.modseq);
   const removed = view.removeOwn(result.uids);
   if (session.enabled.has('QRESYNC')) {
-    if (removed.length > 0) session.send(vanishedResponse(formatSequenceSet(removed.map((r) => r.uid)), false));
+    if (removed.length > 0)
+      session.send(vanishedResponse(formatSequenceSet(removed.map((r) => r.uid)), false));
   } else for (const { seq } of removed) session.send(countResponse(seq, 'EXPUNGE'));
   if (!session.enabled.has('CONDSTORE')) return ok('EXPUNGE completed');
   // RFC 7162 §3.1.12 (once CONDSTORE is on) the tagged OK carries HIGHESTMODSEQ: the view first takes

@@ -21,10 +21,12 @@ export function idCommand(session: ImapSession, input: { command: CommandOf<'ID'
   }
   if (fields.name) session.clientName = [fields.name, fields.version].filter(Boolean).join(' ').slice(0, 100);
   session.log.info({ id: fields, ip: session.ip }, 'imap client id');
-  session.send(idResponse([
-    ['name', 'jdmail'],
-    ['vendor', 'jdmail'],
-    ['support-url', `https://${session.deps.settings.hostname}/`],
-  ]));
+  session.send(
+    idResponse([
+      ['name', 'jdmail'],
+      ['vendor', 'jdmail'],
+      ['support-url', `https://${session.deps.settings.hostname}/`],
+    ]),
+  );
   return ok('ID completed');
 }

@@ -1,5 +1,10 @@
 import { MAILBOX_DELIMITER, type Mailbox } from '../../store/index.js';
-import { type ListEntry, listResponse, mailboxStatusResponse, type ResponseValue } from '../protocol/index.js';
+import {
+  type ListEntry,
+  listResponse,
+  mailboxStatusResponse,
+  type ResponseValue,
+} from '../protocol/index.js';
 import { mailboxMatcher, parentsOf } from './mailbox-pattern.js';
 import type { CommandOf } from './registry.js';
 import type { ImapSession } from './session.js';
@@ -29,7 +34,9 @@ export async function listCommand(session: ImapSession, input: { command: ListCo
   if (!user) throw new Error('LIST before login');
   if (command.patterns.length === 1 && command.patterns[0] === '' && command.name === 'LIST') {
     // RFC 9051 §6.3.9: an empty pattern asks for the delimiter and the root.
-    session.send(listResponse({ name: '', attributes: ['\\Noselect'], delimiter: MAILBOX_DELIMITER }, session.encoding));
+    session.send(
+      listResponse({ name: '', attributes: ['\\Noselect'], delimiter: MAILBOX_DELIMITER }, session.encoding),
+    );
     return ok('LIST completed');
   }
   const mailboxes = await session.store.listMailboxes(user.id);
@@ -41,9 +48,14 @@ export async function listCommand(session: ImapSession, input: { command: ListCo
   if (command.name === 'LSUB') return lsub(session, mailboxes, subscribed, matches);
 
   const byName = new Map(mailboxes.map((m) => [m.name, m]));
-  const candidates: Candidate[] = mailboxes.map((m) => ({ name: m.name, mailbox: m, subscribed: subscribed.has(m.name) }));
+  const candidates: Candidate[] = mailboxes.map((m) => ({
+    name: m.name,
+    mailbox: m,
+    subscribed: subscribed.has(m.name),
+  }));
   if (command.selection.subscribed)
-    for (const name of subscribed) if (!byName.has(name)) candidates.push({ name, mailbox: null, subscribed: true });
+    for (const name of subscribed)
+      if (!byName.has(name)) candidates.push({ name, mailbox: null, subscribed: true });
   const names = mailboxes.map((m) => m.name);
   for (const candidate of candidates) {
     const entry = listEntry(command, candidate, names, subscribed, matches);
@@ -69,12 +81,14 @@ function listEntry(
   const { mailbox } = candidate;
   const prefix = candidate.name + MAILBOX_DELIMITER;
   const hasChildren = names.some((n) => n.startsWith(prefix));
-  // RFC 5258 §3.5: a name not matching itself may still be listed for a matching subscribed child (CHILDINFO).
-  const selected = selection.subscribed ? candidate.subscribed : selection.specialUse ? !!mailbox?.specialUse : true;
+  // RFC 5258 §3.5: a matching name is listed for its subscribed children (CHILDINFO) even if not subscribed itself.
+  const selected = selection.subscribed
+    ? candidate.subscribed
+    : selection.specialUse
+      ? !!mailbox?.specialUse
+      : true;
   const childInfo =
-    selection.recursiveMatch &&
-    selection.subscribed &&
-    [...subscribed].some((n) => n.startsWith(prefix) && matches(n));
+    selection.recursiveMatch && selection.subscribed && [...subscribed].some((n) => n.startsWith(prefix));
   if (!matches(candidate.name) || (!selected && !childInfo)) return null;
   const attributes: string[] = [];
   if (!mailbox) attributes.push('\\NonExistent');
@@ -102,12 +116,20 @@ function lsub(
     if (matches(name) && !sent.has(name)) {
       sent.add(name);
       const attributes = existing.has(name) ? [] : ['\\Noselect'];
-      session.send(listResponse({ name, attributes, delimiter: MAILBOX_DELIMITER }, session.encoding, 'LSUB'));
+      session.send(
+        listResponse({ name, attributes, delimiter: MAILBOX_DELIMITER }, session.encoding, 'LSUB'),
+      );
     }
     for (const parent of parentsOf(name)) {
       if (sent.has(parent) || subscribed.has(parent) || !matches(parent)) continue;
       sent.add(parent);
-      session.send(listResponse({ name: parent, attributes: ['\\Noselect'], delimiter: MAILBOX_DELIMITER }, session.encoding, 'LSUB'));
+      session.send(
+        listResponse(
+          { name: parent, attributes: ['\\Noselect'], delimiter: MAILBOX_DELIMITER },
+          session.encoding,
+          'LSUB',
+        ),
+      );
     }
   }
   return ok('LSUB completed');

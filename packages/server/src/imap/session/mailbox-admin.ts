@@ -15,7 +15,10 @@ function userOf(session: ImapSession) {
 }
 
 /** CREATE (RFC 9051 §6.3.4) with USE (RFC 6154 §3, CREATE-SPECIAL-USE): missing parents are created too. */
-export async function createCommand(session: ImapSession, input: { command: CommandOf<'CREATE'> }): Promise<Completion> {
+export async function createCommand(
+  session: ImapSession,
+  input: { command: CommandOf<'CREATE'> },
+): Promise<Completion> {
   const user = userOf(session);
   const { specialUse } = input.command;
   if (specialUse.length > 1) return no('A mailbox can have one special use', { name: 'USEATTR' });
@@ -29,7 +32,10 @@ export async function createCommand(session: ImapSession, input: { command: Comm
  * (`NO [CANNOT]`), nor a mailbox with children (`NO [HASCHILDREN]`).
  * Deleting the selected mailbox deselects it (`* OK [CLOSED]`).
  */
-export async function deleteCommand(session: ImapSession, input: { command: CommandOf<'DELETE'> }): Promise<Completion> {
+export async function deleteCommand(
+  session: ImapSession,
+  input: { command: CommandOf<'DELETE'> },
+): Promise<Completion> {
   const user = userOf(session);
   const name = withoutTrailingDelimiter(input.command.mailbox);
   const target = await session.store.getMailbox(user.id, name);
@@ -43,7 +49,10 @@ export async function deleteCommand(session: ImapSession, input: { command: Comm
 }
 
 /** RENAME (RFC 9051 §6.3.6): children follow; renaming INBOX moves its messages and leaves it empty. */
-export async function renameCommand(session: ImapSession, input: { command: CommandOf<'RENAME'> }): Promise<Completion> {
+export async function renameCommand(
+  session: ImapSession,
+  input: { command: CommandOf<'RENAME'> },
+): Promise<Completion> {
   const user = userOf(session);
   const from = withoutTrailingDelimiter(input.command.from);
   const to = withoutTrailingDelimiter(input.command.to);

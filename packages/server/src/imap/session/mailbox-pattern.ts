@@ -9,7 +9,7 @@ export function mailboxMatcher(reference: string, pattern: string): (name: strin
   const full = joinReference(reference, pattern);
   const regex = toRegex(full);
   const inboxRegex = /^inbox/i.test(full) ? toRegex(`INBOX${full.slice(5)}`) : null;
-  return (name) => regex.test(name) || (inboxRegex !== null && inboxRegex.test(name));
+  return (name) => regex.test(name) || inboxRegex?.test(name) === true;
 }
 
 /** RFC 9051 §6.3.9: the reference is prepended unless the pattern starts at the root. */

@@ -1,4 +1,4 @@
-import { quotaResponse, quotaRootResponse, type QuotaResource } from '../protocol/index.js';
+import { type QuotaResource, quotaResponse, quotaRootResponse } from '../protocol/index.js';
 import type { CommandOf } from './registry.js';
 import type { ImapSession } from './session.js';
 import { type Completion, no, ok } from './types.js';
@@ -10,7 +10,9 @@ const ROOT = '';
 async function resources(session: ImapSession, userId: string): Promise<QuotaResource[]> {
   const quota = await session.store.quota(userId);
   if (quota.quotaBytes === 0) return [];
-  return [{ name: 'STORAGE', usage: Math.ceil(quota.usedBytes / 1024), limit: Math.floor(quota.quotaBytes / 1024) }];
+  return [
+    { name: 'STORAGE', usage: Math.ceil(quota.usedBytes / 1024), limit: Math.floor(quota.quotaBytes / 1024) },
+  ];
 }
 
 /** GETQUOTAROOT (RFC 9208 §4.3): the mailbox's root and its quota. */
@@ -27,10 +29,14 @@ export async function getQuotaRootCommand(
 }
 
 /** GETQUOTA (RFC 9208 §4.2): only the root `""` exists. */
-export async function getQuotaCommand(session: ImapSession, input: { command: CommandOf<'GETQUOTA'> }): Promise<Completion> {
+export async function getQuotaCommand(
+  session: ImapSession,
+  input: { command: CommandOf<'GETQUOTA'> },
+): Promise<Completion> {
   const user = session.user;
   if (!user) throw new Error('GETQUOTA before login');
-  if (input.command.root !== ROOT) return no(`No quota root ${input.command.root.slice(0, 60)}`, { name: 'NONEXISTENT' });
+  if (input.command.root !== ROOT)
+    return no(`No quota root ${input.command.root.slice(0, 60)}`, { name: 'NONEXISTENT' });
   session.send(quotaResponse(ROOT, await resources(session, user.id)));
   return ok('GETQUOTA completed');
 }

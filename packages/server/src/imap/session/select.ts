@@ -52,7 +52,9 @@ export async function selectCommand(
 }
 
 async function loadView(session: ImapSession, userId: string, mailbox: Mailbox, readOnly: boolean) {
-  const list = await session.store.loadUidList(userId, mailbox.id, { uidsOnly: mailbox.total > FULL_LOAD_MAX });
+  const list = await session.store.loadUidList(userId, mailbox.id, {
+    uidsOnly: mailbox.total > FULL_LOAD_MAX,
+  });
   const view = new SelectedMailbox({
     mailboxId: mailbox.id,
     name: mailbox.name,
@@ -74,8 +76,12 @@ function sendSelectResponses(session: ImapSession, view: SelectedMailbox, mailbo
   session.send(countResponse(view.exists, 'EXISTS'));
   if (!session.rev2) session.send(countResponse(0, 'RECENT'));
   for (const line of mailboxFlagLines(view)) session.send(line);
-  session.send(statusLine('*', 'OK', 'UIDs valid', { name: 'UIDVALIDITY', args: [String(view.uidValidity)] }));
-  session.send(statusLine('*', 'OK', 'Predicted next UID', { name: 'UIDNEXT', args: [String(view.uidNext)] }));
+  session.send(
+    statusLine('*', 'OK', 'UIDs valid', { name: 'UIDVALIDITY', args: [String(view.uidValidity)] }),
+  );
+  session.send(
+    statusLine('*', 'OK', 'Predicted next UID', { name: 'UIDNEXT', args: [String(view.uidNext)] }),
+  );
   session.send(
     statusLine('*', 'OK', 'Highest', { name: 'HIGHESTMODSEQ', args: [String(view.highestModseq)] }),
   );
@@ -98,7 +104,8 @@ async function sendQresync(
   params: QresyncParams,
 ): Promise<void> {
   const changes = await session.store.changesSince(userId, view.mailboxId, params.modseq);
-  const known = params.knownUids?.kind === 'ranges' ? resolveSequenceSet(params.knownUids.ranges, view.lastUid) : null;
+  const known =
+    params.knownUids?.kind === 'ranges' ? resolveSequenceSet(params.knownUids.ranges, view.lastUid) : null;
   const inKnown = (uid: number) => known === null || known.some(([a, b]) => uid >= a && uid <= b);
   let vanished: Array<[number, number]>;
   if (changes.expungedComplete) {
@@ -126,7 +133,10 @@ function toRanges(uids: readonly number[]): Array<[number, number]> {
 }
 
 /** The parts of `ranges` (UIDs the client may know) holding no message of the view. */
-function missingFrom(view: SelectedMailbox, ranges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+function missingFrom(
+  view: SelectedMailbox,
+  ranges: ReadonlyArray<readonly [number, number]>,
+): Array<[number, number]> {
   const missing: Array<[number, number]> = [];
   for (const [from, to] of ranges) {
     let next = from;

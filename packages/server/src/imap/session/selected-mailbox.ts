@@ -215,6 +215,7 @@ export class SelectedMailbox {
   apply(changes: MailboxChanges): number[] {
     const misplaced: number[] = [];
     for (const state of changes.changed) {
+      if (state.modseq <= this.highestModseq) continue; // applied already (a repeated wake-up)
       const seq = this.seqOf(state.uid);
       if (seq > 0) {
         if (!this.ownModseqs.has(state.modseq) && !this.expunged.has(state.uid))
@@ -273,7 +274,8 @@ export class SelectedMailbox {
     if (allowExpunge && this.expunged.size > 0) {
       const uids = [...this.expunged].sort((a, b) => a - b);
       const told = this.removeExpunged(uids);
-      if (vanished && told.length > 0) updates.push({ kind: 'vanished', uids: told.map((t) => t.uid) });
+      if (vanished && told.length > 0)
+        updates.push({ kind: 'vanished', uids: told.map((t) => t.uid).sort((a, b) => a - b) });
       // RFC 9051 §7.5.1: each EXPUNGE renumbers the later messages; sent from the highest, none shifts.
       else if (!vanished) for (const { seq } of told) updates.push({ kind: 'expunge', seq });
     }

@@ -10,14 +10,14 @@ import {
   type ResponsePart,
   statusLine,
 } from '../protocol/index.js';
+import { createAppendPolicy } from './append-sink.js';
 import { capabilities } from './capability.js';
 import { Connection, ConnectionGone } from './connection.js';
 import type { ImapDeps } from './deps.js';
 import { runCommand, sendCompletion } from './dispatch.js';
-import { createAppendPolicy } from './append-sink.js';
 import type { SelectedMailbox } from './selected-mailbox.js';
 import type { Completion, EnabledExtension, SessionContext, SessionState, SessionUser } from './types.js';
-import { syncView } from './updates.js';
+import { announceUpdates } from './updates.js';
 
 /** Unread input past this pauses the socket (a client pipelining faster than we answer). */
 const MAX_BUFFERED = 1024 * 1024;
@@ -67,6 +67,7 @@ export class ImapSession implements SessionContext {
   clientName: string | null = null;
   private badCommands = 0;
   private running = false;
+  private again = false;
   private pausedByUs = false;
   private busy = false;
   private bytesIn = 0;
@@ -160,7 +161,9 @@ export class ImapSession implements SessionContext {
   /** Starts receiving the user's mailbox changes (after LOGIN/AUTHENTICATE). */
   watchChanges(userId: string): void {
     this.stopWatching?.();
-    this.stopWatching = this.deps.changes.watch(userId, (mailboxId, modseq) => this.onChange(mailboxId, modseq));
+    this.stopWatching = this.deps.changes.watch(userId, (mailboxId, modseq) =>
+      this.onChange(mailboxId, modseq),
+    );
   }
 
   private onChange(mailboxId: string, modseq: number): void {
@@ -174,8 +177,9 @@ export class ImapSession implements SessionContext {
   /** During IDLE: syncs the view and sends what changed at once (RFC 2177). */
   private async pushUpdates(): Promise<void> {
     this.running = true;
+    this.again = false;
     try {
-      await syncView(this);
+      await announceUpdates(this, true);
       await this.conn.flush();
     } catch (e) {
       this.fail(e);
@@ -212,10 +216,13 @@ export class ImapSession implements SessionContext {
     this.bytesSeen = this.bytesIn;
     const elapsed = now - this.lastCheck;
     this.lastCheck = now;
-    const owes = this.conn.handshaking || (!this.busy && !this.reader.betweenCommands);
+    // The client owes input: a TLS handshake, or a command it has begun (a partial line or literal).
+    const begun = !this.reader.betweenCommands || this.reader.bufferedBytes > 0;
+    const owes = this.conn.handshaking || (!this.busy && !this.idle && begun);
     if (!this.record.advance(elapsed, bytes, owes)) return 'too-slow';
     const { settings } = this.deps;
-    if (this.state === 'not-authenticated' && now - this.opened > settings.loginTimeoutMs) return 'login-timeout';
+    if (this.state === 'not-authenticated' && now - this.opened > settings.loginTimeoutMs)
+      return 'login-timeout';
     const idle = this.idle;
     if (idle) {
       if (now - idle.since > settings.idleTimeoutMs) return 'idle';
@@ -243,8 +250,12 @@ export class ImapSession implements SessionContext {
 
   /** Runs what the reader has, one event at a time; only one pump runs at once. */
   async pump(): Promise<void> {
-    if (this.running) return;
+    if (this.running) {
+      this.again = true; // input came while running: look again when done
+      return;
+    }
     this.running = true;
+    this.again = false;
     try {
       for (;;) {
         if (this.state === 'logout') break;
@@ -269,6 +280,9 @@ export class ImapSession implements SessionContext {
       this.running = false;
       this.busy = false;
     }
+    if (this.state === 'logout') return;
+    if (this.again) void this.pump();
+    else if (this.idle && this.selected?.dirty) void this.pushUpdates();
   }
 
   private fail(e: unknown): void {
@@ -323,6 +337,8 @@ function sendErrorLine(
   tag: string | null,
   error: { status: 'BAD' | 'NO'; message: string; code?: { name: string; args?: readonly string[] } },
 ): boolean {
-  session.send(statusLine(tag ?? '*', error.status, error.message, error.code, { utf8: session.encoding.utf8 }));
+  session.send(
+    statusLine(tag ?? '*', error.status, error.message, error.code, { utf8: session.encoding.utf8 }),
+  );
   return error.status === 'BAD';
 }

@@ -60,7 +60,10 @@ export async function signIn(session: ImapSession, name: string, password: strin
  * (so the session can be ended from elsewhere), and the user's change feed.
  * The tagged OK carries the new capabilities (RFC 9051 §6.2.3).
  */
-async function enterAuthenticated(session: ImapSession, user: { id: string; address: string }): Promise<Completion> {
+async function enterAuthenticated(
+  session: ImapSession,
+  user: { id: string; address: string },
+): Promise<Completion> {
   const { deps } = session;
   const lease = deps.userSessions.acquire(user.id);
   if (!lease) {
@@ -71,8 +74,9 @@ async function enterAuthenticated(session: ImapSession, user: { id: string; addr
   let tracked: TrackedSession;
   try {
     const agent = session.clientName ? `IMAP ${session.clientName}` : 'IMAP';
-    tracked = await deps.tracker.open({ userId: user.id, client: { ip: session.ip, userAgent: agent } }, (why) =>
-      session.interrupt(ENDED[why] ?? 'Session ended'),
+    tracked = await deps.tracker.open(
+      { userId: user.id, client: { ip: session.ip, userAgent: agent } },
+      (why) => session.interrupt(ENDED[why] ?? 'Session ended'),
     );
   } catch (e) {
     lease.release();

@@ -8,7 +8,10 @@ import { bad, type Completion } from './types.js';
  * unread: it was not protected, and could be an injected command
  * (CVE-2011-0411). The client must ask for CAPABILITY again (§6.2.1).
  */
-export async function starttlsCommand(session: ImapSession, input: { tag: string }): Promise<Completion | null> {
+export async function starttlsCommand(
+  session: ImapSession,
+  input: { tag: string },
+): Promise<Completion | null> {
   if (session.secure) return bad('TLS is already active');
   session.send(statusLine(input.tag, 'OK', 'Begin TLS negotiation now'));
   await session.conn.flush();

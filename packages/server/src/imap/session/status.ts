@@ -58,7 +58,9 @@ export async function statusValues(
 async function deletedStorage(session: ImapSession, mailbox: Mailbox): Promise<number> {
   if (mailbox.deleted === 0 || mailbox.uidNext <= 1 || !session.user) return 0;
   let bytes = 0;
-  for await (const message of session.store.fetchMessages(session.user.id, mailbox.id, [[1, mailbox.uidNext - 1]])) {
+  for await (const message of session.store.fetchMessages(session.user.id, mailbox.id, [
+    [1, mailbox.uidNext - 1],
+  ])) {
     if (message.flags & FLAG.deleted) bytes += message.size;
   }
   return Math.ceil(bytes / 1024);

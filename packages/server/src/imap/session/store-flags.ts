@@ -17,7 +17,10 @@ const MODES = { set: 'replace', add: 'add', remove: 'remove' } as const;
  * client needs their new modseq). Messages that failed UNCHANGEDSINCE are
  * named in `OK [MODIFIED set]`.
  */
-export async function storeCommand(session: ImapSession, input: { command: CommandOf<'STORE'> }): Promise<Completion> {
+export async function storeCommand(
+  session: ImapSession,
+  input: { command: CommandOf<'STORE'> },
+): Promise<Completion> {
   const { command } = input;
   const view = session.selected;
   const user = session.user;
@@ -41,11 +44,17 @@ export async function storeCommand(session: ImapSession, input: { command: Comma
     const seq = view.seqOf(message.uid);
     if (seq === 0) continue;
     if (!command.silent) session.send(flagsFetch(session, seq, message));
-    else if (condstore && message.changed) session.send(modseqFetch(session, seq, message.uid, message.modseq));
+    else if (condstore && message.changed)
+      session.send(modseqFetch(session, seq, message.uid, message.modseq));
   }
   if (result.failed.length > 0) {
-    const failed = command.uid ? result.failed : result.failed.map((uid) => view.seqOf(uid)).filter((s) => s > 0);
-    return ok('Some messages were modified since', { name: 'MODIFIED', args: [formatRanges(toRanges(failed))] });
+    const failed = command.uid
+      ? result.failed
+      : result.failed.map((uid) => view.seqOf(uid)).filter((s) => s > 0);
+    return ok('Some messages were modified since', {
+      name: 'MODIFIED',
+      args: [formatRanges(toRanges(failed))],
+    });
   }
   return ok('STORE completed');
 }
@@ -68,4 +77,3 @@ function toRanges(numbers: readonly number[]): Array<[number, number]> {
   }
   return ranges;
 }
-

@@ -1,3 +1,4 @@
+import type { FlagState } from '../../store/index.js';
 import { flagNames } from '../../store/index.js';
 import {
   atom,
@@ -8,7 +9,6 @@ import {
   type ResponseValue,
   vanishedResponse,
 } from '../protocol/index.js';
-import type { FlagState } from '../../store/index.js';
 import { learnKeywords, mailboxFlagLines } from './mailbox-flags.js';
 import type { SelectedMailbox, ViewUpdate } from './selected-mailbox.js';
 import type { ImapSession } from './session.js';
@@ -32,7 +32,10 @@ export async function syncView(session: ImapSession): Promise<void> {
   }
   const misplaced = view.apply(changes);
   if (misplaced.length > 0)
-    session.log.warn({ mailbox: view.mailboxId, uids: misplaced.slice(0, 10) }, 'imap: journal UIDs out of order');
+    session.log.warn(
+      { mailbox: view.mailboxId, uids: misplaced.slice(0, 10) },
+      'imap: journal UIDs out of order',
+    );
   if (!changes.expungedComplete) {
     const list = await session.store.loadUidList(user.id, view.mailboxId, { uidsOnly: true });
     view.expungeMissing(list.uids);
@@ -66,7 +69,9 @@ export async function announceUpdates(session: ImapSession, allowExpunge: boolea
 }
 
 function isMissingMailbox(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'MAILBOX_NOT_FOUND';
+  return (
+    typeof error === 'object' && error !== null && (error as { code?: string }).code === 'MAILBOX_NOT_FOUND'
+  );
 }
 
 function encodeUpdate(session: ImapSession, _view: SelectedMailbox, update: ViewUpdate): Buffer {

@@ -1,8 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { MailService } from '../../mail/index.js';
-import { isAppError } from '../../shared/index.js';
-import type { MailStore } from '../../store/index.js';
+import { FLAG, type MailStore } from '../../store/index.js';
 import type { MaildropEntry } from './maildrop.js';
 
 /** The signed-in user of a session. */
@@ -11,82 +9,90 @@ export interface SessionUser {
   address: string;
 }
 
-/**
- * Everything POP3 asks of the store, in one place: when the store's
- * expunge and change journal land, this file is the only one to change.
- */
+/** INBOX as a session took it at sign-in. */
+export interface MaildropSnapshot {
+  mailboxId: string;
+  /** In UID order (oldest first). */
+  entries: MaildropEntry[];
+}
+
+/** Everything POP3 asks of the store, in one place (store/IMAP-API.md, "POP3"). */
 export interface MailboxAccess {
-  /** INBOX as it is now, in UID order (oldest first). */
-  snapshot(userId: string): Promise<MaildropEntry[]>;
+  /** INBOX as it is now. */
+  snapshot(userId: string): Promise<MaildropSnapshot>;
   /** A message's stored bytes, streamed; the stream errors with MESSAGE_NOT_FOUND when they are gone. */
   read(entry: MaildropEntry): Readable;
   /**
-   * The UPDATE state (RFC 1939 §6): removes `deleted` and marks `seen` read.
-   * A message already gone, or moved out of INBOX since, is left as it is
-   * and not a failure. Resolves how many could not be removed.
+   * The UPDATE state (RFC 1939 §6): expunges `deleted` from the INBOX and
+   * marks `seen` read, each in one journaled transaction. A message already
+   * gone, or moved out of the INBOX since, is left as it is and not a
+   * failure. Resolves how many could not be removed.
    */
-  update(user: SessionUser, changes: { deleted: MaildropEntry[]; seen: MaildropEntry[] }): Promise<number>;
+  update(
+    user: SessionUser,
+    mailboxId: string,
+    changes: { deleted: MaildropEntry[]; seen: MaildropEntry[] },
+  ): Promise<number>;
 }
 
 export interface MailboxAccessDeps {
-  store: Pick<MailStore, 'listMessages' | 'getMessage' | 'blobs'>;
-  /** Deletions and flag changes go through the mail service, the one path that keeps counters, quota and the recipient cache exact. */
-  mail: Pick<MailService, 'deleteMessage' | 'updateMessage'>;
+  store: Pick<MailStore, 'getMailbox' | 'fetchMessages' | 'expunge' | 'setFlags' | 'blobs'>;
+  /** The directory's recipient cache holds used bytes for the RCPT quota check: told after a deletion. */
+  usageChanged(userIds: readonly string[]): void;
   log: Logger;
 }
 
-/** Rows per page while a snapshot is read: bounded memory per query on a large INBOX. */
-const SNAPSHOT_PAGE = 1000;
-
-const gone = (err: unknown) => isAppError(err) && err.code === 'MESSAGE_NOT_FOUND';
-
-/** {@link MailboxAccess} over today's store: paged listing, blob streams, deletion message by message. */
+/** {@link MailboxAccess} over the store's mailbox operations: the same expunge as IMAP and the REST API. */
 export function createMailboxAccess(deps: MailboxAccessDeps): MailboxAccess {
-  const { store, mail, log } = deps;
-
-  /** Deletes one message if it is still in INBOX; false when that failed. */
-  async function remove(user: SessionUser, entry: MaildropEntry): Promise<boolean> {
-    try {
-      // A message the user moved to another folder since sign-in is no longer POP3's to delete.
-      const now = await store.getMessage(user.id, entry.id);
-      if (now.mailbox !== 'INBOX') return true;
-      await mail.deleteMessage(user.address, entry.id);
-      return true;
-    } catch (err) {
-      if (gone(err)) return true;
-      log.warn(
-        { err, user: user.address, message: entry.id },
-        'pop3: a deleted message could not be removed',
-      );
-      return false;
-    }
-  }
-
+  const { store, log } = deps;
   return {
     async snapshot(userId) {
+      const inbox = await store.getMailbox(userId, 'INBOX');
       const entries: MaildropEntry[] = [];
-      let cursor: string | undefined;
-      do {
-        // Newest first, page by page: a message that arrives meanwhile has a higher UID than the
-        // first page's and is simply not in this snapshot.
-        const page = await store.listMessages(userId, { mailbox: 'INBOX', limit: SNAPSHOT_PAGE, cursor });
-        for (const m of page.items)
-          entries.push({ id: m.id, size: m.size, blobId: m.blobId, unread: m.unread });
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      return entries.reverse();
+      // Up to the UIDNEXT read first: a message that arrives meanwhile is not in this snapshot.
+      if (inbox.uidNext > 1) {
+        for await (const m of store.fetchMessages(userId, inbox.id, [[1, inbox.uidNext - 1]])) {
+          entries.push({
+            id: m.id,
+            uid: m.uid,
+            size: m.size,
+            blobId: m.blobId,
+            unread: (m.flags & FLAG.seen) === 0,
+          });
+        }
+      }
+      return { mailboxId: inbox.id, entries };
     },
 
     read: (entry) => store.blobs.read(entry.blobId),
 
-    async update(user, { deleted, seen }) {
+    async update(user, mailboxId, { deleted, seen }) {
       let failed = 0;
-      for (const entry of deleted) if (!(await remove(user, entry))) failed++;
-      for (const entry of seen) {
-        await mail.updateMessage(user.address, entry.id, { unread: false }).catch((err: unknown) => {
-          if (!gone(err))
-            log.warn({ err, user: user.address, message: entry.id }, 'pop3: could not mark read');
-        });
+      if (seen.length > 0) {
+        await store
+          .setFlags(
+            user.id,
+            mailboxId,
+            seen.map((e) => e.uid),
+            { mode: 'add', flags: FLAG.seen },
+          )
+          .catch((err: unknown) =>
+            log.warn({ err, user: user.address }, 'pop3: could not mark messages read'),
+          );
+      }
+      if (deleted.length > 0) {
+        try {
+          // By UID in the INBOX: a message moved away since has another UID (or mailbox) and stays.
+          await store.expunge(user.id, mailboxId, {
+            uids: deleted.map((e) => e.uid),
+            ignoreDeletedFlag: true,
+          });
+        } catch (err) {
+          log.warn({ err, user: user.address }, 'pop3: deleted messages could not be removed');
+          failed = deleted.length;
+        } finally {
+          deps.usageChanged([user.id]);
+        }
       }
       return failed;
     },

@@ -5,6 +5,8 @@ export interface MaildropEntry {
    * is moved between folders; it is the message's UIDL (RFC 1939 §7).
    */
   id: string;
+  /** Its UID in the INBOX: what the UPDATE state expunges by. */
+  uid: number;
   /** Octets as stored (RFC 1939 §11: LIST and STAT count these). */
   size: number;
   /** Where its bytes are (`store.blobs.read`). */
@@ -22,7 +24,11 @@ export class Maildrop {
   private readonly deleted = new Set<number>();
   private readonly retrieved = new Set<number>();
 
-  constructor(private readonly entries: readonly MaildropEntry[]) {}
+  constructor(
+    /** The INBOX's id in the store. */
+    readonly mailboxId: string,
+    private readonly entries: readonly MaildropEntry[],
+  ) {}
 
   /** Message `n` (1-based) unless it does not exist or is marked deleted. */
   get(n: number): MaildropEntry | undefined {

@@ -9,8 +9,8 @@ export function noop(session: Pop3Session): void {
 
 /**
  * QUIT (RFC 1939 §6). Signed in, it enters the UPDATE state: the messages
- * marked deleted are removed and the retrieved ones marked read, through
- * the store's one delete path. Only QUIT does this: a session that ends any
+ * marked deleted are expunged and the retrieved ones marked read, through
+ * the store's expunge (the path of IMAP and the REST API too). Only QUIT does this: a session that ends any
  * other way (a dropped connection, a timeout) changes nothing.
  */
 export async function quit(session: Pop3Session): Promise<void> {
@@ -21,7 +21,7 @@ export async function quit(session: Pop3Session): Promise<void> {
   session.state = 'update';
   const maildrop = maildropOf(session);
   const changes = maildrop.changes();
-  const failed = await session.deps.mailbox.update(user, changes);
+  const failed = await session.deps.mailbox.update(user, maildrop.mailboxId, changes);
   const left = maildrop.stat().count;
   session.log.info(
     { user: user.address, ip: session.ip, deleted: changes.deleted.length - failed, failed, left },

@@ -119,8 +119,11 @@ export class Pop3Session {
 
   /** Runs `fn` once the connection has closed (leases, the user's place, the registry entry). */
   onClose(fn: () => unknown): void {
-    if (this.socketClosed) void fn();
-    else this.cleanups.push(fn);
+    if (!this.socketClosed) this.cleanups.push(fn);
+    else
+      Promise.resolve()
+        .then(fn)
+        .catch((e: unknown) => this.log.warn({ err: e }, 'pop3: cleanup failed'));
   }
 
   /** Queues output; written at the end of the command, or once enough has gathered. */
@@ -280,7 +283,11 @@ export class Pop3Session {
     this.state = 'closed';
     this.continuation = null;
     const cleanups = this.cleanups.splice(0);
-    Promise.allSettled(cleanups.map(async (fn) => fn())).then(() => this.closedResolve());
+    Promise.allSettled(cleanups.map(async (fn) => fn())).then((results) => {
+      for (const r of results)
+        if (r.status === 'rejected') this.log.warn({ err: r.reason }, 'pop3: cleanup failed');
+      this.closedResolve();
+    });
   }
 
   /** Runs queued lines one after the other; only one run loop at a time. */

@@ -90,7 +90,8 @@ async function openMaildrop(session: Pop3Session, user: SessionUser): Promise<vo
   });
   if (session.state === 'closed') return;
   try {
-    session.maildrop = new Maildrop(await deps.mailbox.snapshot(user.id));
+    const { mailboxId, entries } = await deps.mailbox.snapshot(user.id);
+    session.maildrop = new Maildrop(mailboxId, entries);
   } catch (e) {
     deps.log.error({ err: e, user: user.address }, 'pop3: the mailbox could not be read');
     return session.end(err('Cannot open the mailbox now; try again later', 'SYS/TEMP'));

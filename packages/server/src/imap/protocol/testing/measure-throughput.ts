@@ -46,7 +46,7 @@ function run(bytes: Buffer, parse: boolean): { seconds: number; commands: number
     for (let event = reader.next(); event; event = reader.next()) {
       if (event.kind !== 'command') continue;
       commands++;
-      if (parse) parseCommand(event.command, { utf8Accept: false });
+      if (parse) parseCommand(event.command, { utf8Names: false });
     }
   }
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, commands };

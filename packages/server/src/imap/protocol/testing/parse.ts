@@ -3,7 +3,7 @@ import { parseCommand } from '../parse-command.js';
 import { readAll } from './drain.js';
 
 /** Reads one command line (literals as LITERAL+) and parses it. */
-export function parseLine(line: string | Buffer, context: ParseContext = { utf8Accept: false }): ImapCommand {
+export function parseLine(line: string | Buffer, context: ParseContext = { utf8Names: false }): ImapCommand {
   const bytes = Buffer.isBuffer(line) ? line : Buffer.from(line, 'utf8');
   const input = bytes.at(-1) === 0x0a ? bytes : Buffer.concat([bytes, Buffer.from('\r\n')]);
   const events = readAll(input, { maxCommandBytes: 10 * 1024 * 1024 });

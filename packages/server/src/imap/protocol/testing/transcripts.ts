@@ -76,7 +76,11 @@ export const TRANSCRIPTS: readonly Transcript[] = [
       { name: 'MOVE', uid: true, mailbox: 'Trash' },
       { name: 'GETQUOTAROOT', mailbox: 'INBOX' },
       '+',
-      { name: 'APPEND', mailbox: 'Sent', messages: [{ flags: ['\\Seen'], utf8: true, data: { kind: 'buffer', binary: true } }] },
+      {
+        name: 'APPEND',
+        mailbox: 'Sent',
+        messages: [{ flags: ['\\Seen'], utf8: true, data: { kind: 'buffer', binary: true } }],
+      },
       { name: 'LOGOUT' },
     ],
   },
