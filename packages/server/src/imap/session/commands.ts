@@ -6,6 +6,7 @@ import { compressCommand } from './compress.js';
 import { copyMoveCommand } from './copy-move.js';
 import { enableCommand } from './enable.js';
 import { expungeCommand } from './expunge.js';
+import { createFetchCommand, MessageCache } from './fetch/index.js';
 import { idCommand } from './id.js';
 import { idleCommand } from './idle.js';
 import { listCommand } from './list.js';
@@ -24,6 +25,9 @@ import { storeCommand } from './store-flags.js';
 import { no } from './types.js';
 
 const NOT_AUTHENTICATED = ['not-authenticated'] as const;
+
+/** Memory for parsed messages (structure and top header) shared by a listener's sessions. */
+const MESSAGE_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
  * The command table of every session: the session's own commands, then the
@@ -86,7 +90,10 @@ export function createCommandRegistry(): CommandRegistry<ImapSession> {
   r.registerSessionCommand('GETQUOTA', { states: AUTHENTICATED, expunges: 'always', run: getQuotaCommand });
   r.registerSessionCommand('SETQUOTA', { states: AUTHENTICATED, expunges: 'always', run: setQuotaCommand });
   // The second helper's commands: stubs until registered (HANDLERS.md).
-  for (const name of ['FETCH', 'SEARCH', 'SORT', 'THREAD'] as const)
+  for (const name of ['SEARCH', 'SORT', 'THREAD'] as const)
     r.registerCommand(name, () => no(`${name} is not available yet`, { name: 'CANNOT' }));
+  // FETCH, SEARCH, SORT and THREAD (fetch/, search/, sort/): one parsed-message cache per listener.
+  const messages = new MessageCache(MESSAGE_CACHE_BYTES);
+  r.registerCommand('FETCH', createFetchCommand(messages), { capabilities: ['BINARY'] });
   return r;
 }

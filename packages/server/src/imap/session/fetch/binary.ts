@@ -108,7 +108,10 @@ export async function binaryValue(
   partial: FetchPartial | null,
 ): Promise<ResponseValue> {
   const { parsed, part } = await partOf(source, message, path);
-  const range = path.length === 0 ? { start: 0, end: message.size } : part && { start: part.bodyStart, end: part.bodyStart + part.bodySize };
+  const range =
+    path.length === 0
+      ? { start: 0, end: message.size }
+      : part && { start: part.bodyStart, end: part.bodyStart + part.bodySize };
   if (!part || !range) return slice(source, message, range ?? { start: 0, end: 0 }, partial);
   const decoding = decodingOf(part);
   if (decoding === 'identity') return slice(source, message, range, partial);

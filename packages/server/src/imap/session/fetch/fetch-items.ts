@@ -27,7 +27,11 @@ export function flagsValue(record: MessageRecord): ResponseValue {
   return flagNames(record.flags, record.keywords).map(atom);
 }
 
-async function simpleItem(source: MessageSource, record: MessageRecord, item: SimpleFetchItem): Promise<ResponseValue> {
+async function simpleItem(
+  source: MessageSource,
+  record: MessageRecord,
+  item: SimpleFetchItem,
+): Promise<ResponseValue> {
   switch (item) {
     case 'UID':
       return record.uid;
@@ -77,6 +81,7 @@ export async function fetchItem(
 /** Destroys the streams of items built for a response that will not be sent (a later item failed). */
 export function discardItems(items: readonly FetchItem[]): void {
   for (const [, value] of items) {
-    if (value && typeof value === 'object' && 'stream' in value) (value.stream as { destroy?: () => void }).destroy?.();
+    if (value && typeof value === 'object' && 'stream' in value)
+      (value.stream as { destroy?: () => void }).destroy?.();
   }
 }

@@ -37,6 +37,8 @@ export function footprint(message: ParsedMessage): number {
 export class MessageCache {
   private readonly entries = new Map<string, { message: ParsedMessage; bytes: number }>();
   private used = 0;
+  /** Parses under way, by kind and blob id: concurrent sessions wait for the same one. */
+  readonly loading = new Map<string, Promise<ParsedMessage>>();
 
   constructor(readonly maxBytes: number) {}
 

@@ -14,11 +14,9 @@ export interface MessageBlob {
  * Reads stored messages for FETCH and SEARCH: their parsed header and
  * structure through the shared {@link MessageCache} (one parse per body,
  * concurrent requests for the same body share it), and byte ranges of
- * their bodies as streams.
+ * their bodies as streams. Cheap to make: one per command.
  */
 export class MessageSource {
-  private readonly loading = new Map<string, Promise<ParsedMessage>>();
-
   constructor(
     private readonly blobs: BlobStore,
     readonly cache: MessageCache,
@@ -43,10 +41,11 @@ export class MessageSource {
     const cached = this.cache.get(message.blobId);
     if (cached && (cached.full || !full)) return Promise.resolve(cached);
     const key = `${full ? 'f' : 'h'}:${message.blobId}`;
-    let pending = this.loading.get(key);
+    const loading = this.cache.loading;
+    let pending = loading.get(key);
     if (!pending) {
-      pending = this.parse(message, full).finally(() => this.loading.delete(key));
-      this.loading.set(key, pending);
+      pending = this.parse(message, full).finally(() => loading.delete(key));
+      loading.set(key, pending);
     }
     return pending;
   }

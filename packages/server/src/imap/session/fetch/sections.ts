@@ -25,10 +25,14 @@ async function headerText(
 ): Promise<SectionData> {
   const wanted = section.text === 'HEADER.FIELDS' || section.text === 'HEADER.FIELDS.NOT';
   if (Buffer.isBuffer(header)) {
-    return wanted ? { bytes: filterHeader(header, section.fields, section.text === 'HEADER.FIELDS.NOT') } : { bytes: header };
+    return wanted
+      ? { bytes: filterHeader(header, section.fields, section.text === 'HEADER.FIELDS.NOT') }
+      : { bytes: header };
   }
   if (!wanted) return rangeOf(header.headerStart, header.headerSize);
-  const bytes = await buffer(source.range(message, header.headerStart, header.headerStart + header.headerSize));
+  const bytes = await buffer(
+    source.range(message, header.headerStart, header.headerStart + header.headerSize),
+  );
   return { bytes: filterHeader(bytes, section.fields, section.text === 'HEADER.FIELDS.NOT') };
 }
 
