@@ -16,12 +16,11 @@ export function memoryBlobs(bodies: Map<string, Buffer>): BlobStore & { bytesRea
     },
     read(blobId: string, range?: ByteRange): Readable {
       const body = bodies.get(blobId);
-      if (!body)
-        return Readable.from(
-          (async function* () {
-            throw new Error(`no body ${blobId}`);
-          })(),
-        );
+      if (!body) {
+        const missing = new Readable({ read() {} });
+        process.nextTick(() => missing.destroy(new Error(`no body ${blobId}`)));
+        return missing;
+      }
       const bytes = range ? body.subarray(range.start, Math.max(range.start, range.end)) : body;
       // Chunks of 1,000 bytes, as a file stream gives them, counted as they are taken.
       return Readable.from(
