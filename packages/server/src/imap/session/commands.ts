@@ -17,6 +17,7 @@ import { namespaceCommand } from './namespace.js';
 import { noopCommand } from './noop.js';
 import { getQuotaCommand, getQuotaRootCommand, setQuotaCommand } from './quota.js';
 import { ANY, AUTHENTICATED, CommandRegistry, SELECTED } from './registry.js';
+import { createSearchCommand } from './search/index.js';
 import { selectCommand } from './select.js';
 import type { ImapSession } from './session.js';
 import { starttlsCommand } from './starttls.js';
@@ -90,10 +91,11 @@ export function createCommandRegistry(): CommandRegistry<ImapSession> {
   r.registerSessionCommand('GETQUOTA', { states: AUTHENTICATED, expunges: 'always', run: getQuotaCommand });
   r.registerSessionCommand('SETQUOTA', { states: AUTHENTICATED, expunges: 'always', run: setQuotaCommand });
   // The second helper's commands: stubs until registered (HANDLERS.md).
-  for (const name of ['SEARCH', 'SORT', 'THREAD'] as const)
+  for (const name of ['SORT', 'THREAD'] as const)
     r.registerCommand(name, () => no(`${name} is not available yet`, { name: 'CANNOT' }));
   // FETCH, SEARCH, SORT and THREAD (fetch/, search/, sort/): one parsed-message cache per listener.
   const messages = new MessageCache(MESSAGE_CACHE_BYTES);
   r.registerCommand('FETCH', createFetchCommand(messages), { capabilities: ['BINARY'] });
+  r.registerCommand('SEARCH', createSearchCommand(messages), { capabilities: ['ESEARCH', 'SEARCHRES'] });
   return r;
 }
