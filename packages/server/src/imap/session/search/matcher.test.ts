@@ -154,7 +154,7 @@ describe('SEARCH keys', () => {
   it('BODY and TEXT need the body unless the header or a cheaper key decides', () => {
     const r = record(10, { flags: FLAG.seen });
     const plan = search('BODY 销售 TEXT 季度', r);
-    expect(plan.needles.sort()).toEqual(['季度', '销售']);
+    expect([...plan.needles].sort()).toEqual(['季度', '销售']);
     expect(plan.first).toBeUndefined();
     expect(search('UNSEEN BODY 销售', r).first).toBe(false);
     expect(search('OR SEEN BODY 销售', r).first).toBe(true);
