@@ -18,12 +18,12 @@ import { noopCommand } from './noop.js';
 import { getQuotaCommand, getQuotaRootCommand, setQuotaCommand } from './quota.js';
 import { ANY, AUTHENTICATED, CommandRegistry, SELECTED } from './registry.js';
 import { createSearchCommand } from './search/index.js';
+import { createSortCommand, createThreadCommand, THREAD_ALGORITHMS } from './sort/index.js';
 import { selectCommand } from './select.js';
 import type { ImapSession } from './session.js';
 import { starttlsCommand } from './starttls.js';
 import { statusCommand } from './status.js';
 import { storeCommand } from './store-flags.js';
-import { no } from './types.js';
 
 const NOT_AUTHENTICATED = ['not-authenticated'] as const;
 
@@ -90,12 +90,13 @@ export function createCommandRegistry(): CommandRegistry<ImapSession> {
   });
   r.registerSessionCommand('GETQUOTA', { states: AUTHENTICATED, expunges: 'always', run: getQuotaCommand });
   r.registerSessionCommand('SETQUOTA', { states: AUTHENTICATED, expunges: 'always', run: setQuotaCommand });
-  // The second helper's commands: stubs until registered (HANDLERS.md).
-  for (const name of ['SORT', 'THREAD'] as const)
-    r.registerCommand(name, () => no(`${name} is not available yet`, { name: 'CANNOT' }));
   // FETCH, SEARCH, SORT and THREAD (fetch/, search/, sort/): one parsed-message cache per listener.
   const messages = new MessageCache(MESSAGE_CACHE_BYTES);
   r.registerCommand('FETCH', createFetchCommand(messages), { capabilities: ['BINARY'] });
   r.registerCommand('SEARCH', createSearchCommand(messages), { capabilities: ['ESEARCH', 'SEARCHRES'] });
+  r.registerCommand('SORT', createSortCommand(messages), { capabilities: ['SORT', 'SORT=DISPLAY'] });
+  r.registerCommand('THREAD', createThreadCommand(messages), {
+    capabilities: THREAD_ALGORITHMS.map((a) => `THREAD=${a}`),
+  });
   return r;
 }

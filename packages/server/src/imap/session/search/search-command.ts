@@ -46,7 +46,7 @@ export function createSearchCommand(cache: MessageCache): CommandHandler<Command
       modseqs.push(hit.modseq);
     });
     const numbers = command.uid ? uids : seqs;
-    const highest = (indexes: number[]) => Math.max(0, ...indexes.map((i) => modseqs[i] as number));
+    const highest = (indexes: number[]) => indexes.reduce((max, i) => Math.max(max, modseqs[i] as number), 0);
     if (!returns) {
       ctx.send(searchResponse(numbers, plan.usesModseq ? highest(modseqs.map((_, i) => i)) : null));
       return ok(`${command.uid ? 'UID SEARCH' : 'SEARCH'} completed`);
