@@ -65,7 +65,18 @@ export async function announceUpdates(session: ImapSession, allowExpunge: boolea
     if (update.kind === 'fetch' && learnKeywords(view, update.state.keywords))
       for (const line of mailboxFlagLines(view)) session.send(line);
     session.send(encodeUpdate(session, view, update));
+    if (update.kind === 'exists' && !session.rev2) session.send(recentUpdate(session, view, update.count));
   }
+}
+
+/**
+ * New messages told by EXISTS: a read-write session claims those no session
+ * claimed before (they are `\Recent` here), then `* n RECENT` (RFC 3501 §7.3.2).
+ */
+function recentUpdate(session: ImapSession, view: SelectedMailbox, exists: number): Buffer {
+  const last = view.uidAt(exists);
+  if (!view.readOnly && last > 0) view.addRecent(session.deps.recent.claim(view.mailboxId, last), last);
+  return countResponse(view.recentCount, 'RECENT');
 }
 
 function isMissingMailbox(error: unknown): boolean {
