@@ -101,16 +101,19 @@ function encodeUpdate(session: ImapSession, _view: SelectedMailbox, update: View
 /**
  * `* n FETCH (UID u FLAGS (...) [MODSEQ (m)])`: an unsolicited flag update
  * (and STORE's answer). The UID is always there (RFC 7162 §3.2.4 requires it
- * under QRESYNC; every client takes it), MODSEQ once CONDSTORE is on.
+ * under QRESYNC; every client takes it), MODSEQ once CONDSTORE is on, and
+ * `\Recent` for an IMAP4rev1 client when the message is recent in this session.
  */
 export function flagsFetch(
-  session: Pick<SessionContext, 'enabled' | 'encoding'>,
+  session: Pick<SessionContext, 'enabled' | 'encoding' | 'rev2' | 'selected'>,
   seq: number,
   state: FlagState,
 ): Buffer {
+  const names = flagNames(state.flags, state.keywords);
+  if (!session.rev2 && session.selected?.isRecent(state.uid)) names.unshift('\\Recent');
   const items: Array<[string, ResponseValue]> = [
     ['UID', state.uid],
-    ['FLAGS', flagNames(state.flags, state.keywords).map(atom)],
+    ['FLAGS', names.map(atom)],
   ];
   if (session.enabled.has('CONDSTORE') || session.enabled.has('QRESYNC'))
     items.push(['MODSEQ', [state.modseq]]);
