@@ -16,6 +16,7 @@ import type { TlsMaterial } from '../tls/index.js';
 import { createChangeWatcher } from './session/change-watcher.js';
 import { createCommandRegistry } from './session/commands.js';
 import type { ImapDeps, SessionTracker } from './session/deps.js';
+import { RecentTracker } from './session/recent.js';
 import type { CommandRegistry } from './session/registry.js';
 import { type Expiry, ImapSession } from './session/session.js';
 
@@ -85,6 +86,7 @@ function sessionDeps(deps: ImapListenerDeps, log: Logger): ImapDeps {
     // A counter per key: the user's id (no address arithmetic applies to it).
     userSessions: createConnectionLimiter({ maxPerClient: imap.maxSessionsPerUser }),
     changes: createChangeWatcher(deps.store.notifier, log),
+    recent: new RecentTracker(),
     commands: deps.commands ?? createCommandRegistry(),
     secureContext: tls.createSecureContext({ key: deps.tls.key, cert: deps.tls.cert }),
     log,

@@ -5,6 +5,7 @@ import type { AddressList, ConnectionLimiter, LoginGuard } from '../../limits/in
 import type { MailService } from '../../mail/index.js';
 import type { MailStore } from '../../store/index.js';
 import type { ChangeWatcher } from './change-watcher.js';
+import type { RecentTracker } from './recent.js';
 import type { CommandRegistry } from './registry.js';
 
 /** A signed-in connection registered with the session registry (sso/): ended when revoked. */
@@ -61,6 +62,8 @@ export interface ImapDeps {
   userSessions: ConnectionLimiter;
   /** One notifier subscription per user, shared by that user's sessions. */
   changes: ChangeWatcher;
+  /** Which messages are `\Recent` (IMAP4rev1), per mailbox, over every session of the process. */
+  recent: RecentTracker;
   /** The commands sessions run. */
   commands: CommandRegistry<import('./session.js').ImapSession>;
   /** The certificate for STARTTLS and IMAPS. */

@@ -67,7 +67,7 @@ const STATE_HINT: Record<SessionState, string> = {
 export async function runCommand(session: ImapSession, raw: RawCommand): Promise<void> {
   let command: ImapCommand;
   try {
-    command = parseCommand(raw, { utf8Accept: session.utf8Accept });
+    command = parseCommand(raw, { utf8Names: session.utf8Names });
   } catch (error) {
     abortSinks(raw, 'command refused');
     const completion = completionOf(session, error);

@@ -81,14 +81,18 @@ function listEntry(
   const { mailbox } = candidate;
   const prefix = candidate.name + MAILBOX_DELIMITER;
   const hasChildren = names.some((n) => n.startsWith(prefix));
-  // RFC 5258 §3.5: a matching name is listed for its subscribed children (CHILDINFO) even if not subscribed itself.
   const selected = selection.subscribed
     ? candidate.subscribed
     : selection.specialUse
       ? !!mailbox?.specialUse
       : true;
+  // RFC 5258 §3.5: a matching name the selection leaves out is still listed, with CHILDINFO, when
+  // a descendant meets the selection but is not listed itself (it does not match the patterns).
   const childInfo =
-    selection.recursiveMatch && selection.subscribed && [...subscribed].some((n) => n.startsWith(prefix));
+    !selected &&
+    selection.recursiveMatch &&
+    selection.subscribed &&
+    [...subscribed].some((n) => n.startsWith(prefix) && !matches(n));
   if (!matches(candidate.name) || (!selected && !childInfo)) return null;
   const attributes: string[] = [];
   if (!mailbox) attributes.push('\\NonExistent');

@@ -88,7 +88,7 @@ describe('IMAP mailboxes', () => {
       'STATUS INBOX (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN DELETED SIZE HIGHESTMODSEQ APPENDLIMIT DELETED-STORAGE)',
     );
     expect(status.untagged[0]).toMatch(
-      /^\* STATUS "INBOX" \(MESSAGES 1 RECENT 0 UIDNEXT 2 UIDVALIDITY \d+ UNSEEN 1 DELETED 0 SIZE \d+ HIGHESTMODSEQ \d+ APPENDLIMIT 1048576 DELETED-STORAGE 0\)$/,
+      /^\* STATUS "INBOX" \(MESSAGES 1 RECENT 1 UIDNEXT 2 UIDVALIDITY \d+ UNSEEN 1 DELETED 0 SIZE \d+ HIGHESTMODSEQ \d+ APPENDLIMIT 1048576 DELETED-STORAGE 0\)$/,
     );
     expect((await c.command('b', 'STATUS Nope (MESSAGES)')).status).toMatch(/^b NO \[NONEXISTENT\]/);
     expect((await c.command('c', 'CREATE Archive (USE (\\Archive))')).status).toBe('c OK CREATE completed');

@@ -34,16 +34,18 @@ describe.each(databases.engines)('IMAP messages on %s', (engine) => {
     const c = await h.login(user);
     const { untagged, status } = await c.command('a', 'SELECT INBOX');
     expect(untagged[0]).toBe('* 3 EXISTS');
-    expect(untagged).toContain('* 0 RECENT'); // IMAP4rev1 client (RFC 3501 §6.3.1)
+    expect(untagged[1]).toBe('* 3 RECENT'); // IMAP4rev1 client (RFC 3501 §6.3.1): the first to see them
     expect(untagged).toContain('* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)');
     expect(untagged.some((l) => /^\* OK \[PERMANENTFLAGS \(.*\\\*\)\]/.test(l))).toBe(true);
     expect(untagged.some((l) => /^\* OK \[UIDVALIDITY \d+\]/.test(l))).toBe(true);
     expect(untagged).toContain('* OK [UIDNEXT 4] Predicted next UID');
+    expect(untagged).toContain('* OK [UNSEEN 1] First unseen'); // rev1 only, like RECENT
     expect(untagged.some((l) => /^\* OK \[HIGHESTMODSEQ \d+\]/.test(l))).toBe(true);
     expect(status).toBe('a OK [READ-WRITE] SELECT completed');
     const examine = await c.command('b', 'EXAMINE INBOX');
     expect(examine.untagged[0]).toBe('* OK [CLOSED] Previous mailbox is now closed');
     expect(examine.status).toBe('b OK [READ-ONLY] EXAMINE completed');
+    expect(examine.untagged).toContain('* 0 RECENT'); // claimed by the SELECT before
     expect((await c.command('c', 'STORE 1 +FLAGS (\\Seen)')).status).toMatch(/^c NO \[READ-ONLY\]/);
     expect((await c.command('d', 'SELECT Nope')).status).toMatch(/^d NO \[NONEXISTENT\]/);
     expect((await c.command('e', 'STORE 1 +FLAGS (\\Seen)')).status).toMatch(/^e BAD STORE not allowed now/);
@@ -55,9 +57,10 @@ describe.each(databases.engines)('IMAP messages on %s', (engine) => {
     const b = await selected(user);
     const stored = await a.command('a', 'STORE 1:2 +FLAGS ($Label1 \\Flagged)');
     expect(stored.untagged[0]).toBe('* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Label1)');
+    // a selected first: the messages are \Recent in a (an IMAP4rev1 client), not in b.
     expect(stored.untagged.slice(2)).toEqual([
-      expect.stringMatching(/^\* 1 FETCH \(UID 1 FLAGS \(\\Flagged \$Label1\) MODSEQ \(\d+\)\)$/),
-      expect.stringMatching(/^\* 2 FETCH \(UID 2 FLAGS \(\\Flagged \$Label1\) MODSEQ \(\d+\)\)$/),
+      expect.stringMatching(/^\* 1 FETCH \(UID 1 FLAGS \(\\Recent \\Flagged \$Label1\) MODSEQ \(\d+\)\)$/),
+      expect.stringMatching(/^\* 2 FETCH \(UID 2 FLAGS \(\\Recent \\Flagged \$Label1\) MODSEQ \(\d+\)\)$/),
     ]);
     const silent = await a.command('b', 'UID STORE 3 +FLAGS.SILENT (\\Seen)');
     expect(silent.untagged).toEqual([expect.stringMatching(/^\* 3 FETCH \(UID 3 MODSEQ \(\d+\)\)$/)]);
@@ -103,6 +106,7 @@ describe.each(databases.engines)('IMAP messages on %s', (engine) => {
       expect.stringMatching(/^\* 2 FETCH \(UID 2 MODSEQ \(\d+\)\)$/),
       '* VANISHED 1',
       '* 2 EXISTS',
+      '* 1 RECENT', // UID 2, claimed by a's SELECT; b's commands told b of UID 3 first, so b claimed it
     ]);
   });
 
@@ -155,8 +159,10 @@ describe.each(databases.engines)('IMAP messages on %s', (engine) => {
     expect(await a.line()).toBe('+ idling');
     await deliverText(h.f.store, 'pushed', [{ userId: user.id }]);
     expect(await a.line(5000)).toBe('* 2 EXISTS');
+    expect(await a.line(5000)).toBe('* 2 RECENT'); // a sees it first: recent in a (with UID 1), not in b
+    expect((await b.command('y', 'NOOP')).untagged).toEqual(['* 2 EXISTS', '* 0 RECENT']);
     await b.command('x', 'STORE 1 +FLAGS (\\Flagged)');
-    expect(await a.line(5000)).toBe('* 1 FETCH (UID 1 FLAGS (\\Flagged))');
+    expect(await a.line(5000)).toBe('* 1 FETCH (UID 1 FLAGS (\\Recent \\Flagged))');
     a.write('DONE\r\n');
     expect(await a.line()).toBe('i OK IDLE terminated');
     a.write('j IDLE\r\n');

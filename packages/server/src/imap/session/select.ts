@@ -1,4 +1,4 @@
-import type { Mailbox } from '../../store/index.js';
+import { FLAG, type Mailbox } from '../../store/index.js';
 import {
   countResponse,
   formatRanges,
@@ -41,8 +41,8 @@ export async function selectCommand(
     session.send(statusLine('*', 'OK', 'Previous mailbox is now closed', { name: 'CLOSED' }));
   }
   const mailbox = await session.store.getMailbox(user.id, command.mailbox);
-  const view = await loadView(session, user.id, mailbox, command.name === 'EXAMINE');
-  sendSelectResponses(session, view, mailbox);
+  const { view, firstUnseen } = await loadView(session, user.id, mailbox, command.name === 'EXAMINE');
+  sendSelectResponses(session, view, mailbox, firstUnseen);
   if (command.qresync && command.qresync.uidValidity === view.uidValidity)
     await sendQresync(session, user.id, view, command.qresync);
   session.selected = view;
@@ -51,7 +51,13 @@ export async function selectCommand(
   return ok(`${command.name} completed`, { name: code });
 }
 
-async function loadView(session: ImapSession, userId: string, mailbox: Mailbox, readOnly: boolean) {
+/** The view, and the UID of the first message without `\Seen` when the flags were read (0: none or unknown). */
+async function loadView(
+  session: ImapSession,
+  userId: string,
+  mailbox: Mailbox,
+  readOnly: boolean,
+): Promise<{ view: SelectedMailbox; firstUnseen: number }> {
   const list = await session.store.loadUidList(userId, mailbox.id, {
     uidsOnly: mailbox.total > FULL_LOAD_MAX,
   });
@@ -68,14 +74,29 @@ async function loadView(session: ImapSession, userId: string, mailbox: Mailbox, 
   // The pages were not one snapshot: the journal from the list's modseq makes the view exact.
   view.apply(await session.store.changesSince(userId, mailbox.id, list.highestModseq));
   view.takeUpdates(true, false);
-  return view;
+  // RFC 3501 §6.3.1-2: SELECT claims the recent messages; EXAMINE shows them without claiming.
+  const { recent } = session.deps;
+  const floor = readOnly ? recent.floor(mailbox.id) : recent.claim(mailbox.id, view.lastUid);
+  view.addRecent(floor, view.lastUid);
+  const unseenAt =
+    list.flags.length > 0 && mailbox.unread > 0 ? list.flags.findIndex((f) => !(f & FLAG.seen)) : -1;
+  return { view, firstUnseen: unseenAt >= 0 ? (list.uids[unseenAt] as number) : 0 };
 }
 
 /** RFC 9051 §6.3.2 (and RFC 3501 §6.3.1 for rev1 clients), RFC 7162 §3.1.2.1 HIGHESTMODSEQ. */
-function sendSelectResponses(session: ImapSession, view: SelectedMailbox, mailbox: Mailbox): void {
+function sendSelectResponses(
+  session: ImapSession,
+  view: SelectedMailbox,
+  mailbox: Mailbox,
+  firstUnseen: number,
+): void {
   session.send(countResponse(view.exists, 'EXISTS'));
-  if (!session.rev2) session.send(countResponse(0, 'RECENT'));
+  if (!session.rev2) session.send(countResponse(view.recentCount, 'RECENT'));
   for (const line of mailboxFlagLines(view)) session.send(line);
+  // RFC 3501 §6.3.1 (gone in rev2): the first unseen message, when the flags were read (not for huge mailboxes).
+  const unseenSeq = firstUnseen > 0 ? view.seqOf(firstUnseen) : 0;
+  if (!session.rev2 && unseenSeq > 0)
+    session.send(statusLine('*', 'OK', 'First unseen', { name: 'UNSEEN', args: [String(unseenSeq)] }));
   session.send(
     statusLine('*', 'OK', 'UIDs valid', { name: 'UIDVALIDITY', args: [String(view.uidValidity)] }),
   );

@@ -78,6 +78,8 @@ export class SelectedMailbox {
   private readonly flagChanges = new Map<number, FlagState>();
   /** Modseqs of this session's own changes: their journal replay is not announced again. */
   private readonly ownModseqs = new Set<number>();
+  /** UID ranges `(after, upTo]` that are `\Recent` in this session (IMAP4rev1, see recent.ts). */
+  private readonly recentRanges: Array<readonly [number, number]> = [];
 
   constructor(init: SelectedMailboxInit) {
     this.mailboxId = init.mailboxId;
@@ -198,6 +200,24 @@ export class SelectedMailbox {
       else ranges.push([seq, seq]);
     }
     return this.fromSeqRanges(ranges.sort((a, b) => a[0] - b[0]));
+  }
+
+  /** Makes the UIDs in `(after, upTo]` recent in this session. */
+  addRecent(after: number, upTo: number): void {
+    if (upTo > after) this.recentRanges.push([after, upTo]);
+  }
+
+  /** Whether `uid` is `\Recent` in this session (FETCH FLAGS of an IMAP4rev1 client). */
+  isRecent(uid: number): boolean {
+    return this.recentRanges.some(([after, upTo]) => uid > after && uid <= upTo);
+  }
+
+  /** How many messages of the view are recent in this session (`* n RECENT`). */
+  get recentCount(): number {
+    let n = 0;
+    for (const [after, upTo] of this.recentRanges)
+      n += this.lowerBound(upTo + 1) - this.lowerBound(after + 1);
+    return n;
   }
 
   /** Marks a modseq as this session's own change (STORE, EXPUNGE, MOVE): its replay is not announced. */

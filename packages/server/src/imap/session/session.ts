@@ -5,7 +5,7 @@ import type { MailService } from '../../mail/index.js';
 import type { MailStore } from '../../store/index.js';
 import {
   CommandReader,
-  type EncodeOptions,
+  type MailboxEncodeOptions,
   type ReaderEvent,
   type ResponsePart,
   statusLine,
@@ -115,12 +115,13 @@ export class ImapSession implements SessionContext {
   get rev2(): boolean {
     return this.enabled.has('IMAP4rev2');
   }
-  get utf8Accept(): boolean {
-    return this.enabled.has('UTF8=ACCEPT');
+  /** Mailbox names in UTF-8 on the wire: after ENABLE UTF8=ACCEPT or IMAP4rev2 (RFC 9051 Appendix A.1). */
+  get utf8Names(): boolean {
+    return this.enabled.has('UTF8=ACCEPT') || this.rev2;
   }
-  get encoding(): EncodeOptions & { utf8Accept: boolean } {
-    const utf8Accept = this.utf8Accept;
-    return { utf8: utf8Accept || this.rev2, utf8Accept };
+  get encoding(): MailboxEncodeOptions {
+    const utf8Names = this.utf8Names;
+    return { utf8: utf8Names, utf8Names };
   }
   get closed(): boolean {
     return this.conn.closed;

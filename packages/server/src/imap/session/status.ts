@@ -7,8 +7,8 @@ import { ok } from './types.js';
 /**
  * The values of STATUS items (RFC 9051 §6.3.11) from the mailbox row's
  * counters: no message is read, except for DELETED-STORAGE (RFC 9208 §4.3)
- * when some message is marked `\Deleted`. RECENT is always 0 (no `\Recent`
- * in rev2). HIGHESTMODSEQ turns CONDSTORE on (RFC 7162 §3.1).
+ * when some message is marked `\Deleted`, and RECENT once this process
+ * has claimed some (recent.ts). HIGHESTMODSEQ turns CONDSTORE on (RFC 7162 §3.1).
  */
 export async function statusValues(
   session: ImapSession,
@@ -22,7 +22,7 @@ export async function statusValues(
         values.push([item, mailbox.total]);
         break;
       case 'RECENT':
-        values.push([item, 0]);
+        values.push([item, await recentCount(session, mailbox)]);
         break;
       case 'UIDNEXT':
         values.push([item, mailbox.uidNext]);
@@ -52,6 +52,19 @@ export async function statusValues(
     }
   }
   return values;
+}
+
+/** Messages no read-write session of this process has seen yet (RFC 3501 §2.3.2, see recent.ts). */
+async function recentCount(session: ImapSession, mailbox: Mailbox): Promise<number> {
+  const floor = session.deps.recent.floor(mailbox.id);
+  if (floor === 0) return mailbox.total;
+  if (floor >= mailbox.uidNext - 1 || !session.user) return 0;
+  let n = 0;
+  for await (const _ of session.store.fetchMessages(session.user.id, mailbox.id, [
+    [floor + 1, mailbox.uidNext - 1],
+  ]))
+    n++;
+  return n;
 }
 
 /** KiB of the messages marked `\Deleted` (RFC 9208 §4.3: the storage an EXPUNGE would free). */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { MailService } from '../../mail/index.js';
 import type { MailStore } from '../../store/index.js';
-import type { EncodeOptions, ImapCommand, ResponseCode, ResponsePart } from '../protocol/index.js';
+import type { ImapCommand, MailboxEncodeOptions, ResponseCode, ResponsePart } from '../protocol/index.js';
 import type { SelectedMailbox } from './selected-mailbox.js';
 
 /** RFC 9051 §3: the connection's states; `logout` once the connection is going away. */
@@ -58,8 +58,8 @@ export interface SessionContext {
   readonly selected: SelectedMailbox | null;
   /** Extensions turned on in this session. */
   readonly enabled: ReadonlySet<EnabledExtension>;
-  /** How strings are written now (UTF-8 quoted strings after ENABLE IMAP4rev2 or UTF8=ACCEPT). */
-  readonly encoding: EncodeOptions & { readonly utf8Accept: boolean };
+  /** How strings and mailbox names are written now (UTF-8 after ENABLE IMAP4rev2 or UTF8=ACCEPT). */
+  readonly encoding: MailboxEncodeOptions;
   /** True when the client enabled IMAP4rev2 (RFC 9051 §6.3.1): rev2 semantics where they differ. */
   readonly rev2: boolean;
   readonly log: Logger;

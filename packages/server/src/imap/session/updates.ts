@@ -65,7 +65,18 @@ export async function announceUpdates(session: ImapSession, allowExpunge: boolea
     if (update.kind === 'fetch' && learnKeywords(view, update.state.keywords))
       for (const line of mailboxFlagLines(view)) session.send(line);
     session.send(encodeUpdate(session, view, update));
+    if (update.kind === 'exists' && !session.rev2) session.send(recentUpdate(session, view, update.count));
   }
+}
+
+/**
+ * New messages told by EXISTS: a read-write session claims those no session
+ * claimed before (they are `\Recent` here), then `* n RECENT` (RFC 3501 §7.3.2).
+ */
+function recentUpdate(session: ImapSession, view: SelectedMailbox, exists: number): Buffer {
+  const last = view.uidAt(exists);
+  if (!view.readOnly && last > 0) view.addRecent(session.deps.recent.claim(view.mailboxId, last), last);
+  return countResponse(view.recentCount, 'RECENT');
 }
 
 function isMissingMailbox(error: unknown): boolean {
@@ -90,16 +101,19 @@ function encodeUpdate(session: ImapSession, _view: SelectedMailbox, update: View
 /**
  * `* n FETCH (UID u FLAGS (...) [MODSEQ (m)])`: an unsolicited flag update
  * (and STORE's answer). The UID is always there (RFC 7162 §3.2.4 requires it
- * under QRESYNC; every client takes it), MODSEQ once CONDSTORE is on.
+ * under QRESYNC; every client takes it), MODSEQ once CONDSTORE is on, and
+ * `\Recent` for an IMAP4rev1 client when the message is recent in this session.
  */
 export function flagsFetch(
-  session: Pick<SessionContext, 'enabled' | 'encoding'>,
+  session: Pick<SessionContext, 'enabled' | 'encoding' | 'rev2' | 'selected'>,
   seq: number,
   state: FlagState,
 ): Buffer {
+  const names = flagNames(state.flags, state.keywords);
+  if (!session.rev2 && session.selected?.isRecent(state.uid)) names.unshift('\\Recent');
   const items: Array<[string, ResponseValue]> = [
     ['UID', state.uid],
-    ['FLAGS', flagNames(state.flags, state.keywords).map(atom)],
+    ['FLAGS', names.map(atom)],
   ];
   if (session.enabled.has('CONDSTORE') || session.enabled.has('QRESYNC'))
     items.push(['MODSEQ', [state.modseq]]);

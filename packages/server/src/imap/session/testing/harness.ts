@@ -15,6 +15,7 @@ import { createMailService } from '../../../mail/index.js';
 import { createChangeWatcher } from '../change-watcher.js';
 import { createCommandRegistry } from '../commands.js';
 import type { ImapDeps, ImapSettings } from '../deps.js';
+import { RecentTracker } from '../recent.js';
 import { ImapSession } from '../session.js';
 
 /** Two connected in-memory streams: what one writes, the other reads. The first has a `remoteAddress`. */
@@ -132,6 +133,7 @@ export async function imapHarness(
     tracker: { open: (input, onEnd) => tracker.open_(input.userId, onEnd) },
     userSessions: createConnectionLimiter({ maxPerClient: 10 }),
     changes: createChangeWatcher(f.store.notifier, log),
+    recent: new RecentTracker(),
     commands: createCommandRegistry(),
     secureContext,
     log,
