@@ -55,6 +55,8 @@ describe.each(databases.engines)('FETCH on %s', (engine) => {
     const user = await h.addUser();
     const c = await h.login(user);
     for (const m of messages) await append(c, m);
+    // IMAP4rev2: no \Recent in FLAGS (RFC 9051 Appendix E), so answers do not depend on who selected first.
+    await c.command('e', 'ENABLE IMAP4rev2');
     const selected = await c.command('s', 'SELECT INBOX');
     if (!selected.status.startsWith('s OK')) throw new Error(selected.status);
     return { user, c };
@@ -108,6 +110,17 @@ describe.each(databases.engines)('FETCH on %s', (engine) => {
     expect(rfc822.untagged[0]).toMatch(
       /^\* 2 FETCH \(RFC822\.TEXT \{\d+\}\r\n--b\r\n.*--b--\r\n FLAGS \(\\Seen\)\)$/s,
     );
+  });
+
+  it('adds \\Recent to FLAGS for an IMAP4rev1 session that has the message as recent', async () => {
+    const user = await h.addUser();
+    const c = await h.login(user);
+    await append(c, SIMPLE);
+    await c.command('s', 'SELECT INBOX');
+    expect((await c.command('a', 'FETCH 1 (FLAGS)')).untagged).toEqual(['* 1 FETCH (FLAGS (\\Recent))']);
+    expect((await c.command('b', 'FETCH 1 (BODY[TEXT])')).untagged).toEqual([
+      '* 1 FETCH (BODY[TEXT] {20}\r\nLine one\r\nLine two\r\n FLAGS (\\Seen \\Recent))',
+    ]);
   });
 
   it('does not set \\Seen in an EXAMINEd mailbox, and tells another session of the change', async () => {

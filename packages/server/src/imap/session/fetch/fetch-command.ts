@@ -26,10 +26,11 @@ async function buildItems(
   source: MessageSource,
   record: MessageRecord,
   attributes: readonly FetchAttribute[],
+  recent: boolean,
 ): Promise<FetchItem[]> {
   const items: FetchItem[] = [];
   try {
-    for (const attribute of attributes) items.push(await fetchItem(source, record, attribute));
+    for (const attribute of attributes) items.push(await fetchItem(source, record, attribute, recent));
     return items;
   } catch (error) {
     discardItems(items);
@@ -72,10 +73,11 @@ export function createFetchCommand(cache: MessageCache): CommandHandler<CommandO
       for (const record of batch) {
         const seq = view.seqOf(record.uid);
         if (seq === 0 || ctx.closed) continue;
-        const items = await buildItems(source, record, attributes);
+        const recent = !ctx.rev2 && view.isRecent(record.uid);
+        const items = await buildItems(source, record, attributes, recent);
         if (changed.has(record.uid)) {
           // RFC 9051 §6.4.5: the implicit \Seen shows in the same response (with MODSEQ under CONDSTORE).
-          if (!asksFlags) items.push(['FLAGS', flagsValue(record)]);
+          if (!asksFlags) items.push(['FLAGS', flagsValue(record, recent)]);
           if (condstore && !asksModseq && command.changedSince === null)
             items.push(['MODSEQ', [record.modseq]]);
         }

@@ -22,21 +22,24 @@ const WHOLE = { part: [], text: null, fields: [] } as const;
 const HEADER = { part: [], text: 'HEADER', fields: [] } as const;
 const TEXT = { part: [], text: 'TEXT', fields: [] } as const;
 
-/** The FLAGS value of a message. */
-export function flagsValue(record: MessageRecord): ResponseValue {
-  return flagNames(record.flags, record.keywords).map(atom);
+/** The FLAGS value of a message; `recent`: \Recent for an IMAP4rev1 session (RFC 3501 §2.3.2). */
+export function flagsValue(record: MessageRecord, recent: boolean): ResponseValue {
+  const names = flagNames(record.flags, record.keywords);
+  if (recent) names.push('\\Recent');
+  return names.map(atom);
 }
 
 async function simpleItem(
   source: MessageSource,
   record: MessageRecord,
   item: SimpleFetchItem,
+  recent: boolean,
 ): Promise<ResponseValue> {
   switch (item) {
     case 'UID':
       return record.uid;
     case 'FLAGS':
-      return flagsValue(record);
+      return flagsValue(record, recent);
     case 'MODSEQ':
       return [record.modseq];
     case 'INTERNALDATE':
@@ -62,11 +65,12 @@ export async function fetchItem(
   source: MessageSource,
   record: MessageRecord,
   attribute: FetchAttribute,
+  recent = false,
 ): Promise<FetchItem> {
   const name = fetchResponseName(attribute);
   switch (attribute.kind) {
     case 'item':
-      return [name, await simpleItem(source, record, attribute.item)];
+      return [name, await simpleItem(source, record, attribute.item, recent)];
     case 'section': {
       const data = partialOf(await sectionData(source, record, attribute.section), attribute.partial);
       return [name, sectionValue(source, record, data)];

@@ -24,6 +24,8 @@ export interface MessageFacts {
   readonly flags: number;
   readonly keywords: readonly string[];
   readonly modseq: number;
+  /** IMAP4rev1 \Recent in this session (never once IMAP4rev2 is enabled). */
+  readonly recent: boolean;
   readonly record: MessageRecord | null;
   header: HeaderFacts | null;
   /** Needles of BODY and TEXT keys found in the body text. */

@@ -55,7 +55,14 @@ function search(keys: string, r: MessageRecord, more: Partial<Pick<MessageFacts,
   const command = parseLine(`a SEARCH ${keys}`);
   if (command.name !== 'SEARCH') throw new Error('not SEARCH');
   const plan = planSearch(command.program.keys, view);
-  const facts: MessageFacts = { ...r, seq: view.seqOf(r.uid), record: r, header: null, body: null };
+  const facts: MessageFacts = {
+    ...r,
+    seq: view.seqOf(r.uid),
+    recent: false,
+    record: r,
+    header: null,
+    body: null,
+  };
   const first = plan.matcher.test(facts);
   Object.assign(facts, more);
   return { first, final: plan.matcher.test(facts), tier: plan.matcher.tier, needles: plan.needles };
@@ -90,6 +97,26 @@ describe('SEARCH keys', () => {
     ])
       expect(search(k, r).final, k).toBe(false);
     expect(search('KEYWORD \\Seen', r).final).toBe(true);
+  });
+
+  it('RECENT, NEW and OLD follow the session’s \\Recent', () => {
+    const recent = (keys: string, flags: number) => {
+      const command = parseLine(`a SEARCH ${keys}`);
+      if (command.name !== 'SEARCH') throw new Error('not SEARCH');
+      const r = record(10, { flags });
+      return planSearch(command.program.keys, view).matcher.test({
+        ...r,
+        seq: 1,
+        recent: true,
+        record: r,
+        header: null,
+        body: null,
+      });
+    };
+    expect(recent('RECENT', 0)).toBe(true);
+    expect(recent('NEW', 0)).toBe(true);
+    expect(recent('NEW', FLAG.seen)).toBe(false);
+    expect(recent('OLD', 0)).toBe(false);
   });
 
   it('sequence sets and UID sets, with * and the saved result $', () => {

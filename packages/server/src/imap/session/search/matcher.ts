@@ -106,11 +106,14 @@ function textMatcher(key: SearchKey & { value: string }, ctx: CompileContext): M
 export function compileKey(key: SearchKey, ctx: CompileContext): Matcher {
   switch (key.key) {
     case 'ALL':
-    case 'OLD':
       return always(true);
-    case 'NEW':
+    // \Recent exists for IMAP4rev1 sessions only (RFC 9051 Appendix E); NEW is RECENT UNSEEN (RFC 3501 §6.4.4).
     case 'RECENT':
-      return always(false); // no \Recent (RFC 9051 Appendix E; the store keeps none)
+      return at(TIER.state, (f) => f.recent);
+    case 'OLD':
+      return at(TIER.state, (f) => !f.recent);
+    case 'NEW':
+      return at(TIER.state, (f) => f.recent && (f.flags & FLAG.seen) === 0);
     case 'KEYWORD':
       return at(TIER.state, (f) => hasKeyword(f, key.flag));
     case 'UNKEYWORD':

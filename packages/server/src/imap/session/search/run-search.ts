@@ -108,7 +108,8 @@ export async function runSearch(
     if (ctx.closed) return;
     const seq = view.seqOf(record.uid);
     if (seq === 0) continue;
-    const facts: MessageFacts = { ...record, seq, record, header: null, body: null };
+    const recent = !ctx.rev2 && view.isRecent(record.uid);
+    const facts: MessageFacts = { ...record, seq, recent, record, header: null, body: null };
     if (await matches(source, plan, facts, record))
       visit({ uid: record.uid, seq, modseq: record.modseq, record });
   }
@@ -157,6 +158,7 @@ async function searchUidList(
       flags: list.flags[i] as number,
       keywords: list.keywords.get(uid) ?? noKeywords,
       modseq: list.modseqs[i] as number,
+      recent: !ctx.rev2 && view.isRecent(uid),
       record: null,
       header: null,
       body: null,
