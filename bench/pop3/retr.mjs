@@ -116,7 +116,8 @@ async function main() {
     JDMAIL_HOST: '127.0.0.1',
     JDMAIL_LOG_LEVEL: 'warn',
   };
-  for (const p of ['HTTP', 'SMTP', 'SUBMISSION', 'POP3', 'POP3S']) env[`JDMAIL_${p}_PORT`] = '0';
+  for (const p of ['HTTP', 'SMTP', 'SUBMISSION', 'POP3', 'POP3S', 'IMAP', 'IMAPS'])
+    env[`JDMAIL_${p}_PORT`] = '0';
   const cli = (args, input = '') =>
     new Promise((res, rej) => {
       const c = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'ignore', 'inherit'] });

@@ -25,6 +25,10 @@ export interface TestServer {
   pop3Port: number;
   /** POP3 over implicit TLS. */
   pop3sPort: number;
+  /** IMAP with STARTTLS. */
+  imapPort: number;
+  /** IMAP over implicit TLS. */
+  imapsPort: number;
   /** The admin key printed on first start (undefined on a restart of an initialised dir). */
   adminKey: string | undefined;
   dataDir: string;
@@ -131,6 +135,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     JDMAIL_SUBMISSION_PORT: '0',
     JDMAIL_POP3_PORT: '0',
     JDMAIL_POP3S_PORT: '0',
+    JDMAIL_IMAP_PORT: '0',
+    JDMAIL_IMAPS_PORT: '0',
     JDMAIL_LOG_LEVEL: 'info',
     JDMAIL_SMTP_REVERSE_DNS_TIMEOUT_MS: '200',
     ...(options.databaseUrl ? { JDMAIL_DATABASE_URL: options.databaseUrl } : {}),
@@ -144,37 +150,43 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   let adminKey: string | undefined;
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
 
-  const ready = new Promise<{ http: number; smtp: number; submission: number; pop3: number; pop3s: number }>(
-    (res, rej) => {
-      const timer = setTimeout(
-        () => rej(new Error(`server not ready in ${READY_TIMEOUT_MS} ms:\n${output.join('\n')}`)),
-        READY_TIMEOUT_MS,
-      );
-      let buf = '';
-      const onData = (chunk: Buffer) => {
-        buf += chunk.toString();
-        let nl = buf.indexOf('\n');
-        while (nl >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          output.push(line);
-          const key = /\b(jdk_[A-Za-z0-9_-]{43})\b/.exec(line);
-          if (key) adminKey = key[1];
-          if (line.includes('"jdmail is ready"')) {
-            clearTimeout(timer);
-            res(JSON.parse(line).ports);
-          }
-          nl = buf.indexOf('\n');
+  const ready = new Promise<{
+    http: number;
+    smtp: number;
+    submission: number;
+    pop3: number;
+    pop3s: number;
+    imap: number;
+    imaps: number;
+  }>((res, rej) => {
+    const timer = setTimeout(
+      () => rej(new Error(`server not ready in ${READY_TIMEOUT_MS} ms:\n${output.join('\n')}`)),
+      READY_TIMEOUT_MS,
+    );
+    let buf = '';
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString();
+      let nl = buf.indexOf('\n');
+      while (nl >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        output.push(line);
+        const key = /\b(jdk_[A-Za-z0-9_-]{43})\b/.exec(line);
+        if (key) adminKey = key[1];
+        if (line.includes('"jdmail is ready"')) {
+          clearTimeout(timer);
+          res(JSON.parse(line).ports);
         }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
-      exited.then((code) => {
-        clearTimeout(timer);
-        rej(new Error(`server exited with ${code} before ready:\n${output.join('\n')}`));
-      });
-    },
-  );
+        nl = buf.indexOf('\n');
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
+    exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`server exited with ${code} before ready:\n${output.join('\n')}`));
+    });
+  });
   const ports = await ready;
   // A fresh data dir prints the admin key banner right after the ready line.
   for (let i = 0; !options.dataDir && !adminKey && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
@@ -193,6 +205,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     submissionPort: ports.submission,
     pop3Port: ports.pop3,
     pop3sPort: ports.pop3s,
+    imapPort: ports.imap,
+    imapsPort: ports.imaps,
     get adminKey() {
       return adminKey;
     },

@@ -10,6 +10,7 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
+import { createImapListeners } from './imap/index.js';
 import {
   createDirectorySync,
   createLdapAuthenticator,
@@ -194,7 +195,14 @@ export async function initDataDir(engine: Engine): Promise<{ adminKey: string | 
   return { adminKey: key, tls };
 }
 
-type PortSetting = 'smtpPort' | 'submissionPort' | 'httpPort' | 'pop3Port' | 'pop3sPort';
+type PortSetting =
+  | 'smtpPort'
+  | 'submissionPort'
+  | 'httpPort'
+  | 'pop3Port'
+  | 'pop3sPort'
+  | 'imapPort'
+  | 'imapsPort';
 
 /**
  * A listener that cannot bind is a setting to change, not a crash: names the
@@ -223,7 +231,15 @@ export function listenError(err: unknown, setting: PortSetting, host: string, po
 
 export interface RunningServer {
   engine: Engine;
-  ports: { http: number; smtp: number; submission: number; pop3: number; pop3s: number };
+  ports: {
+    http: number;
+    smtp: number;
+    submission: number;
+    pop3: number;
+    pop3s: number;
+    imap: number;
+    imaps: number;
+  };
   /** Set when this start initialised the data directory. */
   adminKey: string | null;
   stop(): Promise<void>;
@@ -268,6 +284,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     log,
   });
+  const imap = createImapListeners({
+    config,
+    directory: engine.directory,
+    store: engine.store,
+    mail: engine.mail,
+    tls,
+    loginGuard: engine.loginGuard,
+    tracker: {
+      open: (input, onEnd) => connections.open({ ...input, channel: 'imap' }, onEnd),
+    },
+    log,
+  });
   const api = await createApiApp({
     directory: engine.directory,
     mail: engine.mail,
@@ -284,9 +312,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     metrics,
   });
 
-  const ports = { smtp: 0, submission: 0, http: 0, pop3: 0, pop3s: 0 };
+  const ports = { smtp: 0, submission: 0, http: 0, pop3: 0, pop3s: 0, imap: 0, imaps: 0 };
   const closeListeners = () =>
-    Promise.allSettled([mx.close(), submission.close(), api.close(), pop3.close()]);
+    Promise.allSettled([mx.close(), submission.close(), api.close(), pop3.close(), imap.close()]);
   const bind = async <T>(setting: PortSetting, listen: (port: number) => Promise<T>): Promise<T> => {
     try {
       return await listen(config[setting]);
@@ -306,6 +334,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   httpPort = ports.http;
   ports.pop3 = await bind('pop3Port', (port) => pop3.pop3.listen(port, config.host));
   ports.pop3s = await bind('pop3sPort', (port) => pop3.pop3s.listen(port, config.host));
+  ports.imap = await bind('imapPort', (port) => imap.imap.listen(port, config.host));
+  ports.imaps = await bind('imapsPort', (port) => imap.imaps.listen(port, config.host));
   ready = true;
   const sweeper = setInterval(() => {
     engine.sso.sweep().catch((err) => log.warn({ err }, 'sso sweep failed'));

@@ -91,6 +91,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the IMAP ports under the names operators use, and checks imap.allowPlaintextAuth at load', () => {
+    const c = loadConfig({ env: { JDMAIL_IMAP_PORT: '143', JDMAIL_IMAPS_PORT: '993' } });
+    expect([c.imapPort, c.imapsPort, c.imap.allowPlaintextAuth]).toEqual([143, 993, '127.0.0.0/8,::1']);
+    expect(loadConfig({ env: {} })).toMatchObject({ imapPort: 2143, imapsPort: 2993 });
+    expect(() => loadConfig({ env: { JDMAIL_IMAP_ALLOW_PLAINTEXT_AUTH: 'localhost' } })).toThrow(
+      'invalid setting imap.allowPlaintextAuth: "localhost" is not an IP address or CIDR network',
+    );
+  });
+
   it('reads the POP3 ports under the names operators use, and checks pop3.allowPlaintextAuth at load', () => {
     const c = loadConfig({ env: { JDMAIL_POP3_PORT: '110', JDMAIL_POP3S_PORT: '995' } });
     expect([c.pop3Port, c.pop3sPort, c.pop3.allowPlaintextAuth]).toEqual([110, 995, '127.0.0.0/8,::1']);

@@ -99,6 +99,7 @@ function checkCrossFields(config: Config): void {
     ['smtp.proxyProtocol', config.smtp.proxyProtocol],
     ['metrics.allowFrom', config.metrics.allowFrom],
     ['pop3.allowPlaintextAuth', config.pop3.allowPlaintextAuth],
+    ['imap.allowPlaintextAuth', config.imap.allowPlaintextAuth],
   ];
   for (const [setting, value] of ipLists) {
     for (const entry of splitIpList(value)) {

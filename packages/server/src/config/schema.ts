@@ -123,6 +123,8 @@ export const ConfigSchema = Type.Object(
     submissionPort: Port(2587, 'SMTP submission listener (AUTH, STARTTLS)'),
     pop3Port: Port(2110, 'POP3 listener (STLS)'),
     pop3sPort: Port(2995, 'POP3 over implicit TLS (POP3S)'),
+    imapPort: Port(2143, 'IMAP listener (STARTTLS)'),
+    imapsPort: Port(2993, 'IMAP over implicit TLS (IMAPS)'),
     log: Type.Object(
       {
         level: Type.Union(
@@ -204,9 +206,54 @@ export const ConfigSchema = Type.Object(
         tlsCertFile: Type.String({
           default: '',
           description:
-            'PEM certificate of every listener (SMTP STARTTLS, POP3 STLS and POP3S); empty uses the self-signed one made at init',
+            'PEM certificate of every listener (SMTP STARTTLS, POP3 STLS and POP3S, IMAP STARTTLS and IMAPS); empty uses the self-signed one made at init',
         }),
         tlsKeyFile: Type.String({ default: '', description: 'PEM private key for tlsCertFile' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    imap: Type.Object(
+      {
+        allowPlaintextAuth: Type.String({
+          default: '127.0.0.0/8,::1',
+          description:
+            'Clients that may log in (LOGIN, AUTHENTICATE) without TLS: comma-separated addresses/CIDRs; default loopback only; empty: nobody. Everyone else sees LOGINDISABLED and must use IMAPS or STARTTLS first',
+        }),
+        maxConnectionsPerIp: Type.Integer({
+          minimum: 0,
+          default: 100,
+          description:
+            'Concurrent connections one client may hold on each IMAP listener (an IPv4 address; an IPv6 /64); more get * BYE. Mail clients open several each. 0 = no limit',
+        }),
+        maxSessionsPerUser: Type.Integer({
+          minimum: 0,
+          default: 50,
+          description:
+            'Logged-in IMAP sessions one user may hold at once (both listeners); more get NO [LIMIT]. 0 = no limit',
+        }),
+        loginTimeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 60_000,
+          description: 'A connection that has not logged in after this long is closed (* BYE)',
+        }),
+        idleTimeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 30 * 60_000,
+          description:
+            'A logged-in session that sends no command for this long, or stays in IDLE this long, is closed (* BYE); RFC 9051 asks for at least 30 minutes',
+        }),
+        idleKeepaliveMs: Type.Integer({
+          minimum: 1000,
+          default: 2 * 60_000,
+          description:
+            'How often a session in IDLE hears "* OK Still here", so NAT devices keep the connection',
+        }),
+        commandTimeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 60_000,
+          description:
+            'Time a command line (or a TLS handshake) may take to arrive from its first byte; a literal must arrive at 500 bytes/s or more. Too slow: * BYE',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),

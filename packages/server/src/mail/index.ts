@@ -1,4 +1,5 @@
 export { attachmentId, findAttachment } from './attachment.js';
 export { receivedHeader, rfc5322Date, type TraceInput } from './headers.js';
 export { createMailService, type MailServiceDeps } from './mail-service.js';
+export * from './mime/index.js';
 export type * from './types.js';

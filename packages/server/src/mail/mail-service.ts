@@ -176,14 +176,15 @@ export function createMailService(deps: MailServiceDeps): MailService {
         });
         const blob = await writer.finish();
         const index = await parseIndex(head, sawAttachment);
+        const target = 'target' in input ? await input.target() : input;
         const placed = await store.append({
           userId: input.userId,
-          mailboxId: input.mailboxId,
+          mailboxId: target.mailboxId,
           blob,
           index,
-          flags: input.flags,
-          keywords: input.keywords,
-          internalDate: input.internalDate,
+          flags: target.flags,
+          keywords: target.keywords,
+          internalDate: target.internalDate,
         });
         directory.noteStored([input.userId], blob.size);
         return placed;

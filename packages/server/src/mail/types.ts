@@ -13,15 +13,31 @@ import type { AttachmentStream } from './attachment.js';
 export type { Address, AttachmentStream, Mailbox, MessagePatch, MessageSummary };
 
 /** A message a client stores (IMAP APPEND). */
-export interface AppendInput {
-  userId: string;
+/** Where an APPEND puts a message, and with which flags and date. */
+export interface AppendTarget {
   mailboxId: string;
-  /** The message as the client sent it; stored byte for byte but for line endings (CRLF). */
-  stream: Readable;
   flags?: FlagBits;
   keywords?: readonly string[];
   /** Epoch ms; default now. */
   internalDate?: number;
+}
+
+export interface AppendInput extends AppendTarget {
+  userId: string;
+  /** The message as the client sent it; stored byte for byte but for line endings (CRLF). */
+  stream: Readable;
+}
+
+/**
+ * An APPEND whose target is known only once the message has been read:
+ * IMAP streams a message literal while its command (mailbox, flags, date)
+ * is still arriving. `target` is called after the body is written; its
+ * rejection (no such mailbox) discards the body.
+ */
+export interface DeferredAppendInput {
+  userId: string;
+  stream: Readable;
+  target: () => Promise<AppendTarget>;
 }
 
 /** Changes to a mailbox through the REST API. */
@@ -145,7 +161,7 @@ export interface MailService {
    * `maxMessageSize` → MESSAGE_TOO_LARGE, header limits, CRLF), is indexed,
    * and stored with its flags and date (QUOTA_EXCEEDED past the quota).
    */
-  append(input: AppendInput): Promise<Placed>;
+  append(input: AppendInput | DeferredAppendInput): Promise<Placed>;
   unreadCount(address: string): Promise<{ unread: number; total: number }>;
   /** Counts for many users; unknown addresses are left out, and so are users outside `inDomains` when given. */
   unreadCounts(addresses: string[], inDomains?: ReadonlySet<string> | null): Promise<Record<string, number>>;

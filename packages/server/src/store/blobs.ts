@@ -1,7 +1,7 @@
 import { createReadStream, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { AppError, newId } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { tempName, writerIsGone } from './temp-owner.js';
@@ -241,8 +241,11 @@ export function createBlobStore(options: BlobStoreOptions): LocalBlobStore {
     root,
     pathOf,
     createWriter: (blobId = newId()) => createWriter(tmpDir, blobId),
-    read(blobId) {
-      return createReadStream(pathOf(blobId)) as Readable;
+    read(blobId, range) {
+      if (!range) return createReadStream(pathOf(blobId)) as Readable;
+      if (range.end <= range.start) return Readable.from([]);
+      // createReadStream's `end` is inclusive.
+      return createReadStream(pathOf(blobId), { start: range.start, end: range.end - 1 }) as Readable;
     },
     list: () => listCommitted(root),
     async modifiedAt(blobId) {

@@ -65,6 +65,24 @@ describe.each(databases.engines)('message bodies on %s', (engine) => {
     expect(await buffer(f.store.blobs.read(blob.blobId))).toEqual(content);
   });
 
+  it('reads a byte range of a body, inline or in a file, without the bytes around it', async () => {
+    const user = await addUser(f);
+    for (const size of [LIMIT, LIMIT * 3]) {
+      const content = bytesOf(size, 11);
+      const blob = await write(f, content);
+      await f.store.deliver({ blob, targets: [{ userId: user }], index: sampleIndex('r'), internalDate: 1 });
+      const range = (start: number, end: number) => buffer(f.store.blobs.read(blob.blobId, { start, end }));
+      expect(await range(0, size)).toEqual(content);
+      expect(await range(100, 1100)).toEqual(content.subarray(100, 1100));
+      expect(await range(size - 5, size + 50)).toEqual(content.subarray(size - 5));
+      expect(await range(7, 7)).toEqual(Buffer.alloc(0));
+      expect(await range(size + 10, size + 20)).toEqual(Buffer.alloc(0));
+    }
+    await expect(buffer(f.store.blobs.read(newId(), { start: 1, end: 5 }))).rejects.toMatchObject({
+      code: 'MESSAGE_NOT_FOUND',
+    });
+  });
+
   it('an aborted spilled writer leaves nothing behind', async () => {
     const writer = f.store.blobs.createWriter();
     // Past the limit and past the file writer's 64 KiB gathering buffer, so the temp file exists.

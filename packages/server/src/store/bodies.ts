@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { AppError, newId } from '../shared/index.js';
 import { assertBlobId, type LocalBlobStore } from './blobs.js';
 import type { Database } from './db.js';
-import type { BlobStore, BlobWriter, FinishedBlob } from './types.js';
+import type { BlobStore, BlobWriter, ByteRange, FinishedBlob } from './types.js';
 
 /**
  * Bodies up to this many bytes are stored in the database by default. Most
@@ -83,14 +83,15 @@ export function createBodyStore(options: BodyStoreOptions): BodyStore {
     return row ? Buffer.from(row.data) : undefined;
   }
 
-  async function* chunks(blobId: string): AsyncGenerator<Buffer> {
+  async function* chunks(blobId: string, range?: ByteRange): AsyncGenerator<Buffer> {
     const data = await inline(blobId);
     if (data) {
-      yield data;
+      if (!range) yield data;
+      else if (range.end > range.start) yield data.subarray(range.start, range.end);
       return;
     }
     try {
-      for await (const chunk of files.read(blobId)) yield chunk as Buffer;
+      for await (const chunk of files.read(blobId, range)) yield chunk as Buffer;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT')
         throw new AppError('MESSAGE_NOT_FOUND', 'message body not found');
@@ -101,7 +102,7 @@ export function createBodyStore(options: BodyStoreOptions): BodyStore {
   return {
     files,
     createWriter: () => createSpillingWriter(files, options.inlineMaxBytes),
-    read: (blobId) => Readable.from(chunks(blobId), { objectMode: false }),
+    read: (blobId, range) => Readable.from(chunks(blobId, range), { objectMode: false }),
     async readBuffer(blobId) {
       return (await inline(blobId)) ?? files.readBuffer(blobId);
     },

@@ -137,11 +137,21 @@ export interface BlobWriter {
   abort(): Promise<void>;
 }
 
+/** Bytes `start` (inclusive) to `end` (exclusive) of a body; past its end, what there is. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 /** Message bodies: immutable, addressed by blob id, shared by every recipient's row. */
 export interface BlobStore {
   createWriter(): BlobWriter;
-  /** Streams a committed body. A missing one errors the stream with MESSAGE_NOT_FOUND. */
-  read(blobId: string): Readable;
+  /**
+   * Streams a committed body, or only `range` of it (IMAP's BODY[1.2] and
+   * partial fetches read a part without the bytes before it). A missing one
+   * errors the stream with MESSAGE_NOT_FOUND.
+   */
+  read(blobId: string, range?: ByteRange): Readable;
   readBuffer(blobId: string): Promise<Buffer>;
   remove(blobId: string): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import { type Envelope, envelopeValue } from './envelope.js';
 import type { ResponseValue } from './response-value.js';
 
-/** Parameters in header order (`charset=utf-8` → `['charset', 'utf-8']`). */
-export type MimeParameters = ReadonlyArray<readonly [string, string]>;
+/** Parameters in header order (`charset=utf-8` → `['charset', 'utf-8']`); raw 8-bit values as Buffers. */
+export type MimeParameters = ReadonlyArray<readonly [string, string | Buffer]>;
 
 /**
  * The MIME tree of a message, as BODY and BODYSTRUCTURE describe it (RFC
@@ -14,7 +14,7 @@ export interface MimePart {
   readonly type: string;
   readonly subtype: string;
   readonly parameters?: MimeParameters;
-  readonly id?: string | null;
+  readonly id?: string | Buffer | null;
   readonly description?: string | Buffer | null;
   /** Content-Transfer-Encoding; default 7BIT. */
   readonly encoding?: string | null;
@@ -22,10 +22,10 @@ export interface MimePart {
   readonly size: number;
   /** Lines of the body: needed for text/* and message/rfc822 (0 when unknown). */
   readonly lines?: number;
-  readonly md5?: string | null;
+  readonly md5?: string | Buffer | null;
   readonly disposition?: { readonly type: string; readonly parameters?: MimeParameters } | null;
   readonly language?: readonly string[] | null;
-  readonly location?: string | null;
+  readonly location?: string | Buffer | null;
   /** The parts of a multipart/*. */
   readonly children?: readonly MimePart[];
   /** The enclosed message of message/rfc822 or message/global. */

@@ -122,9 +122,13 @@ export function vanishedResponse(uidSet: string, earlier: boolean): Buffer {
   );
 }
 
-/** A thread: a message and its replies (RFC 5256 §4). */
+/**
+ * A thread: a message and its replies (RFC 5256 §4). A null id is a
+ * message not in the mailbox (REFERENCES' dummy at the top of a thread): it
+ * is written as the list of its children, `((3)(5))`.
+ */
 export interface ThreadNode {
-  readonly id: number;
+  readonly id: number | null;
   readonly children: readonly ThreadNode[];
 }
 
@@ -138,11 +142,12 @@ export function threadResponse(roots: readonly ThreadNode[]): Buffer {
 
 /** A node followed by its single-child chain; a fork is a list of parenthesized branches. */
 function threadMembers(node: ThreadNode): string {
+  if (node.id === null) return node.children.map((c) => `(${threadMembers(c)})`).join('');
   const ids: number[] = [node.id];
   let current = node;
-  while (current.children.length === 1) {
+  while (current.children.length === 1 && (current.children[0] as ThreadNode).id !== null) {
     current = current.children[0] as ThreadNode;
-    ids.push(current.id);
+    ids.push(current.id as number);
   }
   const fork = current.children.map((c) => `(${threadMembers(c)})`).join('');
   return fork ? `${ids.join(' ')} ${fork}` : ids.join(' ');

@@ -129,6 +129,12 @@ describe('data responses', () => {
     ];
     expect(text(threadResponse(tree))).toBe('* THREAD (2)(3 6 (4 23)(44 7 96))\r\n');
     expect(text(threadResponse([]))).toBe('* THREAD\r\n');
+    // RFC 5256 §3's example: a dummy (a message not in the mailbox) at the top of a thread.
+    const dummy = { id: null, children: [leaf(170), leaf(179)] };
+    const dummyOfChains = { id: null, children: [{ id: 174, children: [leaf(175)] }, leaf(176)] };
+    expect(text(threadResponse([leaf(172), dummy, dummyOfChains]))).toBe(
+      '* THREAD (172)((170)(179))((174 175)(176))\r\n',
+    );
     expect(text(namespaceResponse([['', '/']], null, null, session))).toBe(
       '* NAMESPACE (("" "/")) NIL NIL\r\n',
     );

@@ -3,18 +3,18 @@ import type { ResponseValue } from './response-value.js';
 /**
  * One address of an envelope (RFC 9051 §7.5.2): display name, source route
  * (obsolete, usually null), local part and domain, as the header had them
- * (encoded-words left encoded, quoting removed).
+ * (encoded-words left encoded, quoting removed); raw 8-bit bytes as a Buffer.
  */
 export interface EnvelopeAddress {
-  readonly name: string | null;
-  readonly adl?: string | null;
-  readonly mailbox: string | null;
-  readonly host: string | null;
+  readonly name: string | Buffer | null;
+  readonly adl?: string | Buffer | null;
+  readonly mailbox: string | Buffer | null;
+  readonly host: string | Buffer | null;
 }
 
 /** An RFC 5322 group (`Team: a@x, b@y;`): written as start marker, members, end marker. */
 export interface EnvelopeGroup {
-  readonly group: string;
+  readonly group: string | Buffer;
   readonly members: readonly EnvelopeAddress[];
 }
 
