@@ -115,19 +115,24 @@ describe('examples/ldap', () => {
   it('syncs the example directory, and Alice signs in with her directory password', async () => {
     const dir = await dirs.make('jdmail-example-ldap-');
     const http = await freePort();
+    const imap = await freePort();
     const replace: Replace = [
       ['JDMAIL_DATA_DIR=$(mktemp -d)', `JDMAIL_DATA_DIR=${join(dir, 'data')}`],
       ['JDMAIL_HTTP_PORT=8081', `JDMAIL_HTTP_PORT=${http}`],
       ['JDMAIL_SMTP_PORT=2526', 'JDMAIL_SMTP_PORT=0'],
       ['JDMAIL_SUBMISSION_PORT=2588', 'JDMAIL_SUBMISSION_PORT=0'],
-      ['JDMAIL_POP3_PORT=2111 JDMAIL_POP3S_PORT=2996', 'JDMAIL_POP3_PORT=0 JDMAIL_POP3S_PORT=0'],
+      [
+        'JDMAIL_POP3_PORT=2111 JDMAIL_POP3S_PORT=2996 JDMAIL_IMAP_PORT=2144 JDMAIL_IMAPS_PORT=2994',
+        `JDMAIL_POP3_PORT=0 JDMAIL_POP3S_PORT=0 JDMAIL_IMAP_PORT=${imap} JDMAIL_IMAPS_PORT=0`,
+      ],
       ['localhost:8081', `127.0.0.1:${http}`],
+      ['localhost:2144', `127.0.0.1:${imap}`],
       ['/tmp/test-directory.log', join(dir, 'test-directory.log')],
       ['/tmp/jdmail-ldap.log', join(dir, 'jdmail.log')],
     ];
     const results = await runExample('ldap', { JDMAIL_HOST: '127.0.0.1' }, replace);
     // The README's output already showed the tree; here its members too, as the API counts them.
-    const tree = JSON.parse(results.at(-1)?.stdout ?? '') as { domain: string; items: { name: string }[] };
+    const tree = JSON.parse(results.at(-2)?.stdout ?? '') as { domain: string; items: { name: string }[] };
     expect(tree.domain).toBe('example.com');
     expect(tree.items.map((d) => d.name)).toEqual(['Engineering', 'Sales']);
   });

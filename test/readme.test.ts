@@ -23,14 +23,15 @@ describe('README quick start', () => {
     for (const b of blocks.filter((x) => x.kind === 'not-run')) expect(b.reason?.length).toBeGreaterThan(10);
   });
 
-  it('makes a domain and a user, takes a message over SMTP, and shows it unread', async () => {
+  it('makes a domain and a user, takes a message over SMTP, shows it unread, and reads it over IMAP', async () => {
     const replace: [string, string][] = [
       ['http://localhost:8080', server.baseUrl],
       ['smtp://localhost:2525', `smtp://127.0.0.1:${server.smtpPort}`],
+      ['imap://localhost:2143', `imap://127.0.0.1:${server.imapPort}`],
     ];
     const results = await runReadme(README, { cwd: ROOT, env: { JDMAIL_DATA_DIR: server.dataDir }, replace });
     const pairs = expectedOutputs(README, await readFile(README, 'utf8'), results, replace);
-    expect(pairs).toHaveLength(2);
+    expect(pairs).toHaveLength(3);
     for (const { expected, actual, line } of pairs) {
       if (!outputMatches(expected, actual))
         expect(actual, `the output shown at README.md:${line}`).toBe(expected);
