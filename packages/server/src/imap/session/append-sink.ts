@@ -32,6 +32,10 @@ export class AppendSink implements LiteralSink {
       this.resolveTarget = resolve;
       this.rejectTarget = reject;
     });
+    // The store asks for the target only once the message is in; when the literal was refused or
+    // the stream failed first it never asks, and the refusal must not become an unhandled rejection
+    // (which ends a Node process).
+    target.catch(() => undefined);
     this.result = session.mail.append({ userId, stream: this.stream, target: () => target });
     this.result.catch(() => undefined); // awaited by the handler; refused commands never look
   }
