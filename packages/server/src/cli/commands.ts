@@ -49,6 +49,10 @@ export function registerCommands(program: Command, out: Out): void {
   ).action(async (_o, cmd: Command) => {
     const config = configFrom(cmd);
     const log = createLogger({ level: config.log.level });
+    // A failed promise nobody awaited is a bug, but one session's bug must not end every listener
+    // and session of the server (Node's default for it): it is logged loudly instead. Accepted mail
+    // is on disk either way; the test suite fails on any unhandled rejection.
+    process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection (a bug)'));
     const server = await startServer(config, log);
     if (server.adminKey) out(firstRunBanner(server.adminKey, server.ports.http));
     const stop = (signal: string) => {
