@@ -70,6 +70,9 @@ function* walk(tokens: readonly Token[]): Generator<Token> {
 }
 
 /** Bytes that make IMAP interesting, and random ones. */
+/** FUZZ_RUNS=n runs every property n times (the defaults keep the suite quick). */
+const runs = (n: number) => Number(process.env.FUZZ_RUNS ?? n);
+
 const imapByte = fc.oneof(
   fc.constantFrom(...Buffer.from(' ()[]{}<>"\\*%$:,.+~-\r\n0123456789')),
   fc.constantFrom(...Buffer.from('aAbBfFnNuUlLiIsS')),
@@ -84,7 +87,7 @@ describe('fuzzing the reader and the grammars', () => {
       fc.property(fc.uint8Array({ maxLength: 3000 }), cuts, (bytes, at) => {
         fuzzRead(bytes, at);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -93,7 +96,7 @@ describe('fuzzing the reader and the grammars', () => {
       fc.property(fc.array(imapByte, { maxLength: 3000 }), cuts, (bytes, at) => {
         fuzzRead(Uint8Array.from(bytes), at);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -117,7 +120,7 @@ describe('fuzzing the reader and the grammars', () => {
         const input = Uint8Array.from(cut === null ? bytes : bytes.slice(0, cut % (bytes.length + 1)));
         fuzzRead(input, at);
       }),
-      { numRuns: 400 },
+      { numRuns: runs(400) },
     );
   });
 
@@ -131,7 +134,7 @@ describe('fuzzing the reader and the grammars', () => {
         const last = events.at(-1);
         expect(last?.kind === 'command' && last.command.tag).toBe('zz9');
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -221,7 +224,7 @@ describe('fuzzing the reader and the grammars', () => {
           }
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 });
