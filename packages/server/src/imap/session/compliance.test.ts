@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useDatabases } from '../../../../../test/harness/databases.js';
+import { type ImapHarness, imapHarness } from './testing/harness.js';
+
+// What Dovecot's imaptest compliance suite found wrong (test/imap-imaptest.test.ts runs the whole
+// suite against the built server); each case here is the smallest session that shows the bug.
+const databases = useDatabases();
+
+describe('IMAP compliance fixes (imaptest)', () => {
+  let h: ImapHarness;
+  beforeAll(async () => {
+    h = await imapHarness(await databases.fresh('sqlite'));
+  });
+  afterAll(() => h.close());
+
+  it('append-binary: a literal8 message is stored byte for byte; BINARY[1] returns it as literal8, BODY[1] without NUL', async () => {
+    const user = await h.addUser();
+    const c = await h.login(user);
+    const head =
+      'From: user@domain.org\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n';
+    const message = Buffer.concat([Buffer.from(head), Buffer.from([0, 0x2d, 0xe4, 0x0a, 0x0d, 0x0a, 0x0a])]);
+    c.write(`a APPEND INBOX ~{${message.length}+}\r\n`);
+    c.write(Buffer.concat([message, Buffer.from('\r\n')]));
+    expect((await c.answer('a')).status).toMatch(/^a OK \[APPENDUID \d+ 1\]/);
+    const [record] = (await h.f.store.listMessages(user.id, { mailbox: 'INBOX', limit: 1 })).items;
+    expect(await h.f.store.blobs.readBuffer(record?.blobId ?? '')).toEqual(message);
+
+    await c.command('b', 'SELECT INBOX');
+    const binary = await c.command('c', 'FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])');
+    expect(binary.untagged).toEqual(['* 1 FETCH (BINARY.SIZE[1] 7 BINARY[1] ~{7}\r\n\u0000-\ufffd\n\r\n\n)']);
+    const body = await c.command('d', 'FETCH 1 (BODY.PEEK[1])');
+    // A literal may not carry NUL (RFC 9051 §4.3): it goes as 0x80, which is not UTF-8 (U+FFFD here).
+    expect(body.untagged).toEqual(['* 1 FETCH (BODY[1] {7}\r\n\ufffd-\ufffd\n\r\n\n)']);
+    // A plain literal is still stored with CRLF line endings (the SMTP smuggling defence).
+    c.write('e APPEND INBOX {11+}\r\nSubject: x\n\r\n');
+    expect((await c.answer('e')).status).toMatch(/^e OK/);
+    const second = (await h.f.store.listMessages(user.id, { mailbox: 'INBOX', limit: 5 })).items.find(
+      (m) => m.uid === 2,
+    );
+    expect((await h.f.store.blobs.readBuffer(second?.blobId ?? '')).toString()).toBe('Subject: x\r\n');
+  });
+});
