@@ -39,4 +39,13 @@ describe('IMAP compliance fixes (imaptest)', () => {
     );
     expect((await h.f.store.blobs.readBuffer(second?.blobId ?? '')).toString()).toBe('Subject: x\r\n');
   });
+
+  it('atoms: a name that is not valid modified UTF-7 is NO [CANNOT], not BAD; as a LIST pattern it matches nothing', async () => {
+    const c = await h.login(await h.addUser());
+    const name = "!#$&'+,-.0123456789:;<=>?@^_`|[}";
+    expect((await c.command('a', `SELECT ${name}`)).status).toMatch(/^a NO \[CANNOT\] Mailbox name .* is not valid modified UTF-7/);
+    expect(await c.command('b', `LIST "" ${name}%*`)).toEqual({ untagged: [], status: 'b OK LIST completed' });
+    expect((await c.command('c', 'LSUB "&Jjo!" *')).status).toBe('c OK LSUB completed');
+    expect((await c.command('d', 'NOOP')).status).toBe('d OK NOOP completed');
+  });
 });
