@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../../test/harness/databases.js';
+import { deliverText } from '../../../../../test/harness/mail-store.js';
 import { type ImapHarness, imapHarness } from './testing/harness.js';
 
 // What Dovecot's imaptest compliance suite found wrong (test/imap-imaptest.test.ts runs the whole
@@ -47,5 +48,34 @@ describe('IMAP compliance fixes (imaptest)', () => {
     expect(await c.command('b', `LIST "" ${name}%*`)).toEqual({ untagged: [], status: 'b OK LIST completed' });
     expect((await c.command('c', 'LSUB "&Jjo!" *')).status).toBe('c OK LSUB completed');
     expect((await c.command('d', 'NOOP')).status).toBe('d OK NOOP completed');
+  });
+
+  it('esearch-condstore: the first CONDSTORE enabling command in a selected mailbox sends HIGHESTMODSEQ; MIN/MAX give their own MODSEQ', async () => {
+    const user = await h.addUser();
+    for (const text of ['one', 'two', 'three']) await deliverText(h.f.store, text, [{ userId: user.id }]);
+    const c = await h.login(user);
+    await c.command('a', 'SELECT INBOX');
+    const first = await c.command('b', 'FETCH 1 MODSEQ');
+    expect(first.untagged).toEqual([expect.stringMatching(/^\* OK \[HIGHESTMODSEQ \d+\]/), expect.stringMatching(/^\* 1 FETCH \(MODSEQ \(\d+\)\)$/)]);
+    expect((await c.command('c', 'FETCH 1 MODSEQ')).untagged).toHaveLength(1); // only once
+    const modseqOf = async (n: number, tag: string) =>
+      Number(/MODSEQ \((\d+)\)/.exec((await c.command(tag, `STORE ${n} +FLAGS \\Seen`)).untagged[0] ?? '')?.[1]);
+    const m1 = await modseqOf(1, 'd');
+    const m3 = await modseqOf(3, 'e');
+    const m2 = await modseqOf(2, 'f');
+    const esearch = async (tag: string, returns: string) =>
+      (await c.command(tag, `SEARCH RETURN (${returns}) 1:3 MODSEQ "/flags/\\\\seen" all 1`)).untagged;
+    expect(await esearch('g', 'MIN')).toEqual([`* ESEARCH (TAG "g") MIN 1 MODSEQ ${m1}`]);
+    expect(await esearch('h', 'MAX')).toEqual([`* ESEARCH (TAG "h") MAX 3 MODSEQ ${m3}`]);
+    expect(await esearch('i', 'MIN MAX')).toEqual([`* ESEARCH (TAG "i") MIN 1 MAX 3 MODSEQ ${Math.max(m1, m3)}`]);
+    expect(await esearch('j', '')).toEqual([`* ESEARCH (TAG "j") ALL 1:3 MODSEQ ${m2}`]);
+  });
+
+  it('SELECT (CONDSTORE) after another mailbox: HIGHESTMODSEQ once, of the new mailbox', async () => {
+    const user = await h.addUser();
+    const c = await h.login(user);
+    await c.command('a', 'SELECT INBOX');
+    const select = await c.command('b', 'SELECT Drafts (CONDSTORE)');
+    expect(select.untagged.filter((l) => l.includes('HIGHESTMODSEQ'))).toHaveLength(1);
   });
 });
