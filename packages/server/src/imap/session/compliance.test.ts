@@ -78,4 +78,26 @@ describe('IMAP compliance fixes (imaptest)', () => {
     const select = await c.command('b', 'SELECT Drafts (CONDSTORE)');
     expect(select.untagged.filter((l) => l.includes('HIGHESTMODSEQ'))).toHaveLength(1);
   });
+
+  it('sort-addresses, sort-display-*: address keys take the first entry as the ENVELOPE has it (groups, no domain, encoded names)', async () => {
+    const c = await h.login(await h.addUser());
+    const headers = [
+      'To: foo bar <a@b.c>\r\nCc: user2@domain2.org',
+      'To: b@c.d\r\nCc: user2: blah@domain1.org;',
+      'To: d\r\nCc: user1@domain1.org',
+      'To: =?iso-8859-1?q?foo_aar?= <e@f.g>',
+      'To: a: xx@xx.org, yy@yy.org;',
+      'To: empty:;',
+    ];
+    for (const [i, head] of headers.entries()) {
+      const message = `From: x@example.test\r\n${head}\r\nSubject: ${i}\r\n\r\nbody\r\n`;
+      expect((await c.command(`a${i}`, `APPEND INBOX {${message.length}+}\r\n${message}`)).status).toMatch(/OK/);
+    }
+    await c.command('b', 'SELECT INBOX');
+    // "a" (group) < b@c.d < d@missing_domain < "empty" (group) < foo aar < foo bar
+    expect((await c.command('c', 'SORT (DISPLAYTO) US-ASCII ALL')).untagged).toEqual(['* SORT 5 2 3 6 4 1']);
+    // addr-mailbox: "" (no Cc) ×3 < user1 < user2 (msg 1) = user2 (msg 2, the group's name)
+    expect((await c.command('d', 'SORT (CC) US-ASCII ALL')).untagged).toEqual(['* SORT 4 5 6 3 1 2']);
+    expect((await c.command('e', 'SORT (TO) US-ASCII ALL')).untagged).toEqual(['* SORT 1 5 2 3 4 6']); // a = a (the group), then seq order
+  });
 });
