@@ -44,8 +44,13 @@ describe('IMAP compliance fixes (imaptest)', () => {
   it('atoms: a name that is not valid modified UTF-7 is NO [CANNOT], not BAD; as a LIST pattern it matches nothing', async () => {
     const c = await h.login(await h.addUser());
     const name = "!#$&'+,-.0123456789:;<=>?@^_`|[}";
-    expect((await c.command('a', `SELECT ${name}`)).status).toMatch(/^a NO \[CANNOT\] Mailbox name .* is not valid modified UTF-7/);
-    expect(await c.command('b', `LIST "" ${name}%*`)).toEqual({ untagged: [], status: 'b OK LIST completed' });
+    expect((await c.command('a', `SELECT ${name}`)).status).toMatch(
+      /^a NO \[CANNOT\] Mailbox name .* is not valid modified UTF-7/,
+    );
+    expect(await c.command('b', `LIST "" ${name}%*`)).toEqual({
+      untagged: [],
+      status: 'b OK LIST completed',
+    });
     expect((await c.command('c', 'LSUB "&Jjo!" *')).status).toBe('c OK LSUB completed');
     expect((await c.command('d', 'NOOP')).status).toBe('d OK NOOP completed');
   });
@@ -56,10 +61,15 @@ describe('IMAP compliance fixes (imaptest)', () => {
     const c = await h.login(user);
     await c.command('a', 'SELECT INBOX');
     const first = await c.command('b', 'FETCH 1 MODSEQ');
-    expect(first.untagged).toEqual([expect.stringMatching(/^\* OK \[HIGHESTMODSEQ \d+\]/), expect.stringMatching(/^\* 1 FETCH \(MODSEQ \(\d+\)\)$/)]);
+    expect(first.untagged).toEqual([
+      expect.stringMatching(/^\* OK \[HIGHESTMODSEQ \d+\]/),
+      expect.stringMatching(/^\* 1 FETCH \(MODSEQ \(\d+\)\)$/),
+    ]);
     expect((await c.command('c', 'FETCH 1 MODSEQ')).untagged).toHaveLength(1); // only once
     const modseqOf = async (n: number, tag: string) =>
-      Number(/MODSEQ \((\d+)\)/.exec((await c.command(tag, `STORE ${n} +FLAGS \\Seen`)).untagged[0] ?? '')?.[1]);
+      Number(
+        /MODSEQ \((\d+)\)/.exec((await c.command(tag, `STORE ${n} +FLAGS \\Seen`)).untagged[0] ?? '')?.[1],
+      );
     const m1 = await modseqOf(1, 'd');
     const m3 = await modseqOf(3, 'e');
     const m2 = await modseqOf(2, 'f');
@@ -67,7 +77,9 @@ describe('IMAP compliance fixes (imaptest)', () => {
       (await c.command(tag, `SEARCH RETURN (${returns}) 1:3 MODSEQ "/flags/\\\\seen" all 1`)).untagged;
     expect(await esearch('g', 'MIN')).toEqual([`* ESEARCH (TAG "g") MIN 1 MODSEQ ${m1}`]);
     expect(await esearch('h', 'MAX')).toEqual([`* ESEARCH (TAG "h") MAX 3 MODSEQ ${m3}`]);
-    expect(await esearch('i', 'MIN MAX')).toEqual([`* ESEARCH (TAG "i") MIN 1 MAX 3 MODSEQ ${Math.max(m1, m3)}`]);
+    expect(await esearch('i', 'MIN MAX')).toEqual([
+      `* ESEARCH (TAG "i") MIN 1 MAX 3 MODSEQ ${Math.max(m1, m3)}`,
+    ]);
     expect(await esearch('j', '')).toEqual([`* ESEARCH (TAG "j") ALL 1:3 MODSEQ ${m2}`]);
   });
 
@@ -91,7 +103,9 @@ describe('IMAP compliance fixes (imaptest)', () => {
     ];
     for (const [i, head] of headers.entries()) {
       const message = `From: x@example.test\r\n${head}\r\nSubject: ${i}\r\n\r\nbody\r\n`;
-      expect((await c.command(`a${i}`, `APPEND INBOX {${message.length}+}\r\n${message}`)).status).toMatch(/OK/);
+      expect((await c.command(`a${i}`, `APPEND INBOX {${message.length}+}\r\n${message}`)).status).toMatch(
+        /OK/,
+      );
     }
     await c.command('b', 'SELECT INBOX');
     // "a" (group) < b@c.d < d@missing_domain < "empty" (group) < foo aar < foo bar

@@ -1,8 +1,8 @@
 import { FLAG } from '../../../store/index.js';
 import { inRanges, resolveSequenceSet, type SearchKey, type SequenceSet } from '../../protocol/index.js';
+import { type ParsedAddress, parseAddressList } from '../fetch/address-list.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
 import { indexText, type MessageFacts, TIER, type Tier } from './facts.js';
-import { type ParsedAddress, parseAddressList } from '../fetch/address-list.js';
 import { dayOf, utcDay } from './search-dates.js';
 import { foldText } from './text-fold.js';
 
@@ -105,7 +105,9 @@ function textMatcher(key: SearchKey & { value: string }, ctx: CompileContext): M
       const field = key.key.toLowerCase() as 'from' | 'to' | 'cc';
       return at(TIER.header, (f) => {
         if (indexText(f)?.[field].includes(needle)) return true;
-        return f.header ? f.header.fields.some(([n, v]) => n === field && addressText(v).includes(needle)) : undefined;
+        return f.header
+          ? f.header.fields.some(([n, v]) => n === field && addressText(v).includes(needle))
+          : undefined;
       });
     }
     case 'BCC':

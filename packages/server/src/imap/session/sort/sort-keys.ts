@@ -26,7 +26,9 @@ export type AddressFields = Readonly<Partial<Record<'from' | 'to' | 'cc', string
 export const ADDRESS_KEYS: ReadonlySet<SortKey> = new Set(['FROM', 'TO', 'CC', 'DISPLAYFROM', 'DISPLAYTO']);
 
 /** The first entry of an address header: a group's name, or an address's decoded name, mailbox and host. */
-type FirstEntry = { readonly group: string } | { readonly name: string; readonly mailbox: string; readonly host: string };
+type FirstEntry =
+  | { readonly group: string }
+  | { readonly name: string; readonly mailbox: string; readonly host: string };
 
 function firstEntry(value: string | undefined): FirstEntry | null {
   const first = value === undefined ? undefined : parseAddressList(value)[0];
