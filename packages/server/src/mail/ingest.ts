@@ -25,6 +25,8 @@ export interface IngestOptions {
   maxSize: number;
   /** Returns header lines (CRLF-terminated) to add given the header section, e.g. a missing Message-ID. */
   addHeaders?: (headerSection: string) => string;
+  /** Store the bytes exactly as they come: no line-ending or NUL change (binary content, see `AppendInput.verbatim`). */
+  verbatim?: boolean;
 }
 
 export interface IngestResult {
@@ -42,7 +44,7 @@ const ATTACHMENT_RE =
 
 /**
  * Streams a message into a blob writer: makes its line endings CRLF (see
- * `createLineNormalizer`), holds back only the header section (to add missing
+ * `createLineNormalizer`; not for a `verbatim` message), holds back only the header section (to add missing
  * headers, and to refuse one over MAX_HEADER_BYTES or MAX_HEADER_LINES),
  * enforces `maxSize` while streaming, keeps the first HEAD_BYTES for indexing
  * and scans for attachments with a small carry-over window. On overflow the
@@ -55,7 +57,7 @@ export async function ingest(
   options: IngestOptions,
 ): Promise<IngestResult> {
   const prefix = Buffer.from(options.prefix, 'utf8');
-  const normalize = createLineNormalizer();
+  const normalize = options.verbatim ? keepBytes : createLineNormalizer();
   let size = prefix.length;
   let header: HeaderSection | null = new HeaderSection();
   const headParts: Buffer[] = [];
@@ -122,6 +124,9 @@ export async function ingest(
     await emit(buf);
   }
 }
+
+/** The line normalizer's interface with nothing changed. */
+const keepBytes = (chunk?: Buffer): Buffer => chunk ?? Buffer.alloc(0);
 
 const tooLarge = (maxSize: number) =>
   new AppError('MESSAGE_TOO_LARGE', `message exceeds the size limit of ${maxSize} bytes`);

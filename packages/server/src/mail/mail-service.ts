@@ -173,6 +173,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
         const { head, sawAttachment } = await ingest(input.stream, writer, {
           prefix: '',
           maxSize: deps.maxMessageSize,
+          verbatim: input.verbatim === true,
         });
         const blob = await writer.finish();
         const index = await parseIndex(head, sawAttachment);

@@ -24,8 +24,15 @@ export interface AppendTarget {
 
 export interface AppendInput extends AppendTarget {
   userId: string;
-  /** The message as the client sent it; stored byte for byte but for line endings (CRLF). */
+  /** The message as the client sent it; stored byte for byte but for line endings (CRLF), unless `verbatim`. */
   stream: Readable;
+  /**
+   * Keep every byte, bare LFs and NULs included: the message is binary content
+   * (an IMAP APPEND literal8, RFC 3516 §4.4), whose parts a client reads back
+   * exactly with FETCH BINARY. It is the user's own copy and never relayed, so
+   * the SMTP smuggling defence of line-endings.ts does not apply.
+   */
+  verbatim?: boolean;
 }
 
 /**
@@ -37,6 +44,8 @@ export interface AppendInput extends AppendTarget {
 export interface DeferredAppendInput {
   userId: string;
   stream: Readable;
+  /** As in {@link AppendInput}. */
+  verbatim?: boolean;
   target: () => Promise<AppendTarget>;
 }
 

@@ -220,7 +220,9 @@ describe('fuzzing the reader and the grammars', () => {
             parseCommand({ tag: 't', name, uid, args, sinks: [] }, { utf8Names });
           } catch (error) {
             if (!(error instanceof ImapProtocolError)) throw error;
-            expect(error.status === 'BAD' || error.code?.name === 'BADCHARSET').toBe(true);
+            // NO [CANNOT]: a well-formed name that is not valid modified UTF-7 (mailbox-name.ts).
+            const refused = ['BADCHARSET', 'CANNOT'].includes(error.code?.name ?? '');
+            expect(error.status === 'BAD' || refused).toBe(true);
           }
         },
       ),

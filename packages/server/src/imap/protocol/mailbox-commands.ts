@@ -7,6 +7,7 @@ import type {
   QresyncParams,
   StatusItem,
 } from './commands.js';
+import { ImapProtocolError } from './errors.js';
 import { mailboxFromWire } from './mailbox-name.js';
 import { parseSequenceSet, type SequenceSet } from './sequence-set.js';
 
@@ -107,18 +108,30 @@ export function parseStatus(args: Arguments, context: ParseContext): ImapCommand
 export function parseList(name: 'LIST' | 'LSUB', args: Arguments, context: ParseContext): ImapCommand {
   const selectionList = name === 'LIST' ? args.optionalList() : null;
   const selection = readSelection(args, selectionList);
-  const reference = readMailbox(args, context);
+  const reference = readPattern(args, context);
   const many = name === 'LIST' ? args.optionalList() : null;
-  const patterns: string[] = [];
+  const read: (string | null)[] = [];
   if (many) {
-    while (!many.done) patterns.push(readMailbox(many, context));
-    if (patterns.length === 0) throw args.error('the list of patterns is empty');
-  } else patterns.push(readMailbox(args, context));
+    while (!many.done) read.push(readPattern(many, context));
+    if (read.length === 0) throw args.error('the list of patterns is empty');
+  } else read.push(readPattern(args, context));
+  // A reference or pattern that names no possible mailbox matches nothing: LIST answers OK, empty.
+  const patterns = reference === null ? [] : read.filter((p): p is string => p !== null);
   const returnGiven = name === 'LIST' && args.takeKeyword('RETURN');
   const returns = readListReturn(args, returnGiven ? args.list('the RETURN options') : null);
   args.end();
   const extended = selectionList !== null || many !== null || returnGiven;
-  return { name, reference, patterns, selection, returns, extended };
+  return { name, reference: reference ?? '', patterns, selection, returns, extended };
+}
+
+/** A LIST reference or pattern; null when it is no valid name (bad modified UTF-7), so matches nothing. */
+function readPattern(args: Arguments, context: ParseContext): string | null {
+  try {
+    return readMailbox(args, context);
+  } catch (error) {
+    if (error instanceof ImapProtocolError && error.status === 'NO') return null;
+    throw error;
+  }
 }
 
 function readSelection(args: Arguments, list: Arguments | null): ListSelection {

@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { syntaxError } from './errors.js';
+import { ImapProtocolError, syntaxError } from './errors.js';
 
 /**
  * Modified UTF-7 (RFC 3501 §5.1.3, RFC 9051 §5.1.3): printable ASCII as
@@ -11,7 +11,7 @@ export function encodeModifiedUtf7(name: string): string {
 }
 
 /**
- * Decodes modified UTF-7; throws a BAD for text that is not its one
+ * Decodes modified UTF-7; throws a NO [CANNOT] for text that is not its one
  * canonical form (8-bit bytes, a printable character base64-encoded, a
  * missing `-`, broken UTF-16), so that two wire names never mean one mailbox.
  */
@@ -25,9 +25,17 @@ export function decodeModifiedUtf7(wire: string): string {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * NO [CANNOT], not BAD: the argument is a well-formed astring, it only names
+ * no mailbox there can be (RFC 5530 §3 CANNOT; Dovecot answers NO too, and
+ * imaptest's `atoms` expects it). LIST reads such a pattern as matching nothing.
+ */
 function invalidName(wire: string): Error {
   const shown = wire.length > 60 ? `${wire.slice(0, 60)}…` : wire;
-  return syntaxError(`Mailbox name "${shown}" is not valid modified UTF-7 (RFC 3501 §5.1.3)`);
+  return new ImapProtocolError(`Mailbox name "${shown}" is not valid modified UTF-7 (RFC 3501 §5.1.3)`, {
+    status: 'NO',
+    code: { name: 'CANNOT' },
+  });
 }
 
 /**

@@ -193,6 +193,14 @@ describe('parseCommand: mailboxes', () => {
     expect(parseLine('a CREATE "A&-B"', { utf8Names: true })).toMatchObject({ mailbox: 'A&-B' });
     expect(parseLine('a CREATE "收件箱"', { utf8Names: true })).toMatchObject({ mailbox: '收件箱' });
     expect(refusal('a CREATE "&Jjo!"')).toMatch(/not valid modified UTF-7/);
+    // A well-formed name that is no valid modified UTF-7 is refused with NO [CANNOT], not BAD (imaptest atoms).
+    expect(() => parseLine('a SELECT "!#$&\'+,-.0123456789"')).toThrow(
+      expect.objectContaining({ status: 'NO', code: { name: 'CANNOT' } }),
+    );
+    // … and as a LIST pattern or reference it matches nothing.
+    expect(parseLine('a LIST "" "!#$&\'+,-%*"')).toMatchObject({ name: 'LIST', patterns: [] });
+    expect(parseLine('a LIST "" ("&Jjo!" "Work/%")')).toMatchObject({ patterns: ['Work/%'] });
+    expect(parseLine('a LIST "&Jjo!" "*"')).toMatchObject({ reference: '', patterns: [] });
     expect(parseLine('a CREATE Drafts (USE (\\Drafts))')).toMatchObject({ specialUse: ['\\Drafts'] });
   });
 

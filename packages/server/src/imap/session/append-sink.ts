@@ -24,9 +24,11 @@ export class AppendSink implements LiteralSink {
   private rejectTarget!: (error: Error) => void;
   private settled = false;
 
+  /** `verbatim`: a literal8 message (binary content, RFC 3516 §4.4) is stored exactly as sent. */
   constructor(
     private readonly session: ImapSession,
     userId: string,
+    verbatim = false,
   ) {
     const target = new Promise<AppendTarget>((resolve, reject) => {
       this.resolveTarget = resolve;
@@ -36,7 +38,7 @@ export class AppendSink implements LiteralSink {
     // the stream failed first it never asks, and the refusal must not become an unhandled rejection
     // (which ends a Node process).
     target.catch(() => undefined);
-    this.result = session.mail.append({ userId, stream: this.stream, target: () => target });
+    this.result = session.mail.append({ userId, stream: this.stream, verbatim, target: () => target });
     this.result.catch(() => undefined); // awaited by the handler; refused commands never look
   }
 
@@ -75,7 +77,9 @@ export function createAppendPolicy(session: ImapSession): LiteralPolicy {
   const base = createLiteralPolicy({
     maxLiteralBytes: 64 * 1024,
     appendLimit: session.deps.settings.appendLimit,
-    openAppendSink: () => new AppendSink(session, session.user?.id ?? ''),
+    // A literal8 message is binary content; `UTF8 (~{n})` (depth 1) is text and normalized as usual.
+    openAppendSink: (request) =>
+      new AppendSink(session, session.user?.id ?? '', request.binary && request.depth === 0),
   });
   return (request) => {
     if (request.name === 'APPEND' && request.argumentIndex >= 1 && session.user === null)

@@ -69,5 +69,6 @@ async function place(
     return sink.result;
   }
   const bytes = message.data.kind === 'buffer' ? message.data.bytes : Buffer.alloc(0);
-  return session.mail.append({ userId, stream: Readable.from([bytes]), ...target });
+  const verbatim = message.data.binary && !message.utf8;
+  return session.mail.append({ userId, stream: Readable.from([bytes]), verbatim, ...target });
 }

@@ -33,13 +33,13 @@ export async function selectCommand(
   if (!user) throw new Error('SELECT before login');
   if (command.qresync && !session.enabled.has('QRESYNC'))
     return bad('QRESYNC parameter given but QRESYNC is not enabled (ENABLE QRESYNC first)');
-  if (command.condstore) session.enableCondstore();
   if (session.selected) {
     session.selected = null;
     session.state = 'authenticated';
     // RFC 7162 §3.2.11 / RFC 9051 §7.1: the previous mailbox is closed from here on.
     session.send(statusLine('*', 'OK', 'Previous mailbox is now closed', { name: 'CLOSED' }));
   }
+  if (command.condstore) session.enableCondstore();
   const mailbox = await session.store.getMailbox(user.id, command.mailbox);
   const { view, firstUnseen } = await loadView(session, user.id, mailbox, command.name === 'EXAMINE');
   sendSelectResponses(session, view, mailbox, firstUnseen);

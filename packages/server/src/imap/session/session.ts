@@ -132,8 +132,20 @@ export class ImapSession implements SessionContext {
   writeParts(parts: readonly ResponsePart[]): Promise<void> {
     return this.conn.writeParts(parts);
   }
+  /**
+   * Turns CONDSTORE on (RFC 7162 §3.1: a CONDSTORE enabling command). When
+   * that happens with a mailbox selected, the client learns its
+   * HIGHESTMODSEQ at once in an untagged OK (RFC 7162 §3.1.2.1), as Dovecot
+   * sends it: a rev1 client that SELECTed without CONDSTORE needs it.
+   */
   enableCondstore(): void {
+    if (this.enabled.has('CONDSTORE')) return;
     this.enabled.add('CONDSTORE');
+    const view = this.selected;
+    if (view)
+      this.send(
+        statusLine('*', 'OK', 'Highest', { name: 'HIGHESTMODSEQ', args: [String(view.highestModseq)] }),
+      );
   }
 
   /** Whether the connection is protected by TLS. */

@@ -3,7 +3,13 @@ import { buffer } from 'node:stream/consumers';
 import { Decoder as Base64Decoder } from 'libbase64';
 import { Decoder as QpDecoder } from 'libqp';
 import { type MimeEntity, parseEncoding, resolvePart } from '../../../mail/index.js';
-import { type FetchPartial, ImapProtocolError, type ResponseValue } from '../../protocol/index.js';
+import {
+  type FetchPartial,
+  ImapProtocolError,
+  type LiteralValue,
+  type ResponseValue,
+  type StreamedValue,
+} from '../../protocol/index.js';
 import type { MessageBlob, MessageSource } from './message-source.js';
 
 /** Parts up to this size are decoded in memory, once; larger ones are decoded as they stream, twice (size, then bytes). */
@@ -16,14 +22,19 @@ type Decoding = 'identity' | 'base64' | 'quoted-printable';
  * encoding we cannot decode is `NO [UNKNOWN-CTE]` (RFC 3516 §4.3).
  */
 export function decodingOf(part: MimeEntity): Decoding {
-  const field = part.fields['content-transfer-encoding'];
-  const encoding = (field === undefined ? null : parseEncoding(field))?.toLowerCase() ?? '7bit';
+  const encoding = encodingOf(part);
   if (encoding === 'base64' || encoding === 'quoted-printable') return encoding;
   if (encoding === '7bit' || encoding === '8bit' || encoding === 'binary') return 'identity';
   throw new ImapProtocolError(`Unknown Content-Transfer-Encoding ${encoding.slice(0, 40)}`, {
     status: 'NO',
     code: { name: 'UNKNOWN-CTE' },
   });
+}
+
+/** A part's Content-Transfer-Encoding, lower case; 7bit when it has none. */
+function encodingOf(part: MimeEntity): string {
+  const field = part.fields['content-transfer-encoding'];
+  return (field === undefined ? null : parseEncoding(field))?.toLowerCase() ?? '7bit';
 }
 
 function decoder(decoding: Exclude<Decoding, 'identity'>): Transform {
@@ -114,7 +125,11 @@ export async function binaryValue(
       : part && { start: part.bodyStart, end: part.bodyStart + part.bodySize };
   if (!part || !range) return slice(source, message, range ?? { start: 0, end: 0 }, partial);
   const decoding = decodingOf(part);
-  if (decoding === 'identity') return slice(source, message, range, partial);
+  if (decoding === 'identity') {
+    // Binary content may hold NUL, which only a literal8 may carry (RFC 3516 §4.3).
+    const value = slice(source, message, range, partial);
+    return encodingOf(part) === 'binary' ? { ...value, binary: true } : value;
+  }
   if (part.bodySize <= DECODE_IN_MEMORY) {
     const decoded = await buffer(decodedStream(source, message, part, decoding));
     parsed.binarySizes.set(path.join('.'), decoded.length);
@@ -134,7 +149,7 @@ function slice(
   message: MessageBlob,
   range: { start: number; end: number },
   partial: FetchPartial | null,
-): ResponseValue {
+): LiteralValue | StreamedValue {
   const start = Math.min(range.end, range.start + (partial?.offset ?? 0));
   const end = partial ? Math.min(range.end, start + partial.length) : range.end;
   if (end <= start) return { literal: Buffer.alloc(0) };

@@ -140,7 +140,10 @@ describe.each(databases.engines)('FETCH on %s', (engine) => {
   it('CHANGEDSINCE answers only changed messages with MODSEQ; VANISHED (EARLIER) needs QRESYNC', async () => {
     const { c } = await mailbox(SIMPLE, SIMPLE, SIMPLE);
     const { untagged } = await c.command('a', 'FETCH 1:3 (MODSEQ)');
-    const modseq = Math.max(...untagged.map((l) => Number(/MODSEQ \((\d+)\)/.exec(l)?.[1])));
+    // The first CONDSTORE enabling command also sends `* OK [HIGHESTMODSEQ n]` (RFC 7162 §3.1).
+    expect(untagged[0]).toMatch(/^\* OK \[HIGHESTMODSEQ \d+\]/);
+    const fetched = untagged.filter((l) => l.includes(' FETCH '));
+    const modseq = Math.max(...fetched.map((l) => Number(/MODSEQ \((\d+)\)/.exec(l)?.[1])));
     await c.command('b', 'STORE 2 +FLAGS.SILENT (\\Flagged)');
     const changed = await c.command('c', `FETCH 1:* (FLAGS) (CHANGEDSINCE ${modseq})`);
     expect(changed.untagged).toEqual([

@@ -1,3 +1,4 @@
+import { pipeline, Transform } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { type MimeEntity, resolvePart } from '../../../mail/index.js';
 import type { BodySection, FetchPartial, ResponseValue } from '../../protocol/index.js';
@@ -77,10 +78,25 @@ export function partialOf(data: SectionData, partial: FetchPartial | null): Sect
   return { start, end: Math.min(data.end, start + partial.length) };
 }
 
-/** The literal that carries a section: bytes as they are, a range streamed from the store. */
+/**
+ * The literal that carries a section: bytes as they are, a range streamed
+ * from the store — but with NUL as 0x80, as Dovecot sends it: a literal may
+ * not carry NUL (RFC 9051 §4.3, CHAR8), and a message APPENDed as binary
+ * content (literal8) is stored with its NULs, which only BINARY[] returns.
+ */
 export function sectionValue(source: MessageSource, message: MessageBlob, data: SectionData): ResponseValue {
-  if ('bytes' in data) return { literal: data.bytes };
+  if ('bytes' in data) return { literal: withoutNul(data.bytes) };
   const size = data.end - data.start;
   if (size <= 0) return { literal: Buffer.alloc(0) };
-  return { stream: source.range(message, data.start, data.end), size };
+  const nonNul = new Transform({ transform: (chunk: Buffer, _e, done) => done(null, withoutNul(chunk)) });
+  // pipeline: an error or a destroy at either end ends both (a FETCH whose later item failed).
+  return { stream: pipeline(source.range(message, data.start, data.end), nonNul, () => {}), size };
+}
+
+/** `bytes`, or a copy with each NUL replaced by 0x80 (the same size, so literal lengths hold). */
+export function withoutNul(bytes: Buffer): Buffer {
+  if (bytes.indexOf(0) < 0) return bytes;
+  const copy = Buffer.from(bytes);
+  for (let i = copy.indexOf(0); i >= 0; i = copy.indexOf(0, i + 1)) copy[i] = 0x80;
+  return copy;
 }

@@ -158,8 +158,26 @@ describe('SEARCH keys', () => {
       'CHARSET UTF-8 SUBJECT 报告',
     ])
       expect(search(k, r).final, k).toBe(true);
-    for (const k of ['FROM 李四', 'CC team', 'SUBJECT 月度']) expect(search(k, r).final, k).toBe(false);
-    expect(search('FROM 张三', r).tier).toBe(1);
+    expect(search('SUBJECT 月度', r).final).toBe(false);
+    // The index's no waits for the header: it keeps one From address and no group names.
+    const h = header('From: 张三 <zhang.san@example.cn>\nTo: team@example.cn\n\n');
+    for (const k of ['FROM 李四', 'CC team']) {
+      expect(search(k, r).first, k).toBeUndefined();
+      expect(search(k, r, { header: h }).final, k).toBe(false);
+    }
+    expect(search('FROM 张三', r).first).toBe(true);
+  });
+
+  it('FROM and TO find every address of the header and group names (imaptest search-addresses)', () => {
+    const r = record(10);
+    const h = header(
+      'From: a@example.cn, second@example.cn\nTo: crew: x@example.cn, y@example.cn;, other: z@example.cn;\n\n',
+    );
+    for (const k of ['FROM second@', 'TO crew', 'TO other', 'TO y@example']) {
+      expect(search(k, r).first, k).toBeUndefined(); // not in the index
+      expect(search(k, r, { header: h }).final, k).toBe(true);
+    }
+    expect(search('TO nobody', r, { header: h }).final).toBe(false);
   });
 
   it('BCC, HEADER and SENT* wait for the header section, in the Date header’s own time zone', () => {

@@ -1,5 +1,6 @@
 import { FLAG } from '../../../store/index.js';
 import { inRanges, resolveSequenceSet, type SearchKey, type SequenceSet } from '../../protocol/index.js';
+import { type ParsedAddress, parseAddressList } from '../fetch/address-list.js';
 import type { SelectedMailbox } from '../selected-mailbox.js';
 import { indexText, type MessageFacts, TIER, type Tier } from './facts.js';
 import { dayOf, utcDay } from './search-dates.js';
@@ -78,15 +79,36 @@ function hasKeyword(facts: MessageFacts, flag: string): boolean {
   return facts.keywords.some((k) => k.toLowerCase() === wanted);
 }
 
+/** An address-list header value as the envelope holds it: group names, display names and addresses. */
+function addressText(value: string): string {
+  const words: string[] = [];
+  const add = (a: ParsedAddress) => words.push(`${a.name ?? ''} ${a.mailbox}@${a.host}`);
+  for (const entry of parseAddressList(value)) {
+    if ('group' in entry) {
+      words.push(entry.group);
+      entry.members.forEach(add);
+    } else add(entry);
+  }
+  return words.join(', ');
+}
+
 function textMatcher(key: SearchKey & { value: string }, ctx: CompileContext): Matcher {
   const needle = foldText(key.value);
   switch (key.key) {
     case 'SUBJECT':
+      return at(TIER.record, (f) => indexText(f)?.subject.includes(needle));
     case 'FROM':
     case 'TO':
     case 'CC': {
-      const field = key.key.toLowerCase() as 'subject' | 'from' | 'to' | 'cc';
-      return at(TIER.record, (f) => indexText(f)?.[field].includes(needle));
+      // The index answers yes at once; its no is not final, as it keeps only the first From
+      // address and no group names (RFC 5322 §3.4): those are read from the header.
+      const field = key.key.toLowerCase() as 'from' | 'to' | 'cc';
+      return at(TIER.header, (f) => {
+        if (indexText(f)?.[field].includes(needle)) return true;
+        return f.header
+          ? f.header.fields.some(([n, v]) => n === field && addressText(v).includes(needle))
+          : undefined;
+      });
     }
     case 'BCC':
       return at(TIER.header, (f) => f.header?.fields.some(([n, v]) => n === 'bcc' && v.includes(needle)));

@@ -55,7 +55,11 @@ export function createSearchCommand(cache: MessageCache): CommandHandler<Command
     const onlySave = returns.save && !returns.min && !returns.max && !returns.all && !returns.count;
     if (!onlySave) {
       const last = numbers.length - 1;
-      const shown = returns.all || returns.count ? numbers.map((_, i) => i) : [0, last].filter((i) => i >= 0);
+      // RFC 4731 §3.2: with only MIN and/or MAX, MODSEQ is the highest of the messages returned.
+      const shown =
+        returns.all || returns.count
+          ? numbers.map((_, i) => i)
+          : [...(returns.min ? [0] : []), ...(returns.max ? [last] : [])].filter((i) => i >= 0);
       ctx.send(
         esearchResponse({
           tag,
