@@ -7,7 +7,7 @@ import { ImapWire, literal, quote } from './harness/imap-wire.js';
 import { setupMbsync } from './harness/mbsync.js';
 import { encodeMutf7 } from './harness/mutf7.js';
 import { poplibSession } from './harness/pyclients.js';
-import { runCli, type TestServer } from './harness/server.js';
+import type { TestServer } from './harness/server.js';
 import { startWithAliceAndBob } from './harness/smtp-users.js';
 import { tempDirs } from './harness/tmp.js';
 
@@ -70,12 +70,11 @@ describe.each(databases.engines)('real mail clients against jdmail on %s', (engi
 
   beforeAll(async () => {
     // The self-signed certificate names `localhost`, so mbsync and getmail can check it.
-    let env: Record<string, string>;
-    ({ server, env } = await startWithAliceAndBob(await databases.fresh(engine), {
+    ({ server } = await startWithAliceAndBob(await databases.fresh(engine), {
       JDMAIL_HOSTNAME: 'localhost',
     }));
-    for (const user of USERS) await runCli(['user', 'add', user, '--password-stdin'], env, `${PASSWORD}\n`);
     jd = new JdMail({ baseUrl: server.baseUrl, token: server.adminKey ?? '' });
+    for (const address of USERS) await jd.users.create({ address, password: PASSWORD });
   });
   afterAll(async () => {
     await server?.destroy();
