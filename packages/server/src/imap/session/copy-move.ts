@@ -4,6 +4,7 @@ import { countResponse, formatSequenceSet, statusLine, vanishedResponse } from '
 import type { CommandOf } from './registry.js';
 import type { ImapSession } from './session.js';
 import { type Completion, no, ok } from './types.js';
+import { tellRecentAfterExpunge } from './updates.js';
 
 /** RFC 4315 §3: `COPYUID uidvalidity source-uids dest-uids`, in the order the store paired them. */
 function copyUid(result: CopyResult): { name: string; args: string[] } {
@@ -69,10 +70,12 @@ export async function copyMoveCommand(
   if (result.sourceUids.length === 0) return ok('MOVE completed');
   view.noteOwnChange(result.sourceModseq);
   session.send(statusLine('*', 'OK', 'Moved', copyUid(result)));
+  const recentBefore = view.recentCount;
   const removed = view.removeOwn(result.sourceUids);
   if (session.enabled.has('QRESYNC')) {
     if (removed.length > 0)
       session.send(vanishedResponse(formatSequenceSet(removed.map((r) => r.uid)), false));
   } else for (const { seq } of removed) session.send(countResponse(seq, 'EXPUNGE'));
+  tellRecentAfterExpunge(session, view, recentBefore);
   return ok('MOVE completed');
 }

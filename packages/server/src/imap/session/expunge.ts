@@ -3,7 +3,7 @@ import { countResponse, formatSequenceSet, vanishedResponse } from '../protocol/
 import type { CommandOf } from './registry.js';
 import type { ImapSession } from './session.js';
 import { type Completion, no, ok } from './types.js';
-import { syncView } from './updates.js';
+import { syncView, tellRecentAfterExpunge } from './updates.js';
 
 /**
  * EXPUNGE (RFC 9051 §6.4.3) and UID EXPUNGE (§6.4.9, UIDPLUS): removes the
@@ -30,11 +30,13 @@ export async function expungeCommand(
   const result = await session.store.expunge(user.id, view.mailboxId, uids ? { uids } : {});
   if (result.uids.length === 0) return ok('EXPUNGE completed');
   view.noteOwnChange(result.modseq);
+  const recentBefore = view.recentCount;
   const removed = view.removeOwn(result.uids);
   if (session.enabled.has('QRESYNC')) {
     if (removed.length > 0)
       session.send(vanishedResponse(formatSequenceSet(removed.map((r) => r.uid)), false));
   } else for (const { seq } of removed) session.send(countResponse(seq, 'EXPUNGE'));
+  tellRecentAfterExpunge(session, view, recentBefore);
   if (!session.enabled.has('CONDSTORE')) return ok('EXPUNGE completed');
   // RFC 7162 §3.1.12 (once CONDSTORE is on) the tagged OK carries HIGHESTMODSEQ: the view first takes
   // every change up to it, which the session then announces before the OK, so nothing is skipped.

@@ -107,6 +107,8 @@ function listEntry(
 /**
  * LSUB (RFC 3501 §6.3.9): subscribed names that match; a `%` that stops at
  * an unsubscribed parent of a subscribed name lists that parent `\Noselect`.
+ * When the subscribed name matches itself (`*`), its unsubscribed parents are
+ * not listed: they are not subscribed (Dovecot answers the same).
  */
 function lsub(
   session: ImapSession,
@@ -124,6 +126,7 @@ function lsub(
         listResponse({ name, attributes, delimiter: MAILBOX_DELIMITER }, session.encoding, 'LSUB'),
       );
     }
+    if (matches(name)) continue;
     for (const parent of parentsOf(name)) {
       if (sent.has(parent) || subscribed.has(parent) || !matches(parent)) continue;
       sent.add(parent);

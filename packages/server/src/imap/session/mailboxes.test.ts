@@ -68,9 +68,12 @@ describe('IMAP mailboxes', () => {
         '* LIST (\\NonExistent \\Subscribed) "/" "Gone"',
       ]),
     );
-    expect((await c.command('g', 'LSUB "" "*"')).untagged).toEqual(
+    // `*` matches Work/Plans itself: its unsubscribed parent Work is not listed (RFC 3501 §6.3.9).
+    const lsubAll = (await c.command('g', 'LSUB "" "*"')).untagged;
+    expect(lsubAll).toEqual(
       expect.arrayContaining(['* LSUB () "/" "Work/Plans"', '* LSUB (\\Noselect) "/" "Gone"']),
     );
+    expect(lsubAll.filter((l) => l.endsWith('"Work"'))).toEqual([]);
     expect((await c.command('h', 'LSUB "" "%"')).untagged).toContain('* LSUB (\\Noselect) "/" "Work"');
     const status = await c.command('i', 'LIST "" "INBOX" RETURN (STATUS (MESSAGES UNSEEN SIZE))');
     expect(status.untagged).toEqual([

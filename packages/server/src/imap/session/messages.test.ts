@@ -51,6 +51,23 @@ describe.each(databases.engines)('IMAP messages on %s', (engine) => {
     expect((await c.command('e', 'STORE 1 +FLAGS (\\Seen)')).status).toMatch(/^e BAD STORE not allowed now/);
   });
 
+  it('IMAP4rev1: expunging recent messages is followed by the new RECENT count; others are not (RFC 3501 §7.3.2)', async () => {
+    const user = await userWith(3);
+    const a = await selected(user); // a claims the three: \Recent in a
+    const b = await selected(user); // none is recent in b
+    await a.command('d', 'STORE 1:2 +FLAGS.SILENT (\\Deleted)');
+    expect((await a.command('x', 'EXPUNGE')).untagged).toEqual(['* 2 EXPUNGE', '* 1 EXPUNGE', '* 1 RECENT']);
+    expect((await b.command('n', 'NOOP')).untagged).toEqual(['* 2 EXPUNGE', '* 1 EXPUNGE']);
+    expect((await a.command('m', 'MOVE 1 Trash')).untagged).toEqual([
+      expect.stringMatching(/^\* OK \[COPYUID \d+ 3 1\]/),
+      '* 1 EXPUNGE',
+      '* 0 RECENT',
+    ]);
+    expect((await b.command('n', 'NOOP')).untagged).toEqual(['* 1 EXPUNGE']);
+    a.close();
+    b.close();
+  });
+
   it('STORE answers FETCH FLAGS; .SILENT does not; UNCHANGEDSINCE fails with MODIFIED; the other session hears of it', async () => {
     const user = await userWith(3);
     const a = await selected(user, 'INBOX', 'CONDSTORE');
@@ -82,7 +99,7 @@ describe.each(databases.engines)('IMAP messages on %s', (engine) => {
     const b = await selected(user);
     await a.command('a', 'STORE 2 +FLAGS.SILENT (\\Deleted)');
     const expunged = await a.command('b', 'EXPUNGE');
-    expect(expunged.untagged).toEqual(['* 2 EXPUNGE']);
+    expect(expunged.untagged).toEqual(['* 2 EXPUNGE', '* 3 RECENT']); // message 2 was recent in a
     const store = await b.command('c', 'STORE 4 +FLAGS (\\Seen)');
     expect(store.untagged).toEqual(['* 4 FETCH (UID 4 FLAGS (\\Seen))']); // still number 4 here
     expect((await b.command('d', 'COPY 4 Trash')).untagged).toEqual([]);
@@ -120,6 +137,7 @@ describe.each(databases.engines)('IMAP messages on %s', (engine) => {
       expect.stringMatching(/^\* OK \[COPYUID \d+ 2:3 1:2\] Moved$/),
       '* 3 EXPUNGE',
       '* 2 EXPUNGE',
+      '* 1 RECENT', // the moved messages were recent in a (RFC 3501 §7.3.2)
     ]);
     expect(move.status).toBe('b OK MOVE completed');
     expect((await a.command('c', 'COPY 1 Nowhere')).status).toMatch(/^c NO \[TRYCREATE\]/);

@@ -53,7 +53,9 @@ describe('SelectedMailbox', () => {
       count: 3,
     });
     expect(v.resolve(set('1:2'), true).count).toBe(0);
-    expect(view([]).resolve(set('1:*'), false).count).toBe(0);
+    expect(() => view([]).resolve(set('1:*'), false)).toThrow('No messages: the mailbox is empty');
+    expect(() => view([]).resolve(set('*'), false)).toThrow('No messages: the mailbox is empty');
+    expect(view([]).resolve(set('1:*'), true).count).toBe(0); // a UID set may name none
   });
 
   it('keeps an expunged message numbered until an expunge may be told; then EXPUNGE from the highest number down', () => {

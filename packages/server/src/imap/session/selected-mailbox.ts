@@ -142,6 +142,9 @@ export class SelectedMailbox {
   resolve(set: SequenceSet, byUid: boolean): MessageSelection {
     if (set.kind === 'saved') return this.fromUidList(this.savedSearch ?? EMPTY);
     if (!byUid) {
+      // RFC 9051 §2.3.1.2: a BAD for a number past EXISTS, "*" in an empty mailbox included.
+      if (this.count === 0 && set.ranges.some((r) => r.start === '*' || r.end === '*'))
+        throw new ImapProtocolError('No messages: the mailbox is empty');
       const ranges = resolveSequenceSet(set.ranges, this.count);
       const last = ranges[ranges.length - 1];
       if (last && last[1] > this.count)

@@ -61,12 +61,26 @@ export async function announceUpdates(session: ImapSession, allowExpunge: boolea
   }
   if (!view.hasUpdates) return;
   const qresync = session.enabled.has('QRESYNC');
+  const recentBefore = view.recentCount;
+  let recentTold = true;
   for (const update of view.takeUpdates(allowExpunge, qresync)) {
     if (update.kind === 'fetch' && learnKeywords(view, update.state.keywords))
       for (const line of mailboxFlagLines(view)) session.send(line);
     session.send(encodeUpdate(session, view, update));
     if (update.kind === 'exists' && !session.rev2) session.send(recentUpdate(session, view, update.count));
+    if (update.kind === 'exists') recentTold = true;
+    else if (update.kind === 'expunge' || update.kind === 'vanished') recentTold = false;
   }
+  if (!recentTold) tellRecentAfterExpunge(session, view, recentBefore);
+}
+
+/**
+ * RFC 3501 §7.3.2: RECENT follows a change of the mailbox's size, so expunges that took messages
+ * recent in this session with them are followed by the new count (as Dovecot does), for IMAP4rev1
+ * clients; `before` is {@link SelectedMailbox.recentCount} before the expunges.
+ */
+export function tellRecentAfterExpunge(session: ImapSession, view: SelectedMailbox, before: number): void {
+  if (!session.rev2 && view.recentCount !== before) session.send(countResponse(view.recentCount, 'RECENT'));
 }
 
 /**
