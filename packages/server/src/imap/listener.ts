@@ -1,15 +1,10 @@
-import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
-import {
-  type ConnectionLimiter,
-  createConnectionLimiter,
-  type LoginGuard,
-  parseAddressList,
-} from '../limits/index.js';
+import { createConnectionLimiter, type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
+import { createSocketService, type ServicePort } from '../net/index.js';
 import { newId } from '../shared/index.js';
 import type { MailStore } from '../store/index.js';
 import type { TlsMaterial } from '../tls/index.js';
@@ -50,10 +45,7 @@ export interface ImapListenerDeps {
 }
 
 /** One listening socket of the IMAP service. */
-export interface ImapPort {
-  /** Binds and resolves with the actual port (useful with port 0). */
-  listen(port: number, host: string): Promise<number>;
-}
+export type ImapPort = ServicePort;
 
 /** The IMAP service: `imap` (STARTTLS) and `imaps` (implicit TLS, RFC 8314), one set of sessions. */
 export interface ImapListeners {
@@ -97,77 +89,34 @@ function sessionDeps(deps: ImapListenerDeps, log: Logger): ImapDeps {
 export function createImapListeners(deps: ImapListenerDeps): ImapListeners {
   const log = deps.log.child({ component: 'imap' });
   const shared = sessionDeps(deps, log);
-  const sessions = new Set<ImapSession>();
-  const servers: net.Server[] = [];
-  let stopping = false;
-
-  // One sweep over every session once a second: deadlines and IDLE keepalives (no timer per session).
-  const checker = setInterval(() => {
-    const now = Date.now();
-    for (const session of sessions) {
-      const why = session.check(now);
-      if (!why) continue;
-      log.info({ client: session.ip, reason: why }, 'imap session cut off');
-      session.bye(EXPIRED[why]);
-    }
-  }, 1000);
-  checker.unref();
-
-  function accept(socket: net.Socket, implicitTls: boolean, limiter: ConnectionLimiter): void {
-    socket.on('error', () => {}); // a reset before the session attaches its own handler
-    if (stopping) {
-      socket.destroy();
-      return;
-    }
-    const client = socket.remoteAddress ?? '';
-    const lease = limiter.acquire(client);
-    const session = new ImapSession(socket, shared, {
-      implicitTls,
-      log: log.child({ sid: newId(), client }),
-    });
-    sessions.add(session);
-    session.conn.onClose(() => {
-      lease?.release();
-      sessions.delete(session);
-    });
-    if (!lease) log.info({ client }, 'imap connection refused: too many from this client');
-    void session.start(lease ? undefined : 'Too many connections from your address; try again later');
-  }
-
-  function port(implicitTls: boolean): ImapPort {
-    return {
-      listen: (port, host) =>
-        new Promise((resolve, reject) => {
-          const limiter = createConnectionLimiter({ maxPerClient: deps.config.imap.maxConnectionsPerIp });
-          const server = net.createServer((socket) => accept(socket, implicitTls, limiter));
-          server.once('error', reject);
-          server.listen(port, host, () => {
-            server.off('error', reject);
-            server.on('error', (e: Error) => log.warn({ err: e.message }, 'imap listener error'));
-            servers.push(server);
-            resolve((server.address() as AddressInfo).port);
-          });
-        }),
-    };
-  }
-
+  const service = createSocketService<Expiry>({
+    name: 'imap',
+    log,
+    maxConnectionsPerIp: deps.config.imap.maxConnectionsPerIp,
+    sweepMs: 1000, // deadlines and IDLE keepalives
+    graceMs: SHUTDOWN_GRACE_MS,
+    open(socket, implicitTls, admitted) {
+      const session = new ImapSession(socket, shared, {
+        implicitTls,
+        log: log.child({ sid: newId(), client: socket.remoteAddress ?? '' }),
+      });
+      void session.start(admitted ? undefined : 'Too many connections from your address; try again later');
+      return {
+        ip: session.ip,
+        check: (now) => session.check(now),
+        expire: (why) => session.bye(EXPIRED[why]),
+        shutdown: () => session.interrupt('Server shutting down, try again later'),
+        destroy: () => session.conn.destroy(),
+        closed: session.conn.whenClosed,
+      };
+    },
+  });
   return {
-    imap: port(false),
-    imaps: port(true),
+    imap: service.port(false),
+    imaps: service.port(true),
     get sessions() {
-      return sessions.size;
+      return service.sessions;
     },
-    async close() {
-      stopping = true;
-      clearInterval(checker);
-      const closing = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-      const open = [...sessions];
-      for (const session of open) session.interrupt('Server shutting down, try again later');
-      const cut = setTimeout(() => {
-        for (const session of sessions) session.conn.destroy();
-      }, SHUTDOWN_GRACE_MS);
-      await Promise.all([...closing, ...open.map((s) => s.conn.whenClosed)]);
-      clearTimeout(cut);
-    },
+    close: () => service.close(),
   };
 }

@@ -1,14 +1,9 @@
-import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
-import {
-  type ConnectionLimiter,
-  createConnectionLimiter,
-  type LoginGuard,
-  parseAddressList,
-} from '../limits/index.js';
+import { type LoginGuard, parseAddressList } from '../limits/index.js';
+import { createSocketService, type ServicePort } from '../net/index.js';
 import { newId } from '../shared/index.js';
 import type { MailStore } from '../store/index.js';
 import type { TlsMaterial } from '../tls/index.js';
@@ -44,10 +39,7 @@ export interface Pop3ListenerDeps {
 }
 
 /** One listening socket of the POP3 service. */
-export interface Pop3Port {
-  /** Binds and resolves with the actual port (useful with port 0). */
-  listen(port: number, host: string): Promise<number>;
-}
+export type Pop3Port = ServicePort;
 
 /** The POP3 service: `pop3` (STLS, RFC 2595) and `pop3s` (implicit TLS, RFC 8314), one set of sessions. */
 export interface Pop3Listeners {
@@ -85,83 +77,32 @@ export function createPop3Listeners(deps: Pop3ListenerDeps): Pop3Listeners {
   const { pop3: settings } = deps.config;
   const log = deps.log.child({ component: 'pop3' });
   const shared = sessionDeps(deps, log);
-  const sessions = new Set<Pop3Session>();
-  const servers: net.Server[] = [];
-  let stopping = false;
-
-  // One sweep over every session about once a second checks its deadlines (see Pop3Session.check).
-  const checker = setInterval(
-    () => {
-      const now = Date.now();
-      for (const session of sessions) {
-        const why = session.check(now);
-        if (!why) continue;
-        log.info({ client: session.ip, reason: why }, 'pop3 session cut off');
-        session.interrupt(EXPIRED[why], true);
-      }
+  const service = createSocketService<Expiry>({
+    name: 'pop3',
+    log,
+    maxConnectionsPerIp: settings.maxConnectionsPerIp,
+    // About once a second; more often when a command may take less (see Pop3Session.check).
+    sweepMs: Math.max(50, Math.min(1000, Math.floor(settings.commandTimeoutMs / 4))),
+    graceMs: SHUTDOWN_GRACE_MS,
+    open(socket, implicitTls, admitted) {
+      const session = new Pop3Session(socket, shared, {
+        implicitTls,
+        commandTimeoutMs: settings.commandTimeoutMs,
+        idleTimeoutMs: settings.idleTimeoutMs,
+        log: log.child({ sid: newId(), client: socket.remoteAddress ?? '' }),
+      });
+      void session.start(
+        admitted ? undefined : err('Too many connections from your address; try again later', 'SYS/TEMP'),
+      );
+      return {
+        ip: session.ip,
+        check: (now) => session.check(now),
+        expire: (why) => session.interrupt(EXPIRED[why], true),
+        shutdown: () => session.interrupt(err('Server shutting down, try again later', 'SYS/TEMP'), false),
+        destroy: () => session.destroy(),
+        closed: session.closed,
+      };
     },
-    Math.max(50, Math.min(1000, Math.floor(settings.commandTimeoutMs / 4))),
-  );
-  checker.unref();
-
-  function accept(socket: net.Socket, implicitTls: boolean, limiter: ConnectionLimiter): void {
-    socket.on('error', () => {}); // a reset before the session attaches its own handler
-    if (stopping) {
-      socket.destroy();
-      return;
-    }
-    const client = socket.remoteAddress ?? '';
-    const lease = limiter.acquire(client);
-    const session = new Pop3Session(socket, shared, {
-      implicitTls,
-      commandTimeoutMs: settings.commandTimeoutMs,
-      idleTimeoutMs: settings.idleTimeoutMs,
-      log: log.child({ sid: newId(), client }),
-    });
-    sessions.add(session);
-    session.onClose(() => {
-      lease?.release();
-      sessions.delete(session);
-    });
-    if (!lease) log.info({ client }, 'pop3 connection refused: too many from this client');
-    const refusal = lease
-      ? undefined
-      : err('Too many connections from your address; try again later', 'SYS/TEMP');
-    void session.start(refusal);
-  }
-
-  function port(implicitTls: boolean): Pop3Port {
-    return {
-      listen: (port, host) =>
-        new Promise((resolve, reject) => {
-          const limiter = createConnectionLimiter({ maxPerClient: settings.maxConnectionsPerIp });
-          const server = net.createServer((socket) => accept(socket, implicitTls, limiter));
-          server.once('error', reject);
-          server.listen(port, host, () => {
-            server.off('error', reject);
-            server.on('error', (e: Error) => log.warn({ err: e.message }, 'pop3 listener error'));
-            servers.push(server);
-            resolve((server.address() as AddressInfo).port);
-          });
-        }),
-    };
-  }
-
-  return {
-    pop3: port(false),
-    pop3s: port(true),
-    async close() {
-      stopping = true;
-      clearInterval(checker);
-      const closing = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-      const open = [...sessions];
-      for (const session of open)
-        session.interrupt(err('Server shutting down, try again later', 'SYS/TEMP'), false);
-      const cut = setTimeout(() => {
-        for (const session of sessions) session.destroy();
-      }, SHUTDOWN_GRACE_MS);
-      await Promise.all([...closing, ...open.map((s) => s.closed)]);
-      clearTimeout(cut);
-    },
-  };
+  });
+  return { pop3: service.port(false), pop3s: service.port(true), close: () => service.close() };
 }

@@ -1,0 +1,7 @@
+export {
+  createSocketService,
+  type ServedSession,
+  type ServicePort,
+  type SocketService,
+  type SocketServiceOptions,
+} from './socket-service.js';
