@@ -26,7 +26,12 @@
  * An attempt is charged *before* the password is checked (counted while in
  * flight), so a parallel burst cannot slip past the counters while the slow
  * password hash runs; a refused attempt is answered at once, checks nothing
- * and costs nothing. Nothing checked (directory unreachable): refunded. A
+ * and costs nothing. So that a burst of *right* passwords — a mail client
+ * opening five connections at once, a phone and a desktop behind one
+ * address, an integration making parallel Basic-auth calls — is not taken
+ * for guessing, one (account, address) pair has at most two attempts in
+ * flight: the others wait their turn (in this process) and are admitted as
+ * earlier ones settle, after a success with the pair's budget cleared. Nothing checked (directory unreachable): refunded. A
  * success clears its pair and refunds its own charges, but leaves the
  * account's lanes alone: mail clients sign in every few minutes, and each
  * of those must not hand a botnet a fresh budget. A wrong password that this
@@ -46,6 +51,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { normalizeAddress } from '../shared/index.js';
 import { clientKey } from './address-list.js';
 import type { Bucket, BucketRule, BucketStore } from './bucket-store.js';
+import { KeyedSlots, type Release } from './keyed-slots.js';
 
 const MINUTE = 60_000;
 
@@ -72,6 +78,17 @@ export const LOGIN_RULES = {
  * is not, a guesser soon is — and stays one long after its pair has drained.
  */
 export const SUSPECT_FAILURES = 3;
+
+/** Password checks of one (account, address) pair in flight at once; more wait (see the module comment). */
+export const IN_FLIGHT_PER_PAIR = 2;
+
+/**
+ * An admitted attempt not settled within this long gives its place in the
+ * pair's queue up anyway (its charge stays): a caller that forgets to settle
+ * must not hold the pair's sign-ins up for ever. Longer than any password
+ * check or directory bind takes.
+ */
+const SETTLE_DEADLINE_MS = 60_000;
 
 /** How long a wrong password is recognised when the same address tries it at the same account again. */
 const REPEAT_MEMORY_MS = 24 * 60 * MINUTE;
@@ -136,18 +153,29 @@ function bucketsOf(account: string, ip: string) {
   };
 }
 
-/** The handle of an admitted attempt that charged `lane`; the first outcome counts, later ones do nothing. */
+/**
+ * The handle of an admitted attempt that charged `lane` and holds its
+ * pair's place (`release`); the first outcome counts, later ones do nothing.
+ */
 function attemptOf(
   store: BucketStore,
   b: ReturnType<typeof bucketsOf>,
   lane: Bucket,
   fingerprint: (account: string, password: string) => string,
+  release: Release,
 ): LoginAttempt {
   let settled = false;
+  const deadline = setTimeout(release, SETTLE_DEADLINE_MS);
+  deadline.unref();
   const once = async (outcome: () => Promise<void>) => {
     if (settled) return;
     settled = true;
-    await outcome();
+    clearTimeout(deadline);
+    try {
+      await outcome();
+    } finally {
+      release(); // after the outcome is counted: the next in line sees it (a success cleared the pair)
+    }
   };
   return {
     succeeded: () =>
@@ -174,20 +202,30 @@ function attemptOf(
 export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
   const { store } = options;
   const repeatKey = options.repeatKey ?? randomBytes(32);
+  const inFlight = new KeyedSlots(IN_FLIGHT_PER_PAIR);
   const fingerprint = (account: string, password: string) =>
     createHmac('sha256', repeatKey).update(`${account}\n${password}`).digest('base64url').slice(0, 16);
 
   return {
     async admit(account, ip) {
       const b = bucketsOf(account, ip);
-      // Read, then take: in a parallel burst several attempts may pick the newcomers' lane before
-      // the first is counted. Harmless: each lane still admits only its own budget, atomically.
-      const [failures = 0] = await store.levels([b.history]);
-      // The history drains continuously: 3 failures read 2.99…, so "more than 2" means "3 lately".
-      const lane = failures > SUSPECT_FAILURES - 1 ? b.suspects : b.newcomers;
-      const waitMs = await store.take([b.pair, b.history, b.address, lane]);
-      if (waitMs > 0) return { admitted: false, retryAfter: seconds(waitMs) };
-      return { admitted: true, attempt: attemptOf(store, b, lane, fingerprint) };
+      const release = await inFlight.acquire(b.pair.key);
+      try {
+        // Read, then take: in a parallel burst several attempts may pick the newcomers' lane before
+        // the first is counted. Harmless: each lane still admits only its own budget, atomically.
+        const [failures = 0] = await store.levels([b.history]);
+        // The history drains continuously: 3 failures read 2.99…, so "more than 2" means "3 lately".
+        const lane = failures > SUSPECT_FAILURES - 1 ? b.suspects : b.newcomers;
+        const waitMs = await store.take([b.pair, b.history, b.address, lane]);
+        if (waitMs > 0) {
+          release();
+          return { admitted: false, retryAfter: seconds(waitMs) };
+        }
+        return { admitted: true, attempt: attemptOf(store, b, lane, fingerprint, release) };
+      } catch (error) {
+        release();
+        throw error;
+      }
     },
 
     async secretFailed(ip) {
