@@ -65,13 +65,24 @@ function filtered(ex: Executor, mailboxId: string, filter: ScanFilter) {
 
 /**
  * The last index of the window that starts at range `i`: the following
- * ranges whose UIDs all lie within `PAGE_ROWS` of its first UID, so one
- * bounded query reads all of them (and at most `PAGE_ROWS` rows).
+ * ranges that one bounded query reads with little waste — their UIDs all lie
+ * within `PAGE_ROWS` of its first UID (one page holds them all), and the
+ * UIDs in the gaps between them are no more than those asked for (at most
+ * half the rows read are not wanted).
  */
 function windowEnd(ranges: UidRanges, i: number): number {
-  const first = (ranges[i] as [number, number])[0];
+  const [first, end] = ranges[i] as [number, number];
+  let asked = end - first + 1;
+  let gaps = 0;
   let j = i;
-  while (j + 1 < ranges.length && (ranges[j + 1] as [number, number])[1] - first < PAGE_ROWS) j += 1;
+  while (j + 1 < ranges.length) {
+    const [a, b] = ranges[j + 1] as [number, number];
+    const gap = a - (ranges[j] as [number, number])[1] - 1;
+    if (b - first >= PAGE_ROWS || gaps + gap > asked + (b - a + 1)) break;
+    asked += b - a + 1;
+    gaps += gap;
+    j += 1;
+  }
   return j;
 }
 
@@ -80,8 +91,8 @@ function windowEnd(ranges: UidRanges, i: number): number {
  * time: a set of a few UIDs costs one query, `1:*` over a million messages a
  * thousand small ones, never one huge result. Ranges close together (a
  * sequence set over a mailbox with expunged messages becomes many short UID
- * ranges) are read by one query over their span and filtered here: one
- * query instead of one per range.
+ * ranges with small gaps) are read by one query over their span and
+ * filtered here: one query instead of one per range.
  */
 export async function* scanMessages(
   ex: Executor,
