@@ -38,7 +38,8 @@ export class KeyedQueue {
       return await fn();
     } finally {
       const next = lane.waiting.shift();
-      if (next) next(); // the slot passes on: `running` stays
+      if (next)
+        next(); // the slot passes on: `running` stays
       else {
         lane.running -= 1;
         if (lane.running === 0) this.lanes.delete(key);

@@ -1,8 +1,8 @@
 import { isAppError, normalizeAddress } from '../../shared/index.js';
 import { capabilities } from './capability.js';
-import { signInQueueOf } from './sign-in-queue.js';
 import type { TrackedSession } from './deps.js';
 import type { ImapSession } from './session.js';
+import { signInQueueOf } from './sign-in-queue.js';
 import { type Completion, no, ok } from './types.js';
 
 /** RFC 9051 §6.2.3 / RFC 3501 §6.2.3: no password over cleartext unless the client's address is allowed. */
