@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
 import { addUser, openStore, type StoreFixture } from '../../../../test/harness/mail-store.js';
 import { changesSince } from './changes.js';
+import { FLAG } from './index.js';
 import { PAGE_ROWS, scanMessages, toRanges, type UidRanges } from './uid-set.js';
 
 const databases = useDatabases();
@@ -95,6 +96,34 @@ describe.each(databases.engines)('scanMessages and the journal on %s', (engine) 
     expect(rows).toEqual(expected(sparse));
     expect(counter.queries).toBe(3);
     expect((await scan([])).uids).toEqual([]);
+  });
+
+  it('loads a view with UIDs and modseqs past 32 bits signed, flags and keywords (SELECT)', async () => {
+    const owner = await addUser(f);
+    const box = (await f.store.getMailbox(owner, 'INBOX')).id;
+    const rows = [
+      { uid: 7, modseq: 3, seen: 1, flagged: 0, keywords: '[]' },
+      { uid: 2 ** 31 + 5, modseq: 2 ** 40 + 1, seen: 0, flagged: 1, keywords: '["$Junk","work"]' },
+      { uid: 2 ** 32 - 1, modseq: 2 ** 40 + 2, seen: 1, flagged: 1, keywords: '[]' },
+    ];
+    for (const r of rows)
+      await sql`insert into messages (id, mailbox_id, user_id, uid, modseq, seen, flagged, answered, draft, deleted,
+          keywords, internal_date, size, from_name, from_address, to_json, cc_json, subject, date, message_id,
+          preview, has_attachments, blob_id)
+        values (${`big${r.uid}`}, ${box}, ${owner}, ${r.uid}, ${r.modseq}, ${r.seen}, ${r.flagged}, 0, 0, 0,
+          ${r.keywords}, 0, 100, 'S', 's@x.test', '[]', '[]', 'subject', null, null, '', 0, ${`b${r.uid}`})`.execute(
+        f.database.db,
+      );
+    const view = await f.store.loadUidList(owner, box);
+    expect([...view.uids]).toEqual([7, 2 ** 31 + 5, 2 ** 32 - 1]);
+    expect([...view.modseqs]).toEqual([3, 2 ** 40 + 1, 2 ** 40 + 2]);
+    expect([...view.flags]).toEqual([FLAG.seen, FLAG.flagged, FLAG.seen | FLAG.flagged]);
+    expect(view.keywords).toEqual(new Map([[2 ** 31 + 5, ['$Junk', 'work']]]));
+    expect([...(await f.store.loadUidList(owner, box, { uidsOnly: true })).uids]).toEqual([
+      7,
+      2 ** 31 + 5,
+      2 ** 32 - 1,
+    ]);
   });
 
   it('reads the changes after a modseq from the journal without scanning all of it', async () => {
