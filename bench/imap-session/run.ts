@@ -2,7 +2,7 @@
 // and memory the session keeps), and memory per idle session (logged in, INBOX selected, IDLE)
 // in a real server process, over plaintext and over TLS. See bench/README.md ("IMAP sessions").
 // Usage: pnpm --filter @jdmail/server exec tsx --expose-gc ../../bench/imap-session/run.ts
-//        [--messages 1000000] [--sessions 2000] [--inbox 2000] [--skip-select] [--skip-idle]
+//        [--messages 1000000] [--sessions 2000] [--inbox 2000] [--skip-select] [--skip-idle] [--postgres]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -12,6 +12,7 @@ import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { imapHarness } from '../../packages/server/src/imap/session/testing/harness.js';
+import { startPostgres } from '../../test/harness/postgres.js';
 import { runCli, startServer } from '../../test/harness/server.js';
 
 const kysely = createRequire(new URL('../../packages/server/package.json', import.meta.url)).resolve(
@@ -28,18 +29,23 @@ const { values: args } = parseArgs({
     inbox: { type: 'string', default: '2000' },
     'skip-select': { type: 'boolean', default: false },
     'skip-idle': { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
   },
 });
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-/** SELECT INBOX of N messages through a real session (in-process, in-memory socket). */
-async function selectBench(n: number): Promise<void> {
+/** SELECT INBOX of N messages through a real session (in-process, in-memory socket), on SQLite or PostgreSQL. */
+async function selectBench(n: number, postgres: boolean): Promise<void> {
   const dataDir = mkdtempSync(join(os.tmpdir(), 'jdmail-imap-select-'));
-  const h = await imapHarness({ engine: 'sqlite', dataDir, databaseUrl: '' });
+  const pg = postgres ? await startPostgres() : undefined;
+  const databaseUrl = pg ? await pg.createDatabase() : '';
+  const h = await imapHarness({ engine: pg ? 'postgres' : 'sqlite', dataDir, databaseUrl });
   try {
     const user = await h.addUser();
     const inbox = await h.f.store.getMailbox(user.id, 'INBOX');
-    const series = sql`with recursive c(x) as (select 1 union all select x + 1 from c where x < ${n}) select x from c`;
+    const series = pg
+      ? sql`select x from generate_series(1, ${n}::bigint) as x`
+      : sql`with recursive c(x) as (select 1 union all select x + 1 from c where x < ${n}) select x from c`;
     await sql`insert into messages (id, mailbox_id, user_id, uid, modseq, seen, flagged, answered, draft, deleted,
         keywords, internal_date, size, from_name, from_address, to_json, cc_json, subject, date, message_id,
         preview, has_attachments, blob_id)
@@ -64,13 +70,14 @@ async function selectBench(n: number): Promise<void> {
       globalThis.gc?.();
       const heap1 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
       console.log(
-        `SELECT ${n} messages, run ${run}: ${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU, ` +
+        `SELECT ${n} messages (${pg ? 'PostgreSQL' : 'SQLite'}), run ${run}: ${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU, ` +
           `${answer.untagged[0]}, memory kept after GC ${mb(heap1 - heap0)} (the previous view, if any, freed)`,
       );
       await client.command('u', 'UNSELECT');
     }
   } finally {
     await h.close();
+    await pg?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -162,6 +169,6 @@ async function idleBench(sessions: number, messages: number): Promise<void> {
   }
 }
 
-if (!args['skip-select']) await selectBench(Number(args.messages));
+if (!args['skip-select']) await selectBench(Number(args.messages), args.postgres);
 if (!args['skip-idle']) await idleBench(Number(args.sessions), Number(args.inbox));
 process.exit(0);

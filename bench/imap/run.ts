@@ -47,6 +47,11 @@ const OPTIONS = {
     default: '',
     help: "Dovecot's imap/pop3 process_limit (default: its own, 1024)",
   },
+  'jdmail-scrypt-ln': {
+    type: 'string',
+    default: '',
+    help: "scrypt cost (log2 N) of jdmail's bench users' password hashes (default: jdmail's own, 15)",
+  },
   'jdmail-cli': {
     type: 'string',
     default: join(REPO, 'packages/server/dist/cli/main.js'),
@@ -122,6 +127,7 @@ function config(): BenchConfig & { out: string } {
     dovecotProcessLimit: pick('dovecot-process-limit') ? num('dovecot-process-limit') : undefined,
     jdmailCli: resolve(pick('jdmail-cli')),
     jdmailEnv: env,
+    jdmailScryptLn: pick('jdmail-scrypt-ln') ? num('jdmail-scrypt-ln') : undefined,
     out: resolve(pick('out')),
     log,
   };

@@ -43,7 +43,7 @@ function startOne(name: ServerName, dir: string, c: BenchConfig, users: BenchUse
         processLimit: c.dovecotProcessLimit,
         passwordScheme: c.dovecotPasswordScheme,
       })
-    : startJdmailBench({ dir, cli: c.jdmailCli, users, env: c.jdmailEnv });
+    : startJdmailBench({ dir, cli: c.jdmailCli, users, env: c.jdmailEnv, scryptLn: c.jdmailScryptLn });
 }
 
 /** Loads every user at once, one session each (a server may fsync each APPEND: they overlap). */

@@ -26,6 +26,8 @@ export interface BenchConfig {
   deliveries: number;
   jdmailCli: string;
   jdmailEnv: Record<string, string>;
+  /** scrypt cost (log2 N) of jdmail's bench users' password hashes; unset: jdmail's own (15). */
+  jdmailScryptLn?: number;
   dovecotProcessLimit?: number;
   dovecotPasswordScheme: string;
   log: (line: string) => void;

@@ -327,6 +327,7 @@ export interface ReportInput {
     deliveries: number;
     rounds: number;
     dovecotPasswordScheme: string;
+    jdmailScryptLn?: number;
     phases: Phase[];
     stressCases: StressCase[];
   };
@@ -344,7 +345,7 @@ export function markdown(r: ReportInput): string {
     .join(', ');
   const out = [
     `Run ${r.startedAt} — ${m.cpu}, ${m.cores} cores, ${m.memGb} GB, ${m.kernel}, Node ${m.node}, load ${m.loadavg.join(' ')} at start; ${labels}.`,
-    `${c.users} users × ${fmt(c.messages)} messages of ${c.minKb}–${c.maxKb} KB (make-mbox.py); ${c.rounds} interleaved rounds; Dovecot passwords ${c.dovecotPasswordScheme}.`,
+    `${c.users} users × ${fmt(c.messages)} messages of ${c.minKb}–${c.maxKb} KB (make-mbox.py); ${c.rounds} interleaved rounds; Dovecot passwords ${c.dovecotPasswordScheme}, jdmail's scrypt ln=${c.jdmailScryptLn ?? 15}.`,
     '',
   ];
   if (c.phases.includes('stress'))

@@ -1,8 +1,10 @@
 // The two servers the IMAP benchmark compares, behind one interface: a throwaway Dovecot 2.3
 // (test/harness/dovecot.ts) and jdmail from its built CLI, each on free loopback ports.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { existsSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Dovecot, startDovecot } from '../../../test/harness/dovecot.js';
 import { ImapWire } from '../../../test/harness/imap-wire.js';
@@ -64,6 +66,40 @@ export interface JdmailBenchOptions {
   /** Extra environment (e.g. the IMAP listener's per-user and per-IP session limits, raised for 20,000 sessions). */
   env: Record<string, string>;
   nodeArgs?: string[];
+  /**
+   * scrypt cost (log2 N) of the users' stored password hashes; unset keeps jdmail's own (15).
+   * jdmail verifies a hash at the cost it was made with, so a lower one makes each LOGIN cheaper.
+   */
+  scryptLn?: number;
+}
+
+/**
+ * Rewrites the bench users' password hashes at scrypt cost `ln`, in the stored form jdmail
+ * verifies (`$scrypt$ln=…,r=8,p=1$salt$key`, directory/passwords.ts), straight into its database.
+ */
+async function setScryptCost(dbFile: string, users: BenchUser[], ln: number): Promise<void> {
+  const require = createRequire(new URL('../../../packages/server/package.json', import.meta.url));
+  // better-sqlite3 is the server package's dependency, not the workspace root's.
+  const Sqlite =
+    require('better-sqlite3') as typeof import('../../../packages/server/node_modules/@types/better-sqlite3/index.js');
+  const db = new Sqlite(dbFile);
+  try {
+    db.pragma('busy_timeout = 10000');
+    const update = db.prepare('update users set password_hash = ? where address = ?');
+    for (const u of users) {
+      const salt = randomBytes(16);
+      const key = scryptSync(u.password.normalize('NFC'), salt, 32, {
+        N: 2 ** ln,
+        r: 8,
+        p: 1,
+        maxmem: 2 ** 28,
+      });
+      const hash = `$scrypt$ln=${ln},r=8,p=1$${salt.toString('base64')}$${key.toString('base64')}`;
+      if (update.run(hash, u.name).changes !== 1) throw new Error(`no user ${u.name} to set the hash of`);
+    }
+  } finally {
+    db.close();
+  }
 }
 
 const DOMAIN = 'bench.test';
@@ -138,6 +174,11 @@ export async function startJdmailBench(o: JdmailBenchOptions): Promise<BenchServ
     JDMAIL_POP3_PORT: String(pop3Port),
     JDMAIL_POP3S_PORT: '0',
     JDMAIL_LOG_LEVEL: 'warn',
+    // The IDLE phases hold thousands of sessions of four users from eight addresses: no caps
+    // (like Dovecot's mail_max_userip_connections raised for it).
+    JDMAIL_IMAP_MAX_SESSIONS_PER_USER: '0',
+    JDMAIL_IMAP_MAX_CONNECTIONS_PER_IP: '0',
+    JDMAIL_POP3_MAX_CONNECTIONS_PER_IP: '0',
     ...o.env,
   };
   await runCli(o.cli, ['init'], env);
@@ -161,6 +202,7 @@ export async function startJdmailBench(o: JdmailBenchOptions): Promise<BenchServ
     await waitReady(base, child, 60_000);
     await api(base, key, '/domains', { name: DOMAIN });
     for (const u of o.users) await api(base, key, '/users', { address: u.name, password: u.password });
+    if (o.scryptLn !== undefined) await setScryptCost(join(dataDir, 'jdmail.db'), o.users, o.scryptLn);
     await checkGreeting(imapPort);
   } catch (err) {
     kill();

@@ -64,9 +64,35 @@ function filtered(ex: Executor, mailboxId: string, filter: ScanFilter) {
 }
 
 /**
+ * The last index of the window that starts at range `i`: the following
+ * ranges that one bounded query reads with little waste — their UIDs all lie
+ * within `PAGE_ROWS` of its first UID (one page holds them all), and the
+ * UIDs in the gaps between them are no more than those asked for (at most
+ * half the rows read are not wanted).
+ */
+function windowEnd(ranges: UidRanges, i: number): number {
+  const [first, end] = ranges[i] as [number, number];
+  let asked = end - first + 1;
+  let gaps = 0;
+  let j = i;
+  while (j + 1 < ranges.length) {
+    const [a, b] = ranges[j + 1] as [number, number];
+    const gap = a - (ranges[j] as [number, number])[1] - 1;
+    if (b - first >= PAGE_ROWS || gaps + gap > asked + (b - a + 1)) break;
+    asked += b - a + 1;
+    gaps += gap;
+    j += 1;
+  }
+  return j;
+}
+
+/**
  * Pages of a mailbox's messages in `ranges`, ascending UID, `PAGE_ROWS` at a
  * time: a set of a few UIDs costs one query, `1:*` over a million messages a
- * thousand small ones, never one huge result.
+ * thousand small ones, never one huge result. Ranges close together (a
+ * sequence set over a mailbox with expunged messages becomes many short UID
+ * ranges with small gaps) are read by one query over their span and
+ * filtered here: one query instead of one per range.
  */
 export async function* scanMessages(
   ex: Executor,
@@ -75,34 +101,57 @@ export async function* scanMessages(
   filter: ScanFilter = {},
 ): AsyncGenerator<MessagesTable[]> {
   let i = 0;
-  let from = ranges[0]?.[0] ?? 0;
   while (i < ranges.length) {
-    // Consecutive single UIDs share one `in (…)` query; a range is paged by uid.
-    const singles: number[] = [];
-    while (i < ranges.length && singles.length < PAGE_ROWS) {
-      const [a, b] = ranges[i] as [number, number];
-      if (a !== b) break;
-      singles.push(a);
-      i += 1;
-      from = ranges[i]?.[0] ?? 0;
-    }
-    if (singles.length > 0) {
+    const [a, b] = ranges[i] as [number, number];
+    const j = windowEnd(ranges, i);
+    if (j > i) {
+      const window = ranges.slice(i, j + 1);
+      const to = (ranges[j] as [number, number])[1];
+      const rows = await filtered(ex, mailboxId, filter)
+        .where('uid', '>=', a)
+        .where('uid', '<=', to)
+        .orderBy('uid')
+        .limit(PAGE_ROWS)
+        .execute();
+      const wanted = rows.filter((r) => inRanges(window, Number(r.uid)));
+      if (wanted.length > 0) yield wanted;
+      i = j + 1;
+    } else if (a === b) {
+      // Single UIDs far apart share one `in (…)` query.
+      const singles: number[] = [];
+      while (i < ranges.length && singles.length < PAGE_ROWS) {
+        const [x, y] = ranges[i] as [number, number];
+        if (x !== y || windowEnd(ranges, i) > i) break;
+        singles.push(x);
+        i += 1;
+      }
       const rows = await filtered(ex, mailboxId, filter).where('uid', 'in', singles).orderBy('uid').execute();
       if (rows.length > 0) yield rows;
-      continue;
+    } else {
+      yield* pageRange(ex, mailboxId, a, b, filter);
+      i += 1;
     }
-    const to = (ranges[i] as [number, number])[1];
+  }
+}
+
+/** One long range, paged by UID. */
+async function* pageRange(
+  ex: Executor,
+  mailboxId: string,
+  from: number,
+  to: number,
+  filter: ScanFilter,
+): AsyncGenerator<MessagesTable[]> {
+  for (let at = from; ; ) {
     const rows = await filtered(ex, mailboxId, filter)
-      .where('uid', '>=', from)
+      .where('uid', '>=', at)
       .where('uid', '<=', to)
       .orderBy('uid')
       .limit(PAGE_ROWS)
       .execute();
     if (rows.length > 0) yield rows;
     const last = rows.at(-1);
-    if (rows.length < PAGE_ROWS || !last || Number(last.uid) >= to) {
-      i += 1;
-      from = ranges[i]?.[0] ?? 0;
-    } else from = Number(last.uid) + 1;
+    if (rows.length < PAGE_ROWS || !last || Number(last.uid) >= to) return;
+    at = Number(last.uid) + 1;
   }
 }

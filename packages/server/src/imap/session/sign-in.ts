@@ -2,6 +2,7 @@ import { isAppError, normalizeAddress } from '../../shared/index.js';
 import { capabilities } from './capability.js';
 import type { TrackedSession } from './deps.js';
 import type { ImapSession } from './session.js';
+import { signInQueueOf } from './sign-in-queue.js';
 import { type Completion, no, ok } from './types.js';
 
 /** RFC 9051 §6.2.3 / RFC 3501 §6.2.3: no password over cleartext unless the client's address is allowed. */
@@ -25,15 +26,32 @@ const ENDED: Record<string, string> = {
  * "wrong password", and costs the user nothing.
  */
 export async function signIn(session: ImapSession, name: string, password: string): Promise<Completion> {
-  const { guard, directory, log } = session.deps;
   const address = normalizeAddress(name);
+  // One account's checks a few at a time (see sign-in-queue.ts): a burst of right passwords waits, not fails.
+  const checked = await signInQueueOf(session.deps.guard).run(address, () =>
+    checkPassword(session, address, password),
+  );
+  if ('completion' in checked) return checked.completion;
+  if (session.closed) return no('Connection closed');
+  return enterAuthenticated(session, checked.user);
+}
+
+/** The guard's admission and the password check: the user, or the answer to give. */
+async function checkPassword(
+  session: ImapSession,
+  address: string,
+  password: string,
+): Promise<{ completion: Completion } | { user: { id: string; address: string } }> {
+  const { guard, directory, log } = session.deps;
   const admission = await guard.admit(address, session.ip);
   if (!admission.admitted) {
     const wait = admission.retryAfter;
     log.info({ address, ip: session.ip }, 'imap login refused: too many failures');
-    return no(`Too many failed logins; try again in ${wait} second${wait === 1 ? '' : 's'}`, {
-      name: 'UNAVAILABLE',
-    });
+    return {
+      completion: no(`Too many failed logins; try again in ${wait} second${wait === 1 ? '' : 's'}`, {
+        name: 'UNAVAILABLE',
+      }),
+    };
   }
   const { attempt } = admission;
   let user: Awaited<ReturnType<typeof directory.authenticate>>;
@@ -42,16 +60,15 @@ export async function signIn(session: ImapSession, name: string, password: strin
   } catch (e) {
     await attempt.cancelled(); // nothing was checked: not the user's failure
     log.warn({ err: e, address, ip: session.ip }, 'imap: the password could not be checked');
-    return no('Temporary authentication failure; try again later', { name: 'UNAVAILABLE' });
+    return { completion: no('Temporary authentication failure; try again later', { name: 'UNAVAILABLE' }) };
   }
   if (!user) {
     await attempt.failed(password);
     log.info({ address, ip: session.ip }, 'imap authentication failed');
-    return no('Authentication failed', { name: 'AUTHENTICATIONFAILED' });
+    return { completion: no('Authentication failed', { name: 'AUTHENTICATIONFAILED' }) };
   }
   await attempt.succeeded();
-  if (session.closed) return no('Connection closed');
-  return enterAuthenticated(session, { id: user.id, address: user.address });
+  return { user: { id: user.id, address: user.address } };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { MessageRecord } from '../../../store/index.js';
 import { type FetchAttribute, fetchResponse, fetchSetsSeen } from '../../protocol/index.js';
+import { learnKeywords, mailboxFlagLines } from '../mailbox-flags.js';
 import type { CommandOf } from '../registry.js';
 import { bad, type CommandHandler, ok } from '../types.js';
 import { discardItems, type FetchItem, fetchItem, flagsValue } from './fetch-items.js';
@@ -81,6 +82,9 @@ export function createFetchCommand(cache: MessageCache): CommandHandler<CommandO
           if (condstore && !asksModseq && command.changedSince === null)
             items.push(['MODSEQ', [record.modseq]]);
         }
+        // A keyword set elsewhere and not yet announced: FLAGS first (RFC 9051 §7.3.5), as updates.ts does.
+        if ((asksFlags || changed.has(record.uid)) && learnKeywords(view, record.keywords))
+          for (const line of mailboxFlagLines(view)) ctx.send(line);
         await ctx.writeParts(fetchResponse(seq, items, ctx.encoding));
         answered++;
       }
