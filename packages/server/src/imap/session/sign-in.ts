@@ -2,7 +2,6 @@ import { isAppError, normalizeAddress } from '../../shared/index.js';
 import { capabilities } from './capability.js';
 import type { TrackedSession } from './deps.js';
 import type { ImapSession } from './session.js';
-import { signInQueueOf } from './sign-in-queue.js';
 import { type Completion, no, ok } from './types.js';
 
 /** RFC 9051 §6.2.3 / RFC 3501 §6.2.3: no password over cleartext unless the client's address is allowed. */
@@ -26,11 +25,9 @@ const ENDED: Record<string, string> = {
  * "wrong password", and costs the user nothing.
  */
 export async function signIn(session: ImapSession, name: string, password: string): Promise<Completion> {
-  const address = normalizeAddress(name);
-  // One account's checks a few at a time (see sign-in-queue.ts): a burst of right passwords waits, not fails.
-  const checked = await signInQueueOf(session.deps.guard).run(address, () =>
-    checkPassword(session, address, password),
-  );
+  // A burst of LOGINs with the right password waits its turn in the guard (two checks of one
+  // account from one address at a time), rather than being refused as guessing.
+  const checked = await checkPassword(session, normalizeAddress(name), password);
   if ('completion' in checked) return checked.completion;
   if (session.closed) return no('Connection closed');
   return enterAuthenticated(session, checked.user);
