@@ -23,9 +23,7 @@ describe('KeyedSlots', () => {
     const [a3, a4] = await Promise.all(waiting);
     expect(order).toEqual(['a3', 'a4']);
     expect(slots.size).toBe(2);
-    a3();
-    a4();
-    b1();
+    for (const release of [a3, a4, b1]) release?.();
     expect(slots.size).toBe(0); // nothing is kept for idle keys
   });
 });
