@@ -64,8 +64,6 @@ export async function announceUpdates(session: ImapSession, allowExpunge: boolea
   const recentBefore = view.recentCount;
   let recentTold = true;
   for (const update of view.takeUpdates(allowExpunge, qresync)) {
-    if (update.kind === 'fetch' && learnKeywords(view, update.state.keywords))
-      for (const line of mailboxFlagLines(view)) session.send(line);
     session.send(encodeUpdate(session, view, update));
     if (update.kind === 'exists' && !session.rev2) session.send(recentUpdate(session, view, update.count));
     if (update.kind === 'exists') recentTold = true;
@@ -114,9 +112,12 @@ function encodeUpdate(session: ImapSession, _view: SelectedMailbox, update: View
 
 /**
  * `* n FETCH (UID u FLAGS (...) [MODSEQ (m)])`: an unsolicited flag update
- * (and STORE's answer). The UID is always there (RFC 7162 §3.2.4 requires it
- * under QRESYNC; every client takes it), MODSEQ once CONDSTORE is on, and
- * `\Recent` for an IMAP4rev1 client when the message is recent in this session.
+ * (and STORE's and QRESYNC's answers). The UID is always there (RFC 7162
+ * §3.2.4 requires it under QRESYNC; every client takes it), MODSEQ once
+ * CONDSTORE is on, and `\Recent` for an IMAP4rev1 client when the message is
+ * recent in this session. A keyword the session was not told of yet (set by
+ * another client) is announced first in `* FLAGS` (RFC 9051 §7.3.5): every
+ * path that shows flags goes through here, so none can forget it.
  */
 export function flagsFetch(
   session: Pick<SessionContext, 'enabled' | 'encoding' | 'rev2' | 'selected'>,
@@ -131,5 +132,8 @@ export function flagsFetch(
   ];
   if (session.enabled.has('CONDSTORE') || session.enabled.has('QRESYNC'))
     items.push(['MODSEQ', [state.modseq]]);
-  return joinParts(fetchResponse(seq, items, session.encoding));
+  const response = joinParts(fetchResponse(seq, items, session.encoding));
+  const view = session.selected;
+  if (!view || !learnKeywords(view, state.keywords)) return response;
+  return Buffer.concat([...mailboxFlagLines(view), response]);
 }
