@@ -1,7 +1,5 @@
-import { once } from 'node:events';
-import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
+import { openRawSocket, type RawConnectOptions, RawSocket } from './raw-socket.js';
 
 /** A tagged command's answer: the untagged lines before it (literals inlined) and the tagged status line. */
 export interface ImapAnswer {
@@ -16,71 +14,14 @@ export interface ImapAnswer {
  * the server's exact bytes. Literals in responses are inlined into their
  * line (`{5}\r\nhello` stays as it is on the wire).
  */
-export class RawImap {
-  private buf = Buffer.alloc(0);
-  private waiters: (() => void)[] = [];
-  closed = false;
-
-  constructor(private socket: Duplex) {
-    this.listen(socket);
+export class RawImap extends RawSocket {
+  constructor(socket: Duplex) {
+    super(socket, 'utf8');
   }
 
   /** Connects to `port` on 127.0.0.1 (from `localAddress` when given); `tls` for IMAPS. */
-  static async connect(
-    port: number,
-    options: { localAddress?: string; tls?: boolean } = {},
-  ): Promise<RawImap> {
-    const plain = net.connect({ port, host: '127.0.0.1', localAddress: options.localAddress });
-    await once(plain, 'connect');
-    if (!options.tls) return new RawImap(plain);
-    const secure = tls.connect({ socket: plain, rejectUnauthorized: false });
-    await once(secure, 'secureConnect');
-    return new RawImap(secure);
-  }
-
-  private listen(socket: Duplex): void {
-    socket.on('data', (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    socket.on('error', () => {});
-  }
-
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
-
-  /** Everything received and not yet read. */
-  get pending(): string {
-    return this.buf.toString('utf8');
-  }
-
-  /** Writes raw bytes. */
-  write(data: string | Buffer): void {
-    this.socket.write(data);
-  }
-
-  /** Waits until `ready()` finds what it needs, the server closes, or `timeoutMs` passes. */
-  private async until<T>(ready: () => T | undefined, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = ready();
-      if (value !== undefined) return value;
-      if (this.closed) throw new Error(`connection closed; unparsed: ${JSON.stringify(this.pending)}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`nothing in ${timeoutMs} ms; have ${JSON.stringify(this.pending)}`);
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
+  static async connect(port: number, options: RawConnectOptions = {}): Promise<RawImap> {
+    return new RawImap(await openRawSocket(port, options));
   }
 
   /** Reads one response line (without its CRLF), literals included in it. */
@@ -125,24 +66,5 @@ export class RawImap {
       timeoutMs,
     );
     return { untagged: lines.slice(0, -1), status: lines[lines.length - 1] as string };
-  }
-
-  /** Upgrades to TLS (after the server's OK to STARTTLS). */
-  async startTls(): Promise<void> {
-    this.socket.removeAllListeners('data');
-    this.socket.removeAllListeners('close');
-    const secure = tls.connect({ socket: this.socket as net.Socket, rejectUnauthorized: false });
-    await once(secure, 'secureConnect');
-    this.socket = secure;
-    this.listen(secure);
-  }
-
-  /** Resolves once the server has closed the connection (rejects after `timeoutMs`). */
-  async closedByServer(timeoutMs = 10_000): Promise<void> {
-    await this.until(() => (this.closed ? true : undefined), timeoutMs);
-  }
-
-  close(): void {
-    this.socket.destroy();
   }
 }
