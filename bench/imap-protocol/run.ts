@@ -1,11 +1,11 @@
 /**
  * Measures the protocol layer's parse throughput on a FETCH/SEARCH-heavy
  * command stream (no network, one core): the reader alone, then reader +
- * grammars. Run: `pnpm --filter @jdmail/server exec tsx src/imap/protocol/testing/measure-throughput.ts`.
+ * grammars. Run: `pnpm --filter @jdmail/server exec tsx ../../bench/imap-protocol/run.ts`.
  */
-import { CommandReader } from '../command-reader.js';
-import { createLiteralPolicy } from '../literal-policy.js';
-import { parseCommand } from '../parse-command.js';
+import { CommandReader } from '../../packages/server/src/imap/protocol/command-reader.js';
+import { createLiteralPolicy } from '../../packages/server/src/imap/protocol/literal-policy.js';
+import { parseCommand } from '../../packages/server/src/imap/protocol/parse-command.js';
 
 const MESSAGE = `From: a@example.com\r\nSubject: test\r\n\r\n${'x'.repeat(2000)}\r\n`;
 const longSet = Array.from({ length: 200 }, (_, i) => 3 * i + 1).join(',');
