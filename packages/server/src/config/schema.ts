@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
+import { DnsSchema } from './dns-schema.js';
 import { LdapSchema } from './ldap-schema.js';
 
 const Port = (def: number, description: string) =>
@@ -413,6 +414,7 @@ export const ConfigSchema = Type.Object(
       { default: {}, additionalProperties: false },
     ),
     ldap: LdapSchema,
+    dns: DnsSchema,
   },
   { additionalProperties: false },
 );
