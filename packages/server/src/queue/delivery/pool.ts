@@ -120,8 +120,8 @@ export class ConnectionPool<C extends Poolable> {
       keep: (c) => {
         if (settled) return;
         settled = true;
-        if (this.closed || !c.usable) return this.release(domain, c);
-        this.reuse(domain, key, c);
+        if (this.closed || !c.usable) this.release(domain, c);
+        else this.reuse(domain, key, c);
       },
       drop: (c) => {
         if (settled) return;
@@ -138,7 +138,10 @@ export class ConnectionPool<C extends Poolable> {
       waiter.grant(this.slot(domain, key, conn));
       return;
     }
-    if (this.limits.idleMs <= 0) return this.release(domain, conn);
+    if (this.limits.idleMs <= 0) {
+      this.release(domain, conn);
+      return;
+    }
     const entry: Idle<C> = {
       domain,
       key,

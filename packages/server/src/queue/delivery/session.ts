@@ -33,7 +33,8 @@ interface ConnectionInternals {
   _supportedExtensions?: string[];
   _maxAllowedSize?: number;
   _socket?: TLSSocket | false | null;
-  _envelope?: { accepted?: string[]; rejectedErrors?: { recipient?: string; response?: string }[] } | false;
+  /** false between transactions at run time; `?.` reads that as absent. */
+  _envelope?: { accepted?: string[]; rejectedErrors?: { recipient?: string; response?: string }[] } | null;
 }
 
 /** An open, greeted (and, when asked, authenticated) SMTP client connection. */
@@ -136,7 +137,7 @@ export class SmtpSession implements Poolable {
   rcptRefusals(): Map<string, string> {
     const envelope = (this.conn as unknown as ConnectionInternals)._envelope;
     const out = new Map<string, string>();
-    for (const e of (envelope && envelope.rejectedErrors) || []) {
+    for (const e of envelope?.rejectedErrors ?? []) {
       if (e.recipient && e.response) out.set(e.recipient, e.response);
     }
     return out;

@@ -151,7 +151,10 @@ export function createSmtpTransport(deps: SmtpTransportDeps): Transport {
     session: SmtpSession,
     reusable: boolean,
   ) {
-    if (!reusable || session.messages >= config.maxMessagesPerConnection) return slot.drop(session);
+    if (!reusable || session.messages >= config.maxMessagesPerConnection) {
+      slot.drop(session);
+      return;
+    }
     try {
       await session.reset();
       slot.keep(session);
