@@ -95,6 +95,11 @@ export const OutboundSchema = Type.Object(
       default: 443,
       description: 'HTTPS port MTA-STS policies are fetched from (443; tests point it elsewhere)',
     }),
+    caFile: Type.String({
+      default: '',
+      description:
+        "PEM file of extra CAs trusted when a certificate must verify (MTA-STS enforce, relay requireTls), besides the system's",
+    }),
     relay: RelaySchema,
   },
   { default: {}, additionalProperties: false },

@@ -19,6 +19,8 @@ export interface MtaStsDeps {
   family: IpFamily;
   timeoutMs?: number;
   now?: () => number;
+  /** Trusted CAs for the policy host's certificate, if not only the system's (PEM). */
+  ca?: string[] | undefined;
 }
 
 /** Largest policy file read (RFC 8461 §3.3 suggests senders bound it; 64 KiB is far above any real one). */
@@ -82,6 +84,7 @@ export function createMtaSts(deps: MtaStsDeps) {
           path: '/.well-known/mta-sts.txt',
           headers: { host: servername },
           rejectUnauthorized: true,
+          ...(deps.ca ? { ca: deps.ca } : {}),
           timeout: deps.timeoutMs ?? 15_000,
         },
         (res) => {

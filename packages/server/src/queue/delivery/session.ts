@@ -18,6 +18,8 @@ export interface SessionTarget {
   tls: 'opportunistic' | 'required' | 'implicit';
   verify: boolean;
   auth?: { user: string; pass: string } | undefined;
+  /** Trusted CAs when verifying, if not only the system's (PEM). */
+  ca?: string[] | undefined;
 }
 
 /** Timeouts and the EHLO name. */
@@ -89,7 +91,11 @@ export class SmtpSession implements Poolable {
       connectionTimeout: settings.connectTimeoutMs,
       greetingTimeout: settings.greetingTimeoutMs,
       socketTimeout: settings.socketTimeoutMs,
-      tls: { rejectUnauthorized: target.verify, servername: target.servername },
+      tls: {
+        rejectUnauthorized: target.verify,
+        servername: target.servername,
+        ...(target.ca ? { ca: target.ca } : {}),
+      },
       logger: false,
     });
     const session = new SmtpSession(conn, target);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import type { Logger } from 'pino';
 import type { OutboundConfig } from '../../config/outbound-schema.js';
 import type { DnsResolver } from '../../dns/index.js';
@@ -16,8 +18,10 @@ export interface SmtpTransportDeps {
   /** The server's hostname: the EHLO name unless `outbound.heloName` is set. */
   hostname: string;
   log: Logger;
-  /** Where `outbound.relay.passwordEnv` is read (default process.env; only config/ reads it in production). */
+  /** Where `outbound.relay.passwordEnv` is read (default process.env). */
   env?: Record<string, string | undefined>;
+  /** Extra trusted CAs (PEM); default: read from `outbound.caFile` when set. */
+  ca?: string[];
 }
 
 /** Addresses tried per attempt at most, across all MX hosts (Postfix's smtp_mx_address_limit is 5). */
@@ -47,9 +51,10 @@ export function createSmtpTransport(deps: SmtpTransportDeps): Transport {
     total: config.maxConnections,
     idleMs: config.idleTimeoutMs,
   });
+  const ca = trustedCas(deps.ca ?? (config.caFile ? [readFileSync(config.caFile, 'utf8')] : undefined));
   const mtaSts =
     config.mtaSts && !config.relay.host
-      ? createMtaSts({ dns, port: config.mtaStsPort, family: config.ipFamily })
+      ? createMtaSts({ dns, port: config.mtaStsPort, family: config.ipFamily, ca })
       : null;
   const settings: SessionSettings = {
     heloName: config.heloName || deps.hostname,
@@ -88,7 +93,13 @@ export function createSmtpTransport(deps: SmtpTransportDeps): Transport {
       }
       for (const address of addresses) {
         if (tried++ >= MAX_ADDRESSES || signal?.aborted) break;
-        const target: SessionTarget = { address, port: route.port, servername: host.name, ...route.target };
+        const target: SessionTarget = {
+          address,
+          port: route.port,
+          servername: host.name,
+          ca,
+          ...route.target,
+        };
         const attempt = await attemptAt(job, route.poolDomain, target, signal);
         if ('result' in attempt) {
           log.info(summary(job, target, attempt.result), 'delivery attempt');
@@ -221,6 +232,11 @@ async function mxRoute(
     }
   }
   return { poolDomain: domain, hosts, port: config.port, target, policy };
+}
+
+/** The system's roots plus the extra CAs: Node's `ca` option replaces the roots, so both are given. */
+function trustedCas(extra: string[] | undefined): string[] | undefined {
+  return extra?.length ? [...rootCertificates, ...extra] : undefined;
 }
 
 function relayCredentials(
