@@ -4,7 +4,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 /**
  * How the test MTA answers a message: `accept` (250), `tempfail-first` (451
  * the first time each message's recipients are offered, then 250, as greylisting
- * does), `reject` (554 after the data), `drop` (close the connection in the
+ * does: keyed by the recipient list), `reject` (554 after the data), `drop` (close the connection in the
  * middle of the data).
  */
 export type MtaBehaviour = 'accept' | 'tempfail-first' | 'reject' | 'drop';
@@ -46,8 +46,9 @@ export interface TestMta {
   host: string;
   port: number;
   received: ReceivedMessage[];
-  /** Connections opened in all, and the most open at once. */
+  /** Connections opened in all, open now, and the most open at once. */
   connections: number;
+  open: number;
   maxConcurrent: number;
   /** Message transactions attempted (DATA started), whatever the answer. */
   attempts: number;
@@ -67,12 +68,12 @@ function smtpError(reply: string): Error {
 export async function startTestMta(options: TestMtaOptions = {}): Promise<TestMta> {
   const behaviour = options.behaviour ?? 'accept';
   const seen = new Set<string>();
-  let open = 0;
   const mta: TestMta = {
     host: options.host ?? '127.0.0.1',
     port: 0,
     received: [],
     connections: 0,
+    open: 0,
     maxConcurrent: 0,
     attempts: 0,
     heloNames: [],
@@ -96,12 +97,12 @@ export async function startTestMta(options: TestMtaOptions = {}): Promise<TestMt
     },
     onConnect(_session, callback) {
       mta.connections++;
-      open++;
-      mta.maxConcurrent = Math.max(mta.maxConcurrent, open);
+      mta.open++;
+      mta.maxConcurrent = Math.max(mta.maxConcurrent, mta.open);
       callback();
     },
     onClose() {
-      open--;
+      mta.open--;
     },
     onMailFrom(_address, session, callback) {
       if (session.hostNameAppearsAs) mta.heloNames.push(session.hostNameAppearsAs);
@@ -133,7 +134,7 @@ export async function startTestMta(options: TestMtaOptions = {}): Promise<TestMt
   });
 
   function answer(session: SMTPServerSession, data: Buffer, callback: (err?: Error | null) => void) {
-    const key = session.envelope.rcptTo.map((r) => r.address).join(',') + data.length;
+    const key = session.envelope.rcptTo.map((r) => r.address).join(',');
     if (behaviour === 'reject') return callback(smtpError('554 5.7.1 message refused by policy'));
     if (behaviour === 'tempfail-first' && !seen.has(key)) {
       seen.add(key);

@@ -38,6 +38,14 @@ export function localVerdict(status: RecipientResult['status'], enhanced: string
  */
 export function verdictOfConnectionError(err: unknown, host: string): Verdict {
   const e = err as { code?: string; message?: string; response?: string; responseCode?: number };
+  if (e.code === 'EAUTH') {
+    // A refused login is our configuration's fault, not the message's: defer (Postfix's smtp_sasl_auth_soft_bounce).
+    const reply = e.response ? verdictOfReply(e.response) : null;
+    return {
+      ...localVerdict('deferred', '4.7.0', `${host}: login refused: ${e.response ?? e.message}`),
+      code: reply?.code ?? null,
+    };
+  }
   if (e.response && e.responseCode) return verdictOfReply(e.response);
   const what = e.code === 'ETLS' ? '4.7.0' : e.code === 'ETIMEDOUT' ? '4.4.2' : '4.4.1';
   return localVerdict('deferred', what, `${host}: ${e.message ?? String(err)}`);

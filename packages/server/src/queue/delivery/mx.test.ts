@@ -24,7 +24,14 @@ afterAll(async () => {
 
 const resolver = (servers: string[], timeoutMs = 3000) =>
   createDnsResolver({
-    config: { servers, timeoutMs, cacheSize: 0, minTtlSeconds: 0, maxTtlSeconds: 3600, maxNegativeTtlSeconds: 300 },
+    config: {
+      servers,
+      timeoutMs,
+      cacheSize: 0,
+      minTtlSeconds: 0,
+      maxTtlSeconds: 3600,
+      maxNegativeTtlSeconds: 300,
+    },
   });
 
 describe('MX selection (RFC 5321 §5.1, RFC 7505)', () => {

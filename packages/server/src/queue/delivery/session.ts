@@ -100,6 +100,8 @@ export class SmtpSession implements Poolable {
     });
     const session = new SmtpSession(conn, target);
     return new Promise((resolve, reject) => {
+      // nodemailer reports most connect failures (refused, TLS, timeout) as an 'error' event, not to the callback.
+      conn.once('error', reject);
       conn.connect((err) => {
         if (err) return reject(err);
         if (!target.auth) return resolve(session);
