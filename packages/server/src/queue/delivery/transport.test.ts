@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../../../test/harness/ports.js';
+import { type PostfixReceiver, startPostfix } from '../../../../../test/harness/postfix.js';
 import { createTestCa, type TestCa } from '../../../../../test/harness/test-ca.js';
 import { startTestMta, type TestMta, type TestMtaOptions } from '../../../../../test/harness/test-mta.js';
 import { startUnbound, type Unbound } from '../../../../../test/harness/unbound.js';
@@ -17,6 +18,7 @@ let ca: TestCa;
 let port: number;
 let stsPort: number;
 let stsServer: Server;
+let postfix: PostfixReceiver;
 const mtas: Record<string, TestMta> = {};
 const transports: Transport[] = [];
 
@@ -38,6 +40,7 @@ const ZONES = {
   ],
   'down.test': ['down.test. 300 IN MX 10 mx.down.test.', 'mx.down.test. 300 IN A 127.0.0.11'],
   'nullmx.test': ['nullmx.test. 300 IN MX 0 .'],
+  'postfix.test': ['postfix.test. 300 IN MX 10 mx.postfix.test.', 'mx.postfix.test. 300 IN A 127.0.0.14'],
   'sts-ok.test': [
     'sts-ok.test. 300 IN MX 10 mx.sts-ok.test.',
     'mx.sts-ok.test. 300 IN A 127.0.0.9',
@@ -70,6 +73,7 @@ beforeAll(async () => {
   const stsCert = await ca.issue(['mx.sts-ok.test', 'mx.sts-bad.test']);
   const relayCert = await ca.issue(['smarthost.relay.test']);
   const webCert = await ca.issue(['mta-sts.sts-ok.test', 'mta-sts.sts-bad.test']);
+  const postfixCert = await ca.issue(['mx.postfix.test']);
   const start = async (name: string, host: string, o: TestMtaOptions = {}) => {
     mtas[name] = await startTestMta({ host, port, ...o });
   };
@@ -93,6 +97,7 @@ beforeAll(async () => {
     start('sts', '127.0.0.9', { tls: stsCert }),
     start('relay', '127.0.0.12', { tls: relayCert, auth: { user: 'relay-user', pass: 'relay-secret' } }),
   ]);
+  postfix = await startPostfix({ host: '127.0.0.14', port, domains: ['postfix.test'], tls: postfixCert });
   stsServer = createServer(webCert, (req, res) => {
     const policy = POLICIES[String(req.headers.host)];
     res.writeHead(policy ? 200 : 404, { 'content-type': 'text/plain' }).end(policy ?? '');
@@ -104,6 +109,7 @@ afterAll(async () => {
   await Promise.all(transports.map((t) => t.close()));
   await Promise.all(Object.values(mtas).map((m) => m.stop()));
   await new Promise((r) => stsServer?.close(r));
+  await postfix?.stop();
   await unbound?.stop();
   await ca?.remove();
 });
@@ -330,5 +336,24 @@ describe('SMTP transport against test MTAs', () => {
     );
     // A refused login defers (as Postfix's smtp_sasl_auth_soft_bounce): a wrong password must not bounce the mail.
     expect(wrong.recipients[0]).toMatchObject({ status: 'deferred', code: 535 });
+  });
+
+  it('delivers to a real Postfix over STARTTLS, two messages on one connection', async () => {
+    const connects = () => postfix.log().match(/smtpd\[\d+\]: connect from/g)?.length ?? 0;
+    const before = connects(); // the harness's readiness probe
+    const t = transport();
+    const a = await t.deliver(job('postfix.test', ['one@postfix.test', 'two@postfix.test']));
+    const b = await t.deliver(job('postfix.test', ['three@postfix.test'], { mailFrom: '' }));
+    expect(a.tls).toBe(true);
+    expect(a.recipients.map((r) => [r.status, r.code])).toEqual([
+      ['delivered', 250],
+      ['delivered', 250],
+    ]);
+    expect(b.recipients[0]).toMatchObject({ status: 'delivered', code: 250, enhanced: '2.0.0' });
+    const messages = await postfix.waitDelivered(3);
+    expect(messages).toHaveLength(3);
+    expect(messages.join('\n')).toMatch(/Received: from out\.jdmail\.test .*\n?.*with ESMTPS/);
+    // smtpd logs each client connection once: both messages came over one.
+    expect(connects() - before).toBe(1);
   });
 });
