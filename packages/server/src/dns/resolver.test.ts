@@ -1,3 +1,4 @@
+import { spf } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUnbound, type Unbound } from '../../../../test/harness/unbound.js';
 import type { DnsConfig } from '../config/dns-schema.js';
@@ -13,6 +14,7 @@ beforeAll(async () => {
       'example.test. 300 IN MX 20 mx2.example.test.',
       'example.test. 300 IN MX 10 mx1.example.test.',
       'example.test. 300 IN TXT "v=spf1 ip4:127.0.0.1" " -all"',
+      'spf.example.test. 300 IN TXT "v=spf1 a:mx1.example.test mx:example.test -all"',
       'mx1.example.test. 300 IN A 127.0.0.2',
       'mx1.example.test. 300 IN AAAA ::1',
       'alias.example.test. 120 IN CNAME mx1.example.test.',
@@ -126,5 +128,26 @@ describe('DnsResolver against unbound', () => {
     expect(await dns.resolve('mx1.example.test', 'A')).toEqual(['127.0.0.2']);
     const { dns: dead } = resolverWithClock({ servers: [silent], timeoutMs: 300 });
     await expect(dead.resolve('mx1.example.test', 'A')).rejects.toMatchObject({ code: 'ETIMEOUT' });
+  });
+
+  it('serves mailauth as its resolver (SPF with a, mx and ip4 mechanisms)', async () => {
+    const { dns } = resolverWithClock();
+    const resolver = dns.resolve as unknown as Parameters<typeof spf>[0]['resolver'];
+    const pass = await spf({
+      sender: 'a@spf.example.test',
+      ip: '127.0.0.2',
+      helo: 'mx1.example.test',
+      resolver,
+    });
+    expect(pass.status.result).toBe('pass');
+    const fail = await spf({
+      sender: 'a@spf.example.test',
+      ip: '127.0.0.99',
+      helo: 'x.example.test',
+      resolver,
+    });
+    expect(fail.status.result).toBe('fail');
+    const plain = await spf({ sender: 'a@example.test', ip: '127.0.0.1', helo: 'x.example.test', resolver });
+    expect(plain.status.result).toBe('pass');
   });
 });
