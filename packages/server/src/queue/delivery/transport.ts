@@ -18,8 +18,6 @@ export interface SmtpTransportDeps {
   /** The server's hostname: the EHLO name unless `outbound.heloName` is set. */
   hostname: string;
   log: Logger;
-  /** Where `outbound.relay.passwordEnv` is read (default process.env). */
-  env?: Record<string, string | undefined>;
   /** Extra trusted CAs (PEM); default: read from `outbound.caFile` when set. */
   ca?: string[];
 }
@@ -62,7 +60,7 @@ export function createSmtpTransport(deps: SmtpTransportDeps): Transport {
     greetingTimeoutMs: config.greetingTimeoutMs,
     socketTimeoutMs: config.socketTimeoutMs,
   };
-  const relayAuth = relayCredentials(config, deps.env ?? process.env);
+  const relayAuth = relayCredentials(config);
 
   async function deliver(job: DeliveryJob, signal?: AbortSignal): Promise<DeliveryResult> {
     const route = config.relay.host
@@ -239,13 +237,10 @@ function trustedCas(extra: string[] | undefined): string[] | undefined {
   return extra?.length ? [...rootCertificates, ...extra] : undefined;
 }
 
-function relayCredentials(
-  config: OutboundConfig,
-  env: Record<string, string | undefined>,
-): SessionTarget['auth'] {
-  const { user, password, passwordEnv } = config.relay;
-  if (!user) return undefined;
-  return { user, pass: (passwordEnv ? env[passwordEnv] : undefined) ?? password };
+/** The smarthost login; config/ has already put a `passwordEnv` password in `password`. */
+function relayCredentials(config: OutboundConfig): SessionTarget['auth'] {
+  const { user, password } = config.relay;
+  return user ? { user, pass: password } : undefined;
 }
 
 function everyone(job: DeliveryJob, verdict: Verdict, host: string | null): DeliveryResult {
