@@ -1,6 +1,8 @@
 import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
+import { DnsSchema } from './dns-schema.js';
 import { LdapSchema } from './ldap-schema.js';
+import { OutboundSchema } from './outbound-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -413,6 +415,8 @@ export const ConfigSchema = Type.Object(
       { default: {}, additionalProperties: false },
     ),
     ldap: LdapSchema,
+    dns: DnsSchema,
+    outbound: OutboundSchema,
   },
   { additionalProperties: false },
 );
