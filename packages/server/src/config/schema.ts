@@ -3,6 +3,7 @@ import { MAX_QUOTA_BYTES } from '../shared/index.js';
 import { DnsSchema } from './dns-schema.js';
 import { LdapSchema } from './ldap-schema.js';
 import { OutboundSchema } from './outbound-schema.js';
+import { QueueSchema, TraceSchema } from './queue-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -415,6 +416,8 @@ export const ConfigSchema = Type.Object(
       { default: {}, additionalProperties: false },
     ),
     ldap: LdapSchema,
+    queue: QueueSchema,
+    trace: TraceSchema,
     dns: DnsSchema,
     outbound: OutboundSchema,
   },
