@@ -1,5 +1,6 @@
 export { type MachineNameSources, machineName } from './hostname.js';
 export type { LdapSourceConfig } from './ldap-schema.js';
+export type { MailAuthConfig } from './mail-auth-schema.js';
 export { ConfigError, type LoadOptions, listSettings, loadConfig, type SettingInfo } from './load.js';
 export { publicBaseUrl } from './public-url.js';
 export {

@@ -124,6 +124,12 @@ export interface ReceiveInput {
   trace: string;
   targets: ReceiveTarget[];
   maxSize: number;
+  /**
+   * Called once the whole message has been read and before anything is stored: a check whose
+   * outcome is known only at the end of DATA (the MX's mail authentication). It throws to refuse
+   * the message, which then leaves nothing behind.
+   */
+  finalize?: () => Promise<ReceiveVerdict>;
   /** Submission: add Message-ID/Date when missing and file a copy in the sender's Sent. */
   submission?: {
     senderUserId: string;
@@ -133,6 +139,16 @@ export interface ReceiveInput {
      */
     checkAuthors?: boolean;
   };
+}
+
+/** What a {@link ReceiveInput.finalize} check decided, once the whole message was read. */
+export interface ReceiveVerdict {
+  /** Header lines (CRLF-terminated) to put above everything else, our trace included. */
+  prepend?: string;
+  /** Deliver every recipient's copy to their Junk mailbox (its `\Junk` special use; INBOX if they have none). */
+  junk?: boolean;
+  /** Stored with the message (`DeliveryInput.authResults`). */
+  authResults?: string;
 }
 
 /**
