@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Directory } from '../directory/index.js';
+import type { AuthResults } from '../mail-auth/index.js';
 import { AppError, newId } from '../shared/index.js';
 import type { DeliveryTarget, MailStore } from '../store/index.js';
 import { findAttachment } from './attachment.js';
@@ -18,6 +19,16 @@ export interface MailServiceDeps {
   hostname: string;
   maxMessageSize: number;
   log: Logger;
+}
+
+/** The stored authentication results (JSON written by the MX); a damaged row reads as none. */
+function authResultsOf(json: string | null): AuthResults | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as AuthResults;
+  } catch {
+    return null;
+  }
 }
 
 /** The mail engine shared by SMTP and the API: durable ingest and per-user mailbox operations. */
@@ -135,7 +146,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
       // The parser gave up in the top-level header section itself: show its fields as they are.
       if (body.partial && body.headers.length === 0)
         body.headers = await readHeaderFields(store.blobs.read(summary.blobId));
-      return { ...summary, ...body };
+      return { ...summary, ...body, authentication: authResultsOf(await store.authResultsOf(summary.blobId)) };
     },
     async openAttachment(address, id, attachmentId) {
       const summary = await store.getMessage(await userId(address), id);

@@ -8,6 +8,7 @@ import type {
   MessageSummary,
   Placed,
 } from '../store/index.js';
+import type { AuthResults } from '../mail-auth/index.js';
 import type { AttachmentStream } from './attachment.js';
 
 export type { Address, AttachmentStream, Mailbox, MessagePatch, MessageSummary };
@@ -75,6 +76,8 @@ export interface MessageDetail extends MessageSummary {
   /** The HTML body as sent; clients must sanitize before rendering (webmail does). */
   html: string | null;
   attachments: AttachmentInfo[];
+  /** What the MX's mail authentication found when the message arrived; null when it was not checked. */
+  authentication: AuthResults | null;
   /**
    * The message could not be parsed in full (a MIME part past the parser's limits): headers,
    * text and attachments hold what was read before that point; the raw source has everything.

@@ -57,6 +57,13 @@ import {
   TokenRequestBody,
   TokenResponseModel,
 } from './oauth.js';
+import {
+  AuthenticationModel,
+  DkimKeyModel,
+  DkimOutcomeModel,
+  DnsRecordModel,
+  DomainDnsModel,
+} from './mail-auth.js';
 import { FieldError, Problem } from './problem.js';
 import {
   AuthConfigModel,
@@ -109,6 +116,8 @@ export const MODELS: readonly TSchema[] = [
   MessagePage,
   AttachmentModel,
   HeaderModel,
+  DkimOutcomeModel,
+  AuthenticationModel,
   MessageDetailModel,
   UpdateMessageBody,
   UnreadCount,
@@ -151,4 +160,7 @@ export const MODELS: readonly TSchema[] = [
   AddressBookEntryModel,
   AddressBookPage,
   DepartmentTree,
+  DnsRecordModel,
+  DomainDnsModel,
+  DkimKeyModel,
 ];
