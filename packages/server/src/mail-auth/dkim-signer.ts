@@ -49,18 +49,24 @@ export function createDkimSigner(deps: DkimSignerDeps): DkimSigner {
       const domain = fromDomain.toLowerCase();
       const key = await keyOf(domain);
       if (!key) return null;
+      // mailauth signs what `signatureData` lists (its top-level key fields are the typings' only).
+      // Signed headers: mailauth's default list (RFC 6376 §5.4.1: From, Subject, Date, To, Cc,
+      // Message-ID, MIME and List-* headers …), each as many times as it appears.
+      const data = { signingDomain: domain, selector: key.selector, privateKey: key.privateKey };
       const result = await dkimSign(body(), {
-        signingDomain: domain,
-        selector: key.selector,
-        privateKey: key.privateKey,
+        ...data,
         algorithm: key.algorithm,
         canonicalization: 'relaxed/relaxed',
-        // Signed headers: mailauth's default list (RFC 6376 §5.4.1: From, Subject, Date, To, Cc,
-        // Message-ID, MIME and List-* headers …), each as many times as it appears.
+        signatureData: [{ ...data, algorithm: key.algorithm, canonicalization: 'relaxed/relaxed' }],
       });
       if (result.errors?.length) {
         // The message goes out unsigned rather than not at all; the reason, never the key, is logged.
         deps.log.warn({ domain, errors: result.errors.map(errorText) }, 'DKIM signing failed');
+        return null;
+      }
+      // No signature and no error would be a silent unsigned send: say so.
+      if (!/^DKIM-Signature:/i.test(result.signatures)) {
+        deps.log.warn({ domain }, 'DKIM signing produced no signature');
         return null;
       }
       return result.signatures;
