@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from './harness/databases.js';
 import { runCli, type TestServer } from './harness/server.js';
@@ -49,7 +49,10 @@ describe.each(databases.engines)('inbound mail authentication on %s', (engine) =
       id: string;
       subject: string;
     }[];
-  const send = (mail: nodemailer.SendMailOptions, dkim?: { domainName: string; keySelector: string; privateKey: string }) => {
+  const send = (
+    mail: SendMailOptions,
+    dkim?: { domainName: string; keySelector: string; privateKey: string },
+  ) => {
     const t = nodemailer.createTransport({
       host: '127.0.0.1',
       port: server.smtpPort,
@@ -57,7 +60,9 @@ describe.each(databases.engines)('inbound mail authentication on %s', (engine) =
       tls: { rejectUnauthorized: false },
       ...(dkim ? { dkim } : {}),
     });
-    return t.sendMail({ to: 'bob@example.com', text: 'Hello from outside.\n', ...mail }).finally(() => t.close());
+    return t
+      .sendMail({ to: 'bob@example.com', text: 'Hello from outside.\n', ...mail })
+      .finally(() => t.close());
   };
 
   beforeAll(async () => {
@@ -101,8 +106,9 @@ describe.each(databases.engines)('inbound mail authentication on %s', (engine) =
     expect(raw).toMatch(/spf=pass[^;]*smtp\.mailfrom=alice@signed\.test/);
     expect(raw).toMatch(/dmarc=pass[^;]*header\.from=signed\.test/);
     // The Received trace comes right below it, then the message as sent.
-    expect(raw.split('\r\n').find((l) => /^[A-Za-z-]+:/.test(l) && !l.startsWith('Authentication-Results')))
-      .toMatch(/^Received:/);
+    expect(
+      raw.split('\r\n').find((l) => /^[A-Za-z-]+:/.test(l) && !l.startsWith('Authentication-Results')),
+    ).toMatch(/^Received:/);
   });
 
   it('refuses with 550 5.7.1 a message that fails DMARC for a p=reject domain, and stores nothing', async () => {
@@ -146,7 +152,11 @@ describe.each(databases.engines)('inbound mail authentication on %s', (engine) =
     expect(info.response).toMatch(/^250 /);
     const [item] = (await messages('INBOX')).filter((m) => m.subject === 'no policy');
     const detail = (await api(`/users/bob@example.com/messages/${item?.id}`)).json;
-    expect(detail.authentication).toMatchObject({ spf: { result: 'none' }, dkim: [], dmarc: { result: 'none' } });
+    expect(detail.authentication).toMatchObject({
+      spf: { result: 'none' },
+      dkim: [],
+      dmarc: { result: 'none' },
+    });
   });
 
   it('lists every DNS record to publish with its status, and finds them once published (API and CLI)', async () => {
@@ -169,7 +179,10 @@ describe.each(databases.engines)('inbound mail authentication on %s', (engine) =
           : `${r.name}. 300 IN TXT ${txt(r.purpose === 'dmarc' ? 'v=DMARC1; p=reject' : r.value)}`,
     );
     await dns.reload([...BASE_RECORDS, ...published]);
-    const after = (await api('/domains/example.com/dns')).json.records as { purpose: string; status: string }[];
+    const after = (await api('/domains/example.com/dns')).json.records as {
+      purpose: string;
+      status: string;
+    }[];
     expect(after.map((r) => [r.purpose, r.status])).toEqual([
       ['mx', 'found'],
       ['spf', 'found'],
@@ -179,7 +192,9 @@ describe.each(databases.engines)('inbound mail authentication on %s', (engine) =
       ['mta-sts-host', 'found'],
     ]);
     const cli = await runCli(['domain', 'dns', 'example.com'], env);
-    expect(cli).toMatch(/^found +dkim +jdmail\d{6}\._domainkey\.example\.com\. 3600 IN TXT "v=DKIM1; k=rsa; p=/m);
+    expect(cli).toMatch(
+      /^found +dkim +jdmail\d{6}\._domainkey\.example\.com\. 3600 IN TXT "v=DKIM1; k=rsa; p=/m,
+    );
     expect(cli).toMatch(/mode: testing/);
 
     // A rotation makes a new key under a new selector: the published record is now the old one's.
@@ -187,7 +202,10 @@ describe.each(databases.engines)('inbound mail authentication on %s', (engine) =
     expect(rotated.status).toBe(201);
     expect(rotated.json.selector).not.toBe(dkim?.name.split('.')[0]);
     expect(JSON.stringify(rotated.json)).not.toMatch(/PRIVATE/);
-    const again = (await api('/domains/example.com/dns')).json.records as { purpose: string; status: string }[];
+    const again = (await api('/domains/example.com/dns')).json.records as {
+      purpose: string;
+      status: string;
+    }[];
     expect(again.find((r) => r.purpose === 'dkim')?.status).toBe('missing');
     expect((await api('/domains/nosuch.test/dns')).status).toBe(404);
   });

@@ -32,7 +32,9 @@ export function registerDomainDnsCommands(domain: Command, out: Out, withEngine:
   withConfigFlags(
     domain
       .command('dns <name>')
-      .description('print every DNS record the domain must publish (MX, SPF, DKIM, DMARC, MTA-STS), checked now')
+      .description(
+        'print every DNS record the domain must publish (MX, SPF, DKIM, DMARC, MTA-STS), checked now',
+      )
       .option('--json', 'print the report as JSON'),
   ).action(async (name: string, o: { json?: boolean }, cmd: Command) => {
     await withEngine(cmd, async (e) => {
@@ -43,11 +45,15 @@ export function registerDomainDnsCommands(domain: Command, out: Out, withEngine:
     });
   });
   withConfigFlags(
-    domain.command('dkim-rotate <name>').description('make a new DKIM key for the domain (publish its record)'),
+    domain
+      .command('dkim-rotate <name>')
+      .description('make a new DKIM key for the domain (publish its record)'),
   ).action(async (name: string, _o, cmd: Command) => {
     await withEngine(cmd, async (e) => {
       const key = await e.domainMailAuth.rotateDkim(name);
-      out(`${key.selector}._domainkey.${key.domain}. 3600 IN TXT ${zoneText(`v=DKIM1; k=rsa; p=${key.publicKey}`)}`);
+      out(
+        `${key.selector}._domainkey.${key.domain}. 3600 IN TXT ${zoneText(`v=DKIM1; k=rsa; p=${key.publicKey}`)}`,
+      );
     });
   });
 }

@@ -58,7 +58,11 @@ export function createDkimKeys(deps: DkimKeysDeps): DkimKeys {
 
   async function domainId(name: string): Promise<{ id: string; name: string }> {
     const domain = normalizeDomain(name);
-    const row = await db.selectFrom('domains').select(['id', 'name']).where('name', '=', domain).executeTakeFirst();
+    const row = await db
+      .selectFrom('domains')
+      .select(['id', 'name'])
+      .where('name', '=', domain)
+      .executeTakeFirst();
     if (!row) throw new AppError('DOMAIN_NOT_FOUND', `domain ${domain} does not exist`);
     return row;
   }
@@ -80,7 +84,12 @@ export function createDkimKeys(deps: DkimKeysDeps): DkimKeys {
       .executeTakeFirst();
   }
 
-  const info = (r: { domain: string; selector: string; public_key: string; created_at: number }): DkimKeyInfo => ({
+  const info = (r: {
+    domain: string;
+    selector: string;
+    public_key: string;
+    created_at: number;
+  }): DkimKeyInfo => ({
     domain: r.domain,
     selector: r.selector,
     algorithm: 'rsa-sha256',
@@ -98,7 +107,11 @@ export function createDkimKeys(deps: DkimKeysDeps): DkimKeys {
     });
     const at = now();
     const row = await db.transaction().execute(async (trx) => {
-      const taken = await trx.selectFrom('dkim_keys').select('selector').where('domain_id', '=', domain.id).execute();
+      const taken = await trx
+        .selectFrom('dkim_keys')
+        .select('selector')
+        .where('domain_id', '=', domain.id)
+        .execute();
       const selector = selectorFor(at, new Set(taken.map((t) => t.selector)));
       await trx.updateTable('dkim_keys').set({ active: 0 }).where('domain_id', '=', domain.id).execute();
       const values = {

@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import { dkimVerify } from 'mailauth';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../telemetry/index.js';
-import { createDkimSigner } from './dkim-signer.js';
 import type { SigningKey } from './dkim-keys.js';
+import { createDkimSigner } from './dkim-signer.js';
 
 const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const key: SigningKey = {
@@ -37,14 +37,23 @@ describe('DKIM signer', () => {
     expect(header).toMatch(/s=jdmail202607;/);
     expect(header?.endsWith('\r\n')).toBe(true);
     const verified = await dkimVerify(Buffer.concat([Buffer.from(header as string), message]), { resolver });
-    expect(verified.results.map((r) => [r.status.result, r.signingDomain])).toEqual([['pass', 'example.com']]);
+    expect(verified.results.map((r) => [r.status.result, r.signingDomain])).toEqual([
+      ['pass', 'example.com'],
+    ]);
   });
 
   it('survives what relaxed canonicalization allows, and fails once the body changes', async () => {
-    const header = (await signer.sign({ fromDomain: 'example.com', body: () => Readable.from([message]) })) as string;
+    const header = (await signer.sign({
+      fromDomain: 'example.com',
+      body: () => Readable.from([message]),
+    })) as string;
     // A relay refolding a header and dropping trailing spaces (RFC 6376 §3.4.2, §3.4.4).
     const relayed = Buffer.from(
-      header + message.toString().replace('Subject: Quarterly report', 'Subject:   Quarterly\r\n report').replace('attached.  ', 'attached.'),
+      header +
+        message
+          .toString()
+          .replace('Subject: Quarterly report', 'Subject:   Quarterly\r\n report')
+          .replace('attached.  ', 'attached.'),
     );
     expect((await dkimVerify(relayed, { resolver })).results[0]?.status.result).toBe('pass');
     const altered = Buffer.from(header + message.toString().replace('Numbers', 'Other numbers'));

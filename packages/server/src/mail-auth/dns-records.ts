@@ -42,7 +42,12 @@ export interface DnsRecordsOptions {
 }
 
 const NO_RECORD = new Set(['ENOTFOUND', 'ENODATA', 'NXDOMAIN', 'NODATA']);
-const squash = (s: string) => s.replace(/\s+/g, ' ').replace(/\s*;\s*/g, '; ').trim().toLowerCase();
+const squash = (s: string) =>
+  s
+    .replace(/\s+/g, ' ')
+    .replace(/\s*;\s*/g, '; ')
+    .trim()
+    .toLowerCase();
 const host = (s: string) => s.toLowerCase().replace(/\.$/, '');
 
 /** The MTA-STS policy file (RFC 8461 §3.2): our MX, a week's max_age. */
@@ -51,7 +56,11 @@ export function mtaStsPolicy(hostname: string, mode: DnsRecordsOptions['mtaStsMo
 }
 
 /** Looks a name up; a missing name or record is an empty answer, any other failure an `unknown` with its code. */
-async function lookup(resolve: DnsResolve, name: string, type: string): Promise<{ answers: unknown[]; error?: string }> {
+async function lookup(
+  resolve: DnsResolve,
+  name: string,
+  type: string,
+): Promise<{ answers: unknown[]; error?: string }> {
   try {
     return { answers: await resolve(name, type) };
   } catch (e) {
@@ -60,8 +69,7 @@ async function lookup(resolve: DnsResolve, name: string, type: string): Promise<
   }
 }
 
-const txtOf = (answers: unknown[]) =>
-  answers.map((a) => (Array.isArray(a) ? a.join('') : String(a)));
+const txtOf = (answers: unknown[]) => answers.map((a) => (Array.isArray(a) ? a.join('') : String(a)));
 
 /** A TXT record whose records of its kind (`tag`, e.g. `v=spf1`) are compared with `value` by `same`. */
 async function txtCheck(
@@ -72,13 +80,21 @@ async function txtCheck(
 ): Promise<DnsRecordCheck> {
   const { answers, error } = await lookup(options.resolve, record.name, 'TXT');
   const current = txtOf(answers).filter((t) => squash(t).startsWith(tag));
-  const status: RecordStatus = error ? 'unknown' : current.length === 0 ? 'missing' : current.some(same) ? 'found' : 'different';
+  const status: RecordStatus = error
+    ? 'unknown'
+    : current.length === 0
+      ? 'missing'
+      : current.some(same)
+        ? 'found'
+        : 'different';
   return { ...record, type: 'TXT', status, current, ...(error ? { note: `lookup failed: ${error}` } : {}) };
 }
 
 async function mxCheck(options: DnsRecordsOptions): Promise<DnsRecordCheck> {
   const { answers, error } = await lookup(options.resolve, options.domain, 'MX');
-  const current = (answers as { exchange: string; priority: number }[]).map((a) => `${a.priority} ${host(a.exchange)}`);
+  const current = (answers as { exchange: string; priority: number }[]).map(
+    (a) => `${a.priority} ${host(a.exchange)}`,
+  );
   const ours = (answers as { exchange: string }[]).some((a) => host(a.exchange) === host(options.hostname));
   return {
     purpose: 'mx',
@@ -108,7 +124,9 @@ async function mtaStsHostCheck(options: DnsRecordsOptions): Promise<DnsRecordChe
     value: `${options.hostname}.`,
     status: error ? 'unknown' : current.length === 0 ? 'missing' : same ? 'found' : 'different',
     current,
-    note: error ? `lookup failed: ${error}` : 'or an A/AAAA record with the addresses of the web server (HTTPS)',
+    note: error
+      ? `lookup failed: ${error}`
+      : 'or an A/AAAA record with the addresses of the web server (HTTPS)',
   };
 }
 
@@ -129,7 +147,12 @@ export async function checkDomainDns(options: DnsRecordsOptions): Promise<Domain
   const pTag = (t: string) => /(?:^|;)\s*p=([^;]*)/i.exec(t)?.[1]?.replace(/\s+/g, '') ?? '';
   const checks = await Promise.all([
     mxCheck(options),
-    txtCheck(options, { purpose: 'spf', name: domain, value: spfValue }, 'v=spf1', (t) => squash(t) === spfValue),
+    txtCheck(
+      options,
+      { purpose: 'spf', name: domain, value: spfValue },
+      'v=spf1',
+      (t) => squash(t) === spfValue,
+    ),
     dkim
       ? txtCheck(
           options,
@@ -148,7 +171,11 @@ export async function checkDomainDns(options: DnsRecordsOptions): Promise<Domain
         }),
     txtCheck(
       options,
-      { purpose: 'dmarc', name: `_dmarc.${domain}`, value: `v=DMARC1; p=quarantine; rua=mailto:postmaster@${domain}` },
+      {
+        purpose: 'dmarc',
+        name: `_dmarc.${domain}`,
+        value: `v=DMARC1; p=quarantine; rua=mailto:postmaster@${domain}`,
+      },
       'v=dmarc1',
       (t) => /(?:^|;)\s*p=(none|quarantine|reject)\s*(;|$)/i.test(t),
     ),

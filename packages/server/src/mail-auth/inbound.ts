@@ -57,7 +57,8 @@ export function createInboundAuth(deps: InboundAuthDeps): InboundAuth {
         log.info({ ...summary, reason: decision.reason }, 'message refused by mail authentication');
         throw new AppError(decision.temporary ? 'MAIL_AUTH_TEMPFAIL' : 'MAIL_AUTH_REJECTED', decision.reason);
       }
-      if (decision.action === 'junk') log.info({ ...summary, reason: decision.reason }, 'message quarantined');
+      if (decision.action === 'junk')
+        log.info({ ...summary, reason: decision.reason }, 'message quarantined');
       return { header: checked.header, junk: decision.action === 'junk', results };
     },
   };

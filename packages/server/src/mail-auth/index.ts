@@ -4,7 +4,13 @@
  * receiving policy (DMARC reject/quarantine, anti-spoofing) and the
  * `Authentication-Results` header; the DNS records a domain must publish.
  */
-export { type DkimKeyInfo, type DkimKeys, type DkimKeysDeps, createDkimKeys, type SigningKey } from './dkim-keys.js';
+export {
+  createDkimKeys,
+  type DkimKeyInfo,
+  type DkimKeys,
+  type DkimKeysDeps,
+  type SigningKey,
+} from './dkim-keys.js';
 export { createDkimSigner, type DkimSigner, type DkimSignerDeps } from './dkim-signer.js';
 export {
   checkDomainDns,

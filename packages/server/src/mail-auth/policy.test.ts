@@ -19,14 +19,25 @@ function checked(o: {
   dkim?: [string, string][];
   dmarc?: [string, string];
 }): Checked {
-  const spf = o.spf ? ({ status: { result: o.spf[0] }, domain: o.spf[1], info: '' } as unknown as SPFResult) : null;
+  const spf = o.spf
+    ? ({ status: { result: o.spf[0] }, domain: o.spf[1], info: '' } as unknown as SPFResult)
+    : null;
   const dkim = {
     headerFrom: [o.from],
     envelopeFrom: false,
-    results: (o.dkim ?? []).map(([result, d]) => ({ status: { result, aligned: false }, signingDomain: d, info: '' })),
+    results: (o.dkim ?? []).map(([result, d]) => ({
+      status: { result, aligned: false },
+      signingDomain: d,
+      info: '',
+    })),
   } as unknown as DKIMVerifyResult;
   const dmarc = o.dmarc
-    ? ({ status: { result: o.dmarc[0] }, policy: o.dmarc[1], domain: o.from.split('@')[1], info: '' } as unknown as DMARCResult)
+    ? ({
+        status: { result: o.dmarc[0] },
+        policy: o.dmarc[1],
+        domain: o.from.split('@')[1],
+        info: '',
+      } as unknown as DMARCResult)
     : false;
   return { spf, dkim, arc: null, dmarc, header: arHeader('mx.corp.example', ['spf=pass']) };
 }
@@ -38,13 +49,22 @@ describe('receiving policy', () => {
       temporary: false,
     });
     expect(
-      await decide(checked({ from: 'a@bank.test', dmarc: ['fail', 'reject'] }), { ...options, dmarcReject: false }),
+      await decide(checked({ from: 'a@bank.test', dmarc: ['fail', 'reject'] }), {
+        ...options,
+        dmarcReject: false,
+      }),
     ).toEqual({ action: 'accept' });
-    expect(await decide(checked({ from: 'a@shop.test', dmarc: ['fail', 'quarantine'] }), options)).toMatchObject({
+    expect(
+      await decide(checked({ from: 'a@shop.test', dmarc: ['fail', 'quarantine'] }), options),
+    ).toMatchObject({
       action: 'junk',
     });
-    expect(await decide(checked({ from: 'a@shop.test', dmarc: ['fail', 'none'] }), options)).toEqual({ action: 'accept' });
-    expect(await decide(checked({ from: 'a@shop.test', dmarc: ['pass', 'reject'] }), options)).toEqual({ action: 'accept' });
+    expect(await decide(checked({ from: 'a@shop.test', dmarc: ['fail', 'none'] }), options)).toEqual({
+      action: 'accept',
+    });
+    expect(await decide(checked({ from: 'a@shop.test', dmarc: ['pass', 'reject'] }), options)).toEqual({
+      action: 'accept',
+    });
   });
 
   it('refuses a local From without an aligned pass; a pass for the domain or a subdomain lets it through', async () => {
@@ -53,7 +73,9 @@ describe('receiving policy', () => {
       action: 'reject',
       temporary: false,
     });
-    expect(await decide(checked({ from: boss, spf: ['pass', 'corp.example'] }), options)).toEqual({ action: 'accept' });
+    expect(await decide(checked({ from: boss, spf: ['pass', 'corp.example'] }), options)).toEqual({
+      action: 'accept',
+    });
     expect(await decide(checked({ from: boss, dkim: [['pass', 'mail.corp.example']] }), options)).toEqual({
       action: 'accept',
     });
@@ -65,13 +87,19 @@ describe('receiving policy', () => {
       action: 'reject',
       temporary: true,
     });
-    expect(await decide(checked({ from: boss }), { ...options, antiSpoofing: false })).toEqual({ action: 'accept' });
+    expect(await decide(checked({ from: boss }), { ...options, antiSpoofing: false })).toEqual({
+      action: 'accept',
+    });
   });
 });
 
 describe('Authentication-Results header', () => {
   it('is one field (RFC 8601 §2.2): our authserv-id, one folded line per method, CRLF-terminated', () => {
-    const h = arHeader('mx.corp.example', ['dkim=pass header.i=@a.test', 'spf=pass smtp.mailfrom=x@a.test', 'dmarc=pass']);
+    const h = arHeader('mx.corp.example', [
+      'dkim=pass header.i=@a.test',
+      'spf=pass smtp.mailfrom=x@a.test',
+      'dmarc=pass',
+    ]);
     expect(h).toBe(
       'Authentication-Results: mx.corp.example;\r\n\tdkim=pass header.i=@a.test;\r\n\tspf=pass smtp.mailfrom=x@a.test;\r\n\tdmarc=pass\r\n',
     );
@@ -79,7 +107,15 @@ describe('Authentication-Results header', () => {
   });
 
   it('is kept unfolded in the stored summary, with each method’s result', () => {
-    const s = summarize(checked({ from: 'a@a.test', spf: ['pass', 'a.test'], dkim: [['pass', 'a.test']], dmarc: ['pass', 'reject'] }), 'accept');
+    const s = summarize(
+      checked({
+        from: 'a@a.test',
+        spf: ['pass', 'a.test'],
+        dkim: [['pass', 'a.test']],
+        dmarc: ['pass', 'reject'],
+      }),
+      'accept',
+    );
     expect(s).toEqual({
       spf: { result: 'pass', domain: 'a.test' },
       dkim: [{ result: 'pass', domain: 'a.test', selector: null, aligned: false }],

@@ -68,7 +68,11 @@ export async function decide(checked: Checked, options: PolicyOptions): Promise<
   if (dmarc && dmarc.status.result === 'fail') {
     const policy = (dmarc.policy || '').toLowerCase();
     if (policy === 'reject' && options.dmarcReject)
-      return { action: 'reject', temporary: false, reason: `Rejected by the DMARC policy of ${dmarc.domain}` };
+      return {
+        action: 'reject',
+        temporary: false,
+        reason: `Rejected by the DMARC policy of ${dmarc.domain}`,
+      };
     if (policy === 'quarantine' && options.dmarcQuarantine)
       return { action: 'junk', reason: `DMARC policy of ${dmarc.domain}: quarantine` };
   }

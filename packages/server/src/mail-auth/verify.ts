@@ -1,6 +1,15 @@
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
-import { type ARCData, type ARCResult, arc, type DNSResolver, dkimVerify, dmarc, type SPFResult, spf } from 'mailauth';
+import {
+  type ARCData,
+  type ARCResult,
+  arc,
+  type DNSResolver,
+  dkimVerify,
+  dmarc,
+  type SPFResult,
+  spf,
+} from 'mailauth';
 import type { DnsResolve } from './resolver.js';
 import type { Checked } from './results.js';
 
@@ -65,7 +74,11 @@ export async function verifyMessage(
         spfDomains: spfPass,
         dkimDomains: (dkim.results ?? [])
           .filter((r) => r.status.result === 'pass')
-          .map((r) => ({ domain: r.signingDomain, aligned: r.status.aligned, underSized: r.status.underSized })),
+          .map((r) => ({
+            domain: r.signingDomain,
+            aligned: r.status.aligned,
+            underSized: r.status.underSized,
+          })),
         arcResult: arcOutcome ?? undefined,
         resolver,
       })

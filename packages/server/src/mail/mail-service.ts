@@ -146,7 +146,11 @@ export function createMailService(deps: MailServiceDeps): MailService {
       // The parser gave up in the top-level header section itself: show its fields as they are.
       if (body.partial && body.headers.length === 0)
         body.headers = await readHeaderFields(store.blobs.read(summary.blobId));
-      return { ...summary, ...body, authentication: authResultsOf(await store.authResultsOf(summary.blobId)) };
+      return {
+        ...summary,
+        ...body,
+        authentication: authResultsOf(await store.authResultsOf(summary.blobId)),
+      };
     },
     async openAttachment(address, id, attachmentId) {
       const summary = await store.getMessage(await userId(address), id);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { AuthResults } from '../mail-auth/index.js';
 import type {
   Address,
   CreateMailboxOptions,
@@ -8,7 +9,6 @@ import type {
   MessageSummary,
   Placed,
 } from '../store/index.js';
-import type { AuthResults } from '../mail-auth/index.js';
 import type { AttachmentStream } from './attachment.js';
 
 export type { Address, AttachmentStream, Mailbox, MessagePatch, MessageSummary };

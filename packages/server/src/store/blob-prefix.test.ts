@@ -44,45 +44,50 @@ describe('a body finished with a prefix (the MX header known only at the end of 
     const withPrefix = performance.now() - t1;
     expect(blob.size).toBe(big.length + prefix.length);
     // Reported for the README's figure; the bound is loose (the machine is shared).
-    console.log(`finish 20 MB: ${withoutPrefix.toFixed(0)} ms; with prefix rewrite: ${withPrefix.toFixed(0)} ms`);
+    console.log(
+      `finish 20 MB: ${withoutPrefix.toFixed(0)} ms; with prefix rewrite: ${withPrefix.toFixed(0)} ms`,
+    );
     expect(withPrefix).toBeLessThan(5000);
   });
 });
 
-describe.each(databases.engines)('a prefixed body and its authentication results in the store on %s', (engine) => {
-  let f: StoreFixture;
-  beforeAll(async () => {
-    f = await openStore(await databases.fresh(engine), { inlineBodyMaxBytes: 4096 });
-  });
-  afterAll(() => f.close());
+describe.each(databases.engines)(
+  'a prefixed body and its authentication results in the store on %s',
+  (engine) => {
+    let f: StoreFixture;
+    beforeAll(async () => {
+      f = await openStore(await databases.fresh(engine), { inlineBodyMaxBytes: 4096 });
+    });
+    afterAll(() => f.close());
 
-  it('stores prefix + body, inline or in a file, with one results row per body that goes with the body', async () => {
-    const [a, b] = [await addUser(f), await addUser(f)];
-    for (const size of [1000, 10_000]) {
-      const content = Buffer.alloc(size, 0x62);
-      const writer = f.store.blobs.createWriter();
-      for (let i = 0; i < size; i += 1000) await writer.write(content.subarray(i, i + 1000));
-      const blob = await writer.finish(prefix);
-      const { messageIds } = await f.store.deliver({
-        blob,
-        targets: [{ userId: a }, { userId: b, mailbox: 'Junk' }],
-        index: sampleIndex('auth'),
-        internalDate: 1,
-        authResults: '{"spf":{"result":"pass"}}',
-      });
-      expect(await buffer(f.store.blobs.read(blob.blobId))).toEqual(Buffer.concat([prefix, content]));
-      expect(await f.store.authResultsOf(blob.blobId)).toBe('{"spf":{"result":"pass"}}');
-      const rows = await f.database.db
-        .selectFrom('message_auth_results')
-        .select('blob_id')
-        .where('blob_id', '=', blob.blobId)
-        .execute();
-      expect(rows).toHaveLength(1);
-      // The last copy deleted releases the body, and its results with it.
-      await f.store.deleteMessage(a, messageIds[0] as string);
-      expect(await f.store.authResultsOf(blob.blobId)).not.toBeNull();
-      await f.store.deleteMessage(b, messageIds[1] as string);
-      expect(await f.store.authResultsOf(blob.blobId)).toBeNull();
-    }
-  });
-});
+    it('stores prefix + body, inline or in a file, with one results row per body that goes with the body', async () => {
+      const [a, b] = [await addUser(f), await addUser(f)];
+      for (const size of [1000, 10_000]) {
+        const content = Buffer.alloc(size, 0x62);
+        const writer = f.store.blobs.createWriter();
+        for (let i = 0; i < size; i += 1000) await writer.write(content.subarray(i, i + 1000));
+        const blob = await writer.finish(prefix);
+        const { messageIds } = await f.store.deliver({
+          blob,
+          targets: [{ userId: a }, { userId: b, mailbox: 'Junk' }],
+          index: sampleIndex('auth'),
+          internalDate: 1,
+          authResults: '{"spf":{"result":"pass"}}',
+        });
+        expect(await buffer(f.store.blobs.read(blob.blobId))).toEqual(Buffer.concat([prefix, content]));
+        expect(await f.store.authResultsOf(blob.blobId)).toBe('{"spf":{"result":"pass"}}');
+        const rows = await f.database.db
+          .selectFrom('message_auth_results')
+          .select('blob_id')
+          .where('blob_id', '=', blob.blobId)
+          .execute();
+        expect(rows).toHaveLength(1);
+        // The last copy deleted releases the body, and its results with it.
+        await f.store.deleteMessage(a, messageIds[0] as string);
+        expect(await f.store.authResultsOf(blob.blobId)).not.toBeNull();
+        await f.store.deleteMessage(b, messageIds[1] as string);
+        expect(await f.store.authResultsOf(blob.blobId)).toBeNull();
+      }
+    });
+  },
+);

@@ -50,6 +50,13 @@ import {
   UpdateMessageBody,
 } from './mail.js';
 import {
+  AuthenticationModel,
+  DkimKeyModel,
+  DkimOutcomeModel,
+  DnsRecordModel,
+  DomainDnsModel,
+} from './mail-auth.js';
+import {
   AuthorizationServerMetadataModel,
   JwkModel,
   JwksModel,
@@ -57,13 +64,6 @@ import {
   TokenRequestBody,
   TokenResponseModel,
 } from './oauth.js';
-import {
-  AuthenticationModel,
-  DkimKeyModel,
-  DkimOutcomeModel,
-  DnsRecordModel,
-  DomainDnsModel,
-} from './mail-auth.js';
 import { FieldError, Problem } from './problem.js';
 import {
   AuthConfigModel,

@@ -24,7 +24,9 @@ export const AuthenticationModel = Type.Object(
       result: Result('SPF for the MAIL FROM (or HELO) identity'),
       domain: Nullable(Type.String({ description: 'The domain checked' })),
     }),
-    dkim: Type.Array(ref(DkimOutcomeModel), { description: 'Every signature; empty when the message had none' }),
+    dkim: Type.Array(ref(DkimOutcomeModel), {
+      description: 'Every signature; empty when the message had none',
+    }),
     dmarc: Type.Object({
       result: Result('DMARC for the From domain'),
       domain: Nullable(Type.String({ description: 'The From (organizational) domain' })),
@@ -34,12 +36,15 @@ export const AuthenticationModel = Type.Object(
     action: Type.Union([Type.Literal('accept'), Type.Literal('junk')], {
       description: '`junk`: filed to Junk because the From domain’s DMARC policy is quarantine',
     }),
-    header: Type.String({ description: 'The Authentication-Results header the MX added (unfolded, without its name)' }),
+    header: Type.String({
+      description: 'The Authentication-Results header the MX added (unfolded, without its name)',
+    }),
   },
   {
     $id: 'Authentication',
     title: 'Authentication',
-    description: 'What the MX found checking the message as it arrived (mail from trusted networks is not checked)',
+    description:
+      'What the MX found checking the message as it arrived (mail from trusted networks is not checked)',
   },
 );
 
@@ -57,8 +62,13 @@ export const DnsRecordModel = Type.Object(
       { description: 'What the record is for' },
     ),
     type: Type.Union([Type.Literal('MX'), Type.Literal('TXT'), Type.Literal('CNAME')]),
-    name: Type.String({ description: 'Fully qualified name, without the trailing dot', examples: ['_dmarc.example.com'] }),
-    value: Type.String({ description: 'What to publish (a long TXT value is split into strings of ≤ 255 octets in a zone file)' }),
+    name: Type.String({
+      description: 'Fully qualified name, without the trailing dot',
+      examples: ['_dmarc.example.com'],
+    }),
+    value: Type.String({
+      description: 'What to publish (a long TXT value is split into strings of ≤ 255 octets in a zone file)',
+    }),
     status: Type.Union(
       [Type.Literal('found'), Type.Literal('missing'), Type.Literal('different'), Type.Literal('unknown')],
       { description: 'Compared with DNS now: `unknown` when the lookup failed' },
@@ -66,7 +76,11 @@ export const DnsRecordModel = Type.Object(
     current: Type.Array(Type.String(), { description: 'What DNS answered for this name and kind' }),
     note: Type.Optional(Type.String()),
   },
-  { $id: 'DnsRecord', title: 'DnsRecord', description: 'A DNS record to publish for a domain, with its check' },
+  {
+    $id: 'DnsRecord',
+    title: 'DnsRecord',
+    description: 'A DNS record to publish for a domain, with its check',
+  },
 );
 
 export const DomainDnsModel = Type.Object(
@@ -75,13 +89,19 @@ export const DomainDnsModel = Type.Object(
     records: Type.Array(ref(DnsRecordModel)),
     mtaStsPolicy: Type.Object(
       {
-        url: Type.String({ description: 'Where senders fetch it (jdmail serves it for a request to that host)' }),
+        url: Type.String({
+          description: 'Where senders fetch it (jdmail serves it for a request to that host)',
+        }),
         text: Type.String({ description: 'The policy file (RFC 8461 §3.2)' }),
       },
       { description: 'The MTA-STS policy' },
     ),
   },
-  { $id: 'DomainDns', title: 'DomainDns', description: 'Every DNS record a domain needs, checked against DNS' },
+  {
+    $id: 'DomainDns',
+    title: 'DomainDns',
+    description: 'Every DNS record a domain needs, checked against DNS',
+  },
 );
 
 export const DkimKeyModel = Type.Object(
@@ -90,16 +110,28 @@ export const DkimKeyModel = Type.Object(
     selector: Type.String({ examples: ['jdmail202607'] }),
     algorithm: Type.Literal('rsa-sha256'),
     publicKey: Type.String({ description: 'Base64 SPKI: the `p=` of the DNS record' }),
-    dnsName: Type.String({ description: 'Where to publish it', examples: ['jdmail202607._domainkey.example.com'] }),
+    dnsName: Type.String({
+      description: 'Where to publish it',
+      examples: ['jdmail202607._domainkey.example.com'],
+    }),
     dnsValue: Type.String({ examples: ['v=DKIM1; k=rsa; p=MIIBIjANBg…'] }),
     createdAt: Timestamp('When the key was made'),
   },
-  { $id: 'DkimKey', title: 'DkimKey', description: 'A domain’s active DKIM key (the private key is never shown)' },
+  {
+    $id: 'DkimKey',
+    title: 'DkimKey',
+    description: 'A domain’s active DKIM key (the private key is never shown)',
+  },
 );
 
 export const toAuthenticationJson = (a: AuthResults): Static<typeof AuthenticationModel> => ({
   spf: a.spf,
-  dkim: a.dkim.map((d) => ({ result: d.result, domain: d.domain ?? '', selector: d.selector, aligned: d.aligned })),
+  dkim: a.dkim.map((d) => ({
+    result: d.result,
+    domain: d.domain ?? '',
+    selector: d.selector,
+    aligned: d.aligned,
+  })),
   dmarc: a.dmarc,
   arc: a.arc,
   action: a.action,

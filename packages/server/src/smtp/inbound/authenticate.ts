@@ -1,8 +1,8 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { SMTPServerSession } from 'smtp-server';
-import type { InboundAuth } from '../../mail-auth/index.js';
 import type { ReceiveVerdict } from '../../mail/index.js';
+import type { InboundAuth } from '../../mail-auth/index.js';
 import { isAppError } from '../../shared/index.js';
 import { clientFacts, type SpfChecks } from './spf.js';
 

@@ -1,5 +1,5 @@
-import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import type { SPFResult } from 'mailauth';
+import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import type { InboundAuth, SmtpClientFacts } from '../../mail-auth/index.js';
 
 /** SPF checks started at MAIL FROM, keyed by smtp-server's mailFrom entry (the same object ends up in the envelope). */

@@ -29,7 +29,10 @@ export const domainMailAuthRoutes: V1Plugin = async (app, { directory, mailAuth 
         scope: 'domains:read',
         callers: 'admins of the domain',
       },
-      { params: DomainParams, response: { 200: ref(DomainDnsModel, 'The records'), ...problems(403, 404, 422) } },
+      {
+        params: DomainParams,
+        response: { 200: ref(DomainDnsModel, 'The records'), ...problems(403, 404, 422) },
+      },
     ),
     async (request) => {
       const name = normalizeDomain(request.params.domain);
@@ -53,7 +56,10 @@ export const domainMailAuthRoutes: V1Plugin = async (app, { directory, mailAuth 
         scope: 'domains:write',
         callers: 'admins of the domain',
       },
-      { params: DomainParams, response: { 201: ref(DkimKeyModel, 'The new key'), ...problems(403, 404, 422) } },
+      {
+        params: DomainParams,
+        response: { 201: ref(DkimKeyModel, 'The new key'), ...problems(403, 404, 422) },
+      },
     ),
     async (request, reply) => {
       const name = normalizeDomain(request.params.domain);
