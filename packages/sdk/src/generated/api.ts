@@ -1907,7 +1907,7 @@ export interface components {
             records: components["schemas"]["DnsRecord"][];
             /** @description The MTA-STS policy */
             mtaStsPolicy: {
-                /** @description Where senders fetch it (jdmail serves it for a request to that host) */
+                /** @description Where senders fetch it: serve the text there over HTTPS */
                 url: string;
                 /** @description The policy file (RFC 8461 §3.2) */
                 text: string;

@@ -28,7 +28,7 @@ export interface DnsRecordCheck {
 export interface DomainDnsReport {
   domain: string;
   records: DnsRecordCheck[];
-  /** The MTA-STS policy (RFC 8461 §3.2) to serve at `url`; jdmail serves it itself for a request to that host. */
+  /** The MTA-STS policy (RFC 8461 §3.2) to serve at `url` over HTTPS. */
   mtaStsPolicy: { url: string; text: string };
 }
 

@@ -8,7 +8,7 @@ export interface DomainMailAuth {
   dnsReport(domain: string): Promise<DomainDnsReport>;
   /** A new DKIM key, active at once (publish its record; the old one may stay until mail signed with it has arrived). */
   rotateDkim(domain: string): Promise<DkimKeyInfo>;
-  /** The MTA-STS policy text served for `mta-sts.<domain>`, or null when the domain is not ours. */
+  /** The MTA-STS policy text for `mta-sts.<domain>` (for a route serving it; none is wired yet), or null when the domain is not ours. */
   mtaStsPolicyFor(domain: string): Promise<string | null>;
 }
 

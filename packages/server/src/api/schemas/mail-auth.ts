@@ -90,7 +90,7 @@ export const DomainDnsModel = Type.Object(
     mtaStsPolicy: Type.Object(
       {
         url: Type.String({
-          description: 'Where senders fetch it (jdmail serves it for a request to that host)',
+          description: 'Where senders fetch it: serve the text there over HTTPS',
         }),
         text: Type.String({ description: 'The policy file (RFC 8461 §3.2)' }),
       },
