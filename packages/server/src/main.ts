@@ -9,6 +9,7 @@ import {
   createDirectorySyncTarget,
   type Directory,
 } from './directory/index.js';
+import { createDnsResolver, type DnsRecordType } from './dns/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createImapListeners } from './imap/index.js';
 import {
@@ -20,6 +21,16 @@ import {
 } from './ldap/index.js';
 import { createLoginGuard, createMemoryBucketStore, type LoginGuard } from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
+import {
+  createDkimKeys,
+  createDkimSigner,
+  createDomainMailAuth,
+  createInboundAuth,
+  type DkimSigner,
+  type DnsResolve,
+  type DomainMailAuth,
+  type InboundAuth,
+} from './mail-auth/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
@@ -57,6 +68,12 @@ export interface Engine {
   directorySync: DirectorySync;
   /** Outcomes of API sends made with an `Idempotency-Key`. */
   idempotency: IdempotencyStore;
+  /** DKIM signatures for outbound mail (the queue worker's). */
+  dkimSigner: DkimSigner;
+  /** The MX's SPF/DKIM/DMARC/ARC checks. */
+  inboundAuth: InboundAuth;
+  /** DNS records to publish, DKIM rotation, the MTA-STS policy. */
+  domainMailAuth: DomainMailAuth;
   close(): Promise<void>;
 }
 
@@ -95,6 +112,12 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     inlineBodyMaxBytes: config.store.inlineBodyMaxBytes,
     log,
   });
+  // One cached resolver for delivery (MX, MTA-STS) and for the mail checks (SPF, DKIM, DMARC).
+  const dns = createDnsResolver({ config: config.dns });
+  // mailauth asks by type name; a type the resolver does not serve is refused with ENOTIMP.
+  const resolve: DnsResolve = (name, rrtype) => dns.resolve(name, rrtype as DnsRecordType);
+  const authLog = log.child({ component: 'mail-auth' });
+  const dkimKeys = createDkimKeys({ db: database.db, bits: config.mailAuth.dkimKeyBits });
   const sources = resolveSources(config);
   const ldapLog = log.child({ component: 'ldap' });
   const directory = createDirectory({
@@ -104,6 +127,12 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     defaultQuotaBytes: config.store.defaultQuotaBytes,
     createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
     releaseBlobs: (ids) => store.releaseBlobs(ids),
+    // A domain is usable without its key (made later by POST …/dkim); the failure is logged.
+    onDomainCreated: (domain) =>
+      dkimKeys.ensure(domain.name).then(
+        () => undefined,
+        (err) => authLog.error({ err, domain: domain.name }, 'could not make the DKIM key of a new domain'),
+      ),
     externalAuth: createLdapAuthenticator({
       sources,
       cacheTtlMs: config.ldap.authCacheSeconds * 1000,
@@ -145,12 +174,28 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     log: log.child({ component: 'sso' }),
     loginGuard,
   });
+  const isLocalDomain = (d: string) => directory.isLocalDomain(d);
   return {
     config,
     database,
     store,
     directory,
     mail,
+    dkimSigner: createDkimSigner({ keys: dkimKeys, log: authLog }),
+    inboundAuth: createInboundAuth({
+      config: config.mailAuth,
+      resolve,
+      hostname: config.hostname,
+      isLocalDomain,
+      log: authLog,
+    }),
+    domainMailAuth: createDomainMailAuth({
+      keys: dkimKeys,
+      resolve,
+      hostname: config.hostname,
+      mtaStsMode: config.mailAuth.mtaStsMode,
+      isLocalDomain,
+    }),
     oauth,
     sso,
     loginGuard,
@@ -264,6 +309,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       reverseLookup,
       loginGuard: engine.loginGuard,
       metrics,
+      mailAuth: engine.inboundAuth,
       log,
     });
   const webmailDir = findWebmailDist();
@@ -305,6 +351,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     addressBook: engine.addressBook,
     directorySync: engine.directorySync,
     idempotency: engine.idempotency,
+    mailAuth: engine.domainMailAuth,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,

@@ -8,6 +8,7 @@ import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
 import { type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
+import type { DomainMailAuth } from '../mail-auth/index.js';
 import type { OAuthService } from '../oauth/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
@@ -48,6 +49,8 @@ export interface ApiDeps {
   directorySync?: DirectorySync;
   /** Outcomes of sends made with an `Idempotency-Key`; without it the header is refused (503). */
   idempotency?: IdempotencyStore;
+  /** DNS records and DKIM keys of domains (their routes answer 503 without it). */
+  mailAuth?: DomainMailAuth;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -127,6 +130,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     addressBook: deps.addressBook,
     directorySync: deps.directorySync,
     idempotency: deps.idempotency,
+    mailAuth: deps.mailAuth,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

@@ -4,6 +4,7 @@ import { DnsSchema } from './dns-schema.js';
 import { LdapSchema } from './ldap-schema.js';
 import { OutboundSchema } from './outbound-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
+import { MailAuthSchema } from './mail-auth-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -420,6 +421,7 @@ export const ConfigSchema = Type.Object(
     trace: TraceSchema,
     dns: DnsSchema,
     outbound: OutboundSchema,
+    mailAuth: MailAuthSchema,
   },
   { additionalProperties: false },
 );

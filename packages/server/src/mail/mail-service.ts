@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Directory } from '../directory/index.js';
+import type { AuthResults } from '../mail-auth/index.js';
 import { AppError, newId } from '../shared/index.js';
 import type { DeliveryTarget, MailStore } from '../store/index.js';
 import { findAttachment } from './attachment.js';
@@ -18,6 +19,16 @@ export interface MailServiceDeps {
   hostname: string;
   maxMessageSize: number;
   log: Logger;
+}
+
+/** The stored authentication results (JSON written by the MX); a damaged row reads as none. */
+function authResultsOf(json: string | null): AuthResults | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as AuthResults;
+  } catch {
+    return null;
+  }
 }
 
 /** The mail engine shared by SMTP and the API: durable ingest and per-user mailbox operations. */
@@ -47,29 +58,44 @@ export function createMailService(deps: MailServiceDeps): MailService {
     }
   }
 
+  /** The user's Junk mailbox (by its special use, so a renamed one still counts), else INBOX. */
+  async function junkOf(userId: string): Promise<string> {
+    const boxes = await store.listMailboxes(userId);
+    return boxes.find((b) => b.specialUse === '\\Junk')?.name ?? 'INBOX';
+  }
+
   async function receive(input: ReceiveInput): Promise<{ messageIds: string[]; size: number }> {
     const writer = store.blobs.createWriter();
     try {
       const addHeaders = input.submission ? missingSubmissionHeaders(deps.hostname) : undefined;
-      const { head, size, sawAttachment } = await ingest(input.stream, writer, {
+      const { head, sawAttachment } = await ingest(input.stream, writer, {
         prefix: input.trace,
         maxSize: input.maxSize,
         addHeaders,
       });
       if (input.submission?.checkAuthors)
         await assertAuthors(head, head.length < HEAD_BYTES, input.submission.senderUserId);
-      const blob = await writer.finish();
+      const verdict = await input.finalize?.();
+      const blob = await writer.finish(verdict?.prepend ? Buffer.from(verdict.prepend, 'utf8') : undefined);
       const index = await parseIndex(head, sawAttachment);
-      const targets: DeliveryTarget[] = input.targets.map((t) => ({ userId: t.userId, mailbox: 'INBOX' }));
+      const targets: DeliveryTarget[] = [];
+      for (const t of input.targets)
+        targets.push({ userId: t.userId, mailbox: verdict?.junk ? await junkOf(t.userId) : 'INBOX' });
       if (input.submission)
         targets.push({ userId: input.submission.senderUserId, mailbox: 'Sent', seen: true });
-      const { messageIds } = await store.deliver({ blob, targets, index, internalDate: Date.now() });
+      const { messageIds } = await store.deliver({
+        blob,
+        targets,
+        index,
+        internalDate: Date.now(),
+        authResults: verdict?.authResults,
+      });
       // Their used bytes grew: the quota check at the next RCPT sees it without asking the database.
       directory.noteStored(
         targets.map((t) => t.userId),
         blob.size,
       );
-      return { messageIds, size };
+      return { messageIds, size: blob.size };
     } catch (err) {
       await writer.abort().catch((e) => log.warn({ err: e }, 'could not remove temp blob'));
       throw err;
@@ -120,7 +146,11 @@ export function createMailService(deps: MailServiceDeps): MailService {
       // The parser gave up in the top-level header section itself: show its fields as they are.
       if (body.partial && body.headers.length === 0)
         body.headers = await readHeaderFields(store.blobs.read(summary.blobId));
-      return { ...summary, ...body };
+      return {
+        ...summary,
+        ...body,
+        authentication: authResultsOf(await store.authResultsOf(summary.blobId)),
+      };
     },
     async openAttachment(address, id, attachmentId) {
       const summary = await store.getMessage(await userId(address), id);

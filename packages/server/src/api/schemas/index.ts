@@ -50,6 +50,13 @@ import {
   UpdateMessageBody,
 } from './mail.js';
 import {
+  AuthenticationModel,
+  DkimKeyModel,
+  DkimOutcomeModel,
+  DnsRecordModel,
+  DomainDnsModel,
+} from './mail-auth.js';
+import {
   AuthorizationServerMetadataModel,
   JwkModel,
   JwksModel,
@@ -109,6 +116,8 @@ export const MODELS: readonly TSchema[] = [
   MessagePage,
   AttachmentModel,
   HeaderModel,
+  DkimOutcomeModel,
+  AuthenticationModel,
   MessageDetailModel,
   UpdateMessageBody,
   UnreadCount,
@@ -151,4 +160,7 @@ export const MODELS: readonly TSchema[] = [
   AddressBookEntryModel,
   AddressBookPage,
   DepartmentTree,
+  DnsRecordModel,
+  DomainDnsModel,
+  DkimKeyModel,
 ];

@@ -3,6 +3,7 @@ import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { type MailService, receivedHeader } from '../../mail/index.js';
 import { isStorageFull, normalizeAddress } from '../../shared/index.js';
 import { toSmtpError } from '../errors.js';
+import type { AuthenticatedData } from './authenticate.js';
 import type { ResolvedRecipients } from './rcpt.js';
 
 export interface DataDeps {
@@ -18,6 +19,8 @@ export interface DataDeps {
   senderOf(session: SMTPServerSession): string | undefined;
   /** Submission: refuse From/Sender headers that are not the sender's addresses (`smtp.checkFromHeader`). */
   checkAuthors?: boolean;
+  /** MX: mail authentication of a session's message (see authenticate.ts); undefined when it is not checked. */
+  authenticate?: (session: SMTPServerSession, stream: SMTPServerDataStream) => AuthenticatedData | undefined;
   /** Counts each message's outcome, and the bytes of one stored (the listener's metrics). */
   counted?: (result: 'stored' | 'refused' | 'failed' | 'aborted', bytes?: number) => void;
 }
@@ -52,8 +55,10 @@ export function createDataHandler(deps: DataDeps) {
         for: rcpts.length === 1 && rcpts[0] ? normalizeAddress(rcpts[0].address) : undefined,
       });
       const sender = deps.senderOf(session);
+      const checked = deps.authenticate?.(session, stream);
       const { messageIds, size } = await deps.mail.receive({
-        stream,
+        stream: checked?.stream ?? stream,
+        finalize: checked?.finalize,
         trace,
         targets: [...targets.values()],
         maxSize: deps.maxSize,

@@ -3,6 +3,7 @@ import type { AddressBook, Directory } from '../../../directory/index.js';
 import type { IdempotencyStore } from '../../../idempotency/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
+import type { DomainMailAuth } from '../../../mail-auth/index.js';
 import type { OAuthService } from '../../../oauth/index.js';
 import type { Sso } from '../../../sso/index.js';
 
@@ -21,6 +22,8 @@ export interface V1Deps {
   directorySync?: DirectorySync;
   /** Outcomes of sends made with an `Idempotency-Key`. */
   idempotency?: IdempotencyStore;
+  /** DNS records and DKIM keys of domains; without it their routes answer 503. */
+  mailAuth?: DomainMailAuth;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */
