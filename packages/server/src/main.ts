@@ -191,7 +191,8 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     }),
     domainMailAuth: createDomainMailAuth({
       keys: dkimKeys,
-      resolve,
+      // The records' check asks past the cache: an admin looks right after publishing.
+      resolve: (name, rrtype) => dns.resolve(name, rrtype as DnsRecordType, { fresh: true }),
       hostname: config.hostname,
       mtaStsMode: config.mailAuth.mtaStsMode,
       isLocalDomain,
