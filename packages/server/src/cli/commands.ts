@@ -5,6 +5,7 @@ import { registerApiKeyCommands } from './apikey-commands.js';
 import { registerAppCommands } from './app-commands.js';
 import { registerLdapCommands } from './ldap.js';
 import { configFrom, withConfigFlags } from './options.js';
+import { registerSpamCommands } from './spam.js';
 
 type Out = (line: string) => void;
 
@@ -102,6 +103,7 @@ export function registerCommands(program: Command, out: Out): void {
   registerUserCommands(program, out);
   registerAppCommands(program, out, withEngine);
   registerLdapCommands(program, out);
+  registerSpamCommands(program, out, withEngine);
 
   registerApiKeyCommands(program, out, withEngine);
 
