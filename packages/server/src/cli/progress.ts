@@ -67,9 +67,7 @@ export function createProgressPrinter(
         lastPhase = p.phase;
         lastDecile = 0;
         const what =
-          p.phase === 'applying' && p.total !== null
-            ? `${text[p.phase]} (${p.total})`
-            : text[p.phase];
+          p.phase === 'applying' && p.total !== null ? `${text[p.phase]} (${p.total})` : text[p.phase];
         stream.write(`${label}: ${what}\n`);
       }
       if (p.phase === 'applying' && p.total) {

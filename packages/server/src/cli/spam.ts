@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { createSpamClassifier, listMailFiles, readMailFiles, type SpamClass, type SpamClassifier, spamMetrics } from '../filter/index.js';
+import {
+  createSpamClassifier,
+  listMailFiles,
+  readMailFiles,
+  type SpamClass,
+  type SpamClassifier,
+  spamMetrics,
+} from '../filter/index.js';
 import type { Engine } from '../main.js';
 import { withConfigFlags } from './options.js';
 import { createProgressPrinter, type ProgressStream } from './progress.js';
@@ -87,7 +94,9 @@ async function evaluate(engine: Engine, sets: Sets, out: Out, progress: Progress
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   out(`spam ${c.truePositives + c.falseNegatives}: caught ${c.truePositives}, missed ${c.falseNegatives}`);
   out(`ham ${c.trueNegatives + c.falsePositives}: kept ${c.trueNegatives}, flagged ${c.falsePositives}`);
-  out(`precision ${m.precision.toFixed(4)}  recall ${m.recall.toFixed(4)}  F1 ${m.f1.toFixed(4)}  false positives ${pct(m.falsePositiveRate)} of ham`);
+  out(
+    `precision ${m.precision.toFixed(4)}  recall ${m.recall.toFixed(4)}  F1 ${m.f1.toFixed(4)}  false positives ${pct(m.falsePositiveRate)} of ham`,
+  );
 }
 
 /** `jdmail spam train|eval`: the classifier's global model, from folders of known spam and ham. */
@@ -101,13 +110,19 @@ export function registerSpamCommands(
   const sets = (c: Command) =>
     withConfigFlags(
       c
-        .option('--spam <path>', 'Maildir, mbox, .eml file or a folder of them holding spam (repeatable)', collect)
+        .option(
+          '--spam <path>',
+          'Maildir, mbox, .eml file or a folder of them holding spam (repeatable)',
+          collect,
+        )
         .option('--ham <path>', 'the same for ham, good mail (repeatable)', collect),
     );
   sets(spam.command('train').description('learn messages as spam or ham into the global model')).action(
     async (o: Sets, cmd: Command) => withEngine(cmd, (e) => train(e, o, out, progress)),
   );
   sets(
-    spam.command('eval').description('classify known spam and ham and print precision, recall, F1, false positives'),
+    spam
+      .command('eval')
+      .description('classify known spam and ham and print precision, recall, F1, false positives'),
   ).action(async (o: Sets, cmd: Command) => withEngine(cmd, (e) => evaluate(e, o, out, progress)));
 }

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 
-const Score = (def: number, description: string) => Type.Number({ minimum: 0, maximum: 1, default: def, description });
+const Score = (def: number, description: string) =>
+  Type.Number({ minimum: 0, maximum: 1, default: def, description });
 const Count = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 1_000_000, default: def, description });
 
@@ -11,7 +12,10 @@ const Count = (def: number, description: string) =>
  */
 export const SpamSchema = Type.Object(
   {
-    tagThreshold: Score(0.45, 'Score above which a message is tagged as probable spam (X-Spam-Flag) but delivered as usual'),
+    tagThreshold: Score(
+      0.45,
+      'Score above which a message is tagged as probable spam (X-Spam-Flag) but delivered as usual',
+    ),
     junkThreshold: Score(0.5, 'Score above which a message is spam: it goes to the Junk folder'),
     minSpamLearned: Count(200, 'Spam messages the model must have learned before it scores mail'),
     minHamLearned: Count(200, 'Ham messages the model must have learned before it scores mail'),

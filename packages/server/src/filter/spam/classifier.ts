@@ -3,7 +3,13 @@ import type { DB } from '../../store/index.js';
 import { type BayesParams, chiSquareCombine, SPAMASSASSIN_PARAMS, significantTokens } from './bayes.js';
 import { messageKey } from './message-key.js';
 import { tokenId } from './token-hash.js';
-import { GLOBAL_SCOPE, type LearnOutcome, type SpamClass, type SpamTokenStore, createSpamTokenStore } from './token-store.js';
+import {
+  createSpamTokenStore,
+  GLOBAL_SCOPE,
+  type LearnOutcome,
+  type SpamClass,
+  type SpamTokenStore,
+} from './token-store.js';
 import { type TokenizeOptions, tokenizeMessage } from './tokenize.js';
 
 /** How verdicts are drawn from the score (the `spam.*` settings). */
@@ -42,7 +48,10 @@ export interface SpamClassifier {
   /** Learns a message as spam or ham (into the user's model when `userId` is given, else the global one). */
   learn(raw: Buffer, cls: SpamClass, scope?: SpamScope): Promise<LearnOutcome>;
   /** Learns many messages in one transaction; for training runs. */
-  learnMany(items: ReadonlyArray<{ raw: Buffer; class: SpamClass }>, scope?: SpamScope): Promise<LearnOutcome[]>;
+  learnMany(
+    items: ReadonlyArray<{ raw: Buffer; class: SpamClass }>,
+    scope?: SpamScope,
+  ): Promise<LearnOutcome[]>;
   /** Forgets a learned message; false when it was not learned in that scope. */
   unlearn(raw: Buffer, scope?: SpamScope): Promise<boolean>;
   /** Messages learned, per class, in the global model (plus the user's). */
@@ -89,14 +98,19 @@ async function classifyWith(
   if (totals.spam < deps.settings.minSpamLearned || totals.ham < deps.settings.minHamLearned)
     return { score: null, verdict: 'untrained', tokens: tokens.size, significant: 0, reasons: [] };
   const counts = await store.counts(scopes, [...tokens.keys()]);
-  const significant = significantTokens(counts, totals.spam, totals.ham, { ...SPAMASSASSIN_PARAMS, ...deps.bayes });
+  const significant = significantTokens(counts, totals.spam, totals.ham, {
+    ...SPAMASSASSIN_PARAMS,
+    ...deps.bayes,
+  });
   const score = chiSquareCombine(significant.map((t) => t.probability));
   return {
     score,
     verdict: verdictOf(score, deps.settings),
     tokens: tokens.size,
     significant: significant.length,
-    reasons: significant.slice(0, REASONS).map((t) => ({ token: tokens.get(t.id) ?? '', probability: t.probability })),
+    reasons: significant
+      .slice(0, REASONS)
+      .map((t) => ({ token: tokens.get(t.id) ?? '', probability: t.probability })),
   };
 }
 

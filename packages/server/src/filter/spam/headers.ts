@@ -8,7 +8,8 @@ import { registrableDomain } from './urls.js';
  */
 
 /** Headers whose values carry no signal, or carry another filter's verdict (which we must not learn from). */
-const IGNORED = /^(?:date|delivery-date|resent-date|message-id|received|content-length|lines|status|x-status|x-uid|x-keywords|dkim-signature|domainkey-signature|arc-.*|x-spam-.*|x-virus-.*|delivered-to|return-path|references|in-reply-to|x-original-.*|mime-version|content-transfer-encoding|subject|from|to|cc|reply-to|content-type)$/;
+const IGNORED =
+  /^(?:date|delivery-date|resent-date|message-id|received|content-length|lines|status|x-status|x-uid|x-keywords|dkim-signature|domainkey-signature|arc-.*|x-spam-.*|x-virus-.*|delivered-to|return-path|references|in-reply-to|x-original-.*|mime-version|content-transfer-encoding|subject|from|to|cc|reply-to|content-type)$/;
 const MAX_VALUE_CHARS = 300;
 
 export type WordSink = (text: string, prefix: string) => void;
@@ -38,7 +39,8 @@ function fromTokens(value: string, words: WordSink, emit: (t: string) => void): 
   if (/\d{3,}/.test(local)) emit('F:from-local-digits');
   // A display name that is itself an address of another domain: `"paypal.com" <x@evil.test>`.
   const named = addressDomain(name) || /\b([a-z0-9-]+\.(?:com|net|org))\b/i.exec(name)?.[1]?.toLowerCase();
-  if (named && domain && registrableDomain(named) !== registrableDomain(domain)) emit('F:from-name-other-domain');
+  if (named && domain && registrableDomain(named) !== registrableDomain(domain))
+    emit('F:from-name-other-domain');
 }
 
 /** Tokens of the hops a message came through: hosts' domains, IP /16s and /24s, and the protocol. */
@@ -50,7 +52,10 @@ function receivedTokens(values: string[], emit: (t: string) => void): void {
       emit(`rip:${octets.slice(0, 2).join('.')}`);
       emit(`rip:${octets.slice(0, 3).join('.')}`);
     }
-    for (const host of value.toLowerCase().match(/\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b/g)?.slice(0, 4) ?? [])
+    for (const host of value
+      .toLowerCase()
+      .match(/\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b/g)
+      ?.slice(0, 4) ?? [])
       emit(`rh:${registrableDomain(host)}`);
     const proto = /\bwith\s+([a-z0-9]+)/i.exec(value)?.[1];
     if (proto) emit(`rw:${proto.toLowerCase()}`);
@@ -65,7 +70,8 @@ export function bucket(n: number): string {
 function subjectTokens(subject: string, words: WordSink, emit: (t: string) => void): void {
   words(subject, 's:');
   const letters = subject.replace(/[^A-Za-z]/g, '');
-  if (letters.length >= 8 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.6) emit('F:subject-caps');
+  if (letters.length >= 8 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.6)
+    emit('F:subject-caps');
   if (/!{1,}\s*$|!!/.test(subject)) emit('F:subject-exclaim');
   if (/\$\d|\d+%/.test(subject)) emit('F:subject-money');
 }
@@ -82,7 +88,14 @@ export function headerTokens(headers: HeaderField[], words: WordSink, emit: (t: 
     emit('F:replyto-other-domain');
   const to = all('to').join(',');
   emit(`to:${bucket(to.split(',').filter((a) => a.includes('@')).length)}`);
-  emit(`cc:${bucket(all('cc').join(',').split(',').filter((a) => a.includes('@')).length)}`);
+  emit(
+    `cc:${bucket(
+      all('cc')
+        .join(',')
+        .split(',')
+        .filter((a) => a.includes('@')).length,
+    )}`,
+  );
   const messageId = first('message-id');
   if (messageId) emit(`mid:${/@([^>\s]+)/.exec(messageId)?.[1]?.toLowerCase() ?? 'nodomain'}`);
   else emit('F:no-message-id');

@@ -19,10 +19,22 @@ export interface HtmlScan {
 const TAG = /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][a-zA-Z0-9]{0,15})([^>]{0,1000})>/g;
 const ATTR = /([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/g;
 const SKIP = new Set(['style', 'script', 'title', 'head']);
-const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt)?\s*(?:;|$)/i;
+const HIDDEN_STYLE =
+  /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt)?\s*(?:;|$)/i;
 const WHITE = /^(?:#f{3}|#f{6}|white)$/i;
 /** Attributes worth a token of their own: they are what HTML spam leans on. */
-const TELLING_ATTRS = new Set(['style', 'bgcolor', 'color', 'size', 'face', 'width', 'height', 'alt', 'onload', 'onclick']);
+const TELLING_ATTRS = new Set([
+  'style',
+  'bgcolor',
+  'color',
+  'size',
+  'face',
+  'width',
+  'height',
+  'alt',
+  'onload',
+  'onclick',
+]);
 const HOST_IN_TEXT = /(?:https?:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,})/i;
 
 function attributes(raw: string): Map<string, string> {

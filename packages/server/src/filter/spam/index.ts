@@ -18,9 +18,9 @@ export {
 } from './classifier.js';
 export { listMailFiles, type MailFile, readMailFiles, splitMbox } from './mail-files.js';
 export { messageKey } from './message-key.js';
+export { type Confusion, type SpamMetrics, spamMetrics } from './metrics.js';
 export { normalizeText, simplifyChinese } from './normalize.js';
 export { tokenId } from './token-hash.js';
 export { GLOBAL_SCOPE, type LearnOutcome, type SpamClass } from './token-store.js';
 export { DEFAULT_LIMITS, type TokenizeLimits, type TokenizeOptions, tokenizeMessage } from './tokenize.js';
 export { cjkBigrams } from './words.js';
-export { type Confusion, type SpamMetrics, spamMetrics } from './metrics.js';

@@ -8,7 +8,8 @@ export interface MailFile {
 }
 
 /** Files that are not messages in the folders people train from (Maildir's and MH's bookkeeping, the corpus' indexes). */
-const SKIP = /^(?:\.|cmds$|maildirfolder$|dovecot|courierimap|\.mh_sequences$|.*\.(?:json|md|txt\.gz|gz|zip|tar)$)/i;
+const SKIP =
+  /^(?:\.|cmds$|maildirfolder$|dovecot|courierimap|\.mh_sequences$|.*\.(?:json|md|txt\.gz|gz|zip|tar)$)/i;
 
 /** Every regular file under `path` (a file is itself), depth first, in name order (reproducible runs). */
 async function filesUnder(path: string): Promise<string[]> {

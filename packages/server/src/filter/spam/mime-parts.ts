@@ -80,7 +80,9 @@ function decodeBody(node: MimeNode, chunks: Buffer[], maxChars: number): string 
   const charset = (node.charset || '').toLowerCase();
   let text: string;
   try {
-    text = UTF8.has(charset.replace(/[^a-z0-9]+/g, '')) ? bytes.toString('utf8') : decodeCharset(bytes, charset);
+    text = UTF8.has(charset.replace(/[^a-z0-9]+/g, ''))
+      ? bytes.toString('utf8')
+      : decodeCharset(bytes, charset);
   } catch {
     text = bytes.toString('latin1'); // an unknown charset: its ASCII words still count
   }
@@ -100,7 +102,10 @@ function headerFields(root: MimeNode): HeaderField[] {
   if (root.headers === false) return [];
   return root.headers.getList().map(({ key, line }) => {
     const colon = line.indexOf(':');
-    const value = line.slice(colon + 1, colon + 1 + MAX_HEADER_CHARS).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const value = line
+      .slice(colon + 1, colon + 1 + MAX_HEADER_CHARS)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     return { name: key.toLowerCase(), value: decodeHeaderValue(value) };
   });
 }
@@ -119,7 +124,10 @@ export async function mailParts(raw: Buffer, limits: MimeLimits): Promise<MailPa
     const type = (node.contentType || 'text/plain').toLowerCase();
     const attached = node.disposition === 'attachment' || !TEXT_TYPES.has(type);
     if (attached) {
-      parts.attachments.push({ type, filename: node.filename ? decodeHeaderValue(String(node.filename)) : '' });
+      parts.attachments.push({
+        type,
+        filename: node.filename ? decodeHeaderValue(String(node.filename)) : '',
+      });
       continue;
     }
     parts.texts.push({

@@ -55,14 +55,19 @@ class Deltas {
   add(ids: readonly number[], cls: SpamClass, by: 1 | -1): void {
     this.total[cls] += by;
     for (const id of ids) {
-      let d = this.tokens.get(id);
-      if (!d) this.tokens.set(id, (d = { spam: 0, ham: 0 }));
+      const d = this.tokens.get(id) ?? { spam: 0, ham: 0 };
       d[cls] += by;
+      this.tokens.set(id, d);
     }
   }
 }
 
-async function applyIncrements(t: Transaction<DB>, scope: string, deltas: Deltas, now: number): Promise<void> {
+async function applyIncrements(
+  t: Transaction<DB>,
+  scope: string,
+  deltas: Deltas,
+  now: number,
+): Promise<void> {
   // Sorted ids: concurrent learners (several nodes) take row locks in one order and cannot deadlock.
   const rows = [...deltas.tokens]
     .filter(([, d]) => d.spam > 0 || d.ham > 0)
@@ -151,7 +156,11 @@ async function learnedRows(t: Transaction<DB>, scope: string, keys: readonly str
 
 function learnBatch(t: Transaction<DB>, scope: string, items: readonly LearnItem[], now: number) {
   return async (): Promise<LearnOutcome[]> => {
-    const known = await learnedRows(t, scope, items.map((i) => i.key));
+    const known = await learnedRows(
+      t,
+      scope,
+      items.map((i) => i.key),
+    );
     const deltas = new Deltas();
     const outcomes: LearnOutcome[] = [];
     const rows = new Map<string, LearnItem>();
@@ -196,8 +205,15 @@ function learnBatch(t: Transaction<DB>, scope: string, items: readonly LearnItem
 export function createSpamTokenStore(db: Kysely<DB>): SpamTokenStore {
   return {
     async totals(scopes) {
-      const rows = await db.selectFrom('spam_totals').select(['spam', 'ham']).where('scope', 'in', scopes).execute();
-      return rows.reduce((s, r) => ({ spam: s.spam + Number(r.spam), ham: s.ham + Number(r.ham) }), { spam: 0, ham: 0 });
+      const rows = await db
+        .selectFrom('spam_totals')
+        .select(['spam', 'ham'])
+        .where('scope', 'in', scopes)
+        .execute();
+      return rows.reduce((s, r) => ({ spam: s.spam + Number(r.spam), ham: s.ham + Number(r.ham) }), {
+        spam: 0,
+        ham: 0,
+      });
     },
     async counts(scopes, ids) {
       const out = new Map<number, TokenCounts>();
@@ -228,7 +244,11 @@ export function createSpamTokenStore(db: Kysely<DB>): SpamTokenStore {
         const deltas = new Deltas();
         deltas.add(before.ids, before.class, -1);
         await applyDeltas(t, scope, deltas, 0);
-        await t.deleteFrom('spam_learned').where('scope', '=', scope).where('message_key', '=', key).execute();
+        await t
+          .deleteFrom('spam_learned')
+          .where('scope', '=', scope)
+          .where('message_key', '=', key)
+          .execute();
         return true;
       });
     },

@@ -46,7 +46,9 @@ describe('tokenizeMessage', () => {
     );
     const a = await tokenizeMessage(gbk);
     const b = await tokenizeMessage(big5);
-    expect(a).toEqual(expect.arrayContaining(['s:代开', 's:发票', '发票', '优惠', 'cs:gbk', 'F:text-base64']));
+    expect(a).toEqual(
+      expect.arrayContaining(['s:代开', 's:发票', '发票', '优惠', 'cs:gbk', 'F:text-base64']),
+    );
     expect(b).toEqual(expect.arrayContaining(['发票', '优惠', '开发', 'cs:big5']));
   });
 

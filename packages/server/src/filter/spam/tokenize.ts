@@ -1,11 +1,9 @@
-import { headerTokens } from './headers.js';
-import { scanHtml } from './html.js';
+import { bucket, headerTokens } from './headers.js';
+import { scanHtml, urlHost } from './html.js';
 import { type MailParts, mailParts } from './mime-parts.js';
 import { normalizeText } from './normalize.js';
 import { isIpHost, registrableDomain, urlsInText, urlTokens } from './urls.js';
 import { emitWords } from './words.js';
-import { urlHost } from './html.js';
-import { bucket } from './headers.js';
 
 /** Bounds on what one message may cost to tokenize, whatever it holds. */
 export interface TokenizeLimits {

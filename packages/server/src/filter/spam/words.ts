@@ -42,7 +42,12 @@ export function cjkBigrams(run: string, emit: (token: string) => void): void {
  * Stops once `budget()` says no more are wanted, so a huge text costs only
  * as much as the tokens it may still give.
  */
-export function emitWords(text: string, prefix: string, emit: (token: string) => void, budget: () => boolean): void {
+export function emitWords(
+  text: string,
+  prefix: string,
+  emit: (token: string) => void,
+  budget: () => boolean,
+): void {
   WORD.lastIndex = 0;
   for (let m = WORD.exec(text); m !== null && budget(); m = WORD.exec(text)) {
     const word = m[0];
