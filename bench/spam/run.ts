@@ -54,7 +54,13 @@ function summary(name: string, flags: Flags, seconds: number) {
 async function jdmail() {
   const dir = mkdtempSync(join(tmpdir(), 'spam-bench-'));
   const database = await openDatabase({ dataDir: dir });
-  const settings = { tagThreshold: 0.45, junkThreshold: 0.5, minSpamLearned: 200, minHamLearned: 200 };
+  const settings = {
+    tagThreshold: 0.45,
+    junkThreshold: 0.5,
+    minSpamLearned: 200,
+    minHamLearned: 200,
+    cacheRefreshSeconds: 10,
+  };
   const classifier = createSpamClassifier({ db: database.db, settings, tokenize: { features } });
   const train = [
     ...TRAIN.ham.map((f) => ({ f, class: 'ham' as const })),

@@ -19,6 +19,13 @@ export const SpamSchema = Type.Object(
     junkThreshold: Score(0.5, 'Score above which a message is spam: it goes to the Junk folder'),
     minSpamLearned: Count(200, 'Spam messages the model must have learned before it scores mail'),
     minHamLearned: Count(200, 'Ham messages the model must have learned before it scores mail'),
+    cacheRefreshSeconds: Type.Integer({
+      minimum: 0,
+      maximum: 3600,
+      default: 10,
+      description:
+        "Each process scores mail from an in-memory copy of the global model's token counts and re-reads the counts changed in the database (by other nodes) at most this often; learns made by the process itself apply at once. 0: no copy, every message looks its tokens up in the database",
+    }),
   },
   { default: {}, additionalProperties: false },
 );

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../../test/harness/databases.js';
 import { type Database, openDatabase } from '../../store/db.js';
 import { createSpamClassifier, type SpamClassifier } from './classifier.js';
+import { tokenId } from './token-hash.js';
 
 const databases = useDatabases();
 const FIXTURES = new URL('../../../../../test/fixtures/spam-zh/', import.meta.url);
@@ -64,9 +65,10 @@ describe.each(databases.engines)('spam classifier on %s', (engine) => {
     expect(await classifier.unlearn(raw)).toBe(true);
     expect(await classifier.unlearn(raw)).toBe(false);
     expect(await classifier.learned()).toEqual({ spam: 6, ham: 4 });
-    // The counts went back exactly: the token 'twice' is no longer known at all.
-    const rows = await database.db.selectFrom('spam_tokens').select(['spam', 'ham']).execute();
-    expect(rows.every((r) => r.spam >= 0 && r.ham >= 0 && r.spam + r.ham > 0)).toBe(true);
+    // The counts went back exactly: the token 'twice' counts nothing (its row stays, stamped, for other nodes' caches).
+    const rows = await database.db.selectFrom('spam_tokens').select(['token', 'spam', 'ham']).execute();
+    expect(rows.every((r) => r.spam >= 0 && r.ham >= 0)).toBe(true);
+    expect(rows.find((r) => Number(r.token) === tokenId('twice'))).toMatchObject({ spam: 0, ham: 0 });
   });
 
   it("keeps a user's learning to that user, on top of the global model", async () => {
@@ -94,5 +96,60 @@ describe.each(databases.engines)('spam classifier on %s', (engine) => {
     // spam-07 is Big5 traditional (代開), learned from simplified spam only (代开): its evidence is the simplified bigram.
     const v = await zh.classify(fixture('spam-07.eml'), scope);
     expect(v.reasons.map((r) => r.token)).toEqual(expect.arrayContaining(['s:代开', '增值']));
+  });
+});
+
+describe.each(databases.engines)('the in-memory copy of the global model on %s (two nodes, one database)', (engine) => {
+  let database: Database;
+  let clock = 1_000_000;
+  const cached = { ...SETTINGS, cacheRefreshSeconds: 10 };
+  const node = () => createSpamClassifier({ db: database.db, settings: cached, now: () => clock });
+  beforeAll(async () => {
+    database = await openDatabase(await databases.fresh(engine));
+  });
+  afterAll(() => database?.close());
+
+  it("applies a node's own learning at once and another node's after the refresh interval", async () => {
+    const a = node();
+    const b = node();
+    for (let i = 0; i < 3; i++) {
+      await a.learn(synthetic('spam', `c${i}`), 'spam');
+      await a.learn(synthetic('ham', `c${i}`), 'ham');
+    }
+    const probe = () => synthetic('ham', 'zanzibar quokka');
+    // Both load the model on first use; neither has seen "zanzibar quokka" yet.
+    const before = await b.classify(probe());
+    expect(before.reasons.map((r) => r.token)).not.toContain('quokka');
+    for (let i = 0; i < 3; i++) await a.learn(synthetic('spam', `zanzibar quokka ${i}`), 'spam');
+    // The learning node sees its own learning at once …
+    expect((await a.classify(probe())).reasons.map((r) => r.token)).toContain('quokka');
+    // … the other one keeps its copy until the refresh interval has passed, then reads the change.
+    clock += 5_000;
+    expect((await b.classify(probe())).reasons.map((r) => r.token)).not.toContain('quokka');
+    clock += 5_000;
+    const after = await b.classify(probe());
+    expect(after.reasons.map((r) => r.token)).toContain('quokka');
+    expect(after.score).toBeGreaterThan(before.score as number);
+  });
+
+  it("sees another node's unlearning, down to zero, and scores as the database does", async () => {
+    const a = node();
+    const b = node();
+    const sql = createSpamClassifier({ db: database.db, settings: SETTINGS });
+    const odd = synthetic('spam', 'xylophone walrus');
+    const probe = synthetic('ham', 'xylophone walrus');
+    const start = await b.classify(probe);
+    await a.learn(odd, 'spam');
+    clock += 10_000;
+    const learned = await b.classify(probe);
+    expect(learned.score).toBeGreaterThan(start.score as number);
+    expect(learned.score).toBe((await sql.classify(probe)).score);
+    expect(await a.unlearn(odd)).toBe(true);
+    clock += 10_000;
+    // The copy and the SQL store give the same verdict again, to the last digit: the one before the learn.
+    const unlearned = await b.classify(probe);
+    expect(unlearned.score).toBe((await sql.classify(probe)).score);
+    expect(unlearned.score).toBe(start.score);
+    expect(await b.learned()).toEqual(await sql.learned());
   });
 });

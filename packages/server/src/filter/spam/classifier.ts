@@ -1,9 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../store/index.js';
-import { type BayesParams, chiSquareCombine, SPAMASSASSIN_PARAMS, significantTokens } from './bayes.js';
+import {
+  type BayesParams,
+  chiSquareCombine,
+  SPAMASSASSIN_PARAMS,
+  significantTokens,
+  type TokenCounts,
+} from './bayes.js';
 import { messageKey } from './message-key.js';
 import { tokenId } from './token-hash.js';
+import { createTokenCountCache, type TokenCountCache } from './token-cache.js';
 import {
+  type CountChanges,
   createSpamTokenStore,
   GLOBAL_SCOPE,
   type LearnOutcome,
@@ -22,6 +30,12 @@ export interface SpamClassifierSettings {
   minSpamLearned: number;
   /** Ham messages the model must have learned before it gives a score. */
   minHamLearned: number;
+  /**
+   * Seconds between re-reads of the global model's changed counts into this
+   * process's in-memory copy (`token-cache.ts`); 0: no copy, every message
+   * looks its tokens up in the SQL store.
+   */
+  cacheRefreshSeconds?: number;
 }
 
 export type SpamVerdictKind = 'ham' | 'tag' | 'junk' | 'untrained';
@@ -86,18 +100,38 @@ async function hashedTokens(raw: Buffer, options: TokenizeOptions | undefined): 
   return byId;
 }
 
+/** Totals and token counts of the message's scopes: the global model from the cache when there is one. */
+async function countsOf(
+  store: SpamTokenStore,
+  cache: TokenCountCache | null,
+  scopes: string[],
+  ids: number[],
+): Promise<{ totals: TokenCounts; counts: Map<number, TokenCounts> }> {
+  if (!cache) return { totals: await store.totals(scopes), counts: await store.counts(scopes, ids) };
+  const global = await cache.lookup(ids);
+  const own = scopes.filter((s) => s !== GLOBAL_SCOPE);
+  const ownTotals = own.length > 0 ? await store.totals(own) : { spam: 0, ham: 0 };
+  // A user who never trained anything costs no query at all.
+  if (ownTotals.spam + ownTotals.ham === 0) return global;
+  for (const [id, c] of await store.counts(own, ids)) {
+    const g = global.counts.get(id);
+    global.counts.set(id, { spam: c.spam + (g?.spam ?? 0), ham: c.ham + (g?.ham ?? 0) });
+  }
+  const totals = { spam: global.totals.spam + ownTotals.spam, ham: global.totals.ham + ownTotals.ham };
+  return { totals, counts: global.counts };
+}
+
 async function classifyWith(
   store: SpamTokenStore,
+  cache: TokenCountCache | null,
   deps: SpamClassifierDeps,
   raw: Buffer,
   scope: SpamScope | undefined,
 ): Promise<SpamVerdict> {
-  const scopes = scopesOf(scope);
-  const totals = await store.totals(scopes);
   const tokens = await hashedTokens(raw, deps.tokenize);
+  const { totals, counts } = await countsOf(store, cache, scopesOf(scope), [...tokens.keys()]);
   if (totals.spam < deps.settings.minSpamLearned || totals.ham < deps.settings.minHamLearned)
     return { score: null, verdict: 'untrained', tokens: tokens.size, significant: 0, reasons: [] };
-  const counts = await store.counts(scopes, [...tokens.keys()]);
   const significant = significantTokens(counts, totals.spam, totals.ham, {
     ...SPAMASSASSIN_PARAMS,
     ...deps.bayes,
@@ -118,7 +152,21 @@ async function classifyWith(
 export function createSpamClassifier(deps: SpamClassifierDeps): SpamClassifier {
   const store = createSpamTokenStore(deps.db);
   const now = deps.now ?? Date.now;
+  const refreshSeconds = deps.settings.cacheRefreshSeconds ?? 0;
+  const cache =
+    refreshSeconds > 0
+      ? createTokenCountCache({
+          store,
+          scope: GLOBAL_SCOPE,
+          totals: () => store.totals([GLOBAL_SCOPE]),
+          refreshMs: refreshSeconds * 1000,
+          now,
+        })
+      : null;
   const scopeOf = (scope?: SpamScope) => scope?.userId ?? GLOBAL_SCOPE;
+  const written = (scope: string, changes: CountChanges | null) => {
+    if (changes && scope === GLOBAL_SCOPE) cache?.apply(changes);
+  };
   const learnMany: SpamClassifier['learnMany'] = async (items, scope) => {
     const prepared = await Promise.all(
       items.map(async (i) => ({
@@ -127,15 +175,21 @@ export function createSpamClassifier(deps: SpamClassifierDeps): SpamClassifier {
         ids: [...(await hashedTokens(i.raw, deps.tokenize)).keys()],
       })),
     );
-    return store.learn(scopeOf(scope), prepared, now());
+    const { outcomes, changes } = await store.learn(scopeOf(scope), prepared, now());
+    written(scopeOf(scope), changes);
+    return outcomes;
   };
   return {
-    classify: (raw, scope) => classifyWith(store, deps, raw, scope),
+    classify: (raw, scope) => classifyWith(store, cache, deps, raw, scope),
     learnMany,
     async learn(raw, cls, scope) {
       return (await learnMany([{ raw, class: cls }], scope))[0] as LearnOutcome;
     },
-    unlearn: (raw, scope) => store.unlearn(scopeOf(scope), messageKey(raw)),
+    async unlearn(raw, scope) {
+      const changes = await store.unlearn(scopeOf(scope), messageKey(raw), now());
+      written(scopeOf(scope), changes);
+      return changes !== null;
+    },
     learned: (scope) => store.totals(scopesOf(scope)),
   };
 }

@@ -23,10 +23,31 @@ export interface SpamTokenStore {
   totals(scopes: readonly string[]): Promise<TokenCounts>;
   /** Counts of the tokens among `ids` that were ever learned, summed over `scopes`. */
   counts(scopes: readonly string[], ids: readonly number[]): Promise<Map<number, TokenCounts>>;
-  /** Learns a batch of messages into `scope` in one transaction. */
-  learn(scope: string, items: readonly LearnItem[], now: number): Promise<LearnOutcome[]>;
-  /** Forgets a learned message; false when it was not learned in `scope`. */
-  unlearn(scope: string, key: string): Promise<boolean>;
+  /** Learns a batch of messages into `scope` in one transaction; `changes` is what it did to the counts. */
+  learn(
+    scope: string,
+    items: readonly LearnItem[],
+    now: number,
+  ): Promise<{ outcomes: LearnOutcome[]; changes: CountChanges }>;
+  /** Forgets a learned message; null when it was not learned in `scope`. */
+  unlearn(scope: string, key: string, now: number): Promise<CountChanges | null>;
+  /** One page of a scope's token rows, in token order after `after` (for loading a cache). */
+  page(scope: string, after: number, limit: number): Promise<TokenRow[]>;
+  /** A scope's token rows changed at or after `since` (ms), zeroed rows included. */
+  changedSince(scope: string, since: number): Promise<TokenRow[]>;
+}
+
+/** One token's counts as stored. */
+export interface TokenRow {
+  token: number;
+  spam: number;
+  ham: number;
+}
+
+/** What a learn or unlearn changed: per-token count deltas and the change of the message totals. */
+export interface CountChanges {
+  readonly tokens: ReadonlyMap<number, TokenCounts>;
+  readonly total: TokenCounts;
 }
 
 /** Ids per statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -88,7 +109,7 @@ async function applyIncrements(
   }
 }
 
-async function applyDecrements(t: Transaction<DB>, scope: string, deltas: Deltas): Promise<void> {
+async function applyDecrements(t: Transaction<DB>, scope: string, deltas: Deltas, now: number): Promise<void> {
   // Grouped by the amounts taken, so that one statement serves many tokens (almost always 1 of one class).
   const groups = new Map<string, number[]>();
   for (const [id, d] of deltas.tokens) {
@@ -104,16 +125,11 @@ async function applyDecrements(t: Transaction<DB>, scope: string, deltas: Deltas
         .set({
           spam: sql`case when spam > ${spam} then spam - ${spam} else 0 end`,
           ham: sql`case when ham > ${ham} then ham - ${ham} else 0 end`,
+          // Zeroed rows stay, stamped: a node's cache learns of the change by `at` (token-cache.ts).
+          at: now,
         })
         .where('scope', '=', scope)
         .where('token', 'in', chunk)
-        .execute();
-      await t
-        .deleteFrom('spam_tokens')
-        .where('scope', '=', scope)
-        .where('token', 'in', chunk)
-        .where('spam', '=', 0)
-        .where('ham', '=', 0)
         .execute();
     }
   }
@@ -135,7 +151,7 @@ async function applyTotals(t: Transaction<DB>, scope: string, { spam, ham }: Tok
 
 async function applyDeltas(t: Transaction<DB>, scope: string, deltas: Deltas, now: number): Promise<void> {
   await applyIncrements(t, scope, deltas, now);
-  await applyDecrements(t, scope, deltas);
+  await applyDecrements(t, scope, deltas, now);
   await applyTotals(t, scope, deltas.total);
 }
 
@@ -155,7 +171,7 @@ async function learnedRows(t: Transaction<DB>, scope: string, keys: readonly str
 }
 
 function learnBatch(t: Transaction<DB>, scope: string, items: readonly LearnItem[], now: number) {
-  return async (): Promise<LearnOutcome[]> => {
+  return async (): Promise<{ outcomes: LearnOutcome[]; changes: CountChanges }> => {
     const known = await learnedRows(
       t,
       scope,
@@ -197,8 +213,13 @@ function learnBatch(t: Transaction<DB>, scope: string, items: readonly LearnItem
         )
         .execute();
     }
-    return outcomes;
+    return { outcomes, changes: deltas };
   };
+}
+
+/** PostgreSQL's bigint columns may come back as strings: numbers, whatever the engine. */
+function numbers(r: { token: number | string; spam: number | string; ham: number | string }): TokenRow {
+  return { token: Number(r.token), spam: Number(r.spam), ham: Number(r.ham) };
 }
 
 /** The token store on the metadata database (SQLite or PostgreSQL). */
@@ -237,20 +258,40 @@ export function createSpamTokenStore(db: Kysely<DB>): SpamTokenStore {
     learn(scope, items, now) {
       return db.transaction().execute((t) => learnBatch(t, scope, items, now)());
     },
-    unlearn(scope, key) {
+    unlearn(scope, key, now) {
       return db.transaction().execute(async (t) => {
         const before = (await learnedRows(t, scope, [key])).get(key);
-        if (!before) return false;
+        if (!before) return null;
         const deltas = new Deltas();
         deltas.add(before.ids, before.class, -1);
-        await applyDeltas(t, scope, deltas, 0);
+        await applyDeltas(t, scope, deltas, now);
         await t
           .deleteFrom('spam_learned')
           .where('scope', '=', scope)
           .where('message_key', '=', key)
           .execute();
-        return true;
+        return deltas;
       });
+    },
+    async page(scope, after, limit) {
+      const rows = await db
+        .selectFrom('spam_tokens')
+        .select(['token', 'spam', 'ham'])
+        .where('scope', '=', scope)
+        .where('token', '>', after)
+        .orderBy('token')
+        .limit(limit)
+        .execute();
+      return rows.map(numbers);
+    },
+    async changedSince(scope, since) {
+      const rows = await db
+        .selectFrom('spam_tokens')
+        .select(['token', 'spam', 'ham'])
+        .where('scope', '=', scope)
+        .where('at', '>=', since)
+        .execute();
+      return rows.map(numbers);
     },
   };
 }

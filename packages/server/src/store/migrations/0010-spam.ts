@@ -6,8 +6,11 @@ import { type Kysely, type Migration, PostgresAdapter } from 'kysely';
  * - `spam_tokens`: how many learned spam and ham messages held each token, per
  *   scope (`''` = the global model, else a user id). Token ids are 53-bit
  *   hashes of the token text (`filter/spam/token-hash.ts`), so the table never
- *   holds words of anyone's mail. `at` is when the row last changed, for a
- *   future expiry of tokens seen once long ago (SpamAssassin's `bayes_expiry`).
+ *   holds words of anyone's mail. `at` is when the row last changed (a learn
+ *   or an unlearn; rows counted down to zero stay, stamped): each node's
+ *   in-memory copy of the global model re-reads the rows changed since its
+ *   last look by it (`spam_tokens_changed`), and a future expiry of tokens
+ *   seen once long ago (SpamAssassin's `bayes_expiry`) will use it too.
  * - `spam_totals`: the learned message counts per scope, Robinson's nspam/nham.
  * - `spam_learned`: one row per learned message and scope, keyed by a hash of
  *   its Message-ID (or of its bytes when it has none): learning it again is a
@@ -29,6 +32,7 @@ export const spam: Migration = {
       .addColumn('at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('spam_tokens_pk', ['scope', 'token'])
       .execute();
+    await db.schema.createIndex('spam_tokens_changed').on('spam_tokens').columns(['scope', 'at']).execute();
     await db.schema
       .createTable('spam_totals')
       .addColumn('scope', 'text', (c) => c.primaryKey())
