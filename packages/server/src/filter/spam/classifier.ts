@@ -8,6 +8,7 @@ import {
   type TokenCounts,
 } from './bayes.js';
 import { messageKey } from './message-key.js';
+import { decideUnsure } from './unsure.js';
 import { tokenId } from './token-hash.js';
 import { createTokenCountCache, type TokenCountCache } from './token-cache.js';
 import {
@@ -136,7 +137,8 @@ async function classifyWith(
     ...SPAMASSASSIN_PARAMS,
     ...deps.bayes,
   });
-  const score = chiSquareCombine(significant.map((t) => t.probability));
+  // In the unsure band our own features decide (unsure.ts); the Bayes score stands outside it.
+  const score = decideUnsure(chiSquareCombine(significant.map((t) => t.probability)), tokens.values());
   return {
     score,
     verdict: verdictOf(score, deps.settings),

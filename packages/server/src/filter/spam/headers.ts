@@ -67,8 +67,8 @@ export function bucket(n: number): string {
   return n === 0 ? '0' : n === 1 ? '1' : n <= 5 ? '2-5' : n <= 20 ? '6-20' : '21+';
 }
 
-function subjectTokens(subject: string, words: WordSink, emit: (t: string) => void): void {
-  words(subject, 's:');
+function subjectTokens(subject: string, prose: WordSink, emit: (t: string) => void): void {
+  prose(subject, 's:');
   const letters = subject.replace(/[^A-Za-z]/g, '');
   if (letters.length >= 8 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.6)
     emit('F:subject-caps');
@@ -76,11 +76,16 @@ function subjectTokens(subject: string, words: WordSink, emit: (t: string) => vo
   if (/\$\d|\d+%/.test(subject)) emit('F:subject-money');
 }
 
-/** Emits the header section's tokens through `emit` (single tokens) and `words` (text cut into words). */
-export function headerTokens(headers: HeaderField[], words: WordSink, emit: (t: string) => void): void {
+/** Emits the header section's tokens through `emit` (single tokens), `words` (text cut into words) and `prose` (words and word pairs: the Subject). */
+export function headerTokens(
+  headers: HeaderField[],
+  words: WordSink,
+  emit: (t: string) => void,
+  prose: WordSink = words,
+): void {
   const first = (name: string) => headers.find((h) => h.name === name)?.value;
   const all = (name: string) => headers.filter((h) => h.name === name).map((h) => h.value);
-  subjectTokens(first('subject') ?? '', words, emit);
+  subjectTokens(first('subject') ?? '', prose, emit);
   const from = first('from') ?? '';
   fromTokens(from, words, emit);
   const replyTo = first('reply-to');

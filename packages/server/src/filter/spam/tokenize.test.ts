@@ -4,6 +4,7 @@ import { chi2Q, chiSquareCombine, robinsonF } from './bayes.js';
 import { normalizeText } from './normalize.js';
 import { tokenId } from './token-hash.js';
 import { tokenizeMessage } from './tokenize.js';
+import { decideUnsure } from './unsure.js';
 import { cjkBigrams } from './words.js';
 
 const mail = (headers: string, body: Buffer | string) =>
@@ -67,20 +68,35 @@ Content-Type: multipart/mixed; boundary=b`,
         'fn:paypal.com',
         'fd:evil.example',
         'F:from-name-other-domain',
-        'F:html-only',
         'F:html-hidden-text',
         'F:link-text-other-domain',
         'F:url-ip-host',
         'u:ip',
         'u:img.tracker.example.net',
         'ud:example.net',
-        't:p.style',
         'att:application/octet-stream',
         'att.ext:exe',
         'verify',
       ]),
     );
-    expect(await tokenizeMessage(raw, { features: false })).not.toContain('F:html-only');
+    // Tokens that only say "this is HTML" are not emitted unless asked for: they learn the ham's share of HTML.
+    expect(tokens.filter((t) => t.startsWith('t:') || t === 'F:html-only')).toEqual([]);
+    expect(await tokenizeMessage(raw, { htmlTags: true })).toEqual(
+      expect.arrayContaining(['t:p.style', 't:img', 'F:html-only']),
+    );
+    expect(await tokenizeMessage(raw, { features: false })).not.toContain('F:html-hidden-text');
+  });
+
+  it('gives word pairs with their distance when asked (OSB, 4 words back), in body and Subject only', async () => {
+    const raw = mail('Subject: free gift\nX-Mailer: big mailer', 'click here now to win');
+    const plain = await tokenizeMessage(raw);
+    expect(plain.filter((t) => t.includes('~'))).toEqual([]);
+    const pairs = await tokenizeMessage(raw, { pairs: true });
+    expect(pairs).toEqual(
+      expect.arrayContaining(['s:free~1~gift', 'click~1~here', 'click~2~now', 'click~4~win', 'here~3~win']),
+    );
+    expect(pairs).not.toContain('click~5~win');
+    expect(pairs.filter((t) => t.startsWith('h:x-mailer:') && t.includes('~'))).toEqual([]);
   });
 
   it('stays bounded on hostile input: caps tokens and finishes a 4 MB message quickly', async () => {
@@ -131,5 +147,20 @@ describe('Bayes arithmetic', () => {
     expect(ids.size).toBe(50_000);
     for (const id of ids) expect(Number.isSafeInteger(id) && id >= 0).toBe(true);
     expect(tokenId('发票')).toBe(tokenId('发票'));
+  });
+});
+
+describe('the unsure band', () => {
+  const tricks = ['F:url-ip-host', 'F:link-text-other-domain'];
+  it('lets our features make spam of a score without evidence, and only in the band', () => {
+    expect(decideUnsure(0.5, tricks)).toBeGreaterThan(0.5);
+    expect(decideUnsure(0.42, ['F:html-hidden-text', 'F:subject-caps'])).toBeGreaterThan(0.5);
+    // Below the required points the Bayes score stands; "no evidence" is never spam by itself.
+    expect(decideUnsure(0.5, ['F:url-ip-host'])).toBe(0.5);
+    expect(decideUnsure(0.5, [])).toBe(0.5);
+    expect(decideUnsure(0.58, ['w', 'F:urls:1'])).toBe(0.58);
+    // Outside the band the features change nothing.
+    expect(decideUnsure(0.1, tricks)).toBe(0.1);
+    expect(decideUnsure(0.95, [])).toBe(0.95);
   });
 });

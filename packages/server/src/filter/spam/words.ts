@@ -47,7 +47,9 @@ export function emitWords(
   prefix: string,
   emit: (token: string) => void,
   budget: () => boolean,
+  pairWindow = 0,
 ): void {
+  const recent: string[] = [];
   WORD.lastIndex = 0;
   for (let m = WORD.exec(text); m !== null && budget(); m = WORD.exec(text)) {
     const word = m[0];
@@ -58,7 +60,27 @@ export function emitWords(
     // Trailing sentence punctuation is not part of the word ("now." → "now"), but "!!!" is kept apart.
     const bare = word.replace(/[.'_@-]+$/u, '');
     if (bare.length < MIN_WORD) continue;
-    if (bare.length > MAX_WORD) emit(`${prefix}sk:${bare.slice(0, 7)}`);
-    else emit(prefix + bare);
+    const token = bare.length > MAX_WORD ? `sk:${bare.slice(0, 7)}` : bare;
+    emit(prefix + token);
+    if (pairWindow > 0) emitPairs(recent, token, prefix, emit, pairWindow);
   }
+}
+
+/**
+ * Rspamd's orthogonal sparse bigrams (OSB): the word with each of the
+ * `window` words before it, the distance in the token ("click here" and
+ * "click … here" are two tokens). Pairs carry what single words lose —
+ * "free" is ham in "feel free to", spam in "free gift" — and a spammer who
+ * misspells one word still leaves the pairs around it.
+ */
+function emitPairs(
+  recent: string[],
+  word: string,
+  prefix: string,
+  emit: (token: string) => void,
+  window: number,
+): void {
+  for (let d = 1; d <= recent.length; d++) emit(`${prefix}${recent[recent.length - d]}~${d}~${word}`);
+  recent.push(word);
+  if (recent.length > window) recent.shift();
 }
