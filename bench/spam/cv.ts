@@ -18,7 +18,11 @@ import {
   tokenId,
   tokenizeMessage,
 } from '../../packages/server/src/filter/index.js';
-import { SPAMASSASSIN_PARAMS, significantTokens, type TokenCounts } from '../../packages/server/src/filter/spam/bayes.js';
+import {
+  SPAMASSASSIN_PARAMS,
+  significantTokens,
+  type TokenCounts,
+} from '../../packages/server/src/filter/spam/bayes.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {

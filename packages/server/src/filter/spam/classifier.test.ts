@@ -99,57 +99,60 @@ describe.each(databases.engines)('spam classifier on %s', (engine) => {
   });
 });
 
-describe.each(databases.engines)('the in-memory copy of the global model on %s (two nodes, one database)', (engine) => {
-  let database: Database;
-  let clock = 1_000_000;
-  const cached = { ...SETTINGS, cacheRefreshSeconds: 10 };
-  const node = () => createSpamClassifier({ db: database.db, settings: cached, now: () => clock });
-  beforeAll(async () => {
-    database = await openDatabase(await databases.fresh(engine));
-  });
-  afterAll(() => database?.close());
+describe.each(databases.engines)(
+  'the in-memory copy of the global model on %s (two nodes, one database)',
+  (engine) => {
+    let database: Database;
+    let clock = 1_000_000;
+    const cached = { ...SETTINGS, cacheRefreshSeconds: 10 };
+    const node = () => createSpamClassifier({ db: database.db, settings: cached, now: () => clock });
+    beforeAll(async () => {
+      database = await openDatabase(await databases.fresh(engine));
+    });
+    afterAll(() => database?.close());
 
-  it("applies a node's own learning at once and another node's after the refresh interval", async () => {
-    const a = node();
-    const b = node();
-    for (let i = 0; i < 3; i++) {
-      await a.learn(synthetic('spam', `c${i}`), 'spam');
-      await a.learn(synthetic('ham', `c${i}`), 'ham');
-    }
-    const probe = () => synthetic('ham', 'zanzibar quokka');
-    // Both load the model on first use; neither has seen "zanzibar quokka" yet.
-    const before = await b.classify(probe());
-    expect(before.reasons.map((r) => r.token)).not.toContain('quokka');
-    for (let i = 0; i < 3; i++) await a.learn(synthetic('spam', `zanzibar quokka ${i}`), 'spam');
-    // The learning node sees its own learning at once …
-    expect((await a.classify(probe())).reasons.map((r) => r.token)).toContain('quokka');
-    // … the other one keeps its copy until the refresh interval has passed, then reads the change.
-    clock += 5_000;
-    expect((await b.classify(probe())).reasons.map((r) => r.token)).not.toContain('quokka');
-    clock += 5_000;
-    const after = await b.classify(probe());
-    expect(after.reasons.map((r) => r.token)).toContain('quokka');
-    expect(after.score).toBeGreaterThan(before.score as number);
-  });
+    it("applies a node's own learning at once and another node's after the refresh interval", async () => {
+      const a = node();
+      const b = node();
+      for (let i = 0; i < 3; i++) {
+        await a.learn(synthetic('spam', `c${i}`), 'spam');
+        await a.learn(synthetic('ham', `c${i}`), 'ham');
+      }
+      const probe = () => synthetic('ham', 'zanzibar quokka');
+      // Both load the model on first use; neither has seen "zanzibar quokka" yet.
+      const before = await b.classify(probe());
+      expect(before.reasons.map((r) => r.token)).not.toContain('quokka');
+      for (let i = 0; i < 3; i++) await a.learn(synthetic('spam', `zanzibar quokka ${i}`), 'spam');
+      // The learning node sees its own learning at once …
+      expect((await a.classify(probe())).reasons.map((r) => r.token)).toContain('quokka');
+      // … the other one keeps its copy until the refresh interval has passed, then reads the change.
+      clock += 5_000;
+      expect((await b.classify(probe())).reasons.map((r) => r.token)).not.toContain('quokka');
+      clock += 5_000;
+      const after = await b.classify(probe());
+      expect(after.reasons.map((r) => r.token)).toContain('quokka');
+      expect(after.score).toBeGreaterThan(before.score as number);
+    });
 
-  it("sees another node's unlearning, down to zero, and scores as the database does", async () => {
-    const a = node();
-    const b = node();
-    const sql = createSpamClassifier({ db: database.db, settings: SETTINGS });
-    const odd = synthetic('spam', 'xylophone walrus');
-    const probe = synthetic('ham', 'xylophone walrus');
-    const start = await b.classify(probe);
-    await a.learn(odd, 'spam');
-    clock += 10_000;
-    const learned = await b.classify(probe);
-    expect(learned.score).toBeGreaterThan(start.score as number);
-    expect(learned.score).toBe((await sql.classify(probe)).score);
-    expect(await a.unlearn(odd)).toBe(true);
-    clock += 10_000;
-    // The copy and the SQL store give the same verdict again, to the last digit: the one before the learn.
-    const unlearned = await b.classify(probe);
-    expect(unlearned.score).toBe((await sql.classify(probe)).score);
-    expect(unlearned.score).toBe(start.score);
-    expect(await b.learned()).toEqual(await sql.learned());
-  });
-});
+    it("sees another node's unlearning, down to zero, and scores as the database does", async () => {
+      const a = node();
+      const b = node();
+      const sql = createSpamClassifier({ db: database.db, settings: SETTINGS });
+      const odd = synthetic('spam', 'xylophone walrus');
+      const probe = synthetic('ham', 'xylophone walrus');
+      const start = await b.classify(probe);
+      await a.learn(odd, 'spam');
+      clock += 10_000;
+      const learned = await b.classify(probe);
+      expect(learned.score).toBeGreaterThan(start.score as number);
+      expect(learned.score).toBe((await sql.classify(probe)).score);
+      expect(await a.unlearn(odd)).toBe(true);
+      clock += 10_000;
+      // The copy and the SQL store give the same verdict again, to the last digit: the one before the learn.
+      const unlearned = await b.classify(probe);
+      expect(unlearned.score).toBe((await sql.classify(probe)).score);
+      expect(unlearned.score).toBe(start.score);
+      expect(await b.learned()).toEqual(await sql.learned());
+    });
+  },
+);

@@ -8,9 +8,8 @@ import {
   type TokenCounts,
 } from './bayes.js';
 import { messageKey } from './message-key.js';
-import { decideUnsure } from './unsure.js';
-import { tokenId } from './token-hash.js';
 import { createTokenCountCache, type TokenCountCache } from './token-cache.js';
+import { tokenId } from './token-hash.js';
 import {
   type CountChanges,
   createSpamTokenStore,
@@ -20,6 +19,7 @@ import {
   type SpamTokenStore,
 } from './token-store.js';
 import { type TokenizeOptions, tokenizeMessage } from './tokenize.js';
+import { decideUnsure } from './unsure.js';
 
 /** How verdicts are drawn from the score (the `spam.*` settings). */
 export interface SpamClassifierSettings {

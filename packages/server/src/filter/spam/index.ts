@@ -23,5 +23,5 @@ export { normalizeText, simplifyChinese } from './normalize.js';
 export { tokenId } from './token-hash.js';
 export { GLOBAL_SCOPE, type LearnOutcome, type SpamClass } from './token-store.js';
 export { DEFAULT_LIMITS, type TokenizeLimits, type TokenizeOptions, tokenizeMessage } from './tokenize.js';
-export { cjkBigrams } from './words.js';
 export { decideUnsure, UNSURE_HIGH, UNSURE_LOW, unsureFeatures } from './unsure.js';
+export { cjkBigrams } from './words.js';

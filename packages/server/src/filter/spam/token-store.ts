@@ -109,7 +109,12 @@ async function applyIncrements(
   }
 }
 
-async function applyDecrements(t: Transaction<DB>, scope: string, deltas: Deltas, now: number): Promise<void> {
+async function applyDecrements(
+  t: Transaction<DB>,
+  scope: string,
+  deltas: Deltas,
+  now: number,
+): Promise<void> {
   // Grouped by the amounts taken, so that one statement serves many tokens (almost always 1 of one class).
   const groups = new Map<string, number[]>();
   for (const [id, d] of deltas.tokens) {
