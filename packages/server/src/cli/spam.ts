@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   createSpamClassifier,
@@ -8,6 +9,7 @@ import {
   spamMetrics,
 } from '../filter/index.js';
 import type { Engine } from '../main.js';
+import { AppError } from '../shared/index.js';
 import { withConfigFlags } from './options.js';
 import { createProgressPrinter, type ProgressStream } from './progress.js';
 
@@ -30,10 +32,15 @@ function classifierOf(engine: Engine): SpamClassifier {
 
 /** The files of both sets, labelled, and the printer that shows how far the run is. */
 async function labelledFiles(sets: Sets): Promise<Array<{ file: string; class: SpamClass }>> {
-  if (!sets.spam?.length && !sets.ham?.length) throw new Error('give --spam DIR and/or --ham DIR');
+  if (!sets.spam?.length && !sets.ham?.length)
+    throw new AppError('BAD_REQUEST', 'give --spam DIR and/or --ham DIR');
   const out: Array<{ file: string; class: SpamClass }> = [];
   for (const cls of ['spam', 'ham'] as const)
-    for (const file of await listMailFiles(sets[cls] ?? [])) out.push({ file, class: cls });
+    for (const path of sets[cls] ?? []) {
+      // A mistyped path is the caller's mistake: one clear line, not a stack.
+      if (!existsSync(path)) throw new AppError('BAD_REQUEST', `--${cls} ${path}: no such file or folder`);
+      for (const file of await listMailFiles([path])) out.push({ file, class: cls });
+    }
   return out;
 }
 
@@ -85,7 +92,8 @@ async function evaluate(engine: Engine, sets: Sets, out: Out, progress: Progress
   });
   if (untrained > 0) {
     const learned = await classifier.learned();
-    throw new Error(
+    throw new AppError(
+      'BAD_REQUEST',
       `the model is not trained yet (${learned.spam} spam, ${learned.ham} ham learned; ` +
         `spam.minSpamLearned ${engine.config.spam.minSpamLearned}, spam.minHamLearned ${engine.config.spam.minHamLearned})`,
     );
