@@ -6,6 +6,7 @@ import { registerAppCommands } from './app-commands.js';
 import { registerDomainDnsCommands } from './domain-dns.js';
 import { registerLdapCommands } from './ldap.js';
 import { configFrom, withConfigFlags } from './options.js';
+import { registerSpamCommands } from './spam.js';
 
 type Out = (line: string) => void;
 
@@ -104,6 +105,7 @@ export function registerCommands(program: Command, out: Out): void {
   registerUserCommands(program, out);
   registerAppCommands(program, out, withEngine);
   registerLdapCommands(program, out);
+  registerSpamCommands(program, out, withEngine);
 
   registerApiKeyCommands(program, out, withEngine);
 

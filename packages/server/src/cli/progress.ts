@@ -30,7 +30,13 @@ function bar(done: number, total: number, width: number): string {
  * (`\r`, erase line) at most every 100 ms, a bar while applying. Otherwise
  * (a pipe, a log file): a line when the phase changes and every 10% applied.
  */
-export function createProgressPrinter(label: string, stream: ProgressStream, now: () => number = Date.now) {
+export function createProgressPrinter(
+  label: string,
+  stream: ProgressStream,
+  now: () => number = Date.now,
+  phaseText: Partial<Record<Progress['phase'], string>> = {},
+) {
+  const text = { ...PHASE_TEXT, ...phaseText };
   let lastPhase: Progress['phase'] | undefined;
   let lastDraw = 0;
   let lastDecile = 0;
@@ -48,7 +54,7 @@ export function createProgressPrinter(label: string, stream: ProgressStream, now
             : p.phase === 'reading'
               ? `${p.done} entries`
               : '';
-        const line = `${label}: ${PHASE_TEXT[p.phase]} ${detail}`.trimEnd();
+        const line = `${label}: ${text[p.phase]} ${detail}`.trimEnd();
         // A terminal of unknown width (0, as some ptys report) gets the whole line.
         const width = stream.columns && stream.columns > 20 ? stream.columns - 1 : line.length;
         stream.write(`\r\x1b[2K${line.slice(0, width)}`);
@@ -61,9 +67,7 @@ export function createProgressPrinter(label: string, stream: ProgressStream, now
         lastPhase = p.phase;
         lastDecile = 0;
         const what =
-          p.phase === 'applying' && p.total !== null
-            ? `${PHASE_TEXT[p.phase]} (${p.total})`
-            : PHASE_TEXT[p.phase];
+          p.phase === 'applying' && p.total !== null ? `${text[p.phase]} (${p.total})` : text[p.phase];
         stream.write(`${label}: ${what}\n`);
       }
       if (p.phase === 'applying' && p.total) {

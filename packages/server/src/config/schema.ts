@@ -5,6 +5,7 @@ import { LdapSchema } from './ldap-schema.js';
 import { OutboundSchema } from './outbound-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
 import { MailAuthSchema } from './mail-auth-schema.js';
+import { SpamSchema } from './spam-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -422,6 +423,7 @@ export const ConfigSchema = Type.Object(
     dns: DnsSchema,
     outbound: OutboundSchema,
     mailAuth: MailAuthSchema,
+    spam: SpamSchema,
   },
   { additionalProperties: false },
 );

@@ -384,6 +384,32 @@ export interface MessageAuthResultsTable {
   created_at: number;
 }
 
+/** Spam and ham counts of one token in one scope (`''` = global, else a user id); see migration 0010. */
+export interface SpamTokensTable {
+  scope: string;
+  /** 53-bit hash of the token text. */
+  token: number;
+  spam: number;
+  ham: number;
+  at: number;
+}
+
+/** Learned message counts per scope. */
+export interface SpamTotalsTable {
+  scope: string;
+  spam: number;
+  ham: number;
+}
+
+/** A learned message: its class and its token ids (float64 little-endian each), for dedupe and unlearn. */
+export interface SpamLearnedTable {
+  scope: string;
+  message_key: string;
+  class: 'spam' | 'ham';
+  tokens: Uint8Array;
+  at: number;
+}
+
 export interface DB {
   domains: DomainsTable;
   users: UsersTable;
@@ -414,4 +440,7 @@ export interface DB {
   message_trace: MessageTraceTable;
   dkim_keys: DkimKeysTable;
   message_auth_results: MessageAuthResultsTable;
+  spam_tokens: SpamTokensTable;
+  spam_totals: SpamTotalsTable;
+  spam_learned: SpamLearnedTable;
 }

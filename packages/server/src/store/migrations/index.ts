@@ -8,6 +8,7 @@ import { idempotencyKeys } from './0006-idempotency-keys.js';
 import { mailJournal } from './0007-mail-journal.js';
 import { outbound } from './0008-outbound.js';
 import { mailAuth } from './0009-mail-auth.js';
+import { spam } from './0010-spam.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-mail-journal': mailJournal,
   '0008-outbound': outbound,
   '0009-mail-auth': mailAuth,
+  '0010-spam': spam,
 };
 
 export const migrationProvider: MigrationProvider = {
