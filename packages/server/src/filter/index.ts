@@ -2,3 +2,7 @@
 export * from './verdict.js';
 // Antivirus: clamd over its socket (INSTREAM).
 export * from './virus/index.js';
+// Global and personal rules.
+export * from './rules/index.js';
+// Group mail policies.
+export * from './groups/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineVerdicts } from '../verdict.js';
+import { combineVerdicts, type Verdict } from '../verdict.js';
 import { assertValidRuleSet, ruleSetProblems } from './check.js';
 import { evaluateRules, type ScopedRules } from './evaluate.js';
 import type { MessageFacts } from './facts.js';
@@ -126,9 +126,9 @@ describe('evaluateRules', () => {
     const partner = rule('partner', { from: { endsWith: '@partner.test' } }, [{ action: 'accept' }]);
     const rules = evaluateRules([system(partner)], facts()).verdict;
     expect(rules).toMatchObject({ kind: 'accept', overrides: ['spam'] });
-    const spam = { kind: 'junk', stage: 'spam', reasons: [], score: 9 } as const;
+    const spam: Verdict = { kind: 'junk', stage: 'spam', reasons: [], score: 9 };
     expect(combineVerdicts([spam, rules!]).decision.kind).toBe('accept');
-    const virus = { kind: 'reject', stage: 'virus', reasons: [], answer: { code: 554, enhanced: '5.7.1', text: 'v' } } as const;
+    const virus: Verdict = { kind: 'reject', stage: 'virus', reasons: [], answer: { code: 554, enhanced: '5.7.1', text: 'v' } };
     expect(combineVerdicts([spam, virus, rules!]).decision).toBe(virus);
   });
 

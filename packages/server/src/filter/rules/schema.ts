@@ -127,11 +127,11 @@ export const Condition = Type.Union(
 type Leaf = Static<(typeof LeafConditions)[number]>;
 export type Condition = Leaf | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
-const act = <T extends string, P extends Record<string, TSchema>>(name: T, description: string, props?: P) =>
-  Type.Object(
-    { action: Type.Literal(name), ...(props ?? ({} as P)) },
-    { additionalProperties: false, description },
-  );
+const act = <T extends string, P extends Record<string, TSchema> = Record<never, TSchema>>(
+  name: T,
+  description: string,
+  props: P = {} as P,
+) => Type.Object({ action: Type.Literal(name), ...props }, { additionalProperties: false, description });
 
 const Address = Type.String({ minLength: 3, maxLength: 320, pattern: '^[^@\\s]+@[^@\\s]+$' });
 
