@@ -9,6 +9,12 @@ import {
   createDirectorySyncTarget,
   type Directory,
 } from './directory/index.js';
+import {
+  createGroupPolicies,
+  createRulesService,
+  type GroupPolicies,
+  type RulesService,
+} from './filter/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createImapListeners } from './imap/index.js';
 import {
@@ -57,6 +63,10 @@ export interface Engine {
   directorySync: DirectorySync;
   /** Outcomes of API sends made with an `Idempotency-Key`. */
   idempotency: IdempotencyStore;
+  /** Filter rule sets and the vacation log (filter/rules). */
+  rules: RulesService;
+  /** Group mail policies and group lookups (filter/groups). */
+  groupPolicies: GroupPolicies;
   close(): Promise<void>;
 }
 
@@ -157,6 +167,8 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     addressBook: createAddressBook(database.db),
     directorySync,
     idempotency: createIdempotencyStore(database.db),
+    rules: createRulesService(database.db),
+    groupPolicies: createGroupPolicies(database.db),
     async close() {
       oauth.stop();
       await directorySync.stop();
@@ -305,6 +317,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     addressBook: engine.addressBook,
     directorySync: engine.directorySync,
     idempotency: engine.idempotency,
+    rules: engine.rules,
+    groupPolicies: engine.groupPolicies,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,

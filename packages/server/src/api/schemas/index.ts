@@ -19,6 +19,7 @@ import {
   SyncRunPage,
 } from './directory.js';
 import { CreateDomainBody, DomainModel, DomainPage } from './domain.js';
+import { FILTER_MODELS, RulesTestBody, RulesTestResult, StoredRulesModel } from './filter.js';
 import {
   AddMembersBody,
   CreateGroupBody,
@@ -151,4 +152,8 @@ export const MODELS: readonly TSchema[] = [
   AddressBookEntryModel,
   AddressBookPage,
   DepartmentTree,
+  ...FILTER_MODELS,
+  StoredRulesModel,
+  RulesTestBody,
+  RulesTestResult,
 ];

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
 import type { IdempotencyStore } from '../../../idempotency/index.js';
+import type { GroupPolicies, RulesService } from '../../../filter/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
 import type { OAuthService } from '../../../oauth/index.js';
@@ -21,6 +22,10 @@ export interface V1Deps {
   directorySync?: DirectorySync;
   /** Outcomes of sends made with an `Idempotency-Key`. */
   idempotency?: IdempotencyStore;
+  /** Filter rule sets; without it their routes answer 503. */
+  rules?: RulesService;
+  /** Group mail policies and group lookups; without it their routes answer 503. */
+  groupPolicies?: GroupPolicies;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -4,6 +4,9 @@ import type { V1Plugin } from './deps.js';
 import { addressBookRoutes } from './directory/address-book.js';
 import { directorySyncRoutes } from './directory/sync.js';
 import { domainRoutes } from './domains/domains.js';
+import { groupPolicyRoutes } from './filter/group-policy.js';
+import { ruleRoutes } from './filter/rules.js';
+import { ruleTestRoutes } from './filter/rules-test.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
@@ -20,10 +23,21 @@ import { userRoutes } from './users/users.js';
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
 export const v1Routes: V1Plugin = async (
   app,
-  { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency },
+  { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency, rules, groupPolicies },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
-  const deps = { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency };
+  const deps = {
+    directory,
+    mail,
+    oauth,
+    sso,
+    publicUrl,
+    addressBook,
+    directorySync,
+    idempotency,
+    rules,
+    groupPolicies,
+  };
   for (const plugin of [
     domainRoutes,
     userRoutes,
@@ -42,6 +56,9 @@ export const v1Routes: V1Plugin = async (
     loginLinkRoutes,
     directorySyncRoutes,
     addressBookRoutes,
+    ruleRoutes,
+    ruleTestRoutes,
+    groupPolicyRoutes,
   ]) {
     await app.register(plugin, deps);
   }
