@@ -64,3 +64,12 @@ export type ListAppsParams = QueryOf<'listApps'>;
 export type ListApiKeysParams = QueryOf<'listApiKeys'>;
 export type ListDirectorySyncsParams = QueryOf<'listDirectorySyncs'>;
 export type AddressBookParams = QueryOf<'searchAddressBook'>;
+
+/** Filter rules (`jd.filter`): a rule, its condition and actions, a stored rule set, a dry run. */
+export type Rule = Schemas['Rule'];
+export type RuleCondition = Schemas['RuleCondition'];
+export type RuleAction = Schemas['RuleAction'];
+export type StoredRules = Schemas['StoredRules'];
+export type TestRulesInput = Schemas['TestRulesRequest'];
+export type RulesTestResult = Schemas['RulesTestResult'];
+export type GroupPolicy = Schemas['GroupPolicy'];

@@ -2353,28 +2353,6 @@ export interface components {
             /** @description In order */
             rules: components["schemas"]["Rule"][];
         };
-        /** RulesTestBody */
-        RulesTestBody: {
-            /** @description The user whose stored message the rules run on */
-            user: string;
-            /** @description A message id of that user */
-            messageId: string;
-            rules?: components["schemas"]["RuleSet"];
-            /**
-             * @description The scope the given rules are tried as (default user)
-             * @enum {string}
-             */
-            scope?: "system" | "domain" | "user";
-            /** @description The envelope to assume (a stored message has none) */
-            envelope?: {
-                /** @enum {string} */
-                direction?: "inbound" | "outbound";
-                /** @description MAIL FROM; default the From address */
-                from?: string;
-                clientIp?: string;
-                authenticated?: boolean;
-            };
-        };
         /**
          * RulesTestResult
          * @description A dry run: nothing was changed or sent
@@ -2560,6 +2538,28 @@ export interface components {
              * @description Last change; null when no rules were ever stored
              */
             updatedAt: string | null;
+        };
+        /** TestRulesRequest */
+        TestRulesRequest: {
+            /** @description The user whose stored message the rules run on */
+            user: string;
+            /** @description A message id of that user */
+            messageId: string;
+            rules?: components["schemas"]["RuleSet"];
+            /**
+             * @description The scope the given rules are tried as (default user)
+             * @enum {string}
+             */
+            scope?: "system" | "domain" | "user";
+            /** @description The envelope to assume (a stored message has none) */
+            envelope?: {
+                /** @enum {string} */
+                direction?: "inbound" | "outbound";
+                /** @description MAIL FROM; default the From address */
+                from?: string;
+                clientIp?: string;
+                authenticated?: boolean;
+            };
         };
         /**
          * TokenRequest
@@ -6450,7 +6450,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RulesTestBody"];
+                "application/json": components["schemas"]["TestRulesRequest"];
             };
         };
         responses: {

@@ -55,7 +55,7 @@ export const RulesTestBody = Type.Object(
       ),
     ),
   },
-  { $id: 'RulesTestBody', title: 'RulesTestBody', additionalProperties: false },
+  { $id: 'TestRulesRequest', title: 'TestRulesRequest', additionalProperties: false },
 );
 
 const VerdictJson = Type.Object(
