@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { JdMail, NotFoundError, type Rule } from './index.js';
+import { JdMail, NotFoundError, type RuleInput } from './index.js';
 import { json, scriptedFetch } from './test-fetch.js';
 
 const client = (fetch: typeof globalThis.fetch) =>
   new JdMail({ baseUrl: 'https://mail.example.com', token: 'jdk_test', fetch });
 
-const rule: Rule = {
+const rule: RuleInput = {
   name: 'no exe',
   when: { attachment: { name: { endsWith: '.exe' } } },
   then: [{ action: 'reject', text: 'No executables' }],
@@ -48,7 +48,7 @@ describe('client.filter', () => {
       maxSendBytes: null,
       maxReceiveBytes: null,
       sizeLimitsApply: 'all',
-      allowedRecipientDomains: [],
+      allowedRecipientDomains: [] as string[],
     } as const;
     const { fetch, calls } = scriptedFetch(
       json(200, result),

@@ -2,6 +2,7 @@ import { apiKeyRules } from './api-keys.js';
 import { appAndSsoRules } from './apps-sso.js';
 import type { Rules } from './common.js';
 import { directoryRules, publicRules } from './directory-public.js';
+import { filterRules } from './filter.js';
 import { groupRules } from './groups.js';
 import { mailRules } from './mail.js';
 import { userRules } from './users.js';
@@ -20,4 +21,5 @@ export const RULES: Rules = {
   ...apiKeyRules,
   ...directoryRules,
   ...publicRules,
+  ...filterRules,
 };

@@ -1,8 +1,13 @@
 import type { HttpClient } from '../http.js';
-import type { GroupPolicy, Rule, RulesTestResult, StoredRules, TestRulesInput } from '../types.js';
+import type {
+  GroupPolicy,
+  GroupPolicyInput,
+  RuleInput,
+  RulesTestResult,
+  StoredRules,
+  TestRulesInput,
+} from '../types.js';
 import { path } from './path.js';
-
-const domainQuery = (domain?: string) => (domain === undefined ? '' : `?domain=${encodeURIComponent(domain)}`);
 
 /** `client.filter`: global and personal filter rules, their dry run, and groups' mail policies. */
 export class Filter {
@@ -16,7 +21,7 @@ export class Filter {
    * const { rules } = await jd.filter.rules('example.com');
    */
   rules(domain?: string): Promise<StoredRules> {
-    return this.http.json({ method: 'GET', path: `/rules${domainQuery(domain)}` });
+    return this.http.json({ method: 'GET', path: '/rules', query: { domain } });
   }
 
   /**
@@ -28,8 +33,8 @@ export class Filter {
    *     then: [{ action: 'reject', text: 'Executables are not accepted' }] },
    * ], 'example.com');
    */
-  replaceRules(rules: Rule[], domain?: string): Promise<StoredRules> {
-    return this.http.json({ method: 'PUT', path: `/rules${domainQuery(domain)}`, body: { rules } });
+  replaceRules(rules: RuleInput[], domain?: string): Promise<StoredRules> {
+    return this.http.json({ method: 'PUT', path: '/rules', query: { domain }, body: { rules } });
   }
 
   /**
@@ -50,7 +55,7 @@ export class Filter {
    *   { name: 'away', when: { direction: 'inbound' }, then: [{ action: 'vacation', days: 7, subject: 'Away', text: 'Back on Monday' }] },
    * ]);
    */
-  replaceUserRules(address: string, rules: Rule[]): Promise<StoredRules> {
+  replaceUserRules(address: string, rules: RuleInput[]): Promise<StoredRules> {
     return this.http.json({ method: 'PUT', path: path`/users/${address}/rules`, body: { rules } });
   }
 
@@ -61,7 +66,8 @@ export class Filter {
    * const { matched, verdict } = await jd.filter.test({ user: 'alice@example.com', messageId: id });
    */
   test(input: TestRulesInput): Promise<RulesTestResult> {
-    return this.http.json({ method: 'POST', path: '/rules/test', body: input });
+    // Only reads: safe to send again after a network error.
+    return this.http.json({ method: 'POST', path: '/rules/test', body: input, idempotent: true });
   }
 
   /**
@@ -75,13 +81,12 @@ export class Filter {
   }
 
   /**
-   * Replaces a group's mail policy.
+   * Replaces a group's mail policy; absent fields take the open policy's values.
    *
    * @example
-   * await jd.filter.replaceGroupPolicy(internsId, { send: 'inside', receive: 'anywhere', maxSendBytes: null,
-   *   maxReceiveBytes: null, sizeLimitsApply: 'all', allowedRecipientDomains: [] });
+   * await jd.filter.replaceGroupPolicy(internsId, { send: 'inside' }); // the rest: no restriction
    */
-  replaceGroupPolicy(groupId: string, policy: GroupPolicy): Promise<GroupPolicy> {
+  replaceGroupPolicy(groupId: string, policy: GroupPolicyInput): Promise<GroupPolicy> {
     return this.http.json({ method: 'PUT', path: path`/groups/${groupId}/policy`, body: policy });
   }
 }
