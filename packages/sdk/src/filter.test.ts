@@ -8,13 +8,22 @@ const client = (fetch: typeof globalThis.fetch) =>
 const rule: RuleInput = {
   name: 'no exe',
   when: { attachment: { name: { endsWith: '.exe' } } },
-  then: [{ action: 'reject', text: 'No executables' }],
+  actions: [{ action: 'reject', text: 'No executables' }],
 };
 
 describe('client.filter', () => {
   it('reads and replaces global rules, install-wide or for one domain', async () => {
-    const stored = { scope: 'domain', owner: 'example.com', rules: [rule], updatedAt: '2025-01-01T00:00:00.000Z' };
-    const { fetch, calls } = scriptedFetch(json(200, stored), json(200, stored), json(200, { ...stored, scope: 'system', owner: null }));
+    const stored = {
+      scope: 'domain',
+      owner: 'example.com',
+      rules: [rule],
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    };
+    const { fetch, calls } = scriptedFetch(
+      json(200, stored),
+      json(200, stored),
+      json(200, { ...stored, scope: 'system', owner: null }),
+    );
     const jd = client(fetch);
     expect(await jd.filter.replaceRules([rule], 'example.com')).toEqual(stored);
     expect((await jd.filter.rules('example.com')).rules).toEqual([rule]);

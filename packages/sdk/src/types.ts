@@ -72,7 +72,8 @@ export type RuleInput = Omit<Rule, 'enabled'> & { enabled?: boolean };
 export type RuleCondition = Schemas['RuleCondition'];
 export type RuleAction = Schemas['RuleAction'];
 export type StoredRules = Schemas['StoredRules'];
-export type TestRulesInput = Schemas['TestRulesRequest'];
+/** What `jd.filter.test` takes: the user, one of their messages, and optionally the rules to try. */
+export type TestRulesInput = Omit<Schemas['TestRulesRequest'], 'rules'> & { rules?: { rules: RuleInput[] } };
 export type RulesTestResult = Schemas['RulesTestResult'];
 export type GroupPolicy = Schemas['GroupPolicy'];
 /** A policy as written: absent fields take the open policy's values. */

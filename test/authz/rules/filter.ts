@@ -15,7 +15,11 @@ import {
 } from './common.js';
 
 /** A rule with a name no other case uses, so concurrent cases never see each other's. */
-const namedRule = (name: string) => ({ name, when: { size: { over: 0 } }, then: [{ action: 'markRead' }] });
+const namedRule = (name: string) => ({
+  name,
+  when: { size: { over: 0 } },
+  actions: [{ action: 'markRead' }],
+});
 const names = async (w: World, path: string) =>
   (await look<{ rules: { name: string }[] }>(w, path)).rules.map((r) => r.name);
 
@@ -30,7 +34,12 @@ function replaceCase(c: Omit<Case, 'request'> & { path: string }): Case {
         path: c.path,
         body: { rules: [namedRule(name)] },
         unchanged: async () => same((await names(w, c.path)).includes(name), false, `${name} stored`),
-        done: (res) => same((res.json as { rules: { name: string }[] }).rules.map((r) => r.name), [name], 'rules'),
+        done: (res) =>
+          same(
+            (res.json as { rules: { name: string }[] }).rules.map((r) => r.name),
+            [name],
+            'rules',
+          ),
       };
     },
   };
@@ -46,12 +55,21 @@ const globalCases = (method: 'GET' | 'PUT'): Case[] => {
     })),
   ];
   return targets.map((t) =>
-    method === 'GET' ? { label: t.label, needs: t.needs, request: () => ({ method: 'GET', path: t.path }) } : replaceCase(t),
+    method === 'GET'
+      ? { label: t.label, needs: t.needs, request: () => ({ method: 'GET', path: t.path }) }
+      : replaceCase(t),
   );
 };
 
 const groupIn = (d: Dom): Need => domainOf(d, 'GROUP_NOT_FOUND');
-const OPEN = { send: 'anywhere', receive: 'anywhere', maxSendBytes: null, maxReceiveBytes: null, sizeLimitsApply: 'all', allowedRecipientDomains: [] };
+const OPEN = {
+  send: 'anywhere',
+  receive: 'anywhere',
+  maxSendBytes: null,
+  maxReceiveBytes: null,
+  sizeLimitsApply: 'all',
+  allowedRecipientDomains: [],
+};
 
 export const filterRules: Rules = {
   getRules: { scope: 'domains:read', ok: status(200), cases: globalCases('GET') },
@@ -78,7 +96,12 @@ export const filterRules: Rules = {
     cases: [
       { label: 'a', needs: [userIn('a')], address: (w: World) => w.user.a },
       { label: 'b', needs: [userIn('b')], address: (w: World) => w.user.b },
-      { label: 'self', self: true, needs: [SELF], address: (_w: World, who: Principal) => who.self as string },
+      {
+        label: 'self',
+        self: true,
+        needs: [SELF],
+        address: (_w: World, who: Principal) => who.self as string,
+      },
     ].map(({ address, ...c }) => ({
       ...c,
       request: (w: World, who: Principal): Prepared => {

@@ -2202,7 +2202,7 @@ export interface components {
             /** @default true */
             enabled: boolean;
             when: components["schemas"]["RuleCondition"];
-            then: components["schemas"]["RuleAction"][];
+            actions: components["schemas"]["RuleAction"][];
         };
         /**
          * RuleAction

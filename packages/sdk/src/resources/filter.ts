@@ -30,7 +30,7 @@ export class Filter {
    * @example
    * await jd.filter.replaceRules([
    *   { name: 'no .exe from outside', when: { all: [{ direction: 'inbound' }, { attachment: { name: { endsWith: '.exe' } } }] },
-   *     then: [{ action: 'reject', text: 'Executables are not accepted' }] },
+   *     actions: [{ action: 'reject', text: 'Executables are not accepted' }] },
    * ], 'example.com');
    */
   replaceRules(rules: RuleInput[], domain?: string): Promise<StoredRules> {
@@ -52,7 +52,7 @@ export class Filter {
    *
    * @example
    * await jd.filter.replaceUserRules('alice@example.com', [
-   *   { name: 'away', when: { direction: 'inbound' }, then: [{ action: 'vacation', days: 7, subject: 'Away', text: 'Back on Monday' }] },
+   *   { name: 'away', when: { direction: 'inbound' }, actions: [{ action: 'vacation', days: 7, subject: 'Away', text: 'Back on Monday' }] },
    * ]);
    */
   replaceUserRules(address: string, rules: RuleInput[]): Promise<StoredRules> {

@@ -15,16 +15,19 @@ export const VirusSchema = Type.Object(
     }),
     onError: Type.Union([Type.Literal('tempfail'), Type.Literal('accept')], {
       default: 'tempfail',
-      description: 'clamd down or failing: refuse for now (451 4.7.1, the sender retries) or deliver unscanned',
+      description:
+        'clamd down or failing: refuse for now (451 4.7.1, the sender retries) or deliver unscanned',
     }),
     onTooLarge: Type.Union([Type.Literal('accept'), Type.Literal('reject'), Type.Literal('tempfail')], {
       default: 'accept',
-      description: 'A message over maxStreamBytes, which clamd cannot scan: deliver unscanned, reject or tempfail',
+      description:
+        'A message over maxStreamBytes, which clamd cannot scan: deliver unscanned, reject or tempfail',
     }),
     maxStreamBytes: Type.Integer({
       minimum: 1024,
       default: 25 * 1024 * 1024,
-      description: "At most this many bytes are sent to clamd; keep it at or below clamd's StreamMaxLength (25M)",
+      description:
+        "At most this many bytes are sent to clamd; keep it at or below clamd's StreamMaxLength (25M)",
     }),
     chunkBytes: Type.Integer({
       minimum: 1024,

@@ -18,9 +18,9 @@ describe('combineVerdicts', () => {
     expect(out.verdicts).toEqual(all);
     expect(out.score).toBe(2);
     expect(combineVerdicts([spamJunk, virus, clamdDown]).decision).toBe(virus);
-    expect(combineVerdicts([{ kind: 'quarantine', stage: 'rules', reasons: ['r'] }, spamJunk]).decision.kind).toBe(
-      'quarantine',
-    );
+    expect(
+      combineVerdicts([{ kind: 'quarantine', stage: 'rules', reasons: ['r'] }, spamJunk]).decision.kind,
+    ).toBe('quarantine');
   });
 
   it('keeps the first of equally strict verdicts', () => {

@@ -39,15 +39,22 @@ export const RulesTestBody = Type.Object(
   {
     user: AddressString('The user whose stored message the rules run on'),
     messageId: Type.String({ minLength: 1, maxLength: 64, description: 'A message id of that user' }),
-    rules: Type.Optional(ref(RuleSetBody, 'Rules to try; default: the rule sets that apply to the user and the caller may read')),
-    scope: Type.Optional({ ...ScopeName, description: 'The scope the given rules are tried as (default user)' }),
+    rules: Type.Optional(
+      ref(RuleSetBody, 'Rules to try; default: the rule sets that apply to the user and the caller may read'),
+    ),
+    scope: Type.Optional({
+      ...ScopeName,
+      description: 'The scope the given rules are tried as (default user)',
+    }),
     envelope: Type.Optional(
       Type.Object(
         {
           direction: Type.Optional(
             Type.Unsafe<'inbound' | 'outbound'>({ type: 'string', enum: ['inbound', 'outbound'] }),
           ),
-          from: Type.Optional(Type.String({ maxLength: 320, description: 'MAIL FROM; default the From address' })),
+          from: Type.Optional(
+            Type.String({ maxLength: 320, description: 'MAIL FROM; default the From address' }),
+          ),
           clientIp: Type.Optional(Type.String({ minLength: 2, maxLength: 64 })),
           authenticated: Type.Optional(Type.Boolean()),
         },
@@ -63,7 +70,10 @@ const VerdictJson = Type.Object(
     kind: Type.String({ description: 'accept, junk, quarantine or reject' }),
     reasons: Type.Array(Type.String()),
     answer: Type.Optional(
-      Type.Object({ code: Type.Integer(), enhanced: Type.String(), text: Type.String() }, { description: 'The SMTP refusal' }),
+      Type.Object(
+        { code: Type.Integer(), enhanced: Type.String(), text: Type.String() },
+        { description: 'The SMTP refusal' },
+      ),
     ),
   },
   { description: 'What the rules decide' },
@@ -75,7 +85,9 @@ export const RulesTestResult = Type.Object(
       Type.Object({ scope: ScopeName, index: Type.Integer({ minimum: 0 }), name: Type.String() }),
       { description: 'Rules whose condition held, in order' },
     ),
-    actions: Type.Array(Type.Unsafe<Rule['then'][number]>({ $ref: 'RuleAction' }), { description: 'Actions to take, in order' }),
+    actions: Type.Array(Type.Unsafe<Rule['actions'][number]>({ $ref: 'RuleAction' }), {
+      description: 'Actions to take, in order',
+    }),
     verdict: Type.Union([VerdictJson, Type.Null()]),
     stopped: Type.Boolean({ description: 'A rule stopped the evaluation' }),
     facts: Type.Object(
@@ -84,7 +96,11 @@ export const RulesTestResult = Type.Object(
         from: Type.String(),
         size: Type.Integer(),
         attachments: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })),
-        auth: Type.Object({ spf: Type.Optional(Type.String()), dkim: Type.Optional(Type.String()), dmarc: Type.Optional(Type.String()) }),
+        auth: Type.Object({
+          spf: Type.Optional(Type.String()),
+          dkim: Type.Optional(Type.String()),
+          dmarc: Type.Optional(Type.String()),
+        }),
         spamScore: Nullable(Type.Number()),
         groups: Type.Object({ sender: Type.Array(Type.String()), recipients: Type.Array(Type.String()) }),
       },

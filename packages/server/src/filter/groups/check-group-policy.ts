@@ -58,7 +58,11 @@ function checkSender(g: GroupPolicyOf, input: GroupPolicyInput): GroupPolicyDeci
   const p = g.policy;
   if (!recipient.local && p.send === 'inside')
     return refuse(g, `${sender.address} may send mail only inside the company`);
-  if (!recipient.local && p.allowedRecipientDomains.length > 0 && !inDomains(domainOf(recipient.address), p.allowedRecipientDomains))
+  if (
+    !recipient.local &&
+    p.allowedRecipientDomains.length > 0 &&
+    !inDomains(domainOf(recipient.address), p.allowedRecipientDomains)
+  )
     return refuse(g, `${sender.address} may not send mail to ${domainOf(recipient.address)}`);
   const limited = p.sizeLimitsApply === 'all' || !recipient.local;
   if (limited && size !== null && p.maxSendBytes !== null && size > p.maxSendBytes)

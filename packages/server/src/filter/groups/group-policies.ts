@@ -46,7 +46,11 @@ export function createGroupPolicies(db: Kysely<DB>): GroupPolicies {
     const a = address.toLowerCase();
     const user = await db.selectFrom('users').select('id').where('address', '=', a).executeTakeFirst();
     if (user) return user.id;
-    const alias = await db.selectFrom('aliases').select('user_id').where('address', '=', a).executeTakeFirst();
+    const alias = await db
+      .selectFrom('aliases')
+      .select('user_id')
+      .where('address', '=', a)
+      .executeTakeFirst();
     return alias?.user_id ?? null;
   }
 
@@ -79,7 +83,11 @@ export function createGroupPolicies(db: Kysely<DB>): GroupPolicies {
 
   return {
     async get(groupId) {
-      const row = await db.selectFrom('group_policies').select('policy').where('group_id', '=', groupId).executeTakeFirst();
+      const row = await db
+        .selectFrom('group_policies')
+        .select('policy')
+        .where('group_id', '=', groupId)
+        .executeTakeFirst();
       return row ? parsePolicy(row.policy) : OPEN_POLICY;
     },
 
@@ -93,7 +101,9 @@ export function createGroupPolicies(db: Kysely<DB>): GroupPolicies {
       await db
         .insertInto('group_policies')
         .values(row)
-        .onConflict((oc) => oc.column('group_id').doUpdateSet({ policy: row.policy, updated_at: row.updated_at }))
+        .onConflict((oc) =>
+          oc.column('group_id').doUpdateSet({ policy: row.policy, updated_at: row.updated_at }),
+        )
         .execute();
       return full;
     },
@@ -114,7 +124,11 @@ export function createGroupPolicies(db: Kysely<DB>): GroupPolicies {
         .execute();
       const byId = new Map(groups.map((g) => [g.id, g]));
       return rows
-        .map((r) => ({ groupId: r.group_id, groupName: byId.get(r.group_id)?.name ?? r.group_id, policy: parsePolicy(r.policy) }))
+        .map((r) => ({
+          groupId: r.group_id,
+          groupName: byId.get(r.group_id)?.name ?? r.group_id,
+          policy: parsePolicy(r.policy),
+        }))
         .sort((a, b) => a.groupName.localeCompare(b.groupName));
     },
   };

@@ -24,12 +24,15 @@ export const GroupPolicyModel = Type.Object(
       default: 'all',
       description: 'The size limits apply to all mail, or only to mail to or from outside the company',
     }),
-    allowedRecipientDomains: Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: '^[^@\\s]+$' }), {
-      maxItems: 500,
-      default: [],
-      description:
-        'When not empty, members may send outside the company only to these domains (and their subdomains)',
-    }),
+    allowedRecipientDomains: Type.Array(
+      Type.String({ minLength: 1, maxLength: 253, pattern: '^[^@\\s]+$' }),
+      {
+        maxItems: 500,
+        default: [],
+        description:
+          'When not empty, members may send outside the company only to these domains (and their subdomains)',
+      },
+    ),
   },
   {
     $id: 'GroupPolicy',

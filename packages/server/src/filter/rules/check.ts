@@ -27,12 +27,15 @@ function checkCondition(c: Condition, path: string, depth: number, out: RuleProb
     out.push({ field: path, message: `nested more than ${MAX_DEPTH} deep` });
     return;
   }
-  if ('all' in c) c.all.forEach((x, i) => checkCondition(x, `${path}.all[${i}]`, depth + 1, out, count));
-  else if ('any' in c) c.any.forEach((x, i) => checkCondition(x, `${path}.any[${i}]`, depth + 1, out, count));
+  if ('all' in c)
+    for (const [i, x] of c.all.entries()) checkCondition(x, `${path}.all[${i}]`, depth + 1, out, count);
+  else if ('any' in c)
+    for (const [i, x] of c.any.entries()) checkCondition(x, `${path}.any[${i}]`, depth + 1, out, count);
   else if ('not' in c) checkCondition(c.not, `${path}.not`, depth + 1, out, count);
   else if ('clientIp' in c)
     c.clientIp.forEach((entry, i) => {
-      if (!validNetwork(entry)) out.push({ field: `${path}.clientIp[${i}]`, message: 'must be an IP address or network (CIDR)' });
+      if (!validNetwork(entry))
+        out.push({ field: `${path}.clientIp[${i}]`, message: 'must be an IP address or network (CIDR)' });
     });
 }
 
@@ -47,12 +50,16 @@ export function ruleSetProblems(rules: readonly Rule[], scope: RuleScope): RuleP
   const count = { n: 0 };
   rules.forEach((rule, i) => {
     checkCondition(rule.when, `rules[${i}].when`, 0, out, count);
-    rule.then.forEach((a, j) => {
+    rule.actions.forEach((a, j) => {
       if (a.action === 'vacation' && scope !== 'user')
-        out.push({ field: `rules[${i}].then[${j}]`, message: 'vacation replies are for personal rules only' });
+        out.push({
+          field: `rules[${i}].actions[${j}]`,
+          message: 'vacation replies are for personal rules only',
+        });
     });
   });
-  if (count.n > MAX_CONDITIONS) out.push({ field: 'rules', message: `more than ${MAX_CONDITIONS} conditions` });
+  if (count.n > MAX_CONDITIONS)
+    out.push({ field: 'rules', message: `more than ${MAX_CONDITIONS} conditions` });
   return out;
 }
 

@@ -24,25 +24,49 @@ const stringTest: fc.Arbitrary<StringTest> = fc
     { requiredKeys: [] },
   )
   .filter((t) => Object.keys(t).length > 0);
-const auth: fc.Arbitrary<AuthResult> = fc.constantFrom('pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror');
-const range = fc.record({ over: fc.double({ noNaN: true }), under: fc.double({ noNaN: true }) }, { requiredKeys: [] })
+const auth: fc.Arbitrary<AuthResult> = fc.constantFrom(
+  'pass',
+  'fail',
+  'softfail',
+  'neutral',
+  'none',
+  'temperror',
+  'permerror',
+);
+const range = fc
+  .record({ over: fc.double({ noNaN: true }), under: fc.double({ noNaN: true }) }, { requiredKeys: [] })
   .filter((r) => Object.keys(r).length > 0);
 
 const leaf: fc.Arbitrary<Condition> = fc.oneof(
   stringTest.map((from) => ({ from })),
   stringTest.map((to) => ({ to })),
-  fc.array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4().map((ip) => `${ip}/${ip.length % 33}`), text), { minLength: 1, maxLength: 4 })
+  fc
+    .array(
+      fc.oneof(
+        fc.ipV4(),
+        fc.ipV6(),
+        fc.ipV4().map((ip) => `${ip}/${ip.length % 33}`),
+        text,
+      ),
+      { minLength: 1, maxLength: 4 },
+    )
     .map((clientIp) => ({ clientIp })),
   fc.boolean().map((authenticated) => ({ authenticated })),
   fc.constantFrom('inbound', 'outbound' as const).map((direction) => ({ direction: direction as 'inbound' })),
-  fc.tuple(fc.constantFrom('subject', 'from', '*', 'X-Test'), stringTest).map(([name, t]) => ({ header: { name, ...t } })),
+  fc
+    .tuple(fc.constantFrom('subject', 'from', '*', 'X-Test'), stringTest)
+    .map(([name, t]) => ({ header: { name, ...t } })),
   range.map((size) => ({ size })),
-  fc.record({ name: stringTest, type: stringTest }, { requiredKeys: [] })
+  fc
+    .record({ name: stringTest, type: stringTest }, { requiredKeys: [] })
     .filter((a) => Object.keys(a).length > 0)
     .map((attachment) => ({ attachment })),
-  fc.record({ method: fc.constantFrom('spf', 'dkim', 'dmarc' as const), result: auth }).map((a) => ({ auth: a as { method: 'spf'; result: AuthResult } })),
+  fc
+    .record({ method: fc.constantFrom('spf', 'dkim', 'dmarc' as const), result: auth })
+    .map((a) => ({ auth: a as { method: 'spf'; result: AuthResult } })),
   range.map((spamScore) => ({ spamScore })),
-  fc.record({ who: fc.constantFrom('sender', 'recipient' as const), group: text.filter((s) => s.length > 0) })
+  fc
+    .record({ who: fc.constantFrom('sender', 'recipient' as const), group: text.filter((s) => s.length > 0) })
     .map((m) => ({ memberOf: m as { who: 'sender'; group: string } })),
 );
 
@@ -57,7 +81,13 @@ const condition = fc.letrec<{ c: Condition }>((tie) => ({
 })).c;
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  fc.constantFrom<Action>({ action: 'accept' }, { action: 'junk' }, { action: 'quarantine' }, { action: 'markRead' }, { action: 'stop' }),
+  fc.constantFrom<Action>(
+    { action: 'accept' },
+    { action: 'junk' },
+    { action: 'quarantine' },
+    { action: 'markRead' },
+    { action: 'stop' },
+  ),
   fc.string({ maxLength: 20 }).map((t): Action => ({ action: 'reject', text: t })),
   fc.constant<Action>({ action: 'moveTo', folder: 'Archive' }),
   fc.constant<Action>({ action: 'vacation', days: 3, subject: 'Away', text: 'Back soon' }),
@@ -67,10 +97,13 @@ const rule: fc.Arbitrary<Rule> = fc.record({
   name: fc.string({ minLength: 1, maxLength: 10 }),
   enabled: fc.boolean(),
   when: condition,
-  then: fc.array(action, { minLength: 1, maxLength: 4 }),
+  actions: fc.array(action, { minLength: 1, maxLength: 4 }),
 });
 const sets: fc.Arbitrary<ScopedRules[]> = fc.array(
-  fc.record({ scope: fc.constantFrom('system', 'domain', 'user' as const), rules: fc.array(rule, { maxLength: 8 }) }),
+  fc.record({
+    scope: fc.constantFrom('system', 'domain', 'user' as const),
+    rules: fc.array(rule, { maxLength: 8 }),
+  }),
   { maxLength: 3 },
 );
 const facts: fc.Arbitrary<MessageFacts> = fc.record({
@@ -92,7 +125,10 @@ const facts: fc.Arbitrary<MessageFacts> = fc.record({
   attachments: fc.array(fc.record({ name: text, type: text }), { maxLength: 3 }),
   auth: fc.record({ spf: auth, dkim: auth, dmarc: auth }, { requiredKeys: [] }),
   spamScore: fc.oneof(fc.constant(null), fc.double({ noNaN: true })),
-  groups: fc.record({ sender: fc.array(text, { maxLength: 3 }), recipients: fc.array(text, { maxLength: 3 }) }),
+  groups: fc.record({
+    sender: fc.array(text, { maxLength: 3 }),
+    recipients: fc.array(text, { maxLength: 3 }),
+  }),
 });
 
 describe('rule evaluation, for any rules and any message', () => {

@@ -8,7 +8,12 @@ import { testString, wildcardMatch } from './string-test.js';
 
 const facts = (over: Partial<MessageFacts> = {}): MessageFacts => ({
   direction: 'inbound',
-  envelope: { from: 'billing@partner.test', to: ['alice@example.com'], clientIp: '203.0.113.9', authenticated: false },
+  envelope: {
+    from: 'billing@partner.test',
+    to: ['alice@example.com'],
+    clientIp: '203.0.113.9',
+    authenticated: false,
+  },
   headers: [
     { name: 'From', value: 'Billing <billing@partner.test>' },
     { name: 'Subject', value: '请查收发票 Invoice 2024' },
@@ -21,7 +26,7 @@ const facts = (over: Partial<MessageFacts> = {}): MessageFacts => ({
   ...over,
 });
 
-const rule = (name: string, when: Condition, then: Rule['then']): Rule => ({ name, when, then });
+const rule = (name: string, when: Condition, actions: Rule['actions']): Rule => ({ name, when, actions });
 const system = (...rules: Rule[]): ScopedRules => ({ scope: 'system', rules });
 const user = (...rules: Rule[]): ScopedRules => ({ scope: 'user', rules });
 const matches = (when: Condition, f = facts()) =>
@@ -34,9 +39,9 @@ describe('conditions', () => {
     expect(matches({ to: { in: ['bob@example.com', 'alice@example.com'] } })).toBe(true);
     expect(matches({ clientIp: ['203.0.113.0/24'] })).toBe(true);
     expect(matches({ clientIp: ['10.0.0.0/8', '2001:db8::/32'] })).toBe(false);
-    expect(matches({ clientIp: ['10.0.0.1'] }, facts({ envelope: { ...facts().envelope, clientIp: null } }))).toBe(
-      false,
-    );
+    expect(
+      matches({ clientIp: ['10.0.0.1'] }, facts({ envelope: { ...facts().envelope, clientIp: null } })),
+    ).toBe(false);
     expect(matches({ authenticated: false })).toBe(true);
     expect(matches({ direction: 'outbound' })).toBe(false);
   });
@@ -54,7 +59,9 @@ describe('conditions', () => {
     expect(matches({ size: { over: 40_000, under: 60_000 } })).toBe(true);
     expect(matches({ size: { over: 50_000 } })).toBe(false);
     expect(matches({ attachment: { name: { endsWith: '.exe' } } })).toBe(true);
-    expect(matches({ attachment: { name: { endsWith: '.exe' }, type: { is: 'application/pdf' } } })).toBe(false);
+    expect(matches({ attachment: { name: { endsWith: '.exe' }, type: { is: 'application/pdf' } } })).toBe(
+      false,
+    );
     expect(matches({ auth: { method: 'dmarc', result: 'fail' } })).toBe(true);
     expect(matches({ auth: { method: 'dkim', result: 'none' } })).toBe(true); // missing counts as none
     expect(matches({ spamScore: { over: 4 } })).toBe(true);
@@ -96,16 +103,28 @@ describe('evaluateRules', () => {
 
   it('returns the actions of every matching rule in order, and the strictest as the verdict', () => {
     const out = evaluateRules(
-      [system(archive, rule('junk dmarc fails', { auth: { method: 'dmarc', result: 'fail' } }, [{ action: 'junk' }]))],
+      [
+        system(
+          archive,
+          rule('junk dmarc fails', { auth: { method: 'dmarc', result: 'fail' } }, [{ action: 'junk' }]),
+        ),
+      ],
       facts(),
     );
     expect(out.actions).toEqual([{ action: 'copyTo', address: 'archive@example.com' }, { action: 'junk' }]);
     expect(out.matched.map((m) => m.name)).toEqual(['legal archive', 'junk dmarc fails']);
-    expect(out.verdict).toMatchObject({ kind: 'junk', stage: 'rules', reasons: ['system: legal archive', 'system: junk dmarc fails'] });
+    expect(out.verdict).toMatchObject({
+      kind: 'junk',
+      stage: 'rules',
+      reasons: ['system: legal archive', 'system: junk dmarc fails'],
+    });
   });
 
   it('rejects with 550 5.7.1 and the rule’s text, and evaluates nothing after a reject', () => {
-    const out = evaluateRules([system(reject, archive), user(rule('all', { size: { over: 0 } }, [{ action: 'markRead' }]))], facts());
+    const out = evaluateRules(
+      [system(reject, archive), user(rule('all', { size: { over: 0 } }, [{ action: 'markRead' }]))],
+      facts(),
+    );
     expect(out.verdict).toMatchObject({
       kind: 'reject',
       answer: { code: 550, enhanced: '5.7.1', text: 'Executables are not accepted' },
@@ -115,7 +134,10 @@ describe('evaluateRules', () => {
   });
 
   it('stops at stop, across later sets; skips disabled rules', () => {
-    const stop = rule('stop here', { direction: 'inbound' }, [{ action: 'moveTo', folder: 'Partners' }, { action: 'stop' }]);
+    const stop = rule('stop here', { direction: 'inbound' }, [
+      { action: 'moveTo', folder: 'Partners' },
+      { action: 'stop' },
+    ]);
     const out = evaluateRules([system({ ...reject, enabled: false }, stop), user(archive)], facts());
     expect(out.actions).toEqual([{ action: 'moveTo', folder: 'Partners' }]);
     expect(out.matched.map((m) => m.name)).toEqual(['stop here']);
@@ -127,25 +149,37 @@ describe('evaluateRules', () => {
     const rules = evaluateRules([system(partner)], facts()).verdict;
     expect(rules).toMatchObject({ kind: 'accept', overrides: ['spam'] });
     const spam: Verdict = { kind: 'junk', stage: 'spam', reasons: [], score: 9 };
-    expect(combineVerdicts([spam, rules!]).decision.kind).toBe('accept');
-    const virus: Verdict = { kind: 'reject', stage: 'virus', reasons: [], answer: { code: 554, enhanced: '5.7.1', text: 'v' } };
-    expect(combineVerdicts([spam, virus, rules!]).decision).toBe(virus);
+    expect(combineVerdicts([spam, rules as Verdict]).decision.kind).toBe('accept');
+    const virus: Verdict = {
+      kind: 'reject',
+      stage: 'virus',
+      reasons: [],
+      answer: { code: 554, enhanced: '5.7.1', text: 'v' },
+    };
+    expect(combineVerdicts([spam, virus, rules as Verdict]).decision).toBe(virus);
   });
 
   it('keeps vacation replies to personal rules, and never answers bulk, lists or bounces (RFC 3834)', () => {
-    const away = rule('away', { direction: 'inbound' }, [{ action: 'vacation', days: 7, subject: 'Away', text: 'Back Monday' }]);
-    expect(evaluateRules([user(away)], facts()).actions).toEqual([away.then[0]]);
+    const away = rule('away', { direction: 'inbound' }, [
+      { action: 'vacation', days: 7, subject: 'Away', text: 'Back Monday' },
+    ]);
+    expect(evaluateRules([user(away)], facts()).actions).toEqual([away.actions[0]]);
     expect(evaluateRules([system(away)], facts()).actions).toEqual([]);
-    const withHeader = (name: string, value: string) => facts({ headers: [...facts().headers, { name, value }] });
+    const withHeader = (name: string, value: string) =>
+      facts({ headers: [...facts().headers, { name, value }] });
     expect(evaluateRules([user(away)], withHeader('Precedence', 'bulk')).actions).toEqual([]);
     expect(evaluateRules([user(away)], withHeader('List-Id', '<x.lists.test>')).actions).toEqual([]);
     expect(evaluateRules([user(away)], withHeader('Auto-Submitted', 'auto-replied')).actions).toEqual([]);
     expect(evaluateRules([user(away)], withHeader('Auto-Submitted', 'no')).actions).toHaveLength(1);
-    expect(evaluateRules([user(away)], facts({ envelope: { ...facts().envelope, from: '' } })).actions).toEqual([]);
+    expect(
+      evaluateRules([user(away)], facts({ envelope: { ...facts().envelope, from: '' } })).actions,
+    ).toEqual([]);
   });
 
   it('stops counting at its step limit: later conditions are false, nothing throws', () => {
-    const many = Array.from({ length: 50 }, (_, i) => rule(`r${i}`, { size: { over: 0 } }, [{ action: 'markRead' }]));
+    const many = Array.from({ length: 50 }, (_, i) =>
+      rule(`r${i}`, { size: { over: 0 } }, [{ action: 'markRead' }]),
+    );
     const out = evaluateRules([system(...many)], facts(), { stepLimit: 10 });
     expect(out.exhausted).toBe(true);
     expect(out.matched.length).toBeLessThan(50);
@@ -164,7 +198,7 @@ describe('ruleSetProblems', () => {
       { field: 'rules[0].when.any[0].clientIp[1]', message: 'must be an IP address or network (CIDR)' },
       { field: 'rules[0].when.any[0].clientIp[2]', message: 'must be an IP address or network (CIDR)' },
       { field: 'rules[1].when.not.not.not.not.not.not.not.not.not', message: 'nested more than 8 deep' },
-      { field: 'rules[1].then[0]', message: 'vacation replies are for personal rules only' },
+      { field: 'rules[1].actions[0]', message: 'vacation replies are for personal rules only' },
     ]);
     expect(ruleSetProblems([rules[1] as Rule].slice(0, 0), 'user')).toEqual([]);
     expect(() => assertValidRuleSet(rules, 'user')).toThrow(/clientIp\[1\]/);

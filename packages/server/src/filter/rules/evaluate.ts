@@ -1,4 +1,4 @@
-import { type Verdict, VERDICT_STRICTNESS } from '../verdict.js';
+import { VERDICT_STRICTNESS, type Verdict } from '../verdict.js';
 import { type Budget, holds } from './conditions.js';
 import { type FoldedFacts, foldFacts, type MessageFacts } from './facts.js';
 import type { Action, Rule } from './schema.js';
@@ -65,7 +65,7 @@ export function evaluateRules(
     for (const [index, rule] of set.rules.entries()) {
       if (rule.enabled === false || !holds(rule.when, folded, budget)) continue;
       matched.push({ scope: set.scope, index, name: rule.name });
-      for (const action of rule.then) {
+      for (const action of rule.actions) {
         if (action.action === 'stop') {
           stopped = true;
           continue;
@@ -99,7 +99,10 @@ function verdictOf(actions: readonly Action[], matched: readonly MatchedRule[]):
   let strictest: Action | null = null;
   for (const a of actions) {
     if (!(DECIDING as readonly string[]).includes(a.action)) continue;
-    if (!strictest || VERDICT_STRICTNESS[a.action as Deciding] > VERDICT_STRICTNESS[strictest.action as Deciding])
+    if (
+      !strictest ||
+      VERDICT_STRICTNESS[a.action as Deciding] > VERDICT_STRICTNESS[strictest.action as Deciding]
+    )
       strictest = a;
   }
   if (!strictest) return null;

@@ -60,8 +60,12 @@ export function foldFacts(facts: MessageFacts): FoldedFacts {
     facts,
     from: fold(facts.envelope.from),
     to: facts.envelope.to.map(fold),
-    headers: facts.headers.slice(0, MAX_HEADERS).map((h) => ({ name: h.name.toLowerCase(), value: cap(h.value) })),
-    attachments: facts.attachments.slice(0, MAX_ATTACHMENTS).map((a) => ({ name: cap(a.name), type: fold(a.type) })),
+    headers: facts.headers
+      .slice(0, MAX_HEADERS)
+      .map((h) => ({ name: h.name.toLowerCase(), value: cap(h.value) })),
+    attachments: facts.attachments
+      .slice(0, MAX_ATTACHMENTS)
+      .map((a) => ({ name: cap(a.name), type: fold(a.type) })),
     senderGroups: new Set(facts.groups.sender.map(fold)),
     recipientGroups: new Set(facts.groups.recipients.map(fold)),
   };

@@ -8,7 +8,7 @@ import { createRulesService, type Rule, type RulesService } from './index.js';
 // Rule sets, the vacation log and group policies in the SQL store (migration 0011-rules), on both engines.
 
 const databases = useDatabases();
-const junkAll: Rule = { name: 'junk all', when: { size: { over: 0 } }, then: [{ action: 'junk' }] };
+const junkAll: Rule = { name: 'junk all', when: { size: { over: 0 } }, actions: [{ action: 'junk' }] };
 const DAY = 86_400_000;
 
 describe.each(databases.engines)('filter storage on %s', (engine) => {
@@ -39,13 +39,17 @@ describe.each(databases.engines)('filter storage on %s', (engine) => {
   afterAll(() => database?.close());
 
   it('stores, replaces and lists rule sets per owner, and gives a user’s mail its sets in order', async () => {
-    expect(await rules.get({ scope: 'system' })).toEqual({ owner: { scope: 'system' }, rules: [], updatedAt: null });
+    expect(await rules.get({ scope: 'system' })).toEqual({
+      owner: { scope: 'system' },
+      rules: [],
+      updatedAt: null,
+    });
     await rules.replace({ scope: 'system' }, [junkAll]);
     await rules.replace({ scope: 'domain', domainId }, [{ ...junkAll, name: 'domain rule' }]);
     const mine: Rule = {
       name: 'away',
       when: { direction: 'inbound' },
-      then: [{ action: 'vacation', days: 7, subject: 'Away', text: 'Back soon' }],
+      actions: [{ action: 'vacation', days: 7, subject: 'Away', text: 'Back soon' }],
     };
     await rules.replace({ scope: 'user', userId: alice.id }, [mine]);
     expect((await rules.get({ scope: 'user', userId: alice.id })).rules).toEqual([mine]);
@@ -66,9 +70,16 @@ describe.each(databases.engines)('filter storage on %s', (engine) => {
     const before = await rules.get({ scope: 'domain', domainId });
     await expect(
       rules.replace({ scope: 'domain', domainId }, [
-        { name: 'v', when: { direction: 'inbound' }, then: [{ action: 'vacation', days: 1, subject: 's', text: 't' }] },
+        {
+          name: 'v',
+          when: { direction: 'inbound' },
+          actions: [{ action: 'vacation', days: 1, subject: 's', text: 't' }],
+        },
       ]),
-    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', extra: { errors: [{ field: 'rules[0].then[0]' }] } });
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      extra: { errors: [{ field: 'rules[0].actions[0]' }] },
+    });
     expect(await rules.get({ scope: 'domain', domainId })).toEqual(before);
   });
 
@@ -108,10 +119,12 @@ describe.each(databases.engines)('filter storage on %s', (engine) => {
       ['Company', null],
       ['Interns', 'interns@example.com'],
     ]);
-    expect((await policies.policiesOf('alice@example.com')).map((p) => [p.groupName, p.policy.send])).toEqual([
-      ['Company', 'anywhere'],
-      ['Interns', 'inside'],
-    ]);
+    expect((await policies.policiesOf('alice@example.com')).map((p) => [p.groupName, p.policy.send])).toEqual(
+      [
+        ['Company', 'anywhere'],
+        ['Interns', 'inside'],
+      ],
+    );
     expect(await policies.groupsOf('nobody@example.com')).toEqual([]);
     // The open policy removes the row; deleting the group removes its policy.
     await policies.replace(company.id, OPEN_POLICY);

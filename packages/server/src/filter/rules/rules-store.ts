@@ -5,7 +5,10 @@ import type { RuleScope, ScopedRules } from './evaluate.js';
 import type { Rule } from './schema.js';
 
 /** Whose rule set: the install's, a domain's (by id) or a user's (by id). */
-export type RuleOwner = { scope: 'system' } | { scope: 'domain'; domainId: string } | { scope: 'user'; userId: string };
+export type RuleOwner =
+  | { scope: 'system' }
+  | { scope: 'domain'; domainId: string }
+  | { scope: 'user'; userId: string };
 
 /** A stored rule set; an owner without one has no rules (`updatedAt` null). */
 export interface StoredRuleSet {
@@ -61,7 +64,11 @@ export function createRulesService(db: Kysely<DB>): RulesService {
   return {
     async get(owner) {
       const [row] = await rowsOf([keyOf(owner)]);
-      return { owner, rules: row ? parseRules(row.rules) : [], updatedAt: row ? Number(row.updated_at) : null };
+      return {
+        owner,
+        rules: row ? parseRules(row.rules) : [],
+        updatedAt: row ? Number(row.updated_at) : null,
+      };
     },
 
     async replace(owner, rules) {

@@ -2,7 +2,7 @@ import { type Static, type TSchema, Type } from 'typebox';
 
 /**
  * Filter rules as JSON: a rule set is an ordered list of rules, each a
- * condition (`when`) and the actions taken when it holds (`then`). The same
+ * condition (`when`) and the actions taken when it holds (`actions`; not `then`, which would make a rule object look like a promise). The same
  * schemas validate REST bodies and document them in the OpenAPI document
  * (the `$id`s are its component names).
  *
@@ -27,7 +27,11 @@ const stringTestFields = {
   endsWith: Type.Optional(Text('Ends with')),
   matches: Type.Optional(Text('Wildcard pattern: `*` any characters, `?` one character')),
   in: Type.Optional(
-    Type.Array(Type.String({ maxLength: MAX_TEXT }), { minItems: 1, maxItems: 100, description: 'Equal to one of' }),
+    Type.Array(Type.String({ maxLength: MAX_TEXT }), {
+      minItems: 1,
+      maxItems: 100,
+      description: 'Equal to one of',
+    }),
   ),
 };
 
@@ -71,7 +75,9 @@ const LeafConditions = [
     }),
   }),
   only({ authenticated: Type.Boolean({ description: 'The sender signed in (submission, API)' }) }),
-  only({ direction: stringEnum(['inbound', 'outbound'] as const, 'inbound: from outside; outbound: to outside') }),
+  only({
+    direction: stringEnum(['inbound', 'outbound'] as const, 'inbound: from outside; outbound: to outside'),
+  }),
   only({
     header: Type.Object(
       {
@@ -140,7 +146,9 @@ export const Action = Type.Union(
   [
     act('accept', 'Deliver; the spam stage’s verdict no longer counts (viruses still do)'),
     act('reject', 'Refuse at SMTP with 550 5.7.1 and the text', {
-      text: Type.Optional(Type.String({ maxLength: 200, pattern: '^[ -~]*$', description: 'Printable ASCII' })),
+      text: Type.Optional(
+        Type.String({ maxLength: 200, pattern: '^[ -~]*$', description: 'Printable ASCII' }),
+      ),
     }),
     act('junk', 'Deliver to Junk'),
     act('quarantine', 'Hold for an administrator'),
@@ -172,9 +180,14 @@ export const Rule = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 100, description: 'Shown in traces and dry runs' }),
     enabled: Type.Optional(Type.Boolean({ default: true })),
     when: ConditionRef,
-    then: Type.Array(Type.Unsafe<Action>({ $ref: 'RuleAction' }), { minItems: 1, maxItems: 20 }),
+    actions: Type.Array(Type.Unsafe<Action>({ $ref: 'RuleAction' }), { minItems: 1, maxItems: 20 }),
   },
-  { $id: 'Rule', title: 'Rule', description: 'When the condition holds, take the actions', additionalProperties: false },
+  {
+    $id: 'Rule',
+    title: 'Rule',
+    description: 'When the condition holds, take the actions',
+    additionalProperties: false,
+  },
 );
 export type Rule = Static<typeof Rule>;
 
@@ -182,7 +195,9 @@ export type Rule = Static<typeof Rule>;
 export const MAX_RULES = 200;
 
 export const RuleSetBody = Type.Object(
-  { rules: Type.Array(Type.Unsafe<Rule>({ $ref: 'Rule' }), { maxItems: MAX_RULES, description: 'In order' }) },
+  {
+    rules: Type.Array(Type.Unsafe<Rule>({ $ref: 'Rule' }), { maxItems: MAX_RULES, description: 'In order' }),
+  },
   { $id: 'RuleSet', title: 'RuleSet', description: 'An ordered list of rules', additionalProperties: false },
 );
 export type RuleSet = Static<typeof RuleSetBody>;

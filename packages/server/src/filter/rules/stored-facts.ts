@@ -1,8 +1,17 @@
+import libmime from 'libmime';
 import type { MessageDetail } from '../../mail/index.js';
 import type { MessageFacts } from './facts.js';
 import type { AuthResult } from './schema.js';
 
-const AUTH_RESULTS = new Set<string>(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror']);
+const AUTH_RESULTS = new Set<string>([
+  'pass',
+  'fail',
+  'softfail',
+  'neutral',
+  'none',
+  'temperror',
+  'permerror',
+]);
 
 /**
  * SPF, DKIM and DMARC results from the `Authentication-Results` fields our
@@ -27,6 +36,16 @@ function spamScoreOf(headers: readonly { name: string; value: string }[]): numbe
   const h = headers.find((x) => x.name.toLowerCase() === 'x-spam-score');
   const n = h ? Number.parseFloat(h.value) : Number.NaN;
   return Number.isFinite(n) ? n : null;
+}
+
+/** A header value unfolded and RFC 2047-decoded, as conditions compare it; a broken encoded word stays as it is. */
+function decoded(value: string): string {
+  const unfolded = value.replace(/\r?\n[ \t]+/g, ' ');
+  try {
+    return libmime.decodeWords(unfolded);
+  } catch {
+    return unfolded;
+  }
 }
 
 /** What a dry run may say about the envelope, which a stored message no longer has. */
@@ -60,7 +79,7 @@ export function factsFromStoredMessage(
       clientIp: envelope.clientIp ?? null,
       authenticated: envelope.authenticated ?? false,
     },
-    headers: message.headers,
+    headers: message.headers.map((h) => ({ name: h.name, value: decoded(h.value) })),
     size: message.size,
     attachments: message.attachments.map((a) => ({ name: a.filename ?? '', type: a.contentType })),
     auth: authFromHeaders(message.headers),

@@ -31,19 +31,12 @@ export function wildcardMatch(value: string, pattern: string): boolean {
 
 /** Whether the folded `value` passes every test of `test`; an empty test passes nothing. */
 export function testString(value: string, test: StringTest): boolean {
-  let tested = false;
-  const check = (pattern: string | undefined, ok: (p: string) => boolean) => {
-    if (pattern === undefined) return true;
-    tested = true;
-    return ok(fold(pattern));
-  };
-  return (
-    check(test.is, (p) => value === p) &&
-    check(test.contains, (p) => value.includes(p)) &&
-    check(test.startsWith, (p) => value.startsWith(p)) &&
-    check(test.endsWith, (p) => value.endsWith(p)) &&
-    check(test.matches, (p) => wildcardMatch(value, p)) &&
-    (test.in === undefined || ((tested = true), test.in.some((p) => fold(p) === value))) &&
-    tested
-  );
+  const checks: boolean[] = [];
+  if (test.is !== undefined) checks.push(value === fold(test.is));
+  if (test.contains !== undefined) checks.push(value.includes(fold(test.contains)));
+  if (test.startsWith !== undefined) checks.push(value.startsWith(fold(test.startsWith)));
+  if (test.endsWith !== undefined) checks.push(value.endsWith(fold(test.endsWith)));
+  if (test.matches !== undefined) checks.push(wildcardMatch(value, fold(test.matches)));
+  if (test.in !== undefined) checks.push(test.in.some((p) => fold(p) === value));
+  return checks.length > 0 && checks.every(Boolean);
 }

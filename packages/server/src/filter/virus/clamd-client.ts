@@ -68,7 +68,10 @@ function command<T>(
       resolve(r);
     };
     const onAbort = () => finish(onFailure('scan aborted'));
-    const timer = setTimeout(() => finish(onFailure(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const timer = setTimeout(
+      () => finish(onFailure(`no answer within ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort);
     socket.setEncoding('latin1');
@@ -89,13 +92,19 @@ export function createClamdClient(options: ClamdClientOptions): ClamdClient {
   const error = (reason: string): ScanResult => ({ status: 'error', reason });
 
   /** Streams `body` as INSTREAM chunks, pausing it while the socket's buffer is full. */
-  function stream(body: Readable, socket: Socket, finish: (r: ScanResult) => void, state: { stopped: boolean }) {
+  function stream(
+    body: Readable,
+    socket: Socket,
+    finish: (r: ScanResult) => void,
+    state: { stopped: boolean },
+  ) {
     let sent = 0;
     const onData = (chunk: Buffer | string) => {
       if (state.stopped) return;
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       sent += buf.length;
-      if (sent > options.maxStreamBytes) return finish({ status: 'too-large', limit: options.maxStreamBytes });
+      if (sent > options.maxStreamBytes)
+        return finish({ status: 'too-large', limit: options.maxStreamBytes });
       let ok = true;
       for (let at = 0; at < buf.length; at += options.chunkBytes) {
         const part = buf.subarray(at, at + options.chunkBytes);

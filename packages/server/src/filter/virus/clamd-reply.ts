@@ -17,7 +17,10 @@ const MAX_REPLY = 256;
  * or another `… ERROR` line (see clamd(8), "INSTREAM").
  */
 export function parseScanReply(raw: string): ScanResult {
-  const reply = raw.replace(/\0[\s\S]*$/, '').trim().slice(0, MAX_REPLY);
+  const reply = raw
+    .replace(/\0[\s\S]*$/, '')
+    .trim()
+    .slice(0, MAX_REPLY);
   if (reply === 'stream: OK') return { status: 'clean' };
   const found = /^stream: (.+) FOUND$/.exec(reply);
   if (found) return { status: 'infected', name: (found[1] as string).trim() };

@@ -67,7 +67,9 @@ describe('clamd client on a real clamd', () => {
       stage: 'virus',
       answer: { code: 554, enhanced: '5.7.1', text: 'virus: Eicar-Test-Signature-NDB.UNOFFICIAL' },
     });
-    expect(virusVerdict(result, { ...POLICY, onInfected: 'quarantine' })).toMatchObject({ kind: 'quarantine' });
+    expect(virusVerdict(result, { ...POLICY, onInfected: 'quarantine' })).toMatchObject({
+      kind: 'quarantine',
+    });
     // The same over the unix socket.
     expect(await client(clamd.unix).scan(Readable.from([Buffer.from(EICAR)]))).toMatchObject({
       status: 'infected',
@@ -89,7 +91,9 @@ describe('clamd client on a real clamd', () => {
       to: 'b@example.net',
       subject: 'the invoice',
       text: 'see attached',
-      attachments: [{ filename: 'invoice.com', content: Buffer.from(EICAR), contentTransferEncoding: 'base64' }],
+      attachments: [
+        { filename: 'invoice.com', content: Buffer.from(EICAR), contentTransferEncoding: 'base64' },
+      ],
     });
     const outer = await compose({
       from: 'b@example.net',
@@ -119,7 +123,10 @@ describe('clamd client on a real clamd', () => {
     const result = await client(clamd.tcp, { maxStreamBytes: 256 * 1024 }).scan(body);
     expect(result).toEqual({ status: 'too-large', limit: 256 * 1024 });
     await new Promise((r) => (body.readableEnded ? r(null) : body.once('end', r)));
-    expect(virusVerdict(result, POLICY)).toMatchObject({ kind: 'accept', reasons: [expect.stringMatching(/over/)] });
+    expect(virusVerdict(result, POLICY)).toMatchObject({
+      kind: 'accept',
+      reasons: [expect.stringMatching(/over/)],
+    });
     expect(virusVerdict(result, { ...POLICY, onTooLarge: 'reject' })).toMatchObject({
       kind: 'reject',
       answer: { code: 552 },

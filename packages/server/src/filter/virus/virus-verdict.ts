@@ -34,7 +34,9 @@ export function virusVerdict(result: ScanResult, policy: VirusPolicy): Verdict {
         : reject(VIRUS_STAGE, infectedAnswer(result.name), [`virus: ${result.name}`]);
     case 'error': {
       const reasons = [`not scanned: ${result.reason}`];
-      return policy.onError === 'accept' ? accept(VIRUS_STAGE, reasons) : tempfail(VIRUS_STAGE, reasons, UNSCANNED);
+      return policy.onError === 'accept'
+        ? accept(VIRUS_STAGE, reasons)
+        : tempfail(VIRUS_STAGE, reasons, UNSCANNED);
     }
     case 'too-large': {
       const limit = result.limit === null ? "clamd's StreamMaxLength" : `${result.limit} bytes`;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
-import type { IdempotencyStore } from '../../../idempotency/index.js';
 import type { GroupPolicies, RulesService } from '../../../filter/index.js';
+import type { IdempotencyStore } from '../../../idempotency/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
 import type { OAuthService } from '../../../oauth/index.js';

@@ -27,7 +27,10 @@ export const groupPolicyRoutes: V1Plugin = async (app, { directory, groupPolicie
         scope: 'groups:read',
         callers: ADMINS,
       },
-      { params: GroupParams, response: { 200: ref(GroupPolicyModel, 'The policy'), ...problems(403, 404, 422) } },
+      {
+        params: GroupParams,
+        response: { 200: ref(GroupPolicyModel, 'The policy'), ...problems(403, 404, 422) },
+      },
     ),
     async (request) => {
       const group = await visibleGroup(request, directory, 'groups:read', request.params.id);
@@ -50,7 +53,10 @@ export const groupPolicyRoutes: V1Plugin = async (app, { directory, groupPolicie
       {
         params: GroupParams,
         body: ref(GroupPolicyModel),
-        response: { 200: ref(GroupPolicyModel, 'The stored policy'), ...problems(403, 404, ...BODY_PROBLEMS) },
+        response: {
+          200: ref(GroupPolicyModel, 'The stored policy'),
+          ...problems(403, 404, ...BODY_PROBLEMS),
+        },
       },
     ),
     async (request) => {

@@ -1,9 +1,9 @@
 import {
+  assertValidRuleSet,
   evaluateRules,
   factsFromStoredMessage,
   type GroupPolicies,
   type ScopedRules,
-  assertValidRuleSet,
 } from '../../../../filter/index.js';
 import { decide, principalOf, rulesTarget } from '../../../auth/index.js';
 import { ref } from '../../../schemas/common.js';
@@ -32,7 +32,10 @@ export const ruleTestRoutes: V1Plugin = async (app, { directory, mail, rules, gr
       },
       {
         body: ref(RulesTestBody),
-        response: { 200: ref(RulesTestResult, 'What the rules would do'), ...problems(403, 404, ...BODY_PROBLEMS) },
+        response: {
+          200: ref(RulesTestResult, 'What the rules would do'),
+          ...problems(403, 404, ...BODY_PROBLEMS),
+        },
       },
     ),
     async (request) => {

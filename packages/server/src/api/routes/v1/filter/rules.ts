@@ -4,10 +4,10 @@ import { AppError, normalizeDomain } from '../../../../shared/index.js';
 import { authorize, principalOf, rulesTarget } from '../../../auth/index.js';
 import { DomainName, ref } from '../../../schemas/common.js';
 import { RuleSetBody, StoredRulesModel, toStoredRulesJson } from '../../../schemas/filter.js';
-import { UserParams } from '../users/users.js';
 import { BODY_PROBLEMS, op, problems } from '../../op.js';
 import { visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
+import { UserParams } from '../users/users.js';
 
 const GLOBAL_CALLERS = 'system admins (install-wide rules); admins of the domain (`?domain=`)';
 const USER_CALLERS = 'the user themself, admins of their domain';
@@ -43,11 +43,15 @@ export const ruleRoutes: V1Plugin = async (app, { directory, rules }) => {
         operationId: 'getRules',
         tag: 'filter',
         summary: 'Get the global filter rules',
-        description: 'The install-wide rules, or with `?domain=` one domain’s. They run before users’ personal rules.',
+        description:
+          'The install-wide rules, or with `?domain=` one domain’s. They run before users’ personal rules.',
         scope: 'domains:read',
         callers: GLOBAL_CALLERS,
       },
-      { querystring: DomainQuery, response: { 200: ref(StoredRulesModel, 'The rules'), ...problems(403, 404, 422) } },
+      {
+        querystring: DomainQuery,
+        response: { 200: ref(StoredRulesModel, 'The rules'), ...problems(403, 404, 422) },
+      },
     ),
     async (request) => {
       const { owner, name } = await globalOwner(request, 'domains:read', request.query.domain);
@@ -75,7 +79,11 @@ export const ruleRoutes: V1Plugin = async (app, { directory, rules }) => {
     ),
     async (request) => {
       const { owner, name } = await globalOwner(request, 'domains:write', request.query.domain);
-      return toStoredRulesJson(owner.scope, name, await rulesService(rules).replace(owner, request.body.rules));
+      return toStoredRulesJson(
+        owner.scope,
+        name,
+        await rulesService(rules).replace(owner, request.body.rules),
+      );
     },
   );
 
@@ -89,7 +97,10 @@ export const ruleRoutes: V1Plugin = async (app, { directory, rules }) => {
         scope: 'mail:read',
         callers: USER_CALLERS,
       },
-      { params: UserParams, response: { 200: ref(StoredRulesModel, 'The rules'), ...problems(403, 404, 422) } },
+      {
+        params: UserParams,
+        response: { 200: ref(StoredRulesModel, 'The rules'), ...problems(403, 404, 422) },
+      },
     ),
     async (request) => {
       const user = await visibleUser(request, directory, 'mail:read', request.params.address);
@@ -105,7 +116,8 @@ export const ruleRoutes: V1Plugin = async (app, { directory, rules }) => {
         operationId: 'replaceUserRules',
         tag: 'filter',
         summary: 'Replace a user’s personal rules',
-        description: 'The whole ordered list at once (move to a folder, mark read, forward, vacation reply …).',
+        description:
+          'The whole ordered list at once (move to a folder, mark read, forward, vacation reply …).',
         scope: 'mail:write',
         callers: USER_CALLERS,
       },
