@@ -1,6 +1,6 @@
 /** A request of the matrix: method, path (with query) and a JSON or form body. */
 export interface Req {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   /** `application/x-www-form-urlencoded` instead of JSON (the OAuth endpoints). */

@@ -3,6 +3,7 @@ import { ApiKeys } from './resources/api-keys.js';
 import { Apps } from './resources/apps.js';
 import { Directory } from './resources/directory.js';
 import { Domains } from './resources/domains.js';
+import { Filter } from './resources/filter.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
 import { Sso } from './resources/sso.js';
@@ -37,6 +38,8 @@ export class JdMail {
   readonly apiKeys: ApiKeys;
   readonly sso: Sso;
   readonly directory: Directory;
+  /** Filter rules (global and personal, with a dry run) and groups' mail policies. */
+  readonly filter: Filter;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -48,5 +51,6 @@ export class JdMail {
     this.apiKeys = new ApiKeys(http);
     this.sso = new Sso(http);
     this.directory = new Directory(http);
+    this.filter = new Filter(http);
   }
 }

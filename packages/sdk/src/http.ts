@@ -49,12 +49,12 @@ export type ClientOptions = CommonOptions & (ApiKeyAuth | AppAuth);
 export type QueryValue = string | number | boolean | undefined;
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path under `/api/v1`, already URL-encoded. */
   path: string;
   query?: Record<string, QueryValue>;
   body?: unknown;
-  /** Safe to send twice (GET and DELETE are; a POST that only reads may say so). */
+  /** Safe to send twice (GET, PUT and DELETE are, RFC 9110 §9.2.2; a POST that only reads may say so). */
   idempotent?: boolean;
   /**
    * An `Idempotency-Key` for a request that changes something: the server runs it once however
@@ -111,7 +111,10 @@ export class HttpClient {
     const url = this.url(request);
     const idempotent =
       request.idempotent ??
-      (request.idempotencyKey !== undefined || request.method === 'GET' || request.method === 'DELETE');
+      (request.idempotencyKey !== undefined ||
+        request.method === 'GET' ||
+        request.method === 'PUT' ||
+        request.method === 'DELETE');
     let reauthenticated = false;
     for (let retries = 0; ; ) {
       const retriesLeft = retries < this.maxRetries;

@@ -64,3 +64,17 @@ export type ListAppsParams = QueryOf<'listApps'>;
 export type ListApiKeysParams = QueryOf<'listApiKeys'>;
 export type ListDirectorySyncsParams = QueryOf<'listDirectorySyncs'>;
 export type AddressBookParams = QueryOf<'searchAddressBook'>;
+
+/** Filter rules (`jd.filter`): a rule, its condition and actions, a stored rule set, a dry run. */
+export type Rule = Schemas['Rule'];
+/** A rule as written: `enabled` defaults to true. */
+export type RuleInput = Omit<Rule, 'enabled'> & { enabled?: boolean };
+export type RuleCondition = Schemas['RuleCondition'];
+export type RuleAction = Schemas['RuleAction'];
+export type StoredRules = Schemas['StoredRules'];
+/** What `jd.filter.test` takes: the user, one of their messages, and optionally the rules to try. */
+export type TestRulesInput = Omit<Schemas['TestRulesRequest'], 'rules'> & { rules?: { rules: RuleInput[] } };
+export type RulesTestResult = Schemas['RulesTestResult'];
+export type GroupPolicy = Schemas['GroupPolicy'];
+/** A policy as written: absent fields take the open policy's values. */
+export type GroupPolicyInput = Partial<GroupPolicy>;

@@ -10,6 +10,12 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
+import {
+  createGroupPolicies,
+  createRulesService,
+  type GroupPolicies,
+  type RulesService,
+} from './filter/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createImapListeners } from './imap/index.js';
 import {
@@ -74,6 +80,10 @@ export interface Engine {
   inboundAuth: InboundAuth;
   /** DNS records to publish, DKIM rotation, the MTA-STS policy. */
   domainMailAuth: DomainMailAuth;
+  /** Filter rule sets and the vacation log (filter/rules). */
+  rules: RulesService;
+  /** Group mail policies and group lookups (filter/groups). */
+  groupPolicies: GroupPolicies;
   close(): Promise<void>;
 }
 
@@ -203,6 +213,8 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     addressBook: createAddressBook(database.db),
     directorySync,
     idempotency: createIdempotencyStore(database.db),
+    rules: createRulesService(database.db),
+    groupPolicies: createGroupPolicies(database.db),
     async close() {
       oauth.stop();
       await directorySync.stop();
@@ -353,6 +365,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     directorySync: engine.directorySync,
     idempotency: engine.idempotency,
     mailAuth: engine.domainMailAuth,
+    rules: engine.rules,
+    groupPolicies: engine.groupPolicies,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,

@@ -2,6 +2,7 @@ import { apiKeyRules } from './api-keys.js';
 import { appAndSsoRules } from './apps-sso.js';
 import type { Rules } from './common.js';
 import { directoryRules, publicRules } from './directory-public.js';
+import { filterRules } from './filter.js';
 import { groupRules } from './groups.js';
 import { mailRules } from './mail.js';
 import { mailAuthRules } from './mail-auth.js';
@@ -22,4 +23,5 @@ export const RULES: Rules = {
   ...apiKeyRules,
   ...directoryRules,
   ...publicRules,
+  ...filterRules,
 };

@@ -517,6 +517,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/groups/{id}/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a group’s mail policy
+         * @description A group without a policy of its own has the open policy (no restriction).
+         *
+         *     **Requires** scope `groups:read`. **Callers:** admins of the group’s domain.
+         */
+        get: operations["getGroupPolicy"];
+        /**
+         * Replace a group’s mail policy
+         * @description Binds every member, also members of its subgroups. Enforced at RCPT TO (and at DATA for sizes) with 550 5.7.1 or 552 5.3.4.
+         *
+         *     **Requires** scope `groups:write`. **Callers:** admins of the group’s domain.
+         */
+        put: operations["replaceGroupPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/oauth/token": {
         parameters: {
             query?: never;
@@ -543,6 +571,56 @@ export interface paths {
          *     `Retry-After` instead of 401.
          */
         post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the global filter rules
+         * @description The install-wide rules, or with `?domain=` one domain’s. They run before users’ personal rules.
+         *
+         *     **Requires** scope `domains:read`. **Callers:** system admins (install-wide rules); admins of the domain (`?domain=`).
+         */
+        get: operations["getRules"];
+        /**
+         * Replace the global filter rules
+         * @description The whole ordered list at once; an empty list removes every rule. Vacation replies are refused here (personal rules only).
+         *
+         *     **Requires** scope `domains:write`. **Callers:** system admins (install-wide rules); admins of the domain (`?domain=`).
+         */
+        put: operations["replaceRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry-run rules against a stored message
+         * @description Evaluates the given rules (or the sets that apply to the user and that the caller may read) on one of the user’s stored messages and says which rules match and what they would do. Nothing is changed, moved or sent.
+         *
+         *     **Requires** scope `mail:read`. **Callers:** the user themself, admins of their domain.
+         */
+        post: operations["testRules"];
         delete?: never;
         options?: never;
         head?: never;
@@ -888,6 +966,32 @@ export interface paths {
          */
         get: operations["getRawMessage"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{address}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user’s personal rules
+         * @description **Requires** scope `mail:read`. **Callers:** the user themself, admins of their domain.
+         */
+        get: operations["getUserRules"];
+        /**
+         * Replace a user’s personal rules
+         * @description The whole ordered list at once (move to a folder, mark read, forward, vacation reply …).
+         *
+         *     **Requires** scope `mail:write`. **Callers:** the user themself, admins of their domain.
+         */
+        put: operations["replaceUserRules"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1963,6 +2067,45 @@ export interface components {
             items: components["schemas"]["User"][];
         };
         /**
+         * GroupPolicy
+         * @description A group’s mail policy; it binds every member, also of its subgroups
+         */
+        GroupPolicy: {
+            /**
+             * @description Where members may send mail: `anywhere`, or `inside` the company only (its local domains)
+             * @default anywhere
+             * @enum {string}
+             */
+            send: "anywhere" | "inside";
+            /**
+             * @description Whom members may receive mail from: `anywhere`, or `inside` the company only (its local domains)
+             * @default anywhere
+             * @enum {string}
+             */
+            receive: "anywhere" | "inside";
+            /**
+             * @description Largest message a member may send; null: no group limit
+             * @default null
+             */
+            maxSendBytes: number | null;
+            /**
+             * @description Largest message a member may receive; null: no group limit
+             * @default null
+             */
+            maxReceiveBytes: number | null;
+            /**
+             * @description The size limits apply to all mail, or only to mail to or from outside the company
+             * @default all
+             * @enum {string}
+             */
+            sizeLimitsApply: "all" | "outside";
+            /**
+             * @description When not empty, members may send outside the company only to these domains (and their subdomains)
+             * @default []
+             */
+            allowedRecipientDomains: string[];
+        };
+        /**
          * GroupTree
          * @description A domain's groups as a tree
          */
@@ -2212,6 +2355,236 @@ export interface components {
              */
             graceSeconds: number;
         };
+        /**
+         * Rule
+         * @description When the condition holds, take the actions
+         */
+        Rule: {
+            /** @description Shown in traces and dry runs */
+            name: string;
+            /** @default true */
+            enabled: boolean;
+            when: components["schemas"]["RuleCondition"];
+            actions: components["schemas"]["RuleAction"][];
+        };
+        /**
+         * RuleAction
+         * @description An action of a rule
+         */
+        RuleAction: {
+            /** @enum {string} */
+            action: "accept";
+        } | {
+            /** @enum {string} */
+            action: "reject";
+            /** @description Printable ASCII */
+            text?: string;
+        } | {
+            /** @enum {string} */
+            action: "junk";
+        } | {
+            /** @enum {string} */
+            action: "quarantine";
+        } | {
+            /** @enum {string} */
+            action: "moveTo";
+            folder: string;
+        } | {
+            /** @enum {string} */
+            action: "markRead";
+        } | {
+            /** @enum {string} */
+            action: "forward";
+            to: string;
+        } | {
+            /** @enum {string} */
+            action: "vacation";
+            days: number;
+            subject: string;
+            text: string;
+        } | {
+            /** @enum {string} */
+            action: "addHeader";
+            name: string;
+            value: string;
+        } | {
+            /** @enum {string} */
+            action: "tagSubject";
+            tag: string;
+        } | {
+            /** @enum {string} */
+            action: "copyTo";
+            address: string;
+        } | {
+            /** @enum {string} */
+            action: "stop";
+        };
+        /**
+         * RuleCondition
+         * @description A condition on a message
+         */
+        RuleCondition: {
+            /** @description Every one holds */
+            all: components["schemas"]["RuleCondition"][];
+        } | {
+            /** @description At least one holds */
+            any: components["schemas"]["RuleCondition"][];
+        } | {
+            not: components["schemas"]["RuleCondition"];
+        } | {
+            from: components["schemas"]["RuleStringTest"];
+        } | {
+            to: components["schemas"]["RuleStringTest"];
+        } | {
+            /** @description The connecting client is one of these IPs or networks (CIDR) */
+            clientIp: string[];
+        } | {
+            /** @description The sender signed in (submission, API) */
+            authenticated: boolean;
+        } | {
+            /**
+             * @description inbound: from outside; outbound: to outside
+             * @enum {string}
+             */
+            direction: "inbound" | "outbound";
+        } | {
+            header: {
+                /** @description Header field name (case-insensitive), or `*` for any header */
+                name: string;
+                /** @description Equal to (case-insensitive) */
+                is?: string;
+                /** @description Contains */
+                contains?: string;
+                /** @description Starts with */
+                startsWith?: string;
+                /** @description Ends with */
+                endsWith?: string;
+                /** @description Wildcard pattern: `*` any characters, `?` one character */
+                matches?: string;
+                /** @description Equal to one of */
+                in?: string[];
+            };
+        } | {
+            size: {
+                /** @description More than this (bytes) */
+                over?: number;
+                /** @description Less than this (bytes) */
+                under?: number;
+            };
+        } | {
+            /** @description Some attachment matches both tests */
+            attachment: {
+                name?: components["schemas"]["RuleStringTest"];
+                type?: components["schemas"]["RuleStringTest"];
+            };
+        } | {
+            auth: {
+                /**
+                 * @description Which check
+                 * @enum {string}
+                 */
+                method: "spf" | "dkim" | "dmarc";
+                /**
+                 * @description Its result (a message without it counts as `none`)
+                 * @enum {string}
+                 */
+                result: "pass" | "fail" | "softfail" | "neutral" | "none" | "temperror" | "permerror";
+            };
+        } | {
+            spamScore: {
+                /** @description More than this (score; a message not scored has none and matches neither) */
+                over?: number;
+                /** @description Less than this (score; a message not scored has none and matches neither) */
+                under?: number;
+            };
+        } | {
+            memberOf: {
+                /**
+                 * @description The envelope sender, or any recipient
+                 * @enum {string}
+                 */
+                who: "sender" | "recipient";
+                /** @description Group id or distribution address */
+                group: string;
+            };
+        };
+        /**
+         * RuleSet
+         * @description An ordered list of rules
+         */
+        RuleSet: {
+            /** @description In order */
+            rules: components["schemas"]["Rule"][];
+        };
+        /**
+         * RulesTestResult
+         * @description A dry run: nothing was changed or sent
+         */
+        RulesTestResult: {
+            /** @description Rules whose condition held, in order */
+            matched: {
+                /**
+                 * @description system: every domain; domain: one domain’s; user: one user’s personal rules
+                 * @enum {string}
+                 */
+                scope: "system" | "domain" | "user";
+                index: number;
+                name: string;
+            }[];
+            /** @description Actions to take, in order */
+            actions: components["schemas"]["RuleAction"][];
+            verdict: {
+                /** @description accept, junk, quarantine or reject */
+                kind: string;
+                reasons: string[];
+                /** @description The SMTP refusal */
+                answer?: {
+                    code: number;
+                    enhanced: string;
+                    text: string;
+                };
+            } | null;
+            /** @description A rule stopped the evaluation */
+            stopped: boolean;
+            /** @description What the rules were evaluated on */
+            facts: {
+                direction: string;
+                from: string;
+                size: number;
+                attachments: {
+                    name: string;
+                    type: string;
+                }[];
+                auth: {
+                    spf?: string;
+                    dkim?: string;
+                    dmarc?: string;
+                };
+                spamScore: number | null;
+                groups: {
+                    sender: string[];
+                    recipients: string[];
+                };
+            };
+        };
+        /**
+         * RuleStringTest
+         * @description Tests on a text value, all of which must hold (case-insensitive, no regular expressions)
+         */
+        RuleStringTest: {
+            /** @description Equal to (case-insensitive) */
+            is?: string;
+            /** @description Contains */
+            contains?: string;
+            /** @description Starts with */
+            startsWith?: string;
+            /** @description Ends with */
+            endsWith?: string;
+            /** @description Wildcard pattern: `*` any characters, `?` one character */
+            matches?: string;
+            /** @description Equal to one of */
+            in?: string[];
+        };
         /** SendAttachment */
         SendAttachment: {
             /** @description File name shown to the recipient (any script; no path, no control characters) */
@@ -2308,6 +2681,48 @@ export interface components {
          */
         SessionList: {
             items: components["schemas"]["Session"][];
+        };
+        /**
+         * StoredRules
+         * @description A rule set and whose it is
+         */
+        StoredRules: {
+            /**
+             * @description system: every domain; domain: one domain’s; user: one user’s personal rules
+             * @enum {string}
+             */
+            scope: "system" | "domain" | "user";
+            /** @description The domain or user address; null for system rules */
+            owner: string | null;
+            /** @description In evaluation order */
+            rules: components["schemas"]["Rule"][];
+            /**
+             * Format: date-time
+             * @description Last change; null when no rules were ever stored
+             */
+            updatedAt: string | null;
+        };
+        /** TestRulesRequest */
+        TestRulesRequest: {
+            /** @description The user whose stored message the rules run on */
+            user: string;
+            /** @description A message id of that user */
+            messageId: string;
+            rules?: components["schemas"]["RuleSet"];
+            /**
+             * @description The scope the given rules are tried as (default user)
+             * @enum {string}
+             */
+            scope?: "system" | "domain" | "user";
+            /** @description The envelope to assume (a stored message has none) */
+            envelope?: {
+                /** @enum {string} */
+                direction?: "inbound" | "outbound";
+                /** @description MAIL FROM; default the From address */
+                from?: string;
+                clientIp?: string;
+                authenticated?: boolean;
+            };
         };
         /**
          * TokenRequest
@@ -5865,6 +6280,233 @@ export interface operations {
             };
         };
     };
+    getGroupPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupPolicy"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceGroupPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupPolicy"];
+            };
+        };
+        responses: {
+            /** @description The stored policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupPolicy"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createToken: {
         parameters: {
             query?: never;
@@ -5927,6 +6569,362 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    getRules: {
+        parameters: {
+            query?: {
+                /** @description A domain’s rules; absent: the install-wide rules */
+                domain?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRules"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceRules: {
+        parameters: {
+            query?: {
+                /** @description A domain’s rules; absent: the install-wide rules */
+                domain?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleSet"];
+            };
+        };
+        responses: {
+            /** @description The stored rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRules"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestRulesRequest"];
+            };
+        };
+        responses: {
+            /** @description What the rules would do */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesTestResult"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8295,6 +9293,235 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUserRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRules"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceUserRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleSet"];
+            };
+        };
+        responses: {
+            /** @description The stored rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRules"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
+import type { GroupPolicies, RulesService } from '../filter/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
 import { type LoginGuard, parseAddressList } from '../limits/index.js';
@@ -51,6 +52,10 @@ export interface ApiDeps {
   idempotency?: IdempotencyStore;
   /** DNS records and DKIM keys of domains (their routes answer 503 without it). */
   mailAuth?: DomainMailAuth;
+  /** Filter rule sets (their routes answer 503 without it). */
+  rules?: RulesService;
+  /** Group mail policies (their routes answer 503 without it). */
+  groupPolicies?: GroupPolicies;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -131,6 +136,8 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     directorySync: deps.directorySync,
     idempotency: deps.idempotency,
     mailAuth: deps.mailAuth,
+    rules: deps.rules,
+    groupPolicies: deps.groupPolicies,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

@@ -6,6 +6,7 @@ import { OutboundSchema } from './outbound-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
 import { MailAuthSchema } from './mail-auth-schema.js';
 import { SpamSchema } from './spam-schema.js';
+import { VirusSchema } from './virus-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -424,6 +425,7 @@ export const ConfigSchema = Type.Object(
     outbound: OutboundSchema,
     mailAuth: MailAuthSchema,
     spam: SpamSchema,
+    virus: VirusSchema,
   },
   { additionalProperties: false },
 );

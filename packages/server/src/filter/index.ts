@@ -1,1 +1,10 @@
 export * from './spam/index.js';
+// The filter: verdicts, and the stages that return them (see verdict.ts).
+
+// Group mail policies.
+export * from './groups/index.js';
+// Global and personal rules.
+export * from './rules/index.js';
+export * from './verdict.js';
+// Antivirus: clamd over its socket (INSTREAM).
+export * from './virus/index.js';

@@ -410,6 +410,33 @@ export interface SpamLearnedTable {
   at: number;
 }
 
+/** A rule set (issue 24, filter/rules): the install's, a domain's or a user's. */
+export interface FilterRulesTable {
+  /** `system`, `domain:<id>` or `user:<id>`. */
+  owner_key: string;
+  scope: 'system' | 'domain' | 'user';
+  domain_id: string | null;
+  user_id: string | null;
+  /** The ordered rules, JSON. */
+  rules: string;
+  updated_at: number;
+}
+
+/** When a user last auto-replied (vacation) to a sender. */
+export interface VacationRepliesTable {
+  user_id: string;
+  /** The sender's address, lower-cased. */
+  sender: string;
+  replied_at: number;
+}
+
+/** A group's mail policy (filter/groups), JSON. */
+export interface GroupPoliciesTable {
+  group_id: string;
+  policy: string;
+  updated_at: number;
+}
+
 export interface DB {
   domains: DomainsTable;
   users: UsersTable;
@@ -443,4 +470,7 @@ export interface DB {
   spam_tokens: SpamTokensTable;
   spam_totals: SpamTotalsTable;
   spam_learned: SpamLearnedTable;
+  filter_rules: FilterRulesTable;
+  vacation_replies: VacationRepliesTable;
+  group_policies: GroupPoliciesTable;
 }

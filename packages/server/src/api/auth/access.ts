@@ -145,3 +145,13 @@ export function addressBookDomains(p: Principal): Decision & { domains?: Readonl
   if (p.role === 'domain_admin') for (const d of p.adminDomains) domains.add(d);
   return { outcome: 'allow', domains };
 }
+
+/**
+ * What global filter rules act on: the install-wide set is a system target
+ * (unrestricted callers only), a domain's set is that domain (its admins,
+ * keys restricted to it). Personal rules are the user's own target, read
+ * with `mail:read` and written with `mail:write` like the rest of their mail,
+ * so a user manages their own rules.
+ */
+export const rulesTarget = (domain: string | null): Target =>
+  domain === null ? { kind: 'system' } : { kind: 'domain', domain };

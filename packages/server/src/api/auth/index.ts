@@ -9,6 +9,7 @@ export {
   isUnrestricted,
   listScope,
   missingScopes,
+  rulesTarget,
   type Target,
 } from './access.js';
 export { type Credentials, parseAuthorization } from './credentials.js';

@@ -8,6 +8,10 @@ const TAGS = [
   { name: 'domains', description: 'Mail domains served by this install' },
   { name: 'users', description: 'Mail users: provisioning, roles, enabling and disabling' },
   { name: 'groups', description: 'Departments and groups: one tree per domain, with members' },
+  {
+    name: 'filter',
+    description: 'The mail filter: global and personal rules (with a dry run), and groups’ mail policies',
+  },
   { name: 'mail', description: "Users' mailboxes and messages: lists, unread counts, flags, sending" },
   {
     name: 'apps',

@@ -7,6 +7,7 @@ export type Tag =
   | 'domains'
   | 'users'
   | 'groups'
+  | 'filter'
   | 'mail'
   | 'directory'
   | 'apps'

@@ -19,6 +19,7 @@ import {
   SyncRunPage,
 } from './directory.js';
 import { CreateDomainBody, DomainModel, DomainPage } from './domain.js';
+import { FILTER_MODELS, RulesTestBody, RulesTestResult, StoredRulesModel } from './filter.js';
 import {
   AddMembersBody,
   CreateGroupBody,
@@ -163,4 +164,8 @@ export const MODELS: readonly TSchema[] = [
   DnsRecordModel,
   DomainDnsModel,
   DkimKeyModel,
+  ...FILTER_MODELS,
+  StoredRulesModel,
+  RulesTestBody,
+  RulesTestResult,
 ];

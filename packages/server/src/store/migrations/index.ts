@@ -9,6 +9,7 @@ import { mailJournal } from './0007-mail-journal.js';
 import { outbound } from './0008-outbound.js';
 import { mailAuth } from './0009-mail-auth.js';
 import { spam } from './0010-spam.js';
+import { rules } from './0011-rules.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-outbound': outbound,
   '0009-mail-auth': mailAuth,
   '0010-spam': spam,
+  '0011-rules': rules,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
+import type { GroupPolicies, RulesService } from '../../../filter/index.js';
 import type { IdempotencyStore } from '../../../idempotency/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
@@ -24,6 +25,10 @@ export interface V1Deps {
   idempotency?: IdempotencyStore;
   /** DNS records and DKIM keys of domains; without it their routes answer 503. */
   mailAuth?: DomainMailAuth;
+  /** Filter rule sets; without it their routes answer 503. */
+  rules?: RulesService;
+  /** Group mail policies and group lookups; without it their routes answer 503. */
+  groupPolicies?: GroupPolicies;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -5,6 +5,9 @@ import { addressBookRoutes } from './directory/address-book.js';
 import { directorySyncRoutes } from './directory/sync.js';
 import { domainRoutes } from './domains/domains.js';
 import { domainMailAuthRoutes } from './domains/mail-auth.js';
+import { groupPolicyRoutes } from './filter/group-policy.js';
+import { ruleRoutes } from './filter/rules.js';
+import { ruleTestRoutes } from './filter/rules-test.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
@@ -21,10 +24,34 @@ import { userRoutes } from './users/users.js';
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
 export const v1Routes: V1Plugin = async (
   app,
-  { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency, mailAuth },
+  {
+    directory,
+    mail,
+    oauth,
+    sso,
+    publicUrl,
+    addressBook,
+    directorySync,
+    idempotency,
+    mailAuth,
+    rules,
+    groupPolicies,
+  },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
-  const deps = { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency, mailAuth };
+  const deps = {
+    directory,
+    mail,
+    oauth,
+    sso,
+    publicUrl,
+    addressBook,
+    directorySync,
+    idempotency,
+    mailAuth,
+    rules,
+    groupPolicies,
+  };
   for (const plugin of [
     domainRoutes,
     domainMailAuthRoutes,
@@ -44,6 +71,9 @@ export const v1Routes: V1Plugin = async (
     loginLinkRoutes,
     directorySyncRoutes,
     addressBookRoutes,
+    ruleRoutes,
+    ruleTestRoutes,
+    groupPolicyRoutes,
   ]) {
     await app.register(plugin, deps);
   }

@@ -1,0 +1,9 @@
+export {
+  checkGroupPolicy,
+  type GroupPolicyDecision,
+  type GroupPolicyInput,
+  type GroupPolicyOf,
+  type PolicyParty,
+} from './check-group-policy.js';
+export { createGroupPolicies, type GroupPolicies, type GroupRef } from './group-policies.js';
+export { type GroupPolicy, GroupPolicyModel, OPEN_POLICY } from './policy-schema.js';
