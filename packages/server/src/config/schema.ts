@@ -2,9 +2,9 @@ import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
 import { DnsSchema } from './dns-schema.js';
 import { LdapSchema } from './ldap-schema.js';
+import { MailAuthSchema } from './mail-auth-schema.js';
 import { OutboundSchema } from './outbound-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
-import { MailAuthSchema } from './mail-auth-schema.js';
 import { SpamSchema } from './spam-schema.js';
 import { VirusSchema } from './virus-schema.js';
 
