@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
 import { LdapSchema } from './ldap-schema.js';
+import { SendingSchema } from './sending-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -413,6 +414,7 @@ export const ConfigSchema = Type.Object(
       { default: {}, additionalProperties: false },
     ),
     ldap: LdapSchema,
+    sending: SendingSchema,
   },
   { additionalProperties: false },
 );

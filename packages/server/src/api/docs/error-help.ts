@@ -71,6 +71,8 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   RECIPIENT_NOT_LOCAL: 'The recipient is not in a domain this server serves.',
   RECIPIENT_UNKNOWN: 'No user, alias or group has this address.',
   SENDER_NOT_ALLOWED: 'The sender address is not the user’s own address or alias.',
+  SEND_RATE_LIMITED:
+    'The sender, or all senders of their domain together, sent as many messages or to as many recipients in the last hour as `sending.*` allows. Nothing was sent; retry after `Retry-After` seconds.',
   INVALID_CURSOR: 'The `cursor` is not one this list gave out: pass `nextCursor` back as it came.',
   IDEMPOTENCY_KEY_IN_USE:
     'An earlier request with this `Idempotency-Key` is still running. Retry shortly with the same key: you will get its result.',
