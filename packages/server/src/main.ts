@@ -18,7 +18,12 @@ import {
   type EventSink,
   resolveSources,
 } from './ldap/index.js';
-import { createLoginGuard, createMemoryBucketStore, type LoginGuard } from './limits/index.js';
+import {
+  createLoginGuard,
+  createMemoryBucketStore,
+  createSendRateLimiter,
+  type LoginGuard,
+} from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
@@ -129,6 +134,8 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     hostname: config.hostname,
     maxMessageSize: config.smtp.maxMessageSize,
     log: log.child({ component: 'mail' }),
+    // Counters in this process's memory; several nodes would pass a Redis store (see limits/send-rate.ts).
+    sendRate: createSendRateLimiter(config.sending),
   });
   const oauth = createOAuthService({
     db: database.db,

@@ -9,8 +9,10 @@ import type { DirectorySync } from '../ldap/index.js';
 import { type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
 import type { OAuthService } from '../oauth/index.js';
+import type { QueueService } from '../queue/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
+import type { MessageTrace } from '../trace/index.js';
 import { installAuth } from './auth/index.js';
 import { installBodyParsing, PUBLIC_BODY_LIMIT } from './body/install.js';
 import { docsUiOptions } from './docs/brand.js';
@@ -48,6 +50,10 @@ export interface ApiDeps {
   directorySync?: DirectorySync;
   /** Outcomes of sends made with an `Idempotency-Key`; without it the header is refused (503). */
   idempotency?: IdempotencyStore;
+  /** The outbound queue (its routes answer 503 without it). */
+  queue?: QueueService;
+  /** Message traces (`GET /messages/trace` answers 503 without them). */
+  trace?: MessageTrace;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -127,6 +133,8 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     addressBook: deps.addressBook,
     directorySync: deps.directorySync,
     idempotency: deps.idempotency,
+    queue: deps.queue,
+    trace: deps.trace,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

@@ -5,6 +5,7 @@ import { registerApiKeyCommands } from './apikey-commands.js';
 import { registerAppCommands } from './app-commands.js';
 import { registerLdapCommands } from './ldap.js';
 import { configFrom, withConfigFlags } from './options.js';
+import { registerQueueCommands } from './queue-commands.js';
 
 type Out = (line: string) => void;
 
@@ -104,6 +105,7 @@ export function registerCommands(program: Command, out: Out): void {
   registerLdapCommands(program, out);
 
   registerApiKeyCommands(program, out, withEngine);
+  registerQueueCommands(program, out, withEngine);
 
   function registerUserCommands(p: Command, o: Out) {
     const user = p.command('user').description('manage users');

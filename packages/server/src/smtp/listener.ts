@@ -9,7 +9,7 @@ import type { Metrics } from '../telemetry/index.js';
 import type { TlsMaterial } from '../tls/index.js';
 import { toSmtpError } from './errors.js';
 import { createDataHandler } from './inbound/data.js';
-import { createRcptHandler, type ResolvedRecipients } from './inbound/rcpt.js';
+import { createRcptHandler, type RemoteRecipients, type ResolvedRecipients } from './inbound/rcpt.js';
 import { PromptSMTPServer } from './prompt-greeting.js';
 import type { ReverseLookup } from './reverse-dns.js';
 import type { ListenerLimits } from './session-limits.js';
@@ -34,6 +34,8 @@ export interface SmtpListenerDeps {
   reverseLookup: ReverseLookup;
   /** The login guard every listener shares: failed AUTH here counts on every path. */
   loginGuard: LoginGuard;
+  /** Submission accepts remote recipients and queues them (the mail service has an outbound queue). */
+  relay?: boolean;
   /** Connections and messages are counted here (`jdmail_smtp_*`). */
   metrics?: Metrics;
   log: Logger;
@@ -80,6 +82,8 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
   const submission = mode === 'submission';
   const ptr = new Map<string, Promise<string>>();
   const resolved: ResolvedRecipients = new WeakMap();
+  // Submission relays remote recipients when the server has an outbound queue; the MX never does.
+  const remote: RemoteRecipients | undefined = submission && deps.relay ? new WeakSet() : undefined;
 
   const options: SMTPServerOptions = {
     name: config.hostname,
@@ -114,6 +118,7 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
         maxRecipients: config.smtp.maxRecipients,
         submission,
         resolved,
+        remote,
       }),
     ),
     onData: stage(
@@ -123,6 +128,7 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
         maxSize: config.smtp.maxMessageSize,
         log,
         resolved,
+        remote,
         clientHostname: (s) => ptr.get(s.id) ?? Promise.resolve(''),
         senderOf: (s) => (submission && typeof s.user === 'string' ? s.user : undefined),
         checkAuthors: submission && config.smtp.checkFromHeader,

@@ -9,6 +9,7 @@ export type Tag =
   | 'groups'
   | 'mail'
   | 'directory'
+  | 'queue'
   | 'apps'
   | 'api-keys'
   | 'oauth'

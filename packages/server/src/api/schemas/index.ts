@@ -59,6 +59,13 @@ import {
 } from './oauth.js';
 import { FieldError, Problem } from './problem.js';
 import {
+  QueueEntryModel,
+  QueueEntryPage,
+  QueueRecipientModel,
+  TraceEventModel,
+  TraceEventPage,
+} from './queue.js';
+import {
   AuthConfigModel,
   CreateLoginLinkBody,
   LoginBody,
@@ -151,4 +158,9 @@ export const MODELS: readonly TSchema[] = [
   AddressBookEntryModel,
   AddressBookPage,
   DepartmentTree,
+  QueueRecipientModel,
+  QueueEntryModel,
+  QueueEntryPage,
+  TraceEventModel,
+  TraceEventPage,
 ];

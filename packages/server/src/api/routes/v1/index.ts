@@ -11,6 +11,8 @@ import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
+import { queueRoutes } from './queue/queue.js';
+import { traceRoutes } from './queue/trace.js';
 import { loginLinkRoutes } from './sso/login-links.js';
 import { sessionRoutes } from './sso/sessions.js';
 import { userBatchRoutes } from './users/batch.js';
@@ -20,10 +22,21 @@ import { userRoutes } from './users/users.js';
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
 export const v1Routes: V1Plugin = async (
   app,
-  { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency },
+  { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency, queue, trace },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
-  const deps = { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency };
+  const deps = {
+    directory,
+    mail,
+    oauth,
+    sso,
+    publicUrl,
+    addressBook,
+    directorySync,
+    idempotency,
+    queue,
+    trace,
+  };
   for (const plugin of [
     domainRoutes,
     userRoutes,
@@ -42,6 +55,8 @@ export const v1Routes: V1Plugin = async (
     loginLinkRoutes,
     directorySyncRoutes,
     addressBookRoutes,
+    queueRoutes,
+    traceRoutes,
   ]) {
     await app.register(plugin, deps);
   }
