@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
 import { LdapSchema } from './ldap-schema.js';
 import { SendingSchema } from './sending-schema.js';
+import { QueueSchema, TraceSchema } from './queue-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -415,6 +416,8 @@ export const ConfigSchema = Type.Object(
     ),
     ldap: LdapSchema,
     sending: SendingSchema,
+    queue: QueueSchema,
+    trace: TraceSchema,
   },
   { additionalProperties: false },
 );

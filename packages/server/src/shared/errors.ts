@@ -62,6 +62,8 @@ export const ErrorCodes = {
     title: 'A request with this Idempotency-Key is still being processed; retry shortly',
   },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
+  // outbound queue
+  QUEUE_ENTRY_NOT_FOUND: { status: 404, title: 'Queue entry not found' },
   // sso
   SSO_FAILED: { status: 401, title: 'Single sign-on failed' },
   SSO_UNAVAILABLE: { status: 503, title: 'Identity provider unavailable' },

@@ -1,4 +1,12 @@
 import type { Generated } from 'kysely';
+import type {
+  MessageTraceTable,
+  QueueDomainsTable,
+  QueueMessagesTable,
+  QueueRecipientsTable,
+} from './queue-schema.js';
+
+export type * from './queue-schema.js';
 
 /**
  * Row types of the metadata database, shared by SQLite and PostgreSQL.
@@ -375,4 +383,8 @@ export interface DB {
   directory_sync_runs: DirectorySyncRunsTable;
   directory_sources: DirectorySourcesTable;
   idempotency_keys: IdempotencyKeysTable;
+  queue_messages: QueueMessagesTable;
+  queue_domains: QueueDomainsTable;
+  queue_recipients: QueueRecipientsTable;
+  message_trace: MessageTraceTable;
 }

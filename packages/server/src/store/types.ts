@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { QueueDomainsTable, QueueMessagesTable, QueueRecipientsTable } from './queue-schema.js';
 import type {
   AppendInput,
   CopyResult,
@@ -175,9 +176,23 @@ export interface Placed {
 export interface DeliveryInput {
   /** A finished BlobWriter result, not yet committed. */
   blob: FinishedBlob;
+  /** Local mailboxes to place it in; may be empty when `outbound` is given. */
   targets: DeliveryTarget[];
   index: MessageIndex;
   internalDate: number;
+  /**
+   * Outbound queue rows (`queue.planOutbound`) written by the same transaction
+   * as the local copies: the message is in the queue or refused, never half.
+   * Their blob ids are set by the store to `blob.blobId`.
+   */
+  outbound?: OutboundRows;
+}
+
+/** One queued message as rows: the message, a job per destination domain, and its recipients. */
+export interface OutboundRows {
+  message: QueueMessagesTable;
+  domains: QueueDomainsTable[];
+  recipients: QueueRecipientsTable[];
 }
 
 export interface ListMessagesOptions {

@@ -78,6 +78,8 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
     'An earlier request with this `Idempotency-Key` is still running. Retry shortly with the same key: you will get its result.',
   IDEMPOTENCY_KEY_REUSED:
     'This `Idempotency-Key` was used for a different request within 24 hours. Use a new key for a new message.',
+  QUEUE_ENTRY_NOT_FOUND:
+    'No such entry in the outbound queue, or one outside the domains the caller administers. An entry leaves the queue once every recipient is delivered or has failed: its trace (`GET /api/v1/messages/trace`) tells what happened.',
   SSO_FAILED:
     'Single sign-on did not complete (refused, replayed or foreign ticket or token, unknown or disabled user).',
   SSO_UNAVAILABLE: 'The identity provider cannot be reached. Try again later.',

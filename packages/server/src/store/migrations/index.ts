@@ -6,6 +6,7 @@ import { appTokens } from './0004-app-tokens.js';
 import { messageBodies } from './0005-message-bodies.js';
 import { idempotencyKeys } from './0006-idempotency-keys.js';
 import { mailJournal } from './0007-mail-journal.js';
+import { outbound } from './0008-outbound.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-message-bodies': messageBodies,
   '0006-idempotency-keys': idempotencyKeys,
   '0007-mail-journal': mailJournal,
+  '0008-outbound': outbound,
 };
 
 export const migrationProvider: MigrationProvider = {
