@@ -5,6 +5,7 @@ import { Directory } from './resources/directory.js';
 import { Domains } from './resources/domains.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
+import { Queue } from './resources/queue.js';
 import { Sso } from './resources/sso.js';
 import { Users } from './resources/users.js';
 
@@ -37,6 +38,8 @@ export class JdMail {
   readonly apiKeys: ApiKeys;
   readonly sso: Sso;
   readonly directory: Directory;
+  /** The outbound queue and message traces, for operators. */
+  readonly queue: Queue;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -48,5 +51,6 @@ export class JdMail {
     this.apiKeys = new ApiKeys(http);
     this.sso = new Sso(http);
     this.directory = new Directory(http);
+    this.queue = new Queue(http);
   }
 }

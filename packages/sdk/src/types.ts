@@ -29,6 +29,9 @@ export type DirectorySyncRun = Schemas['DirectorySyncRun'];
 export type DirectorySyncReport = Schemas['DirectorySyncReport'];
 export type AddressBookEntry = Schemas['AddressBookEntry'];
 export type DepartmentTree = Schemas['DepartmentTree'];
+export type QueueEntry = Schemas['QueueEntry'];
+export type QueueRecipient = Schemas['QueueRecipient'];
+export type TraceEvent = Schemas['TraceEvent'];
 /** A department in the tree of `jd.directory.departments`: the same node as `jd.groups.tree`'s, departments only. */
 export type DepartmentNode = GroupTreeNode;
 
@@ -64,3 +67,5 @@ export type ListAppsParams = QueryOf<'listApps'>;
 export type ListApiKeysParams = QueryOf<'listApiKeys'>;
 export type ListDirectorySyncsParams = QueryOf<'listDirectorySyncs'>;
 export type AddressBookParams = QueryOf<'searchAddressBook'>;
+export type ListQueueParams = QueryOf<'listQueue'>;
+export type TraceMessagesParams = QueryOf<'traceMessages'>;

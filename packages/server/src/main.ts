@@ -27,6 +27,7 @@ import {
 import { createMailService, type MailService } from './mail/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
+import { createQueueService, planOutbound, type QueueService } from './queue/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
 import {
@@ -38,6 +39,7 @@ import {
 } from './store/index.js';
 import { createMetrics } from './telemetry/index.js';
 import { loadTls, type TlsMaterial } from './tls/index.js';
+import { createMessageTrace, type TraceStore } from './trace/index.js';
 
 export type { SyncReport, SyncRun } from './directory/index.js';
 
@@ -62,6 +64,10 @@ export interface Engine {
   directorySync: DirectorySync;
   /** Outcomes of API sends made with an `Idempotency-Key`. */
   idempotency: IdempotencyStore;
+  /** The outbound queue: operators' view and the delivery worker. */
+  queue: QueueService;
+  /** Every hop of every message (`GET /messages/trace`). */
+  trace: TraceStore;
   close(): Promise<void>;
 }
 
@@ -128,6 +134,20 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     intervalMs: config.ldap.syncIntervalSeconds * 1000,
     fullIntervalMs: config.ldap.fullSyncIntervalSeconds * 1000,
   });
+  // The outbound queue and the message trace (the worker starts with the server: `startServer`).
+  const trace = createMessageTrace({
+    database,
+    retentionDays: config.trace.retentionDays,
+    log: log.child({ component: 'trace' }),
+  });
+  const queue = createQueueService({
+    database,
+    store,
+    config: config.queue,
+    hostname: config.hostname,
+    trace,
+    log,
+  });
   const mail = createMailService({
     store,
     directory,
@@ -136,6 +156,11 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     log: log.child({ component: 'mail' }),
     // Counters in this process's memory; several nodes would pass a Redis store (see limits/send-rate.ts).
     sendRate: createSendRateLimiter(config.sending),
+    outbound: {
+      plan: (input) => planOutbound({ ...input, maxAgeHours: config.queue.maxAgeHours }),
+      enqueued: (rows) => queue.enqueued(rows),
+    },
+    trace,
   });
   const oauth = createOAuthService({
     db: database.db,
@@ -164,9 +189,13 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     addressBook: createAddressBook(database.db),
     directorySync,
     idempotency: createIdempotencyStore(database.db),
+    queue,
+    trace,
     async close() {
       oauth.stop();
       await directorySync.stop();
+      await queue.stop();
+      await trace.stop();
       await store.close();
       await database.close();
     },
@@ -270,6 +299,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       tls,
       reverseLookup,
       loginGuard: engine.loginGuard,
+      // Submission relays remote recipients into the outbound queue.
+      relay: true,
       metrics,
       log,
     });
@@ -312,6 +343,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     addressBook: engine.addressBook,
     directorySync: engine.directorySync,
     idempotency: engine.idempotency,
+    queue: engine.queue,
+    trace: engine.trace,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,
@@ -373,6 +406,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const blobSweeper = setInterval(sweepBlobs, BLOB_SWEEP_INTERVAL_MS);
   blobSweeper.unref();
   engine.directorySync.startSchedule();
+  engine.queue.start();
   log.info(
     {
       ports,

@@ -1,8 +1,8 @@
 import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
 import { LdapSchema } from './ldap-schema.js';
-import { SendingSchema } from './sending-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
+import { SendingSchema } from './sending-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
