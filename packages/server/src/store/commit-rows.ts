@@ -1,7 +1,8 @@
 /**
  * The group committer's transaction: one batch of deliveries written durably
  * at once (inline bodies, UIDs, mailbox counters, used bytes, message rows and
- * their change-journal rows, so no message exists without its row or the other way round).
+ * their change-journal rows, so no message exists without its row or the other way round), and
+ * the outbound queue rows of messages that leave (`DeliveryInput.outbound`).
  * `commit.ts` queues the deliveries, resolves their mailboxes and handles
  * failures; this file only writes.
  */
@@ -9,7 +10,13 @@ import { AppError, newId } from '../shared/index.js';
 import type { Database, SyncStatements } from './db.js';
 import type { Executor } from './mailboxes.js';
 import { newMessageRow, type Placement } from './rows.js';
-import type { MailChangesTable, MessagesTable } from './schema.js';
+import type {
+  MailChangesTable,
+  MessagesTable,
+  QueueDomainsTable,
+  QueueMessagesTable,
+  QueueRecipientsTable,
+} from './schema.js';
 import type { DeliveryInput, Placed } from './types.js';
 
 /** A delivery of the batch, its target mailboxes resolved (one id per target). */
@@ -164,8 +171,67 @@ async function writeRows(database: Database, items: Resolved[]): Promise<Placed[
         .values(changes.slice(i, i + ROWS_PER_INSERT))
         .execute();
     }
+    await insertOutbound(trx, items);
     return placed;
   });
+}
+
+/** The outbound queue rows of the batch, each pointing at its delivery's body. */
+function outboundRows(items: Resolved[]) {
+  const messages: QueueMessagesTable[] = [];
+  const domains: QueueDomainsTable[] = [];
+  const recipients: QueueRecipientsTable[] = [];
+  for (const { input } of items) {
+    if (!input.outbound) continue;
+    messages.push({ ...input.outbound.message, blob_id: input.blob.blobId });
+    domains.push(...input.outbound.domains);
+    recipients.push(...input.outbound.recipients);
+  }
+  return { messages, domains, recipients };
+}
+
+/**
+ * Inserts the batch's queue rows (`DeliveryInput.outbound`) in its
+ * transaction: a message is queued exactly when its delivery commits.
+ */
+async function insertOutbound(trx: Executor, items: Resolved[]): Promise<void> {
+  const { messages, domains, recipients } = outboundRows(items);
+  for (let i = 0; i < messages.length; i += QUEUE_ROWS_PER_INSERT)
+    await trx
+      .insertInto('queue_messages')
+      .values(messages.slice(i, i + QUEUE_ROWS_PER_INSERT))
+      .execute();
+  for (let i = 0; i < domains.length; i += QUEUE_ROWS_PER_INSERT)
+    await trx
+      .insertInto('queue_domains')
+      .values(domains.slice(i, i + QUEUE_ROWS_PER_INSERT))
+      .execute();
+  for (let i = 0; i < recipients.length; i += QUEUE_ROWS_PER_INSERT)
+    await trx
+      .insertInto('queue_recipients')
+      .values(recipients.slice(i, i + QUEUE_ROWS_PER_INSERT))
+      .execute();
+}
+
+/** Queue rows per INSERT: ≤ 15 columns each, far below both engines' parameter limits. */
+const QUEUE_ROWS_PER_INSERT = 200;
+
+/** A statement per row, prepared from its first use (its keys, in their order, are the columns). */
+function rowInserter<T extends object>(
+  db: Executor,
+  statements: SyncStatements,
+  table: 'queue_messages' | 'queue_domains' | 'queue_recipients',
+) {
+  let prepared: { columns: (keyof T)[]; run: (p: readonly unknown[]) => unknown } | undefined;
+  return (row: T) => {
+    prepared ??= {
+      columns: Object.keys(row) as (keyof T)[],
+      // biome-ignore lint/suspicious/noExplicitAny: one of three queue tables, its row type given by T
+      run: statements.prepare(db.insertInto(table).values(row as any)),
+    };
+    const { columns, run } = prepared;
+    run(columns.map((c) => row[c]));
+  };
 }
 
 /**
@@ -183,6 +249,9 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
   const insertChange = statements.prepare(
     db.insertInto('mail_changes').values({ mailbox_id: '', modseq: 0, uid: 0, kind: 'new', at: 0 }),
   );
+  const insertQueueMessage = rowInserter<QueueMessagesTable>(db, statements, 'queue_messages');
+  const insertQueueDomain = rowInserter<QueueDomainsTable>(db, statements, 'queue_domains');
+  const insertQueueRecipient = rowInserter<QueueRecipientsTable>(db, statements, 'queue_recipients');
   // Prepared from the first row: its keys, in their order, are the insert's columns.
   let insertMessage:
     | { columns: (keyof MessagesTable)[]; run: (p: readonly unknown[]) => unknown }
@@ -211,6 +280,10 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
         run(columns.map((c) => row[c]));
       }
       for (const c of changes) insertChange([c.mailbox_id, c.modseq, c.uid, c.kind, c.at]);
+      const queued = outboundRows(items);
+      for (const m of queued.messages) insertQueueMessage(m);
+      for (const d of queued.domains) insertQueueDomain(d);
+      for (const r of queued.recipients) insertQueueRecipient(r);
       return placed;
     });
   };

@@ -92,8 +92,10 @@ export function refusal(closed: boolean, input: DeliveryInput): AppError | undef
 /** Throws the validation error a caller should see, before anything is queued. */
 function validate(input: DeliveryInput): void {
   assertBlobId(input.blob.blobId);
-  if (input.targets.length === 0)
-    throw new AppError('VALIDATION_FAILED', 'a delivery needs at least one target');
+  if (input.targets.length === 0 && !input.outbound)
+    throw new AppError('VALIDATION_FAILED', 'a delivery needs at least one target or outbound rows');
+  if (input.outbound && input.outbound.domains.length === 0)
+    throw new AppError('VALIDATION_FAILED', 'outbound rows need at least one destination');
   if (!Number.isSafeInteger(input.blob.size) || input.blob.size < 0) {
     throw new AppError('VALIDATION_FAILED', 'blob size must be a non-negative integer');
   }
@@ -104,11 +106,15 @@ const boxKey = (userId: string, name: string) => `${userId}\u0000${name}`;
 /** Looks up every target's mailbox in one query; each delivery with a missing mailbox is returned as failed. */
 async function resolveMailboxes(db: Executor, batch: Pending[]): Promise<Map<Pending, AppError>> {
   const userIds = [...new Set(batch.flatMap((p) => p.input.targets.map((t) => t.userId)))];
-  const rows = await db
-    .selectFrom('mailboxes')
-    .select(['id', 'user_id', 'name'])
-    .where('user_id', 'in', userIds)
-    .execute();
+  // A batch of queue-only deliveries (no local copy) has no mailbox to look up.
+  const rows =
+    userIds.length === 0
+      ? []
+      : await db
+          .selectFrom('mailboxes')
+          .select(['id', 'user_id', 'name'])
+          .where('user_id', 'in', userIds)
+          .execute();
   const ids = new Map(rows.map((r) => [boxKey(r.user_id, r.name), r.id]));
   const failed = new Map<Pending, AppError>();
   for (const p of batch) {

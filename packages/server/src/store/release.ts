@@ -9,20 +9,23 @@ import type { BlobStore } from './types.js';
 /** Blob ids per reference query; far below both engines' bound-parameter limits. */
 const IDS_PER_QUERY = 1000;
 
-/** Of `blobIds`, those some message row references (message rows are the only holders of blob ids). */
+/**
+ * Of `blobIds`, those some row references: a message in a mailbox, or a
+ * message waiting in the outbound queue (the only holders of blob ids).
+ */
 async function referenced(database: Database, blobIds: readonly string[]): Promise<Set<string>> {
   const rows = await database.db
     .selectFrom('messages')
     .select('blob_id')
-    .distinct()
     .where('blob_id', 'in', blobIds)
+    .union((eb) => eb.selectFrom('queue_messages').select('blob_id').where('blob_id', 'in', blobIds))
     .execute();
   return new Set(rows.map((r) => r.blob_id));
 }
 
 /**
- * Removes the bodies of `blobIds` that no message row references any more
- * (one blob can back several recipients' rows). Call after the deleting
+ * Removes the bodies of `blobIds` that no message row and no queued message
+ * references any more (one blob can back several recipients' rows and the queue). Call after the deleting
  * transaction has committed, so a rollback never loses a body. Failures are
  * logged, not thrown: the rows are already gone, and a leftover body costs
  * space, not correctness.
@@ -75,10 +78,21 @@ export interface BlobSweepResult {
  */
 async function sweepBodyRows(database: Database, signal?: AbortSignal): Promise<number> {
   const { db } = database;
-  const unreferenced = ({ not, exists, selectFrom }: ExpressionBuilder<DB, 'message_bodies'>) =>
-    not(
-      exists(selectFrom('messages').select('id').whereRef('messages.blob_id', '=', 'message_bodies.blob_id')),
-    );
+  const unreferenced = ({ and, not, exists, selectFrom }: ExpressionBuilder<DB, 'message_bodies'>) =>
+    and([
+      not(
+        exists(
+          selectFrom('messages').select('id').whereRef('messages.blob_id', '=', 'message_bodies.blob_id'),
+        ),
+      ),
+      not(
+        exists(
+          selectFrom('queue_messages')
+            .select('id')
+            .whereRef('queue_messages.blob_id', '=', 'message_bodies.blob_id'),
+        ),
+      ),
+    ]);
   let removed = 0;
   let after = '';
   while (!signal?.aborted) {
