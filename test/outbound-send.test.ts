@@ -80,23 +80,22 @@ describe.each(databases.engines)('sending to remote recipients on %s', (engine) 
       role: 'domain_admin',
       adminDomains: ['a.test'],
     });
-    boss = new JdMail({
-      baseUrl: server.baseUrl,
-      token: '',
-      maxRetries: 0,
-      fetch: basicFetch('boss@a.test', 'boss-password-1'),
-    });
+    boss = asUser('boss@a.test', 'boss-password-1');
   });
   afterAll(async () => {
     await server?.destroy();
     mta?.server.close();
   });
 
-  /** fetch with HTTP Basic as `user`: the domain admin signs in with their password. */
-  function basicFetch(user: string, password: string): typeof fetch {
+  /** The SDK as `user` with HTTP Basic (a domain admin signs in with their password), in place of its Bearer token. */
+  function asUser(user: string, password: string): JdMail {
     const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-    return (input, init = {}) =>
-      fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), authorization } });
+    const basic: typeof fetch = (input, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', authorization);
+      return fetch(input, { ...init, headers });
+    };
+    return new JdMail({ baseUrl: server.baseUrl, token: 'replaced-by-basic', maxRetries: 0, fetch: basic });
   }
 
   const entriesFor = async (jd: JdMail, params: Parameters<JdMail['queue']['list']>[0]) =>
@@ -209,12 +208,7 @@ describe.each(databases.engines)('sending to remote recipients on %s', (engine) 
     }, 'the trace of alice’s mail');
     expect(own.every((e) => e.sender === 'alice@a.test')).toBe(true);
     // A plain user has no queue scope.
-    const alice = new JdMail({
-      baseUrl: server.baseUrl,
-      token: '',
-      maxRetries: 0,
-      fetch: basicFetch('alice@a.test', 'user-password-1'),
-    });
+    const alice = asUser('alice@a.test', 'user-password-1');
     await expect(alice.queue.list()).rejects.toMatchObject({ status: 403, code: 'INSUFFICIENT_SCOPE' });
   });
 
