@@ -4,6 +4,7 @@ import type { Rules } from './common.js';
 import { directoryRules, publicRules } from './directory-public.js';
 import { groupRules } from './groups.js';
 import { mailRules } from './mail.js';
+import { queueRules } from './queue.js';
 import { userRules } from './users.js';
 
 /**
@@ -20,4 +21,5 @@ export const RULES: Rules = {
   ...apiKeyRules,
   ...directoryRules,
   ...publicRules,
+  ...queueRules,
 };
