@@ -84,7 +84,9 @@ const base64Lines = (data: Buffer) => (data.toString('base64').match(/.{1,76}/g)
 
 /** The RFC 3463 status of a recipient: its own, or one its reply code's class implies. */
 export function statusOf(action: 'failed' | 'delayed', r: DsnRecipient): string {
-  if (r.enhanced && /^[245]\.\d{1,3}\.\d{1,3}$/.test(r.enhanced)) return r.enhanced;
+  // A delayed recipient's status is temporary (4.x.x); a failed one's is its answer's (a 4.x.x when given up).
+  const classes = action === 'delayed' ? /^4\.\d{1,3}\.\d{1,3}$/ : /^[45]\.\d{1,3}\.\d{1,3}$/;
+  if (r.enhanced && classes.test(r.enhanced)) return r.enhanced;
   if (action === 'delayed') return '4.0.0';
   if (r.code !== null && r.code >= 500) return '5.0.0';
   // No answer, or a temporary one until the queue gave up: delivery time expired.

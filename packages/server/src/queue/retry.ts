@@ -4,7 +4,7 @@
  * random so that the jobs a remote outage deferred together do not all
  * return in the same second. With the default (`queue.retryScheduleSeconds`)
  * that is 5, 10, 20, 30 min, 1 h, 2 h, then every 4 h until
- * `queue.maxAgeHours` (5 days: about 33 attempts).
+ * `queue.maxAgeHours` (5 days: 35 attempts).
  *
  * Between ZoneMTA's (5, 7, 8, 25, 75, 120 min, then 4 h) and Haraka's
  * (2^(n+5) s: 64 s … 36 h, 12 tries): early retries come quickly, because
