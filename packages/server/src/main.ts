@@ -9,6 +9,7 @@ import {
   createDirectorySyncTarget,
   type Directory,
 } from './directory/index.js';
+import { createDnsResolver } from './dns/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createImapListeners } from './imap/index.js';
 import {
@@ -27,7 +28,7 @@ import {
 import { createMailService, type MailService } from './mail/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
-import { createQueueService, planOutbound, type QueueService } from './queue/index.js';
+import { createQueueService, createSmtpTransport, planOutbound, type QueueService } from './queue/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
 import {
@@ -140,11 +141,18 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     retentionDays: config.trace.retentionDays,
     log: log.child({ component: 'trace' }),
   });
+  const transport = createSmtpTransport({
+    config: config.outbound,
+    dns: createDnsResolver({ config: config.dns }),
+    hostname: config.hostname,
+    log: log.child({ component: 'delivery' }),
+  });
   const queue = createQueueService({
     database,
     store,
     config: config.queue,
     hostname: config.hostname,
+    transport,
     trace,
     log,
   });
@@ -195,6 +203,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       oauth.stop();
       await directorySync.stop();
       await queue.stop();
+      await transport.close();
       await trace.stop();
       await store.close();
       await database.close();

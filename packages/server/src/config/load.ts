@@ -5,6 +5,7 @@ import { Value } from 'typebox/value';
 import { ipNetworkError, splitIpList } from '../shared/index.js';
 import { machineName } from './hostname.js';
 import type { LdapSourceConfig } from './ldap-schema.js';
+import type { RelayConfig } from './outbound-schema.js';
 import { type Config, ConfigSchema } from './schema.js';
 
 /** A setting that failed validation; the message names the setting and its source. */
@@ -174,7 +175,17 @@ export function loadConfig(options: LoadOptions = {}): Config {
       ...withDefaults.ldap,
       sources: resolveLdapSources(withDefaults.ldap.sources, env, configFile ? dirname(configFile) : '.'),
     },
+    outbound: { ...withDefaults.outbound, relay: resolveRelayPassword(withDefaults.outbound.relay, env) },
   };
+}
+
+/** Puts the smarthost's AUTH password in `password`, read from `passwordEnv` when that is given. */
+function resolveRelayPassword(relay: RelayConfig, env: Record<string, string | undefined>): RelayConfig {
+  if (!relay.passwordEnv) return relay;
+  const password = env[relay.passwordEnv] ?? '';
+  if (!password)
+    throw new ConfigError(`invalid setting outbound.relay.passwordEnv: ${relay.passwordEnv} is not set`);
+  return { ...relay, password };
 }
 
 /**

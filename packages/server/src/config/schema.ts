@@ -1,6 +1,8 @@
 import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
+import { DnsSchema } from './dns-schema.js';
 import { LdapSchema } from './ldap-schema.js';
+import { OutboundSchema } from './outbound-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
 import { SendingSchema } from './sending-schema.js';
 
@@ -418,6 +420,8 @@ export const ConfigSchema = Type.Object(
     sending: SendingSchema,
     queue: QueueSchema,
     trace: TraceSchema,
+    dns: DnsSchema,
+    outbound: OutboundSchema,
   },
   { additionalProperties: false },
 );

@@ -18,3 +18,4 @@ export type {
   RecipientResult,
   Transport,
 } from './types.js';
+export * from './delivery/index.js';

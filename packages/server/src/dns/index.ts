@@ -1,0 +1,4 @@
+export type { MxRecord } from './answers.js';
+export { type DnsError, type DnsErrorCode, type DnsRecordType, dnsError, isDnsError } from './errors.js';
+export { createDnsResolver, type DnsResolver, type DnsResolverDeps } from './resolver.js';
+export { type DnsServer, parseDnsServers } from './servers.js';
