@@ -482,7 +482,7 @@ export interface paths {
         };
         /**
          * Trace messages
-         * @description Where did a message go? Every hop — received, filtered, stored in a mailbox, queued, each delivery attempt with the remote answer, bounced, deleted — oldest first. Find it by `messageId` (the `Message-ID` header), envelope sender (`from`), recipient (`to`) and a time window (`since`, `until`); filters combine. Kept for `trace.retentionDays`.
+         * @description Where did a message go? Every hop — received, filtered, stored in a mailbox, queued, each delivery attempt with the remote answer, bounced, deleted — newest first. Find it by `messageId` (the `Message-ID` header), envelope sender (`from`), recipient (`to`) and a time window (`since`, `until`); filters combine. Kept for `trace.retentionDays`.
          *
          *     **Requires** scope `queue:read`. **Callers:** admins; domain admins and domain-restricted callers for messages from or to their domains.
          */
@@ -536,7 +536,7 @@ export interface paths {
         };
         /**
          * List the outbound queue
-         * @description Messages waiting for a remote server, one entry per (message, destination domain), oldest first, with each recipient’s state and the last remote answer. Filters combine (all must match); `domain` matches the destination or the sender’s domain.
+         * @description Messages waiting for a remote server, one entry per (message, destination domain), oldest first, with each recipient’s state and the last remote answer. Filters combine (all must match); `domain` is the destination domain.
          *
          *     **Requires** scope `queue:read`. **Callers:** admins; domain admins and domain-restricted callers for messages from or to their domains.
          */
@@ -2397,7 +2397,7 @@ export interface components {
         };
         /**
          * TraceEventPage
-         * @description A page of trace events, oldest first
+         * @description A page of trace events, newest first
          */
         TraceEventPage: {
             items: components["schemas"]["TraceEvent"][];
@@ -5910,7 +5910,7 @@ export interface operations {
             query?: {
                 /** @description Only entries in this state */
                 state?: "queued" | "sending" | "deferred";
-                /** @description Only entries whose destination or sender domain is this one */
+                /** @description Only entries for this destination domain */
                 domain?: string;
                 /** @description Only entries with this envelope sender */
                 sender?: string;

@@ -72,7 +72,7 @@ export class Queue {
   }
 
   /**
-   * Every hop of the messages that match (received, stored, queued, each delivery attempt, bounced …), newest first.
+   * Every hop of the messages that match (stored, queued, each delivery attempt, bounced …), newest first.
    *
    * @example
    * for await (const hop of jd.queue.trace({ to: 'partner@example.net', since: '2026-05-01T10:00:00Z' }))

@@ -38,7 +38,7 @@ export function registerQueueCommands(program: Command, out: Out, withEngine: Wi
         'list queued messages: id, state, destination, attempts, next attempt, sender, recipients waiting, last error',
       )
       .option('--state <state>', 'queued, sending or deferred')
-      .option('--domain <domain>', 'destination or sender domain')
+      .option('--domain <domain>', 'destination domain')
       .option('--sender <address>', 'envelope sender')
       .option('--recipient <address>', 'a recipient'),
   ).action(async (o: QueueFilter, cmd: Command) => {

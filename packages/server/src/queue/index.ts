@@ -5,6 +5,7 @@
  * hands them to a `Transport`, records the answers, retries, and bounces.
  */
 
+export * from './delivery/index.js';
 export { DEFAULT_MAX_AGE_HOURS, type PlanInput, planOutbound } from './plan.js';
 export { nextAttemptAt, retryDelayMs } from './retry.js';
 export { inScope, type QueueScope } from './scope.js';
@@ -18,4 +19,3 @@ export type {
   RecipientResult,
   Transport,
 } from './types.js';
-export * from './delivery/index.js';

@@ -88,7 +88,7 @@ export const QueueEntryPage = PageOf(
 
 export const QueueQuery = Type.Object({
   state: Type.Optional(Enum(QUEUE_STATES, 'Only entries in this state')),
-  domain: Type.Optional(DomainName('Only entries whose destination or sender domain is this one')),
+  domain: Type.Optional(DomainName('Only entries for this destination domain')),
   sender: Type.Optional(AddressString('Only entries with this envelope sender')),
   recipient: Type.Optional(AddressString('Only entries with this recipient')),
   limit: Type.Optional(Limit),
@@ -144,7 +144,7 @@ export const TraceEventModel = Type.Object(
 export const TraceEventPage = PageOf(
   TraceEventModel,
   'TraceEventPage',
-  'A page of trace events, oldest first',
+  'A page of trace events, newest first',
 );
 
 export const TraceQuery = Type.Object({

@@ -28,7 +28,7 @@ export const queueRoutes: V1Plugin = async (app, { queue }) => {
         description:
           'Messages waiting for a remote server, one entry per (message, destination domain), oldest first, ' +
           'with each recipient’s state and the last remote answer. Filters combine (all must match); ' +
-          '`domain` matches the destination or the sender’s domain.',
+          '`domain` is the destination domain.',
         scope: 'queue:read',
         callers: CALLERS,
       },

@@ -16,7 +16,7 @@ export const traceRoutes: V1Plugin = async (app, { trace }) => {
         summary: 'Trace messages',
         description:
           'Where did a message go? Every hop — received, filtered, stored in a mailbox, queued, each delivery ' +
-          'attempt with the remote answer, bounced, deleted — oldest first. Find it by `messageId` (the ' +
+          'attempt with the remote answer, bounced, deleted — newest first. Find it by `messageId` (the ' +
           '`Message-ID` header), envelope sender (`from`), recipient (`to`) and a time window (`since`, `until`); ' +
           'filters combine. Kept for `trace.retentionDays`.',
         scope: 'queue:read',
