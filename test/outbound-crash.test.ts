@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useDatabases } from './harness/databases.js';
 import { startServer, type TestServer } from './harness/server.js';
 import { startWithAliceAndBob, submissionTransport } from './harness/smtp-users.js';
+import { startUnbound } from './harness/unbound.js';
 
 // The outbound queue's promise (README "Outbound queue"): `kill -9` at any
 // moment loses no accepted message and sends none twice, except the one
@@ -71,12 +72,15 @@ describe.each(databases.engines)('kill -9 during a queue run on %s', (engine) =>
   it('delivers every accepted message exactly once after a restart', { timeout: 180_000 }, async () => {
     const remote = await startRemoteMta();
     cleanup.push(remote.close);
+    // remote.test's MX is the remote MTA above: delivery as to any domain, through DNS.
+    const dns = await startUnbound({
+      'remote.test': ['remote.test. 300 IN MX 10 mx.remote.test.', 'mx.remote.test. 300 IN A 127.0.0.1'],
+    });
+    cleanup.push(dns.stop);
     const db = await databases.fresh(engine);
     const settings = {
-      // Every outbound message goes to the remote MTA above, in the clear.
-      JDMAIL_OUTBOUND_RELAY_HOST: '127.0.0.1',
-      JDMAIL_OUTBOUND_RELAY_PORT: String(remote.port),
-      JDMAIL_OUTBOUND_RELAY_REQUIRE_TLS: 'false',
+      JDMAIL_DNS_SERVERS: JSON.stringify([dns.server]),
+      JDMAIL_OUTBOUND_PORT: String(remote.port),
       JDMAIL_QUEUE_POLL_SECONDS: '0.2',
       // PostgreSQL takes over the killed run's jobs when their lease ends.
       JDMAIL_QUEUE_LEASE_SECONDS: '3',
@@ -99,7 +103,15 @@ describe.each(databases.engines)('kill -9 during a queue run on %s', (engine) =>
     mailer.close();
 
     // The remote has acknowledged its first messages and holds the next ones: kill now.
-    await until(() => remote.held.length > 0);
+    await until(
+      () => remote.held.length > 0,
+      60_000,
+      () =>
+        `remote got ${remote.received.size}; jdmail said:\n${current.output
+          .filter((l) => !l.includes('smtp-submission'))
+          .slice(-15)
+          .join('\n')}`,
+    );
     // Time for jdmail to record the answers it got before the hold.
     await new Promise((r) => setTimeout(r, 1000));
     await current.crash();
@@ -108,7 +120,15 @@ describe.each(databases.engines)('kill -9 during a queue run on %s', (engine) =>
     remote.release();
 
     current = await startServer({ dataDir: server.dataDir, databaseUrl: db.databaseUrl, env: settings });
-    await until(() => remote.received.size >= MESSAGES, 90_000);
+    await until(
+      () => remote.received.size >= MESSAGES,
+      90_000,
+      () =>
+        `remote got ${remote.received.size}; jdmail said:\n${current.output
+          .filter((l) => !l.includes('smtp-submission'))
+          .slice(-15)
+          .join('\n')}`,
+    );
     // Room for a duplicate to arrive, should the queue send one.
     await new Promise((r) => setTimeout(r, 2000));
     expect([...remote.received.keys()].sort()).toEqual([...accepted].sort());
@@ -116,10 +136,11 @@ describe.each(databases.engines)('kill -9 during a queue run on %s', (engine) =>
   });
 });
 
-async function until(check: () => boolean, ms = 60_000): Promise<void> {
+/** Waits for `check`; on a timeout the error carries `why()` (the server's last log lines). */
+async function until(check: () => boolean, ms = 60_000, why: () => string = () => ''): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
+    if (Date.now() > end) throw new Error(`condition not met in time\n${why()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

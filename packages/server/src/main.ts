@@ -9,7 +9,7 @@ import {
   createDirectorySyncTarget,
   type Directory,
 } from './directory/index.js';
-import { createDnsResolver } from './dns/index.js';
+import { createDnsResolver, type DnsRecordType } from './dns/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createImapListeners } from './imap/index.js';
 import {
@@ -26,6 +26,16 @@ import {
   type LoginGuard,
 } from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
+import {
+  createDkimKeys,
+  createDkimSigner,
+  createDomainMailAuth,
+  createInboundAuth,
+  type DkimSigner,
+  type DnsResolve,
+  type DomainMailAuth,
+  type InboundAuth,
+} from './mail-auth/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
 import { createQueueService, createSmtpTransport, planOutbound, type QueueService } from './queue/index.js';
@@ -69,6 +79,12 @@ export interface Engine {
   queue: QueueService;
   /** Every hop of every message (`GET /messages/trace`). */
   trace: TraceStore;
+  /** DKIM signatures for outbound mail (the queue worker's). */
+  dkimSigner: DkimSigner;
+  /** The MX's SPF/DKIM/DMARC/ARC checks. */
+  inboundAuth: InboundAuth;
+  /** DNS records to publish, DKIM rotation, the MTA-STS policy. */
+  domainMailAuth: DomainMailAuth;
   close(): Promise<void>;
 }
 
@@ -107,6 +123,12 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     inlineBodyMaxBytes: config.store.inlineBodyMaxBytes,
     log,
   });
+  // One cached resolver for delivery (MX, MTA-STS) and for the mail checks (SPF, DKIM, DMARC).
+  const dns = createDnsResolver({ config: config.dns });
+  // mailauth asks by type name; a type the resolver does not serve is refused with ENOTIMP.
+  const resolve: DnsResolve = (name, rrtype) => dns.resolve(name, rrtype as DnsRecordType);
+  const authLog = log.child({ component: 'mail-auth' });
+  const dkimKeys = createDkimKeys({ db: database.db, bits: config.mailAuth.dkimKeyBits });
   const sources = resolveSources(config);
   const ldapLog = log.child({ component: 'ldap' });
   const directory = createDirectory({
@@ -116,6 +138,12 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     defaultQuotaBytes: config.store.defaultQuotaBytes,
     createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
     releaseBlobs: (ids) => store.releaseBlobs(ids),
+    // A domain is usable without its key (made later by POST …/dkim); the failure is logged.
+    onDomainCreated: (domain) =>
+      dkimKeys.ensure(domain.name).then(
+        () => undefined,
+        (err) => authLog.error({ err, domain: domain.name }, 'could not make the DKIM key of a new domain'),
+      ),
     externalAuth: createLdapAuthenticator({
       sources,
       cacheTtlMs: config.ldap.authCacheSeconds * 1000,
@@ -143,16 +171,18 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
   });
   const transport = createSmtpTransport({
     config: config.outbound,
-    dns: createDnsResolver({ config: config.dns }),
+    dns,
     hostname: config.hostname,
     log: log.child({ component: 'delivery' }),
   });
+  const dkimSigner = createDkimSigner({ keys: dkimKeys, log: authLog });
   const queue = createQueueService({
     database,
     store,
     config: config.queue,
     hostname: config.hostname,
     transport,
+    signer: dkimSigner,
     trace,
     log,
   });
@@ -185,12 +215,29 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     log: log.child({ component: 'sso' }),
     loginGuard,
   });
+  const isLocalDomain = (d: string) => directory.isLocalDomain(d);
   return {
     config,
     database,
     store,
     directory,
     mail,
+    dkimSigner,
+    inboundAuth: createInboundAuth({
+      config: config.mailAuth,
+      resolve,
+      hostname: config.hostname,
+      isLocalDomain,
+      log: authLog,
+    }),
+    domainMailAuth: createDomainMailAuth({
+      keys: dkimKeys,
+      // The records' check asks past the cache: an admin looks right after publishing.
+      resolve: (name, rrtype) => dns.resolve(name, rrtype as DnsRecordType, { fresh: true }),
+      hostname: config.hostname,
+      mtaStsMode: config.mailAuth.mtaStsMode,
+      isLocalDomain,
+    }),
     oauth,
     sso,
     loginGuard,
@@ -311,6 +358,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       // Submission relays remote recipients into the outbound queue.
       relay: true,
       metrics,
+      mailAuth: engine.inboundAuth,
       log,
     });
   const webmailDir = findWebmailDist();
@@ -354,6 +402,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     idempotency: engine.idempotency,
     queue: engine.queue,
     trace: engine.trace,
+    mailAuth: engine.domainMailAuth,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,

@@ -4,6 +4,7 @@ import type { Rules } from './common.js';
 import { directoryRules, publicRules } from './directory-public.js';
 import { groupRules } from './groups.js';
 import { mailRules } from './mail.js';
+import { mailAuthRules } from './mail-auth.js';
 import { queueRules } from './queue.js';
 import { userRules } from './users.js';
 
@@ -17,6 +18,7 @@ export const RULES: Rules = {
   ...userRules,
   ...groupRules,
   ...mailRules,
+  ...mailAuthRules,
   ...appAndSsoRules,
   ...apiKeyRules,
   ...directoryRules,

@@ -351,6 +351,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains/{domain}/dkim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a new DKIM key
+         * @description A new key signs the domain’s mail from now on. Publish its record (`dnsName`, `dnsValue`) first: until it is in DNS, receivers cannot verify the signatures. The private key is never shown.
+         *
+         *     **Requires** scope `domains:write`. **Callers:** admins of the domain.
+         */
+        post: operations["rotateDomainDkim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{domain}/dns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * DNS records to publish
+         * @description Every record the domain needs — MX, SPF, DKIM, DMARC, MTA-STS — each checked against DNS now (`found`, `missing`, `different`, or `unknown` when the lookup failed), and the MTA-STS policy file.
+         *
+         *     **Requires** scope `domains:read`. **Callers:** admins of the domain.
+         */
+        get: operations["getDomainDns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains/{domain}/groups": {
         parameters: {
             query?: never;
@@ -1488,6 +1532,45 @@ export interface components {
             }[];
         };
         /**
+         * Authentication
+         * @description What the MX found checking the message as it arrived (mail from trusted networks is not checked)
+         */
+        Authentication: {
+            spf: {
+                /**
+                 * @description SPF for the MAIL FROM (or HELO) identity: an RFC 8601 result (pass, fail, softfail, neutral, none, temperror, permerror, policy)
+                 * @example pass
+                 */
+                result: string;
+                /** @description The domain checked */
+                domain: string | null;
+            };
+            /** @description Every signature; empty when the message had none */
+            dkim: components["schemas"]["DkimOutcome"][];
+            dmarc: {
+                /**
+                 * @description DMARC for the From domain: an RFC 8601 result (pass, fail, softfail, neutral, none, temperror, permerror, policy)
+                 * @example pass
+                 */
+                result: string;
+                /** @description The From (organizational) domain */
+                domain: string | null;
+                /** @description Its published policy: none, quarantine, reject */
+                policy: string | null;
+            };
+            arc: {
+                /**
+                 * @description The ARC chain (RFC 8617): an RFC 8601 result (pass, fail, softfail, neutral, none, temperror, permerror, policy)
+                 * @example pass
+                 */
+                result: string;
+            };
+            /** @description `junk`: filed to Junk because the From domain’s DMARC policy is quarantine */
+            action: "accept" | "junk";
+            /** @description The Authentication-Results header the MX added (unfolded, without its name) */
+            header: string;
+        };
+        /**
          * AuthorizationServerMetadata
          * @description RFC 8414 OAuth 2.0 Authorization Server Metadata
          */
@@ -1828,6 +1911,69 @@ export interface components {
             nextCursor: string | null;
         };
         /**
+         * DkimKey
+         * @description A domain’s active DKIM key (the private key is never shown)
+         */
+        DkimKey: {
+            domain: string;
+            /** @example jdmail202607 */
+            selector: string;
+            /** @enum {string} */
+            algorithm: "rsa-sha256";
+            /** @description Base64 SPKI: the `p=` of the DNS record */
+            publicKey: string;
+            /**
+             * @description Where to publish it
+             * @example jdmail202607._domainkey.example.com
+             */
+            dnsName: string;
+            /** @example v=DKIM1; k=rsa; p=MIIBIjANBg… */
+            dnsValue: string;
+            /**
+             * Format: date-time
+             * @description When the key was made
+             */
+            createdAt: string;
+        };
+        /**
+         * DkimOutcome
+         * @description One DKIM signature’s verification (RFC 6376)
+         */
+        DkimOutcome: {
+            /**
+             * @description The signature: an RFC 8601 result (pass, fail, softfail, neutral, none, temperror, permerror, policy)
+             * @example pass
+             */
+            result: string;
+            /** @description The signing domain (`d=`) */
+            domain: string;
+            /** @description The selector (`s=`) */
+            selector: string | null;
+            /** @description The signing domain is the From domain or in its organization */
+            aligned: boolean;
+        };
+        /**
+         * DnsRecord
+         * @description A DNS record to publish for a domain, with its check
+         */
+        DnsRecord: {
+            /** @description What the record is for */
+            purpose: "mx" | "spf" | "dkim" | "dmarc" | "mta-sts" | "mta-sts-host";
+            type: "MX" | "TXT" | "CNAME";
+            /**
+             * @description Fully qualified name, without the trailing dot
+             * @example _dmarc.example.com
+             */
+            name: string;
+            /** @description What to publish (a long TXT value is split into strings of ≤ 255 octets in a zone file) */
+            value: string;
+            /** @description Compared with DNS now: `unknown` when the lookup failed */
+            status: "found" | "missing" | "different" | "unknown";
+            /** @description What DNS answered for this name and kind */
+            current: string[];
+            note?: string;
+        };
+        /**
          * Domain
          * @description A mail domain served by this install
          */
@@ -1843,6 +1989,21 @@ export interface components {
              * @description When the domain was added
              */
             createdAt: string;
+        };
+        /**
+         * DomainDns
+         * @description Every DNS record a domain needs, checked against DNS
+         */
+        DomainDns: {
+            domain: string;
+            records: components["schemas"]["DnsRecord"][];
+            /** @description The MTA-STS policy */
+            mtaStsPolicy: {
+                /** @description Where senders fetch it: serve the text there over HTTPS */
+                url: string;
+                /** @description The policy file (RFC 8461 §3.2) */
+                text: string;
+            };
         };
         /**
          * DomainPage
@@ -2044,6 +2205,8 @@ export interface components {
             /** @description The HTML body as sent: sanitize before rendering */
             html: string | null;
             attachments: components["schemas"]["Attachment"][];
+            /** @description SPF, DKIM, DMARC and ARC as the MX found them; null for mail that was not checked */
+            authentication: components["schemas"]["Authentication"] | null;
             /** @description True when the message could not be parsed in full (a MIME part past the parser’s limits): `headers`, `text`, `html` and `attachments` hold what was read before that point; `…/raw` has the whole message */
             partial: boolean;
         };
@@ -2125,7 +2288,7 @@ export interface components {
             /** @description What went wrong in this occurrence */
             detail: string;
             /**
-             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
+             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
              * @example USER_NOT_FOUND
              */
             code: string;
@@ -4773,6 +4936,204 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateDomainDkim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Domain name (case-insensitive). An internationalized name may be given in Unicode or as its A-label (`xn--…`); jdmail stores and returns the A-label. */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DkimKey"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDomainDns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Domain name (case-insensitive). An internationalized name may be given in Unicode or as its A-label (`xn--…`); jdmail stores and returns the A-label. */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainDns"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
 import { type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
+import type { DomainMailAuth } from '../mail-auth/index.js';
 import type { OAuthService } from '../oauth/index.js';
 import type { QueueService } from '../queue/index.js';
 import type { Sso } from '../sso/index.js';
@@ -54,6 +55,8 @@ export interface ApiDeps {
   queue?: QueueService;
   /** Message traces (`GET /messages/trace` answers 503 without them). */
   trace?: MessageTrace;
+  /** DNS records and DKIM keys of domains (their routes answer 503 without it). */
+  mailAuth?: DomainMailAuth;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -135,6 +138,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     idempotency: deps.idempotency,
     queue: deps.queue,
     trace: deps.trace,
+    mailAuth: deps.mailAuth,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

@@ -3,6 +3,7 @@ import { buildEngine, type Engine, initDataDir, startServer } from '../main.js';
 import { createLogger } from '../telemetry/index.js';
 import { registerApiKeyCommands } from './apikey-commands.js';
 import { registerAppCommands } from './app-commands.js';
+import { registerDomainDnsCommands } from './domain-dns.js';
 import { registerLdapCommands } from './ldap.js';
 import { configFrom, withConfigFlags } from './options.js';
 import { registerQueueCommands } from './queue-commands.js';
@@ -100,6 +101,7 @@ export function registerCommands(program: Command, out: Out): void {
     });
   });
 
+  registerDomainDnsCommands(domain, out, withEngine);
   registerUserCommands(program, out);
   registerAppCommands(program, out, withEngine);
   registerLdapCommands(program, out);

@@ -1,6 +1,7 @@
 export { type MachineNameSources, machineName } from './hostname.js';
 export type { LdapSourceConfig } from './ldap-schema.js';
 export { ConfigError, type LoadOptions, listSettings, loadConfig, type SettingInfo } from './load.js';
+export type { MailAuthConfig } from './mail-auth-schema.js';
 export { publicBaseUrl } from './public-url.js';
 export {
   type CasProviderConfig,

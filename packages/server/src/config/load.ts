@@ -101,6 +101,7 @@ function checkCrossFields(config: Config): void {
     ['metrics.allowFrom', config.metrics.allowFrom],
     ['pop3.allowPlaintextAuth', config.pop3.allowPlaintextAuth],
     ['imap.allowPlaintextAuth', config.imap.allowPlaintextAuth],
+    ['mailAuth.trustedNetworks', config.mailAuth.trustedNetworks.join(',')],
   ];
   for (const [setting, value] of ipLists) {
     for (const entry of splitIpList(value)) {

@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
 import { DnsSchema } from './dns-schema.js';
 import { LdapSchema } from './ldap-schema.js';
+import { MailAuthSchema } from './mail-auth-schema.js';
 import { OutboundSchema } from './outbound-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
 import { SendingSchema } from './sending-schema.js';
@@ -422,6 +423,7 @@ export const ConfigSchema = Type.Object(
     trace: TraceSchema,
     dns: DnsSchema,
     outbound: OutboundSchema,
+    mailAuth: MailAuthSchema,
   },
   { additionalProperties: false },
 );

@@ -6,7 +6,7 @@ import { createDomains } from './domains.js';
 import { createGroups } from './groups.js';
 import { dummyHash, verifyPassword } from './passwords.js';
 import { createRecipientCache } from './recipient-cache.js';
-import type { Directory, ExternalAuthenticator, RecipientResolution, User } from './types.js';
+import type { Directory, Domain, ExternalAuthenticator, RecipientResolution, User } from './types.js';
 import { createUsers } from './users.js';
 
 export interface DirectoryDeps {
@@ -19,6 +19,8 @@ export interface DirectoryDeps {
   releaseBlobs(blobIds: string[]): Promise<void>;
   /** Checks passwords of users synced from an external directory (LDAP); without it they cannot sign in. */
   externalAuth?: ExternalAuthenticator;
+  /** Runs after a domain is created, before `createDomain` answers (its DKIM key is made here). */
+  onDomainCreated?: (domain: Domain) => Promise<void>;
   /** The database's `prepareRead`, for the per-recipient lookup; default: Kysely on `db`. */
   prepareRead?: Database['prepareRead'];
   /** How long a recipient resolution is reused (`smtp.recipientCacheMs`); default 0, off. */
@@ -156,7 +158,11 @@ export function createDirectory(deps: DirectoryDeps): Directory {
   }
 
   const directory: Directory = {
-    createDomain: (name) => domains.create(name),
+    async createDomain(name) {
+      const domain = await domains.create(name);
+      await deps.onDomainCreated?.(domain);
+      return domain;
+    },
     getDomain: (name) => domains.get(name),
     listDomains: (o) => domains.list(o),
     deleteDomain: (name) => domains.remove(name),

@@ -122,6 +122,15 @@ describe('DnsResolver against unbound', () => {
     expect(await dns.resolve('later.example.test', 'A')).toEqual(['127.0.0.40']);
   });
 
+  it('asks past the cache when told fresh, and caches what it then finds', async () => {
+    const { dns } = resolverWithClock();
+    await expect(dns.resolve('published.example.test', 'TXT')).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    await unbound.addRecord('published.example.test. 300 IN TXT "published-now"');
+    await expect(dns.resolve('published.example.test', 'TXT')).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    expect(await dns.resolve('published.example.test', 'TXT', { fresh: true })).toEqual([['published-now']]);
+    expect(await dns.resolve('published.example.test', 'TXT')).toEqual([['published-now']]);
+  });
+
   it('skips a server that does not answer, and times out when none does', async () => {
     const silent = '127.0.0.1:9'; // discard port: nothing answers DNS there
     const { dns } = resolverWithClock({ servers: [silent, unbound.server], timeoutMs: 300 });

@@ -15,7 +15,17 @@ import { queryServer, WireError } from './wire.js';
  * carry node:dns codes (ENOTFOUND, ENODATA, ESERVFAIL, ETIMEOUT …).
  */
 export interface DnsResolver {
-  resolve(name: string, rrtype: DnsRecordType): Promise<unknown[]>;
+  resolve(name: string, rrtype: DnsRecordType, options?: ResolveOptions): Promise<unknown[]>;
+}
+
+/** How one question is asked. */
+export interface ResolveOptions {
+  /**
+   * Ask the servers even when the cache has an answer (the answer still goes
+   * into the cache): an admin checking a record they just published must not
+   * be shown the "missing" we cached minutes ago.
+   */
+  fresh?: boolean;
 }
 
 /** What a resolver is built from. */
@@ -44,23 +54,29 @@ export function createDnsResolver({ config, now = Date.now }: DnsResolverDeps): 
   );
   const inFlight = new Map<string, Promise<unknown[]>>();
 
-  const resolve = async (name: string, rrtype: DnsRecordType = 'A'): Promise<unknown[]> => {
+  const resolve = async (
+    name: string,
+    rrtype: DnsRecordType = 'A',
+    options?: ResolveOptions,
+  ): Promise<unknown[]> => {
     const type = String(rrtype).toUpperCase() as DnsRecordType;
     const host = normalizeName(name);
     if (!TYPES.has(type)) throw dnsError('ENOTIMP', type, name);
     if (!host) throw dnsError('ENOTFOUND', type, name);
     const key = `${type} ${host}`;
-    const cached = cache.get(key);
+    const cached = options?.fresh ? undefined : cache.get(key);
     if (cached) {
       if ('records' in cached) return structuredClone(cached.records);
       throw dnsError(cached.negative, type, name);
     }
-    let pending = inFlight.get(key);
+    // A fresh question shares only another fresh one's query: a cached-answer one may have started before the change.
+    const flight = options?.fresh ? `fresh ${key}` : key;
+    let pending = inFlight.get(flight);
     if (!pending) {
       pending = lookup({ servers, timeoutMs: config.timeoutMs, cache }, host, type, 0).finally(() =>
-        inFlight.delete(key),
+        inFlight.delete(flight),
       );
-      inFlight.set(key, pending);
+      inFlight.set(flight, pending);
     }
     try {
       return structuredClone(await pending);

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Directory } from '../directory/index.js';
 import type { SendRateLimiter } from '../limits/index.js';
+import type { AuthResults } from '../mail-auth/index.js';
 import { AppError, newId } from '../shared/index.js';
 import type { DeliveryTarget, MailStore } from '../store/index.js';
 import { findAttachment } from './attachment.js';
@@ -32,6 +33,16 @@ export interface MailServiceDeps {
   trace?: TraceRecorder;
   /** The `sending.*` limits that submissions and API sends count against; none when absent. */
   sendRate?: SendRateLimiter;
+}
+
+/** The stored authentication results (JSON written by the MX); a damaged row reads as none. */
+function authResultsOf(json: string | null): AuthResults | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as AuthResults;
+  } catch {
+    return null;
+  }
 }
 
 /** The mail engine shared by SMTP and the API: durable ingest and per-user mailbox operations. */
@@ -69,19 +80,25 @@ export function createMailService(deps: MailServiceDeps): MailService {
   }
 
   /** The local copies of a received message, for the trace (the sender's Sent copy is not a hop). */
-  function traceStored(input: ReceiveInput, messageId: string | null, at: number): void {
+  function traceStored(input: ReceiveInput, mailboxes: string[], messageId: string | null, at: number): void {
     if (!deps.trace) return;
     const sender = input.mailFrom ?? '';
-    for (const t of input.targets) {
-      deps.trace.record({
+    input.targets.forEach((t, i) => {
+      deps.trace?.record({
         at,
         event: 'stored',
         messageId,
         sender,
         recipient: t.address,
-        detail: { mailbox: 'INBOX' },
+        detail: { mailbox: mailboxes[i] ?? 'INBOX' },
       });
-    }
+    });
+  }
+
+  /** The user's Junk mailbox (by its special use, so a renamed one still counts), else INBOX. */
+  async function junkOf(userId: string): Promise<string> {
+    const boxes = await store.listMailboxes(userId);
+    return boxes.find((b) => b.specialUse === '\\Junk')?.name ?? 'INBOX';
   }
 
   async function receive(input: ReceiveInput): Promise<{ messageIds: string[]; size: number }> {
@@ -93,16 +110,19 @@ export function createMailService(deps: MailServiceDeps): MailService {
     const writer = store.blobs.createWriter();
     try {
       const addHeaders = input.submission ? missingSubmissionHeaders(deps.hostname) : undefined;
-      const { head, size, sawAttachment } = await ingest(input.stream, writer, {
+      const { head, sawAttachment } = await ingest(input.stream, writer, {
         prefix: input.trace,
         maxSize: input.maxSize,
         addHeaders,
       });
       if (input.submission?.checkAuthors)
         await assertAuthors(head, head.length < HEAD_BYTES, input.submission.senderUserId);
-      const blob = await writer.finish();
+      const verdict = await input.finalize?.();
+      const blob = await writer.finish(verdict?.prepend ? Buffer.from(verdict.prepend, 'utf8') : undefined);
       const index = await parseIndex(head, sawAttachment);
-      const targets: DeliveryTarget[] = input.targets.map((t) => ({ userId: t.userId, mailbox: 'INBOX' }));
+      const targets: DeliveryTarget[] = [];
+      for (const t of input.targets)
+        targets.push({ userId: t.userId, mailbox: verdict?.junk ? await junkOf(t.userId) : 'INBOX' });
       if (input.submission)
         targets.push({ userId: input.submission.senderUserId, mailbox: 'Sent', seen: true });
       const now = Date.now();
@@ -119,15 +139,27 @@ export function createMailService(deps: MailServiceDeps): MailService {
           smtputf8: needsSmtpUtf8(input.outbound),
           now,
         });
-      const { messageIds } = await store.deliver({ blob, targets, index, internalDate: now, outbound });
+      const { messageIds } = await store.deliver({
+        blob,
+        targets,
+        index,
+        internalDate: now,
+        authResults: verdict?.authResults,
+        outbound,
+      });
       // Their used bytes grew: the quota check at the next RCPT sees it without asking the database.
       directory.noteStored(
         targets.map((t) => t.userId),
         blob.size,
       );
       if (outbound) deps.outbound?.enqueued(outbound);
-      traceStored(input, index.messageId, now);
-      return { messageIds, size };
+      traceStored(
+        input,
+        targets.map((t) => t.mailbox ?? 'INBOX'),
+        index.messageId,
+        now,
+      );
+      return { messageIds, size: blob.size };
     } catch (err) {
       await writer.abort().catch((e) => log.warn({ err: e }, 'could not remove temp blob'));
       await charged?.refund().catch((e) => log.warn({ err: e }, 'could not refund a send-rate charge'));
@@ -146,7 +178,11 @@ export function createMailService(deps: MailServiceDeps): MailService {
       // The parser gave up in the top-level header section itself: show its fields as they are.
       if (body.partial && body.headers.length === 0)
         body.headers = await readHeaderFields(store.blobs.read(summary.blobId));
-      return { ...summary, ...body };
+      return {
+        ...summary,
+        ...body,
+        authentication: authResultsOf(await store.authResultsOf(summary.blobId)),
+      };
     },
     async openAttachment(address, id, attachmentId) {
       const summary = await store.getMessage(await userId(address), id);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { AuthResults } from '../mail-auth/index.js';
 import type {
   Address,
   CreateMailboxOptions,
@@ -76,6 +77,8 @@ export interface MessageDetail extends MessageSummary {
   /** The HTML body as sent; clients must sanitize before rendering (webmail does). */
   html: string | null;
   attachments: AttachmentInfo[];
+  /** What the MX's mail authentication found when the message arrived; null when it was not checked. */
+  authentication: AuthResults | null;
   /**
    * The message could not be parsed in full (a MIME part past the parser's limits): headers,
    * text and attachments hold what was read before that point; the raw source has everything.
@@ -132,6 +135,12 @@ export interface ReceiveInput {
    */
   outbound?: OutboundInput;
   maxSize: number;
+  /**
+   * Called once the whole message has been read and before anything is stored: a check whose
+   * outcome is known only at the end of DATA (the MX's mail authentication). It throws to refuse
+   * the message, which then leaves nothing behind.
+   */
+  finalize?: () => Promise<ReceiveVerdict>;
   /** Submission: add Message-ID/Date when missing and file a copy in the sender's Sent. */
   submission?: {
     senderUserId: string;
@@ -146,6 +155,16 @@ export interface ReceiveInput {
      */
     checkAuthors?: boolean;
   };
+}
+
+/** What a {@link ReceiveInput.finalize} check decided, once the whole message was read. */
+export interface ReceiveVerdict {
+  /** Header lines (CRLF-terminated) to put above everything else, our trace included. */
+  prepend?: string;
+  /** Deliver every recipient's copy to their Junk mailbox (its `\Junk` special use; INBOX if they have none). */
+  junk?: boolean;
+  /** Stored with the message (`DeliveryInput.authResults`). */
+  authResults?: string;
 }
 
 /**

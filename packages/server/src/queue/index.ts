@@ -5,7 +5,17 @@
  * hands them to a `Transport`, records the answers, retries, and bounces.
  */
 
-export * from './delivery/index.js';
+export {
+  createSmtpTransport,
+  localVerdict,
+  type MxHost,
+  type MxPlan,
+  orderByPreference,
+  planMx,
+  type SmtpTransportDeps,
+  type Verdict,
+  verdictOfReply,
+} from './delivery/index.js';
 export { DEFAULT_MAX_AGE_HOURS, type PlanInput, planOutbound } from './plan.js';
 export { nextAttemptAt, retryDelayMs } from './retry.js';
 export { inScope, type QueueScope } from './scope.js';

@@ -96,10 +96,23 @@ describe.each(databases.engines)('the outbound queue on %s', (engine) => {
       ['remote.test', ['a@remote.test', 'b@remote.test']],
     ]);
     expect(sent.every((s) => s.body === raw('hello') && s.job.mailFrom === 'sender@example.test')).toBe(true);
-    // The finished message's body is released.
-    await expect(f.store.blobs.readBuffer(rows.message.blob_id)).rejects.toBeDefined();
-    await trace.flush();
-    const { items } = await trace.query({ messageId: '<hello@example.test>', limit: 20 }, { domains: 'all' });
+    // The finished message's body is released (just after its rows go).
+    await until(() =>
+      f.store.blobs.readBuffer(rows.message.blob_id).then(
+        () => false,
+        () => true,
+      ),
+    );
+    const delivered = async () => {
+      await trace.flush();
+      const { items } = await trace.query(
+        { messageId: '<hello@example.test>', limit: 20 },
+        { domains: 'all' },
+      );
+      return items;
+    };
+    await until(async () => (await delivered()).filter((e) => e.event === 'delivered').length === 3);
+    const items = await delivered();
     expect(items.filter((e) => e.event === 'queued')).toHaveLength(3);
     expect(
       items
@@ -202,9 +215,11 @@ describe.each(databases.engines)('the outbound queue on %s', (engine) => {
     expect(report.perRecipient).toMatchObject([
       { 'final-recipient': 'rfc822; a@remote.test', action: 'failed', status: '4.4.7' },
     ]);
-    await trace.flush();
-    const { items } = await trace.query({ to: 'a@remote.test', limit: 10 }, { domains: 'all' });
-    expect(items.map((e) => e.event)).toContain('expired');
+    await until(async () => {
+      await trace.flush();
+      const { items } = await trace.query({ to: 'a@remote.test', limit: 10 }, { domains: 'all' });
+      return items.some((e) => e.event === 'expired');
+    });
   });
 
   it('tells the sender once when a message has waited delayNoticeHours', async () => {

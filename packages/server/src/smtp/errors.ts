@@ -19,6 +19,11 @@ export function toSmtpError(err: unknown): Error & { responseCode: number } {
       // RFC 3463 X.7.1: delivery not authorized. Permanent: the message itself must change.
       case 'SENDER_NOT_ALLOWED':
         return smtpError(550, `5.7.1 ${err.message}`);
+      // RFC 7489 §6.6.2 / RFC 7372 §3.1: refused for failing authentication; the text says why.
+      case 'MAIL_AUTH_REJECTED':
+        return smtpError(550, `5.7.1 ${err.message}`);
+      case 'MAIL_AUTH_TEMPFAIL':
+        return smtpError(451, `4.7.1 ${err.message}`);
       case 'MESSAGE_TOO_LARGE':
         return smtpError(552, '5.3.4 Message too big for system');
       // As Postfix words it; permanent: the same message would be refused again.

@@ -5,11 +5,14 @@ import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
 import { createConnectionLimiter, type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
+import type { InboundAuth } from '../mail-auth/index.js';
 import type { Metrics } from '../telemetry/index.js';
 import type { TlsMaterial } from '../tls/index.js';
 import { toSmtpError } from './errors.js';
+import { createAuthenticateStage } from './inbound/authenticate.js';
 import { createDataHandler } from './inbound/data.js';
 import { createRcptHandler, type RemoteRecipients, type ResolvedRecipients } from './inbound/rcpt.js';
+import { createSpfStage, type SpfChecks } from './inbound/spf.js';
 import { PromptSMTPServer } from './prompt-greeting.js';
 import type { ReverseLookup } from './reverse-dns.js';
 import type { ListenerLimits } from './session-limits.js';
@@ -36,6 +39,8 @@ export interface SmtpListenerDeps {
   loginGuard: LoginGuard;
   /** Submission accepts remote recipients and queues them (the mail service has an outbound queue). */
   relay?: boolean;
+  /** MX: SPF/DKIM/DMARC/ARC checks of mail from outside (`mailAuth.*`); absent: none. */
+  mailAuth?: InboundAuth;
   /** Connections and messages are counted here (`jdmail_smtp_*`). */
   metrics?: Metrics;
   log: Logger;
@@ -84,6 +89,8 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
   const resolved: ResolvedRecipients = new WeakMap();
   // Submission relays remote recipients when the server has an outbound queue; the MX never does.
   const remote: RemoteRecipients | undefined = submission && deps.relay ? new WeakSet() : undefined;
+  const spfChecks: SpfChecks = new WeakMap();
+  const inboundAuth = !submission && deps.mailAuth ? deps.mailAuth : undefined;
 
   const options: SMTPServerOptions = {
     name: config.hostname,
@@ -132,6 +139,9 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
         clientHostname: (s) => ptr.get(s.id) ?? Promise.resolve(''),
         senderOf: (s) => (submission && typeof s.user === 'string' ? s.user : undefined),
         checkAuthors: submission && config.smtp.checkFromHeader,
+        authenticate: inboundAuth
+          ? createAuthenticateStage({ auth: inboundAuth, checks: spfChecks, log })
+          : undefined,
         counted: (result, bytes) => {
           deps.metrics?.smtpMessages.inc({ listener: mode, result });
           if (bytes) deps.metrics?.smtpBytes.inc({ listener: mode }, bytes);
@@ -139,6 +149,7 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
       }),
     ),
   };
+  if (inboundAuth) options.onMailFrom = stage(createSpfStage({ auth: inboundAuth, checks: spfChecks }));
   if (submission) {
     options.onAuth = stage(createAuthHandler({ directory: deps.directory, guard: deps.loginGuard, log }));
     options.onMailFrom = stage(createSubmissionMailFrom(deps.directory));

@@ -175,10 +175,16 @@ function createWriter(tmpDir: string, blobId: string): BlobWriter {
       size += chunk.length;
       if (pendingBytes >= WRITE_BUFFER) await flush();
     },
-    async finish() {
+    async finish(prefix) {
       if (done) throw new Error('blob writer already finished or aborted');
       done = true;
       const h = await flush();
+      if (prefix && prefix.length > 0) {
+        await h.close();
+        fh = undefined;
+        await rewriteWithPrefix(path, join(tmpDir, tempName(`${blobId}-p`)), prefix);
+        return { blobId, size: size + prefix.length };
+      }
       try {
         await h.sync();
       } finally {
@@ -193,6 +199,40 @@ function createWriter(tmpDir: string, blobId: string): BlobWriter {
       await unlinkIfPresent(path);
     },
   };
+}
+
+/** Bytes copied per read when a body file is rewritten. */
+const COPY_BUFFER = 256 * 1024;
+
+/**
+ * Puts `prefix` in front of the temp file at `path`: writes prefix + file to `next` (a temp name
+ * of its own, so a crash leaves only sweepable files), fsyncs it and renames it over `path`. One
+ * sequential copy of a body that has already spilled past the inline limit; the common small
+ * body never comes here (bodies.ts prepends in memory).
+ */
+async function rewriteWithPrefix(path: string, next: string, prefix: Buffer): Promise<void> {
+  const src = await open(path, 'r');
+  let dst: FileHandle | undefined;
+  try {
+    dst = await open(next, 'wx', 0o640);
+    await dst.write(prefix);
+    const buf = Buffer.allocUnsafe(COPY_BUFFER);
+    for (;;) {
+      const { bytesRead } = await src.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      for (let off = 0; off < bytesRead; ) off += (await dst.write(buf, off, bytesRead - off)).bytesWritten;
+    }
+    await dst.sync();
+    await dst.close();
+    dst = undefined;
+    await rename(next, path);
+  } catch (e) {
+    await dst?.close().catch(() => undefined);
+    await unlinkIfPresent(next);
+    throw e;
+  } finally {
+    await src.close();
+  }
 }
 
 /** Creates any missing parents of `dir`, fsyncing the parent of each directory it had to create. */

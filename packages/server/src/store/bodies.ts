@@ -51,15 +51,16 @@ function createSpillingWriter(files: LocalBlobStore, inlineMaxBytes: number): Bl
       chunks = [];
       for (const c of held) await file.write(c);
     },
-    async finish(): Promise<FinishedBlob> {
-      if (file) return file.finish();
+    async finish(prefix?: Buffer): Promise<FinishedBlob> {
+      if (file) return file.finish(prefix);
       // Gathered into memory of its own (never a slice of Node's shared pool, nor the caller's
       // chunks), which the committer's thread can then take over without a copy.
-      const data = Buffer.allocUnsafeSlow(size);
-      let at = 0;
+      const total = size + (prefix?.length ?? 0);
+      const data = Buffer.allocUnsafeSlow(total);
+      let at = prefix ? prefix.copy(data, 0) : 0;
       for (const c of chunks) at += c.copy(data, at);
       chunks = [];
-      return { blobId, size, data, ownsMemory: true };
+      return { blobId, size: total, data, ownsMemory: true };
     },
     async abort() {
       chunks = [];
@@ -116,6 +117,7 @@ export function createBodyStore(options: BodyStoreOptions): BodyStore {
     async remove(blobId) {
       assertBlobId(blobId);
       await db.deleteFrom('message_bodies').where('blob_id', '=', blobId).execute();
+      await db.deleteFrom('message_auth_results').where('blob_id', '=', blobId).execute();
       await files.remove(blobId);
     },
   };

@@ -138,6 +138,13 @@ function inlineBodies(items: Resolved[]): { blob_id: string; data: Buffer }[] {
   return [...bodies].map(([blob_id, data]) => ({ blob_id, data }));
 }
 
+/** The authentication results of the batch, one row per body (absent for mail that was not checked). */
+function authRows(items: Resolved[], at: number): { blob_id: string; results: string; created_at: number }[] {
+  const rows = new Map<string, string>();
+  for (const { input } of items) if (input.authResults) rows.set(input.blob.blobId, input.authResults);
+  return [...rows].map(([blob_id, results]) => ({ blob_id, results, created_at: at }));
+}
+
 /** Bodies per INSERT: a few MB at most with the default inline limit. */
 const BODIES_PER_INSERT = 32;
 
@@ -155,6 +162,8 @@ async function writeRows(database: Database, items: Resolved[]): Promise<Placed[
         .values(bodies.slice(i, i + BODIES_PER_INSERT))
         .execute();
     }
+    const auth = authRows(items, Date.now());
+    if (auth.length > 0) await trx.insertInto('message_auth_results').values(auth).execute();
     const next = await reserve(trx, boxes);
     // Users after mailboxes, in id order: the lock order every store transaction follows.
     for (const userId of [...users.keys()].sort()) {
@@ -244,6 +253,9 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
   const insertBody = statements.prepare(
     db.insertInto('message_bodies').values({ blob_id: '', data: new Uint8Array() }),
   );
+  const insertAuth = statements.prepare(
+    db.insertInto('message_auth_results').values({ blob_id: '', results: '', created_at: 0 }),
+  );
   const reserveRow = statements.prepare(reserveQuery(db, '', { count: 0, unread: 0, size: 0 }));
   const addUsedBytes = statements.prepare(usedBytesQuery(db, '', 0));
   const insertChange = statements.prepare(
@@ -262,6 +274,7 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
     const bodies = inlineBodies(items);
     return statements.transaction(() => {
       for (const b of bodies) insertBody([b.blob_id, b.data]);
+      for (const a of authRows(items, Date.now())) insertAuth([a.blob_id, a.results, a.created_at]);
       const next: Reserved = new Map();
       for (const id of [...boxes.keys()].sort()) {
         const t = boxes.get(id) as Totals;

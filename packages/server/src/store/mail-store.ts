@@ -123,6 +123,14 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
     getMessage: (userId, id) => getMessage(deps, userId, id),
     updateMessage: (userId, id, patch) => updateMessage(deps, userId, id, patch),
     deleteMessage: (userId, id) => deleteMessage(deps, userId, id),
+    async authResultsOf(blobId) {
+      const row = await db
+        .selectFrom('message_auth_results')
+        .select('results')
+        .where('blob_id', '=', blobId)
+        .executeTakeFirst();
+      return row?.results ?? null;
+    },
     async unreadCount(userId) {
       return (await countsByUser(db, [userId])).get(userId) ?? { unread: 0, total: 0 };
     },

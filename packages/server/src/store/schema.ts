@@ -359,6 +359,31 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+/** A DKIM signing key of a domain (RFC 6376); see migration 0009. */
+export interface DkimKeysTable {
+  id: string;
+  domain_id: string;
+  /** The `s=` of signatures and the `<selector>._domainkey` DNS name. */
+  selector: string;
+  /** `rsa-sha256` or `ed25519-sha256`. */
+  algorithm: string;
+  /** PKCS#8 PEM. Never logged, never served. */
+  private_key: string;
+  /** The public key as base64 SPKI DER: the `p=` of the DNS record. */
+  public_key: string;
+  /** 1 for the key that signs; older keys stay (0) until deleted. */
+  active: number;
+  created_at: number;
+}
+
+/** What the MX found checking an inbound message, one row per body (see migration 0009). */
+export interface MessageAuthResultsTable {
+  blob_id: string;
+  /** JSON of `AuthResults` (mail-auth/results.ts). */
+  results: string;
+  created_at: number;
+}
+
 export interface DB {
   domains: DomainsTable;
   users: UsersTable;
@@ -387,4 +412,6 @@ export interface DB {
   queue_domains: QueueDomainsTable;
   queue_recipients: QueueRecipientsTable;
   message_trace: MessageTraceTable;
+  dkim_keys: DkimKeysTable;
+  message_auth_results: MessageAuthResultsTable;
 }

@@ -134,7 +134,12 @@ export interface FinishedBlob {
 export interface BlobWriter {
   /** Appends bytes. The writer may keep `chunk` until it flushes: do not modify it afterwards. */
   write(chunk: Buffer): Promise<void>;
-  finish(): Promise<FinishedBlob>;
+  /**
+   * Ends the body. `prefix`, when given, goes in front of everything written: bytes known only
+   * once the rest has been read (the MX's `Authentication-Results` header). In memory that is
+   * one copy more; a body already spilled to a file is rewritten once (see `blobs.ts`).
+   */
+  finish(prefix?: Buffer): Promise<FinishedBlob>;
   abort(): Promise<void>;
 }
 
@@ -186,6 +191,11 @@ export interface DeliveryInput {
    * Their blob ids are set by the store to `blob.blobId`.
    */
   outbound?: OutboundRows;
+  /**
+   * What the MX's mail authentication found (JSON, see `mail-auth`), written as one
+   * `message_auth_results` row keyed by the blob in the delivery's transaction.
+   */
+  authResults?: string;
 }
 
 /** One queued message as rows: the message, a job per destination domain, and its recipients. */
@@ -342,6 +352,8 @@ export interface MailStore {
   copyMessage(userId: string, messageId: string, mailbox: string): Promise<MessageSummary>;
   /** Expunges a message at once (whatever its `\Deleted` flag), through `expunge`. */
   deleteMessage(userId: string, messageId: string): Promise<void>;
+  /** The mail authentication results stored with a body (`DeliveryInput.authResults`), or null. */
+  authResultsOf(blobId: string): Promise<string | null>;
 
   // ── counts, quota, upkeep ────────────────────────────────────────────
   /** Unread and total over the mailboxes that hold new mail (all but Sent, Drafts, Junk, Trash). */

@@ -73,6 +73,10 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   SENDER_NOT_ALLOWED: 'The sender address is not the user’s own address or alias.',
   SEND_RATE_LIMITED:
     'The sender, or all senders of their domain together, sent as many messages or to as many recipients in the last hour as `sending.*` allows. Nothing was sent; retry after `Retry-After` seconds.',
+  MAIL_AUTH_REJECTED:
+    'The MX refused a message: it failed DMARC for a domain whose policy is reject, or claims a local sender without an aligned SPF or DKIM pass.',
+  MAIL_AUTH_TEMPFAIL:
+    'A DNS failure kept the MX from authenticating a message; the sending server should retry.',
   INVALID_CURSOR: 'The `cursor` is not one this list gave out: pass `nextCursor` back as it came.',
   IDEMPOTENCY_KEY_IN_USE:
     'An earlier request with this `Idempotency-Key` is still running. Retry shortly with the same key: you will get its result.',

@@ -50,6 +50,13 @@ import {
   UpdateMessageBody,
 } from './mail.js';
 import {
+  AuthenticationModel,
+  DkimKeyModel,
+  DkimOutcomeModel,
+  DnsRecordModel,
+  DomainDnsModel,
+} from './mail-auth.js';
+import {
   AuthorizationServerMetadataModel,
   JwkModel,
   JwksModel,
@@ -116,6 +123,8 @@ export const MODELS: readonly TSchema[] = [
   MessagePage,
   AttachmentModel,
   HeaderModel,
+  DkimOutcomeModel,
+  AuthenticationModel,
   MessageDetailModel,
   UpdateMessageBody,
   UnreadCount,
@@ -163,4 +172,7 @@ export const MODELS: readonly TSchema[] = [
   QueueEntryPage,
   TraceEventModel,
   TraceEventPage,
+  DnsRecordModel,
+  DomainDnsModel,
+  DkimKeyModel,
 ];

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import type { Mailbox, MessageDetail, MessageSummary } from '../../mail/index.js';
 import { AddressString, iso, Nullable, ref, Timestamp } from './common.js';
+import { AuthenticationModel, toAuthenticationJson } from './mail-auth.js';
 import { PATTERNS } from './patterns.js';
 
 export const AddressModel = Type.Object(
@@ -108,6 +109,9 @@ export const MessageDetailModel = Type.Object(
     text: Nullable(Type.String({ description: 'The plain-text body' })),
     html: Nullable(Type.String({ description: 'The HTML body as sent: sanitize before rendering' })),
     attachments: Type.Array(ref(AttachmentModel)),
+    authentication: Type.Union([ref(AuthenticationModel), Type.Null()], {
+      description: 'SPF, DKIM, DMARC and ARC as the MX found them; null for mail that was not checked',
+    }),
     partial: Type.Boolean({
       description:
         'True when the message could not be parsed in full (a MIME part past the parser’s limits): `headers`, `text`, `html` and `attachments` hold what was read before that point; `…/raw` has the whole message',
@@ -391,5 +395,6 @@ export const toDetailJson = (m: MessageDetail): Static<typeof MessageDetailModel
   text: m.text,
   html: m.html,
   attachments: m.attachments,
+  authentication: m.authentication ? toAuthenticationJson(m.authentication) : null,
   partial: m.partial,
 });

@@ -52,6 +52,7 @@ export class FakeMail implements MailService {
       text: 'Hello',
       html: null,
       attachments: [],
+      authentication: null,
       partial: false,
       raw: `Subject: Message ${this.seq}\r\n\r\nHello\r\n`,
       ...fields,

@@ -3,6 +3,7 @@ import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { type MailService, receivedHeader } from '../../mail/index.js';
 import { isStorageFull, normalizeAddress } from '../../shared/index.js';
 import { toSmtpError } from '../errors.js';
+import type { AuthenticatedData } from './authenticate.js';
 import type { RemoteRecipients, ResolvedRecipients } from './rcpt.js';
 
 export interface DataDeps {
@@ -20,6 +21,8 @@ export interface DataDeps {
   senderOf(session: SMTPServerSession): string | undefined;
   /** Submission: refuse From/Sender headers that are not the sender's addresses (`smtp.checkFromHeader`). */
   checkAuthors?: boolean;
+  /** MX: mail authentication of a session's message (see authenticate.ts); undefined when it is not checked. */
+  authenticate?: (session: SMTPServerSession, stream: SMTPServerDataStream) => AuthenticatedData | undefined;
   /** Counts each message's outcome, and the bytes of one stored (the listener's metrics). */
   counted?: (result: 'stored' | 'refused' | 'failed' | 'aborted', bytes?: number) => void;
 }
@@ -63,8 +66,10 @@ export function createDataHandler(deps: DataDeps) {
       const mailFrom = session.envelope.mailFrom ? normalizeAddress(session.envelope.mailFrom.address) : '';
       // As given: only the destination may fold a local part's case (RFC 5321 §2.4).
       const remote = rcpts.filter((r) => deps.remote?.has(r)).map((r) => r.address);
+      const checked = deps.authenticate?.(session, stream);
       const { messageIds, size } = await deps.mail.receive({
-        stream,
+        stream: checked?.stream ?? stream,
+        finalize: checked?.finalize,
         trace,
         targets: [...targets.values()],
         mailFrom,

@@ -7,6 +7,7 @@ import { messageBodies } from './0005-message-bodies.js';
 import { idempotencyKeys } from './0006-idempotency-keys.js';
 import { mailJournal } from './0007-mail-journal.js';
 import { outbound } from './0008-outbound.js';
+import { mailAuth } from './0009-mail-auth.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-idempotency-keys': idempotencyKeys,
   '0007-mail-journal': mailJournal,
   '0008-outbound': outbound,
+  '0009-mail-auth': mailAuth,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,7 @@ import type { AddressBook, Directory } from '../../../directory/index.js';
 import type { IdempotencyStore } from '../../../idempotency/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
+import type { DomainMailAuth } from '../../../mail-auth/index.js';
 import type { OAuthService } from '../../../oauth/index.js';
 import type { QueueService } from '../../../queue/index.js';
 import type { Sso } from '../../../sso/index.js';
@@ -27,6 +28,8 @@ export interface V1Deps {
   queue?: QueueService;
   /** Message traces; without them the trace route answers 503. */
   trace?: MessageTrace;
+  /** DNS records and DKIM keys of domains; without it their routes answer 503. */
+  mailAuth?: DomainMailAuth;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -4,6 +4,7 @@ import type { V1Plugin } from './deps.js';
 import { addressBookRoutes } from './directory/address-book.js';
 import { directorySyncRoutes } from './directory/sync.js';
 import { domainRoutes } from './domains/domains.js';
+import { domainMailAuthRoutes } from './domains/mail-auth.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
@@ -22,7 +23,7 @@ import { userRoutes } from './users/users.js';
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
 export const v1Routes: V1Plugin = async (
   app,
-  { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency, queue, trace },
+  { directory, mail, oauth, sso, publicUrl, addressBook, directorySync, idempotency, mailAuth, queue, trace },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
   const deps = {
@@ -34,11 +35,13 @@ export const v1Routes: V1Plugin = async (
     addressBook,
     directorySync,
     idempotency,
+    mailAuth,
     queue,
     trace,
   };
   for (const plugin of [
     domainRoutes,
+    domainMailAuthRoutes,
     userRoutes,
     userBatchRoutes,
     userStateRoutes,
