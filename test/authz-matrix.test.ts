@@ -42,7 +42,15 @@ describe('authorization matrix', () => {
 
     beforeAll(async () => {
       db = await databases.fresh(engine);
-      server = await startServer({ databaseUrl: db.databaseUrl });
+      // Deliveries go to a closed port: queued entries wait (deferred) while the matrix looks at them.
+      server = await startServer({
+        databaseUrl: db.databaseUrl,
+        env: {
+          JDMAIL_OUTBOUND_RELAY_HOST: '127.0.0.1',
+          JDMAIL_OUTBOUND_RELAY_PORT: '1',
+          JDMAIL_OUTBOUND_RELAY_REQUIRE_TLS: 'false',
+        },
+      });
       // HTTP Basic on SQLite, the same users by session cookie on PostgreSQL (see authz/principals.ts).
       w = await seedWorld(server, db.databaseUrl, engine === 'sqlite');
     });

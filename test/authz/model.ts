@@ -30,7 +30,9 @@ export type Scope =
   | 'sso:issue'
   | 'apps:write'
   | 'directory:read'
-  | 'directory:write';
+  | 'directory:write'
+  | 'queue:read'
+  | 'queue:write';
 
 /** What a plain user may do to themselves (and only to themselves, but for their domain's address book). */
 const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);

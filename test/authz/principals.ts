@@ -31,6 +31,8 @@ const ALL_SCOPES: Scope[] = [
   'apps:write',
   'directory:read',
   'directory:write',
+  'queue:read',
+  'queue:write',
 ];
 
 export interface Credentials {

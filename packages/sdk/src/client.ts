@@ -6,6 +6,7 @@ import { Domains } from './resources/domains.js';
 import { Filter } from './resources/filter.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
+import { Queue } from './resources/queue.js';
 import { Sso } from './resources/sso.js';
 import { Users } from './resources/users.js';
 
@@ -40,6 +41,8 @@ export class JdMail {
   readonly directory: Directory;
   /** Filter rules (global and personal, with a dry run) and groups' mail policies. */
   readonly filter: Filter;
+  /** The outbound queue and message traces, for operators. */
+  readonly queue: Queue;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -52,5 +55,6 @@ export class JdMail {
     this.sso = new Sso(http);
     this.directory = new Directory(http);
     this.filter = new Filter(http);
+    this.queue = new Queue(http);
   }
 }

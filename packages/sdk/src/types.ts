@@ -29,6 +29,9 @@ export type DirectorySyncRun = Schemas['DirectorySyncRun'];
 export type DirectorySyncReport = Schemas['DirectorySyncReport'];
 export type AddressBookEntry = Schemas['AddressBookEntry'];
 export type DepartmentTree = Schemas['DepartmentTree'];
+export type QueueEntry = Schemas['QueueEntry'];
+export type QueueRecipient = Schemas['QueueRecipient'];
+export type TraceEvent = Schemas['TraceEvent'];
 /** A department in the tree of `jd.directory.departments`: the same node as `jd.groups.tree`'s, departments only. */
 export type DepartmentNode = GroupTreeNode;
 
@@ -78,3 +81,5 @@ export type RulesTestResult = Schemas['RulesTestResult'];
 export type GroupPolicy = Schemas['GroupPolicy'];
 /** A policy as written: absent fields take the open policy's values. */
 export type GroupPolicyInput = Partial<GroupPolicy>;
+export type ListQueueParams = QueryOf<'listQueue'>;
+export type TraceMessagesParams = QueryOf<'traceMessages'>;

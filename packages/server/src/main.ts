@@ -25,7 +25,12 @@ import {
   type EventSink,
   resolveSources,
 } from './ldap/index.js';
-import { createLoginGuard, createMemoryBucketStore, type LoginGuard } from './limits/index.js';
+import {
+  createLoginGuard,
+  createMemoryBucketStore,
+  createSendRateLimiter,
+  type LoginGuard,
+} from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
 import {
   createDkimKeys,
@@ -39,6 +44,7 @@ import {
 } from './mail-auth/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
+import { createQueueService, createSmtpTransport, planOutbound, type QueueService } from './queue/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
 import {
@@ -50,6 +56,7 @@ import {
 } from './store/index.js';
 import { createMetrics } from './telemetry/index.js';
 import { loadTls, type TlsMaterial } from './tls/index.js';
+import { createMessageTrace, type TraceStore } from './trace/index.js';
 
 export type { SyncReport, SyncRun } from './directory/index.js';
 
@@ -74,6 +81,10 @@ export interface Engine {
   directorySync: DirectorySync;
   /** Outcomes of API sends made with an `Idempotency-Key`. */
   idempotency: IdempotencyStore;
+  /** The outbound queue: operators' view and the delivery worker. */
+  queue: QueueService;
+  /** Every hop of every message (`GET /messages/trace`). */
+  trace: TraceStore;
   /** DKIM signatures for outbound mail (the queue worker's). */
   dkimSigner: DkimSigner;
   /** The MX's SPF/DKIM/DMARC/ARC checks. */
@@ -162,12 +173,42 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     intervalMs: config.ldap.syncIntervalSeconds * 1000,
     fullIntervalMs: config.ldap.fullSyncIntervalSeconds * 1000,
   });
+  // The outbound queue and the message trace (the worker starts with the server: `startServer`).
+  const trace = createMessageTrace({
+    database,
+    retentionDays: config.trace.retentionDays,
+    log: log.child({ component: 'trace' }),
+  });
+  const transport = createSmtpTransport({
+    config: config.outbound,
+    dns,
+    hostname: config.hostname,
+    log: log.child({ component: 'delivery' }),
+  });
+  const dkimSigner = createDkimSigner({ keys: dkimKeys, log: authLog });
+  const queue = createQueueService({
+    database,
+    store,
+    config: config.queue,
+    hostname: config.hostname,
+    transport,
+    signer: dkimSigner,
+    trace,
+    log,
+  });
   const mail = createMailService({
     store,
     directory,
     hostname: config.hostname,
     maxMessageSize: config.smtp.maxMessageSize,
     log: log.child({ component: 'mail' }),
+    // Counters in this process's memory; several nodes would pass a Redis store (see limits/send-rate.ts).
+    sendRate: createSendRateLimiter(config.sending),
+    outbound: {
+      plan: (input) => planOutbound({ ...input, maxAgeHours: config.queue.maxAgeHours }),
+      enqueued: (rows) => queue.enqueued(rows),
+    },
+    trace,
   });
   const oauth = createOAuthService({
     db: database.db,
@@ -191,7 +232,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     store,
     directory,
     mail,
-    dkimSigner: createDkimSigner({ keys: dkimKeys, log: authLog }),
+    dkimSigner,
     inboundAuth: createInboundAuth({
       config: config.mailAuth,
       resolve,
@@ -215,9 +256,14 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     idempotency: createIdempotencyStore(database.db),
     rules: createRulesService(database.db),
     groupPolicies: createGroupPolicies(database.db),
+    queue,
+    trace,
     async close() {
       oauth.stop();
       await directorySync.stop();
+      await queue.stop();
+      await transport.close();
+      await trace.stop();
       await store.close();
       await database.close();
     },
@@ -321,6 +367,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       tls,
       reverseLookup,
       loginGuard: engine.loginGuard,
+      // Submission relays remote recipients into the outbound queue.
+      relay: true,
       metrics,
       mailAuth: engine.inboundAuth,
       log,
@@ -364,6 +412,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     addressBook: engine.addressBook,
     directorySync: engine.directorySync,
     idempotency: engine.idempotency,
+    queue: engine.queue,
+    trace: engine.trace,
     mailAuth: engine.domainMailAuth,
     rules: engine.rules,
     groupPolicies: engine.groupPolicies,
@@ -428,6 +478,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const blobSweeper = setInterval(sweepBlobs, BLOB_SWEEP_INTERVAL_MS);
   blobSweeper.unref();
   engine.directorySync.startSchedule();
+  engine.queue.start();
   log.info(
     {
       ports,

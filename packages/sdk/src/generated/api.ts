@@ -545,6 +545,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trace messages
+         * @description Where did a message go? Every hop — received, filtered, stored in a mailbox, queued, each delivery attempt with the remote answer, bounced, deleted — newest first. Find it by `messageId` (the `Message-ID` header), envelope sender (`from`), recipient (`to`) and a time window (`since`, `until`); filters combine. Kept for `trace.retentionDays`.
+         *
+         *     **Requires** scope `queue:read`. **Callers:** admins; domain admins and domain-restricted callers for messages from or to their domains.
+         */
+        get: operations["traceMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/oauth/token": {
         parameters: {
             query?: never;
@@ -571,6 +593,76 @@ export interface paths {
          *     `Retry-After` instead of 401.
          */
         post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the outbound queue
+         * @description Messages waiting for a remote server, one entry per (message, destination domain), oldest first, with each recipient’s state and the last remote answer. Filters combine (all must match); `domain` is the destination domain.
+         *
+         *     **Requires** scope `queue:read`. **Callers:** admins; domain admins and domain-restricted callers for messages from or to their domains.
+         */
+        get: operations["listQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queue/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a queue entry
+         * @description **Requires** scope `queue:read`. **Callers:** admins; domain admins and domain-restricted callers for messages from or to their domains.
+         */
+        get: operations["getQueueEntry"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a queue entry
+         * @description Stops delivery to the entry’s recipients not yet delivered. With `bounce=true` the sender is told (a delivery status notification in their INBOX); without it, nobody is. The trace records the deletion.
+         *
+         *     **Requires** scope `queue:write`. **Callers:** admins; domain admins and domain-restricted callers for messages from or to their domains.
+         */
+        delete: operations["deleteQueueEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queue/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a queue entry now
+         * @description Makes the entry due at once (a worker sends it within moments); its attempts and expiry stay. An entry being sent right now is left to that attempt.
+         *
+         *     **Requires** scope `queue:write`. **Callers:** admins; domain admins and domain-restricted callers for messages from or to their domains.
+         */
+        post: operations["retryQueueEntry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1414,7 +1506,7 @@ export interface components {
             name: string;
             /** @description The first characters of the key (`jdk_…`), to tell keys apart */
             prefix: string;
-            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write")[];
+            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write")[];
             /** @description The only domain the key may touch; null for all */
             domain: string | null;
             /**
@@ -1463,7 +1555,7 @@ export interface components {
             clientId: string;
             name: string;
             /** @description The most its tokens may do; a token request may narrow them */
-            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write")[];
+            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write")[];
             /** @description The only domain its tokens may touch; null for all */
             domain: string | null;
             /** @description Disabled apps get no tokens, and their tokens are refused */
@@ -1591,7 +1683,7 @@ export interface components {
             issuer: string;
             token_endpoint: string;
             jwks_uri: string;
-            scopes_supported: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write")[];
+            scopes_supported: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write")[];
             response_types_supported: string[];
             grant_types_supported: string[];
             token_endpoint_auth_methods_supported: string[];
@@ -1645,7 +1737,7 @@ export interface components {
         CreateApiKeyRequest: {
             /** @description What the key is for, for people */
             name: string;
-            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`), `resource:*` or `*`. You can grant only scopes you hold. */
+            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`), `resource:*` or `*`. You can grant only scopes you hold. */
             scopes: string[];
             /** @description Restrict the key to this domain; a domain-restricted caller must give its own */
             domain?: string | null;
@@ -1654,7 +1746,7 @@ export interface components {
         CreateAppRequest: {
             /** @description What the app is, for people */
             name: string;
-            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`), `resource:*` or `*`. You can grant only scopes you hold. */
+            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`), `resource:*` or `*`. You can grant only scopes you hold. */
             scopes: string[];
             /** @description Restrict the app to this domain; a domain-restricted caller must give its own */
             domain?: string | null;
@@ -2339,13 +2431,95 @@ export interface components {
             /** @description What went wrong in this occurrence */
             detail: string;
             /**
-             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
+             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
              * @example USER_NOT_FOUND
              */
             code: string;
             /** @description The request path */
             instance?: string;
             errors?: components["schemas"]["FieldError"][];
+        };
+        /**
+         * QueueEntry
+         * @description A queued outbound message for one destination domain, and why it waits
+         */
+        QueueEntry: {
+            /** @description The entry: one message on its way to one destination domain */
+            id: string;
+            /** @description The queued message; its entries for other domains share it */
+            queueMessageId: string;
+            /** @description The destination domain */
+            domain: string;
+            /**
+             * @description `queued`: waiting for its first attempt; `sending`: a worker holds it now; `deferred`: waiting to retry
+             * @enum {string}
+             */
+            state: "queued" | "sending" | "deferred";
+            /** @description Delivery attempts made */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the message was accepted
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it is next tried (while `sending`: when the worker’s lease ends)
+             */
+            nextAttemptAt: string;
+            /**
+             * Format: date-time
+             * @description When it is given up and bounced (`queue.maxAgeHours` after it was accepted)
+             */
+            expiresAt: string;
+            /** @description The envelope sender; empty for a bounce (the null sender) */
+            sender: string;
+            /** @description Bytes */
+            size: number;
+            subject: string;
+            /** @description The message’s `Message-ID` header */
+            headerMessageId: string | null;
+            /** @description Why the last attempt did not deliver every recipient; null before one */
+            lastError: {
+                /** @description The SMTP reply code */
+                code: number | null;
+                /** @description The enhanced status code (RFC 3463), e.g. `4.2.2` */
+                enhanced: string | null;
+                /** @description What went wrong: the remote answer, or the connection failure */
+                response: string;
+                /**
+                 * Format: date-time
+                 * @description When
+                 */
+                at: string;
+            } | null;
+            recipients: components["schemas"]["QueueRecipient"][];
+        };
+        /**
+         * QueueEntryPage
+         * @description A page of queue entries, oldest first
+         */
+        QueueEntryPage: {
+            items: components["schemas"]["QueueEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /**
+         * QueueRecipient
+         * @description One recipient of a queue entry
+         */
+        QueueRecipient: {
+            /** @description The recipient */
+            address: string;
+            /**
+             * @description `pending`: not tried yet; `deferred`: a temporary failure, tried again later; `delivered`; `failed`: bounced
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "deferred" | "failed";
+            /** @description The SMTP reply code */
+            code: number | null;
+            /** @description The remote server’s last answer for this recipient */
+            response: string | null;
         };
         /** RotateApiKeyRequest */
         RotateApiKeyRequest: {
@@ -2757,6 +2931,56 @@ export interface components {
             expires_in: number;
             /** @description The granted scopes, space-delimited */
             scope: string;
+        };
+        /**
+         * TraceEvent
+         * @description One hop of a message
+         */
+        TraceEvent: {
+            /**
+             * Format: date-time
+             * @description When it happened
+             */
+            at: string;
+            /**
+             * @description What happened: `received`, `refused`, `filtered`, `stored` (in a local mailbox), `queued`, `deferred`, `delivered` (to a remote server), `failed`, `bounced`, `expired`, `deleted` (by an operator)
+             * @enum {string}
+             */
+            event: "received" | "refused" | "stored" | "queued" | "deferred" | "delivered" | "failed" | "bounced" | "expired" | "deleted" | "filtered";
+            /** @description The message’s `Message-ID` header */
+            messageId: string | null;
+            /** @description The queue entry, for queue events */
+            queueId: string | null;
+            /** @description The envelope sender; empty for the null sender */
+            sender: string;
+            /** @description The recipient this event is about; null for the whole message */
+            recipient: string | null;
+            /** @description The event’s particulars */
+            detail: {
+                /** @description SMTP reply code */
+                code?: number;
+                /** @description Enhanced status code (RFC 3463) */
+                enhanced?: string;
+                /** @description The answer, as the remote server gave it */
+                response?: string;
+                /** @description The server that answered */
+                remoteHost?: string;
+                /** @description Where a local copy was filed */
+                mailbox?: string;
+                /** @description Why (refused, filtered, deleted …) */
+                reason?: string;
+                /** @description Whether the delivery was encrypted */
+                tls?: boolean;
+            } | null;
+        };
+        /**
+         * TraceEventPage
+         * @description A page of trace events, newest first
+         */
+        TraceEventPage: {
+            items: components["schemas"]["TraceEvent"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
         };
         /**
          * UnreadCount
@@ -6507,6 +6731,117 @@ export interface operations {
             };
         };
     };
+    traceMessages: {
+        parameters: {
+            query?: {
+                /** @description The `Message-ID` header, with or without `<>` */
+                messageId?: string;
+                /** @description The envelope sender */
+                from?: string;
+                /** @description A recipient */
+                to?: string;
+                /** @description Events at or after this instant */
+                since?: string;
+                /** @description Events before this instant */
+                until?: string;
+                /** @description Items per page (1–200) */
+                limit?: number;
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of trace events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceEventPage"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createToken: {
         parameters: {
             query?: never;
@@ -6569,6 +6904,422 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    listQueue: {
+        parameters: {
+            query?: {
+                /** @description Only entries in this state */
+                state?: "queued" | "sending" | "deferred";
+                /** @description Only entries for this destination domain */
+                domain?: string;
+                /** @description Only entries with this envelope sender */
+                sender?: string;
+                /** @description Only entries with this recipient */
+                recipient?: string;
+                /** @description Items per page (1–200) */
+                limit?: number;
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of queue entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueEntryPage"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getQueueEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The queue entry’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueEntry"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteQueueEntry: {
+        parameters: {
+            query?: {
+                /** @description Tell the sender: its recipients not yet delivered get a bounce (a delivery status notification) in the sender’s INBOX */
+                bounce?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The queue entry’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryQueueEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The queue entry’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry, due now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueEntry"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

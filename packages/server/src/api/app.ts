@@ -11,8 +11,10 @@ import { type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
 import type { DomainMailAuth } from '../mail-auth/index.js';
 import type { OAuthService } from '../oauth/index.js';
+import type { QueueService } from '../queue/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
+import type { MessageTrace } from '../trace/index.js';
 import { installAuth } from './auth/index.js';
 import { installBodyParsing, PUBLIC_BODY_LIMIT } from './body/install.js';
 import { docsUiOptions } from './docs/brand.js';
@@ -50,6 +52,10 @@ export interface ApiDeps {
   directorySync?: DirectorySync;
   /** Outcomes of sends made with an `Idempotency-Key`; without it the header is refused (503). */
   idempotency?: IdempotencyStore;
+  /** The outbound queue (its routes answer 503 without it). */
+  queue?: QueueService;
+  /** Message traces (`GET /messages/trace` answers 503 without them). */
+  trace?: MessageTrace;
   /** DNS records and DKIM keys of domains (their routes answer 503 without it). */
   mailAuth?: DomainMailAuth;
   /** Filter rule sets (their routes answer 503 without it). */
@@ -135,6 +141,8 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     addressBook: deps.addressBook,
     directorySync: deps.directorySync,
     idempotency: deps.idempotency,
+    queue: deps.queue,
+    trace: deps.trace,
     mailAuth: deps.mailAuth,
     rules: deps.rules,
     groupPolicies: deps.groupPolicies,

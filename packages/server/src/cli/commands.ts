@@ -6,6 +6,7 @@ import { registerAppCommands } from './app-commands.js';
 import { registerDomainDnsCommands } from './domain-dns.js';
 import { registerLdapCommands } from './ldap.js';
 import { configFrom, withConfigFlags } from './options.js';
+import { registerQueueCommands } from './queue-commands.js';
 import { registerSpamCommands } from './spam.js';
 
 type Out = (line: string) => void;
@@ -108,6 +109,7 @@ export function registerCommands(program: Command, out: Out): void {
   registerSpamCommands(program, out, withEngine);
 
   registerApiKeyCommands(program, out, withEngine);
+  registerQueueCommands(program, out, withEngine);
 
   function registerUserCommands(p: Command, o: Out) {
     const user = p.command('user').description('manage users');

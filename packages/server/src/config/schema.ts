@@ -5,6 +5,7 @@ import { LdapSchema } from './ldap-schema.js';
 import { MailAuthSchema } from './mail-auth-schema.js';
 import { OutboundSchema } from './outbound-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
+import { SendingSchema } from './sending-schema.js';
 import { SpamSchema } from './spam-schema.js';
 import { VirusSchema } from './virus-schema.js';
 
@@ -419,6 +420,7 @@ export const ConfigSchema = Type.Object(
       { default: {}, additionalProperties: false },
     ),
     ldap: LdapSchema,
+    sending: SendingSchema,
     queue: QueueSchema,
     trace: TraceSchema,
     dns: DnsSchema,

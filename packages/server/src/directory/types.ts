@@ -16,6 +16,8 @@ export const SCOPES = [
   'apps:write',
   'directory:read',
   'directory:write',
+  'queue:read',
+  'queue:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -5,7 +5,8 @@
  * session, driven by the listener's own clock and its idea of "the client owes input"), address
  * lists of hosts and CIDR networks (`parseAddressList`) for exemptions and trusted proxies, and
  * the login guard (`createLoginGuard`, one per server): budgets of failed sign-ins per account
- * and per address that every sign-in path shares, over counters in a `BucketStore`.
+ * and per address that every sign-in path shares, over counters in a `BucketStore`; and the
+ * hourly send-rate limits of authenticated senders (`createSendRateLimiter`).
  */
 export {
   type AddressList,
@@ -39,3 +40,12 @@ export {
   SUSPECT_FAILURES,
 } from './login-guard.js';
 export { createMemoryBucketStore, type MemoryBucketStoreOptions } from './memory-bucket-store.js';
+export {
+  type ChargedSend,
+  type CounterFactory,
+  type CounterOptions,
+  createSendRateLimiter,
+  type SendCharge,
+  type SendRateLimiter,
+  type SendRateLimits,
+} from './send-rate.js';

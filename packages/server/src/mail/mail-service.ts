@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Directory } from '../directory/index.js';
+import type { SendRateLimiter } from '../limits/index.js';
 import type { AuthResults } from '../mail-auth/index.js';
 import { AppError, newId } from '../shared/index.js';
 import type { DeliveryTarget, MailStore } from '../store/index.js';
@@ -9,9 +10,12 @@ import { authorsOf } from './authors.js';
 import { composeMessage } from './compose.js';
 import { missingSubmissionHeaders, receivedHeader } from './headers.js';
 import { HEAD_BYTES, ingest } from './ingest.js';
+import { needsSmtpUtf8, type OutboundQueue, type TraceRecorder } from './outbound.js';
 import { parseBody, readHeaderFields } from './parse.js';
 import { parseIndex } from './parse-index.js';
-import type { MailService, ReceiveInput, Recipient } from './types.js';
+import type { SendRecipients } from './send-recipients.js';
+import { resolveSendRecipients } from './send-recipients.js';
+import type { MailService, ReceiveInput, SendContext, SendInput } from './types.js';
 
 export interface MailServiceDeps {
   store: MailStore;
@@ -19,6 +23,16 @@ export interface MailServiceDeps {
   hostname: string;
   maxMessageSize: number;
   log: Logger;
+  /**
+   * The outbound queue that takes a message's remote recipients. Without it
+   * remote recipients are refused (`RECIPIENT_NOT_LOCAL`): there is nothing
+   * to send them with.
+   */
+  outbound?: OutboundQueue;
+  /** The message trace: each local copy stored is recorded (`stored`). */
+  trace?: TraceRecorder;
+  /** The `sending.*` limits that submissions and API sends count against; none when absent. */
+  sendRate?: SendRateLimiter;
 }
 
 /** The stored authentication results (JSON written by the MX); a damaged row reads as none. */
@@ -58,6 +72,29 @@ export function createMailService(deps: MailServiceDeps): MailService {
     }
   }
 
+  /** Counts a send against the sender's limits (SEND_RATE_LIMITED past them); its refund, or none. */
+  async function charge(senderUserId: string, mailFrom: string, recipients: number) {
+    if (!deps.sendRate) return undefined;
+    const domain = mailFrom.slice(mailFrom.lastIndexOf('@') + 1);
+    return deps.sendRate.charge({ user: senderUserId, domain, recipients });
+  }
+
+  /** The local copies of a received message, for the trace (the sender's Sent copy is not a hop). */
+  function traceStored(input: ReceiveInput, mailboxes: string[], messageId: string | null, at: number): void {
+    if (!deps.trace) return;
+    const sender = input.mailFrom ?? '';
+    input.targets.forEach((t, i) => {
+      deps.trace?.record({
+        at,
+        event: 'stored',
+        messageId,
+        sender,
+        recipient: t.address,
+        detail: { mailbox: mailboxes[i] ?? 'INBOX' },
+      });
+    });
+  }
+
   /** The user's Junk mailbox (by its special use, so a renamed one still counts), else INBOX. */
   async function junkOf(userId: string): Promise<string> {
     const boxes = await store.listMailboxes(userId);
@@ -65,6 +102,11 @@ export function createMailService(deps: MailServiceDeps): MailService {
   }
 
   async function receive(input: ReceiveInput): Promise<{ messageIds: string[]; size: number }> {
+    if (input.outbound && !deps.outbound)
+      throw new AppError('RECIPIENT_NOT_LOCAL', 'Delivery to remote domains is not available');
+    const rate = input.submission?.rate;
+    const charged =
+      rate && (await charge(input.submission?.senderUserId ?? '', rate.mailFrom, rate.recipients));
     const writer = store.blobs.createWriter();
     try {
       const addHeaders = input.submission ? missingSubmissionHeaders(deps.hostname) : undefined;
@@ -83,59 +125,49 @@ export function createMailService(deps: MailServiceDeps): MailService {
         targets.push({ userId: t.userId, mailbox: verdict?.junk ? await junkOf(t.userId) : 'INBOX' });
       if (input.submission)
         targets.push({ userId: input.submission.senderUserId, mailbox: 'Sent', seen: true });
+      const now = Date.now();
+      // Remote recipients are queued by the transaction that stores the local copies: all or none.
+      const outbound =
+        input.outbound &&
+        deps.outbound?.plan({
+          mailFrom: input.outbound.mailFrom,
+          recipients: input.outbound.recipients,
+          senderUserId: input.submission?.senderUserId,
+          headerMessageId: index.messageId,
+          subject: index.subject,
+          size: blob.size,
+          smtputf8: needsSmtpUtf8(input.outbound),
+          now,
+        });
       const { messageIds } = await store.deliver({
         blob,
         targets,
         index,
-        internalDate: Date.now(),
+        internalDate: now,
         authResults: verdict?.authResults,
+        outbound,
       });
       // Their used bytes grew: the quota check at the next RCPT sees it without asking the database.
       directory.noteStored(
         targets.map((t) => t.userId),
         blob.size,
       );
+      if (outbound) deps.outbound?.enqueued(outbound);
+      traceStored(
+        input,
+        targets.map((t) => t.mailbox ?? 'INBOX'),
+        index.messageId,
+        now,
+      );
       return { messageIds, size: blob.size };
     } catch (err) {
       await writer.abort().catch((e) => log.warn({ err: e }, 'could not remove temp blob'));
+      await charged?.refund().catch((e) => log.warn({ err: e }, 'could not refund a send-rate charge'));
       throw err;
     }
   }
 
-  /** The users the recipients reach, each once; an error names the field (`to[0]`, `bcc[2]` …). */
-  async function localTargets(lists: {
-    [field: string]: Recipient[] | undefined;
-  }): Promise<{ userId: string; address: string }[]> {
-    const out = new Map<string, { userId: string; address: string }>();
-    const list = Object.entries(lists).flatMap(([field, rs]) =>
-      (rs ?? []).map((r, i) => ({ field: `${field}[${i}]`, address: typeof r === 'string' ? r : r.address })),
-    );
-    for (const { field, address } of list) {
-      const domain = address.split('@')[1] ?? '';
-      if (!(await directory.isLocalDomain(domain))) {
-        throw new AppError(
-          'RECIPIENT_NOT_LOCAL',
-          `${address} is not in a local domain; outbound delivery is not available yet`,
-          { field },
-        );
-      }
-      const res = await directory.resolveRecipient(address);
-      if (!res || res.users.length === 0)
-        throw new AppError('RECIPIENT_UNKNOWN', `${address} does not exist or is disabled`, {
-          field,
-        });
-      for (const u of res.users) {
-        if (u.quotaBytes > 0 && u.usedBytes >= u.quotaBytes)
-          throw new AppError('QUOTA_EXCEEDED', `mailbox of ${address} is full`, {
-            field,
-          });
-        out.set(u.id, { userId: u.id, address: u.address });
-      }
-    }
-    return [...out.values()];
-  }
-
-  return {
+  const service: MailService = {
     receive,
     listMailboxes: async (address) => store.listMailboxes(await userId(address)),
     listMessages: async (address, options) => store.listMessages(await userId(address), options),
@@ -246,53 +278,80 @@ export function createMailService(deps: MailServiceDeps): MailService {
             },
           );
       }
-      const targets = await localTargets({ to: input.to, cc: input.cc, bcc: input.bcc });
-      if (targets.length === 0)
+      const recipients = await resolveSendRecipients(
+        directory,
+        { to: input.to, cc: input.cc, bcc: input.bcc },
+        { remoteAllowed: deps.outbound !== undefined },
+      );
+      if (recipients.count === 0)
         throw new AppError('VALIDATION_FAILED', 'to: at least one recipient is required in to, cc or bcc', {
           field: 'to',
         });
-      const { raw, sentRaw, messageId } = await composeMessage({
-        ...input,
-        from: { name: sender.displayName, address: sender.address },
-        hostname: deps.hostname,
-      });
-      const id = newId();
-      const trace = receivedHeader({
-        helo: 'api',
-        clientAddress: context?.clientAddress ?? '127.0.0.1',
-        by: deps.hostname,
-        protocol: 'HTTP',
-        id,
-      });
-      const deliver = (message: Buffer, to: typeof targets, sent: boolean) =>
-        receive({
-          stream: Readable.from([message]),
-          trace,
-          targets: to,
-          maxSize: deps.maxMessageSize,
-          submission: sent ? { senderUserId: sender.id } : undefined,
-        });
-      if (!sentRaw) {
-        // One body for every copy: the recipients' and the sender's are the same bytes.
-        const { messageIds } = await deliver(raw, targets, true);
-        return { id: messageIds[messageIds.length - 1] as string, messageId };
-      }
-      // Blind copies: the sender's copy differs (it keeps `Bcc:`), so it is a delivery of its own.
-      // It goes first; if the recipients' delivery then fails, it is taken back, so that an
-      // error means nothing was sent and a retry cannot deliver twice.
-      const [sentId] = (await deliver(sentRaw, [], true)).messageIds as [string];
+      const charged = await charge(sender.id, sender.address, recipients.count);
       try {
-        await deliver(raw, targets, false);
+        return await sendComposed(sender, input, recipients, context);
       } catch (err) {
-        await store
-          .deleteMessage(sender.id, sentId)
-          .catch((e) =>
-            log.error({ err: e, messageId: sentId }, 'could not remove the Sent copy of a failed send'),
-          );
-        directory.noteUsageChanged([sender.id]);
+        await charged?.refund().catch((e) => log.warn({ err: e }, 'could not refund a send-rate charge'));
         throw err;
       }
-      return { id: sentId, messageId };
     },
   };
+
+  /** Composes a send and delivers it: local copies at once, remote recipients into the queue. */
+  async function sendComposed(
+    sender: { id: string; address: string; displayName: string },
+    input: SendInput,
+    recipients: SendRecipients,
+    context: SendContext | undefined,
+  ): Promise<{ id: string; messageId: string }> {
+    const { raw, sentRaw, messageId } = await composeMessage({
+      ...input,
+      from: { name: sender.displayName, address: sender.address },
+      hostname: deps.hostname,
+    });
+    const id = newId();
+    const trace = receivedHeader({
+      helo: 'api',
+      clientAddress: context?.clientAddress ?? '127.0.0.1',
+      by: deps.hostname,
+      protocol: 'HTTP',
+      id,
+    });
+    // The envelope sender of an API send is the user's own address.
+    const outbound =
+      recipients.remote.length > 0 ? { mailFrom: sender.address, recipients: recipients.remote } : undefined;
+    const deliver = (message: Buffer, sent: boolean, withRecipients: boolean) =>
+      receive({
+        stream: Readable.from([message]),
+        trace,
+        targets: withRecipients ? recipients.local : [],
+        mailFrom: sender.address,
+        outbound: withRecipients ? outbound : undefined,
+        maxSize: deps.maxMessageSize,
+        submission: sent ? { senderUserId: sender.id } : undefined,
+      });
+    if (!sentRaw) {
+      // One body for every copy: the recipients', the queue's and the sender's are the same bytes.
+      const { messageIds } = await deliver(raw, true, true);
+      return { id: messageIds[messageIds.length - 1] as string, messageId };
+    }
+    // Blind copies: the sender's copy differs (it keeps `Bcc:`), so it is a delivery of its own.
+    // It goes first; if the recipients' delivery (local copies and queue rows, without `Bcc:`)
+    // then fails, it is taken back, so that an error means nothing was sent and a retry cannot
+    // deliver twice.
+    const [sentId] = (await deliver(sentRaw, true, false)).messageIds as [string];
+    try {
+      await deliver(raw, false, true);
+    } catch (err) {
+      await store
+        .deleteMessage(sender.id, sentId)
+        .catch((e) =>
+          log.error({ err: e, messageId: sentId }, 'could not remove the Sent copy of a failed send'),
+        );
+      directory.noteUsageChanged([sender.id]);
+      throw err;
+    }
+    return { id: sentId, messageId };
+  }
+  return service;
 }

@@ -10,8 +10,9 @@ import type {
   Placed,
 } from '../store/index.js';
 import type { AttachmentStream } from './attachment.js';
+import type { OutboundInput } from './outbound.js';
 
-export type { Address, AttachmentStream, Mailbox, MessagePatch, MessageSummary };
+export type { Address, AttachmentStream, Mailbox, MessagePatch, MessageSummary, OutboundInput };
 
 /** A message a client stores (IMAP APPEND). */
 /** Where an APPEND puts a message, and with which flags and date. */
@@ -126,6 +127,13 @@ export interface ReceiveInput {
   /** Our `Received:` header line(s), CRLF-terminated, prepended to the stored message. */
   trace: string;
   targets: ReceiveTarget[];
+  /** The envelope sender ('' = the null sender), for the trace. */
+  mailFrom?: string;
+  /**
+   * Remote recipients, queued for delivery by the same transaction that stores the local copies
+   * (RECIPIENT_NOT_LOCAL when the server has no outbound queue).
+   */
+  outbound?: OutboundInput;
   maxSize: number;
   /**
    * Called once the whole message has been read and before anything is stored: a check whose
@@ -136,6 +144,11 @@ export interface ReceiveInput {
   /** Submission: add Message-ID/Date when missing and file a copy in the sender's Sent. */
   submission?: {
     senderUserId: string;
+    /**
+     * Count the message against the sender's `sending.*` limits (SEND_RATE_LIMITED past them):
+     * the envelope sender (its domain's limits) and the number of envelope recipients.
+     */
+    rate?: { mailFrom: string; recipients: number };
     /**
      * Refuse the message (SENDER_NOT_ALLOWED) unless every address of its From and Sender
      * headers is the sender's own address or alias.
@@ -193,6 +206,10 @@ export interface MailService {
   unreadCount(address: string): Promise<{ unread: number; total: number }>;
   /** Counts for many users; unknown addresses are left out, and so are users outside `inDomains` when given. */
   unreadCounts(addresses: string[], inDomains?: ReadonlySet<string> | null): Promise<Record<string, number>>;
-  /** Composes and delivers a message from `address` to local recipients, filing a copy in Sent. */
+  /**
+   * Composes a message from `address` and sends it: delivered to local recipients at once, queued
+   * for remote ones (in the same transaction), a copy filed in Sent. SEND_RATE_LIMITED past the
+   * sender's `sending.*` limits.
+   */
   send(address: string, input: SendInput, context?: SendContext): Promise<{ id: string; messageId: string }>;
 }

@@ -55,6 +55,7 @@ export const ErrorCodes = {
   RECIPIENT_NOT_LOCAL: { status: 422, title: 'Recipient is not local' },
   RECIPIENT_UNKNOWN: { status: 422, title: 'Recipient unknown' },
   SENDER_NOT_ALLOWED: { status: 403, title: 'Sender address is not the user’s' },
+  SEND_RATE_LIMITED: { status: 429, title: 'Sending limit reached; try again later' },
   MAIL_AUTH_REJECTED: { status: 403, title: 'Message refused by mail authentication (SPF/DKIM/DMARC)' },
   MAIL_AUTH_TEMPFAIL: { status: 503, title: 'Mail authentication could not be completed; try again later' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },

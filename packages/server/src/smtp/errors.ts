@@ -31,6 +31,9 @@ export function toSmtpError(err: unknown): Error & { responseCode: number } {
         return smtpError(552, '5.3.4 Message header size exceeds limit');
       case 'QUOTA_EXCEEDED':
         return smtpError(452, '4.2.2 Mailbox full');
+      // RFC 3463 X.7.1, temporary: the client keeps the message and sends it once the hour has passed.
+      case 'SEND_RATE_LIMITED':
+        return smtpError(451, `4.7.1 ${err.message}`);
       case 'USER_NOT_FOUND':
       case 'RECIPIENT_UNKNOWN':
         return smtpError(550, '5.1.1 No such user here');

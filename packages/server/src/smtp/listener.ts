@@ -11,7 +11,7 @@ import type { TlsMaterial } from '../tls/index.js';
 import { toSmtpError } from './errors.js';
 import { createAuthenticateStage } from './inbound/authenticate.js';
 import { createDataHandler } from './inbound/data.js';
-import { createRcptHandler, type ResolvedRecipients } from './inbound/rcpt.js';
+import { createRcptHandler, type RemoteRecipients, type ResolvedRecipients } from './inbound/rcpt.js';
 import { createSpfStage, type SpfChecks } from './inbound/spf.js';
 import { PromptSMTPServer } from './prompt-greeting.js';
 import type { ReverseLookup } from './reverse-dns.js';
@@ -37,6 +37,8 @@ export interface SmtpListenerDeps {
   reverseLookup: ReverseLookup;
   /** The login guard every listener shares: failed AUTH here counts on every path. */
   loginGuard: LoginGuard;
+  /** Submission accepts remote recipients and queues them (the mail service has an outbound queue). */
+  relay?: boolean;
   /** MX: SPF/DKIM/DMARC/ARC checks of mail from outside (`mailAuth.*`); absent: none. */
   mailAuth?: InboundAuth;
   /** Connections and messages are counted here (`jdmail_smtp_*`). */
@@ -85,6 +87,8 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
   const submission = mode === 'submission';
   const ptr = new Map<string, Promise<string>>();
   const resolved: ResolvedRecipients = new WeakMap();
+  // Submission relays remote recipients when the server has an outbound queue; the MX never does.
+  const remote: RemoteRecipients | undefined = submission && deps.relay ? new WeakSet() : undefined;
   const spfChecks: SpfChecks = new WeakMap();
   const inboundAuth = !submission && deps.mailAuth ? deps.mailAuth : undefined;
 
@@ -121,6 +125,7 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
         maxRecipients: config.smtp.maxRecipients,
         submission,
         resolved,
+        remote,
       }),
     ),
     onData: stage(
@@ -130,6 +135,7 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
         maxSize: config.smtp.maxMessageSize,
         log,
         resolved,
+        remote,
         clientHostname: (s) => ptr.get(s.id) ?? Promise.resolve(''),
         senderOf: (s) => (submission && typeof s.user === 'string' ? s.user : undefined),
         checkAuthors: submission && config.smtp.checkFromHeader,

@@ -71,6 +71,8 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   RECIPIENT_NOT_LOCAL: 'The recipient is not in a domain this server serves.',
   RECIPIENT_UNKNOWN: 'No user, alias or group has this address.',
   SENDER_NOT_ALLOWED: 'The sender address is not the user’s own address or alias.',
+  SEND_RATE_LIMITED:
+    'The sender, or all senders of their domain together, sent as many messages or to as many recipients in the last hour as `sending.*` allows. Nothing was sent; retry after `Retry-After` seconds.',
   MAIL_AUTH_REJECTED:
     'The MX refused a message: it failed DMARC for a domain whose policy is reject, or claims a local sender without an aligned SPF or DKIM pass.',
   MAIL_AUTH_TEMPFAIL:

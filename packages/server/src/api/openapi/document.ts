@@ -41,6 +41,10 @@ const TAGS = [
     name: 'directory',
     description: 'LDAP / Active Directory sync jobs, the global address book and the department tree',
   },
+  {
+    name: 'queue',
+    description: 'The outbound queue (messages waiting for remote servers) and message traces',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 
@@ -57,6 +61,8 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'directory:write': 'Start LDAP / Active Directory syncs',
   'sso:issue': 'Issue one-click login links for users',
   'apps:write': 'Register, change and delete apps',
+  'queue:read': 'Read the outbound queue and message traces',
+  'queue:write': 'Retry and delete queued outbound messages',
 };
 
 /**

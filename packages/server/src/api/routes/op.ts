@@ -10,6 +10,7 @@ export type Tag =
   | 'filter'
   | 'mail'
   | 'directory'
+  | 'queue'
   | 'apps'
   | 'api-keys'
   | 'oauth'

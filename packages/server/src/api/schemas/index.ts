@@ -67,6 +67,13 @@ import {
 } from './oauth.js';
 import { FieldError, Problem } from './problem.js';
 import {
+  QueueEntryModel,
+  QueueEntryPage,
+  QueueRecipientModel,
+  TraceEventModel,
+  TraceEventPage,
+} from './queue.js';
+import {
   AuthConfigModel,
   CreateLoginLinkBody,
   LoginBody,
@@ -161,6 +168,11 @@ export const MODELS: readonly TSchema[] = [
   AddressBookEntryModel,
   AddressBookPage,
   DepartmentTree,
+  QueueRecipientModel,
+  QueueEntryModel,
+  QueueEntryPage,
+  TraceEventModel,
+  TraceEventPage,
   DnsRecordModel,
   DomainDnsModel,
   DkimKeyModel,

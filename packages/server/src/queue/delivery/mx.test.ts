@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUnbound, type Unbound } from '../../../../../test/harness/unbound.js';
 import { createDnsResolver } from '../../dns/index.js';
-import { planMx } from './mx.js';
+import { hostAddresses, planMx } from './mx.js';
 
 // MX selection against a real DNS server (unbound) serving test zones.
 let unbound: Unbound;
@@ -66,6 +66,20 @@ describe('MX selection (RFC 5321 §5.1, RFC 7505)', () => {
     });
     expect(await planMx('pref.test', resolver(['127.0.0.1:9'], 300))).toMatchObject({
       verdict: { status: 'deferred', enhanced: '4.4.3' },
+    });
+  });
+});
+
+describe('host addresses', () => {
+  it('takes an IP literal (a smarthost given by address) as its own answer, asking no DNS server', async () => {
+    // A resolver that cannot answer: any query would fail the lookup.
+    const dead = resolver(['127.0.0.1:9'], 200);
+    expect(await hostAddresses('127.0.0.1', 'any', dead)).toEqual(['127.0.0.1']);
+    expect(await hostAddresses('[::1]', 'any', dead)).toEqual(['::1']);
+    expect(await hostAddresses('::1', 'ipv4', dead)).toEqual([]);
+    expect(await hostAddresses('127.0.0.1', 'ipv6', dead)).toEqual([]);
+    await expect(hostAddresses('relay.nowhere.test', 'any', dead)).rejects.toMatchObject({
+      code: 'ETIMEOUT',
     });
   });
 });

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { DnsResolver, MxRecord } from '../../dns/index.js';
 import { isDnsError } from '../../dns/index.js';
 import { localVerdict, type Verdict } from './classify.js';
@@ -78,6 +79,10 @@ export type IpFamily = 'any' | 'ipv4' | 'ipv6';
  * of an allowed family gives an empty list; a DNS failure is thrown.
  */
 export async function hostAddresses(name: string, family: IpFamily, dns: DnsResolver): Promise<string[]> {
+  // An address given as the host (a smarthost by IP, as ISPs hand them out) is its own answer.
+  const literal = name.replace(/^\[|\]$/g, '');
+  const version = isIP(literal);
+  if (version !== 0) return (version === 4 ? family !== 'ipv6' : family !== 'ipv4') ? [literal] : [];
   const types: ('AAAA' | 'A')[] = family === 'ipv4' ? ['A'] : family === 'ipv6' ? ['AAAA'] : ['AAAA', 'A'];
   const out: string[] = [];
   let failure: unknown = null;

@@ -4,7 +4,7 @@ import { type MailService, receivedHeader } from '../../mail/index.js';
 import { isStorageFull, normalizeAddress } from '../../shared/index.js';
 import { toSmtpError } from '../errors.js';
 import type { AuthenticatedData } from './authenticate.js';
-import type { ResolvedRecipients } from './rcpt.js';
+import type { RemoteRecipients, ResolvedRecipients } from './rcpt.js';
 
 export interface DataDeps {
   mail: MailService;
@@ -15,6 +15,8 @@ export interface DataDeps {
   clientHostname(session: SMTPServerSession): Promise<string>;
   /** What the RCPT stage resolved each accepted recipient to. */
   resolved: ResolvedRecipients;
+  /** Submission: the remote recipients the RCPT stage accepted, to queue. */
+  remote?: RemoteRecipients;
   /** The authenticated sender's user id (submission), or undefined (MX). */
   senderOf(session: SMTPServerSession): string | undefined;
   /** Submission: refuse From/Sender headers that are not the sender's addresses (`smtp.checkFromHeader`). */
@@ -23,6 +25,12 @@ export interface DataDeps {
   authenticate?: (session: SMTPServerSession, stream: SMTPServerDataStream) => AuthenticatedData | undefined;
   /** Counts each message's outcome, and the bytes of one stored (the listener's metrics). */
   counted?: (result: 'stored' | 'refused' | 'failed' | 'aborted', bytes?: number) => void;
+}
+
+/** `MAIL FROM:<…> SMTPUTF8` (RFC 6531 §3.4): the message must be relayed with SMTPUTF8. */
+function asksSmtpUtf8(session: SMTPServerSession): boolean {
+  const from = session.envelope.mailFrom;
+  return from !== false && from.args !== false && Boolean((from.args as Record<string, unknown>).SMTPUTF8);
 }
 
 /**
@@ -55,14 +63,26 @@ export function createDataHandler(deps: DataDeps) {
         for: rcpts.length === 1 && rcpts[0] ? normalizeAddress(rcpts[0].address) : undefined,
       });
       const sender = deps.senderOf(session);
+      const mailFrom = session.envelope.mailFrom ? normalizeAddress(session.envelope.mailFrom.address) : '';
+      // As given: only the destination may fold a local part's case (RFC 5321 §2.4).
+      const remote = rcpts.filter((r) => deps.remote?.has(r)).map((r) => r.address);
       const checked = deps.authenticate?.(session, stream);
       const { messageIds, size } = await deps.mail.receive({
         stream: checked?.stream ?? stream,
         finalize: checked?.finalize,
         trace,
         targets: [...targets.values()],
+        mailFrom,
+        outbound:
+          remote.length > 0 ? { mailFrom, recipients: remote, smtputf8: asksSmtpUtf8(session) } : undefined,
         maxSize: deps.maxSize,
-        submission: sender ? { senderUserId: sender, checkAuthors: deps.checkAuthors } : undefined,
+        submission: sender
+          ? {
+              senderUserId: sender,
+              checkAuthors: deps.checkAuthors,
+              rate: { mailFrom, recipients: rcpts.length },
+            }
+          : undefined,
       });
       log.info(
         {
@@ -71,6 +91,7 @@ export function createDataHandler(deps: DataDeps) {
           rcpts: rcpts.length,
           size,
           stored: messageIds.length,
+          queued: remote.length,
         },
         'message stored',
       );

@@ -6,14 +6,22 @@ import { smtpError } from '../errors.js';
 export interface RcptDeps {
   directory: Directory;
   maxRecipients: number;
-  /** Submission: remote domains get a clear refusal until the outbound queue exists. */
+  /** Submission: remote domains are relayed (see `remote`) or, without a queue, clearly refused. */
   submission: boolean;
   /** Where accepted recipients' resolved users are kept for the DATA stage. */
   resolved: ResolvedRecipients;
+  /**
+   * Submission with an outbound queue: accepted remote recipients are kept
+   * here for the DATA stage, which queues them. The MX never relays.
+   */
+  remote?: RemoteRecipients;
 }
 
 /** Users an accepted RCPT resolved to, keyed by smtp-server's own rcptTo entry (the same object ends up in the envelope). */
 export type ResolvedRecipients = WeakMap<SMTPServerAddress, { userId: string; address: string }[]>;
+
+/** Remote recipients an authenticated sender named, by smtp-server's rcptTo entry. */
+export type RemoteRecipients = WeakSet<SMTPServerAddress>;
 
 /** Declared size from `MAIL FROM:<…> SIZE=n` (RFC 1870), or 0. */
 function declaredSize(session: SMTPServerSession): number {
@@ -39,9 +47,14 @@ export function createRcptHandler(deps: RcptDeps) {
       const parts = splitAddress(address.address);
       if (!parts || (await deps.directory.isLocalDomain(parts.domain)))
         throw smtpError(550, '5.1.1 No such user here');
-      throw deps.submission
-        ? smtpError(550, '5.7.1 Delivery to remote domains is not available yet')
-        : smtpError(550, '5.7.1 Relaying denied');
+      if (!deps.submission) throw smtpError(550, '5.7.1 Relaying denied');
+      if (!deps.remote) throw smtpError(550, '5.7.1 Delivery to remote domains is not available');
+      // An address literal (RFC 5321 §4.1.3) names a host, not a domain with MX records to look up.
+      if (parts.domain.startsWith('['))
+        throw smtpError(550, '5.1.2 Address literals are not accepted; use a domain name');
+      // The session is authenticated (smtp-server asks for AUTH before MAIL): relay it (RFC 6409 §4.3).
+      deps.remote.add(address);
+      return;
     }
     if (res.disabled) throw smtpError(550, '5.2.1 Mailbox disabled');
     // A group with no enabled member: refused now, clearly, rather than taken and then answered

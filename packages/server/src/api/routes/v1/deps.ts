@@ -6,7 +6,9 @@ import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
 import type { DomainMailAuth } from '../../../mail-auth/index.js';
 import type { OAuthService } from '../../../oauth/index.js';
+import type { QueueService } from '../../../queue/index.js';
 import type { Sso } from '../../../sso/index.js';
+import type { MessageTrace } from '../../../trace/index.js';
 
 /** The services the v1 routes call; routes hold no logic of their own beyond access checks. */
 export interface V1Deps {
@@ -23,6 +25,10 @@ export interface V1Deps {
   directorySync?: DirectorySync;
   /** Outcomes of sends made with an `Idempotency-Key`. */
   idempotency?: IdempotencyStore;
+  /** The outbound queue; without it the queue routes answer 503. */
+  queue?: QueueService;
+  /** Message traces; without them the trace route answers 503. */
+  trace?: MessageTrace;
   /** DNS records and DKIM keys of domains; without it their routes answer 503. */
   mailAuth?: DomainMailAuth;
   /** Filter rule sets; without it their routes answer 503. */

@@ -15,6 +15,8 @@ import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
+import { queueRoutes } from './queue/queue.js';
+import { traceRoutes } from './queue/trace.js';
 import { loginLinkRoutes } from './sso/login-links.js';
 import { sessionRoutes } from './sso/sessions.js';
 import { userBatchRoutes } from './users/batch.js';
@@ -36,6 +38,8 @@ export const v1Routes: V1Plugin = async (
     mailAuth,
     rules,
     groupPolicies,
+    queue,
+    trace,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -51,6 +55,8 @@ export const v1Routes: V1Plugin = async (
     mailAuth,
     rules,
     groupPolicies,
+    queue,
+    trace,
   };
   for (const plugin of [
     domainRoutes,
@@ -74,6 +80,8 @@ export const v1Routes: V1Plugin = async (
     ruleRoutes,
     ruleTestRoutes,
     groupPolicyRoutes,
+    queueRoutes,
+    traceRoutes,
   ]) {
     await app.register(plugin, deps);
   }
