@@ -11,10 +11,16 @@ import {
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
 import {
+  createEngineFilter,
   createGroupPolicies,
+  createQuarantineService,
   createRulesService,
+  createSpamClassifier,
+  type FilterPipeline,
   type GroupPolicies,
+  type QuarantineService,
   type RulesService,
+  type SpamClassifier,
 } from './filter/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createImapListeners } from './imap/index.js';
@@ -95,6 +101,12 @@ export interface Engine {
   rules: RulesService;
   /** Group mail policies and group lookups (filter/groups). */
   groupPolicies: GroupPolicies;
+  /** The spam classifier (filter/spam): the filter's spam stage and quarantine training. */
+  spam: SpamClassifier;
+  /** Messages the filter held for an administrator. */
+  quarantine: QuarantineService;
+  /** The verdict pipeline of SMTP DATA (virus, spam, rules); undefined when `filter.enabled` is off. */
+  filter: FilterPipeline | undefined;
   close(): Promise<void>;
 }
 
@@ -226,6 +238,20 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     loginGuard,
   });
   const isLocalDomain = (d: string) => directory.isLocalDomain(d);
+  const rules = createRulesService(database.db);
+  const groupPolicies = createGroupPolicies(database.db);
+  const spam = createSpamClassifier({ db: database.db, settings: config.spam });
+  const filter = createEngineFilter({
+    config,
+    mail,
+    directory,
+    rules,
+    groups: groupPolicies,
+    spam,
+    readBody: (blobId) => store.blobs.read(blobId),
+    trace,
+    log: log.child({ component: 'filter' }),
+  });
   return {
     config,
     database,
@@ -254,8 +280,19 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     addressBook: createAddressBook(database.db),
     directorySync,
     idempotency: createIdempotencyStore(database.db),
-    rules: createRulesService(database.db),
-    groupPolicies: createGroupPolicies(database.db),
+    rules,
+    groupPolicies,
+    spam,
+    filter,
+    quarantine: createQuarantineService({
+      db: database.db,
+      store,
+      mail,
+      directory,
+      spam,
+      maxMessageSize: config.smtp.maxMessageSize,
+      log: log.child({ component: 'quarantine' }),
+    }),
     queue,
     trace,
     async close() {
@@ -371,6 +408,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       relay: true,
       metrics,
       mailAuth: engine.inboundAuth,
+      filter: engine.filter,
       log,
     });
   const webmailDir = findWebmailDist();
@@ -417,6 +455,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     mailAuth: engine.domainMailAuth,
     rules: engine.rules,
     groupPolicies: engine.groupPolicies,
+    quarantine: engine.quarantine,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,

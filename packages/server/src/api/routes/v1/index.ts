@@ -15,6 +15,7 @@ import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
+import { quarantineRoutes } from './quarantine/quarantine.js';
 import { queueRoutes } from './queue/queue.js';
 import { traceRoutes } from './queue/trace.js';
 import { loginLinkRoutes } from './sso/login-links.js';
@@ -40,6 +41,7 @@ export const v1Routes: V1Plugin = async (
     groupPolicies,
     queue,
     trace,
+    quarantine,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -57,6 +59,7 @@ export const v1Routes: V1Plugin = async (
     groupPolicies,
     queue,
     trace,
+    quarantine,
   };
   for (const plugin of [
     domainRoutes,
@@ -82,6 +85,7 @@ export const v1Routes: V1Plugin = async (
     groupPolicyRoutes,
     queueRoutes,
     traceRoutes,
+    quarantineRoutes,
   ]) {
     await app.register(plugin, deps);
   }
