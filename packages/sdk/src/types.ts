@@ -83,3 +83,7 @@ export type GroupPolicy = Schemas['GroupPolicy'];
 export type GroupPolicyInput = Partial<GroupPolicy>;
 export type ListQueueParams = QueryOf<'listQueue'>;
 export type TraceMessagesParams = QueryOf<'traceMessages'>;
+export type ListQuarantineParams = QueryOf<'listQuarantine'>;
+export type QuarantineEntry = Schemas['QuarantineEntry'];
+export type QuarantineReleaseResult = Schemas['QuarantineReleaseResult'];
+export type FilterResult = Schemas['FilterResult'];
