@@ -87,10 +87,14 @@ export function createFilterPipeline(deps: FilterPipelineDeps): FilterPipeline {
 
   async function spamStage(start: FilterStart, head: Buffer): Promise<SpamVerdict | null> {
     if (!deps.spam || start.direction !== 'inbound') return null;
-    const work = deps.spam.classify(head).catch((err: unknown) => {
-      log.warn({ err }, 'spam stage failed; message delivered unscored');
-      return null;
-    });
+    const work = deps.spam
+      .classify(head)
+      // An untrained model gives no verdict at all (score null), not a ham one.
+      .then((v) => (v.score === null ? null : v))
+      .catch((err: unknown) => {
+        log.warn({ err }, 'spam stage failed; message delivered unscored');
+        return null;
+      });
     return withinBudget(work, config.spamBudgetMs, () => null);
   }
 
