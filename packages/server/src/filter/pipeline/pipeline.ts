@@ -5,11 +5,12 @@ import type { FilterInput, FilterPlacement, FilterPlan, ReceiveFilter } from '..
 import { AppError } from '../../shared/index.js';
 import { type Action, evaluateRules, type ScopedRules } from '../rules/index.js';
 import type { SpamClassifier, SpamVerdict } from '../spam/index.js';
-import { accept, combineVerdicts, refuses, tempfail, VERDICT_STRICTNESS, type Verdict } from '../verdict.js';
+import { combineVerdicts, refuses, tempfail, type Verdict } from '../verdict.js';
 import { type ClamdClient, scanForVerdict, type VirusPolicy } from '../virus/index.js';
 import { withinBudget } from './budget.js';
 import { type RecipientFollowUps, runFollowUps, type SendNew } from './follow-ups.js';
 import { authFacts, type EnvelopeFacts, type HeadFacts, headFacts, messageFacts } from './message-facts.js';
+import { decideRecipients, type RecipientRules } from './recipients.js';
 import { ruleHeaders, spamHeaders } from './spam-headers.js';
 import { spamStageVerdict } from './spam-stage.js';
 
@@ -60,6 +61,25 @@ const headerMessageId = (head: Buffer): string | null => {
   return m ? (m[1] as string) : null;
 };
 
+/** The trace's `filtered` event of a message: its verdict, score and reasons in one line. */
+function filteredEvent(
+  at: number,
+  messageId: string | null,
+  sender: string,
+  verdict: string,
+  score: number | null,
+  reasons: string[],
+): FilteredEvent {
+  const scored = score === null ? '' : ` score=${score.toFixed(3)}`;
+  return {
+    at,
+    event: 'filtered',
+    messageId,
+    sender,
+    detail: { reason: `${verdict}${scored}: ${reasons.join('; ')}`.slice(0, 500) },
+  };
+}
+
 /** Tees the DATA stream: one copy for the store, one for clamd; a scanner that stops never stalls the store. */
 function startVirusScan(
   deps: FilterPipelineDeps,
@@ -72,13 +92,6 @@ function startVirusScan(
   stream.pipe(toClamd);
   const verdict = scanForVerdict(deps.clamd, deps.virusPolicy, toClamd);
   return { stream: toStore, verdict };
-}
-
-/** The rule outcome of one recipient. */
-interface RecipientRules {
-  target: { userId: string; address: string };
-  verdict: Verdict | null;
-  actions: Action[];
 }
 
 /** Creates the pipeline: virus (streaming), spam (on the head bytes), rules (per recipient). */
@@ -144,19 +157,7 @@ export function createFilterPipeline(deps: FilterPipelineDeps): FilterPipeline {
           const at = Date.now();
           const messageId = headerMessageId(input.head);
           const record = (verdict: string, score: number | null, reasons: string[]) =>
-            deps.trace?.record({
-              at,
-              event: 'filtered',
-              messageId,
-              sender: start.mailFrom,
-              detail: {
-                reason:
-                  `${verdict}${score === null ? '' : ` score=${score.toFixed(3)}`}: ${reasons.join('; ')}`.slice(
-                    0,
-                    500,
-                  ),
-              },
-            });
+            deps.trace?.record(filteredEvent(at, messageId, start.mailFrom, verdict, score, reasons));
           const [virusVerdict, spam] = await Promise.all([virus.verdict, spamStage(start, input.head)]);
           const shared: Verdict[] = [];
           if (virusVerdict) shared.push(virusVerdict);
@@ -177,27 +178,14 @@ export function createFilterPipeline(deps: FilterPipelineDeps): FilterPipeline {
             record(v.kind, null, v.reasons);
             refuse(v);
           }
-          const byUser = new Map(perRecipient.map((r) => [r.target.userId, r]));
-          const placement = new Map<string, FilterPlacement>();
-          let strictest: Verdict = early.decision;
-          const reasons = new Set(shared.flatMap((v) => v.reasons));
-          const addedHeaders: { name: string; value: string }[] = [];
-          for (const t of input.targets) {
-            const own = byUser.get(t.userId);
-            const combined = combineVerdicts(own?.verdict ? [...shared, own.verdict] : shared);
-            for (const r of own?.verdict?.reasons ?? []) reasons.add(r);
-            if (VERDICT_STRICTNESS[combined.decision.kind] > VERDICT_STRICTNESS[strictest.kind])
-              strictest = combined.decision;
-            placement.set(t.userId, placementOf(combined.decision, own?.actions ?? []));
-            for (const a of own?.actions ?? [])
-              if (
-                a.action === 'addHeader' &&
-                !addedHeaders.some((h) => h.name === a.name && h.value === a.value)
-              )
-                addedHeaders.push({ name: a.name, value: a.value });
-          }
+          const { placement, strictest, reasons, addedHeaders } = decideRecipients(
+            shared,
+            input.targets,
+            perRecipient,
+            placementOf,
+          );
           const score = spam?.score ?? null;
-          const why = [...reasons].slice(0, MAX_REASONS);
+          const why = reasons.slice(0, MAX_REASONS);
           record(strictest.kind, score, why);
           if (refuses(strictest)) refuse(strictest);
           const junked = [...placement.values()].some((p) => p.junk);
