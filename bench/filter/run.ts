@@ -8,6 +8,7 @@
  * Needs clamd (/usr/sbin/clamd, as the tests); the servers are the built CLI
  * (pnpm --filter @jdmail/server build). See bench/README.md.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -31,12 +32,15 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     sessions: { type: 'string', default: '8' },
     size: { type: 'string', default: '10240' },
+    // Which stages the filtered server has: to tell each one's cost apart.
+    stages: { type: 'string', default: 'virus,spam,rules' },
   },
 });
 const MESSAGES = Number(values.messages);
 const ROUNDS = Number(values.rounds);
 const SESSIONS = Number(values.sessions);
 const SIZE = Number(values.size);
+const STAGES = new Set(String(values.stages).split(','));
 
 const SPAM_WORDS =
   'cheap pills viagra casino jackpot win money prize claim free lottery bonus click offer'.split(' ');
@@ -59,7 +63,7 @@ function text(pool: string[], bytes: number, seed: number): string {
 const mail = (from: string, subject: string, body: string) =>
   `From: ${from}\r\nTo: rcpt@bench.test\r\nSubject: ${subject}\r\nMessage-ID: <${Math.random().toString(36).slice(2)}@bench>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
 
-async function provision(server: TestServer, env: Record<string, string>, train: boolean, dir: string) {
+async function provision(server: TestServer, env: Record<string, string>, filtered: boolean, dir: string) {
   const api = (path: string, method: string, body: unknown) =>
     fetch(`${server.baseUrl}${path}`, {
       method,
@@ -70,21 +74,21 @@ async function provision(server: TestServer, env: Record<string, string>, train:
     });
   await api('/api/v1/domains', 'POST', { name: 'bench.test' });
   await api('/api/v1/users', 'POST', { address: 'rcpt@bench.test' });
-  if (!train) return;
-  await api('/api/v1/rules', 'PUT', {
-    rules: [
-      {
-        name: 'no .exe from outside',
-        when: { all: [{ direction: 'inbound' }, { attachment: { name: { endsWith: '.exe' } } }] },
-        actions: [{ action: 'reject', text: 'Executables are not accepted' }],
-      },
-      {
-        name: 'invoices',
-        when: { header: { name: 'subject', contains: '发票' } },
-        actions: [{ action: 'junk' }],
-      },
-    ],
-  });
+  if (filtered && STAGES.has('rules'))
+    await api('/api/v1/rules', 'PUT', {
+      rules: [
+        {
+          name: 'no .exe from outside',
+          when: { all: [{ direction: 'inbound' }, { attachment: { name: { endsWith: '.exe' } } }] },
+          actions: [{ action: 'reject', text: 'Executables are not accepted' }],
+        },
+        {
+          name: 'invoices',
+          when: { header: { name: 'subject', contains: '发票' } },
+          actions: [{ action: 'junk' }],
+        },
+      ],
+    });
   for (const kind of ['spam', 'ham'] as const) {
     const d = join(dir, kind);
     await mkdir(d, { recursive: true });
@@ -128,12 +132,30 @@ async function round(port: number, seed: number): Promise<number> {
   return MESSAGES / seconds;
 }
 
+/** CPU ms (user + system) of the processes whose command line or environment contains `marker` (Linux /proc). */
+function cpuMsOf(marker: string): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d))) {
+    try {
+      const named =
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker) ||
+        readFileSync(`/proc/${pid}/environ`, 'utf8').includes(marker);
+      if (!named) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone in between
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 const dir = await mkdtemp(join(tmpdir(), 'jdmail-bench-filter-'));
 const clamd = await startClamd();
 const off = await startServer({ env: { JDMAIL_FILTER_ENABLED: 'false' } });
-const on = await startServer({ env: { JDMAIL_VIRUS_CLAMD: clamd.tcp } });
+const on = await startServer({ env: STAGES.has('virus') ? { JDMAIL_VIRUS_CLAMD: clamd.tcp } : {} });
 try {
   await provision(off, { JDMAIL_DATA_DIR: off.dataDir }, false, dir);
   await provision(on, { JDMAIL_DATA_DIR: on.dataDir }, true, dir);
@@ -141,9 +163,23 @@ try {
   await round(off.smtpPort, 0);
   await round(on.smtpPort, 0);
   const rates = { off: [] as number[], on: [] as number[] };
+  const cpu = { off: 0, on: 0, clamd: 0 };
+  const measured = async (which: 'off' | 'on', r: number) => {
+    const server = which === 'off' ? off : on;
+    const before = { jd: cpuMsOf(`JDMAIL_DATA_DIR=${server.dataDir}\0`), clamd: cpuMsOf('jdmail-clamd-') };
+    rates[which].push(await round(server.smtpPort, r));
+    cpu[which] += cpuMsOf(`JDMAIL_DATA_DIR=${server.dataDir}\0`) - before.jd;
+    if (which === 'on') cpu.clamd += cpuMsOf('jdmail-clamd-') - before.clamd;
+  };
   for (let r = 1; r <= ROUNDS; r++) {
-    rates.off.push(await round(off.smtpPort, r));
-    rates.on.push(await round(on.smtpPort, r));
+    // Alternating which goes first, so that a neighbour's load drifting over the run favours neither.
+    if (r % 2) {
+      await measured('off', r);
+      await measured('on', r);
+    } else {
+      await measured('on', r);
+      await measured('off', r);
+    }
     console.error(
       `round ${r}: off ${rates.off.at(-1)?.toFixed(0)} msg/s, on ${rates.on.at(-1)?.toFixed(0)} msg/s`,
     );
@@ -155,9 +191,16 @@ try {
       rounds: ROUNDS,
       sessions: SESSIONS,
       size: SIZE,
+      stages: [...STAGES],
       offPerSecond: Math.round(m.off),
       onPerSecond: Math.round(m.on),
       cost: `${((1 - m.on / m.off) * 100).toFixed(1)}%`,
+      // CPU per message: jdmail without and with the filter, and clamd's own.
+      cpuMsPerMessage: {
+        off: +(cpu.off / (MESSAGES * ROUNDS)).toFixed(2),
+        on: +(cpu.on / (MESSAGES * ROUNDS)).toFixed(2),
+        clamd: +(cpu.clamd / (MESSAGES * ROUNDS)).toFixed(2),
+      },
     }),
   );
 } finally {
