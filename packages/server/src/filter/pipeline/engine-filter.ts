@@ -84,11 +84,22 @@ export function createEngineFilter(deps: EngineFilterDeps): FilterPipeline | und
     log.info({ id, why: m.why, local: targets.length, remote: remote.length }, 'filter sent a message');
   }
 
+  // Once trained, a model stays trained (a re-check a minute later notices a reset); untrained is asked each time.
+  let trainedUntil = 0;
+  async function spamTrained(): Promise<boolean> {
+    if (Date.now() < trainedUntil) return true;
+    const { spam, ham } = await deps.spam.learned();
+    const trained = spam >= config.spam.minSpamLearned && ham >= config.spam.minHamLearned;
+    if (trained) trainedUntil = Date.now() + 60_000;
+    return trained;
+  }
+
   return createFilterPipeline({
     config: config.filter,
     virusPolicy: config.virus,
     clamd,
     spam: deps.spam,
+    spamTrained,
     async ruleSets(target) {
       const domainId = await domainIdOf(target.address.slice(target.address.lastIndexOf('@') + 1));
       return deps.rules.setsFor({ id: target.userId, domainId: domainId ?? '' });

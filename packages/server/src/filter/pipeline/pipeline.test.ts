@@ -85,6 +85,23 @@ describe('filter pipeline', () => {
     expect(junk.result).toMatchObject({ verdict: 'junk', score: 0.97 });
   });
 
+  it('does not classify at all while the model is untrained', async () => {
+    let classified = 0;
+    const spam = {
+      classify: async () => {
+        classified++;
+        return { score: 0.99, verdict: 'junk', tokens: 1, significant: 1, reasons: [] };
+      },
+    } as unknown as SpamClassifier;
+    let trained = false;
+    const p = pipeline({ spam, spamTrained: async () => trained });
+    expect((await run(p)).result.score).toBeNull();
+    expect(classified).toBe(0);
+    trained = true;
+    expect((await run(p)).result).toMatchObject({ verdict: 'junk', score: 0.99 });
+    expect(classified).toBe(1);
+  });
+
   it('delivers unscored when the spam stage is over its budget', async () => {
     const budgeted = pipeline({
       spam: spamSaying({ score: 0.99, verdict: 'junk' }, 300),

@@ -31,6 +31,11 @@ export interface FilterPipelineDeps {
   clamd: ClamdClient | null;
   /** null: no spam stage. */
   spam: SpamClassifier | null;
+  /**
+   * Whether the model has learned its minimum: asked before classifying, so
+   * that an untrained install does not tokenize every message for nothing.
+   */
+  spamTrained?: () => Promise<boolean>;
   /** The rule sets that apply to a user's mail (system, domain, theirs). */
   ruleSets(target: { userId: string; address: string }): Promise<ScopedRules[]>;
   /** Groups (ids and addresses) of an address; asked only when a rule tests group membership. */
@@ -99,11 +104,12 @@ export function createFilterPipeline(deps: FilterPipelineDeps): FilterPipeline {
   const { config, log } = deps;
 
   async function spamStage(start: FilterStart, head: Buffer): Promise<SpamVerdict | null> {
-    if (!deps.spam || start.direction !== 'inbound') return null;
-    const work = deps.spam
-      .classify(head)
+    const { spam } = deps;
+    if (!spam || start.direction !== 'inbound') return null;
+    const work = (deps.spamTrained ?? (async () => true))()
+      .then((trained) => (trained ? spam.classify(head) : null))
       // An untrained model gives no verdict at all (score null), not a ham one.
-      .then((v) => (v.score === null ? null : v))
+      .then((v) => (v?.score == null ? null : v))
       .catch((err: unknown) => {
         log.warn({ err }, 'spam stage failed; message delivered unscored');
         return null;
