@@ -2452,7 +2452,7 @@ export interface components {
             attachments: components["schemas"]["Attachment"][];
             /** @description SPF, DKIM, DMARC and ARC as the MX found them; null for mail that was not checked */
             authentication: components["schemas"]["Authentication"] | null;
-            /** @description The filter’s verdict, spam score and reasons; null for mail that did not pass the filter */
+            /** @description The filter’s verdict, spam score and reasons; null for mail that did not pass the filter, or that it accepted with nothing to say (no scan, no score, no rule) */
             filter: components["schemas"]["FilterResult"] | null;
             /** @description True when the message could not be parsed in full (a MIME part past the parser’s limits): `headers`, `text`, `html` and `attachments` hold what was read before that point; `…/raw` has the whole message */
             partial: boolean;

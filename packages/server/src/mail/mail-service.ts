@@ -104,8 +104,12 @@ function filterRows(
     reasons: JSON.stringify(reasons),
     created_at: m.now,
   }));
+  // An unscored accept with no reason (no scanner, no model, no rule) has nothing to say: no row.
+  const said = verdict !== 'accept' || score !== null || reasons.length > 0;
   return {
-    filterResult: { blob_id: '', verdict, score, reasons: JSON.stringify(reasons), created_at: m.now },
+    filterResult: said
+      ? { blob_id: '', verdict, score, reasons: JSON.stringify(reasons), created_at: m.now }
+      : undefined,
     quarantine: quarantine.length > 0 ? quarantine : undefined,
   };
 }

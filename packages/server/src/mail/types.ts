@@ -79,7 +79,7 @@ export interface MessageDetail extends MessageSummary {
   attachments: AttachmentInfo[];
   /** What the MX's mail authentication found when the message arrived; null when it was not checked. */
   authentication: AuthResults | null;
-  /** What the filter decided when the message arrived; null for mail that did not pass it. */
+  /** What the filter decided when the message arrived; null for mail that did not pass it, or an unscored accept with no reason. */
   filter: { verdict: string; score: number | null; reasons: string[] } | null;
   /**
    * The message could not be parsed in full (a MIME part past the parser's limits): headers,

@@ -114,7 +114,8 @@ export const MessageDetailModel = Type.Object(
       description: 'SPF, DKIM, DMARC and ARC as the MX found them; null for mail that was not checked',
     }),
     filter: Type.Union([ref(FilterResultModel), Type.Null()], {
-      description: 'The filter’s verdict, spam score and reasons; null for mail that did not pass the filter',
+      description:
+        'The filter’s verdict, spam score and reasons; null for mail that did not pass the filter, or that it accepted with nothing to say (no scan, no score, no rule)',
     }),
     partial: Type.Boolean({
       description:
