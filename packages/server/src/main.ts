@@ -11,7 +11,10 @@ import {
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
 import {
+  createCachedGroupPolicies,
+  createGreylist,
   createGroupPolicies,
+  type Greylist,
   createRulesService,
   type GroupPolicies,
   type RulesService,
@@ -95,6 +98,8 @@ export interface Engine {
   rules: RulesService;
   /** Group mail policies and group lookups (filter/groups). */
   groupPolicies: GroupPolicies;
+  /** Greylisting on the MX (`greylist.enabled`); undefined when off. */
+  greylist: Greylist | undefined;
   close(): Promise<void>;
 }
 
@@ -255,7 +260,13 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     directorySync,
     idempotency: createIdempotencyStore(database.db),
     rules: createRulesService(database.db),
-    groupPolicies: createGroupPolicies(database.db),
+    // Cached for RCPT (as the recipient cache, `smtp.recipientCacheMs`); the API's changes go through it.
+    groupPolicies: createCachedGroupPolicies(createGroupPolicies(database.db), {
+      ttlMs: config.smtp.recipientCacheMs,
+    }),
+    greylist: config.greylist.enabled
+      ? createGreylist({ db: database.db, settings: config.greylist, log: log.child({ component: 'greylist' }) })
+      : undefined,
     queue,
     trace,
     async close() {
@@ -371,6 +382,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       relay: true,
       metrics,
       mailAuth: engine.inboundAuth,
+      groupPolicies: engine.groupPolicies,
+      greylist: engine.greylist,
+      trace: engine.trace,
       log,
     });
   const webmailDir = findWebmailDist();

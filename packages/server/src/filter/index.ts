@@ -8,3 +8,5 @@ export * from './rules/index.js';
 export * from './verdict.js';
 // Antivirus: clamd over its socket (INSTREAM).
 export * from './virus/index.js';
+// Greylisting (issue 24 §6).
+export * from './greylist/index.js';

@@ -7,3 +7,4 @@ export {
 } from './check-group-policy.js';
 export { createGroupPolicies, type GroupPolicies, type GroupRef } from './group-policies.js';
 export { type GroupPolicy, GroupPolicyModel, OPEN_POLICY } from './policy-schema.js';
+export { createCachedGroupPolicies, type GroupPolicyCacheOptions } from './policy-cache.js';
