@@ -14,6 +14,10 @@ import {
   createCachedGroupPolicies,
   createGreylist,
   createGroupPolicies,
+  createJunkLearner,
+  createSpamClassifier,
+  type JunkLearner,
+  type SpamClassifier,
   type Greylist,
   createRulesService,
   type GroupPolicies,
@@ -100,6 +104,10 @@ export interface Engine {
   groupPolicies: GroupPolicies;
   /** Greylisting on the MX (`greylist.enabled`); undefined when off. */
   greylist: Greylist | undefined;
+  /** The spam classifier (global model and users' own). */
+  spam: SpamClassifier;
+  /** Learns from users' Junk moves (after each move; `idle` for tests and shutdown). */
+  junkLearner: JunkLearner;
   close(): Promise<void>;
 }
 
@@ -131,12 +139,22 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     onConnectionError: (err) =>
       log.warn({ err: err.message }, 'a PostgreSQL connection failed; reconnecting'),
   });
+  // The classifier: scoring (the filter pipeline), training (API, CLI) and learning from Junk moves.
+  const spam = createSpamClassifier({ db: database.db, settings: config.spam });
+  let junkLearner: JunkLearner | undefined;
   const store = createMailStore({
     database,
     dataDir: config.dataDir,
     maxBatch: config.store.maxBatch,
     inlineBodyMaxBytes: config.store.inlineBodyMaxBytes,
+    // Every copy or move (IMAP, REST, webmail) passes here once; learning runs after it answered.
+    onMessagesPlaced: (event) => junkLearner?.placed(event),
     log,
+  });
+  junkLearner = createJunkLearner({
+    classifier: spam,
+    readBody: (blobId) => store.blobs.readBuffer(blobId),
+    log: log.child({ component: 'spam-learn' }),
   });
   // One cached resolver for delivery (MX, MTA-STS) and for the mail checks (SPF, DKIM, DMARC).
   const dns = createDnsResolver({ config: config.dns });
@@ -269,12 +287,15 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       : undefined,
     queue,
     trace,
+    spam,
+    junkLearner,
     async close() {
       oauth.stop();
       await directorySync.stop();
       await queue.stop();
       await transport.close();
       await trace.stop();
+      await junkLearner.idle();
       await store.close();
       await database.close();
     },
@@ -431,6 +452,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     mailAuth: engine.domainMailAuth,
     rules: engine.rules,
     groupPolicies: engine.groupPolicies,
+    spam: engine.spam,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,

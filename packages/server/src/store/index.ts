@@ -46,3 +46,4 @@ export { type Executor, insertDefaultMailboxes } from './mailboxes.js';
 export { createMemoryNotifier } from './notifier.js';
 export type * from './schema.js';
 export * from './types.js';
+export type { MessagesPlaced, PlacedMailbox } from './ops-deps.js';

@@ -20,6 +20,7 @@ import {
 } from './directory.js';
 import { CreateDomainBody, DomainModel, DomainPage } from './domain.js';
 import { FILTER_MODELS, RulesTestBody, RulesTestResult, StoredRulesModel } from './filter.js';
+import { SpamTrainBody, SpamTrainResult } from './spam.js';
 import {
   AddMembersBody,
   CreateGroupBody,
@@ -180,4 +181,6 @@ export const MODELS: readonly TSchema[] = [
   StoredRulesModel,
   RulesTestBody,
   RulesTestResult,
+  SpamTrainBody,
+  SpamTrainResult,
 ];

@@ -25,3 +25,4 @@ export { GLOBAL_SCOPE, type LearnOutcome, type SpamClass } from './token-store.j
 export { DEFAULT_LIMITS, type TokenizeLimits, type TokenizeOptions, tokenizeMessage } from './tokenize.js';
 export { decideUnsure, UNSURE_HIGH, UNSURE_LOW, unsureFeatures } from './unsure.js';
 export { cjkBigrams } from './words.js';
+export { createJunkLearner, type JunkLearner, type JunkLearnerDeps, lessonOf } from './junk-learner.js';
