@@ -2888,7 +2888,7 @@ export interface components {
              * @enum {string}
              */
             class: "spam" | "ham";
-            /** @description The whole message (RFC 5322), as text or base64 (`encoding`). Give this or `messageId` */
+            /** @description The whole message (RFC 5322), as text (line breaks allowed; other control characters need base64) or base64 (`encoding`). Give this or `messageId` */
             raw?: string;
             /**
              * @description How `raw` is written

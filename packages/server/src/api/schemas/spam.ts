@@ -15,7 +15,10 @@ export const SpamTrainBody = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: MAX_TRAIN_RAW_CHARS,
-        description: 'The whole message (RFC 5322), as text or base64 (`encoding`). Give this or `messageId`',
+        // Multi-line text (CR and LF allowed, other control characters not: send those messages as base64).
+        contentMediaType: 'message/rfc822',
+        description:
+          'The whole message (RFC 5322), as text (line breaks allowed; other control characters need base64) or base64 (`encoding`). Give this or `messageId`',
       }),
     ),
     encoding: Type.Optional(
