@@ -23,7 +23,7 @@ function mxTransport(server: TestServer, localAddress = EXEMPT) {
     secure: false,
     ignoreTLS: true,
     localAddress,
-  } as nodemailer.TransportOptions);
+  } as Parameters<typeof nodemailer.createTransport>[0]);
 }
 
 /** One MAIL FROM / RCPT TO over a raw session from `from`; returns the RCPT reply. */
@@ -39,7 +39,11 @@ async function rcptFrom(server: TestServer, client: string, mailFrom: string, rc
   }
 }
 
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: { response?: string; responseCode?: number }) => e);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: { response?: string; responseCode?: number }) => e,
+  );
 
 describe.each(databases.engines)('SMTP policies on %s', (engine) => {
   let db: TestDatabase;
@@ -97,7 +101,9 @@ describe.each(databases.engines)('SMTP policies on %s', (engine) => {
       const big = await errorOf(
         t.sendMail({ from: 'intern@example.com', to: 'bob@example.com', text: 'x'.repeat(60_000) }),
       );
-      expect(big?.response).toMatch(/^552 5\.3\.4 intern@example\.com may send messages of at most 50000 bytes/);
+      expect(big?.response).toMatch(
+        /^552 5\.3\.4 intern@example\.com may send messages of at most 50000 bytes/,
+      );
     } finally {
       t.close();
     }

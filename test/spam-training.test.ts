@@ -71,10 +71,14 @@ describe.each(databases.engines)('spam training on %s', (engine) => {
     const imap = await imapflow(server, 'alice@example.com', 'alice-password');
     try {
       await imap.mailboxOpen('INBOX');
-      const [first] = await imap.search({ subject: 'cheap pills' }, { uid: true });
+      const [first] = (await imap.search({ subject: 'cheap pills' }, { uid: true })) || [];
       expect(first).toBeDefined();
       await imap.messageMove(String(first), 'Junk', { uid: true });
-      await eventually(() => learned(aliceId), (c) => c.length === 1, 'the spam learn');
+      await eventually(
+        () => learned(aliceId),
+        (c) => c.length === 1,
+        'the spam learn',
+      );
       expect(await learned(aliceId)).toEqual(['spam']);
       // The global model stays the administrator's.
       expect(await learned('')).toEqual([]);
@@ -82,21 +86,33 @@ describe.each(databases.engines)('spam training on %s', (engine) => {
       // "Not junk" through the REST API: relearned as ham (its spam counts taken back), not learned twice.
       const [inJunk] = (await jd.mail.list('alice@example.com', { mailbox: 'Junk' })).items;
       await jd.mail.move('alice@example.com', inJunk?.id ?? '', 'INBOX');
-      await eventually(() => learned(aliceId), (c) => c[0] === 'ham', 'the ham relearn');
+      await eventually(
+        () => learned(aliceId),
+        (c) => c[0] === 'ham',
+        'the ham relearn',
+      );
       expect(await learned(aliceId)).toEqual(['ham']);
 
       // Into Junk again and out to Trash: spam once more; deleting from Junk teaches nothing.
       await imap.mailboxOpen('INBOX');
-      const again = await imap.search({ subject: 'cheap pills' }, { uid: true });
+      const again = (await imap.search({ subject: 'cheap pills' }, { uid: true })) || [];
       await imap.messageMove(again.map(String).join(','), 'Junk', { uid: true });
-      await eventually(() => learned(aliceId), (c) => c[0] === 'spam', 'the second spam learn');
+      await eventually(
+        () => learned(aliceId),
+        (c) => c[0] === 'spam',
+        'the second spam learn',
+      );
       await imap.mailboxOpen('Junk');
       await imap.messageMove('1:*', 'Trash', { uid: true });
       // A later move that does teach, to know the learner has passed the Trash move.
       await imap.mailboxOpen('INBOX');
-      const lunch = await imap.search({ subject: 'lunch' }, { uid: true });
+      const lunch = (await imap.search({ subject: 'lunch' }, { uid: true })) || [];
       await imap.messageCopy(lunch.map(String).join(','), 'Junk', { uid: true });
-      await eventually(() => learned(aliceId), (c) => c.length === 2, 'the copy into Junk');
+      await eventually(
+        () => learned(aliceId),
+        (c) => c.length === 2,
+        'the copy into Junk',
+      );
       expect(await learned(aliceId)).toEqual(['spam', 'spam']);
     } finally {
       await imap.logout();
@@ -148,7 +164,10 @@ describe.each(databases.engines)('spam training on %s', (engine) => {
         method: 'POST',
         headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { errors?: { field: string }[] } }));
+      }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { errors?: { field: string }[] },
+      }));
     const both = await post({ class: 'spam', raw: 'x', messageId: 'm', user: 'alice@example.com' });
     expect(both.status).toBe(422);
     expect(both.body.errors?.[0]?.field).toBe('messageId');

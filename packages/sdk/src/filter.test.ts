@@ -86,9 +86,9 @@ describe('client.filter', () => {
     expect(await jd.filter.trainSpam({ class: 'spam', raw, encoding: 'base64' })).toEqual(learned);
     expect(calls[0]).toMatchObject({ method: 'POST', body: { class: 'spam', raw, encoding: 'base64' } });
     expect(calls[0]?.url.pathname).toBe('/api/v1/spam/train');
-    expect(
-      await jd.filter.trainSpam({ class: 'ham', user: 'alice@example.com', messageId: 'm1' }),
-    ).toEqual(mine);
+    expect(await jd.filter.trainSpam({ class: 'ham', user: 'alice@example.com', messageId: 'm1' })).toEqual(
+      mine,
+    );
     await expect(jd.filter.trainSpam({ class: 'spam', raw: 'x' })).rejects.toMatchObject({
       status: 403,
       code: 'FORBIDDEN',

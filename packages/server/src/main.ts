@@ -15,13 +15,13 @@ import {
   createGreylist,
   createGroupPolicies,
   createJunkLearner,
-  createSpamClassifier,
-  type JunkLearner,
-  type SpamClassifier,
-  type Greylist,
   createRulesService,
+  createSpamClassifier,
+  type Greylist,
   type GroupPolicies,
+  type JunkLearner,
   type RulesService,
+  type SpamClassifier,
 } from './filter/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createImapListeners } from './imap/index.js';
@@ -283,7 +283,11 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       ttlMs: config.smtp.recipientCacheMs,
     }),
     greylist: config.greylist.enabled
-      ? createGreylist({ db: database.db, settings: config.greylist, log: log.child({ component: 'greylist' }) })
+      ? createGreylist({
+          db: database.db,
+          settings: config.greylist,
+          log: log.child({ component: 'greylist' }),
+        })
       : undefined,
     queue,
     trace,

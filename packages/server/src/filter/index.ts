@@ -1,6 +1,9 @@
 export * from './spam/index.js';
+
 // The filter: verdicts, and the stages that return them (see verdict.ts).
 
+// Greylisting (issue 24 §6).
+export * from './greylist/index.js';
 // Group mail policies.
 export * from './groups/index.js';
 // Global and personal rules.
@@ -8,5 +11,3 @@ export * from './rules/index.js';
 export * from './verdict.js';
 // Antivirus: clamd over its socket (INSTREAM).
 export * from './virus/index.js';
-// Greylisting (issue 24 §6).
-export * from './greylist/index.js';

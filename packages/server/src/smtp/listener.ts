@@ -1,13 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type {
-  SMTPServerAddress,
-  SMTPServerOptions,
-  SMTPServerSession,
-} from 'smtp-server';
+import type { SMTPServerAddress, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
-import type { GroupPolicies, Greylist } from '../filter/index.js';
+import type { Greylist, GroupPolicies } from '../filter/index.js';
 import { createConnectionLimiter, type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
 import type { InboundAuth } from '../mail-auth/index.js';

@@ -20,7 +20,6 @@ import {
 } from './directory.js';
 import { CreateDomainBody, DomainModel, DomainPage } from './domain.js';
 import { FILTER_MODELS, RulesTestBody, RulesTestResult, StoredRulesModel } from './filter.js';
-import { SpamTrainBody, SpamTrainResult } from './spam.js';
 import {
   AddMembersBody,
   CreateGroupBody,
@@ -74,6 +73,7 @@ import {
   TraceEventModel,
   TraceEventPage,
 } from './queue.js';
+import { SpamTrainBody, SpamTrainResult } from './spam.js';
 import {
   AuthConfigModel,
   CreateLoginLinkBody,

@@ -20,7 +20,10 @@ export interface GroupPolicyCacheOptions {
  * - Membership changes, and policy changes by another process or node, show
  *   within `ttlMs`.
  */
-export function createCachedGroupPolicies(inner: GroupPolicies, options: GroupPolicyCacheOptions): GroupPolicies {
+export function createCachedGroupPolicies(
+  inner: GroupPolicies,
+  options: GroupPolicyCacheOptions,
+): GroupPolicies {
   const { ttlMs } = options;
   const maxEntries = Math.max(1, options.maxEntries ?? 10_000);
   const now = options.now ?? (() => performance.now());

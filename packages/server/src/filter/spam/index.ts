@@ -16,6 +16,7 @@ export {
   type SpamVerdict,
   type SpamVerdictKind,
 } from './classifier.js';
+export { createJunkLearner, type JunkLearner, type JunkLearnerDeps, lessonOf } from './junk-learner.js';
 export { listMailFiles, type MailFile, readMailFiles, splitMbox } from './mail-files.js';
 export { messageKey } from './message-key.js';
 export { type Confusion, type SpamMetrics, spamMetrics } from './metrics.js';
@@ -25,4 +26,3 @@ export { GLOBAL_SCOPE, type LearnOutcome, type SpamClass } from './token-store.j
 export { DEFAULT_LIMITS, type TokenizeLimits, type TokenizeOptions, tokenizeMessage } from './tokenize.js';
 export { decideUnsure, UNSURE_HIGH, UNSURE_LOW, unsureFeatures } from './unsure.js';
 export { cjkBigrams } from './words.js';
-export { createJunkLearner, type JunkLearner, type JunkLearnerDeps, lessonOf } from './junk-learner.js';

@@ -36,7 +36,9 @@ describe('greylist stage', () => {
       responseCode: 451,
       message: expect.stringMatching(/^4\.7\.1 Greylisted: .* try again in 299 seconds$/),
     });
-    expect(asked).toEqual([{ client: '198.51.100.7', sender: 'a@remote.test', recipient: 'bob@example.com' }]);
+    expect(asked).toEqual([
+      { client: '198.51.100.7', sender: 'a@remote.test', recipient: 'bob@example.com' },
+    ]);
   });
 
   it('skips exempt networks, exempt sender domains and their subdomains, and signed-in sessions', async () => {

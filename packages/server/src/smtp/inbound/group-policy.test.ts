@@ -45,7 +45,11 @@ function stage(submission: boolean) {
   /** RCPT as the listener runs it: the recipient stage resolved `users` (or a remote address), then policies. */
   const rcpt = async (sess: SMTPServerSession, to: string, users?: string[]) => {
     const a = addr(to);
-    if (users) resolved.set(a, users.map((u, i) => ({ userId: `u${i}`, address: u })));
+    if (users)
+      resolved.set(
+        a,
+        users.map((u, i) => ({ userId: `u${i}`, address: u })),
+      );
     else remote.add(a);
     await s.rcpt(a, sess);
     sess.envelope.rcptTo.push(a);
@@ -62,7 +66,9 @@ describe('group policy stage', () => {
       responseCode: 550,
       message: '5.7.1 intern@example.com may send mail only inside the company',
     });
-    expect(events).toMatchObject([{ event: 'refused', recipient: 'partner@remote.test', detail: { code: 550 } }]);
+    expect(events).toMatchObject([
+      { event: 'refused', recipient: 'partner@remote.test', detail: { code: 550 } },
+    ]);
     await rcpt(sess, 'bob@example.com', ['bob@example.com']);
     expect(s.maxSizeOf(sess)).toBe(5000);
     const tooBig = Object.assign(new Error('5.3.4 Message too big for system'), { responseCode: 552 });
@@ -85,7 +91,11 @@ describe('group policy stage', () => {
       responseCode: 552,
       message: '5.3.4 cfo@example.com takes messages of at most 1000 bytes',
     });
-    const all = await rcpt(sess, 'all@example.com', ['cfo@example.com', 'bob@example.com', 'board@example.com']);
+    const all = await rcpt(sess, 'all@example.com', [
+      'cfo@example.com',
+      'bob@example.com',
+      'board@example.com',
+    ]);
     expect(resolved.get(all)).toEqual([{ userId: 'u1', address: 'bob@example.com' }]);
     // Without SIZE, the finance member stays and the limit is held at DATA.
     const undeclared = session('x@remote.test');

@@ -49,7 +49,8 @@ export interface GroupPolicyStage {
 /** Declared size from `MAIL FROM:<…> SIZE=n` (RFC 1870), or null when not declared. */
 function declaredSize(session: SMTPServerSession): number | null {
   const from = session.envelope.mailFrom;
-  const n = from && from.args ? Number(from.args.SIZE ?? 0) : 0;
+  const args = from === false ? false : from.args;
+  const n = args ? Number(args.SIZE ?? 0) : 0;
   return Number.isFinite(n) && n > 0 ? n : null;
 }
 
@@ -166,7 +167,8 @@ export function createGroupPolicyStage(deps: GroupPolicyStageDeps): GroupPolicyS
     explain(session, err) {
       const l = smallest(session);
       const code = (err as { responseCode?: unknown }).responseCode;
-      if (!l || l.bytes >= deps.maxMessageSize || code !== 552 || !/too big/i.test((err as Error).message)) return err;
+      if (!l || l.bytes >= deps.maxMessageSize || code !== 552 || !/too big/i.test((err as Error).message))
+        return err;
       for (const r of session.envelope.rcptTo) {
         if (limits.get(r)?.bytes === l.bytes) refused(session, r.address, l.decision, 'data');
       }

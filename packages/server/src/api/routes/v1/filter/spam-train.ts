@@ -52,7 +52,10 @@ export const spamTrainRoutes: V1Plugin = async (app, { directory, mail, spam }) 
       },
       {
         body: ref(SpamTrainBody),
-        response: { 200: ref(SpamTrainResult, 'What the model did'), ...problems(403, 404, ...BODY_PROBLEMS) },
+        response: {
+          200: ref(SpamTrainResult, 'What the model did'),
+          ...problems(403, 404, ...BODY_PROBLEMS),
+        },
       },
     ),
     async (request) => {
