@@ -82,7 +82,7 @@ describe('client.filter', () => {
       json(403, { type: 'about:blank', title: 'Forbidden', status: 403, code: 'FORBIDDEN' }),
     );
     const jd = client(fetch);
-    const raw = Buffer.from('Subject: win\r\n\r\nmoney\r\n').toString('base64');
+    const raw = btoa('Subject: win\r\n\r\nmoney\r\n');
     expect(await jd.filter.trainSpam({ class: 'spam', raw, encoding: 'base64' })).toEqual(learned);
     expect(calls[0]).toMatchObject({ method: 'POST', body: { class: 'spam', raw, encoding: 'base64' } });
     expect(calls[0]?.url.pathname).toBe('/api/v1/spam/train');
