@@ -94,9 +94,10 @@ describe.each(databases.engines)('SMTP policies on %s', (engine) => {
       expect(outside?.response).toMatch(
         /^550 5\.7\.1 intern@example\.com may send mail only inside the company/,
       );
-      await expect(
-        t.sendMail({ from: 'intern@example.com', to: 'bob@example.com', text: 'inside' }),
-      ).resolves.toMatchObject({ accepted: ['bob@example.com'] });
+      const inside = await t.sendMail({ from: 'intern@example.com', to: 'bob@example.com', text: 'inside' });
+      expect(inside.accepted).toEqual(['bob@example.com']);
+      // The DATA answer is the data stage's own, through the policy's wrapper.
+      expect(inside.response).toMatch(/^250 2\.0\.0 Ok: queued as \S+$/);
       // No SIZE declared: the limit is held at DATA, answered with the group's reason.
       const big = await errorOf(
         t.sendMail({ from: 'intern@example.com', to: 'bob@example.com', text: 'x'.repeat(60_000) }),

@@ -121,12 +121,15 @@ function rcptStages(
 }
 
 type DataCallback = NonNullable<SMTPServerOptions['onData']>;
+type DataReply = Parameters<Parameters<DataCallback>[2]>[1];
 
 /** DATA: a refusal for size that a group limit caused is answered with the group's reason. */
 function explainedByPolicy(policy: GroupPolicyStage | undefined, onData: DataCallback): DataCallback {
   if (!policy) return onData;
   return (stream, session, cb) =>
-    onData(stream, session, (err?: Error | null) => (err ? cb(policy.explain(session, err) as Error) : cb()));
+    onData(stream, session, (err?: Error | null, message?: DataReply) =>
+      err ? cb(policy.explain(session, err) as Error) : cb(null, message),
+    );
 }
 
 /** One SMTP listener: MX (port 25 role, local domains, no AUTH) or submission (AUTH + STARTTLS). */
