@@ -11,10 +11,17 @@ import {
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
 import {
+  createCachedGroupPolicies,
+  createGreylist,
   createGroupPolicies,
+  createJunkLearner,
   createRulesService,
+  createSpamClassifier,
+  type Greylist,
   type GroupPolicies,
+  type JunkLearner,
   type RulesService,
+  type SpamClassifier,
 } from './filter/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createImapListeners } from './imap/index.js';
@@ -95,6 +102,12 @@ export interface Engine {
   rules: RulesService;
   /** Group mail policies and group lookups (filter/groups). */
   groupPolicies: GroupPolicies;
+  /** Greylisting on the MX (`greylist.enabled`); undefined when off. */
+  greylist: Greylist | undefined;
+  /** The spam classifier (global model and users' own). */
+  spam: SpamClassifier;
+  /** Learns from users' Junk moves (after each move; `idle` for tests and shutdown). */
+  junkLearner: JunkLearner;
   close(): Promise<void>;
 }
 
@@ -126,12 +139,22 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     onConnectionError: (err) =>
       log.warn({ err: err.message }, 'a PostgreSQL connection failed; reconnecting'),
   });
+  // The classifier: scoring (the filter pipeline), training (API, CLI) and learning from Junk moves.
+  const spam = createSpamClassifier({ db: database.db, settings: config.spam });
+  let junkLearner: JunkLearner | undefined;
   const store = createMailStore({
     database,
     dataDir: config.dataDir,
     maxBatch: config.store.maxBatch,
     inlineBodyMaxBytes: config.store.inlineBodyMaxBytes,
+    // Every copy or move (IMAP, REST, webmail) passes here once; learning runs after it answered.
+    onMessagesPlaced: (event) => junkLearner?.placed(event),
     log,
+  });
+  junkLearner = createJunkLearner({
+    classifier: spam,
+    readBody: (blobId) => store.blobs.readBuffer(blobId),
+    log: log.child({ component: 'spam-learn' }),
   });
   // One cached resolver for delivery (MX, MTA-STS) and for the mail checks (SPF, DKIM, DMARC).
   const dns = createDnsResolver({ config: config.dns });
@@ -255,15 +278,28 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     directorySync,
     idempotency: createIdempotencyStore(database.db),
     rules: createRulesService(database.db),
-    groupPolicies: createGroupPolicies(database.db),
+    // Cached for RCPT (as the recipient cache, `smtp.recipientCacheMs`); the API's changes go through it.
+    groupPolicies: createCachedGroupPolicies(createGroupPolicies(database.db), {
+      ttlMs: config.smtp.recipientCacheMs,
+    }),
+    greylist: config.greylist.enabled
+      ? createGreylist({
+          db: database.db,
+          settings: config.greylist,
+          log: log.child({ component: 'greylist' }),
+        })
+      : undefined,
     queue,
     trace,
+    spam,
+    junkLearner,
     async close() {
       oauth.stop();
       await directorySync.stop();
       await queue.stop();
       await transport.close();
       await trace.stop();
+      await junkLearner.idle();
       await store.close();
       await database.close();
     },
@@ -371,6 +407,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       relay: true,
       metrics,
       mailAuth: engine.inboundAuth,
+      groupPolicies: engine.groupPolicies,
+      greylist: engine.greylist,
+      trace: engine.trace,
       log,
     });
   const webmailDir = findWebmailDist();
@@ -417,6 +456,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     mailAuth: engine.domainMailAuth,
     rules: engine.rules,
     groupPolicies: engine.groupPolicies,
+    spam: engine.spam,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,

@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
-import type { GroupPolicies, RulesService } from '../filter/index.js';
+import type { GroupPolicies, RulesService, SpamClassifier } from '../filter/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
 import { type LoginGuard, parseAddressList } from '../limits/index.js';
@@ -62,6 +62,8 @@ export interface ApiDeps {
   rules?: RulesService;
   /** Group mail policies (their routes answer 503 without it). */
   groupPolicies?: GroupPolicies;
+  /** The spam classifier (`POST /spam/train` answers 503 without it). */
+  spam?: SpamClassifier;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -146,6 +148,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     mailAuth: deps.mailAuth,
     rules: deps.rules,
     groupPolicies: deps.groupPolicies,
+    spam: deps.spam,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

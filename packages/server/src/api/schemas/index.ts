@@ -73,6 +73,7 @@ import {
   TraceEventModel,
   TraceEventPage,
 } from './queue.js';
+import { SpamTrainBody, SpamTrainResult } from './spam.js';
 import {
   AuthConfigModel,
   CreateLoginLinkBody,
@@ -180,4 +181,6 @@ export const MODELS: readonly TSchema[] = [
   StoredRulesModel,
   RulesTestBody,
   RulesTestResult,
+  SpamTrainBody,
+  SpamTrainResult,
 ];
