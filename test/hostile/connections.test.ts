@@ -235,7 +235,7 @@ describe('SMTP listeners under connection attacks', () => {
     // The client the header names is outside the trusted networks, so its mail is checked (SPF
     // asks about 192.0.2.7, not the proxy) and the results head the message, above our Received.
     expect(raw).toMatch(
-      /^Authentication-Results: mail\.test;[^]*?\r\nReceived: from behind\.proxy\.test \(\[192\.0\.2\.7\]\)/,
+      /^Authentication-Results: mail\.test;[\s\S]*?\r\nReceived: from behind\.proxy\.test \(\[192\.0\.2\.7\]\)/,
     );
     expect(raw).toMatch(/smtp\.helo=behind\.proxy\.test/);
     // The limit counts the client the header names, not the proxy.

@@ -37,7 +37,10 @@ export const PATTERNS = {
     pattern: '^([!-9;-~]+|\\*)$',
     meaning: 'must be a header field name (visible ASCII characters without a colon), or * for any header',
   },
-  domainOrSubdomain: { pattern: '^[^@\\s]+$', meaning: 'must be a domain name without @ or spaces (example.com)' },
+  domainOrSubdomain: {
+    pattern: '^[^@\\s]+$',
+    meaning: 'must be a domain name without @ or spaces (example.com)',
+  },
   printableAscii: { pattern: '^[ -~]*$', meaning: 'must be printable ASCII characters' },
   oneLine: { pattern: '^[^\\r\\n]*$', meaning: 'must be one line (no line breaks)' },
 } as const;
