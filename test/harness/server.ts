@@ -200,7 +200,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     return code;
   };
   return {
-    baseUrl: `http://127.0.0.1:${ports.http}`,
+    // A server bound to another loopback address (JDMAIL_HOST=127.0.0.2: an MX of its own) answers there.
+    baseUrl: `http://${env.JDMAIL_HOST === '0.0.0.0' ? '127.0.0.1' : env.JDMAIL_HOST}:${ports.http}`,
     smtpPort: ports.smtp,
     submissionPort: ports.submission,
     pop3Port: ports.pop3,

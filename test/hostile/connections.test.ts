@@ -232,7 +232,12 @@ describe('SMTP listeners under connection attacks', () => {
         headers: { authorization: `Bearer ${server.adminKey}` },
       })
     ).text();
-    expect(raw).toMatch(/^Received: from behind\.proxy\.test \(\[192\.0\.2\.7\]\)/);
+    // The client the header names is outside the trusted networks, so its mail is checked (SPF
+    // asks about 192.0.2.7, not the proxy) and the results head the message, above our Received.
+    expect(raw).toMatch(
+      /^Authentication-Results: mail\.test;[\s\S]*?\r\nReceived: from behind\.proxy\.test \(\[192\.0\.2\.7\]\)/,
+    );
+    expect(raw).toMatch(/smtp\.helo=behind\.proxy\.test/);
     // The limit counts the client the header names, not the proxy.
     const held = await Promise.all(
       Array.from({ length: LIMITS.maxConnectionsPerIp }, () => viaProxy('192.0.2.8')),

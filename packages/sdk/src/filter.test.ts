@@ -72,4 +72,26 @@ describe('client.filter', () => {
     await expect(jd.filter.groupPolicy('g2')).rejects.toBeInstanceOf(NotFoundError);
     expect(calls[2]?.url.pathname).toBe('/api/v1/groups/g2/policy');
   });
+
+  it('trains the spam classifier, globally or for one user; a refusal is a typed error', async () => {
+    const learned = { class: 'spam', model: 'global', user: null, outcome: 'learned' } as const;
+    const mine = { class: 'ham', model: 'user', user: 'alice@example.com', outcome: 'relearned' } as const;
+    const { fetch, calls } = scriptedFetch(
+      json(200, learned),
+      json(200, mine),
+      json(403, { type: 'about:blank', title: 'Forbidden', status: 403, code: 'FORBIDDEN' }),
+    );
+    const jd = client(fetch);
+    const raw = btoa('Subject: win\r\n\r\nmoney\r\n');
+    expect(await jd.filter.trainSpam({ class: 'spam', raw, encoding: 'base64' })).toEqual(learned);
+    expect(calls[0]).toMatchObject({ method: 'POST', body: { class: 'spam', raw, encoding: 'base64' } });
+    expect(calls[0]?.url.pathname).toBe('/api/v1/spam/train');
+    expect(await jd.filter.trainSpam({ class: 'ham', user: 'alice@example.com', messageId: 'm1' })).toEqual(
+      mine,
+    );
+    await expect(jd.filter.trainSpam({ class: 'spam', raw: 'x' })).rejects.toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+  });
 });

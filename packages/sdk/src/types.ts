@@ -81,6 +81,12 @@ export type RulesTestResult = Schemas['RulesTestResult'];
 export type GroupPolicy = Schemas['GroupPolicy'];
 /** A policy as written: absent fields take the open policy's values. */
 export type GroupPolicyInput = Partial<GroupPolicy>;
+/** What `jd.filter.trainSpam` takes: a message (`raw`, or a user's stored `messageId`) and its class. */
+export type SpamTrainInput = Omit<Schemas['SpamTrainRequest'], 'encoding'> & {
+  /** How `raw` is written; default `text`. */
+  encoding?: 'text' | 'base64';
+};
+export type SpamTrainResult = Schemas['SpamTrainResult'];
 export type ListQueueParams = QueryOf<'listQueue'>;
 export type TraceMessagesParams = QueryOf<'traceMessages'>;
 export type ListQuarantineParams = QueryOf<'listQuarantine'>;

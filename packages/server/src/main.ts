@@ -11,13 +11,18 @@ import {
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
 import {
+  createCachedGroupPolicies,
   createEngineFilter,
+  createGreylist,
   createGroupPolicies,
+  createJunkLearner,
   createQuarantineService,
   createRulesService,
   createSpamClassifier,
   type FilterPipeline,
+  type Greylist,
   type GroupPolicies,
+  type JunkLearner,
   type QuarantineService,
   type RulesService,
   type SpamClassifier,
@@ -101,8 +106,12 @@ export interface Engine {
   rules: RulesService;
   /** Group mail policies and group lookups (filter/groups). */
   groupPolicies: GroupPolicies;
-  /** The spam classifier (filter/spam): the filter's spam stage and quarantine training. */
+  /** Greylisting on the MX (`greylist.enabled`); undefined when off. */
+  greylist: Greylist | undefined;
+  /** The spam classifier (global model and users' own): the filter's spam stage, quarantine training. */
   spam: SpamClassifier;
+  /** Learns from users' Junk moves (after each move; `idle` for tests and shutdown). */
+  junkLearner: JunkLearner;
   /** Messages the filter held for an administrator. */
   quarantine: QuarantineService;
   /** The verdict pipeline of SMTP DATA (virus, spam, rules); undefined when `filter.enabled` is off. */
@@ -138,12 +147,22 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     onConnectionError: (err) =>
       log.warn({ err: err.message }, 'a PostgreSQL connection failed; reconnecting'),
   });
+  // The classifier: scoring (the filter pipeline), training (API, CLI) and learning from Junk moves.
+  const spam = createSpamClassifier({ db: database.db, settings: config.spam });
+  let junkLearner: JunkLearner | undefined;
   const store = createMailStore({
     database,
     dataDir: config.dataDir,
     maxBatch: config.store.maxBatch,
     inlineBodyMaxBytes: config.store.inlineBodyMaxBytes,
+    // Every copy or move (IMAP, REST, webmail) passes here once; learning runs after it answered.
+    onMessagesPlaced: (event) => junkLearner?.placed(event),
     log,
+  });
+  junkLearner = createJunkLearner({
+    classifier: spam,
+    readBody: (blobId) => store.blobs.readBuffer(blobId),
+    log: log.child({ component: 'spam-learn' }),
   });
   // One cached resolver for delivery (MX, MTA-STS) and for the mail checks (SPF, DKIM, DMARC).
   const dns = createDnsResolver({ config: config.dns });
@@ -239,8 +258,10 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
   });
   const isLocalDomain = (d: string) => directory.isLocalDomain(d);
   const rules = createRulesService(database.db);
-  const groupPolicies = createGroupPolicies(database.db);
-  const spam = createSpamClassifier({ db: database.db, settings: config.spam });
+  // Cached for RCPT (as the recipient cache, `smtp.recipientCacheMs`); the API's changes go through it.
+  const groupPolicies = createCachedGroupPolicies(createGroupPolicies(database.db), {
+    ttlMs: config.smtp.recipientCacheMs,
+  });
   const filter = createEngineFilter({
     config,
     mail,
@@ -282,7 +303,13 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     idempotency: createIdempotencyStore(database.db),
     rules,
     groupPolicies,
-    spam,
+    greylist: config.greylist.enabled
+      ? createGreylist({
+          db: database.db,
+          settings: config.greylist,
+          log: log.child({ component: 'greylist' }),
+        })
+      : undefined,
     filter,
     quarantine: createQuarantineService({
       db: database.db,
@@ -295,12 +322,15 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     }),
     queue,
     trace,
+    spam,
+    junkLearner,
     async close() {
       oauth.stop();
       await directorySync.stop();
       await queue.stop();
       await transport.close();
       await trace.stop();
+      await junkLearner.idle();
       await store.close();
       await database.close();
     },
@@ -408,6 +438,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       relay: true,
       metrics,
       mailAuth: engine.inboundAuth,
+      groupPolicies: engine.groupPolicies,
+      greylist: engine.greylist,
+      trace: engine.trace,
       filter: engine.filter,
       log,
     });
@@ -456,6 +489,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     rules: engine.rules,
     groupPolicies: engine.groupPolicies,
     quarantine: engine.quarantine,
+    spam: engine.spam,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,

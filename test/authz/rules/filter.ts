@@ -71,6 +71,14 @@ const OPEN = {
   allowedRecipientDomains: [],
 };
 
+/** A message nobody else trains, so the answer is always a fresh learn. */
+const trainingMessage = (n: number) =>
+  `Message-ID: <train-${n}@authz.test>\r\nFrom: x@remote.test\r\nSubject: offer ${n}\r\n\r\nCheap pills ${n}\r\n`;
+const trained = (model: string) => (res: { json: unknown }) => {
+  const r = res.json as { model: string; outcome: string };
+  same([r.model, ['learned', 'already', 'relearned'].includes(r.outcome)], [model, true], 'train result');
+};
+
 export const filterRules: Rules = {
   getRules: { scope: 'domains:read', ok: status(200), cases: globalCases('GET') },
   replaceRules: { scope: 'domains:write', ok: status(200), cases: globalCases('PUT') },
@@ -143,5 +151,42 @@ export const filterRules: Rules = {
         };
       },
     })),
+  },
+  trainSpam: {
+    scope: 'mail:write',
+    ok: status(200),
+    cases: [
+      {
+        label: 'global model',
+        needs: [SYSTEM],
+        request: (w: World): Prepared => ({
+          method: 'POST',
+          path: '/api/v1/spam/train',
+          body: { class: 'spam', raw: trainingMessage(w.n()) },
+          done: trained('global'),
+        }),
+      },
+      ...[
+        { label: 'a', needs: [userIn('a')], address: (w: World) => w.user.a },
+        { label: 'b', needs: [userIn('b')], address: (w: World) => w.user.b },
+        {
+          label: 'self',
+          self: true,
+          needs: [SELF],
+          address: (_w: World, who: Principal) => who.self as string,
+        },
+      ].map(({ address, ...c }) => ({
+        ...c,
+        request: (w: World, who: Principal): Prepared => {
+          const user = address(w, who);
+          return {
+            method: 'POST',
+            path: '/api/v1/spam/train',
+            body: { class: 'ham', user, messageId: w.message[user]?.id },
+            done: trained('user'),
+          };
+        },
+      })),
+    ],
   },
 };

@@ -809,6 +809,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/spam/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Learn one message as spam or ham
+         * @description Without `user`, `raw` trains the global model (system admins only: every user’s mail is scored with it). With `user`, `raw` or one of their stored messages (`messageId`) trains that user’s own model. Learning the same message again in the same class changes nothing (`already`); in the other class it is moved (`relearned`).
+         *
+         *     **Requires** scope `mail:write`. **Callers:** system admins (global model); the user themself and admins of their domain (user model).
+         */
+        post: operations["trainSpam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sso/login-links": {
         parameters: {
             query?: never;
@@ -3000,6 +3022,46 @@ export interface components {
          */
         SessionList: {
             items: components["schemas"]["Session"][];
+        };
+        /**
+         * SpamTrainRequest
+         * @description One message to learn as spam or ham
+         */
+        SpamTrainRequest: {
+            /**
+             * @description What the message is
+             * @enum {string}
+             */
+            class: "spam" | "ham";
+            /** @description The whole message (RFC 5322), as text (line breaks allowed; other control characters need base64) or base64 (`encoding`). Give this or `messageId` */
+            raw?: string;
+            /**
+             * @description How `raw` is written
+             * @default text
+             * @enum {string}
+             */
+            encoding: "text" | "base64";
+            /** @description Train this user’s own model; absent: the global model (system admins only) */
+            user?: string;
+            /** @description A stored message of `user` (its id in the mail API) to learn, instead of `raw` */
+            messageId?: string;
+        };
+        /** SpamTrainResult */
+        SpamTrainResult: {
+            /** @enum {string} */
+            class: "spam" | "ham";
+            /**
+             * @description The global model, or the user’s own
+             * @enum {string}
+             */
+            model: "global" | "user";
+            /** @description The user whose model learned it */
+            user: string | null;
+            /**
+             * @description `learned`: counted now; `already`: learned before as the same class (nothing changed); `relearned`: moved from the other class
+             * @enum {string}
+             */
+            outcome: "learned" | "already" | "relearned";
         };
         /**
          * StoredRules
@@ -8233,6 +8295,133 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RulesTestResult"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    trainSpam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpamTrainRequest"];
+            };
+        };
+        responses: {
+            /** @description What the model did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpamTrainResult"];
                 };
             };
             /** @description Malformed request (bad JSON, invalid cursor) */

@@ -4,12 +4,14 @@ import type {
   GroupPolicyInput,
   RuleInput,
   RulesTestResult,
+  SpamTrainInput,
+  SpamTrainResult,
   StoredRules,
   TestRulesInput,
 } from '../types.js';
 import { path } from './path.js';
 
-/** `client.filter`: global and personal filter rules, their dry run, and groups' mail policies. */
+/** `client.filter`: global and personal filter rules, their dry run, groups' mail policies, and spam training. */
 export class Filter {
   /** @internal Made by {@link JdMail}; use `jd.<resource>`. */
   constructor(private readonly http: HttpClient) {}
@@ -88,5 +90,20 @@ export class Filter {
    */
   replaceGroupPolicy(groupId: string, policy: GroupPolicyInput): Promise<GroupPolicy> {
     return this.http.json({ method: 'PUT', path: path`/groups/${groupId}/policy`, body: policy });
+  }
+
+  /**
+   * Learns one message as spam or ham: without `user` into the global model
+   * (system admins), with `user` into that user's own model. `raw` is the
+   * message as text (or base64 with `encoding: 'base64'`); `messageId` names
+   * one of the user's stored messages instead.
+   *
+   * @example
+   * await jd.filter.trainSpam({ class: 'ham', user: 'alice@example.com', messageId: id });
+   * await jd.filter.trainSpam({ class: 'spam', raw: readFileSync('spam.eml').toString('base64'), encoding: 'base64' });
+   */
+  trainSpam(input: SpamTrainInput): Promise<SpamTrainResult> {
+    // Learning is keyed by the message: sending it again after a network error changes nothing more.
+    return this.http.json({ method: 'POST', path: '/spam/train', body: input, idempotent: true });
   }
 }

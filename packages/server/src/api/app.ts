@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
-import type { GroupPolicies, QuarantineService, RulesService } from '../filter/index.js';
+import type { GroupPolicies, QuarantineService, RulesService, SpamClassifier } from '../filter/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
 import { type LoginGuard, parseAddressList } from '../limits/index.js';
@@ -64,6 +64,8 @@ export interface ApiDeps {
   groupPolicies?: GroupPolicies;
   /** Messages the filter held; without it the quarantine routes answer 503. */
   quarantine?: QuarantineService;
+  /** The spam classifier (`POST /spam/train` answers 503 without it). */
+  spam?: SpamClassifier;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -149,6 +151,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     rules: deps.rules,
     groupPolicies: deps.groupPolicies,
     quarantine: deps.quarantine,
+    spam: deps.spam,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

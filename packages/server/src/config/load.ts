@@ -102,6 +102,7 @@ function checkCrossFields(config: Config): void {
     ['pop3.allowPlaintextAuth', config.pop3.allowPlaintextAuth],
     ['imap.allowPlaintextAuth', config.imap.allowPlaintextAuth],
     ['mailAuth.trustedNetworks', config.mailAuth.trustedNetworks.join(',')],
+    ['greylist.exemptNetworks', config.greylist.exemptNetworks.join(',')],
   ];
   for (const [setting, value] of ipLists) {
     for (const entry of splitIpList(value)) {

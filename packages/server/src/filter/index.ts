@@ -1,6 +1,9 @@
 export * from './spam/index.js';
+
 // The filter: verdicts, and the stages that return them (see verdict.ts).
 
+// Greylisting (issue 24 §6).
+export * from './greylist/index.js';
 // Group mail policies.
 export * from './groups/index.js';
 // The verdict pipeline between SMTP DATA and the store.

@@ -158,7 +158,7 @@ export function composeDsn(input: DsnInput): Dsn {
     `--${boundary}\r\nContent-Type: text/rfc822-headers\r\nContent-Transfer-Encoding: ${eightBit ? '8bit' : '7bit'}\r\n\r\n`,
   ];
   const bytes = Buffer.concat([
-    Buffer.from(top.join('\r\n') + '\r\n' + parts.join('')),
+    Buffer.from(`${top.join('\r\n')}\r\n${parts.join('')}`),
     headers,
     Buffer.from(`${headers.subarray(-2).toString() === '\r\n' ? '' : '\r\n'}\r\n--${boundary}--\r\n`),
   ]);

@@ -10,6 +10,7 @@ import type {
 import type { DsnRecipient } from './dsn.js';
 import { mayNotify, type NoticeDeps, readHeaderSection, sendNotice } from './notices.js';
 import { type AttemptRecord, LeaseLost, type RecipientOutcome, recordAttempt } from './record.js';
+import type { AttemptRecorder } from './record-batch.js';
 import { nextAttemptAt } from './retry.js';
 import type { DkimSigner, RecipientResult, Transport } from './types.js';
 
@@ -21,6 +22,8 @@ export interface JobDeps extends NoticeDeps {
   owner: string;
   config: Pick<QueueConfig, 'retryScheduleSeconds' | 'delayNoticeHours'>;
   releaseBlobs(blobIds: string[]): Promise<void>;
+  /** Commits attempt records together (the worker's); without it each is its own transaction. */
+  recorder?: AttemptRecorder;
   now(): number;
   random?: () => number;
 }
@@ -154,7 +157,7 @@ async function runJobOrThrow(deps: JobDeps, job: QueueDomainsTable, signal?: Abo
   const { message, waiting } = await load(deps.database, job);
   if (!message || waiting.length === 0) {
     // Rows half gone (an operator removed the message meanwhile): finish the job as it stands.
-    await recordAttempt(deps.database, deps.owner, finished(job, [], deps.now()));
+    await record(deps, finished(job, [], deps.now()));
     return;
   }
   const started = deps.now();
@@ -219,7 +222,7 @@ async function runJobOrThrow(deps: JobDeps, job: QueueDomainsTable, signal?: Abo
         now,
       );
   }
-  const record: AttemptRecord =
+  const attemptRecord: AttemptRecord =
     deferred.length === 0
       ? finished(job, outcomes, now)
       : {
@@ -238,10 +241,13 @@ async function runJobOrThrow(deps: JobDeps, job: QueueDomainsTable, signal?: Abo
           delayNotified: !!job.delay_notified || noticeDue,
           now,
         };
-  const { releasedBlob } = await recordAttempt(deps.database, deps.owner, record);
+  const { releasedBlob } = await record(deps, attemptRecord);
   traceOutcomes(deps, job, message, outcomes, { tls, now });
   if (releasedBlob) await deps.releaseBlobs([releasedBlob]);
 }
+
+const record = (deps: JobDeps, r: AttemptRecord) =>
+  deps.recorder ? deps.recorder.record(r) : recordAttempt(deps.database, deps.owner, r);
 
 function finished(job: QueueDomainsTable, outcomes: RecipientOutcome[], now: number): AttemptRecord {
   return {

@@ -66,55 +66,62 @@ export async function recordAttempt(
   owner: string,
   r: AttemptRecord,
 ): Promise<{ releasedBlob: string | null }> {
-  return database.db.transaction().execute(async (trx) => {
-    if (r.remaining === 0) {
-      const gone = await trx
-        .deleteFrom('queue_domains')
-        .where('id', '=', r.jobId)
-        .where('lease_owner', '=', owner)
-        .where('state', '=', 'sending')
-        .executeTakeFirst();
-      if (Number(gone.numDeletedRows) === 0) throw new LeaseLost(r.jobId);
-      await trx.deleteFrom('queue_recipients').where('queue_domain_id', '=', r.jobId).execute();
-      return { releasedBlob: await dropMessageIfDone(trx, r.queueMessageId) };
-    }
-    const updated = await trx
-      .updateTable('queue_domains')
-      .set((eb) => ({
-        state: 'deferred',
-        attempts: eb('attempts', '+', 1),
-        next_attempt_at: r.nextAttemptAt,
-        lease_owner: null,
-        lease_until: null,
-        last_code: r.lastError?.code ?? null,
-        last_enhanced: r.lastError?.enhanced ?? null,
-        last_response: r.lastError?.response ?? null,
-        last_attempt_at: r.now,
-        delay_notified: r.delayNotified ? 1 : 0,
-        updated_at: r.now,
-      }))
+  return database.db.transaction().execute((trx) => writeAttempt(trx, owner, r));
+}
+
+/** recordAttempt's statements, in the caller's transaction (several attempts share one: record-batch.ts). */
+export async function writeAttempt(
+  trx: Executor,
+  owner: string,
+  r: AttemptRecord,
+): Promise<{ releasedBlob: string | null }> {
+  if (r.remaining === 0) {
+    const gone = await trx
+      .deleteFrom('queue_domains')
       .where('id', '=', r.jobId)
       .where('lease_owner', '=', owner)
       .where('state', '=', 'sending')
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) throw new LeaseLost(r.jobId);
-    for (const o of r.outcomes) {
-      await trx
-        .updateTable('queue_recipients')
-        .set({
-          state: o.state,
-          code: o.code,
-          enhanced: o.enhanced,
-          response: o.response,
-          remote_host: o.remoteHost,
-          updated_at: r.now,
-        })
-        .where('queue_domain_id', '=', r.jobId)
-        .where('address', '=', o.address)
-        .execute();
-    }
-    return { releasedBlob: null };
-  });
+    if (Number(gone.numDeletedRows) === 0) throw new LeaseLost(r.jobId);
+    await trx.deleteFrom('queue_recipients').where('queue_domain_id', '=', r.jobId).execute();
+    return { releasedBlob: await dropMessageIfDone(trx, r.queueMessageId) };
+  }
+  const updated = await trx
+    .updateTable('queue_domains')
+    .set((eb) => ({
+      state: 'deferred',
+      attempts: eb('attempts', '+', 1),
+      next_attempt_at: r.nextAttemptAt,
+      lease_owner: null,
+      lease_until: null,
+      last_code: r.lastError?.code ?? null,
+      last_enhanced: r.lastError?.enhanced ?? null,
+      last_response: r.lastError?.response ?? null,
+      last_attempt_at: r.now,
+      delay_notified: r.delayNotified ? 1 : 0,
+      updated_at: r.now,
+    }))
+    .where('id', '=', r.jobId)
+    .where('lease_owner', '=', owner)
+    .where('state', '=', 'sending')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) throw new LeaseLost(r.jobId);
+  for (const o of r.outcomes) {
+    await trx
+      .updateTable('queue_recipients')
+      .set({
+        state: o.state,
+        code: o.code,
+        enhanced: o.enhanced,
+        response: o.response,
+        remote_host: o.remoteHost,
+        updated_at: r.now,
+      })
+      .where('queue_domain_id', '=', r.jobId)
+      .where('address', '=', o.address)
+      .execute();
+  }
+  return { releasedBlob: null };
 }
 
 /**

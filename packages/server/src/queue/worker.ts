@@ -5,6 +5,7 @@
  */
 import { claimDue, nextDueAt, releaseAbandoned } from './claim.js';
 import { type JobDeps, runJob } from './job.js';
+import { createAttemptRecorder } from './record-batch.js';
 
 export interface WorkerOptions extends JobDeps {
   concurrency: number;
@@ -25,6 +26,10 @@ const MIN_SLEEP_MS = 50;
 
 export function createWorker(options: WorkerOptions): Worker {
   const { database, log } = options;
+  const deps: JobDeps = {
+    ...options,
+    recorder: options.recorder ?? createAttemptRecorder(database, options.owner),
+  };
   const active = new Set<Promise<void>>();
   const abort = new AbortController();
   let running = false;
@@ -60,7 +65,7 @@ export function createWorker(options: WorkerOptions): Worker {
     if (free <= 0) return false;
     const jobs = await claimDue(database, options.owner, free, options.now(), options.leaseMs);
     for (const job of jobs) {
-      const p: Promise<void> = runJob(options, job, abort.signal).finally(() => {
+      const p: Promise<void> = runJob(deps, job, abort.signal).finally(() => {
         active.delete(p);
         wake();
       });

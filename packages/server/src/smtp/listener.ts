@@ -1,18 +1,21 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import type { SMTPServerAddress, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
-import type { FilterPipeline } from '../filter/index.js';
+import type { FilterPipeline, Greylist, GroupPolicies } from '../filter/index.js';
 import { createConnectionLimiter, type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
 import type { InboundAuth } from '../mail-auth/index.js';
 import { normalizeAddress } from '../shared/index.js';
 import type { Metrics } from '../telemetry/index.js';
 import type { TlsMaterial } from '../tls/index.js';
+import type { TraceEvent } from '../trace/index.js';
 import { toSmtpError } from './errors.js';
 import { createAuthenticateStage } from './inbound/authenticate.js';
 import { createDataHandler } from './inbound/data.js';
+import { createGreylistStage } from './inbound/greylist.js';
+import { createGroupPolicyStage, type GroupPolicyStage } from './inbound/group-policy.js';
 import { createRcptHandler, type RemoteRecipients, type ResolvedRecipients } from './inbound/rcpt.js';
 import { createSpfStage, type SpfChecks } from './inbound/spf.js';
 import { PromptSMTPServer } from './prompt-greeting.js';
@@ -45,6 +48,12 @@ export interface SmtpListenerDeps {
   mailAuth?: InboundAuth;
   /** The filter pipeline (virus, spam, rules) every message passes; absent: none. */
   filter?: FilterPipeline;
+  /** Group mail policies enforced at RCPT and DATA (pass the cached ones); absent: none. */
+  groupPolicies?: Pick<GroupPolicies, 'policiesOf'>;
+  /** MX: greylisting of first-time triplets (`greylist.*`, when enabled); never on submission. */
+  greylist?: Greylist;
+  /** Where refusals by policy are recorded (`refused`). */
+  trace?: { record(event: TraceEvent): void };
   /** Connections and messages are counted here (`jdmail_smtp_*`). */
   metrics?: Metrics;
   log: Logger;
@@ -84,6 +93,48 @@ function listenerLimits(config: Config, log: Logger): ListenerLimits {
   };
 }
 
+/**
+ * RCPT TO: the recipient checks (rcpt.ts), then the group mail policies,
+ * then (MX) greylisting — a permanent refusal is given before a deferral.
+ */
+function rcptStages(
+  deps: SmtpListenerDeps,
+  base: ReturnType<typeof createRcptHandler>,
+  policy: GroupPolicyStage | undefined,
+  log: Logger,
+) {
+  const { config } = deps;
+  const greylist =
+    deps.mode === 'mx' && deps.greylist
+      ? createGreylistStage({
+          greylist: deps.greylist,
+          exemptClients: [
+            parseAddressList(config.greylist.exemptNetworks.join(',')),
+            parseAddressList(config.mailAuth.trustedNetworks.join(',')),
+          ],
+          exemptDomains: config.greylist.exemptDomains,
+          log,
+        })
+      : undefined;
+  return async (address: SMTPServerAddress, session: SMTPServerSession): Promise<void> => {
+    await base(address, session);
+    await policy?.rcpt(address, session);
+    await greylist?.(address, session);
+  };
+}
+
+type DataCallback = NonNullable<SMTPServerOptions['onData']>;
+type DataReply = Parameters<Parameters<DataCallback>[2]>[1];
+
+/** DATA: a refusal for size that a group limit caused is answered with the group's reason. */
+function explainedByPolicy(policy: GroupPolicyStage | undefined, onData: DataCallback): DataCallback {
+  if (!policy) return onData;
+  return (stream, session, cb) =>
+    onData(stream, session, (err?: Error | null, message?: DataReply) =>
+      err ? cb(policy.explain(session, err) as Error) : cb(null, message),
+    );
+}
+
 /** One SMTP listener: MX (port 25 role, local domains, no AUTH) or submission (AUTH + STARTTLS). */
 export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
   const { config, mode } = deps;
@@ -95,6 +146,17 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
   const remote: RemoteRecipients | undefined = submission && deps.relay ? new WeakSet() : undefined;
   const spfChecks: SpfChecks = new WeakMap();
   const inboundAuth = !submission && deps.mailAuth ? deps.mailAuth : undefined;
+  const policy = deps.groupPolicies
+    ? createGroupPolicyStage({
+        policies: deps.groupPolicies,
+        submission,
+        resolved,
+        remote,
+        trace: deps.trace,
+        maxMessageSize: config.smtp.maxMessageSize,
+        log,
+      })
+    : undefined;
 
   const options: SMTPServerOptions = {
     name: config.hostname,
@@ -124,19 +186,25 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
       ptr.delete(session.id);
     },
     onRcptTo: stage(
-      createRcptHandler({
-        directory: deps.directory,
-        maxRecipients: config.smtp.maxRecipients,
-        submission,
-        resolved,
-        remote,
-      }),
+      rcptStages(
+        deps,
+        createRcptHandler({
+          directory: deps.directory,
+          maxRecipients: config.smtp.maxRecipients,
+          submission,
+          resolved,
+          remote,
+        }),
+        policy,
+        log,
+      ),
     ),
     onData: stage(
       createDataHandler({
         mail: deps.mail,
         hostname: config.hostname,
         maxSize: config.smtp.maxMessageSize,
+        maxSizeOf: policy?.maxSizeOf,
         log,
         resolved,
         remote,
@@ -163,6 +231,7 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
       }),
     ),
   };
+  options.onData = explainedByPolicy(policy, options.onData as DataCallback);
   if (inboundAuth) options.onMailFrom = stage(createSpfStage({ auth: inboundAuth, checks: spfChecks }));
   if (submission) {
     options.onAuth = stage(createAuthHandler({ directory: deps.directory, guard: deps.loginGuard, log }));

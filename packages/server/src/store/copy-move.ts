@@ -35,6 +35,7 @@ interface Placement {
   modseq: number;
   sourceUids: number[];
   destUids: number[];
+  blobIds: string[];
   delta: Required<Omit<BoxDelta, 'uids'>>;
 }
 
@@ -56,6 +57,7 @@ async function placeAll(
     modseq,
     sourceUids: [],
     destUids: [],
+    blobIds: [],
     delta: { total: 0, unread: 0, deleted: 0, size: 0 },
   };
   for await (const page of scanMessages(trx, src.id, below(toRanges(uids), Number(src.uid_next)))) {
@@ -64,11 +66,28 @@ async function placeAll(
     for (const [i, r] of page.entries()) {
       out.sourceUids.push(Number(r.uid));
       out.destUids.push(newUids[i] as number);
+      out.blobIds.push(r.blob_id);
     }
     const d = sums(page);
     for (const k of ['total', 'unread', 'deleted', 'size'] as const) out.delta[k] += d[k];
   }
   return out;
+}
+
+/** Tells `deps.placed` (after the commit) what a copy or move placed; a listener's failure is only logged. */
+function tellPlaced(deps: OpsDeps, userId: string, kind: 'copy' | 'move', p: Placement): void {
+  if (!deps.placed || p.blobIds.length === 0 || p.src.id === p.dst.id) return;
+  try {
+    deps.placed({
+      userId,
+      kind,
+      from: { id: p.src.id, specialUse: p.src.special_use },
+      to: { id: p.dst.id, specialUse: p.dst.special_use },
+      blobIds: p.blobIds,
+    });
+  } catch (err) {
+    deps.log?.error({ err, userId }, 'a copy/move listener failed');
+  }
 }
 
 const newEntries = (p: Placement) => p.destUids.map((uid) => ({ uid, modseq: p.modseq }));
@@ -117,6 +136,7 @@ export async function copyMessages(
   });
   const highestModseq = p.destUids.length > 0 ? p.modseq : Number(p.dst.highest_modseq);
   if (p.destUids.length > 0) deps.notifier.publish(userId, toMailboxId, highestModseq);
+  tellPlaced(deps, userId, 'copy', p);
   return {
     uidValidity: Number(p.dst.uid_validity),
     sourceUids: p.sourceUids,
@@ -179,6 +199,7 @@ export async function moveMessages(
     deps.notifier.publish(userId, fromMailboxId, p.sourceModseq);
     if (!same) deps.notifier.publish(userId, toMailboxId, highestModseq);
   }
+  tellPlaced(deps, userId, 'move', placed);
   return {
     uidValidity: Number(placed.dst.uid_validity),
     sourceUids: placed.sourceUids,

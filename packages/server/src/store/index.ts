@@ -44,5 +44,6 @@ export {
 } from './mailbox-names.js';
 export { type Executor, insertDefaultMailboxes } from './mailboxes.js';
 export { createMemoryNotifier } from './notifier.js';
+export type { MessagesPlaced, PlacedMailbox } from './ops-deps.js';
 export type * from './schema.js';
 export * from './types.js';

@@ -39,6 +39,8 @@ export interface MailStoreOptions {
   inlineBodyMaxBytes?: number;
   /** Told after every committed change; default an in-process `createMemoryNotifier()`. */
   notifier?: MailNotifier;
+  /** Told after each committed copy or move (spam learning from Junk moves); must not block. */
+  onMessagesPlaced?: OpsDeps['placed'];
   /**
    * How long change-journal rows are kept (ms); default JOURNAL_RETENTION_MS
    * (30 days). A client asking about an older modseq gets `expungedComplete: false`.
@@ -84,7 +86,7 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
     ? createThreadCommitter({ file: database.file, blobDir: files.root, maxBatch, log })
     : createCommitter({ database, blobs: files, maxBatch, log });
   const notifier = options.notifier ?? createMemoryNotifier(log);
-  const deps: OpsDeps = { database, blobs, log, notifier };
+  const deps: OpsDeps = { database, blobs, log, notifier, placed: options.onMessagesPlaced };
   const retention = options.journalRetentionMs ?? JOURNAL_RETENTION_MS;
   const { db } = database;
 

@@ -465,6 +465,16 @@ export interface GroupPoliciesTable {
   updated_at: number;
 }
 
+/** A greylisting triplet (filter/greylist). */
+export interface GreylistTable {
+  /** Hash of (client network, envelope sender, recipient). */
+  triplet: string;
+  first_seen: number;
+  /** When a retry was first accepted; null while the triplet is deferred. */
+  passed_at: number | null;
+  expires_at: number;
+}
+
 export interface DB {
   domains: DomainsTable;
   users: UsersTable;
@@ -503,4 +513,5 @@ export interface DB {
   filter_rules: FilterRulesTable;
   vacation_replies: VacationRepliesTable;
   group_policies: GroupPoliciesTable;
+  greylist: GreylistTable;
 }

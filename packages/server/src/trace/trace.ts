@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { QueueScope } from '../queue/scope.js';
 import type { Database } from '../store/index.js';
 import { decodeTraceCursor, encodeTraceCursor, fromRow, toRow } from './rows.js';
 import type { MessageTrace, TraceEvent } from './types.js';

@@ -10,7 +10,8 @@ const TAGS = [
   { name: 'groups', description: 'Departments and groups: one tree per domain, with members' },
   {
     name: 'filter',
-    description: 'The mail filter: global and personal rules (with a dry run), and groups’ mail policies',
+    description:
+      'The mail filter: global and personal rules (with a dry run), groups’ mail policies, and spam training',
   },
   { name: 'mail', description: "Users' mailboxes and messages: lists, unread counts, flags, sending" },
   {

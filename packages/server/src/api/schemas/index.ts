@@ -74,6 +74,7 @@ import {
   TraceEventModel,
   TraceEventPage,
 } from './queue.js';
+import { SpamTrainBody, SpamTrainResult } from './spam.js';
 import {
   AuthConfigModel,
   CreateLoginLinkBody,
@@ -182,4 +183,6 @@ export const MODELS: readonly TSchema[] = [
   StoredRulesModel,
   RulesTestBody,
   RulesTestResult,
+  SpamTrainBody,
+  SpamTrainResult,
 ];

@@ -28,6 +28,21 @@ export const PATTERNS = {
     meaning: 'must be an attachment id as the message lists them (a MIME part number such as 2 or 1.3)',
   },
   visibleAscii: { pattern: '^[\\x21-\\x7e]+$', meaning: 'must be visible ASCII characters, without spaces' },
+  // Filter rules (filter/rules/schema.ts writes these patterns itself: filter/ does not import the API).
+  headerName: {
+    pattern: '^[!-9;-~]+$',
+    meaning: 'must be a header field name (visible ASCII characters without a colon)',
+  },
+  headerNameOrAny: {
+    pattern: '^([!-9;-~]+|\\*)$',
+    meaning: 'must be a header field name (visible ASCII characters without a colon), or * for any header',
+  },
+  domainOrSubdomain: {
+    pattern: '^[^@\\s]+$',
+    meaning: 'must be a domain name without @ or spaces (example.com)',
+  },
+  printableAscii: { pattern: '^[ -~]*$', meaning: 'must be printable ASCII characters' },
+  oneLine: { pattern: '^[^\\r\\n]*$', meaning: 'must be one line (no line breaks)' },
 } as const;
 
 const BY_PATTERN = new Map<string, string>(Object.values(PATTERNS).map((p) => [p.pattern, p.meaning]));

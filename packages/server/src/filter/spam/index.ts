@@ -16,6 +16,7 @@ export {
   type SpamVerdict,
   type SpamVerdictKind,
 } from './classifier.js';
+export { createJunkLearner, type JunkLearner, type JunkLearnerDeps, lessonOf } from './junk-learner.js';
 export { listMailFiles, type MailFile, readMailFiles, splitMbox } from './mail-files.js';
 export { messageKey } from './message-key.js';
 export { type Confusion, type SpamMetrics, spamMetrics } from './metrics.js';

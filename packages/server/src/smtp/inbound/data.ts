@@ -11,6 +11,8 @@ export interface DataDeps {
   mail: MailService;
   hostname: string;
   maxSize: number;
+  /** A smaller limit for one transaction (group mail policies, see group-policy.ts); undefined: `maxSize`. */
+  maxSizeOf?: (session: SMTPServerSession) => number | undefined;
   log: Logger;
   /** The PTR name of a session's client, looked up beside the session. */
   clientHostname(session: SMTPServerSession): Promise<string>;
@@ -80,7 +82,7 @@ export function createDataHandler(deps: DataDeps) {
         mailFrom,
         outbound:
           remote.length > 0 ? { mailFrom, recipients: remote, smtputf8: asksSmtpUtf8(session) } : undefined,
-        maxSize: deps.maxSize,
+        maxSize: Math.min(deps.maxSize, deps.maxSizeOf?.(session) ?? deps.maxSize),
         submission: sender
           ? {
               senderUserId: sender,

@@ -11,6 +11,7 @@ import { mailAuth } from './0009-mail-auth.js';
 import { spam } from './0010-spam.js';
 import { rules } from './0011-rules.js';
 import { filter } from './0012-filter.js';
+import { greylist } from './0013-greylist.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-spam': spam,
   '0011-rules': rules,
   '0012-filter': filter,
+  '0013-greylist': greylist,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
-import type { GroupPolicies, QuarantineService, RulesService } from '../../../filter/index.js';
+import type {
+  GroupPolicies,
+  QuarantineService,
+  RulesService,
+  SpamClassifier,
+} from '../../../filter/index.js';
 import type { IdempotencyStore } from '../../../idempotency/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
@@ -37,6 +42,8 @@ export interface V1Deps {
   groupPolicies?: GroupPolicies;
   /** Messages the filter held; without it the quarantine routes answer 503. */
   quarantine?: QuarantineService;
+  /** The spam classifier (`POST /spam/train`); without it the route answers 503. */
+  spam?: SpamClassifier;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

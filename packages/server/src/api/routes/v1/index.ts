@@ -8,6 +8,7 @@ import { domainMailAuthRoutes } from './domains/mail-auth.js';
 import { groupPolicyRoutes } from './filter/group-policy.js';
 import { ruleRoutes } from './filter/rules.js';
 import { ruleTestRoutes } from './filter/rules-test.js';
+import { spamTrainRoutes } from './filter/spam-train.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
@@ -42,6 +43,7 @@ export const v1Routes: V1Plugin = async (
     queue,
     trace,
     quarantine,
+    spam,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -60,6 +62,7 @@ export const v1Routes: V1Plugin = async (
     queue,
     trace,
     quarantine,
+    spam,
   };
   for (const plugin of [
     domainRoutes,
@@ -83,6 +86,7 @@ export const v1Routes: V1Plugin = async (
     ruleRoutes,
     ruleTestRoutes,
     groupPolicyRoutes,
+    spamTrainRoutes,
     queueRoutes,
     traceRoutes,
     quarantineRoutes,

@@ -1,0 +1,9 @@
+export {
+  clientNetwork,
+  createGreylist,
+  type Greylist,
+  type GreylistDecision,
+  type GreylistDeps,
+  type GreylistSettings,
+  type Triplet,
+} from './greylist.js';
