@@ -27,6 +27,8 @@ export interface World {
   appClient: { clientId: string; clientSecret: string };
   /** A number no other request uses, for unique names. */
   n(): number;
+  /** The server's MX port (mail that passes the filter, e.g. to seed the quarantine). */
+  smtpPort: number;
   fresh: {
     user(d: Dom): Promise<string>;
     group(d: Dom, members?: string[]): Promise<string>;
@@ -230,6 +232,7 @@ export async function seedWorld(server: TestServer, databaseUrl: string, basic: 
     apiKey: apiKeys,
     appClient,
     n,
+    smtpPort: server.smtpPort,
     fresh,
   };
 }

@@ -6,6 +6,7 @@ import { Domains } from './resources/domains.js';
 import { Filter } from './resources/filter.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
+import { Quarantine } from './resources/quarantine.js';
 import { Queue } from './resources/queue.js';
 import { Sso } from './resources/sso.js';
 import { Users } from './resources/users.js';
@@ -43,6 +44,8 @@ export class JdMail {
   readonly filter: Filter;
   /** The outbound queue and message traces, for operators. */
   readonly queue: Queue;
+  /** Messages the filter held, for operators. */
+  readonly quarantine: Quarantine;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -56,5 +59,6 @@ export class JdMail {
     this.directory = new Directory(http);
     this.filter = new Filter(http);
     this.queue = new Queue(http);
+    this.quarantine = new Quarantine(http);
   }
 }

@@ -23,6 +23,7 @@ export type { Domains } from './resources/domains.js';
 export type { Filter } from './resources/filter.js';
 export type { Groups } from './resources/groups.js';
 export type { Mail, SendOptions } from './resources/mail.js';
+export type { Quarantine } from './resources/quarantine.js';
 export type { DeleteQueueEntryOptions, Queue } from './resources/queue.js';
 export type { LoginLinkOptions, Sso } from './resources/sso.js';
 export type { Users } from './resources/users.js';

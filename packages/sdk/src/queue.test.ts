@@ -95,3 +95,45 @@ describe('jd.queue', () => {
     expect(err).toMatchObject({ code: 'SEND_RATE_LIMITED', retryAfterMs: 1_800_000 });
   });
 });
+
+describe('jd.quarantine', () => {
+  it('lists across pages, gets, releases, trains and deletes held messages on their routes', async () => {
+    const held = (id: string) => ({
+      id,
+      domain: 'example.com',
+      sender: 'x@spam.example',
+      recipients: ['bob@example.com'],
+      subject: 'Hi',
+      headerMessageId: null,
+      size: 10,
+      score: 0.99,
+      reasons: ['rules: hold'],
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    const { fetch, calls } = scriptedFetch(
+      json(200, { items: [held('h1')], nextCursor: 'c2' }),
+      json(200, { items: [held('h2')], nextCursor: null }),
+      json(200, held('h/1')),
+      json(200, { delivered: 1 }),
+      json(200, { delivered: 0 }),
+      json(204, null),
+    );
+    const jd = client(fetch);
+    const ids: string[] = [];
+    for await (const m of jd.quarantine.list({ domain: 'example.com' })) ids.push(m.id);
+    expect(ids).toEqual(['h1', 'h2']);
+    expect((await jd.quarantine.get('h/1')).id).toBe('h/1');
+    expect((await jd.quarantine.release('h1')).delivered).toBe(1);
+    expect((await jd.quarantine.train('h2', 'spam')).delivered).toBe(0);
+    await jd.quarantine.delete('h1');
+    expect(calls.map((c) => [c.method, c.url.pathname + c.url.search])).toEqual([
+      ['GET', '/api/v1/quarantine?domain=example.com'],
+      ['GET', '/api/v1/quarantine?domain=example.com&cursor=c2'],
+      ['GET', '/api/v1/quarantine/h%2F1'],
+      ['POST', '/api/v1/quarantine/h1/release'],
+      ['POST', '/api/v1/quarantine/h2/train'],
+      ['DELETE', '/api/v1/quarantine/h1'],
+    ]);
+    expect(calls[4]?.body).toEqual({ as: 'spam' });
+  });
+});

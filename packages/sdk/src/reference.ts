@@ -22,6 +22,7 @@ export type * from './resources/directory.js';
 export type * from './resources/domains.js';
 export type * from './resources/groups.js';
 export type * from './resources/mail.js';
+export type * from './resources/quarantine.js';
 export type * from './resources/queue.js';
 export type * from './resources/sso.js';
 export type * from './resources/users.js';

@@ -89,3 +89,7 @@ export type SpamTrainInput = Omit<Schemas['SpamTrainRequest'], 'encoding'> & {
 export type SpamTrainResult = Schemas['SpamTrainResult'];
 export type ListQueueParams = QueryOf<'listQueue'>;
 export type TraceMessagesParams = QueryOf<'traceMessages'>;
+export type ListQuarantineParams = QueryOf<'listQuarantine'>;
+export type QuarantineEntry = Schemas['QuarantineEntry'];
+export type QuarantineReleaseResult = Schemas['QuarantineReleaseResult'];
+export type FilterResult = Schemas['FilterResult'];

@@ -12,14 +12,18 @@ import {
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
 import {
   createCachedGroupPolicies,
+  createEngineFilter,
   createGreylist,
   createGroupPolicies,
   createJunkLearner,
+  createQuarantineService,
   createRulesService,
   createSpamClassifier,
+  type FilterPipeline,
   type Greylist,
   type GroupPolicies,
   type JunkLearner,
+  type QuarantineService,
   type RulesService,
   type SpamClassifier,
 } from './filter/index.js';
@@ -104,10 +108,14 @@ export interface Engine {
   groupPolicies: GroupPolicies;
   /** Greylisting on the MX (`greylist.enabled`); undefined when off. */
   greylist: Greylist | undefined;
-  /** The spam classifier (global model and users' own). */
+  /** The spam classifier (global model and users' own): the filter's spam stage, quarantine training. */
   spam: SpamClassifier;
   /** Learns from users' Junk moves (after each move; `idle` for tests and shutdown). */
   junkLearner: JunkLearner;
+  /** Messages the filter held for an administrator. */
+  quarantine: QuarantineService;
+  /** The verdict pipeline of SMTP DATA (virus, spam, rules); undefined when `filter.enabled` is off. */
+  filter: FilterPipeline | undefined;
   close(): Promise<void>;
 }
 
@@ -249,6 +257,22 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     loginGuard,
   });
   const isLocalDomain = (d: string) => directory.isLocalDomain(d);
+  const rules = createRulesService(database.db);
+  // Cached for RCPT (as the recipient cache, `smtp.recipientCacheMs`); the API's changes go through it.
+  const groupPolicies = createCachedGroupPolicies(createGroupPolicies(database.db), {
+    ttlMs: config.smtp.recipientCacheMs,
+  });
+  const filter = createEngineFilter({
+    config,
+    mail,
+    directory,
+    rules,
+    groups: groupPolicies,
+    spam,
+    readBody: (blobId) => store.blobs.read(blobId),
+    trace,
+    log: log.child({ component: 'filter' }),
+  });
   return {
     config,
     database,
@@ -277,11 +301,8 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     addressBook: createAddressBook(database.db),
     directorySync,
     idempotency: createIdempotencyStore(database.db),
-    rules: createRulesService(database.db),
-    // Cached for RCPT (as the recipient cache, `smtp.recipientCacheMs`); the API's changes go through it.
-    groupPolicies: createCachedGroupPolicies(createGroupPolicies(database.db), {
-      ttlMs: config.smtp.recipientCacheMs,
-    }),
+    rules,
+    groupPolicies,
     greylist: config.greylist.enabled
       ? createGreylist({
           db: database.db,
@@ -289,6 +310,16 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
           log: log.child({ component: 'greylist' }),
         })
       : undefined,
+    filter,
+    quarantine: createQuarantineService({
+      db: database.db,
+      store,
+      mail,
+      directory,
+      spam,
+      maxMessageSize: config.smtp.maxMessageSize,
+      log: log.child({ component: 'quarantine' }),
+    }),
     queue,
     trace,
     spam,
@@ -410,6 +441,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       groupPolicies: engine.groupPolicies,
       greylist: engine.greylist,
       trace: engine.trace,
+      filter: engine.filter,
       log,
     });
   const webmailDir = findWebmailDist();
@@ -456,6 +488,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     mailAuth: engine.domainMailAuth,
     rules: engine.rules,
     groupPolicies: engine.groupPolicies,
+    quarantine: engine.quarantine,
     spam: engine.spam,
     config,
     log: log.child({ component: 'api' }),

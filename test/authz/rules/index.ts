@@ -6,6 +6,7 @@ import { filterRules } from './filter.js';
 import { groupRules } from './groups.js';
 import { mailRules } from './mail.js';
 import { mailAuthRules } from './mail-auth.js';
+import { quarantineRules } from './quarantine.js';
 import { queueRules } from './queue.js';
 import { userRules } from './users.js';
 
@@ -26,4 +27,5 @@ export const RULES: Rules = {
   ...publicRules,
   ...filterRules,
   ...queueRules,
+  ...quarantineRules,
 };

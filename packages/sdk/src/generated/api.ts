@@ -599,6 +599,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List quarantined messages
+         * @description Messages the filter held (a virus with `virus.onInfected=quarantine`, a rule’s `quarantine`), newest first, one entry per message and recipient domain.
+         *
+         *     **Requires** scope `queue:read`. **Callers:** admins; domain admins and domain-restricted callers for messages to their domains.
+         */
+        get: operations["listQuarantine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quarantine/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a quarantined message
+         * @description **Requires** scope `queue:read`. **Callers:** admins; domain admins and domain-restricted callers for messages to their domains.
+         */
+        get: operations["getQuarantined"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a quarantined message
+         * @description **Requires** scope `queue:write`. **Callers:** admins; domain admins and domain-restricted callers for messages to their domains.
+         */
+        delete: operations["deleteQuarantined"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quarantine/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a quarantined message
+         * @description Delivers the held message to its recipients’ INBOX (as it arrived, headers included) and removes it from the quarantine.
+         *
+         *     **Requires** scope `queue:write`. **Callers:** admins; domain admins and domain-restricted callers for messages to their domains.
+         */
+        post: operations["releaseQuarantined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quarantine/{id}/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Train the spam filter with a quarantined message
+         * @description Learns the held message into the global spam model: as `spam` (then deletes it) or as `ham` (then releases it).
+         *
+         *     **Requires** scope `queue:write`. **Callers:** admins; domain admins and domain-restricted callers for messages to their domains.
+         */
+        post: operations["trainQuarantined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queue": {
         parameters: {
             query?: never;
@@ -2150,6 +2240,18 @@ export interface components {
             message: string;
         };
         /**
+         * FilterResult
+         * @description What the filter pipeline decided when the message arrived over SMTP
+         */
+        FilterResult: {
+            /** @description The filter’s combined verdict: `accept`, `tag` (probable spam, delivered with X-Spam-Flag), `junk` (to the Junk folder) or `quarantine` */
+            verdict: string;
+            /** @description The spam score, 0 (ham) … 1 (spam); null when the message was not scored */
+            score: number | null;
+            /** @description Why: signature names, rule names, the spam score; never message content */
+            reasons: string[];
+        };
+        /**
          * Group
          * @description A department or group within one domain
          */
@@ -2372,6 +2474,8 @@ export interface components {
             attachments: components["schemas"]["Attachment"][];
             /** @description SPF, DKIM, DMARC and ARC as the MX found them; null for mail that was not checked */
             authentication: components["schemas"]["Authentication"] | null;
+            /** @description The filter’s verdict, spam score and reasons; null for mail that did not pass the filter, or that it accepted with nothing to say (no scan, no score, no rule) */
+            filter: components["schemas"]["FilterResult"] | null;
             /** @description True when the message could not be parsed in full (a MIME part past the parser’s limits): `headers`, `text`, `html` and `attachments` hold what was read before that point; `…/raw` has the whole message */
             partial: boolean;
         };
@@ -2453,13 +2557,54 @@ export interface components {
             /** @description What went wrong in this occurrence */
             detail: string;
             /**
-             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
+             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `QUARANTINE_ENTRY_NOT_FOUND` (404) Quarantined message not found; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `FILTER_REJECTED` (403) Message refused by the filter; `FILTER_TEMPFAIL` (503) The filter could not check the message; try again later; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
              * @example USER_NOT_FOUND
              */
             code: string;
             /** @description The request path */
             instance?: string;
             errors?: components["schemas"]["FieldError"][];
+        };
+        /**
+         * QuarantineEntry
+         * @description A message held for an administrator
+         */
+        QuarantineEntry: {
+            id: string;
+            /** @description The recipients’ domain (one entry per message and recipient domain) */
+            domain: string;
+            /** @description The envelope sender; empty for the null sender */
+            sender: string;
+            /** @description The recipients whose copy is held */
+            recipients: string[];
+            subject: string;
+            /** @description The message’s `Message-ID` header */
+            headerMessageId: string | null;
+            /** @description Bytes */
+            size: number;
+            /** @description The spam score, 0 (ham) … 1 (spam); null when the message was not scored */
+            score: number | null;
+            /** @description Why: signature names, rule names, the spam score; never message content */
+            reasons: string[];
+            /**
+             * Format: date-time
+             * @description When the message was held
+             */
+            createdAt: string;
+        };
+        /**
+         * QuarantinePage
+         * @description A page of held messages, newest first
+         */
+        QuarantinePage: {
+            items: components["schemas"]["QuarantineEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** QuarantineReleaseResult */
+        QuarantineReleaseResult: {
+            /** @description Copies delivered to the recipients’ INBOX */
+            delivered: number;
         };
         /**
          * QueueEntry
@@ -3043,6 +3188,11 @@ export interface components {
             items: components["schemas"]["TraceEvent"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
+        };
+        /** TrainQuarantineBody */
+        TrainQuarantineBody: {
+            /** @description `spam`: learned as spam, then deleted; `ham`: learned as ham, then released */
+            as: "spam" | "ham";
         };
         /**
          * UnreadCount
@@ -6966,6 +7116,516 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    listQuarantine: {
+        parameters: {
+            query?: {
+                /** @description Only messages for recipients in this domain */
+                domain?: string;
+                /** @description Items per page (1–200) */
+                limit?: number;
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of held messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantinePage"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getQuarantined: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The held message’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The held message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantineEntry"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteQuarantined: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The held message’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    releaseQuarantined: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The held message’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantineReleaseResult"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    trainQuarantined: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The held message’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrainQuarantineBody"];
+            };
+        };
+        responses: {
+            /** @description Learned; delivered copies (0 for spam) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantineReleaseResult"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

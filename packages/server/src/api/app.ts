@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
-import type { GroupPolicies, RulesService, SpamClassifier } from '../filter/index.js';
+import type { GroupPolicies, QuarantineService, RulesService, SpamClassifier } from '../filter/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
 import { type LoginGuard, parseAddressList } from '../limits/index.js';
@@ -62,6 +62,8 @@ export interface ApiDeps {
   rules?: RulesService;
   /** Group mail policies (their routes answer 503 without it). */
   groupPolicies?: GroupPolicies;
+  /** Messages the filter held; without it the quarantine routes answer 503. */
+  quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train` answers 503 without it). */
   spam?: SpamClassifier;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
@@ -148,6 +150,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     mailAuth: deps.mailAuth,
     rules: deps.rules,
     groupPolicies: deps.groupPolicies,
+    quarantine: deps.quarantine,
     spam: deps.spam,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
 import { DnsSchema } from './dns-schema.js';
+import { FilterSchema } from './filter-schema.js';
 import { GreylistSchema } from './greylist-schema.js';
 import { LdapSchema } from './ldap-schema.js';
 import { MailAuthSchema } from './mail-auth-schema.js';
@@ -427,6 +428,7 @@ export const ConfigSchema = Type.Object(
     dns: DnsSchema,
     outbound: OutboundSchema,
     mailAuth: MailAuthSchema,
+    filter: FilterSchema,
     spam: SpamSchema,
     virus: VirusSchema,
     greylist: GreylistSchema,

@@ -6,6 +6,10 @@ export * from './spam/index.js';
 export * from './greylist/index.js';
 // Group mail policies.
 export * from './groups/index.js';
+// The verdict pipeline between SMTP DATA and the store.
+export * from './pipeline/index.js';
+// Messages held for an administrator.
+export * from './quarantine/index.js';
 // Global and personal rules.
 export * from './rules/index.js';
 export * from './verdict.js';

@@ -4,7 +4,12 @@ import type { Directory } from '../directory/index.js';
 import type { SendRateLimiter } from '../limits/index.js';
 import type { AuthResults } from '../mail-auth/index.js';
 import { AppError, newId } from '../shared/index.js';
-import type { DeliveryTarget, MailStore } from '../store/index.js';
+import type {
+  DeliveryTarget,
+  MailStore,
+  MessageFilterResultsTable,
+  QuarantineTable,
+} from '../store/index.js';
 import { findAttachment } from './attachment.js';
 import { authorsOf } from './authors.js';
 import { composeMessage } from './compose.js';
@@ -15,7 +20,15 @@ import { parseBody, readHeaderFields } from './parse.js';
 import { parseIndex } from './parse-index.js';
 import type { SendRecipients } from './send-recipients.js';
 import { resolveSendRecipients } from './send-recipients.js';
-import type { MailService, ReceiveInput, SendContext, SendInput } from './types.js';
+import type {
+  FilterPlan,
+  MailService,
+  MessageDetail,
+  ReceiveInput,
+  ReceiveTarget,
+  SendContext,
+  SendInput,
+} from './types.js';
 
 export interface MailServiceDeps {
   store: MailStore;
@@ -43,6 +56,62 @@ function authResultsOf(json: string | null): AuthResults | null {
   } catch {
     return null;
   }
+}
+
+/** The stored filter verdict; damaged reasons read as none. */
+function filterResultOf(row: MessageFilterResultsTable | null): MessageDetail['filter'] {
+  if (!row) return null;
+  let reasons: string[] = [];
+  try {
+    const parsed = JSON.parse(row.reasons) as unknown;
+    if (Array.isArray(parsed)) reasons = parsed.map(String);
+  } catch {}
+  return { verdict: row.verdict, score: row.score === null ? null : Number(row.score), reasons };
+}
+
+/** A recipient's copy and where it goes. */
+interface PlacedCopy {
+  address: string;
+  target: DeliveryTarget;
+}
+
+/**
+ * The filter's rows of a delivery: its verdict (one row per body) and a
+ * quarantine row per recipient domain of the held copies.
+ */
+function filterRows(
+  plan: FilterPlan | undefined,
+  held: ReceiveTarget[],
+  m: { mailFrom: string; index: { subject: string; messageId: string | null }; size: number; now: number },
+): { filterResult?: MessageFilterResultsTable; quarantine?: QuarantineTable[] } {
+  if (!plan) return {};
+  const { verdict, score, reasons } = plan.result;
+  const byDomain = new Map<string, ReceiveTarget[]>();
+  for (const t of held) {
+    const domain = t.address.slice(t.address.lastIndexOf('@') + 1).toLowerCase();
+    byDomain.set(domain, [...(byDomain.get(domain) ?? []), t]);
+  }
+  const quarantine = [...byDomain].map(([domain, targets]) => ({
+    id: newId(),
+    blob_id: '',
+    domain,
+    mail_from: m.mailFrom,
+    recipients: JSON.stringify(targets.map((t) => ({ userId: t.userId, address: t.address }))),
+    subject: m.index.subject,
+    header_message_id: m.index.messageId,
+    size: m.size,
+    score,
+    reasons: JSON.stringify(reasons),
+    created_at: m.now,
+  }));
+  // An unscored accept with no reason (no scanner, no model, no rule) has nothing to say: no row.
+  const said = verdict !== 'accept' || score !== null || reasons.length > 0;
+  return {
+    filterResult: said
+      ? { blob_id: '', verdict, score, reasons: JSON.stringify(reasons), created_at: m.now }
+      : undefined,
+    quarantine: quarantine.length > 0 ? quarantine : undefined,
+  };
 }
 
 /** The mail engine shared by SMTP and the API: durable ingest and per-user mailbox operations. */
@@ -80,25 +149,54 @@ export function createMailService(deps: MailServiceDeps): MailService {
   }
 
   /** The local copies of a received message, for the trace (the sender's Sent copy is not a hop). */
-  function traceStored(input: ReceiveInput, mailboxes: string[], messageId: string | null, at: number): void {
+  function traceStored(
+    input: ReceiveInput,
+    copies: PlacedCopy[],
+    messageId: string | null,
+    at: number,
+  ): void {
     if (!deps.trace) return;
     const sender = input.mailFrom ?? '';
-    input.targets.forEach((t, i) => {
+    for (const { address, target } of copies) {
       deps.trace?.record({
         at,
         event: 'stored',
         messageId,
         sender,
-        recipient: t.address,
-        detail: { mailbox: mailboxes[i] ?? 'INBOX' },
+        recipient: address,
+        detail: { mailbox: target.mailbox ?? 'INBOX' },
       });
-    });
+    }
   }
 
-  /** The user's Junk mailbox (by its special use, so a renamed one still counts), else INBOX. */
-  async function junkOf(userId: string): Promise<string> {
+  /**
+   * Where a recipient's copy goes: their Junk mailbox (by its special use, so a renamed one
+   * still counts) when junked, else the folder a rule named if they have it, else INBOX.
+   */
+  async function mailboxOf(userId: string, junk: boolean, folder: string | undefined): Promise<string> {
+    if (!junk && !folder) return 'INBOX';
     const boxes = await store.listMailboxes(userId);
-    return boxes.find((b) => b.specialUse === '\\Junk')?.name ?? 'INBOX';
+    if (junk) return boxes.find((b) => b.specialUse === '\\Junk')?.name ?? 'INBOX';
+    return boxes.some((b) => b.name === folder) ? (folder as string) : 'INBOX';
+  }
+
+  /** Each recipient's copy as the mail checks and the filter placed it; the held ones apart. */
+  async function placeCopies(input: ReceiveInput, junk: boolean, plan: FilterPlan | undefined) {
+    const delivered: PlacedCopy[] = [];
+    const held: ReceiveTarget[] = [];
+    for (const t of input.targets) {
+      const p = plan?.placement.get(t.userId);
+      if (p?.held) {
+        held.push(t);
+        continue;
+      }
+      const mailbox = await mailboxOf(t.userId, junk || p?.junk === true, p?.mailbox);
+      delivered.push({
+        address: t.address,
+        target: { userId: t.userId, mailbox, seen: p?.seen || undefined },
+      });
+    }
+    return { delivered, held };
   }
 
   async function receive(input: ReceiveInput): Promise<{ messageIds: string[]; size: number }> {
@@ -110,19 +208,26 @@ export function createMailService(deps: MailServiceDeps): MailService {
     const writer = store.blobs.createWriter();
     try {
       const addHeaders = input.submission ? missingSubmissionHeaders(deps.hostname) : undefined;
-      const { head, sawAttachment } = await ingest(input.stream, writer, {
+      const ingested = await ingest(input.stream, writer, {
         prefix: input.trace,
         maxSize: input.maxSize,
         addHeaders,
       });
+      const { head, sawAttachment } = ingested;
       if (input.submission?.checkAuthors)
         await assertAuthors(head, head.length < HEAD_BYTES, input.submission.senderUserId);
       const verdict = await input.finalize?.();
-      const blob = await writer.finish(verdict?.prepend ? Buffer.from(verdict.prepend, 'utf8') : undefined);
+      const plan = await input.filter?.decide({
+        head,
+        size: ingested.size,
+        authResults: verdict?.authResults,
+        targets: input.targets,
+      });
+      const prepend = (verdict?.prepend ?? '') + (plan?.prepend ?? '');
+      const blob = await writer.finish(prepend ? Buffer.from(prepend, 'utf8') : undefined);
       const index = await parseIndex(head, sawAttachment);
-      const targets: DeliveryTarget[] = [];
-      for (const t of input.targets)
-        targets.push({ userId: t.userId, mailbox: verdict?.junk ? await junkOf(t.userId) : 'INBOX' });
+      const { delivered, held } = await placeCopies(input, verdict?.junk === true, plan);
+      const targets: DeliveryTarget[] = delivered.map((d) => d.target);
       if (input.submission)
         targets.push({ userId: input.submission.senderUserId, mailbox: 'Sent', seen: true });
       const now = Date.now();
@@ -146,6 +251,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
         internalDate: now,
         authResults: verdict?.authResults,
         outbound,
+        ...filterRows(plan, held, { mailFrom: input.mailFrom ?? '', index, size: blob.size, now }),
       });
       // Their used bytes grew: the quota check at the next RCPT sees it without asking the database.
       directory.noteStored(
@@ -153,12 +259,8 @@ export function createMailService(deps: MailServiceDeps): MailService {
         blob.size,
       );
       if (outbound) deps.outbound?.enqueued(outbound);
-      traceStored(
-        input,
-        targets.map((t) => t.mailbox ?? 'INBOX'),
-        index.messageId,
-        now,
-      );
+      traceStored(input, delivered, index.messageId, now);
+      await plan?.after({ blobId: blob.blobId, headerMessageId: index.messageId, subject: index.subject });
       return { messageIds, size: blob.size };
     } catch (err) {
       await writer.abort().catch((e) => log.warn({ err: e }, 'could not remove temp blob'));
@@ -182,6 +284,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
         ...summary,
         ...body,
         authentication: authResultsOf(await store.authResultsOf(summary.blobId)),
+        filter: filterResultOf(await store.filterResultOf(summary.blobId)),
       };
     },
     async openAttachment(address, id, attachmentId) {

@@ -79,6 +79,8 @@ export interface MessageDetail extends MessageSummary {
   attachments: AttachmentInfo[];
   /** What the MX's mail authentication found when the message arrived; null when it was not checked. */
   authentication: AuthResults | null;
+  /** What the filter decided when the message arrived; null for mail that did not pass it, or an unscored accept with no reason. */
+  filter: { verdict: string; score: number | null; reasons: string[] } | null;
   /**
    * The message could not be parsed in full (a MIME part past the parser's limits): headers,
    * text and attachments hold what was read before that point; the raw source has everything.
@@ -141,6 +143,11 @@ export interface ReceiveInput {
    * the message, which then leaves nothing behind.
    */
   finalize?: () => Promise<ReceiveVerdict>;
+  /**
+   * The filter pipeline's run for this message (`filter/pipeline.ts`): asked, once the message
+   * is read and authenticated, where each copy goes; it throws to refuse the message.
+   */
+  filter?: ReceiveFilter;
   /** Submission: add Message-ID/Date when missing and file a copy in the sender's Sent. */
   submission?: {
     senderUserId: string;
@@ -165,6 +172,46 @@ export interface ReceiveVerdict {
   junk?: boolean;
   /** Stored with the message (`DeliveryInput.authResults`). */
   authResults?: string;
+}
+
+/** What the filter is told of a message once it has been read (nothing is read twice). */
+export interface FilterInput {
+  /** The first bytes of the message as received (`HEAD_BYTES`), without our trace header. */
+  head: Buffer;
+  size: number;
+  /** What mail authentication found (JSON of `AuthResults`), when it ran. */
+  authResults?: string;
+  targets: ReceiveTarget[];
+}
+
+/** Where one recipient's copy goes, as the filter decided. */
+export interface FilterPlacement {
+  /** A folder a rule named; INBOX (or Junk) when absent or when the user has no such folder. */
+  mailbox?: string;
+  junk: boolean;
+  seen: boolean;
+  /** Held in quarantine instead of delivered. */
+  held: boolean;
+}
+
+/** The filter's decision for a message that is not refused. */
+export interface FilterPlan {
+  /** Header lines (CRLF-terminated) to put on top: `X-Spam-*`, rules' added headers. */
+  prepend: string;
+  /** Per recipient (user id); a recipient not in the map gets INBOX. */
+  placement: Map<string, FilterPlacement>;
+  /** Stored with the message (`message_filter_results`). */
+  result: { verdict: string; score: number | null; reasons: string[] };
+  /** Run once the delivery has committed: forwards, archive copies, vacation replies (never throws). */
+  after(message: { blobId: string; headerMessageId: string | null; subject: string }): Promise<void>;
+}
+
+/** One message's filter run: the stream the store reads, and the decision once it is read. */
+export interface ReceiveFilter {
+  /** What the store reads: the same bytes (the filter may tee them to its scanners). */
+  stream: Readable;
+  /** Throws FILTER_REJECTED or FILTER_TEMPFAIL (with the SMTP answer) to refuse the message. */
+  decide(input: FilterInput): Promise<FilterPlan>;
 }
 
 /**

@@ -34,6 +34,8 @@ export const ErrorCodes = {
   // app tokens (oauth)
   APP_NOT_FOUND: { status: 404, title: 'App not found' },
   DIRECTORY_UNAVAILABLE: { status: 503, title: 'The user directory cannot be reached; try again' },
+  // filter
+  QUARANTINE_ENTRY_NOT_FOUND: { status: 404, title: 'Quarantined message not found' },
   // sso
   SESSION_NOT_FOUND: { status: 404, title: 'Session not found' },
   // directory sync (ldap)
@@ -58,6 +60,8 @@ export const ErrorCodes = {
   SEND_RATE_LIMITED: { status: 429, title: 'Sending limit reached; try again later' },
   MAIL_AUTH_REJECTED: { status: 403, title: 'Message refused by mail authentication (SPF/DKIM/DMARC)' },
   MAIL_AUTH_TEMPFAIL: { status: 503, title: 'Mail authentication could not be completed; try again later' },
+  FILTER_REJECTED: { status: 403, title: 'Message refused by the filter' },
+  FILTER_TEMPFAIL: { status: 503, title: 'The filter could not check the message; try again later' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
   IDEMPOTENCY_KEY_IN_USE: {
     status: 409,

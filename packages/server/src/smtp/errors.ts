@@ -24,6 +24,17 @@ export function toSmtpError(err: unknown): Error & { responseCode: number } {
         return smtpError(550, `5.7.1 ${err.message}`);
       case 'MAIL_AUTH_TEMPFAIL':
         return smtpError(451, `4.7.1 ${err.message}`);
+      // The filter's own answer (e.g. `554 5.7.1 virus: NAME`, `451 4.7.1 …`), as the stage gave it.
+      case 'FILTER_REJECTED':
+      case 'FILTER_TEMPFAIL': {
+        const a = err.extra?.smtp as { code: number; enhanced: string } | undefined;
+        const fallback =
+          err.code === 'FILTER_REJECTED'
+            ? { code: 550, enhanced: '5.7.1' }
+            : { code: 451, enhanced: '4.7.1' };
+        const { code, enhanced } = a ?? fallback;
+        return smtpError(code, `${enhanced} ${err.message}`);
+      }
       case 'MESSAGE_TOO_LARGE':
         return smtpError(552, '5.3.4 Message too big for system');
       // As Postfix words it; permanent: the same message would be refused again.

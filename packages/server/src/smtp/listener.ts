@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import type { SMTPServerAddress, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/index.js';
 import type { Directory } from '../directory/index.js';
-import type { Greylist, GroupPolicies } from '../filter/index.js';
+import type { FilterPipeline, Greylist, GroupPolicies } from '../filter/index.js';
 import { createConnectionLimiter, type LoginGuard, parseAddressList } from '../limits/index.js';
 import type { MailService } from '../mail/index.js';
 import type { InboundAuth } from '../mail-auth/index.js';
+import { normalizeAddress } from '../shared/index.js';
 import type { Metrics } from '../telemetry/index.js';
 import type { TlsMaterial } from '../tls/index.js';
 import type { TraceEvent } from '../trace/index.js';
@@ -45,6 +46,8 @@ export interface SmtpListenerDeps {
   relay?: boolean;
   /** MX: SPF/DKIM/DMARC/ARC checks of mail from outside (`mailAuth.*`); absent: none. */
   mailAuth?: InboundAuth;
+  /** The filter pipeline (virus, spam, rules) every message passes; absent: none. */
+  filter?: FilterPipeline;
   /** Group mail policies enforced at RCPT and DATA (pass the cached ones); absent: none. */
   groupPolicies?: Pick<GroupPolicies, 'policiesOf'>;
   /** MX: greylisting of first-time triplets (`greylist.*`, when enabled); never on submission. */
@@ -210,6 +213,16 @@ export function createSmtpListener(deps: SmtpListenerDeps): SmtpListener {
         checkAuthors: submission && config.smtp.checkFromHeader,
         authenticate: inboundAuth
           ? createAuthenticateStage({ auth: inboundAuth, checks: spfChecks, log })
+          : undefined,
+        filter: deps.filter
+          ? (s, stream) =>
+              deps.filter?.start({
+                direction: submission ? 'outbound' : 'inbound',
+                mailFrom: s.envelope.mailFrom ? normalizeAddress(s.envelope.mailFrom.address) : '',
+                clientIp: s.remoteAddress,
+                authenticated: submission,
+                stream,
+              })
           : undefined,
         counted: (result, bytes) => {
           deps.metrics?.smtpMessages.inc({ listener: mode, result });

@@ -118,6 +118,7 @@ export function createBodyStore(options: BodyStoreOptions): BodyStore {
       assertBlobId(blobId);
       await db.deleteFrom('message_bodies').where('blob_id', '=', blobId).execute();
       await db.deleteFrom('message_auth_results').where('blob_id', '=', blobId).execute();
+      await db.deleteFrom('message_filter_results').where('blob_id', '=', blobId).execute();
       await files.remove(blobId);
     },
   };

@@ -12,7 +12,9 @@ import type { Executor } from './mailboxes.js';
 import { newMessageRow, type Placement } from './rows.js';
 import type {
   MailChangesTable,
+  MessageFilterResultsTable,
   MessagesTable,
+  QuarantineTable,
   QueueDomainsTable,
   QueueMessagesTable,
   QueueRecipientsTable,
@@ -145,6 +147,18 @@ function authRows(items: Resolved[], at: number): { blob_id: string; results: st
   return [...rows].map(([blob_id, results]) => ({ blob_id, results, created_at: at }));
 }
 
+/** The filter verdicts and quarantine rows of the batch, each pointing at its delivery's body. */
+function filterRows(items: Resolved[]) {
+  const results = new Map<string, MessageFilterResultsTable>();
+  const held: QuarantineTable[] = [];
+  for (const { input } of items) {
+    if (input.filterResult)
+      results.set(input.blob.blobId, { ...input.filterResult, blob_id: input.blob.blobId });
+    for (const q of input.quarantine ?? []) held.push({ ...q, blob_id: input.blob.blobId });
+  }
+  return { results: [...results.values()], held };
+}
+
 /** Bodies per INSERT: a few MB at most with the default inline limit. */
 const BODIES_PER_INSERT = 32;
 
@@ -164,6 +178,10 @@ async function writeRows(database: Database, items: Resolved[]): Promise<Placed[
     }
     const auth = authRows(items, Date.now());
     if (auth.length > 0) await trx.insertInto('message_auth_results').values(auth).execute();
+    const filtered = filterRows(items);
+    if (filtered.results.length > 0)
+      await trx.insertInto('message_filter_results').values(filtered.results).execute();
+    if (filtered.held.length > 0) await trx.insertInto('quarantine').values(filtered.held).execute();
     const next = await reserve(trx, boxes);
     // Users after mailboxes, in id order: the lock order every store transaction follows.
     for (const userId of [...users.keys()].sort()) {
@@ -229,7 +247,7 @@ const QUEUE_ROWS_PER_INSERT = 200;
 function rowInserter<T extends object>(
   db: Executor,
   statements: SyncStatements,
-  table: 'queue_messages' | 'queue_domains' | 'queue_recipients',
+  table: 'queue_messages' | 'queue_domains' | 'queue_recipients' | 'message_filter_results' | 'quarantine',
 ) {
   let prepared: { columns: (keyof T)[]; run: (p: readonly unknown[]) => unknown } | undefined;
   return (row: T) => {
@@ -262,6 +280,8 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
     db.insertInto('mail_changes').values({ mailbox_id: '', modseq: 0, uid: 0, kind: 'new', at: 0 }),
   );
   const insertQueueMessage = rowInserter<QueueMessagesTable>(db, statements, 'queue_messages');
+  const insertFilterResult = rowInserter<MessageFilterResultsTable>(db, statements, 'message_filter_results');
+  const insertQuarantine = rowInserter<QuarantineTable>(db, statements, 'quarantine');
   const insertQueueDomain = rowInserter<QueueDomainsTable>(db, statements, 'queue_domains');
   const insertQueueRecipient = rowInserter<QueueRecipientsTable>(db, statements, 'queue_recipients');
   // Prepared from the first row: its keys, in their order, are the insert's columns.
@@ -275,6 +295,9 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
     return statements.transaction(() => {
       for (const b of bodies) insertBody([b.blob_id, b.data]);
       for (const a of authRows(items, Date.now())) insertAuth([a.blob_id, a.results, a.created_at]);
+      const filtered = filterRows(items);
+      for (const r of filtered.results) insertFilterResult(r);
+      for (const q of filtered.held) insertQuarantine(q);
       const next: Reserved = new Map();
       for (const id of [...boxes.keys()].sort()) {
         const t = boxes.get(id) as Totals;

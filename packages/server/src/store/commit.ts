@@ -92,7 +92,7 @@ export function refusal(closed: boolean, input: DeliveryInput): AppError | undef
 /** Throws the validation error a caller should see, before anything is queued. */
 function validate(input: DeliveryInput): void {
   assertBlobId(input.blob.blobId);
-  if (input.targets.length === 0 && !input.outbound)
+  if (input.targets.length === 0 && !input.outbound && !input.quarantine?.length)
     throw new AppError('VALIDATION_FAILED', 'a delivery needs at least one target or outbound rows');
   if (input.outbound && input.outbound.domains.length === 0)
     throw new AppError('VALIDATION_FAILED', 'outbound rows need at least one destination');

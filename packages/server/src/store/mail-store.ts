@@ -133,6 +133,14 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
         .executeTakeFirst();
       return row?.results ?? null;
     },
+    async filterResultOf(blobId) {
+      const row = await db
+        .selectFrom('message_filter_results')
+        .selectAll()
+        .where('blob_id', '=', blobId)
+        .executeTakeFirst();
+      return row ?? null;
+    },
     async unreadCount(userId) {
       return (await countsByUser(db, [userId])).get(userId) ?? { unread: 0, total: 0 };
     },

@@ -11,7 +11,7 @@ const IDS_PER_QUERY = 1000;
 
 /**
  * Of `blobIds`, those some row references: a message in a mailbox, or a
- * message waiting in the outbound queue (the only holders of blob ids).
+ * message waiting in the outbound queue, or one held in quarantine (the only holders of blob ids).
  */
 async function referenced(database: Database, blobIds: readonly string[]): Promise<Set<string>> {
   const rows = await database.db
@@ -19,6 +19,7 @@ async function referenced(database: Database, blobIds: readonly string[]): Promi
     .select('blob_id')
     .where('blob_id', 'in', blobIds)
     .union((eb) => eb.selectFrom('queue_messages').select('blob_id').where('blob_id', 'in', blobIds))
+    .union((eb) => eb.selectFrom('quarantine').select('blob_id').where('blob_id', 'in', blobIds))
     .execute();
   return new Set(rows.map((r) => r.blob_id));
 }
@@ -90,6 +91,11 @@ async function sweepBodyRows(database: Database, signal?: AbortSignal): Promise<
           selectFrom('queue_messages')
             .select('id')
             .whereRef('queue_messages.blob_id', '=', 'message_bodies.blob_id'),
+        ),
+      ),
+      not(
+        exists(
+          selectFrom('quarantine').select('id').whereRef('quarantine.blob_id', '=', 'message_bodies.blob_id'),
         ),
       ),
     ]);

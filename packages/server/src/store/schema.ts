@@ -377,6 +377,34 @@ export interface DkimKeysTable {
 }
 
 /** What the MX found checking an inbound message, one row per body (see migration 0009). */
+/** The filter's verdict on a body (migration 0012-filter). */
+export interface MessageFilterResultsTable {
+  blob_id: string;
+  /** The combined verdict's kind: accept, tag, junk, quarantine. */
+  verdict: string;
+  score: number | null;
+  /** JSON array of short reasons. */
+  reasons: string;
+  created_at: number;
+}
+
+/** A message held for an administrator, per recipient domain (migration 0012-filter). */
+export interface QuarantineTable {
+  id: string;
+  blob_id: string;
+  domain: string;
+  mail_from: string;
+  /** JSON: [{ userId, address }]. */
+  recipients: string;
+  subject: string;
+  header_message_id: string | null;
+  size: number;
+  score: number | null;
+  /** JSON array of short reasons. */
+  reasons: string;
+  created_at: number;
+}
+
 export interface MessageAuthResultsTable {
   blob_id: string;
   /** JSON of `AuthResults` (mail-auth/results.ts). */
@@ -477,6 +505,8 @@ export interface DB {
   message_trace: MessageTraceTable;
   dkim_keys: DkimKeysTable;
   message_auth_results: MessageAuthResultsTable;
+  message_filter_results: MessageFilterResultsTable;
+  quarantine: QuarantineTable;
   spam_tokens: SpamTokensTable;
   spam_totals: SpamTotalsTable;
   spam_learned: SpamLearnedTable;

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { QueueDomainsTable, QueueMessagesTable, QueueRecipientsTable } from './queue-schema.js';
+import type { MessageFilterResultsTable, QuarantineTable } from './schema.js';
 import type {
   AppendInput,
   CopyResult,
@@ -196,6 +197,16 @@ export interface DeliveryInput {
    * `message_auth_results` row keyed by the blob in the delivery's transaction.
    */
   authResults?: string;
+  /**
+   * The filter's verdict (see `filter/pipeline.ts`), written as one
+   * `message_filter_results` row keyed by the blob in the delivery's transaction.
+   */
+  filterResult?: MessageFilterResultsTable;
+  /**
+   * Quarantine rows holding the body for an administrator (their `blob_id` is
+   * set by the store); a delivery may then have no target.
+   */
+  quarantine?: QuarantineTable[];
 }
 
 /** One queued message as rows: the message, a job per destination domain, and its recipients. */
@@ -354,6 +365,8 @@ export interface MailStore {
   deleteMessage(userId: string, messageId: string): Promise<void>;
   /** The mail authentication results stored with a body (`DeliveryInput.authResults`), or null. */
   authResultsOf(blobId: string): Promise<string | null>;
+  /** The filter's verdict stored with a body (`DeliveryInput.filterResult`), or null. */
+  filterResultOf(blobId: string): Promise<MessageFilterResultsTable | null>;
 
   // ── counts, quota, upkeep ────────────────────────────────────────────
   /** Unread and total over the mailboxes that hold new mail (all but Sent, Drafts, Junk, Trash). */

@@ -77,6 +77,10 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
     'The MX refused a message: it failed DMARC for a domain whose policy is reject, or claims a local sender without an aligned SPF or DKIM pass.',
   MAIL_AUTH_TEMPFAIL:
     'A DNS failure kept the MX from authenticating a message; the sending server should retry.',
+  FILTER_REJECTED:
+    'The filter refused a message: a virus was found, or a rule says reject. The SMTP answer says which (e.g. `554 5.7.1 virus: NAME`).',
+  FILTER_TEMPFAIL:
+    'A filter stage could not run (clamd down, rules over their time budget); the sending server should retry.',
   INVALID_CURSOR: 'The `cursor` is not one this list gave out: pass `nextCursor` back as it came.',
   IDEMPOTENCY_KEY_IN_USE:
     'An earlier request with this `Idempotency-Key` is still running. Retry shortly with the same key: you will get its result.',
@@ -84,6 +88,8 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
     'This `Idempotency-Key` was used for a different request within 24 hours. Use a new key for a new message.',
   QUEUE_ENTRY_NOT_FOUND:
     'No such entry in the outbound queue, or one outside the domains the caller administers. An entry leaves the queue once every recipient is delivered or has failed: its trace (`GET /api/v1/messages/trace`) tells what happened.',
+  QUARANTINE_ENTRY_NOT_FOUND:
+    'No such message in quarantine, or one for recipients outside the domains the caller administers. A released or deleted message leaves the quarantine.',
   SSO_FAILED:
     'Single sign-on did not complete (refused, replayed or foreign ticket or token, unknown or disabled user).',
   SSO_UNAVAILABLE: 'The identity provider cannot be reached. Try again later.',

@@ -66,6 +66,7 @@ import {
   TokenResponseModel,
 } from './oauth.js';
 import { FieldError, Problem } from './problem.js';
+import { QUARANTINE_MODELS } from './quarantine.js';
 import {
   QueueEntryModel,
   QueueEntryPage,
@@ -178,6 +179,7 @@ export const MODELS: readonly TSchema[] = [
   DomainDnsModel,
   DkimKeyModel,
   ...FILTER_MODELS,
+  ...QUARANTINE_MODELS,
   StoredRulesModel,
   RulesTestBody,
   RulesTestResult,

@@ -3,6 +3,7 @@ import type { Mailbox, MessageDetail, MessageSummary } from '../../mail/index.js
 import { AddressString, iso, Nullable, ref, Timestamp } from './common.js';
 import { AuthenticationModel, toAuthenticationJson } from './mail-auth.js';
 import { PATTERNS } from './patterns.js';
+import { FilterResultModel } from './quarantine.js';
 
 export const AddressModel = Type.Object(
   {
@@ -111,6 +112,10 @@ export const MessageDetailModel = Type.Object(
     attachments: Type.Array(ref(AttachmentModel)),
     authentication: Type.Union([ref(AuthenticationModel), Type.Null()], {
       description: 'SPF, DKIM, DMARC and ARC as the MX found them; null for mail that was not checked',
+    }),
+    filter: Type.Union([ref(FilterResultModel), Type.Null()], {
+      description:
+        'The filter’s verdict, spam score and reasons; null for mail that did not pass the filter, or that it accepted with nothing to say (no scan, no score, no rule)',
     }),
     partial: Type.Boolean({
       description:
@@ -396,5 +401,6 @@ export const toDetailJson = (m: MessageDetail): Static<typeof MessageDetailModel
   html: m.html,
   attachments: m.attachments,
   authentication: m.authentication ? toAuthenticationJson(m.authentication) : null,
+  filter: m.filter,
   partial: m.partial,
 });

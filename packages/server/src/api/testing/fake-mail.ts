@@ -53,6 +53,7 @@ export class FakeMail implements MailService {
       html: null,
       attachments: [],
       authentication: null,
+      filter: null,
       partial: false,
       raw: `Subject: Message ${this.seq}\r\n\r\nHello\r\n`,
       ...fields,

@@ -1,7 +1,8 @@
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
-import { type MailService, receivedHeader } from '../../mail/index.js';
-import { isStorageFull, normalizeAddress } from '../../shared/index.js';
+import { type MailService, type ReceiveFilter, receivedHeader } from '../../mail/index.js';
+import { isAppError, isStorageFull, normalizeAddress } from '../../shared/index.js';
 import { toSmtpError } from '../errors.js';
 import type { AuthenticatedData } from './authenticate.js';
 import type { RemoteRecipients, ResolvedRecipients } from './rcpt.js';
@@ -25,6 +26,8 @@ export interface DataDeps {
   checkAuthors?: boolean;
   /** MX: mail authentication of a session's message (see authenticate.ts); undefined when it is not checked. */
   authenticate?: (session: SMTPServerSession, stream: SMTPServerDataStream) => AuthenticatedData | undefined;
+  /** The filter pipeline's run for a message (virus, spam, rules); undefined when the filter is off. */
+  filter?: (session: SMTPServerSession, stream: Readable) => ReceiveFilter | undefined;
   /** Counts each message's outcome, and the bytes of one stored (the listener's metrics). */
   counted?: (result: 'stored' | 'refused' | 'failed' | 'aborted', bytes?: number) => void;
 }
@@ -69,9 +72,11 @@ export function createDataHandler(deps: DataDeps) {
       // As given: only the destination may fold a local part's case (RFC 5321 §2.4).
       const remote = rcpts.filter((r) => deps.remote?.has(r)).map((r) => r.address);
       const checked = deps.authenticate?.(session, stream);
+      const filter = deps.filter?.(session, checked?.stream ?? stream);
       const { messageIds, size } = await deps.mail.receive({
-        stream: checked?.stream ?? stream,
+        stream: filter?.stream ?? checked?.stream ?? stream,
         finalize: checked?.finalize,
+        filter,
         trace,
         targets: [...targets.values()],
         mailFrom,
@@ -105,7 +110,8 @@ export function createDataHandler(deps: DataDeps) {
       const cutOff = (err as { code?: unknown }).code === 'ECONNECTION';
       if (cutOff) log.info({ id }, 'message transfer cut off');
       // Our failures (451, and 452 for a full disk) are errors; refusals of the message are not.
-      const failed = !cutOff && (reply.responseCode === 451 || isStorageFull(err));
+      const filtered = isAppError(err) && err.code === 'FILTER_TEMPFAIL';
+      const failed = !cutOff && !filtered && (reply.responseCode === 451 || isStorageFull(err));
       if (failed) log.error({ id, err }, 'could not store message');
       else if (!cutOff) log.info({ id, code: reply.responseCode, reason: reply.message }, 'message refused');
       deps.counted?.(cutOff ? 'aborted' : failed ? 'failed' : 'refused');

@@ -10,6 +10,7 @@ import { outbound } from './0008-outbound.js';
 import { mailAuth } from './0009-mail-auth.js';
 import { spam } from './0010-spam.js';
 import { rules } from './0011-rules.js';
+import { filter } from './0012-filter.js';
 import { greylist } from './0013-greylist.js';
 
 /** Migrations in order; names are permanent once released. */
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-mail-auth': mailAuth,
   '0010-spam': spam,
   '0011-rules': rules,
+  '0012-filter': filter,
   '0013-greylist': greylist,
 };
 

@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
-import type { GroupPolicies, RulesService, SpamClassifier } from '../../../filter/index.js';
+import type {
+  GroupPolicies,
+  QuarantineService,
+  RulesService,
+  SpamClassifier,
+} from '../../../filter/index.js';
 import type { IdempotencyStore } from '../../../idempotency/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
@@ -35,6 +40,8 @@ export interface V1Deps {
   rules?: RulesService;
   /** Group mail policies and group lookups; without it their routes answer 503. */
   groupPolicies?: GroupPolicies;
+  /** Messages the filter held; without it the quarantine routes answer 503. */
+  quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train`); without it the route answers 503. */
   spam?: SpamClassifier;
 }

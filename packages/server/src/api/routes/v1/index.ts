@@ -16,6 +16,7 @@ import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
+import { quarantineRoutes } from './quarantine/quarantine.js';
 import { queueRoutes } from './queue/queue.js';
 import { traceRoutes } from './queue/trace.js';
 import { loginLinkRoutes } from './sso/login-links.js';
@@ -41,6 +42,7 @@ export const v1Routes: V1Plugin = async (
     groupPolicies,
     queue,
     trace,
+    quarantine,
     spam,
   },
 ) => {
@@ -59,6 +61,7 @@ export const v1Routes: V1Plugin = async (
     groupPolicies,
     queue,
     trace,
+    quarantine,
     spam,
   };
   for (const plugin of [
@@ -86,6 +89,7 @@ export const v1Routes: V1Plugin = async (
     spamTrainRoutes,
     queueRoutes,
     traceRoutes,
+    quarantineRoutes,
   ]) {
     await app.register(plugin, deps);
   }

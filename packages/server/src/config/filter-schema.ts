@@ -1,0 +1,34 @@
+import { type Static, Type } from 'typebox';
+
+const Budget = (def: number, description: string) =>
+  Type.Integer({ minimum: 10, maximum: 600_000, default: def, description });
+
+/**
+ * `filter`: the verdict pipeline every message passes between SMTP DATA and
+ * the store (filter/pipeline.ts). Its stages have their own sections: `virus.*`
+ * (clamd; no address: no virus stage), `spam.*` (the classifier scores nothing
+ * until it has learned `minSpamLearned`/`minHamLearned`) and the rules (REST).
+ */
+export const FilterSchema = Type.Object(
+  {
+    enabled: Type.Boolean({
+      default: true,
+      description: 'Run the filter pipeline on mail received over SMTP (MX and submission)',
+    }),
+    spamBudgetMs: Budget(
+      2000,
+      'Time budget of the spam stage; over it the message is delivered without a spam verdict',
+    ),
+    rulesBudgetMs: Budget(
+      2000,
+      'Time budget of the rules stage (looking up the rule sets); over it the message is refused for now (451 4.7.1)',
+    ),
+    quarantineTo: Type.Union([Type.Literal('admin'), Type.Literal('junk')], {
+      default: 'admin',
+      description:
+        "Where a quarantine verdict puts a message: 'admin' holds it for an administrator (GET /api/v1/quarantine); 'junk' delivers it to the recipient's Junk",
+    }),
+  },
+  { default: {}, additionalProperties: false },
+);
+export type FilterConfig = Static<typeof FilterSchema>;
