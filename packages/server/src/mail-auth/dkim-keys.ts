@@ -107,6 +107,9 @@ export function createDkimKeys(deps: DkimKeysDeps): DkimKeys {
     });
     const at = now();
     const row = await db.transaction().execute(async (trx) => {
+      // Rotations of one domain take turns: a no-op write locks the domain's row (PostgreSQL; SQLite
+      // has one writer anyway), so two at once never pick the same free selector (a unique violation).
+      await trx.updateTable('domains').set({ name: domain.name }).where('id', '=', domain.id).execute();
       const taken = await trx
         .selectFrom('dkim_keys')
         .select('selector')
