@@ -85,6 +85,20 @@ describe('filter pipeline', () => {
     expect(junk.result).toMatchObject({ verdict: 'junk', score: 0.97 });
   });
 
+  it('scores a message for one user with that user’s own learning too, one for several with the global model', async () => {
+    const scopes: unknown[] = [];
+    const spam = {
+      classify: async (_raw: Buffer, scope?: unknown) => {
+        scopes.push(scope);
+        return { score: 0.2, verdict: 'ham', tokens: 1, significant: 1, reasons: [] };
+      },
+    } as unknown as SpamClassifier;
+    const p = pipeline({ spam });
+    await run(p, [alice]);
+    await run(p, [alice, { userId: 'u-bob', address: 'bob@corp.test' }]);
+    expect(scopes).toEqual([{ userId: alice.userId }, undefined]);
+  });
+
   it('does not classify at all while the model is untrained', async () => {
     let classified = 0;
     const spam = {

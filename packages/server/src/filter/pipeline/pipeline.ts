@@ -103,11 +103,18 @@ function startVirusScan(
 export function createFilterPipeline(deps: FilterPipelineDeps): FilterPipeline {
   const { config, log } = deps;
 
-  async function spamStage(start: FilterStart, head: Buffer): Promise<SpamVerdict | null> {
+  /**
+   * The message's spam score. A message for one user is scored with the global model plus what
+   * that user taught it (their Junk and Not-junk moves); one for several users shares one copy of
+   * the body and its X-Spam headers, so it is scored with the global model alone.
+   */
+  async function spamStage(start: FilterStart, input: FilterInput): Promise<SpamVerdict | null> {
     const { spam } = deps;
     if (!spam || start.direction !== 'inbound') return null;
+    const only = input.targets.length === 1 ? input.targets[0] : undefined;
+    const scope = only ? { userId: only.userId } : undefined;
     const work = (deps.spamTrained ?? (async () => true))()
-      .then((trained) => (trained ? spam.classify(head) : null))
+      .then((trained) => (trained ? spam.classify(input.head, scope) : null))
       // An untrained model gives no verdict at all (score null), not a ham one.
       .then((v) => (v?.score == null ? null : v))
       .catch((err: unknown) => {
@@ -164,7 +171,7 @@ export function createFilterPipeline(deps: FilterPipelineDeps): FilterPipeline {
           const messageId = headerMessageId(input.head);
           const record = (verdict: string, score: number | null, reasons: string[]) =>
             deps.trace?.record(filteredEvent(at, messageId, start.mailFrom, verdict, score, reasons));
-          const [virusVerdict, spam] = await Promise.all([virus.verdict, spamStage(start, input.head)]);
+          const [virusVerdict, spam] = await Promise.all([virus.verdict, spamStage(start, input)]);
           const shared: Verdict[] = [];
           if (virusVerdict) shared.push(virusVerdict);
           if (spam) shared.push(spamStageVerdict(spam));
