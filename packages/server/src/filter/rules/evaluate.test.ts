@@ -203,4 +203,11 @@ describe('ruleSetProblems', () => {
     expect(ruleSetProblems([rules[1] as Rule].slice(0, 0), 'user')).toEqual([]);
     expect(() => assertValidRuleSet(rules, 'user')).toThrow(/clientIp\[1\]/);
   });
+
+  it('refuses tagSubject, which delivery does not do yet, rather than storing a rule that would not act', () => {
+    const rules: Rule[] = [rule('t', { size: { over: 1 } }, [{ action: 'tagSubject', tag: '[EXT]' }])];
+    expect(ruleSetProblems(rules, 'user')).toEqual([
+      { field: 'rules[0].actions[0]', message: 'tagSubject is not supported yet (use addHeader, or junk)' },
+    ]);
+  });
 });
