@@ -67,38 +67,8 @@ export interface QueueService {
   stop(): Promise<void>;
 }
 
-/** One delivery attempt: a queued message's recipients at one destination domain. */
-export interface DeliveryJob {
-  domain: string;
-  /** '' = the null sender. */
-  mailFrom: string;
-  recipients: string[];
-  size: number;
-  smtputf8: boolean;
-  /** The bytes to send, DKIM-Signature already prepended by the worker. */
-  body(): Readable;
-  /** For logs. */
-  id: string;
-}
-
-/** The outcome of one recipient of a delivery attempt. */
-export interface RecipientResult {
-  address: string;
-  status: 'delivered' | 'deferred' | 'failed';
-  code: number | null;
-  enhanced: string | null;
-  response: string;
-  remoteHost: string | null;
-}
-
-/**
- * Delivers jobs to remote MTAs (`queue/delivery`). Never throws for a remote
- * failure: every recipient comes back with a status.
- */
-export interface Transport {
-  deliver(job: DeliveryJob, signal?: AbortSignal): Promise<{ recipients: RecipientResult[]; tls: boolean }>;
-  close(): Promise<void>;
-}
+// The worker hands jobs to the transport (`queue/delivery`): its types are the contract.
+export type { DeliveryJob, DeliveryResult, RecipientResult, Transport } from './delivery/types.js';
 
 /** DKIM signing of outbound mail (see the mail-auth module). */
 export interface DkimSigner {
