@@ -253,7 +253,7 @@ function rowInserter<T extends object>(
   return (row: T) => {
     prepared ??= {
       columns: Object.keys(row) as (keyof T)[],
-      // biome-ignore lint/suspicious/noExplicitAny: one of three queue tables, its row type given by T
+      // biome-ignore lint/suspicious/noExplicitAny: one of the tables above, its row type given by T
       run: statements.prepare(db.insertInto(table).values(row as any)),
     };
     const { columns, run } = prepared;
