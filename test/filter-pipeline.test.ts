@@ -376,7 +376,11 @@ describe.each(databases.engines)('filter pipeline on %s', (engine) => {
     it('tags a folded Subject, one spilled to a file, none, and never twice', async () => {
       await jd.users.create({ address: 'erin@corp.test', password: 'filter-password-1' });
       await jd.filter.replaceRules([
-        { name: 'from outside', when: { direction: 'inbound' }, actions: [{ action: 'tagSubject', tag: '[EXT]' }] },
+        {
+          name: 'from outside',
+          when: { direction: 'inbound' },
+          actions: [{ action: 'tagSubject', tag: '[EXT]' }],
+        },
       ]);
       const long = 'Quarterly planning notes for the project meeting on Thursday with the whole team';
       const big = Buffer.alloc(300 * 1024, 'q'); // past the store's 128 KiB inline limit: the body is in a file

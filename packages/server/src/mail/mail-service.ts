@@ -18,9 +18,9 @@ import { HEAD_BYTES, ingest } from './ingest.js';
 import { needsSmtpUtf8, type OutboundQueue, type TraceRecorder } from './outbound.js';
 import { parseBody, readHeaderFields } from './parse.js';
 import { parseIndex } from './parse-index.js';
-import { subjectTagEdit } from './subject-tag.js';
 import type { SendRecipients } from './send-recipients.js';
 import { resolveSendRecipients } from './send-recipients.js';
+import { subjectTagEdit } from './subject-tag.js';
 import type {
   FilterPlan,
   MailService,

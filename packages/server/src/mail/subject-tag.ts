@@ -49,7 +49,12 @@ function findSubject(head: Buffer, whole: boolean): SubjectField | null | undefi
 
 /** The decoded, unfolded subject (RFC 2047 words decoded), to tell whether it starts with a tag. */
 const decodedSubject = (raw: Buffer): string =>
-  libmime.decodeWords(raw.toString('utf8').replace(/\r?\n(?=[ \t])/g, '').trim());
+  libmime.decodeWords(
+    raw
+      .toString('utf8')
+      .replace(/\r?\n(?=[ \t])/g, '')
+      .trim(),
+  );
 
 const isPrintableAscii = (s: string) => /^[\x20-\x7e]*$/.test(s);
 
@@ -93,7 +98,6 @@ export function subjectTagEdit(
     head: Buffer.concat([head.subarray(0, at.start), bytes, head.subarray(at.end)]),
   };
 }
-
 
 /** `Subject: <tags> ` and the original value after its leading whitespace (its folding kept). */
 function taggedField(raw: Buffer, tag: string): Buffer {

@@ -4,7 +4,13 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError, newId } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
-import { assertReplacementWithin, type ByteReplacement, editChunk, editTail, replacementDelta } from './byte-edit.js';
+import {
+  assertReplacementWithin,
+  type ByteReplacement,
+  editChunk,
+  editTail,
+  replacementDelta,
+} from './byte-edit.js';
 import { tempName, writerIsGone } from './temp-owner.js';
 import type { BlobStore, BlobWriter } from './types.js';
 

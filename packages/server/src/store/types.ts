@@ -1,5 +1,5 @@
-import type { ByteReplacement } from './byte-edit.js';
 import type { Readable } from 'node:stream';
+import type { ByteReplacement } from './byte-edit.js';
 import type { QueueDomainsTable, QueueMessagesTable, QueueRecipientsTable } from './queue-schema.js';
 import type { MessageFilterResultsTable, QuarantineTable } from './schema.js';
 import type {
