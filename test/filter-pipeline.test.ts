@@ -356,4 +356,78 @@ describe.each(databases.engines)('filter pipeline on %s', (engine) => {
     expect(hamDetail.filter?.verdict).toBe('accept');
     expect(hamDetail.filter?.score ?? 1).toBeLessThan(0.45);
   });
+
+  describe('tagSubject (a global rule tags the one stored body)', () => {
+    /** The stored raw message and REST subject of the one message to `address` with `marker` in its text. */
+    async function storedCopy(address: string, marker: string) {
+      const all = [...(await inbox(address)), ...(await inbox(address, 'Junk'))];
+      for (const m of all) {
+        const raw = Buffer.from(await jd.mail.raw(address, m.id)).toString('latin1');
+        if (raw.includes(marker)) return { raw, subject: m.subject };
+      }
+      throw new Error(`no message with ${marker}`);
+    }
+    /** The top-level Subject field with its folded lines, CRLF kept. */
+    const subjectField = (raw: string) => {
+      const header = raw.slice(0, raw.indexOf('\r\n\r\n') + 2);
+      return /^Subject:.*\r\n(?:[ \t].*\r\n)*/im.exec(header)?.[0];
+    };
+
+    it('tags a folded Subject, one spilled to a file, none, and never twice', async () => {
+      await jd.users.create({ address: 'erin@corp.test', password: 'filter-password-1' });
+      await jd.filter.replaceRules([
+        {
+          name: 'from outside',
+          when: { direction: 'inbound' },
+          actions: [{ action: 'tagSubject', tag: '[EXT]' }],
+        },
+      ]);
+      const long = 'Quarterly planning notes for the project meeting on Thursday with the whole team';
+      const big = Buffer.alloc(300 * 1024, 'q'); // past the store's 128 KiB inline limit: the body is in a file
+      const cases = [
+        { marker: 'tag-folded', subject: long, attachments: [] },
+        { marker: 'tag-file', subject: long, attachments: [{ filename: 'notes.txt', content: big }] },
+        { marker: 'tag-twice', subject: '[EXT] already tagged', attachments: [] },
+      ];
+      for (const c of cases) {
+        const raw = await compose({ from: 'pm@outside.example', to: 'erin@corp.test', ...c, text: c.marker });
+        const sent = subjectField(raw.toString('latin1')) ?? '';
+        if (c.marker === 'tag-folded') expect(sent).toMatch(/\r\n[ \t]/); // nodemailer folded it
+        expect((await sendMx(server.smtpPort, 'pm@outside.example', ['erin@corp.test'], raw)).code).toBe(250);
+        const stored = await storedCopy('erin@corp.test', c.marker);
+        if (c.marker === 'tag-twice') {
+          expect(subjectField(stored.raw)).toBe(sent);
+          expect(stored.subject).toBe('[EXT] already tagged');
+        } else {
+          // The original value, folding and CRLF as sent, behind the tag.
+          expect(subjectField(stored.raw)).toBe(sent.replace(/^Subject: /, 'Subject: [EXT] '));
+          expect(stored.subject).toBe(`[EXT] ${long}`);
+        }
+        // Everything else as sent: the rest of the header section and the body.
+        expect(stored.raw.endsWith(raw.toString('latin1').slice(raw.indexOf('\r\n\r\n')))).toBe(true);
+      }
+      const none = Buffer.from('From: pm@outside.example\r\nTo: erin@corp.test\r\n\r\ntag-none\r\n');
+      expect((await sendMx(server.smtpPort, 'pm@outside.example', ['erin@corp.test'], none)).code).toBe(250);
+      const untitled = await storedCopy('erin@corp.test', 'tag-none');
+      expect(subjectField(untitled.raw)).toBe('Subject: [EXT]\r\n');
+      expect(untitled.subject).toBe('[EXT]');
+    });
+
+    it('encodes a non-ASCII tag with RFC 2047 and shows it decoded', async () => {
+      await jd.filter.replaceRules([
+        { name: '外部', when: { direction: 'inbound' }, actions: [{ action: 'tagSubject', tag: '[外部]' }] },
+      ]);
+      const raw = await compose({
+        from: 'pm@outside.example',
+        to: 'erin@corp.test',
+        subject: '发票 March',
+        text: 'tag-cjk',
+      });
+      expect((await sendMx(server.smtpPort, 'pm@outside.example', ['erin@corp.test'], raw)).code).toBe(250);
+      const stored = await storedCopy('erin@corp.test', 'tag-cjk');
+      expect(subjectField(stored.raw)).toMatch(/^Subject: =\?UTF-8\?Q\?=5B=E5=A4=96=E9=83=A8=5D/);
+      expect(stored.subject).toBe('[外部] 发票 March');
+      await jd.filter.replaceRules([]);
+    });
+  });
 });

@@ -20,6 +20,7 @@ import { parseBody, readHeaderFields } from './parse.js';
 import { parseIndex } from './parse-index.js';
 import type { SendRecipients } from './send-recipients.js';
 import { resolveSendRecipients } from './send-recipients.js';
+import { subjectTagEdit } from './subject-tag.js';
 import type {
   FilterPlan,
   MailService,
@@ -224,8 +225,12 @@ export function createMailService(deps: MailServiceDeps): MailService {
         targets: input.targets,
       });
       const prepend = (verdict?.prepend ?? '') + (plan?.prepend ?? '');
-      const blob = await writer.finish(prepend ? Buffer.from(prepend, 'utf8') : undefined);
-      const index = await parseIndex(head, sawAttachment);
+      // Writer offsets count our trace header, which the head leaves out.
+      const tagged = plan?.subjectTags?.length
+        ? subjectTagEdit(head, plan.subjectTags, Buffer.byteLength(input.trace), head.length < HEAD_BYTES)
+        : undefined;
+      const blob = await writer.finish(prepend ? Buffer.from(prepend, 'utf8') : undefined, tagged?.replace);
+      const index = await parseIndex(tagged?.head ?? head, sawAttachment);
       const { delivered, held } = await placeCopies(input, verdict?.junk === true, plan);
       const targets: DeliveryTarget[] = delivered.map((d) => d.target);
       if (input.submission)

@@ -198,6 +198,11 @@ export interface FilterPlacement {
 export interface FilterPlan {
   /** Header lines (CRLF-terminated) to put on top: `X-Spam-*`, rules' added headers. */
   prepend: string;
+  /**
+   * Tags to put in front of the Subject (rules' `tagSubject`), once each: the copies share one
+   * body, so a tag any recipient's rules ask for is on every copy.
+   */
+  subjectTags?: string[];
   /** Per recipient (user id); a recipient not in the map gets INBOX. */
   placement: Map<string, FilterPlacement>;
   /** Stored with the message (`message_filter_results`). */

@@ -4,6 +4,13 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError, newId } from '../shared/index.js';
 import type { Logger } from '../telemetry/index.js';
+import {
+  assertReplacementWithin,
+  type ByteReplacement,
+  editChunk,
+  editTail,
+  replacementDelta,
+} from './byte-edit.js';
 import { tempName, writerIsGone } from './temp-owner.js';
 import type { BlobStore, BlobWriter } from './types.js';
 
@@ -175,15 +182,17 @@ function createWriter(tmpDir: string, blobId: string): BlobWriter {
       size += chunk.length;
       if (pendingBytes >= WRITE_BUFFER) await flush();
     },
-    async finish(prefix) {
+    async finish(prefix, replace) {
       if (done) throw new Error('blob writer already finished or aborted');
+      if (replace) assertReplacementWithin(replace, size);
       done = true;
       const h = await flush();
-      if (prefix && prefix.length > 0) {
+      if ((prefix && prefix.length > 0) || replace) {
         await h.close();
         fh = undefined;
-        await rewriteWithPrefix(path, join(tmpDir, tempName(`${blobId}-p`)), prefix);
-        return { blobId, size: size + prefix.length };
+        const head = prefix ?? Buffer.alloc(0);
+        await rewriteWithPrefix(path, join(tmpDir, tempName(`${blobId}-p`)), head, replace, size);
+        return { blobId, size: size + head.length + replacementDelta(replace) };
       }
       try {
         await h.sync();
@@ -204,24 +213,38 @@ function createWriter(tmpDir: string, blobId: string): BlobWriter {
 /** Bytes copied per read when a body file is rewritten. */
 const COPY_BUFFER = 256 * 1024;
 
+/** Writes all of `buf` (POSIX allows a short write). */
+async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+}
+
 /**
- * Puts `prefix` in front of the temp file at `path`: writes prefix + file to `next` (a temp name
- * of its own, so a crash leaves only sweepable files), fsyncs it and renames it over `path`. One
- * sequential copy of a body that has already spilled past the inline limit; the common small
- * body never comes here (bodies.ts prepends in memory).
+ * Puts `prefix` in front of the temp file at `path` (of `size` bytes), with `replace`'s byte range
+ * swapped for its new bytes on the way: writes the result to `next` (a temp name of its own, so a
+ * crash leaves only sweepable files), fsyncs it and renames it over `path`. One sequential copy
+ * of a body that has already spilled past the inline limit; the common small body never comes
+ * here (bodies.ts prepends and replaces in memory).
  */
-async function rewriteWithPrefix(path: string, next: string, prefix: Buffer): Promise<void> {
+async function rewriteWithPrefix(
+  path: string,
+  next: string,
+  prefix: Buffer,
+  replace: ByteReplacement | undefined,
+  size: number,
+): Promise<void> {
   const src = await open(path, 'r');
   let dst: FileHandle | undefined;
   try {
     dst = await open(next, 'wx', 0o640);
-    await dst.write(prefix);
+    await writeAll(dst, prefix);
     const buf = Buffer.allocUnsafe(COPY_BUFFER);
-    for (;;) {
+    for (let pos = 0; ; ) {
       const { bytesRead } = await src.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
-      for (let off = 0; off < bytesRead; ) off += (await dst.write(buf, off, bytesRead - off)).bytesWritten;
+      for (const piece of editChunk(buf.subarray(0, bytesRead), pos, replace)) await writeAll(dst, piece);
+      pos += bytesRead;
     }
+    for (const piece of editTail(size, replace)) await writeAll(dst, piece);
     await dst.sync();
     await dst.close();
     dst = undefined;

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { AppError, newId } from '../shared/index.js';
 import { assertBlobId, type LocalBlobStore } from './blobs.js';
+import { assertReplacementWithin, editChunk, editTail, replacementDelta } from './byte-edit.js';
 import type { Database } from './db.js';
 import type { BlobStore, BlobWriter, ByteRange, FinishedBlob } from './types.js';
 
@@ -51,14 +52,21 @@ function createSpillingWriter(files: LocalBlobStore, inlineMaxBytes: number): Bl
       chunks = [];
       for (const c of held) await file.write(c);
     },
-    async finish(prefix?: Buffer): Promise<FinishedBlob> {
-      if (file) return file.finish(prefix);
+    async finish(prefix, replace): Promise<FinishedBlob> {
+      if (file) return file.finish(prefix, replace);
+      if (replace) assertReplacementWithin(replace, size);
       // Gathered into memory of its own (never a slice of Node's shared pool, nor the caller's
-      // chunks), which the committer's thread can then take over without a copy.
-      const total = size + (prefix?.length ?? 0);
+      // chunks), which the committer's thread can then take over without a copy. A replaced
+      // range is concatenated around in the same copy.
+      const total = size + (prefix?.length ?? 0) + replacementDelta(replace);
       const data = Buffer.allocUnsafeSlow(total);
       let at = prefix ? prefix.copy(data, 0) : 0;
-      for (const c of chunks) at += c.copy(data, at);
+      let pos = 0;
+      for (const c of chunks) {
+        for (const piece of editChunk(c, pos, replace)) at += piece.copy(data, at);
+        pos += c.length;
+      }
+      for (const piece of editTail(size, replace)) at += piece.copy(data, at);
       chunks = [];
       return { blobId, size: total, data, ownsMemory: true };
     },

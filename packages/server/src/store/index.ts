@@ -9,6 +9,7 @@ export {
   type LocalBlobStore,
 } from './blobs.js';
 export { type BodyStore, DEFAULT_INLINE_BODY_MAX_BYTES } from './bodies.js';
+export type { ByteReplacement } from './byte-edit.js';
 export type { CommitStats } from './commit.js';
 export {
   type Database,

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ByteReplacement } from './byte-edit.js';
 import type { QueueDomainsTable, QueueMessagesTable, QueueRecipientsTable } from './queue-schema.js';
 import type { MessageFilterResultsTable, QuarantineTable } from './schema.js';
 import type {
@@ -139,8 +140,10 @@ export interface BlobWriter {
    * Ends the body. `prefix`, when given, goes in front of everything written: bytes known only
    * once the rest has been read (the MX's `Authentication-Results` header). In memory that is
    * one copy more; a body already spilled to a file is rewritten once (see `blobs.ts`).
+   * `replace`, when given, replaces one byte range of what was written (offsets not counting
+   * `prefix`) in that same copy: the filter's tagged Subject field.
    */
-  finish(prefix?: Buffer): Promise<FinishedBlob>;
+  finish(prefix?: Buffer, replace?: ByteReplacement): Promise<FinishedBlob>;
   abort(): Promise<void>;
 }
 

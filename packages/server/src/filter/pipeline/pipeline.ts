@@ -191,7 +191,7 @@ export function createFilterPipeline(deps: FilterPipelineDeps): FilterPipeline {
             record(v.kind, null, v.reasons);
             refuse(v);
           }
-          const { placement, strictest, reasons, addedHeaders } = decideRecipients(
+          const { placement, strictest, reasons, addedHeaders, subjectTags } = decideRecipients(
             shared,
             input.targets,
             perRecipient,
@@ -207,6 +207,7 @@ export function createFilterPipeline(deps: FilterPipelineDeps): FilterPipeline {
             .map((r) => ({ ...r.target, actions: r.actions }));
           const plan: FilterPlan = {
             prepend: spamHeaders(spam, junked) + ruleHeaders(addedHeaders),
+            subjectTags,
             placement,
             result: { verdict: strictest.kind, score, reasons: why },
             after: (message) =>

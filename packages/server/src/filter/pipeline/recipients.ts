@@ -17,6 +17,8 @@ export interface RecipientsDecision {
   reasons: string[];
   /** `addHeader` fields of every recipient's rules, once each (the copies share one body). */
   addedHeaders: { name: string; value: string }[];
+  /** `tagSubject` tags of every recipient's rules, once each (likewise shared). */
+  subjectTags: string[];
 }
 
 /**
@@ -34,6 +36,7 @@ export function decideRecipients(
   let strictest: Verdict = combineVerdicts(shared).decision;
   const reasons = new Set(shared.flatMap((v) => v.reasons));
   const addedHeaders: { name: string; value: string }[] = [];
+  const subjectTags = new Set<string>();
   for (const t of targets) {
     const own = byUser.get(t.userId);
     const { decision } = combineVerdicts(own?.verdict ? [...shared, own.verdict] : shared);
@@ -41,10 +44,11 @@ export function decideRecipients(
     if (VERDICT_STRICTNESS[decision.kind] > VERDICT_STRICTNESS[strictest.kind]) strictest = decision;
     placement.set(t.userId, placementOf(decision, own?.actions ?? []));
     for (const a of own?.actions ?? []) {
+      if (a.action === 'tagSubject') subjectTags.add(a.tag);
       if (a.action !== 'addHeader') continue;
       if (!addedHeaders.some((h) => h.name === a.name && h.value === a.value))
         addedHeaders.push({ name: a.name, value: a.value });
     }
   }
-  return { placement, strictest, reasons: [...reasons], addedHeaders };
+  return { placement, strictest, reasons: [...reasons], addedHeaders, subjectTags: [...subjectTags] };
 }

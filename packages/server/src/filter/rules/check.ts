@@ -43,7 +43,7 @@ function checkCondition(c: Condition, path: string, depth: number, out: RuleProb
  * What the JSON schema cannot say about a rule set of `scope`: nesting
  * depth, the total number of conditions, IP networks that parse,
  * vacation replies only in personal rules (an install-wide auto-reply would
- * answer every sender on behalf of everyone), and no `tagSubject` yet.
+ * answer every sender on behalf of everyone).
  */
 export function ruleSetProblems(rules: readonly Rule[], scope: RuleScope): RuleProblem[] {
   const out: RuleProblem[] = [];
@@ -55,13 +55,6 @@ export function ruleSetProblems(rules: readonly Rule[], scope: RuleScope): RuleP
         out.push({
           field: `rules[${i}].actions[${j}]`,
           message: 'vacation replies are for personal rules only',
-        });
-      // Refused rather than stored and silently not done: the message is stored as it came, and
-      // changing its Subject needs a rewrite of its header section that the delivery does not do yet.
-      if (a.action === 'tagSubject')
-        out.push({
-          field: `rules[${i}].actions[${j}]`,
-          message: 'tagSubject is not supported yet (use addHeader, or junk)',
         });
     });
   });

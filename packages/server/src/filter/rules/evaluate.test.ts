@@ -204,10 +204,10 @@ describe('ruleSetProblems', () => {
     expect(() => assertValidRuleSet(rules, 'user')).toThrow(/clientIp\[1\]/);
   });
 
-  it('refuses tagSubject, which delivery does not do yet, rather than storing a rule that would not act', () => {
+  it('accepts tagSubject in personal and global rule sets (delivery tags the stored Subject)', () => {
     const rules: Rule[] = [rule('t', { size: { over: 1 } }, [{ action: 'tagSubject', tag: '[EXT]' }])];
-    expect(ruleSetProblems(rules, 'user')).toEqual([
-      { field: 'rules[0].actions[0]', message: 'tagSubject is not supported yet (use addHeader, or junk)' },
-    ]);
+    expect(ruleSetProblems(rules, 'user')).toEqual([]);
+    expect(ruleSetProblems(rules, 'domain')).toEqual([]);
+    expect(() => assertValidRuleSet(rules, 'domain')).not.toThrow();
   });
 });
