@@ -77,6 +77,27 @@ export function createGreylist(deps: GreylistDeps): Greylist {
       .where('triplet', '=', triplet)
       .execute();
 
+  /**
+   * The triplet's row, inserted when new. Insert-or-keep: two nodes seeing the first attempt at
+   * once both read the one row after. A prune (this node's or another's) may delete an expired row
+   * between the insert and the read: then it is inserted again, as the new attempt it now is.
+   */
+  async function rowOf(triplet: string, t: number) {
+    for (;;) {
+      await db
+        .insertInto('greylist')
+        .values({ triplet, first_seen: t, passed_at: null, expires_at: t + windowMs })
+        .onConflict((oc) => oc.column('triplet').doNothing())
+        .execute();
+      const row = await db
+        .selectFrom('greylist')
+        .selectAll()
+        .where('triplet', '=', triplet)
+        .executeTakeFirst();
+      if (row) return row;
+    }
+  }
+
   async function prune(): Promise<number> {
     const r = await db.deleteFrom('greylist').where('expires_at', '<', now()).executeTakeFirst();
     return Number(r.numDeletedRows);
@@ -92,41 +113,38 @@ export function createGreylist(deps: GreylistDeps): Greylist {
     prune,
     async check(input) {
       const t = now();
-      maybePrune(t);
-      const triplet = tripletKey(input);
-      // Insert-or-keep: two nodes seeing the first attempt at once both read the one row after.
-      await db
-        .insertInto('greylist')
-        .values({ triplet, first_seen: t, passed_at: null, expires_at: t + windowMs })
-        .onConflict((oc) => oc.column('triplet').doNothing())
-        .execute();
-      const row = await db
-        .selectFrom('greylist')
-        .selectAll()
-        .where('triplet', '=', triplet)
-        .executeTakeFirstOrThrow();
-      if (row.expires_at < t) {
-        // Passed too long ago, or retried after the window: a new triplet.
-        await restart(triplet, t);
-        return { pass: false, retryAfterSeconds: settings.delaySeconds };
+      try {
+        return await decide(tripletKey(input), t);
+      } finally {
+        // After the decision and its writes: a prune running beside them could delete this very row.
+        maybePrune(t);
       }
-      if (row.passed_at !== null) {
-        if (t + lifetimeMs - row.expires_at > RENEW_EVERY_MS)
-          await db
-            .updateTable('greylist')
-            .set({ expires_at: t + lifetimeMs })
-            .where('triplet', '=', triplet)
-            .execute();
-        return { pass: true };
-      }
-      const waited = t - row.first_seen;
-      if (waited < delayMs) return { pass: false, retryAfterSeconds: Math.ceil((delayMs - waited) / 1000) };
-      await db
-        .updateTable('greylist')
-        .set({ passed_at: t, expires_at: t + lifetimeMs })
-        .where('triplet', '=', triplet)
-        .execute();
-      return { pass: true };
     },
   };
+
+  async function decide(triplet: string, t: number): Promise<GreylistDecision> {
+    const row = await rowOf(triplet, t);
+    if (row.expires_at < t) {
+      // Passed too long ago, or retried after the window: a new triplet.
+      await restart(triplet, t);
+      return { pass: false, retryAfterSeconds: settings.delaySeconds };
+    }
+    if (row.passed_at !== null) {
+      if (t + lifetimeMs - row.expires_at > RENEW_EVERY_MS)
+        await db
+          .updateTable('greylist')
+          .set({ expires_at: t + lifetimeMs })
+          .where('triplet', '=', triplet)
+          .execute();
+      return { pass: true };
+    }
+    const waited = t - row.first_seen;
+    if (waited < delayMs) return { pass: false, retryAfterSeconds: Math.ceil((delayMs - waited) / 1000) };
+    await db
+      .updateTable('greylist')
+      .set({ passed_at: t, expires_at: t + lifetimeMs })
+      .where('triplet', '=', triplet)
+      .execute();
+    return { pass: true };
+  }
 }
