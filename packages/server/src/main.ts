@@ -33,7 +33,6 @@ import {
   createDirectorySync,
   createLdapAuthenticator,
   type DirectorySync,
-  type EventSink,
   resolveSources,
 } from './ldap/index.js';
 import {
@@ -125,15 +124,6 @@ export interface BuildOptions {
 }
 
 /**
- * The one place user events are announced. The events module (outbox,
- * webhooks, SSE) is not built yet; until it is, each event is a log line.
- */
-function userEventSink(log: Logger): EventSink {
-  const events = log.child({ component: 'events' });
-  return (event) => events.info({ event }, event.type);
-}
-
-/**
  * Builds every module with its dependencies passed in: the one place that
  * knows the concrete backends (DESIGN.md). Used by `start` and by CLI
  * commands that work on the data directory directly.
@@ -199,7 +189,6 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
       onChange: () => directory.noteDirectoryChanged(),
     }),
-    emit: userEventSink(log),
     log: ldapLog,
     intervalMs: config.ldap.syncIntervalSeconds * 1000,
     fullIntervalMs: config.ldap.fullSyncIntervalSeconds * 1000,
