@@ -10,6 +10,7 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
+import { createEventLog, type LocalEventLog } from './events/index.js';
 import {
   createCachedGroupPolicies,
   createEngineFilter,
@@ -93,6 +94,8 @@ export interface Engine {
   idempotency: IdempotencyStore;
   /** The outbound queue: operators' view and the delivery worker. */
   queue: QueueService;
+  /** The event log: every change that matters, written by its transaction (`events/`). */
+  events: LocalEventLog;
   /** Every hop of every message (`GET /messages/trace`). */
   trace: TraceStore;
   /** DKIM signatures for outbound mail (the queue worker's). */
@@ -193,6 +196,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     intervalMs: config.ldap.syncIntervalSeconds * 1000,
     fullIntervalMs: config.ldap.fullSyncIntervalSeconds * 1000,
   });
+  const events = createEventLog({ database, log });
   // The outbound queue and the message trace (the worker starts with the server: `startServer`).
   const trace = createMessageTrace({
     database,
@@ -311,10 +315,12 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     }),
     queue,
     trace,
+    events,
     spam,
     junkLearner,
     async close() {
       oauth.stop();
+      await events.close();
       await directorySync.stop();
       await queue.stop();
       await transport.close();
@@ -479,6 +485,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     groupPolicies: engine.groupPolicies,
     quarantine: engine.quarantine,
     spam: engine.spam,
+    events: engine.events,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,
@@ -516,6 +523,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     engine.idempotency.sweep().catch((err) => log.warn({ err }, 'idempotency key sweep failed'));
     // Change-journal rows past their retention (30 days): QRESYNC clients older than that resync.
     engine.store.pruneJournal().catch((err) => log.warn({ err }, 'change journal prune failed'));
+    // Events past `events.retentionDays`: a consumer whose cursor is older gets 410 and resyncs.
+    engine.events
+      .prune(Date.now(), config.events.retentionDays * 86_400_000)
+      .catch((err) => log.warn({ err }, 'event log prune failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   let blobSweep: Promise<void> | undefined;
