@@ -6634,7 +6634,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                /** @description A cursor: the events after this position (a `nextCursor`, or an event’s `sequence` as a number). Absent: from the oldest kept event. Older than the retention: 410 `EVENTS_CURSOR_EXPIRED` */
+                /** @description A cursor: the events after this position (a `nextCursor`, or an event’s `sequence`). Absent: from the oldest kept event. Older than the retention: 410 `EVENTS_CURSOR_EXPIRED` */
                 after?: string;
                 /** @description Comma-separated event types or prefixes: `message.new,user.*`. Absent: every type */
                 types?: string;

@@ -24,9 +24,9 @@ export const EventPage = Type.Object(
 export const EventsQuery = Type.Object({
   after: Type.Optional(
     Type.String({
-      pattern: '^[0-9]{1,19}$',
+      pattern: '^[0-9]{1,20}$',
       description:
-        'A cursor: the events after this position (a `nextCursor`, or an event’s `sequence` as a number). Absent: from the oldest kept event. Older than the retention: 410 `EVENTS_CURSOR_EXPIRED`',
+        'A cursor: the events after this position (a `nextCursor`, or an event’s `sequence`). Absent: from the oldest kept event. Older than the retention: 410 `EVENTS_CURSOR_EXPIRED`',
     }),
   ),
   types: Type.Optional(

@@ -25,6 +25,8 @@ async function startAfter(events: EventLog, after: string | undefined): Promise<
   const oldest = await events.oldest();
   if (after === undefined) return oldest - 1;
   const position = Number(after);
+  if (!Number.isSafeInteger(position))
+    throw new AppError('VALIDATION_FAILED', 'after: not a position of this log', { field: 'query.after' });
   if (cursorExpired(position, oldest))
     throw new AppError('EVENTS_CURSOR_EXPIRED', undefined, { oldest: String(oldest) });
   return position;
