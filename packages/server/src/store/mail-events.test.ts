@@ -9,6 +9,8 @@ import {
   sampleIndex,
   writeBlob,
 } from '../../../../test/harness/mail-store.js';
+import { attemptEvents } from '../queue/attempt-events.js';
+import { planOutbound } from '../queue/index.js';
 import { FLAG } from './index.js';
 import { type FlagChangeItem, flagEvents, IDS_PER_EVENT } from './mail-events.js';
 
@@ -162,6 +164,99 @@ describe.each(databases.engines)('mail events on %s', (engine) => {
       ['mailbox.created', { address, mailbox: 'Archive' }],
       ['mailbox.deleted', { address, mailbox: 'Archive/Old/2024', messages: 0 }],
     ]);
+  });
+});
+
+describe('delivery events', () => {
+  const plan = () =>
+    planOutbound({
+      mailFrom: 'alice@example.test',
+      recipients: ['a@remote.test', 'b@remote.test', 'c@other.test'],
+      senderUserId: 'u1',
+      headerMessageId: '<m@example.test>',
+      subject: 'out',
+      size: 10,
+      smtputf8: false,
+      now: Date.now(),
+    });
+
+  it('an attempt writes one event per outcome with its recipients, and delivery.bounced when a bounce went out', () => {
+    const rows = plan();
+    const job = rows.domains.find((d) => d.domain === 'remote.test');
+    if (!job) throw new Error('no job for remote.test');
+    const reply = {
+      code: 550,
+      enhanced: '5.1.1',
+      response: '550 5.1.1 no such user',
+      remoteHost: 'mx.remote.test',
+    };
+    const events = attemptEvents(
+      job,
+      rows.message,
+      [
+        {
+          address: 'a@remote.test',
+          state: 'delivered',
+          code: 250,
+          enhanced: null,
+          response: '250 ok',
+          remoteHost: 'mx.remote.test',
+        },
+        { address: 'b@remote.test', state: 'failed', ...reply },
+      ],
+      { nextAttemptAt: Date.now(), bounced: true },
+    );
+    expect(events.map((e) => [e.type, e.domain, e.address, e.data.recipients])).toEqual([
+      ['delivery.delivered', 'example.test', 'alice@example.test', ['a@remote.test']],
+      ['delivery.failed', 'example.test', 'alice@example.test', ['b@remote.test']],
+      ['delivery.bounced', 'example.test', 'alice@example.test', ['b@remote.test']],
+    ]);
+    expect(events[1]?.data).toMatchObject({ queueId: job.id, domain: 'remote.test', attempts: 1, ...reply });
+  });
+});
+
+describe.each(databases.engines)('delivery.queued on %s', (engine) => {
+  it('is written by the delivery that queues the message, one per destination domain', async () => {
+    const f = await openStore(await databases.fresh(engine));
+    try {
+      const rows = planOutbound({
+        mailFrom: 'alice@example.test',
+        recipients: ['a@remote.test', 'b@remote.test', 'c@other.test'],
+        headerMessageId: '<q@example.test>',
+        subject: 'out',
+        size: 10,
+        smtputf8: false,
+        now: Date.now(),
+      });
+      const blob = await writeBlob(f.store, rawMessage('out'));
+      await f.store.deliver({
+        blob,
+        targets: [],
+        index: sampleIndex('out'),
+        internalDate: Date.now(),
+        outbound: rows,
+      });
+      const got = await f.database.db
+        .selectFrom('event_log')
+        .select(['type', 'domain', 'data'])
+        .orderBy('position')
+        .execute();
+      expect(
+        got.map((e) => [
+          e.type,
+          e.domain,
+          (JSON.parse(e.data) as { domain: string; recipients: string[] }).recipients,
+        ]),
+      ).toEqual(
+        rows.domains.map((d) => [
+          'delivery.queued',
+          'example.test',
+          rows.recipients.filter((r) => r.queue_domain_id === d.id).map((r) => r.address),
+        ]),
+      );
+    } finally {
+      await f.close();
+    }
   });
 });
 
