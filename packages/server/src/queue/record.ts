@@ -7,6 +7,7 @@
 import {
   appendEvents,
   type Database,
+  deliveryEvent,
   type Executor,
   type NewEvent,
   type QueueRecipientState,
@@ -154,7 +155,7 @@ export async function removeJob(
     const job = await trx
       .deleteFrom('queue_domains')
       .where('id', '=', jobId)
-      .returning('queue_message_id')
+      .returning(['queue_message_id', 'domain', 'attempts'])
       .executeTakeFirst();
     if (!job) return { removed: false, waiting: [], queueMessageId: null, releasedBlob: null };
     const recipients = await trx
@@ -166,7 +167,23 @@ export async function removeJob(
       .filter((x) => x.state === 'pending' || x.state === 'deferred')
       .map((x) => x.address)
       .sort();
+    const message = await trx
+      .selectFrom('queue_messages')
+      .selectAll()
+      .where('id', '=', job.queue_message_id)
+      .executeTakeFirst();
     const releasedBlob = await dropMessageIfDone(trx, job.queue_message_id);
+    // The recipients still waiting will never be delivered: they failed, by an operator's hand.
+    if (message && waiting.length > 0)
+      await appendEvents(trx, [
+        deliveryEvent('delivery.failed', message, { id: jobId, domain: job.domain }, waiting, {
+          attempts: Number(job.attempts),
+          code: null,
+          enhanced: '5.0.0',
+          response: 'removed from the queue by an administrator',
+          remoteHost: null,
+        }),
+      ]);
     return { removed: true, waiting, queueMessageId: job.queue_message_id, releasedBlob };
   });
 }
