@@ -64,6 +64,7 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'apps:write': 'Register, change and delete apps',
   'queue:read': 'Read the outbound queue and message traces',
   'queue:write': 'Retry and delete queued outbound messages',
+  'scim:write': 'Provision users and groups over SCIM 2.0 (`/scim/v2`); not a scope of `/api/v1` routes',
 };
 
 /**
