@@ -10,6 +10,7 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
+import { createScimService } from './scim/index.js';
 import {
   createCachedGroupPolicies,
   createEngineFilter,
@@ -490,6 +491,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     groupPolicies: engine.groupPolicies,
     quarantine: engine.quarantine,
     spam: engine.spam,
+    scim: createScimService({ directory: engine.directory, settings: config.scim }),
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,

@@ -12,6 +12,7 @@ import type { MailService } from '../mail/index.js';
 import type { DomainMailAuth } from '../mail-auth/index.js';
 import type { OAuthService } from '../oauth/index.js';
 import type { QueueService } from '../queue/index.js';
+import type { ScimService } from '../scim/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import type { MessageTrace } from '../trace/index.js';
@@ -25,6 +26,7 @@ import { webAuthRoutes } from './routes/auth/index.js';
 import { healthRoutes } from './routes/health.js';
 import { tokenRoute } from './routes/oauth/token.js';
 import { openapiRoute } from './routes/openapi-json.js';
+import { scimRoutes } from './routes/scim/index.js';
 import { v1Routes } from './routes/v1/index.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { MODELS } from './schemas/index.js';
@@ -66,6 +68,8 @@ export interface ApiDeps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train` answers 503 without it). */
   spam?: SpamClassifier;
+  /** The SCIM 2.0 server at `/scim/v2` (not served without it). */
+  scim?: ScimService;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -153,6 +157,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     quarantine: deps.quarantine,
     spam: deps.spam,
   });
+  if (deps.scim) await app.register(scimRoutes, { prefix: '/scim/v2', scim: deps.scim, publicUrl });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;
 }

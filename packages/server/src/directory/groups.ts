@@ -41,6 +41,7 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
     memberCount: n.get(r.id) ?? 0,
     source: r.source,
     scimExternalId: r.scim_external_id ?? null,
+    createdAt: Number(r.created_at),
   });
 
   async function getRow(id: string): Promise<GroupRow> {

@@ -112,6 +112,8 @@ export interface ListUsersOptions {
   withTotal?: boolean;
   /** Only the user with this SCIM `externalId`. */
   scimExternalId?: string;
+  /** Only these users, by id. */
+  ids?: readonly string[];
   /** Leave out users SCIM deleted (kept disabled). */
   hideScimDeleted?: boolean;
 }
@@ -142,6 +144,8 @@ export interface Group {
   source: string | null;
   /** The `externalId` an identity provider gave the group over SCIM; null or absent when none. */
   scimExternalId?: string | null;
+  /** When it was made (ms); absent from stand-ins. */
+  createdAt?: number;
 }
 
 export interface GroupTreeNode extends Group {

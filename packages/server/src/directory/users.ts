@@ -82,6 +82,7 @@ export function createUsers(deps: UsersDeps) {
     if (options.domain !== undefined) q = q.where('domains.name', '=', normalizeDomain(options.domain));
     if (options.scimExternalId !== undefined) q = q.where('users.scim_external_id', '=', options.scimExternalId);
     if (options.hideScimDeleted) q = q.where('users.scim_deleted_at', 'is', null);
+    if (options.ids) q = q.where('users.id', 'in', options.ids.length ? [...options.ids] : ['']);
     if (options.visibleDomains) q = q.where('domains.name', 'in', [...options.visibleDomains]);
     if (options.q) {
       const p = likePattern(options.q);
