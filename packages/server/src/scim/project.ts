@@ -16,6 +16,11 @@ function parseList(list: string | undefined, catalog: Catalog): string[][] {
     .map((k) => segments(catalog, k));
 }
 
+/** Nothing left to show: absent, `{}`, or a list of `{}` (RFC 7643 §2.5: unassigned attributes are left out). */
+const isEmpty = (v: unknown): boolean =>
+  v === undefined ||
+  (Array.isArray(v) ? v.every(isEmpty) : typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+
 const keyOf = (obj: Json, lower: string) => Object.keys(obj).find((k) => k.toLowerCase() === lower);
 
 /** Keeps only the sub-attributes `subs` of a complex value or of each element of a multi-valued one. */
@@ -45,7 +50,8 @@ export function project(resource: Json, catalog: Catalog, attributes?: string, e
       if (ALWAYS.has(lower) || wanted.some((p) => p.length === 1 && p[0] === lower)) out[key] = value;
       else {
         const subs = new Set(wanted.filter((p) => p[0] === lower && p.length > 1).map((p) => p[1] as string));
-        if (subs.size) out[key] = pick(value, subs);
+        const picked = subs.size ? pick(value, subs) : undefined;
+        if (!isEmpty(picked)) out[key] = picked;
       }
     }
     return out;

@@ -79,6 +79,15 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
     return send(reply, 200, item);
   };
 
+  // Owns everything under /scim/v2, so an unknown endpoint is a SCIM 404 (not the webmail's page).
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/*',
+    ...route,
+    handler: (request) => {
+      throw new ScimError(404, null, `No SCIM endpoint ${request.method} ${request.url.split('?')[0]}`);
+    },
+  });
   await app.register(resourceRoutes, { prefix: '/Users', resources: options.scim.users, kind: 'User', context, send });
   await app.register(resourceRoutes, { prefix: '/Groups', resources: options.scim.groups, kind: 'Group', context, send });
 }
