@@ -27,7 +27,8 @@ export const LdapSourceSchema = Type.Object(
   {
     name: Type.String({
       pattern: '^(?!scim$)[a-z0-9][a-z0-9_-]{0,31}$',
-      description: 'Short name; users synced from here carry it as their source (not `scim`: that marks users SCIM provisions)',
+      description:
+        'Short name; users synced from here carry it as their source (not `scim`: that marks users SCIM provisions)',
     }),
     preset: Type.Union([Type.Literal('openldap'), Type.Literal('ad')], {
       default: 'openldap',

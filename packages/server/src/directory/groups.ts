@@ -104,7 +104,8 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
       .where('domain_id', '=', domainId)
       .where('scim_external_id', '=', externalId)
       .executeTakeFirst();
-    if (other && other.id !== groupId) throw new AppError('EXTERNAL_ID_TAKEN', `externalId ${externalId} is in use`);
+    if (other && other.id !== groupId)
+      throw new AppError('EXTERNAL_ID_TAKEN', `externalId ${externalId} is in use`);
     return externalId;
   }
 
@@ -112,7 +113,8 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
     if (options.visibleDomains?.size === 0) return { items: [], total: 0 };
     let q = base();
     if (options.visibleDomains) q = q.where('domains.name', 'in', [...options.visibleDomains]);
-    if (options.scimExternalId !== undefined) q = q.where('groups.scim_external_id', '=', options.scimExternalId);
+    if (options.scimExternalId !== undefined)
+      q = q.where('groups.scim_external_id', '=', options.scimExternalId);
     if (options.name !== undefined) q = q.where('groups.name', '=', options.name);
     const rows = await q.orderBy('groups.id').offset(options.offset).limit(options.limit).execute();
     const counted = await q
@@ -123,7 +125,9 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
     return { items: rows.map((r) => toGroup(r, n)), total: Number(counted.n) };
   }
 
-  async function memberships(userIds: readonly string[]): Promise<Map<string, { id: string; name: string }[]>> {
+  async function memberships(
+    userIds: readonly string[],
+  ): Promise<Map<string, { id: string; name: string }[]>> {
     const out = new Map<string, { id: string; name: string }[]>();
     if (userIds.length === 0) return out;
     const rows = await db

@@ -70,7 +70,8 @@ export function createUsers(deps: UsersDeps) {
       departments: departments.filter((d) => d.user_id === r.id).map((d) => ({ id: d.id, name: d.name })),
       source: r.source,
       scimExternalId: r.scim_external_id ?? null,
-      scimDeletedAt: r.scim_deleted_at === null || r.scim_deleted_at === undefined ? null : Number(r.scim_deleted_at),
+      scimDeletedAt:
+        r.scim_deleted_at === null || r.scim_deleted_at === undefined ? null : Number(r.scim_deleted_at),
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
     }));
@@ -80,7 +81,8 @@ export function createUsers(deps: UsersDeps) {
   function listFilter(options: ListUsersOptions) {
     let q = base();
     if (options.domain !== undefined) q = q.where('domains.name', '=', normalizeDomain(options.domain));
-    if (options.scimExternalId !== undefined) q = q.where('users.scim_external_id', '=', options.scimExternalId);
+    if (options.scimExternalId !== undefined)
+      q = q.where('users.scim_external_id', '=', options.scimExternalId);
     if (options.hideScimDeleted) q = q.where('users.scim_deleted_at', 'is', null);
     if (options.ids) q = q.where('users.id', 'in', options.ids.length ? [...options.ids] : ['']);
     if (options.visibleDomains) q = q.where('domains.name', 'in', [...options.visibleDomains]);
@@ -194,7 +196,8 @@ export function createUsers(deps: UsersDeps) {
       .where('domain_id', '=', domainId)
       .where('scim_external_id', '=', externalId)
       .executeTakeFirst();
-    if (other && other.id !== userId) throw new AppError('EXTERNAL_ID_TAKEN', `externalId ${externalId} is in use`);
+    if (other && other.id !== userId)
+      throw new AppError('EXTERNAL_ID_TAKEN', `externalId ${externalId} is in use`);
     return externalId;
   }
 
@@ -351,7 +354,10 @@ export function createUsers(deps: UsersDeps) {
       if (patch.password !== undefined) {
         // Such a user signs in at their source; a local password would never be checked (see authenticate).
         if (row.source !== null && patch.password !== null)
-          throw new AppError('USER_EXTERNALLY_MANAGED', `${row.address} has no local password: their source is ${row.source}`);
+          throw new AppError(
+            'USER_EXTERNALLY_MANAGED',
+            `${row.address} has no local password: their source is ${row.source}`,
+          );
         set.password_hash =
           patch.password === null ? null : await hashPassword(validPassword(patch.password));
         set.password_changed_at = now;

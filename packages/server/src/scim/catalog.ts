@@ -69,7 +69,11 @@ export const USER_CATALOG: Catalog = {
 export const GROUP_CATALOG: Catalog = {
   core: GROUP_SCHEMA,
   extensions: [],
-  attributes: new Map<string, AttributeInfo>([...META, ['displayname', { type: 'string' }], ...MULTI('members')]),
+  attributes: new Map<string, AttributeInfo>([
+    ...META,
+    ['displayname', { type: 'string' }],
+    ...MULTI('members'),
+  ]),
 };
 
 /**

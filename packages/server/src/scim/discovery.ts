@@ -22,7 +22,8 @@ export function discoveryDocuments(base: string, settings: ScimSettings) {
       {
         type: 'oauthbearertoken',
         name: 'OAuth Bearer Token',
-        description: 'A jdmail API key or app access token with the scim:write scope, as Authorization: Bearer',
+        description:
+          'A jdmail API key or app access token with the scim:write scope, as Authorization: Bearer',
         primary: true,
       },
     ],

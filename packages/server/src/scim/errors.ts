@@ -48,12 +48,14 @@ export function toScimError(err: unknown): ScimError {
   const e = err as { status?: unknown; scimType?: unknown; message?: unknown; name?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.message === 'string')
     return new ScimError(e.status, (e.scimType as ScimType) ?? null, e.message);
-  if (err instanceof TypeError && isScimmyMessage(err.message)) return new ScimError(400, 'invalidValue', err.message);
+  if (err instanceof TypeError && isScimmyMessage(err.message))
+    return new ScimError(400, 'invalidValue', err.message);
   return new ScimError(500, null, 'Internal error');
 }
 
 /** scimmy's schema coercion throws TypeErrors that describe the client's value ("Attribute 'x' expected …"). */
-const isScimmyMessage = (m: string) => /^(Required attribute|Attribute '|Value '|Complex attribute|Expected)/.test(m);
+const isScimmyMessage = (m: string) =>
+  /^(Required attribute|Attribute '|Value '|Complex attribute|Expected)/.test(m);
 
 /** The RFC 7644 §3.12 error body. */
 export function scimErrorBody(e: ScimError): Record<string, unknown> {

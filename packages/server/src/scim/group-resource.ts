@@ -9,7 +9,12 @@ import { SCIMMY } from './scimmy.js';
  * change time for groups, so `lastModified` is the creation time; the
  * version still changes with every change (see meta.ts).
  */
-export function toScimGroup(group: Group, createdAt: number, members: readonly User[], base: string): ScimResource {
+export function toScimGroup(
+  group: Group,
+  createdAt: number,
+  members: readonly User[],
+  base: string,
+): ScimResource {
   return withVersion({
     schemas: [GROUP_SCHEMA],
     id: group.id,
@@ -25,7 +30,12 @@ export function toScimGroup(group: Group, createdAt: number, members: readonly U
           })),
         }
       : {}),
-    meta: { resourceType: 'Group', created: iso(createdAt), lastModified: iso(createdAt), location: `${base}/Groups/${group.id}` },
+    meta: {
+      resourceType: 'Group',
+      created: iso(createdAt),
+      lastModified: iso(createdAt),
+      location: `${base}/Groups/${group.id}`,
+    },
   });
 }
 
@@ -41,9 +51,15 @@ export function readGroupBody(body: unknown): GroupFields {
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw new ScimError(400, 'invalidSyntax', 'the body must be a JSON object (a Group)');
   const schemas = (body as { schemas?: unknown }).schemas;
-  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === GROUP_SCHEMA.toLowerCase()))
+  if (
+    !Array.isArray(schemas) ||
+    !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === GROUP_SCHEMA.toLowerCase())
+  )
     throw new ScimError(400, 'invalidSyntax', `schemas must include ${GROUP_SCHEMA}`);
-  const data = new SCIMMY.Schemas.Group(body as Record<string, unknown>, 'in') as unknown as Record<string, unknown>;
+  const data = new SCIMMY.Schemas.Group(body as Record<string, unknown>, 'in') as unknown as Record<
+    string,
+    unknown
+  >;
   return groupFieldsOf(data);
 }
 

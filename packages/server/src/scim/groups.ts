@@ -47,7 +47,12 @@ export function createScimGroups(directory: Directory, settings: ScimSettings): 
   /** Users by SCIM id, each visible to the caller; an unknown one is 400 (RFC 7644 §3.12 invalidValue). */
   async function resolveMembers(ids: readonly string[], scope: ScimScope): Promise<User[]> {
     if (ids.length === 0) return [];
-    const page = await directory.listUsers({ ids, visibleDomains: scope.domains, hideScimDeleted: true, limit: ids.length });
+    const page = await directory.listUsers({
+      ids,
+      visibleDomains: scope.domains,
+      hideScimDeleted: true,
+      limit: ids.length,
+    });
     const found = new Set(page.items.map((u) => u.id));
     const missing = ids.find((id) => !found.has(id));
     if (missing) throw new ScimError(400, 'invalidValue', `member ${missing} is not a User`);
@@ -58,20 +63,37 @@ export function createScimGroups(directory: Directory, settings: ScimSettings): 
     if (scope.domains?.size === 1) return [...scope.domains][0] as string;
     const page = await directory.listDomains({ visibleDomains: scope.domains, limit: 2 });
     if (page.items.length === 1) return (page.items[0] as { name: string }).name;
-    throw new ScimError(400, 'invalidValue', 'a group needs a domain: provision groups with a credential restricted to one domain');
+    throw new ScimError(
+      400,
+      'invalidValue',
+      'a group needs a domain: provision groups with a credential restricted to one domain',
+    );
   }
 
   async function list(query: ListQuery, ctx: ScimContext) {
     const { startIndex, count } = paging(query, settings.maxResults);
     if (query.filter === undefined) {
-      const page = await directory.listGroups({ visibleDomains: ctx.scope.domains, offset: startIndex - 1, limit: count });
-      return listResponse(await Promise.all(page.items.map((g) => represent(g, ctx))), page.total, startIndex);
+      const page = await directory.listGroups({
+        visibleDomains: ctx.scope.domains,
+        offset: startIndex - 1,
+        limit: count,
+      });
+      return listResponse(
+        await Promise.all(page.items.map((g) => represent(g, ctx))),
+        page.total,
+        startIndex,
+      );
     }
     const filter = parseFilter(query.filter, GROUP_CATALOG);
     const externalId = requiredEquality(filter, 'externalid');
     const matched: Group[] = [];
     for (let offset = 0; ; offset += PAGE) {
-      const page = await directory.listGroups({ visibleDomains: ctx.scope.domains, offset, limit: PAGE, scimExternalId: externalId });
+      const page = await directory.listGroups({
+        visibleDomains: ctx.scope.domains,
+        offset,
+        limit: PAGE,
+        scimExternalId: externalId,
+      });
       for (const g of page.items)
         if (matches(filter, await represent(g, ctx, mentionsMembers(filter)), GROUP_CATALOG)) matched.push(g);
       if (offset + PAGE >= page.total) break;
@@ -83,7 +105,11 @@ export function createScimGroups(directory: Directory, settings: ScimSettings): 
   async function writable(id: string, ctx: ScimContext, ifMatch: string | undefined) {
     const group = await find(id, ctx.scope);
     if (group.source !== null && group.source !== SCIM_SOURCE)
-      throw new ScimError(400, 'mutability', `${group.name} is synced from the directory ${group.source}; change it there`);
+      throw new ScimError(
+        400,
+        'mutability',
+        `${group.name} is synced from the directory ${group.source}; change it there`,
+      );
     const current = await represent(group, ctx);
     checkIfMatch(current, ifMatch);
     return { group, current };
@@ -119,7 +145,11 @@ export function createScimGroups(directory: Directory, settings: ScimSettings): 
         source: SCIM_SOURCE,
         scimExternalId: fields.externalId,
       });
-      if (members.length) await directory.addGroupMembers(group.id, members.map((u) => u.address));
+      if (members.length)
+        await directory.addGroupMembers(
+          group.id,
+          members.map((u) => u.address),
+        );
       return represent(await directory.getGroup(group.id), ctx);
     },
     async replace(id, body, ctx, ifMatch) {

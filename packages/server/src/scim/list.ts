@@ -21,7 +21,8 @@ export interface ListQuery {
 export function paging(query: ListQuery, maxResults: number): { startIndex: number; count: number } {
   const int = (name: string, raw: string | undefined): number | undefined => {
     if (raw === undefined || raw === '') return undefined;
-    if (!/^-?\d{1,15}$/.test(raw.trim())) throw new ScimError(400, 'invalidValue', `${name} must be an integer`);
+    if (!/^-?\d{1,15}$/.test(raw.trim()))
+      throw new ScimError(400, 'invalidValue', `${name} must be an integer`);
     return Number(raw.trim());
   };
   const start = int('startIndex', query.startIndex) ?? 1;

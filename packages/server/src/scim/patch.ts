@@ -58,7 +58,11 @@ function booleanPath(op: unknown): unknown {
   if (!op || typeof op !== 'object' || Array.isArray(op)) return op;
   const { path, value } = op as { path?: unknown; value?: unknown };
   if (typeof path !== 'string' || typeof value !== 'string') return op;
-  const name = path.slice(path.lastIndexOf(':') + 1).split('.').pop() ?? '';
+  const name =
+    path
+      .slice(path.lastIndexOf(':') + 1)
+      .split('.')
+      .pop() ?? '';
   const fixed = booleansFromStrings(value, name);
   return fixed === value ? op : { ...op, value: fixed };
 }
@@ -67,7 +71,8 @@ function booleanPath(op: unknown): unknown {
 function managerAsObject(op: unknown): unknown {
   if (!op || typeof op !== 'object' || Array.isArray(op)) return op;
   const { path, value } = op as { path?: unknown; value?: unknown };
-  if (typeof path === 'string' && /:manager$/i.test(path) && typeof value === 'string') return { ...op, value: { value } };
+  if (typeof path === 'string' && /:manager$/i.test(path) && typeof value === 'string')
+    return { ...op, value: { value } };
   return op;
 }
 

@@ -26,13 +26,17 @@ const keyOf = (obj: Json, lower: string) => Object.keys(obj).find((k) => k.toLow
 /** Keeps only the sub-attributes `subs` of a complex value or of each element of a multi-valued one. */
 function pick(value: unknown, subs: Set<string>): unknown {
   const one = (v: unknown) =>
-    v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => subs.has(k.toLowerCase()))) : v;
+    v && typeof v === 'object'
+      ? Object.fromEntries(Object.entries(v).filter(([k]) => subs.has(k.toLowerCase())))
+      : v;
   return Array.isArray(value) ? value.map(one) : one(value);
 }
 
 function drop(value: unknown, subs: Set<string>): unknown {
   const one = (v: unknown) =>
-    v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !subs.has(k.toLowerCase()))) : v;
+    v && typeof v === 'object'
+      ? Object.fromEntries(Object.entries(v).filter(([k]) => !subs.has(k.toLowerCase())))
+      : v;
   return Array.isArray(value) ? value.map(one) : one(value);
 }
 

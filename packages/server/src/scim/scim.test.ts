@@ -18,7 +18,12 @@ describe.each(databases.engines)('SCIM service over the directory on %s', (engin
   beforeEach(async () => {
     database = await openDatabase(await databases.fresh(engine));
     directory = createTestDirectory(database.db, {
-      externalAuth: { verify: async (u) => (checked.push(u.address), true) },
+      externalAuth: {
+        verify: async (u) => {
+          checked.push(u.address);
+          return true;
+        },
+      },
     });
     await directory.createDomain('example.com');
   });
@@ -35,7 +40,10 @@ describe.each(databases.engines)('SCIM service over the directory on %s', (engin
     const scim = createScimService({ directory, settings: { deleteAction: 'disable', maxResults: 100 } });
     const made = await scim.users.create(user('kept@example.com'), all);
     await scim.users.remove(made.id, all);
-    expect(await directory.getUser('kept@example.com')).toMatchObject({ enabled: false, scimDeletedAt: expect.any(Number) });
+    expect(await directory.getUser('kept@example.com')).toMatchObject({
+      enabled: false,
+      scimDeletedAt: expect.any(Number),
+    });
     await expect(scim.users.get(made.id, all)).rejects.toMatchObject({ status: 404 });
     expect((await scim.users.list({}, all)).totalResults).toBe(0);
   });
@@ -44,7 +52,9 @@ describe.each(databases.engines)('SCIM service over the directory on %s', (engin
     const scim = createScimService({ directory, settings: { deleteAction: 'disable', maxResults: 100 } });
     await scim.users.create(user('idp@example.com', { password: 'Secret-123' }), all);
     expect(await directory.getUser('idp@example.com')).toMatchObject({ source: 'scim', hasPassword: false });
-    await expect(directory.updateUser('idp@example.com', { password: 'another-pass-1' })).rejects.toMatchObject({
+    await expect(
+      directory.updateUser('idp@example.com', { password: 'another-pass-1' }),
+    ).rejects.toMatchObject({
       code: 'USER_EXTERNALLY_MANAGED',
     });
     expect(await directory.authenticate('idp@example.com', 'Secret-123')).toBeNull();
@@ -54,14 +64,30 @@ describe.each(databases.engines)('SCIM service over the directory on %s', (engin
   it('refuses to change users and groups synced from a directory (LDAP)', async () => {
     const scim = createScimService({ directory, settings: { deleteAction: 'disable', maxResults: 100 } });
     const synced = await directory.createUser({ address: 'ldap@example.com', source: 'corp' });
-    const group = await directory.createGroup({ domain: 'example.com', name: 'Synced', kind: 'group', source: 'corp' });
-    await expect(directory.updateUser('ldap@example.com', { password: 'local-pass-12' })).rejects.toMatchObject({
+    const group = await directory.createGroup({
+      domain: 'example.com',
+      name: 'Synced',
+      kind: 'group',
+      source: 'corp',
+    });
+    await expect(
+      directory.updateUser('ldap@example.com', { password: 'local-pass-12' }),
+    ).rejects.toMatchObject({
       code: 'USER_EXTERNALLY_MANAGED',
     });
     const patch = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: false }] };
-    await expect(scim.users.patch(synced.id, patch, all)).rejects.toMatchObject({ status: 400, scimType: 'mutability' });
-    await expect(scim.users.remove(synced.id, all)).rejects.toMatchObject({ status: 400, scimType: 'mutability' });
-    await expect(scim.groups.remove(group.id, all)).rejects.toMatchObject({ status: 400, scimType: 'mutability' });
+    await expect(scim.users.patch(synced.id, patch, all)).rejects.toMatchObject({
+      status: 400,
+      scimType: 'mutability',
+    });
+    await expect(scim.users.remove(synced.id, all)).rejects.toMatchObject({
+      status: 400,
+      scimType: 'mutability',
+    });
+    await expect(scim.groups.remove(group.id, all)).rejects.toMatchObject({
+      status: 400,
+      scimType: 'mutability',
+    });
     expect((await directory.getUser('ldap@example.com')).enabled).toBe(true);
     expect((await scim.users.get(synced.id, all)).userName).toBe('ldap@example.com'); // still shown
   });
@@ -71,7 +97,9 @@ describe.each(databases.engines)('SCIM service over the directory on %s', (engin
     const made = await scim.groups.create({ schemas: [GROUP_SCHEMA], displayName: 'Solo' }, all);
     expect((await directory.getGroup(made.id)).domain).toBe('example.com');
     await directory.createDomain('other.org');
-    await expect(scim.groups.create({ schemas: [GROUP_SCHEMA], displayName: 'Which' }, all)).rejects.toMatchObject({
+    await expect(
+      scim.groups.create({ schemas: [GROUP_SCHEMA], displayName: 'Which' }, all),
+    ).rejects.toMatchObject({
       status: 400,
       scimType: 'invalidValue',
     });
@@ -82,13 +110,29 @@ describe.each(databases.engines)('SCIM service over the directory on %s', (engin
 
   it('finds or makes the department the enterprise extension names', async () => {
     const scim = createScimService({ directory, settings: { deleteAction: 'disable', maxResults: 100 } });
-    const existing = await directory.createGroup({ domain: 'example.com', name: 'Sales', kind: 'department' });
+    const existing = await directory.createGroup({
+      domain: 'example.com',
+      name: 'Sales',
+      kind: 'department',
+    });
     const ext = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-    await scim.users.create(user('s@example.com', { schemas: [USER_SCHEMA, ext], [ext]: { department: 'SALES' } }), all);
-    await scim.users.create(user('n@example.com', { schemas: [USER_SCHEMA, ext], [ext]: { department: 'New Dept' } }), all);
-    expect((await directory.getUser('s@example.com')).departments).toEqual([{ id: existing.id, name: 'Sales' }]);
+    await scim.users.create(
+      user('s@example.com', { schemas: [USER_SCHEMA, ext], [ext]: { department: 'SALES' } }),
+      all,
+    );
+    await scim.users.create(
+      user('n@example.com', { schemas: [USER_SCHEMA, ext], [ext]: { department: 'New Dept' } }),
+      all,
+    );
+    expect((await directory.getUser('s@example.com')).departments).toEqual([
+      { id: existing.id, name: 'Sales' },
+    ]);
     const made = (await directory.getUser('n@example.com')).departments[0];
-    expect(await directory.getGroup(made?.id ?? '')).toMatchObject({ name: 'New Dept', kind: 'department', source: 'scim' });
+    expect(await directory.getGroup(made?.id ?? '')).toMatchObject({
+      name: 'New Dept',
+      kind: 'department',
+      source: 'scim',
+    });
   });
 
   it('pages users by offset with a total, caps count to maxResults', async () => {

@@ -23,7 +23,12 @@ export function createUserReads(directory: Directory, settings: ScimSettings) {
 
   /** The user with this SCIM id, visible to the caller and not deleted over SCIM; else 404. */
   async function find(id: string, scope: ScimScope): Promise<User> {
-    const page = await directory.listUsers({ ids: [id], visibleDomains: scope.domains, hideScimDeleted: true, limit: 1 });
+    const page = await directory.listUsers({
+      ids: [id],
+      visibleDomains: scope.domains,
+      hideScimDeleted: true,
+      limit: 1,
+    });
     const user = page.items[0];
     if (!user) throw userNotFound(id);
     return user;
@@ -48,7 +53,11 @@ export function createUserReads(directory: Directory, settings: ScimSettings) {
     const address = requiredEquality(filter, 'username') ?? requiredEquality(filter, 'emails.value');
     if (address !== undefined) return byAddress(address, scope);
     const id = requiredEquality(filter, 'id');
-    if (id !== undefined) return find(id, scope).then((u) => [u], () => []);
+    if (id !== undefined)
+      return find(id, scope).then(
+        (u) => [u],
+        () => [],
+      );
     const externalId = requiredEquality(filter, 'externalid');
     if (externalId === undefined) return null;
     const page = await directory.listUsers({
@@ -68,7 +77,11 @@ export function createUserReads(directory: Directory, settings: ScimSettings) {
     let cursor: string | undefined;
     for (let scanned = 0; ; scanned += SCAN_PAGE) {
       if (scanned >= SCAN_LIMIT)
-        throw new ScimError(400, 'tooMany', 'the filter must name userName, emails.value, id or externalId with eq here');
+        throw new ScimError(
+          400,
+          'tooMany',
+          'the filter must name userName, emails.value, id or externalId with eq here',
+        );
       const page = await directory.listUsers({
         visibleDomains: ctx.scope.domains,
         hideScimDeleted: true,

@@ -5,7 +5,11 @@ import { iso, type ScimResource, withVersion } from './meta.js';
 import { booleansFromStrings, SCIMMY } from './scimmy.js';
 
 /** A user as SCIM shows it (RFC 7643 §4.1, and §4.3's `department`). */
-export function toScimUser(user: User, groups: readonly { id: string; name: string }[], base: string): ScimResource {
+export function toScimUser(
+  user: User,
+  groups: readonly { id: string; name: string }[],
+  base: string,
+): ScimResource {
   const department = user.departments[0]?.name;
   return withVersion({
     schemas: department ? [USER_SCHEMA, ENTERPRISE_SCHEMA] : [USER_SCHEMA],
@@ -20,7 +24,14 @@ export function toScimUser(user: User, groups: readonly { id: string; name: stri
       ...user.aliases.map((value) => ({ value, type: 'other' })),
     ],
     ...(groups.length
-      ? { groups: groups.map((g) => ({ value: g.id, display: g.name, type: 'direct', $ref: `${base}/Groups/${g.id}` })) }
+      ? {
+          groups: groups.map((g) => ({
+            value: g.id,
+            display: g.name,
+            type: 'direct',
+            $ref: `${base}/Groups/${g.id}`,
+          })),
+        }
       : {}),
     ...(department ? { [ENTERPRISE_SCHEMA]: { department } } : {}),
     meta: {
@@ -52,12 +63,15 @@ export function readUserBody(body: unknown): UserFields {
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw new ScimError(400, 'invalidSyntax', 'the body must be a JSON object (a User)');
   const schemas = (body as { schemas?: unknown }).schemas;
-  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === USER_SCHEMA.toLowerCase()))
+  if (
+    !Array.isArray(schemas) ||
+    !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === USER_SCHEMA.toLowerCase())
+  )
     throw new ScimError(400, 'invalidSyntax', `schemas must include ${USER_SCHEMA}`);
-  const data = new SCIMMY.Schemas.User(booleansFromStrings(body) as Record<string, unknown>, 'in') as unknown as Record<
-    string,
-    unknown
-  >;
+  const data = new SCIMMY.Schemas.User(
+    booleansFromStrings(body) as Record<string, unknown>,
+    'in',
+  ) as unknown as Record<string, unknown>;
   return fieldsOf(data);
 }
 

@@ -31,8 +31,13 @@ export function createUserWrites(directory: Directory, reads: UserReads, setting
   /** What SCIM may not change: a directory-synced user, or (for a domain-restricted credential) an admin. */
   function assertWritable(user: User, scope: ScimScope): void {
     if (user.source !== null && user.source !== SCIM_SOURCE)
-      throw new ScimError(400, 'mutability', `${user.address} is synced from the directory ${user.source}; change it there`);
-    const outranks = user.role === 'admin' || user.adminDomains.some((d) => scope.domains && !scope.domains.has(d));
+      throw new ScimError(
+        400,
+        'mutability',
+        `${user.address} is synced from the directory ${user.source}; change it there`,
+      );
+    const outranks =
+      user.role === 'admin' || user.adminDomains.some((d) => scope.domains && !scope.domains.has(d));
     if (scope.domains && outranks)
       throw new ScimError(403, null, 'a domain-restricted credential cannot change an administrator');
   }

@@ -20,10 +20,17 @@ function valuesAt(resource: Json, path: readonly string[]): Json[] {
   return current;
 }
 
-const isPresent = (v: Json) => v !== '' && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+const isPresent = (v: Json) =>
+  v !== '' && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0);
 
 /** RFC 7644 §3.4.2.2: strings compare case-insensitively unless the attribute is caseExact; dates as instants. */
-function compareOne(actual: Json, op: CompareOp, expected: FilterValue, caseExact: boolean, date: boolean): boolean {
+function compareOne(
+  actual: Json,
+  op: CompareOp,
+  expected: FilterValue,
+  caseExact: boolean,
+  date: boolean,
+): boolean {
   if (expected === null) return op === 'eq' ? actual === null : op === 'ne' ? actual !== null : false;
   if (typeof actual === 'boolean') {
     // Entra ID sends booleans as strings ("False"); they mean the boolean.

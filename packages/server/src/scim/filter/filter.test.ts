@@ -16,7 +16,8 @@ const babs = {
   [ENTERPRISE_SCHEMA]: { department: 'Tour Operations' },
   meta: { created: '2026-01-02T00:00:00.000Z', lastModified: '2026-03-04T00:00:00.000Z', version: 'W/"x"' },
 };
-const test = (filter: string, resource: object = babs) => matches(parseFilter(filter, USER_CATALOG), resource, USER_CATALOG);
+const test = (filter: string, resource: object = babs) =>
+  matches(parseFilter(filter, USER_CATALOG), resource, USER_CATALOG);
 
 describe('SCIM filters (RFC 7644 §3.4.2.2)', () => {
   it('compares with every operator, strings case-insensitively unless caseExact', () => {
@@ -27,7 +28,9 @@ describe('SCIM filters (RFC 7644 §3.4.2.2)', () => {
     expect(test('externalId eq "abc"')).toBe(false); // caseExact
     expect(test('externalId eq "AbC"')).toBe(true);
     expect(test('meta.lastModified gt "2026-03-01T00:00:00Z"')).toBe(true);
-    expect(test('meta.created ge "2026-01-02T00:00:00Z" and meta.created lt "2026-01-03T00:00:00Z"')).toBe(true);
+    expect(test('meta.created ge "2026-01-02T00:00:00Z" and meta.created lt "2026-01-03T00:00:00Z"')).toBe(
+      true,
+    );
     expect(test('active eq false')).toBe(false);
     expect(test('active eq "True"')).toBe(true); // Entra ID's string booleans
     expect(test(`${ENTERPRISE_SCHEMA}:department eq "tour operations"`)).toBe(true);

@@ -7,7 +7,9 @@ import type { FilterNode } from './ast.js';
  */
 export function requiredEquality(node: FilterNode, path: string): string | undefined {
   if (node.kind === 'compare')
-    return node.op === 'eq' && node.path.join('.') === path && typeof node.value === 'string' ? node.value : undefined;
+    return node.op === 'eq' && node.path.join('.') === path && typeof node.value === 'string'
+      ? node.value
+      : undefined;
   if (node.kind === 'and') return requiredEquality(node.left, path) ?? requiredEquality(node.right, path);
   if (node.kind === 'valuePath' && node.path.join('.') === path.split('.')[0])
     return requiredEquality(node.filter, path);

@@ -32,7 +32,8 @@ export function segments(catalog: Catalog, key: string): string[] {
  */
 export function parseFilter(text: string, catalog: Catalog): FilterNode {
   if (text.trim() === '') throw invalid('the filter is empty');
-  if (text.length > MAX_FILTER_LENGTH) throw invalid(`the filter is longer than ${MAX_FILTER_LENGTH} characters`);
+  if (text.length > MAX_FILTER_LENGTH)
+    throw invalid(`the filter is longer than ${MAX_FILTER_LENGTH} characters`);
   const tokens = tokenize(text);
   let pos = 0;
   const peek = (): Token | undefined => tokens[pos];
@@ -112,7 +113,9 @@ export function parseFilter(text: string, catalog: Catalog): FilterNode {
       if (w === 'false') return false;
       if (w === 'null') return null;
     }
-    throw invalid(`expected a value (a "string", a number, true, false or null) ${tok ? `at ${tok.at + 1}` : 'at the end'}`);
+    throw invalid(
+      `expected a value (a "string", a number, true, false or null) ${tok ? `at ${tok.at + 1}` : 'at the end'}`,
+    );
   }
   function checkComparable(key: string, op: CompareOp, value: FilterValue, written: string): void {
     const type = catalog.attributes.get(key)?.type;

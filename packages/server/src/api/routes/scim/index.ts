@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   discoveryDocuments,
-  ScimError,
   type ScimContext,
+  ScimError,
   type ScimService,
   scimErrorBody,
   toScimError,
@@ -38,12 +38,20 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
   });
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new ScimError(404, null, `No SCIM endpoint ${request.method} ${request.url.split('?')[0]}`)),
+    sendError(
+      request,
+      reply,
+      new ScimError(404, null, `No SCIM endpoint ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
   // After the app's auth hook (root hooks run first): a user's password or session is not an app credential.
   app.addHook('onRequest', async (request) => {
     if (request.principal && !isScoped(request.principal))
-      throw new ScimError(403, null, 'SCIM takes an app credential (an API key or app token with scim:write)');
+      throw new ScimError(
+        403,
+        null,
+        'SCIM takes an app credential (an API key or app token with scim:write)',
+      );
   });
 
   const base = (request: FastifyRequest) =>
@@ -53,7 +61,8 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
     const domain = p && isScoped(p) ? p.domain : null;
     return { scope: { domains: domain === null ? null : new Set([domain]) }, base: base(request) };
   };
-  const send = (reply: FastifyReply, status: number, body: unknown) => reply.code(status).type(SCIM_TYPE).send(body);
+  const send = (reply: FastifyReply, status: number, body: unknown) =>
+    reply.code(status).type(SCIM_TYPE).send(body);
 
   const docs = (request: FastifyRequest) => discoveryDocuments(base(request), options.scim.settings);
   const list = (items: unknown[]) => ({
@@ -64,7 +73,9 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
     Resources: items,
   });
   const route = { schema: { hide: true }, config: SCIM_AUTH };
-  app.get('/ServiceProviderConfig', route, (request, reply) => send(reply, 200, docs(request).serviceProviderConfig));
+  app.get('/ServiceProviderConfig', route, (request, reply) =>
+    send(reply, 200, docs(request).serviceProviderConfig),
+  );
   app.get('/ResourceTypes', route, (request, reply) => send(reply, 200, list(docs(request).resourceTypes)));
   app.get('/Schemas', route, (request, reply) => send(reply, 200, list(docs(request).schemas)));
   app.get<{ Params: { id: string } }>('/ResourceTypes/:id', route, (request, reply) =>
@@ -88,8 +99,20 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
       throw new ScimError(404, null, `No SCIM endpoint ${request.method} ${request.url.split('?')[0]}`);
     },
   });
-  await app.register(resourceRoutes, { prefix: '/Users', resources: options.scim.users, kind: 'User', context, send });
-  await app.register(resourceRoutes, { prefix: '/Groups', resources: options.scim.groups, kind: 'Group', context, send });
+  await app.register(resourceRoutes, {
+    prefix: '/Users',
+    resources: options.scim.users,
+    kind: 'User',
+    context,
+    send,
+  });
+  await app.register(resourceRoutes, {
+    prefix: '/Groups',
+    resources: options.scim.groups,
+    kind: 'Group',
+    context,
+    send,
+  });
 }
 
 /** Any error as a SCIM error (RFC 7644 §3.12); fastify's own (bad JSON, media type, size) via the API's mapping. */
@@ -100,7 +123,10 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
   const extra = (error as { extra?: { retryAfter?: unknown; challenge?: unknown } })?.extra;
   // An app token's own challenge (RFC 6750 §3 invalid_token) tells the IdP to fetch a new token.
   if (scim.status === 401)
-    reply.header('www-authenticate', typeof extra?.challenge === 'string' ? extra.challenge : 'Bearer realm="jdmail"');
+    reply.header(
+      'www-authenticate',
+      typeof extra?.challenge === 'string' ? extra.challenge : 'Bearer realm="jdmail"',
+    );
   const retryAfter = extra?.retryAfter;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.code(scim.status).type(SCIM_TYPE).send(scimErrorBody(scim));

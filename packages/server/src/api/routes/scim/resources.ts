@@ -4,8 +4,8 @@ import {
   type ListQuery,
   matchesNoneMatch,
   project,
-  ScimError,
   type ScimContext,
+  ScimError,
   type ScimResource,
   type ScimResources,
   USER_CATALOG,
@@ -79,7 +79,9 @@ export async function resourceRoutes(app: FastifyInstance, o: ResourceRouteOptio
   };
   const listed = async (request: FastifyRequest, reply: FastifyReply, query: ListQuery) => {
     const page = await o.resources.list(query, o.context(request));
-    const Resources = page.Resources.map((r) => project(r, catalog, query.attributes, query.excludedAttributes));
+    const Resources = page.Resources.map((r) =>
+      project(r, catalog, query.attributes, query.excludedAttributes),
+    );
     return o.send(reply, 200, { ...page, Resources });
   };
 
@@ -96,11 +98,21 @@ export async function resourceRoutes(app: FastifyInstance, o: ResourceRouteOptio
   );
   app.put<Params>('/:id', route, async (request, reply) => {
     const ctx = o.context(request);
-    return one(request, reply, 200, await o.resources.replace(request.params.id, request.body, ctx, header(request, 'if-match')));
+    return one(
+      request,
+      reply,
+      200,
+      await o.resources.replace(request.params.id, request.body, ctx, header(request, 'if-match')),
+    );
   });
   app.patch<Params>('/:id', route, async (request, reply) => {
     const ctx = o.context(request);
-    return one(request, reply, 200, await o.resources.patch(request.params.id, request.body, ctx, header(request, 'if-match')));
+    return one(
+      request,
+      reply,
+      200,
+      await o.resources.patch(request.params.id, request.body, ctx, header(request, 'if-match')),
+    );
   });
   app.delete<Params>('/:id', route, async (request, reply) => {
     await o.resources.remove(request.params.id, o.context(request), header(request, 'if-match'));
