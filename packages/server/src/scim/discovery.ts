@@ -11,7 +11,6 @@ export function discoveryDocuments(base: string, settings: ScimSettings) {
   const meta = (resourceType: string, path: string) => ({ resourceType, location: `${base}${path}` });
   const serviceProviderConfig = {
     schemas: [SPC_SCHEMA],
-    documentationUri: 'https://github.com/jdmail/jdmail#scim-provisioning',
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: settings.maxResults },
