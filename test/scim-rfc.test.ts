@@ -198,6 +198,7 @@ describe.each(databases.engines)('SCIM (RFC 7643/7644) on %s', (engine) => {
       'name co "x"',
       'emails[type eq "work"',
       'userName eq "x")',
+      'externalId eq "a\\u0000b"',
       `userName eq "${'x'.repeat(5000)}"`,
       '',
     ]) {
@@ -216,6 +217,12 @@ describe.each(databases.engines)('SCIM (RFC 7643/7644) on %s', (engine) => {
     await bad('POST', '/Users', { schemas: [USER] }, 'invalidValue');
     await bad('POST', '/Users', { schemas: [USER], userName: 5 }, 'invalidValue');
     await bad('POST', '/Users', { schemas: [USER], userName: 'not-an-address' }, 'invalidValue');
+    await bad(
+      'POST',
+      '/Users',
+      { schemas: [USER], userName: 'nul@example.com', externalId: 'a\u0000b' },
+      'invalidValue',
+    );
     await bad('PATCH', `/Users/${babs.id}`, { schemas: [PATCH_OP], Operations: [] }, 'invalidSyntax');
     await bad(
       'PATCH',

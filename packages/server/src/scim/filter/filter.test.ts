@@ -70,6 +70,7 @@ describe('SCIM filters (RFC 7644 §3.4.2.2)', () => {
       'and userName eq "x"',
       '(userName eq "x"',
       'userName eq "x")',
+      'externalId eq "a\\u0000b"',
       'not userName eq "x"',
       'eq "x"',
       'nickName eq "x"',

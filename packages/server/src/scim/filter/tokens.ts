@@ -17,7 +17,10 @@ function readString(text: string, i: number): { value: string; end: number } {
   while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
   if (j >= text.length) throw invalid(`unterminated string at ${i + 1}`);
   try {
-    return { value: JSON.parse(text.slice(i, j + 1)) as string, end: j + 1 };
+    const value = JSON.parse(text.slice(i, j + 1)) as string;
+    // No name, address or id holds a NUL (and PostgreSQL cannot compare one): nothing could match.
+    if (value.includes('\u0000')) throw invalid(`a NUL character in the string at ${i + 1}`);
+    return { value, end: j + 1 };
   } catch {
     throw invalid(`malformed string at ${i + 1}`);
   }

@@ -31,7 +31,10 @@ export interface ScimRouteOptions {
 export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
   app.addContentTypeParser('application/scim+json', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
-      done(null, parseJsonBody(body as Buffer));
+      const value = parseJsonBody(body as Buffer);
+      if (hasNul(value))
+        throw new ScimError(400, 'invalidValue', 'a string in the body holds a NUL character');
+      done(null, value);
     } catch (err) {
       done(err as Error, undefined);
     }
@@ -113,6 +116,15 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
     context,
     send,
   });
+}
+
+/** Whether any string (or key) in a parsed body holds U+0000, which no attribute may (PostgreSQL refuses it). */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value && typeof value === 'object')
+    return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v));
+  return false;
 }
 
 /** Any error as a SCIM error (RFC 7644 §3.12); fastify's own (bad JSON, media type, size) via the API's mapping. */
