@@ -33,7 +33,9 @@ export type Scope =
   | 'directory:write'
   | 'queue:read'
   | 'queue:write'
-  | 'events:read';
+  | 'events:read'
+  /** Only `/scim/v2` (not in the OpenAPI document; tested in test/scim-*.test.ts). */
+  | 'scim:write';
 
 /** What a plain user may do to themselves (and only to themselves, but for their domain's address book). */
 const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);

@@ -34,6 +34,7 @@ const ALL_SCOPES: Scope[] = [
   'queue:read',
   'queue:write',
   'events:read',
+  'scim:write',
 ];
 
 export interface Credentials {

@@ -29,10 +29,10 @@ export function zonesOf(names: readonly string[], records: readonly string[]): Z
   const zones: Zones = Object.fromEntries(names.map((n) => [n, [] as string[]]));
   const byLength = [...names].sort((x, y) => y.length - x.length);
   for (const rr of records) {
-    const owner = rr.split(/\s+/, 1)[0].replace(/\.$/, '').toLowerCase();
+    const owner = (rr.split(/\s+/, 1)[0] ?? '').replace(/\.$/, '').toLowerCase();
     const zone = byLength.find((z) => owner === z || owner.endsWith(`.${z}`));
     if (!zone) throw new Error(`no test zone for ${rr}`);
-    zones[zone].push(rr);
+    zones[zone]?.push(rr);
   }
   return zones;
 }

@@ -56,6 +56,7 @@ import {
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
 import { createQueueService, createSmtpTransport, planOutbound, type QueueService } from './queue/index.js';
+import { createScimService } from './scim/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
 import {
@@ -486,6 +487,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     quarantine: engine.quarantine,
     spam: engine.spam,
     events: engine.events,
+    scim: createScimService({ directory: engine.directory, settings: config.scim }),
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,

@@ -13,6 +13,7 @@ import type { MailService } from '../mail/index.js';
 import type { DomainMailAuth } from '../mail-auth/index.js';
 import type { OAuthService } from '../oauth/index.js';
 import type { QueueService } from '../queue/index.js';
+import type { ScimService } from '../scim/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import type { MessageTrace } from '../trace/index.js';
@@ -26,6 +27,7 @@ import { webAuthRoutes } from './routes/auth/index.js';
 import { healthRoutes } from './routes/health.js';
 import { tokenRoute } from './routes/oauth/token.js';
 import { openapiRoute } from './routes/openapi-json.js';
+import { scimRoutes } from './routes/scim/index.js';
 import { v1Routes } from './routes/v1/index.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { MODELS } from './schemas/index.js';
@@ -69,6 +71,8 @@ export interface ApiDeps {
   spam?: SpamClassifier;
   /** The event log (`GET /events` answers 503 without it). */
   events?: EventLog;
+  /** The SCIM 2.0 server at `/scim/v2` (not served without it). */
+  scim?: ScimService;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -157,6 +161,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     spam: deps.spam,
     events: deps.events,
   });
+  if (deps.scim) await app.register(scimRoutes, { prefix: '/scim/v2', scim: deps.scim, publicUrl });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;
 }

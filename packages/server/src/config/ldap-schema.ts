@@ -26,8 +26,9 @@ export const LdapAttributesSchema = Type.Object(
 export const LdapSourceSchema = Type.Object(
   {
     name: Type.String({
-      pattern: '^[a-z0-9][a-z0-9_-]{0,31}$',
-      description: 'Short name; users synced from here carry it as their source',
+      pattern: '^(?!scim$)[a-z0-9][a-z0-9_-]{0,31}$',
+      description:
+        'Short name; users synced from here carry it as their source (not `scim`: that marks users SCIM provisions)',
     }),
     preset: Type.Union([Type.Literal('openldap'), Type.Literal('ad')], {
       default: 'openldap',

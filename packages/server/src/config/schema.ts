@@ -8,6 +8,7 @@ import { LdapSchema } from './ldap-schema.js';
 import { MailAuthSchema } from './mail-auth-schema.js';
 import { OutboundSchema } from './outbound-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
+import { ScimSchema } from './scim-schema.js';
 import { SendingSchema } from './sending-schema.js';
 import { SpamSchema } from './spam-schema.js';
 import { VirusSchema } from './virus-schema.js';
@@ -434,6 +435,7 @@ export const ConfigSchema = Type.Object(
     virus: VirusSchema,
     greylist: GreylistSchema,
     events: EventsSchema,
+    scim: ScimSchema,
   },
   { additionalProperties: false },
 );

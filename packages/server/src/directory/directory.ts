@@ -6,7 +6,14 @@ import { createDomains } from './domains.js';
 import { createGroups } from './groups.js';
 import { dummyHash, verifyPassword } from './passwords.js';
 import { createRecipientCache } from './recipient-cache.js';
-import type { Directory, Domain, ExternalAuthenticator, RecipientResolution, User } from './types.js';
+import {
+  type Directory,
+  type Domain,
+  type ExternalAuthenticator,
+  type RecipientResolution,
+  SCIM_SOURCE,
+  type User,
+} from './types.js';
 import { createUsers } from './users.js';
 
 export interface DirectoryDeps {
@@ -55,6 +62,8 @@ const READS = [
   'noteUsageChanged',
   'noteDirectoryChanged',
   'getGroup',
+  'listGroups',
+  'groupMemberships',
   'groupTree',
   'listGroupMembers',
   'createApiKey',
@@ -209,6 +218,12 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     },
     async authenticate(address, password): Promise<User | null> {
       const row = await users.findRow(address);
+      if (row?.source === SCIM_SOURCE) {
+        // An IdP-provisioned user has no password here: they sign in through SSO. Same work as a real check.
+        dummy ??= dummyHash();
+        await verifyPassword(password, await dummy);
+        return null;
+      }
       if (row?.source) {
         // The directory is the truth for its users; a local hash, if any, is never used.
         // An empty password would be an unauthenticated bind (RFC 4513 §5.1.2): refuse it here.
@@ -242,6 +257,8 @@ export function createDirectory(deps: DirectoryDeps): Directory {
 
     createGroup: (input) => groups.create(input),
     getGroup: (id) => groups.get(id),
+    listGroups: (options) => groups.list(options),
+    groupMemberships: (userIds) => groups.memberships(userIds),
     groupTree: (domain) => groups.tree(domain),
     updateGroup: (id, patch) => groups.update(id, patch),
     deleteGroup: (id) => groups.remove(id),

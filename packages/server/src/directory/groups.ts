@@ -1,16 +1,16 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import { AppError, newId } from '../shared/index.js';
 import { appendEvents, type DB, type GroupKind, type GroupsTable } from '../store/index.js';
 import type { Domains } from './domains.js';
 import { addressesOf, groupEvent, membershipEvent } from './events.js';
-import type { CreateGroupInput, Group, GroupTreeNode, UpdateGroupInput } from './types.js';
+import type { CreateGroupInput, Group, GroupTreeNode, ListGroupsOptions, UpdateGroupInput } from './types.js';
 import { validAddress } from './validate.js';
 
-type GroupRow = GroupsTable & { domain: string };
+type GroupRow = Selectable<GroupsTable> & { domain: string };
 
 /** The fields of `set` whose value differs from `row`'s, by their API names. */
-function changedFields(row: GroupsTable, set: Partial<GroupsTable>): string[] {
-  const names: Array<[keyof GroupsTable, string]> = [
+function changedFields(row: Selectable<GroupsTable>, set: Updateable<GroupsTable>): string[] {
+  const names: Array<[keyof Selectable<GroupsTable> & keyof Updateable<GroupsTable>, string]> = [
     ['name', 'name'],
     ['parent_id', 'parentId'],
     ['address', 'address'],
@@ -52,6 +52,8 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
     sortOrder: Number(r.sort_order),
     memberCount: n.get(r.id) ?? 0,
     source: r.source,
+    scimExternalId: r.scim_external_id ?? null,
+    createdAt: Number(r.created_at),
   });
 
   async function getRow(id: string): Promise<GroupRow> {
@@ -105,8 +107,60 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
     return a.address;
   }
 
+  /** The SCIM externalId, unless another group of the domain has it (EXTERNAL_ID_TAKEN). */
+  async function checkExternalId(externalId: string | null | undefined, domainId: string, groupId?: string) {
+    if (externalId === undefined || externalId === null) return externalId;
+    const other = await db
+      .selectFrom('groups')
+      .select('id')
+      .where('domain_id', '=', domainId)
+      .where('scim_external_id', '=', externalId)
+      .executeTakeFirst();
+    if (other && other.id !== groupId)
+      throw new AppError('EXTERNAL_ID_TAKEN', `externalId ${externalId} is in use`);
+    return externalId;
+  }
+
+  async function list(options: ListGroupsOptions): Promise<{ items: Group[]; total: number }> {
+    if (options.visibleDomains?.size === 0) return { items: [], total: 0 };
+    let q = base();
+    if (options.visibleDomains) q = q.where('domains.name', 'in', [...options.visibleDomains]);
+    if (options.scimExternalId !== undefined)
+      q = q.where('groups.scim_external_id', '=', options.scimExternalId);
+    if (options.name !== undefined) q = q.where('groups.name', '=', options.name);
+    const rows = await q.orderBy('groups.id').offset(options.offset).limit(options.limit).execute();
+    const counted = await q
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const n = await counts(rows.map((r) => r.id));
+    return { items: rows.map((r) => toGroup(r, n)), total: Number(counted.n) };
+  }
+
+  async function memberships(
+    userIds: readonly string[],
+  ): Promise<Map<string, { id: string; name: string }[]>> {
+    const out = new Map<string, { id: string; name: string }[]>();
+    if (userIds.length === 0) return out;
+    const rows = await db
+      .selectFrom('group_members')
+      .innerJoin('groups', 'groups.id', 'group_members.group_id')
+      .select(['group_members.user_id', 'groups.id', 'groups.name'])
+      .where('group_members.user_id', 'in', [...userIds])
+      .orderBy('groups.name')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.user_id) ?? [];
+      list.push({ id: r.id, name: r.name });
+      out.set(r.user_id, list);
+    }
+    return out;
+  }
+
   return {
     getRow,
+    list,
+    memberships,
     get,
     async create(input: CreateGroupInput): Promise<Group> {
       const domain = await domains.get(input.domain);
@@ -114,6 +168,7 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
       if (!name) throw new AppError('VALIDATION_FAILED', 'name: must not be empty', { field: 'name' });
       await checkParent(domain.id, input.parentId);
       const address = await checkAddress(input.address, domain.name);
+      const externalId = await checkExternalId(input.scimExternalId, domain.id);
       const id = newId();
       const kind: GroupKind = input.kind ?? 'department';
       const parentId = input.parentId ?? null;
@@ -129,9 +184,11 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
             address,
             sort_order: input.sortOrder ?? 0,
             created_at: Date.now(),
+            source: input.source ?? null,
+            scim_external_id: externalId ?? null,
           })
           .execute();
-        const facts = { id, domain: domain.name, name, kind, source: null };
+        const facts = { id, domain: domain.name, name, kind, source: input.source ?? null };
         await appendEvents(trx, [groupEvent('group.created', facts, { address, parentId })]);
       });
       return get(id);
@@ -154,7 +211,7 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
     },
     async update(id: string, patch: UpdateGroupInput): Promise<Group> {
       const row = await getRow(id);
-      const set: Partial<GroupsTable> = {};
+      const set: Updateable<GroupsTable> = {};
       if (patch.name !== undefined) {
         if (!patch.name.trim())
           throw new AppError('VALIDATION_FAILED', 'name: must not be empty', { field: 'name' });
@@ -167,6 +224,8 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
       if (patch.address !== undefined && patch.address !== row.address)
         set.address = await checkAddress(patch.address, row.domain);
       if (patch.sortOrder !== undefined) set.sort_order = patch.sortOrder;
+      if (patch.scimExternalId !== undefined)
+        set.scim_external_id = (await checkExternalId(patch.scimExternalId, row.domain_id, id)) ?? null;
       const changes = changedFields(row, set);
       if (Object.keys(set).length)
         await db.transaction().execute(async (trx) => {

@@ -19,6 +19,7 @@ export const SCOPES = [
   'queue:read',
   'queue:write',
   'events:read',
+  'scim:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -43,8 +44,12 @@ export interface User {
   aliases: string[];
   /** The departments the user is a direct member of (groups of kind `department`), by name. */
   departments: { id: string; name: string }[];
-  /** Directory source the user is synced from (they sign in there); null for a local user. */
+  /** Directory source the user is synced from (they sign in there), `scim` for one an IdP provisions; null for a local user. */
   source: string | null;
+  /** The `externalId` an identity provider gave the user over SCIM; null or absent when none. */
+  scimExternalId?: string | null;
+  /** When SCIM deleted the user and jdmail only disabled them (`scim.deleteAction: disable`); null or absent otherwise. */
+  scimDeletedAt?: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -61,6 +66,10 @@ export interface CreateUserInput {
   aliases?: string[];
   /** Ids of departments (groups of kind `department`) of the user's domain to put the user in. */
   departments?: string[];
+  /** {@link SCIM_SOURCE} for a user an identity provider provisions (no local password); default null, local. */
+  source?: string | null;
+  /** The identity provider's `externalId` (SCIM); unique within the domain. */
+  scimExternalId?: string | null;
 }
 
 export interface UpdateUserInput {
@@ -74,12 +83,21 @@ export interface UpdateUserInput {
   aliases?: string[];
   /** Replaces the user's departments (their memberships in other groups stay). */
   departments?: string[];
+  /** The identity provider's `externalId` (SCIM); null removes it. */
+  scimExternalId?: string | null;
+  /** True: SCIM deleted the user (they stay, disabled, hidden from SCIM); false: provisioned again. */
+  scimDeleted?: boolean;
 }
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /** How many match in all; only when asked for (`withTotal`). */
+  total?: number;
 }
+
+/** The source of users and groups an identity provider provisions over SCIM (scim/). */
+export const SCIM_SOURCE = 'scim';
 
 export interface ListUsersOptions {
   /** Substring of address or display name. */
@@ -89,6 +107,29 @@ export interface ListUsersOptions {
   visibleDomains?: ReadonlySet<string> | null;
   limit: number;
   cursor?: string;
+  /** Skip this many (SCIM's `startIndex`); instead of `cursor`. */
+  offset?: number;
+  /** Also count every match (`Page.total`). */
+  withTotal?: boolean;
+  /** Only the user with this SCIM `externalId`. */
+  scimExternalId?: string;
+  /** Only these users, by id. */
+  ids?: readonly string[];
+  /** Leave out users SCIM deleted (kept disabled). */
+  hideScimDeleted?: boolean;
+}
+
+/** Options of {@link Directory.listGroups}. */
+export interface ListGroupsOptions {
+  /** Restrict to these domains; null = all. */
+  visibleDomains: ReadonlySet<string> | null;
+  /** Skip this many, ordered by id (creation order). */
+  offset: number;
+  limit: number;
+  /** Only the group with this SCIM `externalId`. */
+  scimExternalId?: string;
+  /** Only groups with exactly this name. */
+  name?: string;
 }
 
 export interface Group {
@@ -100,8 +141,12 @@ export interface Group {
   address: string | null;
   sortOrder: number;
   memberCount: number;
-  /** Directory source it is synced from; null when made in jdmail. */
+  /** Directory source it is synced from (`scim`: made by an identity provider); null when made in jdmail. */
   source: string | null;
+  /** The `externalId` an identity provider gave the group over SCIM; null or absent when none. */
+  scimExternalId?: string | null;
+  /** When it was made (ms); absent from stand-ins. */
+  createdAt?: number;
 }
 
 export interface GroupTreeNode extends Group {
@@ -115,6 +160,9 @@ export interface CreateGroupInput {
   parentId?: string | null;
   address?: string | null;
   sortOrder?: number;
+  /** {@link SCIM_SOURCE} for a group an identity provider made; default null. */
+  source?: string | null;
+  scimExternalId?: string | null;
 }
 
 export interface UpdateGroupInput {
@@ -122,6 +170,8 @@ export interface UpdateGroupInput {
   parentId?: string | null;
   address?: string | null;
   sortOrder?: number;
+  /** The identity provider's `externalId` (SCIM); null removes it. */
+  scimExternalId?: string | null;
 }
 
 export interface ApiKey {
@@ -204,6 +254,10 @@ export interface Directory {
 
   createGroup(input: CreateGroupInput): Promise<Group>;
   getGroup(id: string): Promise<Group>;
+  /** Groups and departments of the visible domains, flat, by id, with the total count (SCIM's list). */
+  listGroups(options: ListGroupsOptions): Promise<{ items: Group[]; total: number }>;
+  /** The groups and departments each of these users is a direct member of. */
+  groupMemberships(userIds: readonly string[]): Promise<Map<string, { id: string; name: string }[]>>;
   groupTree(domain: string): Promise<GroupTreeNode[]>;
   updateGroup(id: string, patch: UpdateGroupInput): Promise<Group>;
   /** Throws GROUP_NOT_EMPTY while it has subgroups. */

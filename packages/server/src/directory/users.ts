@@ -70,9 +70,33 @@ export function createUsers(deps: UsersDeps) {
       aliases: aliases.filter((a) => a.user_id === r.id).map((a) => a.address),
       departments: departments.filter((d) => d.user_id === r.id).map((d) => ({ id: d.id, name: d.name })),
       source: r.source,
+      scimExternalId: r.scim_external_id ?? null,
+      scimDeletedAt:
+        r.scim_deleted_at === null || r.scim_deleted_at === undefined ? null : Number(r.scim_deleted_at),
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
     }));
+  }
+
+  /** The users a list asks for, before order and paging. */
+  function listFilter(options: ListUsersOptions) {
+    let q = base();
+    if (options.domain !== undefined) q = q.where('domains.name', '=', normalizeDomain(options.domain));
+    if (options.scimExternalId !== undefined)
+      q = q.where('users.scim_external_id', '=', options.scimExternalId);
+    if (options.hideScimDeleted) q = q.where('users.scim_deleted_at', 'is', null);
+    if (options.ids) q = q.where('users.id', 'in', options.ids.length ? [...options.ids] : ['']);
+    if (options.visibleDomains) q = q.where('domains.name', 'in', [...options.visibleDomains]);
+    if (options.q) {
+      const p = likePattern(options.q);
+      q = q.where((eb) =>
+        eb.or([
+          sql<boolean>`lower(users.address) like ${p} escape '\\'`,
+          sql<boolean>`lower(users.display_name) like ${p} escape '\\'`,
+        ]),
+      );
+    }
+    return q;
   }
 
   /** Finds a user row by address or alias. */
@@ -160,6 +184,31 @@ export function createUsers(deps: UsersDeps) {
     return unique;
   }
 
+  /** The SCIM externalId, unless another user of the domain has it (EXTERNAL_ID_TAKEN). */
+  async function checkExternalId(
+    externalId: string | null | undefined,
+    domainId: string,
+    userId?: string,
+  ): Promise<string | null | undefined> {
+    if (externalId === undefined || externalId === null) return externalId;
+    const other = await db
+      .selectFrom('users')
+      .select('id')
+      .where('domain_id', '=', domainId)
+      .where('scim_external_id', '=', externalId)
+      .executeTakeFirst();
+    if (other && other.id !== userId)
+      throw new AppError('EXTERNAL_ID_TAKEN', `externalId ${externalId} is in use`);
+    return externalId;
+  }
+
+  /** The SCIM columns a patch changes, into `set`. */
+  async function setScimColumns(set: Updateable<UsersTable>, patch: UpdateUserInput, row: UserRow) {
+    if (patch.scimExternalId !== undefined)
+      set.scim_external_id = (await checkExternalId(patch.scimExternalId, row.domain_id, row.id)) ?? null;
+    if (patch.scimDeleted !== undefined) set.scim_deleted_at = patch.scimDeleted ? Date.now() : null;
+  }
+
   async function adminDomainIds(names: string[]): Promise<string[]> {
     const ids: string[] = [];
     for (const n of names) ids.push((await domains.get(validDomain(n, 'adminDomains'))).id);
@@ -237,6 +286,9 @@ export function createUsers(deps: UsersDeps) {
       const aliases = await checkAliases(input.aliases ?? [], undefined);
       const admin = await adminDomainIds(input.adminDomains ?? []);
       const departments = await checkDepartments(input.departments ?? [], domain.id);
+      const externalId = await checkExternalId(input.scimExternalId, domain.id);
+      if (input.source && input.password !== undefined)
+        throw new AppError('USER_EXTERNALLY_MANAGED', 'a user of an outside source has no local password');
       const hash = input.password === undefined ? null : await hashPassword(validPassword(input.password));
       const now = Date.now();
       const id = newId();
@@ -256,41 +308,37 @@ export function createUsers(deps: UsersDeps) {
             created_at: now,
             updated_at: now,
             password_changed_at: now,
+            source: input.source ?? null,
+            scim_external_id: externalId ?? null,
           })
           .execute();
         await writeLinks(trx, id, aliases, admin, departments);
         await deps.createMailboxes(trx, id);
         const data = { displayName: input.displayName?.trim() ?? '', enabled: true };
-        await appendEvents(trx, [userEvent('user.created', { address: a.address, source: null }, data)]);
+        await appendEvents(trx, [
+          userEvent('user.created', { address: a.address, source: input.source ?? null }, data),
+        ]);
       });
       return (await hydrate([await getRow(a.address)]))[0] as User;
     },
 
     async list(options: ListUsersOptions): Promise<Page<User>> {
       const after = cursor.decode(options.cursor);
-      let q = base()
-        .orderBy('users.address')
-        .limit(options.limit + 1);
+      if (options.visibleDomains?.size === 0) return { items: [], nextCursor: null, total: 0 };
+      const filtered = listFilter(options);
+      let q = filtered.orderBy('users.address').limit(options.limit + 1);
       if (after !== undefined) q = q.where('users.address', '>', after);
-      if (options.domain !== undefined) q = q.where('domains.name', '=', normalizeDomain(options.domain));
-      if (options.visibleDomains) {
-        const visible = [...options.visibleDomains];
-        if (visible.length === 0) return { items: [], nextCursor: null };
-        q = q.where('domains.name', 'in', visible);
-      }
-      if (options.q) {
-        const p = likePattern(options.q);
-        q = q.where((eb) =>
-          eb.or([
-            sql<boolean>`lower(users.address) like ${p} escape '\\'`,
-            sql<boolean>`lower(users.display_name) like ${p} escape '\\'`,
-          ]),
-        );
-      }
+      if (options.offset) q = q.offset(options.offset);
       const rows = await q.execute();
       const items = await hydrate(rows.slice(0, options.limit));
       const last = items[items.length - 1];
-      return { items, nextCursor: rows.length > options.limit && last ? cursor.encode(last.address) : null };
+      const nextCursor = rows.length > options.limit && last ? cursor.encode(last.address) : null;
+      if (!options.withTotal) return { items, nextCursor };
+      const counted = await filtered
+        .clearSelect()
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return { items, nextCursor, total: Number(counted.n) };
     },
 
     async update(address: string, patch: UpdateUserInput): Promise<User> {
@@ -307,7 +355,14 @@ export function createUsers(deps: UsersDeps) {
       if (patch.quotaBytes !== undefined) set.quota_bytes = validQuota(patch.quotaBytes);
       if (role !== undefined) set.role = role;
       if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
+      await setScimColumns(set, patch, row);
       if (patch.password !== undefined) {
+        // Such a user signs in at their source; a local password would never be checked (see authenticate).
+        if (row.source !== null && patch.password !== null)
+          throw new AppError(
+            'USER_EXTERNALLY_MANAGED',
+            `${row.address} has no local password: their source is ${row.source}`,
+          );
         set.password_hash =
           patch.password === null ? null : await hashPassword(validPassword(patch.password));
         set.password_changed_at = now;

@@ -31,6 +31,11 @@ export const ErrorCodes = {
   GROUP_NOT_EMPTY: { status: 409, title: 'Group still has subgroups' },
   ALIAS_NOT_FOUND: { status: 404, title: 'Alias not found' },
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
+  USER_EXTERNALLY_MANAGED: {
+    status: 409,
+    title: 'The user is managed by a directory or identity provider; change it there',
+  },
+  EXTERNAL_ID_TAKEN: { status: 409, title: 'Another user or group of the domain has this externalId' },
   // app tokens (oauth)
   APP_NOT_FOUND: { status: 404, title: 'App not found' },
   DIRECTORY_UNAVAILABLE: { status: 503, title: 'The user directory cannot be reached; try again' },

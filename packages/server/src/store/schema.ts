@@ -50,6 +50,10 @@ export interface UsersTable {
   source_missing_since: number | null;
   /** 1 when the sync disabled the user, so it re-enables them when they return (a manual disable stays). */
   source_disabled: Generated<number>;
+  /** The `externalId` an identity provider gave the user over SCIM (RFC 7643 §3.1); unique per domain. */
+  scim_external_id: Generated<string | null>;
+  /** When SCIM deleted the user and jdmail kept them disabled (`scim.deleteAction`); SCIM then answers 404. */
+  scim_deleted_at: Generated<number | null>;
 }
 
 /** Domains a `domain_admin` user administers. */
@@ -82,6 +86,8 @@ export interface GroupsTable {
   source: string | null;
   /** Its id in that source: the group entry's id, or `ou:<path>` for a department. */
   external_id: string | null;
+  /** The `externalId` an identity provider gave the group over SCIM; unique per domain. */
+  scim_external_id: Generated<string | null>;
 }
 
 export interface GroupMembersTable {

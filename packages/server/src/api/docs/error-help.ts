@@ -41,6 +41,10 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   GROUP_CYCLE: 'A group cannot be moved under itself or one of its own subgroups.',
   GROUP_NOT_EMPTY: 'The group still has subgroups; move or delete them first.',
   ALIAS_NOT_FOUND: 'No such alias.',
+  USER_EXTERNALLY_MANAGED:
+    'The user’s source of truth is outside jdmail — an LDAP/AD directory or an identity provider over SCIM (`source`). Their password lives there, so jdmail refuses to set one; change it in that directory or IdP.',
+  EXTERNAL_ID_TAKEN:
+    'Another user or group of the same domain already has this SCIM `externalId`. An identity provider gives each object its own; check the IdP’s mappings.',
   API_KEY_NOT_FOUND:
     'No such API key: never made, revoked, past its rotation’s grace period, or restricted to a domain the caller may not see.',
   APP_NOT_FOUND: 'No such app, or one the caller may not see.',

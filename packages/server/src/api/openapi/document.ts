@@ -69,6 +69,7 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'queue:read': 'Read the outbound queue and message traces',
   'queue:write': 'Retry and delete queued outbound messages',
   'events:read': 'Read the event log (a plain user: their own events)',
+  'scim:write': 'Provision users and groups over SCIM 2.0 (`/scim/v2`); not a scope of `/api/v1` routes',
 };
 
 /**

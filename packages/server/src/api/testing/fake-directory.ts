@@ -173,6 +173,14 @@ export class FakeDirectory implements Directory {
     if (!g) throw new AppError('GROUP_NOT_FOUND');
     return { ...g, memberCount: this.members.get(id)?.size ?? 0 };
   }
+  async listGroups(o: Parameters<Directory['listGroups']>[0]) {
+    const all = [...this.groups.values()].filter((g) => !o.visibleDomains || o.visibleDomains.has(g.domain));
+    const items = all.slice(o.offset, o.offset + o.limit);
+    return { items: await Promise.all(items.map((g) => this.getGroup(g.id))), total: all.length };
+  }
+  async groupMemberships(userIds: readonly string[]) {
+    return new Map(userIds.map((id) => [id, [] as { id: string; name: string }[]]));
+  }
   async groupTree(domain: string): Promise<GroupTreeNode[]> {
     await this.getDomain(domain);
     const build = (parentId: string | null): GroupTreeNode[] =>
