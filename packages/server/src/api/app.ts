@@ -15,6 +15,7 @@ import type { QueueService } from '../queue/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import type { MessageTrace } from '../trace/index.js';
+import type { WebhookService } from '../events/webhooks/index.js';
 import { installAuth } from './auth/index.js';
 import { installBodyParsing, PUBLIC_BODY_LIMIT } from './body/install.js';
 import { docsUiOptions } from './docs/brand.js';
@@ -66,6 +67,8 @@ export interface ApiDeps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train` answers 503 without it). */
   spam?: SpamClassifier;
+  /** Webhook endpoints and deliveries (their routes answer 503 without it). */
+  webhooks?: WebhookService;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -152,6 +155,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     groupPolicies: deps.groupPolicies,
     quarantine: deps.quarantine,
     spam: deps.spam,
+    webhooks: deps.webhooks,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

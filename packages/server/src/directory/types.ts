@@ -18,6 +18,8 @@ export const SCOPES = [
   'directory:write',
   'queue:read',
   'queue:write',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

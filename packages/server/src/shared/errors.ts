@@ -70,6 +70,12 @@ export const ErrorCodes = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   // outbound queue
   QUEUE_ENTRY_NOT_FOUND: { status: 404, title: 'Queue entry not found' },
+  // webhooks
+  WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook endpoint not found' },
+  WEBHOOK_TARGET_REFUSED: {
+    status: 422,
+    title: 'Webhook URL refused: it resolves to a loopback, private or otherwise non-public address',
+  },
   // sso
   SSO_FAILED: { status: 401, title: 'Single sign-on failed' },
   SSO_UNAVAILABLE: { status: 503, title: 'Identity provider unavailable' },

@@ -5,8 +5,10 @@ import type {
   QueueMessagesTable,
   QueueRecipientsTable,
 } from './queue-schema.js';
+import type { WebhookAttemptsTable, WebhookEndpointsTable } from './webhooks-schema.js';
 
 export type * from './queue-schema.js';
+export type * from './webhooks-schema.js';
 
 /**
  * Row types of the metadata database, shared by SQLite and PostgreSQL.
@@ -514,4 +516,6 @@ export interface DB {
   vacation_replies: VacationRepliesTable;
   group_policies: GroupPoliciesTable;
   greylist: GreylistTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

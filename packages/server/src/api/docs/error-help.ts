@@ -88,6 +88,10 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
     'This `Idempotency-Key` was used for a different request within 24 hours. Use a new key for a new message.',
   QUEUE_ENTRY_NOT_FOUND:
     'No such entry in the outbound queue, or one outside the domains the caller administers. An entry leaves the queue once every recipient is delivered or has failed: its trace (`GET /api/v1/messages/trace`) tells what happened.',
+  WEBHOOK_NOT_FOUND:
+    'No such webhook endpoint, or one outside the domains the caller administers (an install-wide endpoint is seen only by unrestricted callers).',
+  WEBHOOK_TARGET_REFUSED:
+    'The endpoint URL names, or its host name resolves to, a loopback, private, link-local, multicast or unspecified address (IPv4 or IPv6). Use a public address, or set `webhooks.allowPrivateTargets` on a closed network.',
   QUARANTINE_ENTRY_NOT_FOUND:
     'No such message in quarantine, or one for recipients outside the domains the caller administers. A released or deleted message leaves the quarantine.',
   SSO_FAILED:

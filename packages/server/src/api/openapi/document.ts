@@ -46,6 +46,11 @@ const TAGS = [
     name: 'queue',
     description: 'The outbound queue (messages waiting for remote servers) and message traces',
   },
+  {
+    name: 'webhooks',
+    description:
+      'Signed HTTP deliveries of the event log (Standard Webhooks): endpoints, secrets and their rotation, delivery attempts',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 
@@ -64,6 +69,8 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'apps:write': 'Register, change and delete apps',
   'queue:read': 'Read the outbound queue and message traces',
   'queue:write': 'Retry and delete queued outbound messages',
+  'webhooks:read': 'Read webhook endpoints and their delivery attempts',
+  'webhooks:write': 'Register, change, test and delete webhook endpoints; rotate their secrets',
 };
 
 /**

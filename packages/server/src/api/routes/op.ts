@@ -11,6 +11,7 @@ export type Tag =
   | 'mail'
   | 'directory'
   | 'queue'
+  | 'webhooks'
   | 'apps'
   | 'api-keys'
   | 'oauth'

@@ -94,6 +94,7 @@ import {
   UserModel,
   UserPage,
 } from './user.js';
+import { WEBHOOK_MODELS } from './webhooks.js';
 
 /** Every named model, registered once with `app.addSchema` and emitted as an OpenAPI component. */
 export const MODELS: readonly TSchema[] = [
@@ -185,4 +186,5 @@ export const MODELS: readonly TSchema[] = [
   RulesTestResult,
   SpamTrainBody,
   SpamTrainResult,
+  ...WEBHOOK_MODELS,
 ];

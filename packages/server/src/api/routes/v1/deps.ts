@@ -9,6 +9,7 @@ import type {
 import type { IdempotencyStore } from '../../../idempotency/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
+import type { WebhookService } from '../../../events/webhooks/index.js';
 import type { DomainMailAuth } from '../../../mail-auth/index.js';
 import type { OAuthService } from '../../../oauth/index.js';
 import type { QueueService } from '../../../queue/index.js';
@@ -44,6 +45,8 @@ export interface V1Deps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train`); without it the route answers 503. */
   spam?: SpamClassifier;
+  /** Webhook endpoints and their deliveries; without it their routes answer 503. */
+  webhooks?: WebhookService;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */
