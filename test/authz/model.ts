@@ -32,7 +32,9 @@ export type Scope =
   | 'directory:read'
   | 'directory:write'
   | 'queue:read'
-  | 'queue:write';
+  | 'queue:write'
+  | 'webhooks:read'
+  | 'webhooks:write';
 
 /** What a plain user may do to themselves (and only to themselves, but for their domain's address book). */
 const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);

@@ -33,6 +33,8 @@ const ALL_SCOPES: Scope[] = [
   'directory:write',
   'queue:read',
   'queue:write',
+  'webhooks:read',
+  'webhooks:write',
 ];
 
 export interface Credentials {

@@ -91,7 +91,7 @@ export const CreateWebhookBody = Type.Object(
     domain: Type.Optional(
       Nullable(
         DomainName(
-          'The tenant (see WebhookEndpoint.domain). Default: a domain-restricted caller’s domain, a domain admin’s only domain; null or absent from an unrestricted caller: install-wide',
+          'The tenant (see WebhookEndpoint.domain); null: install-wide (unrestricted callers only). Absent: a domain-restricted caller’s domain, a domain admin’s only domain, install-wide for an unrestricted caller',
         ),
       ),
     ),

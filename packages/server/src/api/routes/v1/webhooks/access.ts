@@ -16,13 +16,18 @@ export function webhookScopeOf(request: FastifyRequest, scope: Scope): WebhookSc
 
 /**
  * The tenant of a new endpoint: the domain named (which the caller must
- * manage: else DOMAIN_NOT_FOUND, as for any domain it may not see), or by
+ * manage: else DOMAIN_NOT_FOUND, as for any domain it may not see), null
+ * for install-wide (unrestricted callers only: else FORBIDDEN), or by
  * default the caller's own — a restricted key's domain, a domain admin's
  * only domain — or install-wide for an unrestricted caller. An endpoint
  * never gets events of a domain its registrant could not see.
  */
 export function tenantOf(request: FastifyRequest, named: string | null | undefined): string | null {
   const p = principalOf(request);
+  if (named === null) {
+    authorize(p, 'webhooks:write', { kind: 'system' }, 'DOMAIN_NOT_FOUND');
+    return null;
+  }
   if (named) {
     const domain = normalizeDomain(named);
     authorize(p, 'webhooks:write', { kind: 'domain', domain }, 'DOMAIN_NOT_FOUND');
