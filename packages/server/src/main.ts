@@ -55,6 +55,8 @@ import {
 } from './mail-auth/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
+import { createEventLog, toCloudEvent } from './events/index.js';
+import { createWebhookService, type WebhookService } from './events/webhooks/index.js';
 import { createQueueService, createSmtpTransport, planOutbound, type QueueService } from './queue/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
@@ -94,6 +96,8 @@ export interface Engine {
   idempotency: IdempotencyStore;
   /** The outbound queue: operators' view and the delivery worker. */
   queue: QueueService;
+  /** Webhook endpoints and their delivery worker (started with the server). */
+  webhooks: WebhookService;
   /** Every hop of every message (`GET /messages/trace`). */
   trace: TraceStore;
   /** DKIM signatures for outbound mail (the queue worker's). */
@@ -227,6 +231,17 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     trace,
     log,
   });
+  // Webhooks read the event log; their worker starts with the server (`startServer`).
+  const eventLog = createEventLog({ database, log: log.child({ component: 'events' }) });
+  const webhooks = createWebhookService({
+    database,
+    directory,
+    events: eventLog,
+    toCloudEvent,
+    source: () => publicBaseUrl(config, options.httpPort?.() ?? config.httpPort),
+    config: config.webhooks,
+    log: log.child({ component: 'webhooks' }),
+  });
   const mail = createMailService({
     store,
     directory,
@@ -321,6 +336,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       log: log.child({ component: 'quarantine' }),
     }),
     queue,
+    webhooks,
     trace,
     spam,
     junkLearner,
@@ -328,6 +344,8 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       oauth.stop();
       await directorySync.stop();
       await queue.stop();
+      await webhooks.stop();
+      await eventLog.close();
       await transport.close();
       await trace.stop();
       await junkLearner.idle();
@@ -484,6 +502,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     directorySync: engine.directorySync,
     idempotency: engine.idempotency,
     queue: engine.queue,
+    webhooks: engine.webhooks,
     trace: engine.trace,
     mailAuth: engine.domainMailAuth,
     rules: engine.rules,
@@ -552,6 +571,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   blobSweeper.unref();
   engine.directorySync.startSchedule();
   engine.queue.start();
+  engine.webhooks.start();
   log.info(
     {
       ports,

@@ -27,8 +27,8 @@ export interface DeliverDeps {
   http: WebhookHttp;
   attempts: AttemptLog;
   toCloudEvent: CloudEventOf;
-  /** The CloudEvents `source` of this install. */
-  source: string;
+  /** The CloudEvents `source` of this install (its public URL; known once the HTTP port is bound). */
+  source: string | (() => string);
   policy: RetryPolicy;
   owner: string;
   leaseMs: number;
@@ -52,7 +52,7 @@ export async function deliverEvent(
   signal?: AbortSignal,
 ): Promise<PostResult> {
   const at = deps.now();
-  const body = JSON.stringify(deps.toCloudEvent(event, deps.source));
+  const body = JSON.stringify(deps.toCloudEvent(event, typeof deps.source === 'string' ? deps.source : deps.source()));
   const headers = signDelivery(event.id, new Date(at), body, signingSecrets(row, at));
   const result = await deps.http.post(row.url, body, { ...headers }, signal);
   if (signal?.aborted) return result;

@@ -49,7 +49,7 @@ export function createMemoryLog(): MemoryLog {
       const made = batch.map((b, i) => ({
         position: events.length + 1 + i,
         id: randomUUID(),
-        type: b.type,
+        type: b.type as EventRecord['type'],
         time: Date.now(),
         domain: b.domain,
         address: b.address ?? null,
