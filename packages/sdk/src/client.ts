@@ -10,6 +10,7 @@ import { Quarantine } from './resources/quarantine.js';
 import { Queue } from './resources/queue.js';
 import { Sso } from './resources/sso.js';
 import { Users } from './resources/users.js';
+import { Webhooks } from './resources/webhooks.js';
 
 /**
  * The jdmail REST API v1 client.
@@ -46,6 +47,8 @@ export class JdMail {
   readonly queue: Queue;
   /** Messages the filter held, for operators. */
   readonly quarantine: Quarantine;
+  /** Webhook endpoints, their secrets and delivery attempts. Verify deliveries with `verifyWebhook`. */
+  readonly webhooks: Webhooks;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -60,5 +63,6 @@ export class JdMail {
     this.filter = new Filter(http);
     this.queue = new Queue(http);
     this.quarantine = new Quarantine(http);
+    this.webhooks = new Webhooks(http);
   }
 }

@@ -10,6 +10,8 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
+import { createEventLog, toCloudEvent } from './events/index.js';
+import { createWebhookService, type WebhookService } from './events/webhooks/index.js';
 import {
   createCachedGroupPolicies,
   createEngineFilter,
@@ -55,8 +57,6 @@ import {
 } from './mail-auth/index.js';
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
-import { createEventLog, toCloudEvent } from './events/index.js';
-import { createWebhookService, type WebhookService } from './events/webhooks/index.js';
 import { createQueueService, createSmtpTransport, planOutbound, type QueueService } from './queue/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';

@@ -52,7 +52,9 @@ export async function deliverEvent(
   signal?: AbortSignal,
 ): Promise<PostResult> {
   const at = deps.now();
-  const body = JSON.stringify(deps.toCloudEvent(event, typeof deps.source === 'string' ? deps.source : deps.source()));
+  const body = JSON.stringify(
+    deps.toCloudEvent(event, typeof deps.source === 'string' ? deps.source : deps.source()),
+  );
   const headers = signDelivery(event.id, new Date(at), body, signingSecrets(row, at));
   const result = await deps.http.post(row.url, body, { ...headers }, signal);
   if (signal?.aborted) return result;

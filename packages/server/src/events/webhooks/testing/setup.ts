@@ -44,8 +44,7 @@ export function buildService(
   options: {
     memory?: MemoryLog;
     config?: Partial<WebhooksConfig>;
-    owner?: string;
-  } & Partial<WebhookServiceDeps> = {},
+  } & Partial<Pick<WebhookServiceDeps, 'owner' | 'http'>> = {},
 ) {
   const events = options.memory ?? createMemoryLog();
   const service = createWebhookService({
