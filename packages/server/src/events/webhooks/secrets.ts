@@ -1,13 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Endpoint secrets and signatures per the Standard Webhooks specification
  * (https://www.standardwebhooks.com, "Signature scheme"): the secret is
  * `whsec_` + base64 of random bytes; the signature is `v1,` + base64 of
- * HMAC-SHA256 over `{webhook-id}.{webhook-timestamp}.{body}`. Signing is
- * the `standardwebhooks` package's own, so receivers verifying with it (or
- * any port of it) agree with us byte for byte.
+ * HMAC-SHA256, keyed with those bytes, over `{webhook-id}.{webhook-timestamp}.{body}`.
+ *
+ * The HMAC is node:crypto's rather than the `standardwebhooks` package's
+ * `sign`: that one hashes in JavaScript (fast-sha256) and cost 0.35 ms per
+ * signature here against 0.06 ms, too much for thousands of deliveries a
+ * second. The result is the same bytes: `secrets.test.ts` compares the two,
+ * and every delivery test verifies with the package.
  */
 
 const PREFIX = 'whsec_';
@@ -33,16 +36,21 @@ export interface SignedHeaders {
   'webhook-signature': string;
 }
 
-/** Signers by secret: decoding the key costs more than the HMAC of a small event. */
-const signers = new Map<string, Webhook>();
-function signer(secret: string): Webhook {
-  let w = signers.get(secret);
-  if (!w) {
-    if (signers.size > 10_000) signers.clear();
-    w = new Webhook(secret);
-    signers.set(secret, w);
+/** Keys by secret: decoded once, not per delivery. */
+const keys = new Map<string, Buffer>();
+function keyOf(secret: string): Buffer {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size > 10_000) keys.clear();
+    key = Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
+    keys.set(secret, key);
   }
-  return w;
+  return key;
+}
+
+/** One `v1,` signature of message `id` at `timestamp` (Unix seconds, as text). */
+export function signature(secret: string, id: string, timestamp: string, body: string): string {
+  return `v1,${createHmac('sha256', keyOf(secret)).update(`${id}.${timestamp}.`).update(body).digest('base64')}`;
 }
 
 /**
@@ -51,9 +59,10 @@ function signer(secret: string): Webhook {
  * space-separated in `webhook-signature`, as the spec allows for rotation.
  */
 export function signDelivery(id: string, at: Date, body: string, secrets: readonly string[]): SignedHeaders {
+  const timestamp = String(Math.floor(at.getTime() / 1000));
   return {
     'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': secrets.map((s) => signer(s).sign(id, at, body)).join(' '),
+    'webhook-timestamp': timestamp,
+    'webhook-signature': secrets.map((s) => signature(s, id, timestamp, body)).join(' '),
   };
 }
