@@ -123,7 +123,9 @@ export const webhookRules: Rules = {
       label: t,
       needs: needs(t),
       request: async (w: World) => {
-        const id = await seededEndpoint(w, t);
+        // A fresh endpoint per request: the cases run in parallel, and another caller's allowed
+        // change must not look like this refused one's.
+        const id = await endpoint(w, t);
         const path = `/api/v1/webhooks/${id}`;
         const before = (await w.root({ method: 'GET', path })).json as { description: string };
         return {

@@ -12,6 +12,8 @@ import type { Page, WebhookAttempt } from './types.js';
 
 /** Rows per INSERT: 13 columns each, well under SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_INSERT = 200;
+/** How long records gather before they are written. */
+const FLUSH_MS = 250;
 /** Records waiting beyond this are dropped (with a count in the log line), so a stuck database cannot eat memory. */
 const MAX_WAITING = 50_000;
 
@@ -48,31 +50,54 @@ export function createAttemptLog(
   let waiting: WebhookAttemptsTable[] = [];
   let writing: Promise<void> | undefined;
 
+  /** Writes everything waiting in one transaction (one commit); a failing one is written row by row. */
   async function drain(): Promise<void> {
-    while (waiting.length > 0) {
-      const batch = waiting.slice(0, ROWS_PER_INSERT);
-      waiting = waiting.slice(ROWS_PER_INSERT);
-      try {
-        await db.insertInto('webhook_attempts').values(batch).execute();
-      } catch (err) {
-        // An endpoint deleted meanwhile (foreign key) fails its batch: write the others one by one.
-        if (batch.length === 1) onError(err, 1);
-        else
-          for (const row of batch)
-            await db
-              .insertInto('webhook_attempts')
-              .values(row)
-              .execute()
-              .catch((e) => onError(e, 1));
-      }
+    const rows = waiting;
+    waiting = [];
+    if (rows.length === 0) return;
+    try {
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+          await trx
+            .insertInto('webhook_attempts')
+            .values(rows.slice(i, i + ROWS_PER_INSERT))
+            .execute();
+      });
+    } catch (err) {
+      // An endpoint deleted meanwhile (foreign key) fails the batch: write the others one by one.
+      if (rows.length === 1) return onError(err, 1);
+      for (const row of rows)
+        await db
+          .insertInto('webhook_attempts')
+          .values(row)
+          .execute()
+          .catch((e) => onError(e, 1));
     }
   }
 
-  function schedule(): void {
-    writing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(drain).finally(() => {
-      writing = undefined;
-      if (waiting.length > 0) schedule();
-    });
+  let wake: (() => void) | undefined;
+
+  /**
+   * Writes what waits after {@link FLUSH_MS} (at once when `now`): on SQLite
+   * every write is a commit with an fsync on the main thread, so records
+   * are gathered for a while rather than written one delivery at a time.
+   */
+  function schedule(now = false): void {
+    if (now) wake?.();
+    writing ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(done, now ? 0 : FLUSH_MS);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    })
+      .then(drain)
+      .finally(() => {
+        writing = undefined;
+        if (waiting.length > 0) schedule();
+      });
   }
 
   return {
@@ -97,7 +122,7 @@ export function createAttemptLog(
 
     async flush() {
       while (writing || waiting.length > 0) {
-        if (!writing) schedule();
+        schedule(true);
         await writing;
       }
     },

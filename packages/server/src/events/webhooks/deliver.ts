@@ -4,7 +4,7 @@
  * past an event the endpoint accepted (2xx). The first failure ends the
  * run: the endpoint waits (backoff) and the same event is tried again, so
  * the next event never overtakes it. Progress is saved with the lease's
- * renewal, at most every {@link SAVE_EVERY_MS}; a crash between two saves
+ * renewal, at most every {@link SAVE_EVERY_MS} (each save is a commit); a crash between two saves
  * sends the events since the last one again (at-least-once).
  */
 import type { Database, WebhookEndpointsTable } from '../../store/index.js';
@@ -19,7 +19,7 @@ import { signDelivery } from './secrets.js';
 /** Events read from the log per query. */
 const BATCH = 200;
 /** Save the cursor and renew the lease at least this often while delivering. */
-const SAVE_EVERY_MS = 500;
+const SAVE_EVERY_MS = 1000;
 
 export interface DeliverDeps {
   database: Database;
