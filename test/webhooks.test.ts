@@ -219,3 +219,40 @@ describe.each(databases.engines)('webhooks on %s', (engine) => {
     expect(r.deliveries.every((d) => d.verifiedWith.length === 1)).toBe(true);
   }, 120_000);
 });
+
+describe('webhooks with the SSRF guard on (the default)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  }, 60_000);
+  afterAll(() => server?.destroy());
+
+  it('refuses loopback, private, link-local and IPv4-mapped targets, by address or by name', async () => {
+    const r = await startReceiver();
+    try {
+      const port = new URL(r.url).port;
+      for (const url of [
+        r.url,
+        `http://localhost:${port}/hook`,
+        `http://[::1]:${port}/hook`,
+        `http://[::ffff:127.0.0.1]:${port}/hook`,
+        'http://10.0.0.8/hook',
+        'http://169.254.169.254/latest/meta-data/',
+      ]) {
+        const res = await fetch(`${server.baseUrl}/api/v1/webhooks`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ url }),
+        });
+        expect({ url, status: res.status, code: ((await res.json()) as Json).code }).toEqual({
+          url,
+          status: 422,
+          code: 'WEBHOOK_TARGET_REFUSED',
+        });
+      }
+      expect(r.deliveries).toHaveLength(0);
+    } finally {
+      await r.close();
+    }
+  });
+});
