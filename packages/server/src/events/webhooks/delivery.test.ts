@@ -187,6 +187,35 @@ describe.each(databases.engines)('webhook delivery on %s', (engine) => {
     expect(ids(r)).toEqual(made.map((e) => e.id));
   });
 
+  it('moves a failing endpoint to a new URL: the waiting event goes there at once, filters apply', async () => {
+    const database = await open(engine);
+    const { service, events } = buildService(database, {
+      config: { retryBaseSeconds: 30, retryMaxSeconds: 60 },
+    });
+    started(service);
+    const down = await receiver();
+    const up = await receiver();
+    down.answer = () => 503;
+    const { endpoint, secret } = await service.create({
+      url: down.url,
+      domain: null,
+      createdBy: 'user:admin',
+    });
+    up.secrets.push(secret);
+    down.secrets.push(secret);
+    const made = events.append([
+      { type: 'message.new', domain: 'a.test' },
+      { type: 'user.created', domain: 'a.test' },
+      { type: 'message.new', domain: 'b.test' },
+    ]);
+    await until(async () => (await service.get(endpoint.id, ALL)).failures === 1, 'the first failure');
+    // The next attempt is ~15-30 s away; a new URL is tried at once.
+    await service.update(endpoint.id, { url: up.url, eventTypes: ['message.*'] }, ALL, 'user:admin');
+    await until(() => up.accepted().length === 2, 'delivery to the new URL', 10_000);
+    expect(ids(up)).toEqual([made[0]?.id, made[2]?.id]);
+    expect(down.deliveries).toHaveLength(1);
+  });
+
   it('a test ping reaches the endpoint signed and leaves the cursor alone', async () => {
     const database = await open(engine);
     const { service } = buildService(database);

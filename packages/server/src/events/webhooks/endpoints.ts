@@ -176,7 +176,9 @@ export function createEndpointStore({ db, directory, now }: EndpointStoreDeps) {
     /** Applies a patch whose URL (if any) was checked. */
     async update(row: EndpointRow, patch: UpdateWebhookInput, by: string): Promise<void> {
       const values: Partial<WebhookEndpointsTable> = {};
-      if (patch.url !== undefined) values.url = patch.url;
+      // A new URL is tried at once, not after the old one's backoff.
+      if (patch.url !== undefined && patch.url !== row.url)
+        Object.assign(values, { url: patch.url, next_attempt_at: now() });
       if (patch.description !== undefined) values.description = validDescription(patch.description);
       if (patch.eventTypes !== undefined)
         values.event_types = JSON.stringify(validEventTypes(patch.eventTypes));

@@ -89,7 +89,7 @@ export function createWebhookService(deps: WebhookServiceDeps): WebhookService {
       const row = await store.find(id, scope);
       const url = patch.url === undefined ? undefined : await checkUrl(patch.url);
       await store.update(row, { ...patch, url }, by);
-      if (patch.enabled) worker.wake();
+      if (patch.enabled || url !== undefined) worker.wake();
       return store.get(id, scope);
     },
     async remove(id, scope) {
