@@ -34,8 +34,8 @@ const toAttempt = (r: WebhookAttemptsTable): WebhookAttempt => ({
 });
 
 export interface AttemptLog {
-  /** Queues a record; written with the others of this moment. */
-  record(a: AttemptInput): void;
+  /** Queues a record, written with the others of this moment; returns its id. */
+  record(a: AttemptInput): string;
   /** Writes what waits (tests, shutdown, and before a listing so it shows the latest). */
   flush(): Promise<void>;
   list(endpointId: string, q: { limit: number; cursor?: string }): Promise<Page<WebhookAttempt>>;
@@ -102,9 +102,13 @@ export function createAttemptLog(
 
   return {
     record(a) {
-      if (waiting.length >= MAX_WAITING) return onError(new Error('attempt log backlog full'), 1);
+      const id = newId(a.at);
+      if (waiting.length >= MAX_WAITING) {
+        onError(new Error('attempt log backlog full'), 1);
+        return id;
+      }
       waiting.push({
-        id: newId(a.at),
+        id,
         endpoint_id: a.endpointId,
         event_id: a.eventId,
         event_type: a.eventType,
@@ -118,6 +122,7 @@ export function createAttemptLog(
         response: a.response,
       });
       schedule();
+      return id;
     },
 
     async flush() {

@@ -50,15 +50,15 @@ export async function deliverEvent(
   event: EventRecord,
   attempt: number,
   signal?: AbortSignal,
-): Promise<PostResult> {
+): Promise<PostResult & { attemptId: string | null }> {
   const at = deps.now();
   const body = JSON.stringify(
     deps.toCloudEvent(event, typeof deps.source === 'string' ? deps.source : deps.source()),
   );
   const headers = signDelivery(event.id, new Date(at), body, signingSecrets(row, at));
   const result = await deps.http.post(row.url, body, { ...headers }, signal);
-  if (signal?.aborted) return result;
-  deps.attempts.record({
+  if (signal?.aborted) return { ...result, attemptId: null };
+  const attemptId = deps.attempts.record({
     endpointId: row.id,
     eventId: event.id,
     eventType: event.type,
@@ -71,7 +71,7 @@ export async function deliverEvent(
     error: result.error,
     response: result.response,
   });
-  return result;
+  return { ...result, attemptId };
 }
 
 /**

@@ -230,6 +230,8 @@ describe.each(databases.engines)('webhook delivery on %s', (engine) => {
     expect(attempt).toMatchObject({ ok: true, status: 204, eventType: 'webhook.test', position: 0 });
     expect(r.deliveries[0]?.event).toMatchObject({ type: 'webhook.test', id: attempt.eventId });
     expect((await service.get(endpoint.id, ALL)).cursor).toBe(0);
+    const listed = await service.attempts(endpoint.id, { limit: 10 }, ALL);
+    expect(listed.items).toEqual([attempt]);
     await service.stop();
   });
 });

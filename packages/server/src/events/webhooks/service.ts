@@ -126,7 +126,7 @@ export function createWebhookService(deps: WebhookServiceDeps): WebhookService {
       const result = await deliverEvent(deliver, row, event, 1);
       await attempts.flush();
       return {
-        id: newId(at),
+        id: result.attemptId ?? newId(at),
         eventId: event.id,
         eventType: event.type,
         position: 0,
