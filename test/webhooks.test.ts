@@ -85,7 +85,7 @@ describe.each(databases.engines)('webhooks on %s', (engine) => {
       domain: 'a.test',
     });
     keyA = key.key as string;
-  }, 60_000);
+  }, 180_000);
   afterEach(async () => {
     for (const r of receivers.splice(0)) await r.close();
   });
@@ -217,7 +217,7 @@ describe.each(databases.engines)('webhooks on %s', (engine) => {
       await database.close();
     }
     expect(r.deliveries.every((d) => d.verifiedWith.length === 1)).toBe(true);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('webhooks with the SSRF guard on (the default)', () => {
