@@ -12,7 +12,8 @@ export const WebhooksSchema = Type.Object(
       exclusiveMinimum: 0,
       maximum: 120,
       default: 10,
-      description: 'How long one delivery may take (connect, send, answer) before it counts as failed',
+      description:
+        'How long a delivery may wait to connect, for the answer, and in any pause of the answer’s body before it counts as failed',
     }),
     concurrency: Type.Integer({
       minimum: 1,
