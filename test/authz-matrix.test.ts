@@ -49,6 +49,8 @@ describe('authorization matrix', () => {
           JDMAIL_OUTBOUND_RELAY_HOST: '127.0.0.1',
           JDMAIL_OUTBOUND_RELAY_PORT: '1',
           JDMAIL_OUTBOUND_RELAY_REQUIRE_TLS: 'false',
+          // Webhook endpoints of the matrix point at a closed loopback port.
+          JDMAIL_WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
         },
       });
       // HTTP Basic on SQLite, the same users by session cookie on PostgreSQL (see authz/principals.ts).

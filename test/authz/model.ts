@@ -35,7 +35,9 @@ export type Scope =
   | 'queue:write'
   | 'events:read'
   /** Only `/scim/v2` (not in the OpenAPI document; tested in test/scim-*.test.ts). */
-  | 'scim:write';
+  | 'scim:write'
+  | 'webhooks:read'
+  | 'webhooks:write';
 
 /** What a plain user may do to themselves (and only to themselves, but for their domain's address book). */
 const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);

@@ -35,6 +35,8 @@ const ALL_SCOPES: Scope[] = [
   'queue:write',
   'events:read',
   'scim:write',
+  'webhooks:read',
+  'webhooks:write',
 ];
 
 export interface Credentials {

@@ -11,6 +11,7 @@ import { Quarantine } from './resources/quarantine.js';
 import { Queue } from './resources/queue.js';
 import { Sso } from './resources/sso.js';
 import { Users } from './resources/users.js';
+import { Webhooks } from './resources/webhooks.js';
 
 /**
  * The jdmail REST API v1 client.
@@ -49,6 +50,8 @@ export class JdMail {
   readonly quarantine: Quarantine;
   /** The event log: every change as a CloudEvent, by cursor. */
   readonly events: Events;
+  /** Webhook endpoints, their secrets and delivery attempts. Verify deliveries with `verifyWebhook`. */
+  readonly webhooks: Webhooks;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -64,5 +67,6 @@ export class JdMail {
     this.queue = new Queue(http);
     this.quarantine = new Quarantine(http);
     this.events = new Events(http);
+    this.webhooks = new Webhooks(http);
   }
 }

@@ -28,4 +28,11 @@ export type { Quarantine } from './resources/quarantine.js';
 export type { DeleteQueueEntryOptions, Queue } from './resources/queue.js';
 export type { LoginLinkOptions, Sso } from './resources/sso.js';
 export type { Users } from './resources/users.js';
+export type { Webhooks } from './resources/webhooks.js';
 export type * from './types.js';
+export {
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookHeaders,
+  WebhookVerificationError,
+} from './webhook-verify.js';

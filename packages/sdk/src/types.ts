@@ -99,3 +99,9 @@ export type ListQuarantineParams = QueryOf<'listQuarantine'>;
 export type QuarantineEntry = Schemas['QuarantineEntry'];
 export type QuarantineReleaseResult = Schemas['QuarantineReleaseResult'];
 export type FilterResult = Schemas['FilterResult'];
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+/** An endpoint and its signing secret, shown once (create, rotate). */
+export type WebhookSecret = Schemas['WebhookSecret'];
+export type WebhookAttempt = Schemas['WebhookAttempt'];
+export type CreateWebhookInput = Schemas['CreateWebhook'];
+export type UpdateWebhookInput = Schemas['UpdateWebhook'];

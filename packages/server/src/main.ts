@@ -10,7 +10,8 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
-import { createEventLog, type LocalEventLog } from './events/index.js';
+import { createEventLog, type LocalEventLog, toCloudEvent } from './events/index.js';
+import { createWebhookService, type WebhookService } from './events/webhooks/index.js';
 import {
   createCachedGroupPolicies,
   createEngineFilter,
@@ -97,6 +98,8 @@ export interface Engine {
   queue: QueueService;
   /** The event log: every change that matters, written by its transaction (`events/`). */
   events: LocalEventLog;
+  /** Webhook endpoints and their delivery worker (started with the server). */
+  webhooks: WebhookService;
   /** Every hop of every message (`GET /messages/trace`). */
   trace: TraceStore;
   /** DKIM signatures for outbound mail (the queue worker's). */
@@ -197,7 +200,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     intervalMs: config.ldap.syncIntervalSeconds * 1000,
     fullIntervalMs: config.ldap.fullSyncIntervalSeconds * 1000,
   });
-  const events = createEventLog({ database, log });
+  const events = createEventLog({ database, log: log.child({ component: 'events' }) });
   // The outbound queue and the message trace (the worker starts with the server: `startServer`).
   const trace = createMessageTrace({
     database,
@@ -220,6 +223,16 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     signer: dkimSigner,
     trace,
     log,
+  });
+  // Webhooks read the event log; their worker starts with the server (`startServer`).
+  const webhooks = createWebhookService({
+    database,
+    directory,
+    events,
+    toCloudEvent,
+    source: () => publicBaseUrl(config, options.httpPort?.() ?? config.httpPort),
+    config: config.webhooks,
+    log: log.child({ component: 'webhooks' }),
   });
   const mail = createMailService({
     store,
@@ -315,15 +328,17 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       log: log.child({ component: 'quarantine' }),
     }),
     queue,
+    webhooks,
     trace,
     events,
     spam,
     junkLearner,
     async close() {
       oauth.stop();
-      await events.close();
       await directorySync.stop();
       await queue.stop();
+      await webhooks.stop();
+      await events.close();
       await transport.close();
       await trace.stop();
       await junkLearner.idle();
@@ -480,6 +495,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     directorySync: engine.directorySync,
     idempotency: engine.idempotency,
     queue: engine.queue,
+    webhooks: engine.webhooks,
     trace: engine.trace,
     mailAuth: engine.domainMailAuth,
     rules: engine.rules,
@@ -554,6 +570,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   blobSweeper.unref();
   engine.directorySync.startSchedule();
   engine.queue.start();
+  engine.webhooks.start();
   log.info(
     {
       ports,

@@ -10,6 +10,7 @@ import { mailAuthRules } from './mail-auth.js';
 import { quarantineRules } from './quarantine.js';
 import { queueRules } from './queue.js';
 import { userRules } from './users.js';
+import { webhookRules } from './webhooks.js';
 
 /**
  * The rule of every operation of the OpenAPI document, by operationId: its
@@ -30,4 +31,5 @@ export const RULES: Rules = {
   ...queueRules,
   ...quarantineRules,
   ...eventRules,
+  ...webhookRules,
 };

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
 import type { EventLog } from '../events/index.js';
+import type { WebhookService } from '../events/webhooks/index.js';
 import type { GroupPolicies, QuarantineService, RulesService, SpamClassifier } from '../filter/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
@@ -73,6 +74,8 @@ export interface ApiDeps {
   events?: EventLog;
   /** The SCIM 2.0 server at `/scim/v2` (not served without it). */
   scim?: ScimService;
+  /** Webhook endpoints and deliveries (their routes answer 503 without it). */
+  webhooks?: WebhookService;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -160,6 +163,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     quarantine: deps.quarantine,
     spam: deps.spam,
     events: deps.events,
+    webhooks: deps.webhooks,
   });
   if (deps.scim) await app.register(scimRoutes, { prefix: '/scim/v2', scim: deps.scim, publicUrl });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);

@@ -12,6 +12,7 @@ import { ScimSchema } from './scim-schema.js';
 import { SendingSchema } from './sending-schema.js';
 import { SpamSchema } from './spam-schema.js';
 import { VirusSchema } from './virus-schema.js';
+import { WebhooksSchema } from './webhooks-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -436,6 +437,7 @@ export const ConfigSchema = Type.Object(
     greylist: GreylistSchema,
     events: EventsSchema,
     scim: ScimSchema,
+    webhooks: WebhooksSchema,
   },
   { additionalProperties: false },
 );

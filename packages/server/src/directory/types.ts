@@ -20,6 +20,8 @@ export const SCOPES = [
   'queue:write',
   'events:read',
   'scim:write',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

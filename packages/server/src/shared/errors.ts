@@ -80,6 +80,12 @@ export const ErrorCodes = {
     status: 410,
     title: 'The cursor is older than the event log keeps; resync and start from the oldest kept event',
   },
+  // webhooks
+  WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook endpoint not found' },
+  WEBHOOK_TARGET_REFUSED: {
+    status: 422,
+    title: 'Webhook URL refused: it resolves to a loopback, private or otherwise non-public address',
+  },
   // sso
   SSO_FAILED: { status: 401, title: 'Single sign-on failed' },
   SSO_UNAVAILABLE: { status: 503, title: 'Identity provider unavailable' },

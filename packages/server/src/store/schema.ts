@@ -5,8 +5,10 @@ import type {
   QueueMessagesTable,
   QueueRecipientsTable,
 } from './queue-schema.js';
+import type { WebhookAttemptsTable, WebhookEndpointsTable } from './webhooks-schema.js';
 
 export type * from './queue-schema.js';
+export type * from './webhooks-schema.js';
 
 /**
  * Row types of the metadata database, shared by SQLite and PostgreSQL.
@@ -539,5 +541,7 @@ export interface DB {
   vacation_replies: VacationRepliesTable;
   group_policies: GroupPoliciesTable;
   greylist: GreylistTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_attempts: WebhookAttemptsTable;
   event_log: EventLogTable;
 }

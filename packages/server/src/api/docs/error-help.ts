@@ -94,6 +94,10 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
     'No such entry in the outbound queue, or one outside the domains the caller administers. An entry leaves the queue once every recipient is delivered or has failed: its trace (`GET /api/v1/messages/trace`) tells what happened.',
   EVENTS_CURSOR_EXPIRED:
     'Events after this cursor were removed by the retention (`events.retentionDays`), so following it would miss some. Resync: read the current state (users, messages) again, then follow the log from `oldest` - 1, which the problem gives.',
+  WEBHOOK_NOT_FOUND:
+    'No such webhook endpoint, or one outside the domains the caller administers (an install-wide endpoint is seen only by unrestricted callers).',
+  WEBHOOK_TARGET_REFUSED:
+    'The endpoint URL names, or its host name resolves to, a loopback, private, link-local, multicast or unspecified address (IPv4 or IPv6). Use a public address, or set `webhooks.allowPrivateTargets` on a closed network.',
   QUARANTINE_ENTRY_NOT_FOUND:
     'No such message in quarantine, or one for recipients outside the domains the caller administers. A released or deleted message leaves the quarantine.',
   SSO_FAILED:

@@ -50,6 +50,11 @@ const TAGS = [
     name: 'events',
     description: 'The event log: every change that matters, as CloudEvents, in order, replayable by cursor',
   },
+  {
+    name: 'webhooks',
+    description:
+      'Signed HTTP deliveries of the event log (Standard Webhooks): endpoints, secrets and their rotation, delivery attempts',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 
@@ -70,6 +75,8 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'queue:write': 'Retry and delete queued outbound messages',
   'events:read': 'Read the event log (a plain user: their own events)',
   'scim:write': 'Provision users and groups over SCIM 2.0 (`/scim/v2`); not a scope of `/api/v1` routes',
+  'webhooks:read': 'Read webhook endpoints and their delivery attempts',
+  'webhooks:write': 'Register, change, test and delete webhook endpoints; rotate their secrets',
 };
 
 /**

@@ -12,6 +12,7 @@ export type Tag =
   | 'directory'
   | 'queue'
   | 'events'
+  | 'webhooks'
   | 'apps'
   | 'api-keys'
   | 'oauth'

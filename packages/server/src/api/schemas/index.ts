@@ -95,6 +95,7 @@ import {
   UserModel,
   UserPage,
 } from './user.js';
+import { WEBHOOK_MODELS } from './webhooks.js';
 
 /** Every named model, registered once with `app.addSchema` and emitted as an OpenAPI component. */
 export const MODELS: readonly TSchema[] = [
@@ -188,4 +189,5 @@ export const MODELS: readonly TSchema[] = [
   SpamTrainResult,
   CloudEventModel,
   EventPage,
+  ...WEBHOOK_MODELS,
 ];

@@ -13,6 +13,7 @@ import { rules } from './0011-rules.js';
 import { filter } from './0012-filter.js';
 import { greylist } from './0013-greylist.js';
 import { events } from './0014-events.js';
+import { webhooks } from './0015-webhooks.js';
 import { scim } from './0016-scim.js';
 
 /** Migrations in order; names are permanent once released. */
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-greylist': greylist,
   '0014-events': events,
   '0016-scim': scim,
+  '0015-webhooks': webhooks,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
 import type { EventLog } from '../../../events/index.js';
+import type { WebhookService } from '../../../events/webhooks/index.js';
 import type {
   GroupPolicies,
   QuarantineService,
@@ -47,6 +48,8 @@ export interface V1Deps {
   spam?: SpamClassifier;
   /** The event log (`GET /events`); without it the route answers 503. */
   events?: EventLog;
+  /** Webhook endpoints and their deliveries; without it their routes answer 503. */
+  webhooks?: WebhookService;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -25,6 +25,8 @@ import { sessionRoutes } from './sso/sessions.js';
 import { userBatchRoutes } from './users/batch.js';
 import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
+import { webhookActionRoutes } from './webhooks/actions.js';
+import { webhookRoutes } from './webhooks/webhooks.js';
 
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
 export const v1Routes: V1Plugin = async (
@@ -46,6 +48,7 @@ export const v1Routes: V1Plugin = async (
     quarantine,
     spam,
     events,
+    webhooks,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -66,6 +69,7 @@ export const v1Routes: V1Plugin = async (
     quarantine,
     spam,
     events,
+    webhooks,
   };
   for (const plugin of [
     domainRoutes,
@@ -94,6 +98,8 @@ export const v1Routes: V1Plugin = async (
     traceRoutes,
     quarantineRoutes,
     eventRoutes,
+    webhookRoutes,
+    webhookActionRoutes,
   ]) {
     await app.register(plugin, deps);
   }
