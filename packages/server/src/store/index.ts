@@ -11,6 +11,7 @@ export {
 export { type BodyStore, DEFAULT_INLINE_BODY_MAX_BYTES } from './bodies.js';
 export type { ByteReplacement } from './byte-edit.js';
 export type { CommitStats } from './commit.js';
+export type { MailboxDelta } from './delta.js';
 export {
   type Database,
   type Engine,

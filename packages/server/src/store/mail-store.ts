@@ -5,6 +5,7 @@ import { append } from './append.js';
 import { createBlobStore } from './blobs.js';
 import { type BodyStore, createBodyStore, DEFAULT_INLINE_BODY_MAX_BYTES } from './bodies.js';
 import { changesSince, pruneJournal } from './changes.js';
+import { mailboxDelta } from './delta.js';
 import { type CommitStats, createCommitter } from './commit.js';
 import { createThreadCommitter } from './commit-thread.js';
 import { copyMessages, moveMessages } from './copy-move.js';
@@ -121,6 +122,7 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
     expunge: (userId, id, expungeOptions) => expunge(deps, userId, id, expungeOptions),
     copyMessage: (userId, id, mailbox) => copyMessage(deps, userId, id, mailbox),
     pruneJournal: (now) => pruneJournal(database, retention, now),
+    mailboxDelta: (userId, deltaOptions) => mailboxDelta(database, userId, deltaOptions),
     listMessages: (userId, listOptions) => listMessages(deps, userId, listOptions),
     getMessage: (userId, id) => getMessage(deps, userId, id),
     updateMessage: (userId, id, patch) => updateMessage(deps, userId, id, patch),

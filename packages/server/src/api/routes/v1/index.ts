@@ -12,6 +12,7 @@ import { spamTrainRoutes } from './filter/spam-train.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
+import { changeRoutes } from './mail/changes.js';
 import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
@@ -74,6 +75,7 @@ export const v1Routes: V1Plugin = async (
     memberRoutes,
     mailboxRoutes,
     folderRoutes,
+    changeRoutes,
     messageRoutes,
     attachmentRoutes,
     sendRoutes,
