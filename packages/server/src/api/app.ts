@@ -1,3 +1,4 @@
+import type { EventHub } from '../events/stream/index.js';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -66,6 +67,8 @@ export interface ApiDeps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train` answers 503 without it). */
   spam?: SpamClassifier;
+  /** The SSE fan-out (`GET /events/stream` answers 503 without it). */
+  eventStream?: EventHub;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -152,6 +155,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     groupPolicies: deps.groupPolicies,
     quarantine: deps.quarantine,
     spam: deps.spam,
+    eventStream: deps.eventStream,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

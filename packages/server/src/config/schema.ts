@@ -9,6 +9,7 @@ import { OutboundSchema } from './outbound-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
 import { SendingSchema } from './sending-schema.js';
 import { SpamSchema } from './spam-schema.js';
+import { SseSchema } from './sse-schema.js';
 import { VirusSchema } from './virus-schema.js';
 
 const Port = (def: number, description: string) =>
@@ -432,6 +433,7 @@ export const ConfigSchema = Type.Object(
     spam: SpamSchema,
     virus: VirusSchema,
     greylist: GreylistSchema,
+    sse: SseSchema,
   },
   { additionalProperties: false },
 );

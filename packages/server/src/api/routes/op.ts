@@ -11,6 +11,7 @@ export type Tag =
   | 'mail'
   | 'directory'
   | 'queue'
+  | 'events'
   | 'apps'
   | 'api-keys'
   | 'oauth'

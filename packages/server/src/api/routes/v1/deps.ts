@@ -7,6 +7,7 @@ import type {
   SpamClassifier,
 } from '../../../filter/index.js';
 import type { IdempotencyStore } from '../../../idempotency/index.js';
+import type { EventHub } from '../../../events/stream/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
 import type { DomainMailAuth } from '../../../mail-auth/index.js';
@@ -44,6 +45,8 @@ export interface V1Deps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train`); without it the route answers 503. */
   spam?: SpamClassifier;
+  /** The SSE fan-out; without it `GET /events/stream` answers 503. */
+  eventStream?: EventHub;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

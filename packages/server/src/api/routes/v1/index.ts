@@ -9,6 +9,7 @@ import { groupPolicyRoutes } from './filter/group-policy.js';
 import { ruleRoutes } from './filter/rules.js';
 import { ruleTestRoutes } from './filter/rules-test.js';
 import { spamTrainRoutes } from './filter/spam-train.js';
+import { eventStreamRoutes } from './events/stream.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
@@ -45,6 +46,7 @@ export const v1Routes: V1Plugin = async (
     trace,
     quarantine,
     spam,
+    eventStream,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -64,6 +66,7 @@ export const v1Routes: V1Plugin = async (
     trace,
     quarantine,
     spam,
+    eventStream,
   };
   for (const plugin of [
     domainRoutes,
@@ -79,6 +82,7 @@ export const v1Routes: V1Plugin = async (
     messageRoutes,
     attachmentRoutes,
     sendRoutes,
+    eventStreamRoutes,
     appRoutes,
     apiKeyRoutes,
     sessionRoutes,
