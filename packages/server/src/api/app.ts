@@ -1,4 +1,4 @@
-import type { EventHub } from '../events/stream/index.js';
+import type { EventHub } from '../events/index.js';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';

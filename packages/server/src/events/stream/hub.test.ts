@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { EventLog, EventRecord } from './contract.js';
+import type { EventLog, EventRecord } from '../index.js';
 import { createEventHub, type StreamSink } from './hub.js';
 import { type EventFilter, matchesEvent } from './match.js';
 

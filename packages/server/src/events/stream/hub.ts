@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/index.js';
 import type { Logger } from '../../telemetry/index.js';
-import { cursorExpired, type EventLog, type EventRecord, toCloudEvent } from './contract.js';
+import { cursorExpired, type EventLog, type EventRecord, toCloudEvent } from '../index.js';
 import { type EventFilter, matchesEvent } from './match.js';
 import { sseComment, sseEvent, sseRetry } from './sse-format.js';
 
@@ -16,8 +16,8 @@ export interface StreamSink {
 
 export interface EventHubOptions {
   log: EventLog;
-  /** The CloudEvents `source` (this server's public URL). */
-  source: string;
+  /** The CloudEvents `source`: this server's public URL (a function: the port may be known only after listen). */
+  source: string | (() => string);
   /** A comment line is sent this often on every stream (proxies close idle connections). */
   heartbeatMs: number;
   /** A live stream whose unsent bytes pass this is closed; its client resumes with Last-Event-ID. */
@@ -63,6 +63,7 @@ interface Stream {
  */
 export function createEventHub(options: EventHubOptions) {
   const { log, logger } = options;
+  const source = typeof options.source === 'string' ? () => options.source as string : options.source;
   const batch = options.batchSize ?? 500;
   /** Pending events kept for one catching-up stream before it is closed instead. */
   const maxPending = batch * 20;
@@ -103,7 +104,7 @@ export function createEventHub(options: EventHubOptions) {
     const frame = (r: EventRecord) => {
       let chunk = framed.get(r.position);
       if (chunk === undefined) {
-        chunk = sseEvent(r.position, r.type, JSON.stringify(toCloudEvent(r, options.source)));
+        chunk = sseEvent(r.position, r.type, JSON.stringify(toCloudEvent(r, source())));
         framed.set(r.position, chunk);
       }
       return chunk;
@@ -176,7 +177,7 @@ export function createEventHub(options: EventHubOptions) {
       if (s.closed) return;
       for (const r of records) {
         // A backlog is sent at the client's pace (drain), not dropped: it is bounded by the log.
-        if (!s.sink.write(sseEvent(r.position, r.type, JSON.stringify(toCloudEvent(r, options.source)))))
+        if (!s.sink.write(sseEvent(r.position, r.type, JSON.stringify(toCloudEvent(r, source())))))
           await new Promise<void>((resolve) => {
             s.sink.once('drain', resolve);
             s.sink.once('close', resolve);
@@ -196,7 +197,7 @@ export function createEventHub(options: EventHubOptions) {
     for (const r of records) {
       if (s.closed || r.position <= s.position) continue;
       s.position = r.position;
-      if (matchesEvent(r, s.filter)) send(s, sseEvent(r.position, r.type, JSON.stringify(toCloudEvent(r, options.source))));
+      if (matchesEvent(r, s.filter)) send(s, sseEvent(r.position, r.type, JSON.stringify(toCloudEvent(r, source()))));
     }
   }
 

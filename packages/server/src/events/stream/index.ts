@@ -1,4 +1,3 @@
 /** The SSE fan-out (one tail per node) and its filter; the route lives in api/routes/v1/events. */
-export type { EventLog, EventRecord, EventScope } from './contract.js';
 export { createEventHub, type EventHub, type EventHubOptions, type EventHubStats, type StreamSink } from './hub.js';
 export { type EventFilter, matchesEvent } from './match.js';

@@ -1,4 +1,4 @@
-import type { EventRecord, EventScope } from './contract.js';
+import type { EventRecord, EventScope } from '../index.js';
 
 /**
  * A subscription's filter, tested in memory on what the node's one tail

@@ -7,7 +7,7 @@ import type {
   SpamClassifier,
 } from '../../../filter/index.js';
 import type { IdempotencyStore } from '../../../idempotency/index.js';
-import type { EventHub } from '../../../events/stream/index.js';
+import type { EventHub } from '../../../events/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
 import type { DomainMailAuth } from '../../../mail-auth/index.js';

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { EventHub, EventScope } from '../../../../events/stream/index.js';
+import type { EventHub, EventScope } from '../../../../events/index.js';
 import { AppError } from '../../../../shared/index.js';
 import { isScoped, isUnrestricted, type Principal, principalOf } from '../../../auth/index.js';
 import { op, problems } from '../../op.js';
