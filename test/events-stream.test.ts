@@ -18,7 +18,10 @@ type Frame = { id: number; type: string; data: StreamedEvent };
 
 /** Reads SSE frames from a fetch response until `count` events came, or one passes `until` (or `ms` passed). */
 async function readEvents(res: Response, count: number | ((e: Frame) => boolean), ms = 15_000) {
-  const enough = typeof count === 'number' ? (events: Frame[]) => events.length >= count : (events: Frame[]) => events.some(count);
+  const enough =
+    typeof count === 'number'
+      ? (events: Frame[]) => events.length >= count
+      : (events: Frame[]) => events.some(count);
   const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
   const events: Frame[] = [];
   let buffer = '';
@@ -60,7 +63,12 @@ describe.each(databases.engines)('event stream on %s', (engine) => {
   let httpPort: number;
 
   const smtp = () =>
-    nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, tls: { rejectUnauthorized: false } });
+    nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.smtpPort,
+      secure: false,
+      tls: { rejectUnauthorized: false },
+    });
   const stream = (token: string, query = '', headers: Record<string, string> = {}) =>
     fetch(`${server.baseUrl}/api/v1/events/stream${query}`, {
       headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...headers },
@@ -92,7 +100,13 @@ describe.each(databases.engines)('event stream on %s', (engine) => {
     // The stream starts "from now": give it a moment to be open before the mail comes.
     await new Promise((r) => setTimeout(r, 300));
     const t = smtp();
-    await t.sendMail({ from: 'x@partner.test', to: 'ann@a-events.test', subject: 'Live', text: 'hello', messageId: '<live-1@partner.test>' });
+    await t.sendMail({
+      from: 'x@partner.test',
+      to: 'ann@a-events.test',
+      subject: 'Live',
+      text: 'hello',
+      messageId: '<live-1@partner.test>',
+    });
     t.close();
     await reading;
     expect(got).toHaveLength(1);
@@ -100,7 +114,12 @@ describe.each(databases.engines)('event stream on %s', (engine) => {
       specversion: '1.0',
       type: 'message.new',
       subject: 'ann@a-events.test',
-      data: { address: 'ann@a-events.test', mailbox: 'INBOX', subject: 'Live', messageId: '<live-1@partner.test>' },
+      data: {
+        address: 'ann@a-events.test',
+        mailbox: 'INBOX',
+        subject: 'Live',
+        messageId: '<live-1@partner.test>',
+      },
     });
   });
 
@@ -110,21 +129,36 @@ describe.each(databases.engines)('event stream on %s', (engine) => {
     const seen = await readEvents(first, 1);
     const last = seen.at(-1)?.id ?? 0;
     for (let i = 0; i < 5; i++)
-      await t.sendMail({ from: 'x@partner.test', to: 'amy@a-events.test', subject: `missed ${i}`, text: 'm' });
+      await t.sendMail({
+        from: 'x@partner.test',
+        to: 'amy@a-events.test',
+        subject: `missed ${i}`,
+        text: 'm',
+      });
     t.close();
     const isLast = (e: Frame) => (e.data.data as { subject: string }).subject === 'missed 4';
     const all = await readEvents(await stream(adminKey, '?types=message.new&after=0'), isLast);
     const expected = all.filter((e) => e.id > last).map((e) => e.id);
     expect(expected.length).toBeGreaterThanOrEqual(5);
-    const byHeader = await readEvents(await stream(adminKey, '?types=message.new', { 'last-event-id': String(last) }), expected.length);
+    const byHeader = await readEvents(
+      await stream(adminKey, '?types=message.new', { 'last-event-id': String(last) }),
+      expected.length,
+    );
     expect(byHeader.map((e) => e.id)).toEqual(expected);
-    const byQuery = await readEvents(await stream(adminKey, `?types=message.new&after=${last}`), expected.length);
+    const byQuery = await readEvents(
+      await stream(adminKey, `?types=message.new&after=${last}`),
+      expected.length,
+    );
     expect(byQuery.map((e) => e.id)).toEqual(expected);
     expect(new Set(byHeader.map((e) => e.data.id)).size).toBe(expected.length);
   });
 
   it('shows a domain key only its domain and a user only their own events', async () => {
-    const { key } = await jd.apiKeys.create({ name: 'a-events', scopes: ['events:read'], domain: 'a-events.test' });
+    const { key } = await jd.apiKeys.create({
+      name: 'a-events',
+      scopes: ['events:read'],
+      domain: 'a-events.test',
+    });
     const t = smtp();
     await t.sendMail({ from: 'x@partner.test', to: 'bob@b-events.test', subject: 'for b', text: 'b' });
     await t.sendMail({ from: 'x@partner.test', to: 'amy@a-events.test', subject: 'for amy', text: 'a' });
@@ -140,10 +174,14 @@ describe.each(databases.engines)('event stream on %s', (engine) => {
     expect(domainView.map((e) => e.id)).toEqual(all.filter(inA).map((e) => e.id));
     const basic = Buffer.from('ann@a-events.test:ann-password-1').toString('base64');
     const annView = await readEvents(
-      await fetch(`${server.baseUrl}/api/v1/events/stream?after=0`, { headers: { authorization: `Basic ${basic}` } }),
+      await fetch(`${server.baseUrl}/api/v1/events/stream?after=0`, {
+        headers: { authorization: `Basic ${basic}` },
+      }),
       sentinel,
     );
-    expect(annView.map((e) => e.id)).toEqual(all.filter((e) => e.data.subject === 'ann@a-events.test').map((e) => e.id));
+    expect(annView.map((e) => e.id)).toEqual(
+      all.filter((e) => e.data.subject === 'ann@a-events.test').map((e) => e.id),
+    );
     // A key without the scope is refused before any stream starts.
     const { key: mailOnly } = await jd.apiKeys.create({ name: 'no-events', scopes: ['mail:read'] });
     const refused = await stream(mailOnly);
@@ -156,9 +194,17 @@ describe.each(databases.engines)('event stream on %s', (engine) => {
   it('after kill -9 while mail flows, the SDK resumes and every message accepted before the kill has its event', async () => {
     const seen = new Map<string, StreamedEvent>();
     const stop = new AbortController();
-    const client = new JdMail({ baseUrl: server.baseUrl, token: adminKey, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 300))) });
+    const client = new JdMail({
+      baseUrl: server.baseUrl,
+      token: adminKey,
+      sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 300))),
+    });
     const reading = (async () => {
-      for await (const e of client.events.stream({ types: ['message.new'], signal: stop.signal, maxReconnectDelayMs: 500 }))
+      for await (const e of client.events.stream({
+        types: ['message.new'],
+        signal: stop.signal,
+        maxReconnectDelayMs: 500,
+      }))
         seen.set(e.id, e);
     })();
     await new Promise((r) => setTimeout(r, 300));
@@ -169,7 +215,13 @@ describe.each(databases.engines)('event stream on %s', (engine) => {
       for (let i = 0; !crashed && i < 500; i++) {
         const messageId = `<kill-${engine}-${i}@partner.test>`;
         try {
-          await t.sendMail({ from: 'x@partner.test', to: 'ann@a-events.test', subject: `k${i}`, text: 'k', messageId });
+          await t.sendMail({
+            from: 'x@partner.test',
+            to: 'ann@a-events.test',
+            subject: `k${i}`,
+            text: 'k',
+            messageId,
+          });
           accepted.push(messageId);
         } catch {
           return;
@@ -189,7 +241,8 @@ describe.each(databases.engines)('event stream on %s', (engine) => {
     });
     const deadline = Date.now() + 30_000;
     const ids = () => new Set([...seen.values()].map((e) => (e.data as { messageId: string }).messageId));
-    while (Date.now() < deadline && !accepted.every((m) => ids().has(m))) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && !accepted.every((m) => ids().has(m)))
+      await new Promise((r) => setTimeout(r, 100));
     stop.abort();
     await reading;
     const missing = accepted.filter((m) => !ids().has(m));

@@ -38,7 +38,14 @@ describe.each(databases.engines)('delta sync on %s', (engine) => {
   const view = (copy: Map<string, MessageSummary>) =>
     new Map([...copy].map(([id, m]) => [id, [m.mailbox, m.unread, m.flagged]]));
   const smtp = () =>
-    nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, tls: { rejectUnauthorized: false }, pool: true, maxConnections: 4 });
+    nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.smtpPort,
+      secure: false,
+      tls: { rejectUnauthorized: false },
+      pool: true,
+      maxConnections: 4,
+    });
 
   beforeAll(async () => {
     db = await databases.fresh(engine);
@@ -144,7 +151,9 @@ describe.each(databases.engines)('delta sync on %s', (engine) => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'INVALID_CURSOR' });
     const { key } = await jd.apiKeys.create({ name: 'delta', scopes: ['mail:read'], domain: 'delta.test' });
-    const own = await fetch(`${base}/${ME}/messages/changes`, { headers: { authorization: `Bearer ${key}` } });
+    const own = await fetch(`${base}/${ME}/messages/changes`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(own.status).toBe(200);
     const other = await fetch(`${base}/olga@other-delta.test/messages/changes`, {
       headers: { authorization: `Bearer ${key}` },

@@ -481,7 +481,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log: eventLog,
     source: () => publicBaseUrl(config, httpPort),
     heartbeatMs: config.sse.heartbeatSeconds * 1000,
-    maxBufferedBytes: config.sse.maxBufferedKiB * 1024,
+    maxBufferedBytes: config.sse.maxBufferedBytes,
     maxStreamsPerCredential: config.sse.maxStreamsPerCredential,
     logger: log.child({ component: 'sse' }),
   });

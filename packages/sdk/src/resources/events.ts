@@ -88,7 +88,12 @@ export class Events {
   }
 
   /** One connection: the request, then the parsed messages until the body ends or stalls. */
-  private async *connect(options: EventStreamOptions, lastEventId: string | undefined, connection: AbortController, parser: SseParser) {
+  private async *connect(
+    options: EventStreamOptions,
+    lastEventId: string | undefined,
+    connection: AbortController,
+    parser: SseParser,
+  ) {
     const res = await this.http.send(
       {
         method: 'GET',

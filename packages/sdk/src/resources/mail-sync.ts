@@ -39,7 +39,11 @@ export function fetchChanges(
   since: string | undefined,
   limit?: number,
 ): Promise<MailboxChanges> {
-  return http.json({ method: 'GET', path: path`/users/${address}/messages/changes`, query: { since, limit } });
+  return http.json({
+    method: 'GET',
+    path: path`/users/${address}/messages/changes`,
+    query: { since, limit },
+  });
 }
 
 /**
@@ -48,7 +52,11 @@ export function fetchChanges(
  * has no more, handing each answer to `onChange`, and returns the token to
  * keep. A 410 resets (via `onReset`) and syncs everything once from nothing.
  */
-export async function syncMailbox(http: HttpClient, address: string, options: SyncMailboxOptions): Promise<string> {
+export async function syncMailbox(
+  http: HttpClient,
+  address: string,
+  options: SyncMailboxOptions,
+): Promise<string> {
   let token = options.token;
   let reset = false;
   for (;;) {

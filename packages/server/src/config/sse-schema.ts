@@ -13,10 +13,10 @@ export const SseSchema = Type.Object(
       default: 15,
       description: 'A comment line is sent on every open event stream this often, so proxies keep it open',
     }),
-    maxBufferedKiB: Type.Integer({
-      minimum: 16,
-      maximum: 65_536,
-      default: 1024,
+    maxBufferedBytes: Type.Integer({
+      minimum: 16_384,
+      maximum: 67_108_864,
+      default: 1_048_576,
       description:
         'A stream whose client has not taken this much sent data is closed (it resumes with Last-Event-ID) rather than buffered without bound',
     }),

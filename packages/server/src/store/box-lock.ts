@@ -59,7 +59,14 @@ export async function journal(
   for (let i = 0; i < entries.length; i += CHANGES_PER_INSERT) {
     const rows = entries
       .slice(i, i + CHANGES_PER_INSERT)
-      .map((e) => ({ mailbox_id: mailboxId, modseq: e.modseq, uid: e.uid, kind, at, message_id: e.messageId ?? null }));
+      .map((e) => ({
+        mailbox_id: mailboxId,
+        modseq: e.modseq,
+        uid: e.uid,
+        kind,
+        at,
+        message_id: e.messageId ?? null,
+      }));
     await trx.insertInto('mail_changes').values(rows).execute();
   }
 }

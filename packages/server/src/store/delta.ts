@@ -69,8 +69,14 @@ export async function mailboxDelta(
     let pos = state.get(box.id);
     if (pos && pos.uidValidity !== Number(box.uid_validity)) throw expired('a folder was recreated');
     // A folder the token does not know is listed whole, then followed from where it stood before the listing.
-    pos ??= { uidValidity: Number(box.uid_validity), modseq: Number(box.highest_modseq), uid: null, listedUpTo: 0 };
-    if (beyondJournal(pos, Number(box.journal_floor))) throw expired('the change journal no longer reaches it');
+    pos ??= {
+      uidValidity: Number(box.uid_validity),
+      modseq: Number(box.highest_modseq),
+      uid: null,
+      listedUpTo: 0,
+    };
+    if (beyondJournal(pos, Number(box.journal_floor)))
+      throw expired('the change journal no longer reaches it');
     state.set(box.id, pos);
     const idle = pos.listedUpTo === undefined && pos.uid === null && pos.modseq >= Number(box.highest_modseq);
     if (idle) continue;
@@ -95,7 +101,13 @@ interface Step {
 }
 
 /** One page of a folder's present messages, ascending UID, all `added`. */
-async function listFolder(db: Executor, boxId: string, pos: FolderPosition, budget: number, seen: Seen): Promise<Step> {
+async function listFolder(
+  db: Executor,
+  boxId: string,
+  pos: FolderPosition,
+  budget: number,
+  seen: Seen,
+): Promise<Step> {
   const rows = await db
     .selectFrom('messages')
     .select(['id', 'uid'])
@@ -113,7 +125,13 @@ async function listFolder(db: Executor, boxId: string, pos: FolderPosition, budg
 }
 
 /** One page of a folder's journal after `pos`, in the journal's key order (modseq, uid). */
-async function readJournal(db: Executor, boxId: string, pos: FolderPosition, budget: number, seen: Seen): Promise<Step> {
+async function readJournal(
+  db: Executor,
+  boxId: string,
+  pos: FolderPosition,
+  budget: number,
+  seen: Seen,
+): Promise<Step> {
   const { modseq, uid } = pos;
   let query = db
     .selectFrom('mail_changes')
@@ -122,7 +140,9 @@ async function readJournal(db: Executor, boxId: string, pos: FolderPosition, bud
   query =
     uid === null
       ? query.where('modseq', '>', modseq)
-      : query.where('modseq', '>=', modseq).where((eb) => eb.or([eb('modseq', '>', modseq), eb('uid', '>', uid)]));
+      : query
+          .where('modseq', '>=', modseq)
+          .where((eb) => eb.or([eb('modseq', '>', modseq), eb('uid', '>', uid)]));
   const rows = await query
     .orderBy('modseq')
     .orderBy('uid')
@@ -169,7 +189,11 @@ async function idsOfUids(db: Executor, boxId: string, touched: Map<number, 'adde
  * (an expunged id still present was moved: it arrived elsewhere, `added`),
  * absent ones `removed`. Reading last makes each id appear once, as it is now.
  */
-async function resolve(db: Executor, userId: string, seen: Seen): Promise<Omit<MailboxDelta, 'token' | 'hasMore'>> {
+async function resolve(
+  db: Executor,
+  userId: string,
+  seen: Seen,
+): Promise<Omit<MailboxDelta, 'token' | 'hasMore'>> {
   const ids = [...new Set([...seen.kinds.keys(), ...seen.gone])];
   const out: Omit<MailboxDelta, 'token' | 'hasMore'> = { added: [], updated: [], removed: [] };
   const found = new Set<string>();

@@ -35,7 +35,9 @@ type Packed = [id: string, uidValidity: number, modseq: number, uid: number | nu
  */
 export function encodeSyncToken(state: SyncState): string {
   const folders: Packed[] = [...state].map(([id, p]) =>
-    p.listedUpTo === undefined ? [id, p.uidValidity, p.modseq, p.uid] : [id, p.uidValidity, p.modseq, p.uid, p.listedUpTo],
+    p.listedUpTo === undefined
+      ? [id, p.uidValidity, p.modseq, p.uid]
+      : [id, p.uidValidity, p.modseq, p.uid, p.listedUpTo],
   );
   return Buffer.from(JSON.stringify({ v: VERSION, f: folders })).toString('base64url');
 }

@@ -85,9 +85,25 @@ describe('event hub', () => {
     const a = Array.from({ length: 50 }, () => new Sink());
     const b = new Sink();
     const user = new Sink();
-    for (const s of a) await hub.open({ credential: 'k', filter: { scope: { domains: ['a.test'] }, types: [] }, after: null, sink: s });
-    await hub.open({ credential: 'k', filter: { scope: { domains: ['b.test'] }, types: ['user.*'] }, after: null, sink: b });
-    await hub.open({ credential: 'u', filter: { scope: { address: 'u@a.test' }, types: [] }, after: null, sink: user });
+    for (const s of a)
+      await hub.open({
+        credential: 'k',
+        filter: { scope: { domains: ['a.test'] }, types: [] },
+        after: null,
+        sink: s,
+      });
+    await hub.open({
+      credential: 'k',
+      filter: { scope: { domains: ['b.test'] }, types: ['user.*'] },
+      after: null,
+      sink: b,
+    });
+    await hub.open({
+      credential: 'u',
+      filter: { scope: { address: 'u@a.test' }, types: [] },
+      after: null,
+      sink: user,
+    });
     const before = m.reads();
     m.append([
       { type: 'message.new', domain: 'a.test', address: 'u@a.test' },
@@ -101,8 +117,15 @@ describe('event hub', () => {
     expect(b.ids()).toEqual([2]);
     expect(user.ids()).toEqual([1]);
     const event = /data: (.*)\n/.exec(user.chunks.find((c) => c.startsWith('id: 1')) ?? '')?.[1] ?? '{}';
-    expect(JSON.parse(event)).toMatchObject({ specversion: '1.0', id: 'id-1', type: 'message.new', subject: 'u@a.test' });
-    expect(user.chunks.find((c) => c.startsWith('id: 1'))).toMatch(/^id: 1\nevent: message.new\ndata: \{.*\}\n\n$/);
+    expect(JSON.parse(event)).toMatchObject({
+      specversion: '1.0',
+      id: 'id-1',
+      type: 'message.new',
+      subject: 'u@a.test',
+    });
+    expect(user.chunks.find((c) => c.startsWith('id: 1'))).toMatch(
+      /^id: 1\nevent: message.new\ndata: \{.*\}\n\n$/,
+    );
     await hub.close();
     expect(user.ended).toBe(true);
   });
@@ -111,11 +134,21 @@ describe('event hub', () => {
     const m = memoryLog({ readDelayMs: 2 });
     const hub = hubOf(m.log);
     const watcher = new Sink();
-    await hub.open({ credential: 'k', filter: { scope: { domains: 'all' }, types: [] }, after: null, sink: watcher });
+    await hub.open({
+      credential: 'k',
+      filter: { scope: { domains: 'all' }, types: [] },
+      after: null,
+      sink: watcher,
+    });
     for (let i = 0; i < 30; i++) m.append([{ type: 'message.new', domain: 'a.test' }]);
     await settle();
     const resumed = new Sink();
-    const opening = hub.open({ credential: 'k', filter: { scope: { domains: 'all' }, types: [] }, after: 7, sink: resumed });
+    const opening = hub.open({
+      credential: 'k',
+      filter: { scope: { domains: 'all' }, types: [] },
+      after: 7,
+      sink: resumed,
+    });
     // Appends while it catches up (each read waits a little): they reach it through the tail's pending list.
     for (let i = 0; i < 20; i++) {
       m.append([{ type: 'message.new', domain: 'a.test' }]);
@@ -135,10 +168,21 @@ describe('event hub', () => {
     const hub = hubOf(m.log, { maxBufferedBytes: 2000 });
     const slow = new Sink();
     const fast = new Sink();
-    await hub.open({ credential: 'k', filter: { scope: { domains: 'all' }, types: [] }, after: null, sink: slow });
-    await hub.open({ credential: 'k', filter: { scope: { domains: 'all' }, types: [] }, after: null, sink: fast });
+    await hub.open({
+      credential: 'k',
+      filter: { scope: { domains: 'all' }, types: [] },
+      after: null,
+      sink: slow,
+    });
+    await hub.open({
+      credential: 'k',
+      filter: { scope: { domains: 'all' }, types: [] },
+      after: null,
+      sink: fast,
+    });
     slow.stuck = true;
-    for (let i = 0; i < 40; i++) m.append([{ type: 'message.new', domain: 'a.test', data: { pad: 'x'.repeat(100) } }]);
+    for (let i = 0; i < 40; i++)
+      m.append([{ type: 'message.new', domain: 'a.test', data: { pad: 'x'.repeat(100) } }]);
     await settle();
     expect(slow.destroyed).toBe(true);
     expect(hub.stats.dropped).toBe(1);
@@ -153,9 +197,17 @@ describe('event hub', () => {
     const sinks = [new Sink(), new Sink()];
     for (const s of sinks) {
       await hub.admit('key-1', null);
-      await hub.open({ credential: 'key-1', filter: { scope: { domains: 'all' }, types: [] }, after: null, sink: s });
+      await hub.open({
+        credential: 'key-1',
+        filter: { scope: { domains: 'all' }, types: [] },
+        after: null,
+        sink: s,
+      });
     }
-    await expect(hub.admit('key-1', null)).rejects.toMatchObject({ code: 'EVENT_STREAMS_EXCEEDED', status: 429 });
+    await expect(hub.admit('key-1', null)).rejects.toMatchObject({
+      code: 'EVENT_STREAMS_EXCEEDED',
+      status: 429,
+    });
     await expect(hub.admit('key-2', null)).resolves.toBeUndefined();
     sinks[0]?.destroy();
     await expect(hub.admit('key-1', null)).resolves.toBeUndefined();
@@ -170,7 +222,12 @@ describe('event hub', () => {
     const m = memoryLog();
     const hub = hubOf(m.log, { heartbeatMs: 10 });
     const s = new Sink();
-    await hub.open({ credential: 'k', filter: { scope: { domains: 'all' }, types: [] }, after: null, sink: s });
+    await hub.open({
+      credential: 'k',
+      filter: { scope: { domains: 'all' }, types: [] },
+      after: null,
+      sink: s,
+    });
     await new Promise((r) => setTimeout(r, 60));
     expect(s.chunks.filter((c) => c === ': heartbeat\n\n').length).toBeGreaterThanOrEqual(2);
     await hub.close();

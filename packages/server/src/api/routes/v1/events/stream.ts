@@ -24,7 +24,9 @@ function parseTypes(raw: string | undefined): string[] {
     .filter(Boolean);
   for (const t of types)
     if (!TYPE_PATTERN.test(t))
-      throw new AppError('VALIDATION_FAILED', `not an event type: ${t}`, { errors: [{ field: 'types', message: 'not an event type' }] });
+      throw new AppError('VALIDATION_FAILED', `not an event type: ${t}`, {
+        errors: [{ field: 'types', message: 'not an event type' }],
+      });
   return types;
 }
 
@@ -32,7 +34,8 @@ function parseTypes(raw: string | undefined): string[] {
 function parseCursor(header: string | string[] | undefined, query: string | undefined): number | null {
   const raw = (Array.isArray(header) ? header[0] : header)?.trim() || query;
   if (raw === undefined || raw === '') return null;
-  if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new AppError('INVALID_CURSOR', 'Last-Event-ID must be an event position');
+  if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw new AppError('INVALID_CURSOR', 'Last-Event-ID must be an event position');
   return Number(raw);
 }
 
@@ -58,17 +61,25 @@ export const eventStreamRoutes: V1Plugin = async (app, { eventStream }) => {
           '`EVENT_STREAMS_EXCEEDED` past `sse.maxStreamsPerCredential`. Scoped like `GET /events`: a ' +
           'domain-restricted key sees its domain, a user only their own events.',
         scope: 'events:read',
-        callers: 'API keys and apps with `events:read` (a domain-restricted one: its domain); users: their own events; domain admins: their domains',
+        callers:
+          'API keys and apps with `events:read` (a domain-restricted one: its domain); users: their own events; domain admins: their domains',
       },
       {
         querystring: Type.Object({
           types: Type.Optional(
-            Type.String({ maxLength: 2000, description: 'Comma-separated types or prefixes: `message.new,user.*`' }),
+            Type.String({
+              maxLength: 2000,
+              description: 'Comma-separated types or prefixes: `message.new,user.*`',
+            }),
           ),
-          after: Type.Optional(Type.String({ maxLength: 20, description: 'Resume after this position (as `Last-Event-ID`)' })),
+          after: Type.Optional(
+            Type.String({ maxLength: 20, description: 'Resume after this position (as `Last-Event-ID`)' }),
+          ),
         }),
         headers: Type.Object({
-          'last-event-id': Type.Optional(Type.String({ maxLength: 20, description: 'The last `id` received' })),
+          'last-event-id': Type.Optional(
+            Type.String({ maxLength: 20, description: 'The last `id` received' }),
+          ),
         }),
         response: {
           200: {

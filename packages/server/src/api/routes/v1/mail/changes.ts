@@ -40,7 +40,10 @@ export const changeRoutes: V1Plugin = async (app, { directory, mail }) => {
             }),
           ),
         }),
-        response: { 200: ref(MessageChanges, 'The changes and the next token'), ...problems(400, 403, 404, 410, 422) },
+        response: {
+          200: ref(MessageChanges, 'The changes and the next token'),
+          ...problems(400, 403, 404, 410, 422),
+        },
       },
     ),
     async (request) => {
