@@ -76,8 +76,8 @@ export async function runFanout(server: TestServer, o: FanoutOptions): Promise<F
   const onIds = (ids: string[], at: number, chunk: string) => {
     for (const id of ids) {
       if (!probeOf.has(id)) probeOf.set(id, /"messageId":"(<[^"]+>)"/.exec(chunk)?.[1] ?? '');
-      let list = receipts.get(id);
-      if (!list) receipts.set(id, (list = []));
+      const list = receipts.get(id) ?? [];
+      receipts.set(id, list);
       list.push(at);
     }
   };
@@ -153,4 +153,5 @@ export async function runFanout(server: TestServer, o: FanoutOptions): Promise<F
 const BODY = 'The quarterly figures are attached; please review before Thursday.\r\n'.repeat(150);
 const loadMail = (i: number) =>
   `From: load@sender.test\r\nTo: rcpt@bench.test\r\nSubject: load ${i}\r\nMessage-ID: <load-${i}-${Math.random().toString(36).slice(2)}@sender.test>\r\n\r\n${BODY}`;
+
 export { loadMail };

@@ -10,6 +10,7 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
+import { createEventHub, createEventLog } from './events/index.js';
 import {
   createCachedGroupPolicies,
   createEngineFilter,
@@ -27,7 +28,6 @@ import {
   type RulesService,
   type SpamClassifier,
 } from './filter/index.js';
-import { createEventHub, createEventLog } from './events/index.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency/index.js';
 import { createImapListeners } from './imap/index.js';
 import {

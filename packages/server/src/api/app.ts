@@ -1,10 +1,10 @@
-import type { EventHub } from '../events/index.js';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
+import type { EventHub } from '../events/index.js';
 import type { GroupPolicies, QuarantineService, RulesService, SpamClassifier } from '../filter/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';

@@ -57,16 +57,14 @@ export async function journal(
   at = Date.now(),
 ): Promise<void> {
   for (let i = 0; i < entries.length; i += CHANGES_PER_INSERT) {
-    const rows = entries
-      .slice(i, i + CHANGES_PER_INSERT)
-      .map((e) => ({
-        mailbox_id: mailboxId,
-        modseq: e.modseq,
-        uid: e.uid,
-        kind,
-        at,
-        message_id: e.messageId ?? null,
-      }));
+    const rows = entries.slice(i, i + CHANGES_PER_INSERT).map((e) => ({
+      mailbox_id: mailboxId,
+      modseq: e.modseq,
+      uid: e.uid,
+      kind,
+      at,
+      message_id: e.messageId ?? null,
+    }));
     await trx.insertInto('mail_changes').values(rows).execute();
   }
 }

@@ -11,7 +11,6 @@ export {
 export { type BodyStore, DEFAULT_INLINE_BODY_MAX_BYTES } from './bodies.js';
 export type { ByteReplacement } from './byte-edit.js';
 export type { CommitStats } from './commit.js';
-export type { MailboxDelta } from './delta.js';
 export {
   type Database,
   type Engine,
@@ -20,6 +19,7 @@ export {
   openDatabase,
   type PreparedRead,
 } from './db.js';
+export type { MailboxDelta } from './delta.js';
 export { createEventBell, type EventBell } from './event-bell.js';
 export {
   appendEvents,

@@ -1,6 +1,6 @@
-import type { MailboxDelta } from './delta.js';
 import type { Readable } from 'node:stream';
 import type { ByteReplacement } from './byte-edit.js';
+import type { MailboxDelta } from './delta.js';
 import type { QueueDomainsTable, QueueMessagesTable, QueueRecipientsTable } from './queue-schema.js';
 import type { MessageFilterResultsTable, QuarantineTable } from './schema.js';
 import type {

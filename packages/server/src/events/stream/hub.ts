@@ -95,8 +95,8 @@ export function createEventHub(options: EventHubOptions) {
     const { scope } = s.filter;
     if ('domains' in scope && scope.domains === 'all') index.all.add(s);
     for (const [map, key] of keysOf(s)) {
-      let set = map.get(key);
-      if (!set) map.set(key, (set = new Set()));
+      const set = map.get(key) ?? new Set<Stream>();
+      map.set(key, set);
       set.add(s);
     }
   }

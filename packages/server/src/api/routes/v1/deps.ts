@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
+import type { EventHub } from '../../../events/index.js';
 import type {
   GroupPolicies,
   QuarantineService,
@@ -7,7 +8,6 @@ import type {
   SpamClassifier,
 } from '../../../filter/index.js';
 import type { IdempotencyStore } from '../../../idempotency/index.js';
-import type { EventHub } from '../../../events/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
 import type { MailService } from '../../../mail/index.js';
 import type { DomainMailAuth } from '../../../mail-auth/index.js';
