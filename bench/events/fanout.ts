@@ -7,7 +7,7 @@
  */
 import { Agent, request } from 'node:http';
 import type { TestServer } from '../../test/harness/server.js';
-import { api, percentile, smtpTransport } from './lib.js';
+import { api, cpuMsOf, percentile, smtpTransport } from './lib.js';
 
 export interface FanoutOptions {
   subscribers: number;
@@ -30,6 +30,8 @@ export interface FanoutResult {
   ingestPerSecond: number;
   /** How long opening every stream took. */
   secondsToConnect: number;
+  /** The server's CPU per event delivered to one stream (µs), measured over quiet probes before the ingest starts. */
+  serverCpuUsPerDelivery: number;
 }
 
 /** Opens one SSE stream; calls `onIds` with the event ids of each chunk and the time it arrived. */
@@ -91,6 +93,29 @@ export async function runFanout(server: TestServer, o: FanoutOptions): Promise<F
   }
   const secondsToConnect = (performance.now() - t0) / 1000;
 
+  const probeTransport = smtpTransport(server.smtpPort, 1);
+  const sentAt = new Map<string, number>();
+  const probe = async (p: string) => {
+    const messageId = `<probe-${p}-${Date.now()}@bench.test>`;
+    await probeTransport.sendMail({
+      envelope: { from: 'probe@sender.test', to: ['watched@probe.test'] },
+      raw: `From: probe@sender.test\r\nTo: watched@probe.test\r\nSubject: probe ${p}\r\nMessage-ID: ${messageId}\r\n\r\nprobe\r\n`,
+    });
+    sentAt.set(messageId, performance.now());
+  };
+  const arrived = (n: number) => [...receipts.values()].filter((l) => l.length >= connected).length >= n;
+  const waitFor = async (n: number) => {
+    for (const until = performance.now() + 60_000; !arrived(n) && performance.now() < until; )
+      await new Promise((r) => setTimeout(r, 100));
+  };
+  // Quiet probes first: the server's CPU per delivery, with nothing else to do.
+  const marker = `JDMAIL_DATA_DIR=${server.dataDir}\0`;
+  const cpuBefore = cpuMsOf(marker);
+  for (let p = 0; p < QUIET_PROBES; p++) await probe(`quiet-${p}`);
+  await waitFor(QUIET_PROBES);
+  const serverCpuUsPerDelivery = ((cpuMsOf(marker) - cpuBefore) * 1000) / (QUIET_PROBES * connected);
+  for (const id of receipts.keys()) receipts.delete(id);
+
   // Background ingest at full speed, to a domain the streams do not see: its events are read and filtered, not sent.
   const ingest = smtpTransport(server.smtpPort, o.sessions);
   let ingesting = true;
@@ -106,21 +131,12 @@ export async function runFanout(server: TestServer, o: FanoutOptions): Promise<F
   };
   const workers = Array.from({ length: o.sessions }, worker);
   const ingestStart = performance.now();
-  const probeTransport = smtpTransport(server.smtpPort, 1);
-  const sentAt = new Map<string, number>();
   for (let p = 0; p < o.probes; p++) {
     await new Promise((r) => setTimeout(r, o.probeIntervalMs));
-    const messageId = `<probe-${p}-${Date.now()}@bench.test>`;
-    await probeTransport.sendMail({
-      envelope: { from: 'probe@sender.test', to: ['watched@probe.test'] },
-      raw: `From: probe@sender.test\r\nTo: watched@probe.test\r\nSubject: probe ${p}\r\nMessage-ID: ${messageId}\r\n\r\nprobe\r\n`,
-    });
-    sentAt.set(messageId, performance.now());
+    await probe(String(p));
   }
-  // Let the last probe arrive everywhere (or give up after 30 s: what is missing then is lost).
-  const complete = () => [...receipts.values()].filter((l) => l.length >= connected).length >= o.probes;
-  for (const until = performance.now() + 30_000; !complete() && performance.now() < until; )
-    await new Promise((r) => setTimeout(r, 100));
+  // Let the last probe arrive everywhere (or give up after 60 s: what is missing then is lost).
+  await waitFor(o.probes);
   ingesting = false;
   const ingestPerSecond = ingested / ((performance.now() - ingestStart) / 1000);
   await Promise.allSettled(workers);
@@ -147,8 +163,11 @@ export async function runFanout(server: TestServer, o: FanoutOptions): Promise<F
     maxMs: latencies.at(-1) ?? Number.NaN,
     ingestPerSecond,
     secondsToConnect,
+    serverCpuUsPerDelivery,
   };
 }
+
+const QUIET_PROBES = 3;
 
 const BODY = 'The quarterly figures are attached; please review before Thursday.\r\n'.repeat(150);
 const loadMail = (i: number) =>

@@ -47,7 +47,8 @@ class Sink extends EventEmitter implements StreamSink {
   writableLength = 0;
   ended = false;
   destroyed = false;
-  write(chunk: string) {
+  write(data: string | Uint8Array) {
+    const chunk = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
     this.chunks.push(chunk);
     if (this.stuck) this.writableLength += chunk.length;
     return !this.stuck;
@@ -160,6 +161,30 @@ describe('event hub', () => {
     const expected = Array.from({ length: 43 }, (_, i) => i + 8);
     expect(resumed.ids()).toEqual(expected);
     expect(watcher.ids()).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    await hub.close();
+  });
+
+  it('a stream opened while a large fan-out yields gets the batch once (from the log), none of it twice', async () => {
+    const m = memoryLog();
+    const hub = hubOf(m.log);
+    const many = Array.from({ length: 2100 }, () => new Sink());
+    const all = { scope: { domains: 'all' as const }, types: [] };
+    for (const s of many) await hub.open({ credential: 'k', filter: all, after: null, sink: s });
+    m.append([{ type: 'message.new' }, { type: 'message.new' }, { type: 'message.new' }]);
+    // The fan-out of 6,300 writes yields to the loop every 1,000: open streams in the middle of it.
+    await new Promise((r) => setImmediate(r));
+    const resumed = new Sink();
+    const fresh = new Sink();
+    await hub.open({ credential: 'k', filter: all, after: 0, sink: resumed });
+    await hub.open({ credential: 'k', filter: all, after: null, sink: fresh });
+    m.append([{ type: 'message.new' }]);
+    // Wait for the fan-out to reach the last stream (generous: the machine may be busy).
+    for (const until = Date.now() + 10_000; (many.at(-1)?.ids().length ?? 0) < 4 && Date.now() < until; )
+      await settle();
+    expect(resumed.ids()).toEqual([1, 2, 3, 4]);
+    expect(fresh.ids().at(-1)).toBe(4);
+    expect(new Set(fresh.ids()).size).toBe(fresh.ids().length);
+    for (const s of many) expect(s.ids()).toEqual([1, 2, 3, 4]);
     await hub.close();
   });
 

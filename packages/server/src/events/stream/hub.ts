@@ -4,9 +4,12 @@ import { cursorExpired, type EventLog, type EventRecord, toCloudEvent } from '..
 import { type EventFilter, matchesEvent } from './match.js';
 import { sseComment, sseEvent, sseRetry } from './sse-format.js';
 
+/** Socket writes between two turns of the event loop while fanning out. */
+const WRITES_PER_TURN = 1000;
+
 /** Where a stream writes: the HTTP response (`reply.raw`), or a stand-in in tests. */
 export interface StreamSink {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   /** Bytes queued but not yet taken by the socket. */
   readonly writableLength: number;
   end(): void;
@@ -121,7 +124,7 @@ export function createEventHub(options: EventHubOptions) {
   }
 
   /** Writes to a live stream; past the bound it is closed (the client resumes from the last id it got). */
-  function send(s: Stream, chunk: string): void {
+  function send(s: Stream, chunk: string | Uint8Array): void {
     s.sink.write(chunk);
     if (s.sink.writableLength > options.maxBufferedBytes) {
       stats.dropped++;
@@ -133,16 +136,25 @@ export function createEventHub(options: EventHubOptions) {
     }
   }
 
-  function deliver(records: EventRecord[]): void {
-    const framed = new Map<number, string>();
+  /**
+   * Hands a batch the tail read to the live streams. Each event is framed
+   * and encoded once (a Buffer shared by every socket); the loop yields every
+   * WRITES_PER_TURN writes so that SMTP sessions and other requests are not
+   * starved while thousands of sockets are written. `stats.tail` is already
+   * past the batch: a stream opened meanwhile starts after it (or, resuming
+   * from before, catches up from the log, which has it).
+   */
+  async function deliver(records: EventRecord[]): Promise<void> {
+    const framed = new Map<number, Buffer>();
     const frame = (r: EventRecord) => {
       let chunk = framed.get(r.position);
       if (chunk === undefined) {
-        chunk = sseEvent(r.position, r.type, JSON.stringify(toCloudEvent(r, source())));
+        chunk = Buffer.from(sseEvent(r.position, r.type, JSON.stringify(toCloudEvent(r, source()))));
         framed.set(r.position, chunk);
       }
       return chunk;
     };
+    let writes = 0;
     for (const s of catchingUp) {
       s.pending?.push(...records);
       if ((s.pending?.length ?? 0) > maxPending) {
@@ -161,7 +173,9 @@ export function createEventHub(options: EventHubOptions) {
         for (const s of set) {
           if (s.closed || s.pending || r.position <= s.position) continue;
           s.position = r.position;
-          if (matchesEvent(r, s.filter)) send(s, frame(r));
+          if (!matchesEvent(r, s.filter)) continue;
+          send(s, frame(r));
+          if (++writes % WRITES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         }
       }
     }
@@ -182,8 +196,8 @@ export function createEventHub(options: EventHubOptions) {
           const records = await log.read({ after: stats.tail, scope: { domains: 'all' }, limit: batch });
           const last = records.at(-1);
           if (!last) break;
-          deliver(records);
           stats.tail = last.position;
+          await deliver(records);
           if (records.length < batch) break;
         }
       } while (again && !closing);
