@@ -7,8 +7,8 @@
  * - a request without credentials is 401; a webmail cookie without its
  *   CSRF token on a POST/PUT/PATCH/DELETE is 403 `CSRF_FAILED`;
  * - then the scope: API keys and app tokens hold theirs, admins every
- *   scope, a plain user `mail:read`, `mail:write`, `users:read` and
- *   `directory:read` — else 403 `INSUFFICIENT_SCOPE`;
+ *   scope, a plain user `mail:read`, `mail:write`, `users:read`,
+ *   `directory:read` and `events:read` (their own events) — else 403 `INSUFFICIENT_SCOPE`;
  * - then each object the request names, in the order the route checks
  *   them ({@link Need}): another tenant's object answers 404 as if it did
  *   not exist, an install-wide action 403 for a restricted caller.
@@ -36,8 +36,8 @@ export type Scope =
   | 'events:read';
 
 /** What a plain user may do to themselves (and only to themselves, but for their domain's address book). */
-const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read', 'events:read']);
-const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read']);
+const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);
+const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read', 'events:read']);
 
 /** A kind of caller, as the rules see it. */
 export interface Who {
@@ -69,8 +69,6 @@ export type Need =
   | { on: 'system' }
   /** A list that shows several domains: refused (403) to plain users, filtered for the rest. */
   | { on: 'list' }
-  /** The event log: everyone who holds the scope gets it, filtered (a plain user: their own events). */
-  | { on: 'events' }
   /** A domain, or an object of it (group, app): 404 `missing` outside the caller's domains. */
   | { on: 'domain'; d: Dom; missing: string }
   /** A user by address: as a domain, but a user's own address passes for their own scopes. */
@@ -117,8 +115,6 @@ function check(w: Who, scope: Scope, need: Need): Answer | null {
       return unrestricted(w) ? null : FORBIDDEN;
     case 'list':
       return w.kind === 'user' && w.role === 'user' ? FORBIDDEN : null;
-    case 'events':
-      return null;
     case 'domain':
       return manages(w, need.d) ? null : outside(w, need.d, need.missing);
     case 'user':

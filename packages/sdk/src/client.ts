@@ -47,7 +47,7 @@ export class JdMail {
   readonly queue: Queue;
   /** Messages the filter held, for operators. */
   readonly quarantine: Quarantine;
-  /** The event log, live: `jd.events.stream()` (Server-Sent Events with resume). */
+  /** The event log: every change as a CloudEvent, by cursor. */
   readonly events: Events;
 
   constructor(options: ClientOptions) {

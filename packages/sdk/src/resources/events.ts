@@ -1,57 +1,42 @@
-import { connectionError, JdMailError } from '../errors.js';
 import type { HttpClient } from '../http.js';
-import { backoffMs } from '../retry.js';
-import { SseParser } from '../sse-parser.js';
+import type { EventPage, ListEventsParams } from '../types.js';
+import { EventStream, type EventStreamOptions, type StreamedEvent } from './event-stream.js';
 
-/** One event as the stream delivers it: a CloudEvents 1.0 envelope. */
-export interface StreamedEvent {
-  specversion: '1.0';
-  /** UUID v7, the same on every delivery of this event: de-duplicate by it. */
-  id: string;
-  source: string;
-  /** `message.new`, `user.created` … (see the README's event catalogue). */
-  type: string;
-  /** RFC 3339. */
-  time: string;
-  subject?: string;
-  datacontenttype: 'application/json';
-  data: unknown;
-  /** The log position, zero-padded; as a number it is the stream's `id` (the resume point). */
-  sequence: string;
-}
-
-/** Options of {@link Events.stream}. */
-export interface EventStreamOptions {
-  /** Types or prefixes to receive: `['message.new', 'user.*']`; default all. */
-  types?: string[];
-  /** Resume after this event (its `sequence`, or the `id:` of the SSE frame); default: from now. */
-  lastEventId?: string;
-  /** Ends the iteration (no error) when aborted. */
-  signal?: AbortSignal;
-  /** No byte for this long (heartbeats come every 15 s by default) → reconnect. Default 45 000 ms. */
-  idleTimeoutMs?: number;
-  /** Longest wait between reconnection attempts. Default 30 000 ms. */
-  maxReconnectDelayMs?: number;
-}
-
-/** Errors that end a stream for good: retrying cannot help (auth, scope, a bad request, a gone cursor). */
-const fatal = (e: unknown) =>
-  e instanceof JdMailError && e.kind !== 'connection' && e.kind !== 'server' && e.kind !== 'rate_limit';
-
-/** `client.events`: the event log, live. */
+/**
+ * `client.events`: the event log — every change that matters (a message
+ * arrived, was read or moved; a user or group changed; outbound mail was
+ * delivered or bounced) as CloudEvents 1.0, in commit order. Needs
+ * `events:read`; a domain-restricted caller sees its domains' events, a
+ * user their own.
+ */
 export class Events {
-  /** @internal Made by {@link JdMail}; use `jd.events`. */
+  /** @internal Made by {@link JdMail}; use `jd.<resource>`. */
   constructor(private readonly http: HttpClient) {}
 
   /**
-   * Follows the event stream (`GET /events/stream`) as an async iterator of
-   * CloudEvents. Reconnects by itself after a network failure or a server
-   * restart, resuming after the last event it yielded (`Last-Event-ID`), so
-   * nothing is lost; at-least-once, so de-duplicate by `id` if you store
-   * events. Throws {@link GoneError} when the resume point is older than the
-   * log keeps (`EVENT_CURSOR_EXPIRED`: resync, e.g. with `jd.mail.syncMailbox`),
-   * and on auth errors.
-   * Works in Node 18+ and browsers (fetch streaming; no EventSource).
+   * One page of events after the cursor `after` (absent: from the oldest kept), oldest first.
+   * Keep `nextCursor` and pass it as `after` next time; `hasMore` says whether more are readable
+   * now. `types` takes names and prefixes (`['message.new', 'user.*']`). A cursor older than the
+   * retention throws a `JdMailError` with status 410 and code `EVENTS_CURSOR_EXPIRED`: resync.
+   *
+   * @example
+   * let cursor = loadCursor();
+   * const page = await jd.events.list({ after: cursor, types: ['message.new'] });
+   * for (const e of page.items) if (e.type === 'message.new') notify(e.data.address, e.data.subject);
+   * saveCursor(page.nextCursor);
+   */
+  list(params: { after?: string; types?: string[]; limit?: number } = {}): Promise<EventPage> {
+    const query: ListEventsParams = {};
+    if (params.after !== undefined) query.after = params.after;
+    if (params.types?.length) query.types = params.types.join(',');
+    if (params.limit !== undefined) query.limit = params.limit;
+    return this.http.json({ method: 'GET', path: '/events', query });
+  }
+
+  /**
+   * Follows the event stream (`GET /events/stream`, Server-Sent Events) as an
+   * async iterator of CloudEvents, reconnecting and resuming after the last
+   * one yielded (`Last-Event-ID`); see {@link EventStream.stream}.
    *
    * @example
    * const stop = new AbortController();
@@ -59,69 +44,7 @@ export class Events {
    *   console.log(event.type, event.subject, event.data);
    * }
    */
-  async *stream(options: EventStreamOptions = {}): AsyncGenerator<StreamedEvent, void, undefined> {
-    let lastEventId = options.lastEventId;
-    for (let failures = 0; !options.signal?.aborted; ) {
-      const connection = new AbortController();
-      const stop = () => connection.abort();
-      options.signal?.addEventListener('abort', stop, { once: true });
-      let retryMs: number | undefined;
-      try {
-        const parser = new SseParser();
-        for await (const message of this.connect(options, lastEventId, connection, parser)) {
-          failures = 0;
-          if (message.id !== undefined) lastEventId = message.id;
-          yield JSON.parse(message.data) as StreamedEvent;
-        }
-        retryMs = parser.retryMs;
-      } catch (error) {
-        if (options.signal?.aborted) return;
-        if (fatal(error)) throw error;
-        failures++;
-      } finally {
-        options.signal?.removeEventListener('abort', stop);
-        connection.abort();
-      }
-      const wait = Math.max(retryMs ?? 0, backoffMs(failures, 500, options.maxReconnectDelayMs ?? 30_000));
-      await this.http.sleep(wait);
-    }
-  }
-
-  /** One connection: the request, then the parsed messages until the body ends or stalls. */
-  private async *connect(
-    options: EventStreamOptions,
-    lastEventId: string | undefined,
-    connection: AbortController,
-    parser: SseParser,
-  ) {
-    const res = await this.http.send(
-      {
-        method: 'GET',
-        path: '/events/stream',
-        query: { types: options.types?.length ? options.types.join(',') : undefined },
-        headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId },
-        signal: connection.signal,
-      },
-      'text/event-stream',
-    );
-    if (!res.body) throw connectionError('NETWORK_ERROR', 'The event stream answered without a body', null);
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    const idleMs = options.idleTimeoutMs ?? 45_000;
-    let idle: ReturnType<typeof setTimeout> | undefined;
-    const arm = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => connection.abort(), idleMs);
-    };
-    try {
-      for (;;) {
-        arm();
-        const { value, done } = await reader.read();
-        if (done) return;
-        yield* parser.push(value);
-      }
-    } finally {
-      clearTimeout(idle);
-      reader.releaseLock();
-    }
+  stream(options: EventStreamOptions = {}): AsyncGenerator<StreamedEvent, void, undefined> {
+    return new EventStream(this.http).stream(options);
   }
 }

@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
-import type { EventHub } from '../events/index.js';
+import type { EventHub, EventLog } from '../events/index.js';
 import type { GroupPolicies, QuarantineService, RulesService, SpamClassifier } from '../filter/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
@@ -69,6 +69,8 @@ export interface ApiDeps {
   spam?: SpamClassifier;
   /** The SSE fan-out (`GET /events/stream` answers 503 without it). */
   eventStream?: EventHub;
+  /** The event log (`GET /events` answers 503 without it). */
+  events?: EventLog;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -156,6 +158,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     quarantine: deps.quarantine,
     spam: deps.spam,
     eventStream: deps.eventStream,
+    events: deps.events,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

@@ -76,12 +76,28 @@ export const MessageDeletedData = Type.Object(
     ids: Names('Messages removed (at most 1,000 per event)'),
     uids: Type.Array(Type.Integer(), { description: 'Their IMAP UIDs' }),
   },
-  { description: 'Messages were removed for good (expunged, deleted, or their mailbox deleted)' },
+  { description: 'Messages were removed for good (expunged, or deleted through the API)' },
 );
 
 export const MailboxCreatedData = Type.Object({ ...MailboxOwner, mailbox: Type.String() });
-export const MailboxRenamedData = Type.Object({ ...MailboxOwner, from: Type.String(), to: Type.String() });
-export const MailboxDeletedData = Type.Object({ ...MailboxOwner, mailbox: Type.String() });
+export const MailboxRenamedData = Type.Object(
+  { ...MailboxOwner, from: Type.String(), to: Type.String() },
+  {
+    description:
+      'A mailbox and those under it were renamed (one event each). Renaming INBOX moves its messages to the new mailbox and INBOX stays, empty (RFC 9051 §6.3.6)',
+  },
+);
+export const MailboxDeletedData = Type.Object(
+  {
+    ...MailboxOwner,
+    mailbox: Type.String(),
+    messages: Type.Integer({
+      minimum: 0,
+      description: 'Messages it held, gone with it (no message.deleted)',
+    }),
+  },
+  { description: 'A mailbox was deleted with its messages' },
+);
 
 const UserFields = {
   address: Addr('The user (their canonical address)'),

@@ -4,7 +4,13 @@
  * the job's rows gone, and the message's too when it was its last job (its
  * body is then released by the caller, after the commit).
  */
-import type { Database, Executor, QueueRecipientState } from '../store/index.js';
+import {
+  appendEvents,
+  type Database,
+  type Executor,
+  type NewEvent,
+  type QueueRecipientState,
+} from '../store/index.js';
 
 /** One recipient's answer in this attempt. */
 export interface RecipientOutcome {
@@ -30,6 +36,8 @@ export interface AttemptRecord {
   lastError: { code: number | null; enhanced: string | null; response: string } | null;
   delayNotified: boolean;
   now: number;
+  /** The attempt's `delivery.*` events, written by the transaction that records it (last, see `appendEvents`). */
+  events?: NewEvent[];
 }
 
 /** The job is no longer this worker's: an operator removed it, or (PostgreSQL) its lease ran out and another node took it. */
@@ -66,7 +74,11 @@ export async function recordAttempt(
   owner: string,
   r: AttemptRecord,
 ): Promise<{ releasedBlob: string | null }> {
-  return database.db.transaction().execute((trx) => writeAttempt(trx, owner, r));
+  return database.db.transaction().execute(async (trx) => {
+    const written = await writeAttempt(trx, owner, r);
+    await appendEvents(trx, r.events ?? []);
+    return written;
+  });
 }
 
 /** recordAttempt's statements, in the caller's transaction (several attempts share one: record-batch.ts). */

@@ -64,7 +64,6 @@ export const ErrorCodes = {
   FILTER_TEMPFAIL: { status: 503, title: 'The filter could not check the message; try again later' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
   SYNC_TOKEN_EXPIRED: { status: 410, title: 'Sync token expired; resync without a token' },
-  EVENT_CURSOR_EXPIRED: { status: 410, title: 'Event cursor older than the log keeps; resync' },
   EVENT_STREAMS_EXCEEDED: { status: 429, title: 'Too many open event streams for this credential' },
   IDEMPOTENCY_KEY_IN_USE: {
     status: 409,
@@ -73,6 +72,11 @@ export const ErrorCodes = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   // outbound queue
   QUEUE_ENTRY_NOT_FOUND: { status: 404, title: 'Queue entry not found' },
+  // events
+  EVENTS_CURSOR_EXPIRED: {
+    status: 410,
+    title: 'The cursor is older than the event log keeps; resync and start from the oldest kept event',
+  },
   // sso
   SSO_FAILED: { status: 401, title: 'Single sign-on failed' },
   SSO_UNAVAILABLE: { status: 503, title: 'Identity provider unavailable' },

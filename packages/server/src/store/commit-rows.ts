@@ -8,9 +8,10 @@
  */
 import { AppError, newId } from '../shared/index.js';
 import type { Database, SyncStatements } from './db.js';
+import { queuedEvents } from './delivery-events.js';
 import { appendEvents, type NewEvent, syncEventAppender } from './event-log.js';
+import { messageNewEvent } from './mail-events.js';
 import type { Executor } from './mailboxes.js';
-import { messageNewEvent } from './message-events.js';
 import { newMessageRow, type Placement } from './rows.js';
 import type {
   MailChangesTable,
@@ -140,6 +141,7 @@ function buildRows(items: Resolved[], next: Reserved) {
       return { messageId: place.id, userId: t.userId, mailboxId, uid: place.uid, modseq: place.modseq };
     }),
   );
+  for (const p of items) if (p.input.outbound) events.push(...queuedEvents(p.input.outbound));
   return { rows, changes, events, placed };
 }
 

@@ -48,7 +48,7 @@ const TAGS = [
   },
   {
     name: 'events',
-    description: 'The event log: new mail, reads, users and groups changing — as a live stream (SSE)',
+    description: 'The event log: every change that matters, as CloudEvents, in order, replayable by cursor',
   },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
@@ -68,7 +68,7 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'apps:write': 'Register, change and delete apps',
   'queue:read': 'Read the outbound queue and message traces',
   'queue:write': 'Retry and delete queued outbound messages',
-  'events:read': 'Read the event log and follow it live (SSE)',
+  'events:read': 'Read the event log (a plain user: their own events)',
 };
 
 /**

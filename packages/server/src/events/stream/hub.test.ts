@@ -238,7 +238,7 @@ describe('event hub', () => {
     await expect(hub.admit('key-1', null)).resolves.toBeUndefined();
     m.append(Array.from({ length: 10 }, () => ({ type: 'message.new' })));
     m.prune(5);
-    await expect(hub.admit('key-2', 3)).rejects.toMatchObject({ code: 'EVENT_CURSOR_EXPIRED', status: 410 });
+    await expect(hub.admit('key-2', 3)).rejects.toMatchObject({ code: 'EVENTS_CURSOR_EXPIRED', status: 410 });
     await expect(hub.admit('key-2', 5)).resolves.toBeUndefined();
     await hub.close();
   });

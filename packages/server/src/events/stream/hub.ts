@@ -269,14 +269,17 @@ export function createEventHub(options: EventHubOptions) {
     /**
      * Checks a new stream before its response starts (so the refusal is a
      * problem+json): the credential's stream cap, and that `after` is still
-     * in the log (EVENT_CURSOR_EXPIRED, 410, when the retention passed it).
+     * in the log (EVENTS_CURSOR_EXPIRED, 410, when the retention passed it).
      */
     async admit(credential: string, after: number | null): Promise<void> {
       if (closing) throw new AppError('UNAVAILABLE', 'the server is shutting down');
       if ((perCredential.get(credential) ?? 0) >= options.maxStreamsPerCredential)
         throw new AppError('EVENT_STREAMS_EXCEEDED');
       if (after !== null && cursorExpired(after, await log.oldest()))
-        throw new AppError('EVENT_CURSOR_EXPIRED', 'Last-Event-ID is older than the event log keeps; resync');
+        throw new AppError(
+          'EVENTS_CURSOR_EXPIRED',
+          'Last-Event-ID is older than the event log keeps; resync',
+        );
     },
 
     /**

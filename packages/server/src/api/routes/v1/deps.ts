@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
-import type { EventHub } from '../../../events/index.js';
+import type { EventHub, EventLog } from '../../../events/index.js';
 import type {
   GroupPolicies,
   QuarantineService,
@@ -47,6 +47,8 @@ export interface V1Deps {
   spam?: SpamClassifier;
   /** The SSE fan-out; without it `GET /events/stream` answers 503. */
   eventStream?: EventHub;
+  /** The event log (`GET /events`); without it the route answers 503. */
+  events?: EventLog;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -5,6 +5,7 @@ import { addressBookRoutes } from './directory/address-book.js';
 import { directorySyncRoutes } from './directory/sync.js';
 import { domainRoutes } from './domains/domains.js';
 import { domainMailAuthRoutes } from './domains/mail-auth.js';
+import { eventRoutes } from './events/events.js';
 import { eventStreamRoutes } from './events/stream.js';
 import { groupPolicyRoutes } from './filter/group-policy.js';
 import { ruleRoutes } from './filter/rules.js';
@@ -47,6 +48,7 @@ export const v1Routes: V1Plugin = async (
     quarantine,
     spam,
     eventStream,
+    events,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -67,6 +69,7 @@ export const v1Routes: V1Plugin = async (
     quarantine,
     spam,
     eventStream,
+    events,
   };
   for (const plugin of [
     domainRoutes,
@@ -96,6 +99,7 @@ export const v1Routes: V1Plugin = async (
     queueRoutes,
     traceRoutes,
     quarantineRoutes,
+    eventRoutes,
   ]) {
     await app.register(plugin, deps);
   }

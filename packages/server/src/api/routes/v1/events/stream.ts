@@ -1,18 +1,9 @@
 import { Type } from 'typebox';
-import type { EventHub, EventScope } from '../../../../events/index.js';
+import type { EventHub } from '../../../../events/index.js';
 import { AppError } from '../../../../shared/index.js';
-import { isScoped, isUnrestricted, type Principal, principalOf } from '../../../auth/index.js';
+import { principalOf, readableEvents } from '../../../auth/index.js';
 import { op, problems } from '../../op.js';
 import type { V1Plugin } from '../deps.js';
-
-/** What a caller sees of the log: an unrestricted one all, a domain key its domain, a user their own events. */
-export function eventScopeOf(p: Principal): EventScope {
-  if (isUnrestricted(p)) return { domains: 'all' };
-  if (isScoped(p)) return { domains: p.domain === null ? [] : [p.domain] };
-  if (p.role === 'domain_admin') return { domains: [...p.adminDomains] };
-  // The canonical address comes first (principalFromUser); events name users by it.
-  return { address: [...p.addresses][0] ?? '' };
-}
 
 const TYPE_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*(\.\*)?$/;
 
@@ -57,7 +48,7 @@ export const eventStreamRoutes: V1Plugin = async (app, { eventStream }) => {
           'Reconnect with the `Last-Event-ID` header (or `after=` for clients that cannot set headers) and the ' +
           'stream resumes after that event, with nothing lost and nothing repeated; without either it starts now. ' +
           'A comment line comes every `sse.heartbeatSeconds`. A client too slow to read is disconnected (resume ' +
-          'as above). **410** `EVENT_CURSOR_EXPIRED` when the position is older than the log keeps; **429** ' +
+          'as above). **410** `EVENTS_CURSOR_EXPIRED` when the position is older than the log keeps; **429** ' +
           '`EVENT_STREAMS_EXCEEDED` past `sse.maxStreamsPerCredential`. Scoped like `GET /events`: a ' +
           'domain-restricted key sees its domain, a user only their own events.',
         scope: 'events:read',
@@ -93,7 +84,8 @@ export const eventStreamRoutes: V1Plugin = async (app, { eventStream }) => {
     async (request, reply) => {
       if (!eventStream) throw new AppError('UNAVAILABLE', 'event streams are not available');
       const principal = principalOf(request);
-      const filter = { scope: eventScopeOf(principal), types: parseTypes(request.query.types) };
+      // The same view as GET /events: a domain key its domain, a user the events about themselves.
+      const filter = { scope: readableEvents(principal), types: parseTypes(request.query.types) };
       const after = parseCursor(request.headers['last-event-id'], request.query.after);
       const credential = `${principal.kind}:${principal.id}`;
       await eventStream.admit(credential, after);
