@@ -10,7 +10,7 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
-import { createEventLog, type LocalEventLog, toCloudEvent } from './events/index.js';
+import { createEventHub, createEventLog, type LocalEventLog, toCloudEvent } from './events/index.js';
 import { createWebhookService, type WebhookService } from './events/webhooks/index.js';
 import {
   createCachedGroupPolicies,
@@ -485,7 +485,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     log,
   });
+  // One tail per node follows the event log and fans it out to the SSE streams (events/stream).
+  const eventStream = createEventHub({
+    log: engine.events,
+    source: () => publicBaseUrl(config, httpPort),
+    heartbeatMs: config.sse.heartbeatSeconds * 1000,
+    maxBufferedBytes: config.sse.maxBufferedBytes,
+    maxStreamsPerCredential: config.sse.maxStreamsPerCredential,
+    logger: log.child({ component: 'sse' }),
+  });
   const api = await createApiApp({
+    eventStream,
     directory: engine.directory,
     mail: engine.mail,
     oauth: engine.oauth,

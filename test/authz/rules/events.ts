@@ -52,4 +52,17 @@ export const eventRules: Rules = {
       },
     ],
   },
+  // The event stream: every holder of `events:read` gets one, filtered like listEvents (its status is the
+  // answer: the matrix does not read a stream; which events each view holds is test/events-stream.test.ts's).
+  streamEvents: {
+    scope: 'events:read',
+    ok: status(200),
+    cases: [
+      {
+        label: 'all',
+        needs: [],
+        request: () => ({ method: 'GET', path: '/api/v1/events/stream?types=message.new' }),
+      },
+    ],
+  },
 };

@@ -1,5 +1,6 @@
 import type { HttpClient } from '../http.js';
 import type { EventPage, ListEventsParams } from '../types.js';
+import { EventStream, type EventStreamOptions, type StreamedEvent } from './event-stream.js';
 
 /**
  * `client.events`: the event log — every change that matters (a message
@@ -30,5 +31,20 @@ export class Events {
     if (params.types?.length) query.types = params.types.join(',');
     if (params.limit !== undefined) query.limit = params.limit;
     return this.http.json({ method: 'GET', path: '/events', query });
+  }
+
+  /**
+   * Follows the event stream (`GET /events/stream`, Server-Sent Events) as an
+   * async iterator of CloudEvents, reconnecting and resuming after the last
+   * one yielded (`Last-Event-ID`); see {@link EventStream.stream}.
+   *
+   * @example
+   * const stop = new AbortController();
+   * for await (const event of jd.events.stream({ types: ['message.new'], signal: stop.signal })) {
+   *   console.log(event.type, event.subject, event.data);
+   * }
+   */
+  stream(options: EventStreamOptions = {}): AsyncGenerator<StreamedEvent, void, undefined> {
+    return new EventStream(this.http).stream(options);
   }
 }

@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
-import type { EventLog } from '../events/index.js';
+import type { EventHub, EventLog } from '../events/index.js';
 import type { WebhookService } from '../events/webhooks/index.js';
 import type { GroupPolicies, QuarantineService, RulesService, SpamClassifier } from '../filter/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
@@ -70,6 +70,8 @@ export interface ApiDeps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train` answers 503 without it). */
   spam?: SpamClassifier;
+  /** The SSE fan-out (`GET /events/stream` answers 503 without it). */
+  eventStream?: EventHub;
   /** The event log (`GET /events` answers 503 without it). */
   events?: EventLog;
   /** The SCIM 2.0 server at `/scim/v2` (not served without it). */
@@ -162,6 +164,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     groupPolicies: deps.groupPolicies,
     quarantine: deps.quarantine,
     spam: deps.spam,
+    eventStream: deps.eventStream,
     events: deps.events,
     webhooks: deps.webhooks,
   });

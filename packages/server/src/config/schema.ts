@@ -11,6 +11,7 @@ import { QueueSchema, TraceSchema } from './queue-schema.js';
 import { ScimSchema } from './scim-schema.js';
 import { SendingSchema } from './sending-schema.js';
 import { SpamSchema } from './spam-schema.js';
+import { SseSchema } from './sse-schema.js';
 import { VirusSchema } from './virus-schema.js';
 import { WebhooksSchema } from './webhooks-schema.js';
 
@@ -435,6 +436,7 @@ export const ConfigSchema = Type.Object(
     spam: SpamSchema,
     virus: VirusSchema,
     greylist: GreylistSchema,
+    sse: SseSchema,
     events: EventsSchema,
     scim: ScimSchema,
     webhooks: WebhooksSchema,

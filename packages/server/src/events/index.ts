@@ -7,4 +7,5 @@ export { appendEvents, type EventType, type NewEvent } from '../store/index.js';
 export * from './catalogue.js';
 export { type CloudEvent, CloudEventSchema, toCloudEvent, toSequence } from './cloud-event.js';
 export { createEventLog, type EventLogOptions, type LocalEventLog, PRUNED_THROUGH_KEY } from './log.js';
+export * from './stream/index.js';
 export { cursorExpired, type EventLog, type EventQuery, type EventRecord, type EventScope } from './types.js';

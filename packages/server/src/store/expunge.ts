@@ -54,7 +54,7 @@ export async function expunge(
       trx,
       mailboxId,
       'expunge',
-      uids.map((uid) => ({ uid, modseq })),
+      gone.map((g) => ({ uid: g.uid, modseq, messageId: g.id })),
     );
     await updateMailbox(trx, mailboxId, modseq, delta);
     await addUsedBytes(trx, userId, delta.size);

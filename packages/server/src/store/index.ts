@@ -20,6 +20,7 @@ export {
   type PreparedRead,
 } from './db.js';
 export { deliveryEvent } from './delivery-events.js';
+export type { MailboxDelta } from './delta.js';
 export { createEventBell, type EventBell } from './event-bell.js';
 export {
   appendEvents,

@@ -9,6 +9,7 @@ import { type CommitStats, createCommitter } from './commit.js';
 import { createThreadCommitter } from './commit-thread.js';
 import { copyMessages, moveMessages } from './copy-move.js';
 import type { Database } from './db.js';
+import { mailboxDelta } from './delta.js';
 import { expunge } from './expunge.js';
 import { setFlags } from './flag-ops.js';
 import { createMailbox, getMailbox, listSubscriptions, setSubscribed } from './mailbox-create.js';
@@ -127,6 +128,7 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
     expunge: (userId, id, expungeOptions) => expunge(deps, userId, id, expungeOptions),
     copyMessage: (userId, id, mailbox) => copyMessage(deps, userId, id, mailbox),
     pruneJournal: (now) => pruneJournal(database, retention, now),
+    mailboxDelta: (userId, deltaOptions) => mailboxDelta(database, userId, deltaOptions),
     listMessages: (userId, listOptions) => listMessages(deps, userId, listOptions),
     getMessage: (userId, id) => getMessage(deps, userId, id),
     updateMessage: (userId, id, patch) => updateMessage(deps, userId, id, patch),

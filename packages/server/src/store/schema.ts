@@ -213,6 +213,8 @@ export interface MailChangesTable {
   kind: ChangeKind;
   /** When it was written (epoch ms), for the retention. */
   at: number;
+  /** The message's id on `expunge` rows (delta sync names removed messages); null otherwise. */
+  message_id?: string | null;
 }
 
 /** Subscribed mailbox names (RFC 9051 §6.3.7); a name may be subscribed without existing. */

@@ -15,6 +15,7 @@ import { greylist } from './0013-greylist.js';
 import { events } from './0014-events.js';
 import { webhooks } from './0015-webhooks.js';
 import { scim } from './0016-scim.js';
+import { journalMessageIds } from './0020-journal-message-ids.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,8 +33,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-filter': filter,
   '0013-greylist': greylist,
   '0014-events': events,
-  '0016-scim': scim,
   '0015-webhooks': webhooks,
+  '0016-scim': scim,
+  '0020-journal-message-ids': journalMessageIds,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
-import type { EventLog } from '../../../events/index.js';
+import type { EventHub, EventLog } from '../../../events/index.js';
 import type { WebhookService } from '../../../events/webhooks/index.js';
 import type {
   GroupPolicies,
@@ -46,6 +46,8 @@ export interface V1Deps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train`); without it the route answers 503. */
   spam?: SpamClassifier;
+  /** The SSE fan-out; without it `GET /events/stream` answers 503. */
+  eventStream?: EventHub;
   /** The event log (`GET /events`); without it the route answers 503. */
   events?: EventLog;
   /** Webhook endpoints and their deliveries; without it their routes answer 503. */

@@ -6,6 +6,7 @@ import { directorySyncRoutes } from './directory/sync.js';
 import { domainRoutes } from './domains/domains.js';
 import { domainMailAuthRoutes } from './domains/mail-auth.js';
 import { eventRoutes } from './events/events.js';
+import { eventStreamRoutes } from './events/stream.js';
 import { groupPolicyRoutes } from './filter/group-policy.js';
 import { ruleRoutes } from './filter/rules.js';
 import { ruleTestRoutes } from './filter/rules-test.js';
@@ -13,6 +14,7 @@ import { spamTrainRoutes } from './filter/spam-train.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
+import { changeRoutes } from './mail/changes.js';
 import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
@@ -47,6 +49,7 @@ export const v1Routes: V1Plugin = async (
     trace,
     quarantine,
     spam,
+    eventStream,
     events,
     webhooks,
   },
@@ -68,6 +71,7 @@ export const v1Routes: V1Plugin = async (
     trace,
     quarantine,
     spam,
+    eventStream,
     events,
     webhooks,
   };
@@ -81,9 +85,11 @@ export const v1Routes: V1Plugin = async (
     memberRoutes,
     mailboxRoutes,
     folderRoutes,
+    changeRoutes,
     messageRoutes,
     attachmentRoutes,
     sendRoutes,
+    eventStreamRoutes,
     appRoutes,
     apiKeyRoutes,
     sessionRoutes,
