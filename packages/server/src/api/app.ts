@@ -38,7 +38,7 @@ export interface ApiDeps {
   mail: MailService;
   /** App tokens: registered apps, the token endpoint, JWKS, and verification of Bearer JWTs. */
   oauth: OAuthService;
-  config: Pick<Config, 'api'> & Partial<Pick<Config, 'http' | 'metrics'>>;
+  config: Pick<Config, 'api'> & Partial<Pick<Config, 'http' | 'metrics' | 'widget'>>;
   /** Served at `/metrics` (to `config.metrics.allowFrom`), and fed with HTTP request counts and times. */
   metrics?: Metrics;
   /**
@@ -152,6 +152,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     groupPolicies: deps.groupPolicies,
     quarantine: deps.quarantine,
     spam: deps.spam,
+    widget: deps.config.widget,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

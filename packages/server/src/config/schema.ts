@@ -10,6 +10,7 @@ import { QueueSchema, TraceSchema } from './queue-schema.js';
 import { SendingSchema } from './sending-schema.js';
 import { SpamSchema } from './spam-schema.js';
 import { VirusSchema } from './virus-schema.js';
+import { WidgetSchema } from './widget-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -432,6 +433,7 @@ export const ConfigSchema = Type.Object(
     spam: SpamSchema,
     virus: VirusSchema,
     greylist: GreylistSchema,
+    widget: WidgetSchema,
   },
   { additionalProperties: false },
 );

@@ -18,6 +18,7 @@ export const SCOPES = [
   'directory:write',
   'queue:read',
   'queue:write',
+  'widget:issue',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -33,6 +33,9 @@ export const ErrorCodes = {
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
   // app tokens (oauth)
   APP_NOT_FOUND: { status: 404, title: 'App not found' },
+  // widget tokens
+  ORIGIN_NOT_ALLOWED: { status: 403, title: 'This origin is not one of the app’s allowed origins' },
+  NO_ALLOWED_ORIGINS: { status: 409, title: 'The app has no allowed origins' },
   DIRECTORY_UNAVAILABLE: { status: 503, title: 'The user directory cannot be reached; try again' },
   // filter
   QUARANTINE_ENTRY_NOT_FOUND: { status: 404, title: 'Quarantined message not found' },

@@ -35,4 +35,5 @@ export {
   principalFromUser,
   type ScopedPrincipal,
   type UserPrincipal,
+  type WidgetPrincipal,
 } from './principal.js';

@@ -94,6 +94,7 @@ import {
   UserModel,
   UserPage,
 } from './user.js';
+import { WIDGET_MODELS } from './widget.js';
 
 /** Every named model, registered once with `app.addSchema` and emitted as an OpenAPI component. */
 export const MODELS: readonly TSchema[] = [
@@ -180,6 +181,7 @@ export const MODELS: readonly TSchema[] = [
   DkimKeyModel,
   ...FILTER_MODELS,
   ...QUARANTINE_MODELS,
+  ...WIDGET_MODELS,
   StoredRulesModel,
   RulesTestBody,
   RulesTestResult,

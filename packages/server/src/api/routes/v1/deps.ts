@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { WidgetConfig } from '../../../config/index.js';
 import type { AddressBook, Directory } from '../../../directory/index.js';
 import type {
   GroupPolicies,
@@ -44,6 +45,8 @@ export interface V1Deps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train`); without it the route answers 503. */
   spam?: SpamClassifier;
+  /** `widget.*` settings (widget token lifetime); defaults without them. */
+  widget?: WidgetConfig;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -24,6 +24,8 @@ import { sessionRoutes } from './sso/sessions.js';
 import { userBatchRoutes } from './users/batch.js';
 import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
+import { widgetInboxRoutes } from './widget/inbox.js';
+import { widgetTokenRoutes } from './widget/tokens.js';
 
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
 export const v1Routes: V1Plugin = async (
@@ -44,6 +46,7 @@ export const v1Routes: V1Plugin = async (
     trace,
     quarantine,
     spam,
+    widget,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -63,6 +66,7 @@ export const v1Routes: V1Plugin = async (
     trace,
     quarantine,
     spam,
+    widget,
   };
   for (const plugin of [
     domainRoutes,
@@ -90,6 +94,8 @@ export const v1Routes: V1Plugin = async (
     queueRoutes,
     traceRoutes,
     quarantineRoutes,
+    widgetTokenRoutes,
+    widgetInboxRoutes,
   ]) {
     await app.register(plugin, deps);
   }
