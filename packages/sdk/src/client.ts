@@ -10,6 +10,7 @@ import { Quarantine } from './resources/quarantine.js';
 import { Queue } from './resources/queue.js';
 import { Sso } from './resources/sso.js';
 import { Users } from './resources/users.js';
+import { WidgetTokens } from './resources/widget-tokens.js';
 
 /**
  * The jdmail REST API v1 client.
@@ -46,6 +47,8 @@ export class JdMail {
   readonly queue: Queue;
   /** Messages the filter held, for operators. */
   readonly quarantine: Quarantine;
+  /** Tokens of the `<jdmail-inbox>` widget, minted by a portal's backend. */
+  readonly widgetTokens: WidgetTokens;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -60,5 +63,6 @@ export class JdMail {
     this.filter = new Filter(http);
     this.queue = new Queue(http);
     this.quarantine = new Quarantine(http);
+    this.widgetTokens = new WidgetTokens(http);
   }
 }

@@ -27,4 +27,5 @@ export type { Quarantine } from './resources/quarantine.js';
 export type { DeleteQueueEntryOptions, Queue } from './resources/queue.js';
 export type { LoginLinkOptions, Sso } from './resources/sso.js';
 export type { Users } from './resources/users.js';
+export type { WidgetTokenOptions, WidgetTokens } from './resources/widget-tokens.js';
 export type * from './types.js';
