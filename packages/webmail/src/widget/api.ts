@@ -60,13 +60,16 @@ export function widgetApi(server: string, token: () => string) {
   };
 }
 
-/** The `exp` of a JWT, in ms; null when it cannot be read (then the server's 401 is the only signal). */
-export function tokenExpiry(token: string): number | null {
+/**
+ * The `iat` and `exp` of a JWT, in ms, read without verifying (the server
+ * does that); null when unreadable, and then the server's 401 is the only signal.
+ */
+export function tokenTimes(token: string): { iat: number; exp: number } | null {
   try {
     const payload = token.split('.')[1] ?? '';
     const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : null;
+    const { iat, exp } = JSON.parse(json) as { iat?: unknown; exp?: unknown };
+    return typeof iat === 'number' && typeof exp === 'number' ? { iat: iat * 1000, exp: exp * 1000 } : null;
   } catch {
     return null;
   }

@@ -1,4 +1,4 @@
-import { tokenExpiry, type WidgetApiError, type WidgetInbox, widgetApi } from './api.js';
+import { tokenTimes, type WidgetApiError, type WidgetInbox, widgetApi } from './api.js';
 import { localeOf, type MessageKey, t } from './i18n.js';
 import { followEvents } from './live.js';
 import { type Parts, renderInbox, renderSkeleton } from './render.js';
@@ -6,7 +6,10 @@ import { WIDGET_CSS } from './styles.js';
 
 /** Where this script was loaded from: the jdmail server, unless `server` says otherwise. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
-/** `token-expired` fires this long before the token's `exp`, so a renewal lands before it lapses. */
+/**
+ * `token-expired` fires this long before the token's `exp` (at most a fifth
+ * of its lifetime), so a renewal lands before it lapses.
+ */
 const RENEW_MARGIN_MS = 60_000;
 const MAX_LIMIT = 20;
 /** Reloads after a burst of events are coalesced into one. */
@@ -158,22 +161,19 @@ export class JdmailInbox extends HTMLElement {
       run.abort();
       this.#setStatus('expired');
       this.#expired('refused');
-    } else if (e.kind === 'origin') {
-      run.abort();
-      this.#setStatus('originRefused');
     } else {
+      // A refused origin gets no CORS headers, so the page sees it as a network failure too.
       this.#setStatus('loadFailed');
       this.#timers.push(window.setTimeout(() => this.#scheduleReload(run), 10_000));
     }
   }
 
   #scheduleExpiry(): void {
-    const exp = tokenExpiry(this.#token);
-    if (exp === null) return;
-    const left = exp - Date.now();
-    this.#timers.push(
-      window.setTimeout(() => this.#expired('expiring'), Math.max(0, left - RENEW_MARGIN_MS)),
-    );
+    const times = tokenTimes(this.#token);
+    if (times === null) return;
+    const left = times.exp - Date.now();
+    const margin = Math.min(RENEW_MARGIN_MS, (times.exp - times.iat) / 5);
+    this.#timers.push(window.setTimeout(() => this.#expired('expiring'), Math.max(0, left - margin)));
     this.#timers.push(
       window.setTimeout(
         () => {
@@ -187,7 +187,7 @@ export class JdmailInbox extends HTMLElement {
   }
 
   #expired(reason: ExpiryReason): void {
-    const detail = { reason, expiresAt: tokenExpiry(this.#token) };
+    const detail = { reason, expiresAt: tokenTimes(this.#token)?.exp ?? null };
     this.dispatchEvent(new CustomEvent('token-expired', { detail, bubbles: true, composed: true }));
   }
 

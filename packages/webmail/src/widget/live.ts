@@ -4,6 +4,8 @@ import { createSseParser } from './sse.js';
 /** The event types that change what the widget shows. */
 const TYPES = 'message.new,message.updated,message.deleted';
 const MAX_BACKOFF_MS = 30_000;
+/** No stream here: not a route of this server (404, 405), or not enabled on it (501, 503). */
+const UNAVAILABLE = new Set([404, 405, 501, 503]);
 
 export interface LiveOptions {
   server: string;
@@ -13,8 +15,9 @@ export interface LiveOptions {
   /** The stream ended for a reason reconnecting will not cure (token refused, origin refused). */
   onFailure: (error: WidgetApiError) => void;
   /**
-   * The server has no event stream (404, a jdmail without it): the caller
-   * polls instead. Called once; the stream is not retried.
+   * The server has no event stream (404, a jdmail without it; 503, one that
+   * does not run it): the caller polls instead. Called once; the stream is
+   * not retried.
    */
   onUnavailable: () => void;
   signal: AbortSignal;
@@ -60,7 +63,7 @@ export async function followEvents(o: LiveOptions): Promise<string | null> {
       if (o.signal.aborted) break;
     }
     const kind = status ? failureOf(status) : 'other';
-    if (status === 404 || status === 405) {
+    if (UNAVAILABLE.has(status)) {
       o.onUnavailable();
       break;
     }
