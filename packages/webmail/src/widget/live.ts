@@ -4,8 +4,11 @@ import { createSseParser } from './sse.js';
 /** The event types that change what the widget shows. */
 const TYPES = 'message.new,message.updated,message.deleted';
 const MAX_BACKOFF_MS = 30_000;
-/** No stream here: not a route of this server (404, 405), or not enabled on it (501, 503). */
-const UNAVAILABLE = new Set([404, 405, 501, 503]);
+/**
+ * No stream for this widget here: not a route of this server (404, 405), not
+ * enabled on it (501, 503), or one that does not take widget tokens (403).
+ */
+const UNAVAILABLE = new Set([403, 404, 405, 501, 503]);
 
 export interface LiveOptions {
   server: string;
@@ -67,7 +70,7 @@ export async function followEvents(o: LiveOptions): Promise<string | null> {
       o.onUnavailable();
       break;
     }
-    if (kind === 'token' || kind === 'origin') {
+    if (kind === 'token') {
       o.onFailure(new WidgetApiError(kind, status));
       break;
     }

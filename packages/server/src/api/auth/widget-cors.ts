@@ -27,6 +27,17 @@ const PREFLIGHT_MAX_AGE = '600';
 /** Preflighted paths: the widget's own routes and the event stream. */
 export const WIDGET_CORS_PATHS = ['/api/v1/widget/*', '/api/v1/events/stream'];
 
+/**
+ * A request the widget makes: to a route that takes widget tokens, or to one
+ * of those paths on a server without the route (its 404 must be readable, so
+ * that the widget falls back to polling instead of retrying blind).
+ */
+function isWidgetRequest(request: FastifyRequest): boolean {
+  if (request.routeOptions.config.auth?.widget) return true;
+  const path = request.url.split('?', 1)[0] ?? '';
+  return path === '/api/v1/events/stream' || path.startsWith('/api/v1/widget/');
+}
+
 const originOf = (request: FastifyRequest): string | undefined => {
   const o = request.headers.origin;
   return typeof o === 'string' && o !== '' ? o : undefined;
@@ -44,7 +55,7 @@ export function installWidgetCors(
   widgetTokens: Pick<OAuthService['widgetTokens'], 'anyAllowed'>,
 ): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.routeOptions.config.auth?.widget) return;
+    if (request.method === 'OPTIONS' || !isWidgetRequest(request)) return;
     const origin = originOf(request);
     if (origin && (await widgetTokens.anyAllowed(origin))) allow(reply, origin);
   });

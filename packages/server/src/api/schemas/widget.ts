@@ -10,10 +10,11 @@ export const CreateWidgetTokenBody = Type.Object(
   {
     ttlSeconds: Type.Optional(
       Type.Integer({
-        minimum: 60,
+        minimum: 5,
         maximum: 86_400,
         description:
-          'Lifetime in seconds; default and maximum: the `widget.tokenLifetimeSeconds` setting (900)',
+          'Lifetime in seconds; default and maximum: the `widget.tokenLifetimeSeconds` setting (900). The ' +
+          'widget asks for a new one a minute (at most a fifth of its lifetime) before it expires.',
       }),
     ),
   },
