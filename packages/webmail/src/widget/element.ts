@@ -30,7 +30,7 @@ let sheet: CSSStyleSheet | null = null;
  * Attributes: `token` (a widget token, required), `server` (default: the
  * origin this script came from), `limit` (messages shown, 0–20, default 5),
  * `theme` (`light`/`dark`; default follows the system), `refresh` (seconds
- * between reloads when the server has no event stream; default 30).
+ * between reloads when the server has no event stream; default 15).
  *
  * Events: `token-expired` (`detail.reason`: `expiring` a minute before the
  * token's expiry, `expired`, or `refused` by the server) — set a new
@@ -132,7 +132,7 @@ export class JdmailInbox extends HTMLElement {
    * live. Remove once every supported server has the stream.
    */
   #poll(run: AbortController): void {
-    const seconds = Math.max(5, Number(this.getAttribute('refresh')) || 30);
+    const seconds = Math.max(5, Number(this.getAttribute('refresh')) || 15);
     const id = window.setInterval(() => {
       if (run.signal.aborted) clearInterval(id);
       else void this.#reload(run);
