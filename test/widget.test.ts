@@ -19,6 +19,23 @@ import { startServer, type TestServer } from './harness/server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+// Functions given to page.evaluate run in Chromium; this file is type-checked without the DOM library.
+interface DomElement {
+  tagName: string;
+  textContent: string | null;
+  shadowRoot: { activeElement: DomElement | null } | null;
+}
+interface ExpiryEvent {
+  detail: { reason: string };
+  stopImmediatePropagation(): void;
+}
+declare const document: { activeElement: DomElement | null; querySelector(s: string): DomElement | null };
+declare const window: {
+  opener: unknown;
+  addEventListener(type: string, listener: (e: ExpiryEvent) => void, capture: boolean): void;
+};
+declare function getComputedStyle(e: unknown): { outlineStyle: string; backgroundColor: string };
+
 let server: TestServer;
 let browser: Browser;
 let admin: JdMail;
@@ -127,9 +144,7 @@ describe('<jdmail-inbox> on the example portal', () => {
       );
     expect(await focused()).toContain('Lunch on Friday?');
     const outline = await page.evaluate(
-      () =>
-        getComputedStyle(document.querySelector('jdmail-inbox')?.shadowRoot?.activeElement as Element)
-          .outlineStyle,
+      () => getComputedStyle(document.querySelector('jdmail-inbox')?.shadowRoot?.activeElement).outlineStyle,
     );
     expect(outline).toBe('solid');
     await page.screenshot({ path: await artifactPath('widget-en-light.png') });
@@ -225,7 +240,7 @@ describe('<jdmail-inbox> on the example portal', () => {
       window.addEventListener(
         'token-expired',
         (e) => {
-          w.reasons.push((e as CustomEvent<{ reason: string }>).detail.reason);
+          w.reasons.push(e.detail.reason);
           e.stopImmediatePropagation();
         },
         true,

@@ -33,8 +33,11 @@ export interface Rule {
   /** What a caller who may gets. */
   ok: Answer;
   cases: Case[];
-  /** Routes without API credentials: the answer for `who`, when it depends on them (a session cookie). */
-  answer?: (who: Principal) => Answer;
+  /**
+   * Routes without API credentials: the answer for `who`, when it depends on
+   * them (a session cookie, a widget token); `ok` is the case's answer for a caller who may.
+   */
+  answer?: (who: Principal, ok: Answer) => Answer;
 }
 
 export type Rules = Record<string, Rule>;

@@ -9,6 +9,7 @@ import { mailAuthRules } from './mail-auth.js';
 import { quarantineRules } from './quarantine.js';
 import { queueRules } from './queue.js';
 import { userRules } from './users.js';
+import { widgetRules } from './widget.js';
 
 /**
  * The rule of every operation of the OpenAPI document, by operationId: its
@@ -28,4 +29,5 @@ export const RULES: Rules = {
   ...filterRules,
   ...queueRules,
   ...quarantineRules,
+  ...widgetRules,
 };
