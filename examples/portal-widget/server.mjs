@@ -18,19 +18,19 @@ const jd = new JdMail({
 const sessions = new Map(); // portal session id → employee address
 const employeeOf = (req) => sessions.get(/(?:^|;\s*)portal_sid=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1]);
 
-const escape = (s) => String(s).replace(/[<&>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const html = (s) => String(s).replace(/[<&>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The portal's home page. The widget is the two lines marked below; the rest is the portal's own. */
 function page(employee, token, { lang, theme }) {
   return `<!doctype html>
-<html lang="${escape(lang)}">
+<html lang="${html(lang)}">
 <head><meta charset="utf-8"><title>Portal</title><link rel="stylesheet" href="/portal.css"></head>
 <body class="${theme === 'dark' ? 'dark' : ''}">
 <h1>${lang.startsWith('zh') ? '企业门户' : 'Intranet'}</h1>
-<p>${escape(employee)}</p>
+<p>${html(employee)}</p>
 <!-- the widget: two lines -->
-<script type="module" src="${escape(JDMAIL_URL)}/widget/jdmail-inbox.js"></script>
-<jdmail-inbox token="${escape(token)}" limit="5"${theme ? ` theme="${escape(theme)}"` : ''}></jdmail-inbox>
+<script type="module" src="${html(JDMAIL_URL)}/widget/jdmail-inbox.js"></script>
+<jdmail-inbox token="${html(token)}" limit="5"${theme ? ` theme="${html(theme)}"` : ''}></jdmail-inbox>
 <!-- renewal: when the token is about to expire, ask this backend for a new one -->
 <script type="module" src="/renew.js"></script>
 </body>

@@ -26,6 +26,11 @@ export async function send(base: string, req: Req, headers: Record<string, strin
     body = JSON.stringify(req.body);
   }
   const res = await fetch(base + req.path, { method: req.method, headers: h, body, redirect: 'manual' });
+  // An event stream never ends: its status and headers are the answer.
+  if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    await res.body?.cancel();
+    return { status: res.status, json: undefined, headers: res.headers };
+  }
   const text = await res.text();
   const type = res.headers.get('content-type') ?? '';
   const json = /json/.test(type) && text ? JSON.parse(text) : undefined;

@@ -33,10 +33,11 @@ export type Scope =
   | 'directory:write'
   | 'queue:read'
   | 'queue:write'
+  | 'events:read'
   | 'widget:issue';
 
 /** What a plain user may do to themselves (and only to themselves, but for their domain's address book). */
-const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);
+const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read', 'events:read']);
 const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read']);
 
 /** A kind of caller, as the rules see it. */
@@ -72,6 +73,8 @@ export type Need =
   | { on: 'system' }
   /** A list that shows several domains: refused (403) to plain users, filtered for the rest. */
   | { on: 'list' }
+  /** The event log: everyone who holds the scope gets it, filtered (a plain user: their own events). */
+  | { on: 'events' }
   /** A domain, or an object of it (group, app): 404 `missing` outside the caller's domains. */
   | { on: 'domain'; d: Dom; missing: string }
   /** A user by address: as a domain, but a user's own address passes for their own scopes. */
@@ -120,6 +123,8 @@ function check(w: Who, scope: Scope, need: Need): Answer | null {
       return unrestricted(w) ? null : FORBIDDEN;
     case 'list':
       return w.kind === 'user' && w.role === 'user' ? FORBIDDEN : null;
+    case 'events':
+      return null;
     case 'domain':
       return manages(w, need.d) ? null : outside(w, need.d, need.missing);
     case 'user':

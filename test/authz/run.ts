@@ -54,6 +54,7 @@ const show = (a: Answer) => (a.code ? `${a.status} ${a.code}` : String(a.status)
 function want(rule: Rule, c: Case, who: Principal, method: string): Answer {
   const ok = c.ok ?? rule.ok;
   if (rule.scope === null) return rule.answer ? rule.answer(who, c.ok ?? ok) : (c.ok ?? ok);
+  if (who.kind === 'widget' && rule.widget) return rule.widget;
   return expected(who, method, rule.scope, c.needs, ok);
 }
 

@@ -15,6 +15,8 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** Extra `JDMAIL_*` settings. */
   env?: Record<string, string>;
+  /** Another build's CLI (benchmarks compare with a baseline); default this checkout's. */
+  cli?: string;
 }
 
 export interface TestServer {
@@ -142,7 +144,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     ...(options.databaseUrl ? { JDMAIL_DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'start'], {
+  const child: ChildProcess = spawn(process.execPath, [options.cli ?? CLI, 'start'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,6 +3,7 @@ import { ApiKeys } from './resources/api-keys.js';
 import { Apps } from './resources/apps.js';
 import { Directory } from './resources/directory.js';
 import { Domains } from './resources/domains.js';
+import { Events } from './resources/events.js';
 import { Filter } from './resources/filter.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
@@ -47,6 +48,8 @@ export class JdMail {
   readonly queue: Queue;
   /** Messages the filter held, for operators. */
   readonly quarantine: Quarantine;
+  /** The event log, live: `jd.events.stream()` (Server-Sent Events with resume). */
+  readonly events: Events;
   /** Tokens of the `<jdmail-inbox>` widget, minted by a portal's backend. */
   readonly widgetTokens: WidgetTokens;
 
@@ -63,6 +66,7 @@ export class JdMail {
     this.filter = new Filter(http);
     this.queue = new Queue(http);
     this.quarantine = new Quarantine(http);
+    this.events = new Events(http);
     this.widgetTokens = new WidgetTokens(http);
   }
 }

@@ -11,6 +11,7 @@ export type JdMailErrorKind =
   | 'permission'
   | 'not_found'
   | 'conflict'
+  | 'gone'
   | 'validation'
   | 'rate_limit'
   | 'server'
@@ -70,6 +71,11 @@ export class PermissionError extends JdMailError {}
 export class NotFoundError extends JdMailError {}
 /** 409: conflicts with the current state (e.g. `ADDRESS_TAKEN`). */
 export class ConflictError extends JdMailError {}
+/**
+ * 410: a sync token or event cursor older than what the server keeps
+ * (`SYNC_TOKEN_EXPIRED`): start again without it.
+ */
+export class GoneError extends JdMailError {}
 /** 422: invalid input; `errors` names the fields. */
 export class ValidationError extends JdMailError {}
 /** 429: too many requests (after the client's own retries). */
@@ -94,6 +100,7 @@ const BY_STATUS: Record<number, [JdMailErrorKind, ErrorClass]> = {
   403: ['permission', PermissionError],
   404: ['not_found', NotFoundError],
   409: ['conflict', ConflictError],
+  410: ['gone', GoneError],
   413: ['bad_request', BadRequestError],
   415: ['bad_request', BadRequestError],
   422: ['validation', ValidationError],

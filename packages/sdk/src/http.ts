@@ -62,6 +62,10 @@ export interface HttpRequest {
    * earlier attempt (409 IDEMPOTENCY_KEY_IN_USE).
    */
   idempotencyKey?: string;
+  /** More request headers (`Last-Event-ID`). */
+  headers?: Record<string, string>;
+  /** Aborts the request, and the reading of its body (event streams). */
+  signal?: AbortSignal;
 }
 
 const BASE_DELAY_MS = 500;
@@ -133,7 +137,7 @@ export class HttpClient {
       try {
         res = await this.attempt(url, request, accept, authorization);
       } catch (error) {
-        if (!(idempotent && retriesLeft)) throw error;
+        if (!(idempotent && retriesLeft) || request.signal?.aborted) throw error;
         await this.sleep(backoffMs(retries, BASE_DELAY_MS, this.maxRetryDelayMs));
         retries++;
         continue;
@@ -171,12 +175,15 @@ export class HttpClient {
     accept: string,
     authorization: string,
   ): Promise<Response> {
-    const headers: Record<string, string> = { authorization, accept };
+    const headers: Record<string, string> = { ...request.headers, authorization, accept };
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
     // No Content-Type without a body: the server rejects an empty JSON body.
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const stop = () => controller.abort(request.signal?.reason);
+    request.signal?.addEventListener('abort', stop, { once: true });
+    if (request.signal?.aborted) stop();
     try {
       return await this.fetch(url, {
         method: request.method,
@@ -185,7 +192,7 @@ export class HttpClient {
         signal: controller.signal,
       });
     } catch (error) {
-      if (error instanceof JdMailError) throw error;
+      if (error instanceof JdMailError || request.signal?.aborted) throw error;
       if (controller.signal.aborted) {
         throw connectionError('TIMEOUT', `No response within ${this.timeoutMs} ms`, error);
       }

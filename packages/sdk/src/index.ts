@@ -5,6 +5,7 @@ export {
   ConflictError,
   ConnectionError,
   type FieldError,
+  GoneError,
   JdMailError,
   type JdMailErrorKind,
   NotFoundError,
@@ -20,9 +21,11 @@ export type { ApiKeys, RotateApiKeyOptions } from './resources/api-keys.js';
 export type { Apps } from './resources/apps.js';
 export type { Directory, WaitOptions } from './resources/directory.js';
 export type { Domains } from './resources/domains.js';
+export type { EventStreamOptions, Events, StreamedEvent } from './resources/events.js';
 export type { Filter } from './resources/filter.js';
 export type { Groups } from './resources/groups.js';
 export type { Mail, SendOptions } from './resources/mail.js';
+export type { MailboxChanges, SyncMailboxOptions } from './resources/mail-sync.js';
 export type { Quarantine } from './resources/quarantine.js';
 export type { DeleteQueueEntryOptions, Queue } from './resources/queue.js';
 export type { LoginLinkOptions, Sso } from './resources/sso.js';

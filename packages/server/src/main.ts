@@ -10,6 +10,7 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
+import { createEventHub, createEventLog } from './events/index.js';
 import {
   createCachedGroupPolicies,
   createEngineFilter,
@@ -474,7 +475,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     log,
   });
+  // One tail per node follows the event log and fans it out to the SSE streams (events/stream).
+  const eventLog = createEventLog({ database: engine.database, log });
+  const eventStream = createEventHub({
+    log: eventLog,
+    source: () => publicBaseUrl(config, httpPort),
+    heartbeatMs: config.sse.heartbeatSeconds * 1000,
+    maxBufferedBytes: config.sse.maxBufferedBytes,
+    maxStreamsPerCredential: config.sse.maxStreamsPerCredential,
+    logger: log.child({ component: 'sse' }),
+  });
   const api = await createApiApp({
+    eventStream,
     directory: engine.directory,
     mail: engine.mail,
     oauth: engine.oauth,
@@ -577,6 +589,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         stopSweeping.abort();
         await Promise.all([closeListeners(), blobSweep]);
         connections.stop();
+        await eventLog.close();
         await engine.close();
         log.info('jdmail stopped');
       })();

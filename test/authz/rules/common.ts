@@ -32,6 +32,8 @@ export interface Rule {
   scope: Scope | null;
   /** What a caller who may gets. */
   ok: Answer;
+  /** Routes that also take a widget token (the event stream): what it gets; others refuse it (no scope). */
+  widget?: Answer;
   cases: Case[];
   /**
    * Routes without API credentials: the answer for `who`, when it depends on

@@ -119,6 +119,11 @@ export const mailRules: Rules = {
     ok: status(200),
     cases: userCases((a) => `/api/v1/users/${a}/messages`),
   },
+  listMessageChanges: {
+    scope: 'mail:read',
+    ok: status(200),
+    cases: userCases((a) => `/api/v1/users/${a}/messages/changes?limit=5`),
+  },
   getMessage: {
     scope: 'mail:read',
     ok: status(200),

@@ -16,6 +16,7 @@ import type {
   UnreadCountResult,
   UpdateMessageInput,
 } from '../types.js';
+import { fetchChanges, type MailboxChanges, type SyncMailboxOptions, syncMailbox } from './mail-sync.js';
 import { path } from './path.js';
 
 /** `client.mail`: a user's mailboxes and messages, unread counts, sending. */
@@ -133,6 +134,40 @@ export class Mail {
    */
   unreadCount(address: string): Promise<UnreadCount> {
     return this.http.json({ method: 'GET', path: path`/users/${address}/unread-count` });
+  }
+
+  /**
+   * Delta sync, one call: what changed in all of the user's folders since
+   * `since` (none: everything, as `added`, in pages), and the next token.
+   * A token the server can no longer answer throws {@link GoneError}
+   * (`SYNC_TOKEN_EXPIRED`); {@link Mail.syncMailbox} handles that for you.
+   *
+   * @example
+   * const first = await jd.mail.changes('alice@example.com');
+   * const later = await jd.mail.changes('alice@example.com', first.token);
+   */
+  changes(address: string, since?: string, options: { limit?: number } = {}): Promise<MailboxChanges> {
+    return fetchChanges(this.http, address, since, options.limit);
+  }
+
+  /**
+   * Brings your copy of a user's mailbox up to date and returns the token to
+   * keep for next time: every page of changes goes to `onChange` in order; an
+   * expired token calls `onReset` (drop your copy) and syncs again from
+   * nothing. Call it on a timer, or when the event stream says `message.*`.
+   *
+   * @example
+   * let token = await jd.mail.syncMailbox('alice@example.com', {
+   *   token: saved,
+   *   onReset: () => copy.clear(),
+   *   onChange: (c) => {
+   *     for (const m of [...c.added, ...c.updated]) copy.set(m.id, m);
+   *     for (const id of c.removed) copy.delete(id);
+   *   },
+   * });
+   */
+  syncMailbox(address: string, options: SyncMailboxOptions): Promise<string> {
+    return syncMailbox(this.http, address, options);
   }
 
   /**

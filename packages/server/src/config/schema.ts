@@ -9,6 +9,7 @@ import { OutboundSchema } from './outbound-schema.js';
 import { QueueSchema, TraceSchema } from './queue-schema.js';
 import { SendingSchema } from './sending-schema.js';
 import { SpamSchema } from './spam-schema.js';
+import { SseSchema } from './sse-schema.js';
 import { VirusSchema } from './virus-schema.js';
 import { WidgetSchema } from './widget-schema.js';
 
@@ -433,6 +434,7 @@ export const ConfigSchema = Type.Object(
     spam: SpamSchema,
     virus: VirusSchema,
     greylist: GreylistSchema,
+    sse: SseSchema,
     widget: WidgetSchema,
   },
   { additionalProperties: false },

@@ -365,6 +365,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
       }
     },
     unreadCount: async (address) => store.unreadCount(await userId(address)),
+    changes: async (address, options) => store.mailboxDelta(await userId(address), options),
     async unreadCounts(addresses, inDomains) {
       // A few directory queries and one counter query, however many users: portals ask for pages of 1,000.
       const ids = await directory.findUserIds(addresses, inDomains);

@@ -5,6 +5,7 @@ import type {
   CreateMailboxOptions,
   FlagBits,
   Mailbox,
+  MailboxDelta,
   MessagePatch,
   MessageSummary,
   Placed,
@@ -256,6 +257,8 @@ export interface MailService {
    */
   append(input: AppendInput | DeferredAppendInput): Promise<Placed>;
   unreadCount(address: string): Promise<{ unread: number; total: number }>;
+  /** Delta sync over all the user's folders (`MailStore.mailboxDelta`). */
+  changes(address: string, options: { since?: string; limit: number }): Promise<MailboxDelta>;
   /** Counts for many users; unknown addresses are left out, and so are users outside `inDomains` when given. */
   unreadCounts(addresses: string[], inDomains?: ReadonlySet<string> | null): Promise<Record<string, number>>;
   /**

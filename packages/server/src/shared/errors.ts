@@ -66,6 +66,9 @@ export const ErrorCodes = {
   FILTER_REJECTED: { status: 403, title: 'Message refused by the filter' },
   FILTER_TEMPFAIL: { status: 503, title: 'The filter could not check the message; try again later' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+  SYNC_TOKEN_EXPIRED: { status: 410, title: 'Sync token expired; resync without a token' },
+  EVENT_CURSOR_EXPIRED: { status: 410, title: 'Event cursor older than the log keeps; resync' },
+  EVENT_STREAMS_EXCEEDED: { status: 429, title: 'Too many open event streams for this credential' },
   IDEMPOTENCY_KEY_IN_USE: {
     status: 409,
     title: 'A request with this Idempotency-Key is still being processed; retry shortly',

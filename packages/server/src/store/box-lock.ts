@@ -53,13 +53,18 @@ export async function journal(
   trx: Transaction<DB>,
   mailboxId: string,
   kind: ChangeKind,
-  entries: ReadonlyArray<{ uid: number; modseq: number }>,
+  entries: ReadonlyArray<{ uid: number; modseq: number; messageId?: string }>,
   at = Date.now(),
 ): Promise<void> {
   for (let i = 0; i < entries.length; i += CHANGES_PER_INSERT) {
-    const rows = entries
-      .slice(i, i + CHANGES_PER_INSERT)
-      .map((e) => ({ mailbox_id: mailboxId, modseq: e.modseq, uid: e.uid, kind, at }));
+    const rows = entries.slice(i, i + CHANGES_PER_INSERT).map((e) => ({
+      mailbox_id: mailboxId,
+      modseq: e.modseq,
+      uid: e.uid,
+      kind,
+      at,
+      message_id: e.messageId ?? null,
+    }));
     await trx.insertInto('mail_changes').values(rows).execute();
   }
 }

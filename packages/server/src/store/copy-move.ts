@@ -34,6 +34,8 @@ interface Placement {
   /** The destination's new modseq (one for every message placed). */
   modseq: number;
   sourceUids: number[];
+  /** The moved messages' ids, journaled with their expunge from the source (delta sync). */
+  sourceIds: string[];
   destUids: number[];
   blobIds: string[];
   delta: Required<Omit<BoxDelta, 'uids'>>;
@@ -56,6 +58,7 @@ async function placeAll(
     dst,
     modseq,
     sourceUids: [],
+    sourceIds: [],
     destUids: [],
     blobIds: [],
     delta: { total: 0, unread: 0, deleted: 0, size: 0 },
@@ -65,6 +68,7 @@ async function placeAll(
     await place(page, newUids, modseq);
     for (const [i, r] of page.entries()) {
       out.sourceUids.push(Number(r.uid));
+      out.sourceIds.push(r.id);
       out.destUids.push(newUids[i] as number);
       out.blobIds.push(r.blob_id);
     }
@@ -179,7 +183,11 @@ export async function moveMessages(
     if (n === 0) return { placed, sourceModseq: Number(placed.src.highest_modseq) };
     // Into the same mailbox, one modseq serves both the expunge and the arrival.
     const sourceModseq = same ? placed.modseq : Number(placed.src.highest_modseq) + 1;
-    const gone = placed.sourceUids.map((uid) => ({ uid, modseq: sourceModseq }));
+    const gone = placed.sourceUids.map((uid, i) => ({
+      uid,
+      modseq: sourceModseq,
+      messageId: placed.sourceIds[i],
+    }));
     await journal(trx, fromMailboxId, 'expunge', gone);
     await journal(trx, toMailboxId, 'new', newEntries(placed));
     const { total, unread, deleted, size } = placed.delta;

@@ -25,11 +25,13 @@ export async function expunge(
     const box = await lockMailbox(trx, database.engine, userId, mailboxId);
     const modseq = Number(box.highest_modseq) + 1;
     const uids: number[] = [];
+    const ids: string[] = [];
     const delta = { total: 0, unread: 0, deleted: 0, size: 0 };
     const filter = { deletedOnly: !options.ignoreDeletedFlag };
     for await (const page of scanMessages(trx, mailboxId, ranges, filter)) {
       for (const r of page) {
         uids.push(Number(r.uid));
+        ids.push(r.id);
         blobIds.add(r.blob_id);
         delta.total -= 1;
         delta.unread -= r.seen ? 0 : 1;
@@ -50,7 +52,7 @@ export async function expunge(
       trx,
       mailboxId,
       'expunge',
-      uids.map((uid) => ({ uid, modseq })),
+      uids.map((uid, i) => ({ uid, modseq, messageId: ids[i] })),
     );
     await updateMailbox(trx, mailboxId, modseq, delta);
     await addUsedBytes(trx, userId, delta.size);

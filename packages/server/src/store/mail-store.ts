@@ -9,6 +9,7 @@ import { type CommitStats, createCommitter } from './commit.js';
 import { createThreadCommitter } from './commit-thread.js';
 import { copyMessages, moveMessages } from './copy-move.js';
 import type { Database } from './db.js';
+import { mailboxDelta } from './delta.js';
 import { expunge } from './expunge.js';
 import { setFlags } from './flag-ops.js';
 import { createMailbox, getMailbox, listSubscriptions, setSubscribed } from './mailbox-create.js';
@@ -83,7 +84,13 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
   const maxBatch = Math.max(1, options.maxBatch ?? 64);
   // SQLite: the committer gets a thread and a connection of its own (see commit-worker.ts).
   const committer = database.file
-    ? createThreadCommitter({ file: database.file, blobDir: files.root, maxBatch, log })
+    ? createThreadCommitter({
+        file: database.file,
+        blobDir: files.root,
+        maxBatch,
+        log,
+        onCommitted: () => database.bell.ring(),
+      })
     : createCommitter({ database, blobs: files, maxBatch, log });
   const notifier = options.notifier ?? createMemoryNotifier(log);
   const deps: OpsDeps = { database, blobs, log, notifier, placed: options.onMessagesPlaced };
@@ -121,6 +128,7 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
     expunge: (userId, id, expungeOptions) => expunge(deps, userId, id, expungeOptions),
     copyMessage: (userId, id, mailbox) => copyMessage(deps, userId, id, mailbox),
     pruneJournal: (now) => pruneJournal(database, retention, now),
+    mailboxDelta: (userId, deltaOptions) => mailboxDelta(database, userId, deltaOptions),
     listMessages: (userId, listOptions) => listMessages(deps, userId, listOptions),
     getMessage: (userId, id) => getMessage(deps, userId, id),
     updateMessage: (userId, id, patch) => updateMessage(deps, userId, id, patch),

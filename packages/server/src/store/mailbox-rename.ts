@@ -73,8 +73,8 @@ async function renameInbox(deps: OpsDeps, userId: string, to: string, now: numbe
     const target = created.at(-1) as MailboxesTable;
     const modseq = Number(inbox.highest_modseq) + 1;
     // Explicit casts: PostgreSQL types a parameter in a SELECT list as text.
-    await sql`insert into mail_changes (mailbox_id, modseq, uid, kind, at)
-      select ${inbox.id}, cast(${modseq} as bigint), uid, 'expunge', cast(${now} as bigint)
+    await sql`insert into mail_changes (mailbox_id, modseq, uid, kind, at, message_id)
+      select ${inbox.id}, cast(${modseq} as bigint), uid, 'expunge', cast(${now} as bigint), id
       from messages where mailbox_id = ${inbox.id}`.execute(trx);
     await sql`insert into mail_changes (mailbox_id, modseq, uid, kind, at)
       select ${target.id}, modseq, uid, 'new', cast(${now} as bigint)

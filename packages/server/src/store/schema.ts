@@ -207,6 +207,8 @@ export interface MailChangesTable {
   kind: ChangeKind;
   /** When it was written (epoch ms), for the retention. */
   at: number;
+  /** The message's id on `expunge` rows (delta sync names removed messages); null otherwise. */
+  message_id?: string | null;
 }
 
 /** Subscribed mailbox names (RFC 9051 §6.3.7); a name may be subscribed without existing. */
@@ -477,6 +479,25 @@ export interface GreylistTable {
   expires_at: number;
 }
 
+/**
+ * The event log (`events/`): written only through `appendEvents`, in the
+ * transaction of the change each row describes. `position` orders it and is
+ * the cursor clients hold; `data` is JSON of the type's catalogue schema.
+ */
+export interface EventLogTable {
+  position: Generated<number>;
+  /** UUID v7: the CloudEvents id and the webhook-id. */
+  id: string;
+  type: string;
+  /** Epoch ms when it was written. */
+  time: number;
+  /** The domain it belongs to (a scoped reader's filter); null for install-wide events. */
+  domain: string | null;
+  /** The mailbox owner or the user it is about; null when none. */
+  address: string | null;
+  data: string;
+}
+
 export interface DB {
   domains: DomainsTable;
   users: UsersTable;
@@ -516,4 +537,5 @@ export interface DB {
   vacation_replies: VacationRepliesTable;
   group_policies: GroupPoliciesTable;
   greylist: GreylistTable;
+  event_log: EventLogTable;
 }

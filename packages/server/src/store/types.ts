@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ByteReplacement } from './byte-edit.js';
+import type { MailboxDelta } from './delta.js';
 import type { QueueDomainsTable, QueueMessagesTable, QueueRecipientsTable } from './queue-schema.js';
 import type { MessageFilterResultsTable, QuarantineTable } from './schema.js';
 import type {
@@ -383,6 +384,12 @@ export interface MailStore {
    * has. Main runs it periodically; returns the rows removed.
    */
   pruneJournal(now?: number): Promise<number>;
+  /**
+   * Delta sync over all of a user's folders from an opaque token (none: a
+   * full listing); see `store/delta.ts`. SYNC_TOKEN_EXPIRED when the token
+   * can no longer be answered exactly (resync), INVALID_CURSOR when malformed.
+   */
+  mailboxDelta(userId: string, options: { since?: string; limit: number }): Promise<MailboxDelta>;
   /** Stops accepting deliveries and waits for pending commits. */
   close(): Promise<void>;
 }

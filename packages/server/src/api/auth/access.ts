@@ -25,7 +25,7 @@ const NO_SCOPE: Decision = { outcome: 'forbidden', code: 'INSUFFICIENT_SCOPE' };
 const FORBIDDEN: Decision = { outcome: 'forbidden', code: 'FORBIDDEN' };
 
 /** What a plain user may do, and only on themselves. */
-const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);
+const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read', 'events:read']);
 /** A plain user's scopes: their own objects, plus their domain's address book (see {@link addressBookDomains}). */
 const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read']);
 

@@ -82,6 +82,12 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   FILTER_TEMPFAIL:
     'A filter stage could not run (clamd down, rules over their time budget); the sending server should retry.',
   INVALID_CURSOR: 'The `cursor` is not one this list gave out: pass `nextCursor` back as it came.',
+  SYNC_TOKEN_EXPIRED:
+    'The delta-sync token can no longer be answered exactly (a folder it knew was deleted or recreated, or the change journal was pruned past it). Drop your copy and sync again without `since`.',
+  EVENT_CURSOR_EXPIRED:
+    'The `Last-Event-ID` (or `after`) is older than the event log keeps (`events.retentionDays`). Rebuild your state (delta sync), then follow the stream from now.',
+  EVENT_STREAMS_EXCEEDED:
+    'This credential already holds the most event streams allowed (`sse.maxStreamsPerCredential`). Close one, or share one stream in your integration.',
   IDEMPOTENCY_KEY_IN_USE:
     'An earlier request with this `Idempotency-Key` is still running. Retry shortly with the same key: you will get its result.',
   IDEMPOTENCY_KEY_REUSED:

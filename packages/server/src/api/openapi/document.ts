@@ -51,6 +51,10 @@ const TAGS = [
     name: 'queue',
     description: 'The outbound queue (messages waiting for remote servers) and message traces',
   },
+  {
+    name: 'events',
+    description: 'The event log: new mail, reads, users and groups changing — as a live stream (SSE)',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 
@@ -69,6 +73,7 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'apps:write': 'Register, change and delete apps',
   'queue:read': 'Read the outbound queue and message traces',
   'queue:write': 'Retry and delete queued outbound messages',
+  'events:read': 'Read the event log and follow it live (SSE)',
   'widget:issue': 'Mint widget tokens (read-only, short-lived, bound to the app’s allowed origins) for users',
 };
 

@@ -11,6 +11,7 @@ export type Tag =
   | 'mail'
   | 'directory'
   | 'queue'
+  | 'events'
   | 'apps'
   | 'api-keys'
   | 'oauth'
@@ -78,6 +79,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found, or not visible to the caller',
   409: 'Conflicts with the current state',
   413: 'Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32',
+  410: 'Gone: the token or cursor is older than what the server keeps; start again without it',
   415: 'Request body is not JSON',
   422: 'Validation failed; `errors` names the fields',
   429: 'Too many failed sign-ins; wait `Retry-After` seconds',

@@ -79,6 +79,28 @@ export const MessagePage = Type.Object(
   { $id: 'MessagePage', title: 'MessagePage', description: 'A page of messages, newest first' },
 );
 
+export const MessageChanges = Type.Object(
+  {
+    added: Type.Array(ref(MessageSummaryModel), {
+      description:
+        'Messages that arrived in a folder since the token: new mail, appends, copies, and moves (a moved message keeps its id and shows its new `mailbox`). Apply as upserts by id.',
+    }),
+    updated: Type.Array(ref(MessageSummaryModel), {
+      description: 'Messages whose flags or keywords changed (upsert by id).',
+    }),
+    removed: Type.Array(Type.String(), {
+      description: 'Ids of messages that no longer exist; an id you never saw may appear: ignore it.',
+    }),
+    token: Type.String({ description: 'Opaque; pass as `since` next time.' }),
+    hasMore: Type.Boolean({ description: 'More changes wait: call again now with `token`.' }),
+  },
+  {
+    $id: 'MessageChanges',
+    title: 'MessageChanges',
+    description: 'What changed in all of a user’s folders since a sync token (delta sync)',
+  },
+);
+
 export const AttachmentModel = Type.Object(
   {
     id: Type.String({

@@ -69,6 +69,13 @@ export class FakeMail implements MailService {
     return m;
   }
 
+  /** A full listing of the owner's messages (no journal here: a token is refused as expired). */
+  async changes(address: string, options: { since?: string; limit: number }) {
+    if (options.since !== undefined) throw new AppError('SYNC_TOKEN_EXPIRED');
+    const added = [...this.messages.values()].filter((m) => m.owner === address);
+    return { added, updated: [], removed: [], token: 'fake', hasMore: false };
+  }
+
   async receive(): Promise<{ messageIds: string[]; size: number }> {
     throw new Error('not used by the API');
   }

@@ -12,7 +12,9 @@ import { spam } from './0010-spam.js';
 import { rules } from './0011-rules.js';
 import { filter } from './0012-filter.js';
 import { greylist } from './0013-greylist.js';
+import { events } from './0014-events.js';
 import { widget } from './0017-widget.js';
+import { journalMessageIds } from './0018-journal-message-ids.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,7 +31,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-rules': rules,
   '0012-filter': filter,
   '0013-greylist': greylist,
+  '0014-events': events,
   '0017-widget': widget,
+  '0018-journal-message-ids': journalMessageIds,
 };
 
 export const migrationProvider: MigrationProvider = {

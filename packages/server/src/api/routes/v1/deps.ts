@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { WidgetConfig } from '../../../config/index.js';
 import type { AddressBook, Directory } from '../../../directory/index.js';
+import type { EventHub } from '../../../events/index.js';
 import type {
   GroupPolicies,
   QuarantineService,
@@ -45,6 +46,8 @@ export interface V1Deps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train`); without it the route answers 503. */
   spam?: SpamClassifier;
+  /** The SSE fan-out; without it `GET /events/stream` answers 503. */
+  eventStream?: EventHub;
   /** `widget.*` settings (widget token lifetime); defaults without them. */
   widget?: WidgetConfig;
 }

@@ -5,6 +5,7 @@ import { addressBookRoutes } from './directory/address-book.js';
 import { directorySyncRoutes } from './directory/sync.js';
 import { domainRoutes } from './domains/domains.js';
 import { domainMailAuthRoutes } from './domains/mail-auth.js';
+import { eventStreamRoutes } from './events/stream.js';
 import { groupPolicyRoutes } from './filter/group-policy.js';
 import { ruleRoutes } from './filter/rules.js';
 import { ruleTestRoutes } from './filter/rules-test.js';
@@ -12,6 +13,7 @@ import { spamTrainRoutes } from './filter/spam-train.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
+import { changeRoutes } from './mail/changes.js';
 import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
@@ -46,6 +48,7 @@ export const v1Routes: V1Plugin = async (
     trace,
     quarantine,
     spam,
+    eventStream,
     widget,
   },
 ) => {
@@ -66,6 +69,7 @@ export const v1Routes: V1Plugin = async (
     trace,
     quarantine,
     spam,
+    eventStream,
     widget,
   };
   for (const plugin of [
@@ -78,9 +82,11 @@ export const v1Routes: V1Plugin = async (
     memberRoutes,
     mailboxRoutes,
     folderRoutes,
+    changeRoutes,
     messageRoutes,
     attachmentRoutes,
     sendRoutes,
+    eventStreamRoutes,
     appRoutes,
     apiKeyRoutes,
     sessionRoutes,
