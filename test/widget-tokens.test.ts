@@ -266,7 +266,7 @@ describe('widget tokens', () => {
       }
     }
     expect(refused).toEqual([]);
-    expect(allowed.sort()).toEqual(['getWidgetInbox', 'openWidgetMessage']);
+    expect(allowed.sort()).toEqual(['getWidgetInbox', 'openWidgetMessage', 'streamEvents']);
     // Nor is it an app token, or a key.
     const asAppToken = await send(
       server.baseUrl,

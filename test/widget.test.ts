@@ -151,20 +151,29 @@ describe('<jdmail-inbox> on the example portal', () => {
     await context.close();
   });
 
-  it('shows a message delivered over SMTP without a reload', async () => {
+  it('shows a message delivered over SMTP without a reload, over the event stream', async () => {
     const context = await newContext(browser);
+    const streams: { url: string; authorization: string | undefined }[] = [];
+    context.on('request', (r) => {
+      if (r.url().includes('/api/v1/events/stream') && r.method() === 'GET')
+        streams.push({ url: r.url(), authorization: r.headers().authorization });
+    });
     const page = await openPortal(context);
     await expect.poll(() => items(page).count()).toBe(3);
     await page.evaluate(() => {
       (window as unknown as { stayed: boolean }).stayed = true;
     });
     await smtpSend('Server room keys');
-    // Live over the event stream; a server without one is polled every 15 s (see live.ts).
+    // Live: well before the 15 s a widget polls at when the server has no stream.
     await expect
-      .poll(() => items(page).first().textContent(), { timeout: 30_000, interval: 250 })
+      .poll(() => items(page).first().textContent(), { timeout: 10_000, interval: 100 })
       .toContain('Server room keys');
     expect(await widget(page).locator('.count').textContent()).toBe('4 unread');
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    // The token travels in the Authorization header, never in the stream's URL.
+    expect(streams.length).toBeGreaterThan(0);
+    expect(streams[0]?.authorization).toMatch(/^Bearer eyJ/);
+    expect(streams[0]?.url).not.toMatch(/token|eyJ/);
     await context.close();
   });
 
