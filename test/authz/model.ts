@@ -8,7 +8,7 @@
  *   CSRF token on a POST/PUT/PATCH/DELETE is 403 `CSRF_FAILED`;
  * - then the scope: API keys and app tokens hold theirs, admins every
  *   scope, a plain user `mail:read`, `mail:write`, `users:read`,
- *   `directory:read` and `events:read` (their own events) — else 403 `INSUFFICIENT_SCOPE`;
+ *   `directory:read` and `events:read` (their own events), a widget token none — else 403 `INSUFFICIENT_SCOPE`;
  * - then each object the request names, in the order the route checks
  *   them ({@link Need}): another tenant's object answers 404 as if it did
  *   not exist, an install-wide action 403 for a restricted caller.
@@ -37,7 +37,8 @@ export type Scope =
   /** Only `/scim/v2` (not in the OpenAPI document; tested in test/scim-*.test.ts). */
   | 'scim:write'
   | 'webhooks:read'
-  | 'webhooks:write';
+  | 'webhooks:write'
+  | 'widget:issue';
 
 /** What a plain user may do to themselves (and only to themselves, but for their domain's address book). */
 const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);
@@ -46,7 +47,10 @@ const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read
 /** A kind of caller, as the rules see it. */
 export interface Who {
   name: string;
-  kind: 'none' | 'user' | 'key';
+  /** `widget`: a widget token, which holds no scope (only the widget's own routes take it). */
+  kind: 'none' | 'user' | 'key' | 'widget';
+  /** Keys: an app's token rather than an API key (only apps mint widget tokens). */
+  app?: boolean;
   /** Users: their role. */
   role?: 'admin' | 'domain_admin' | 'user';
   /** Users: the domain of their own address. */
@@ -82,7 +86,9 @@ export type Need =
   /** A domain's address book: its users may read it too. */
   | { on: 'book'; d: Dom }
   /** An app (or API key) without a domain restriction: only unrestricted callers see it; `missing` answers the rest. */
-  | { on: 'global-app'; missing?: string };
+  | { on: 'global-app'; missing?: string }
+  /** Only an app may: anyone else who holds the scope is refused (403), before any object is looked at. */
+  | { on: 'app-caller' };
 
 export const UNAUTHENTICATED: Answer = { status: 401, code: 'UNAUTHENTICATED' };
 const CSRF: Answer = { status: 403, code: 'CSRF_FAILED' };
@@ -90,7 +96,7 @@ const NO_SCOPE: Answer = { status: 403, code: 'INSUFFICIENT_SCOPE' };
 const FORBIDDEN: Answer = { status: 403, code: 'FORBIDDEN' };
 
 export function holds(w: Who, scope: Scope): boolean {
-  if (w.kind === 'none') return false;
+  if (w.kind === 'none' || w.kind === 'widget') return false;
   if (w.kind === 'key') return w.scopes?.has(scope) ?? false;
   return w.role === 'user' ? USER_SCOPES.has(scope) : true;
 }
@@ -131,6 +137,8 @@ function check(w: Who, scope: Scope, need: Need): Answer | null {
       return readsBook(w, need.d) ? null : { status: 404, code: 'DOMAIN_NOT_FOUND' };
     case 'global-app':
       return unrestricted(w) ? null : { status: 404, code: need.missing ?? 'APP_NOT_FOUND' };
+    case 'app-caller':
+      return w.app ? null : FORBIDDEN;
   }
 }
 

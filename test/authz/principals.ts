@@ -37,6 +37,7 @@ const ALL_SCOPES: Scope[] = [
   'scim:write',
   'webhooks:read',
   'webhooks:write',
+  'widget:issue',
 ];
 
 export interface Credentials {
@@ -48,6 +49,8 @@ export interface Credentials {
   narrowKey: string;
   /** A token of an app restricted to a.test with every scope. */
   appToken: string;
+  /** A widget token of alice@a.test, minted by that app. */
+  widgetToken: string;
   /** Web sessions of the system admin and of the plain user. */
   sysop: WebSession;
   alice: WebSession;
@@ -102,7 +105,8 @@ export function buildPrincipals(c: Credentials, password: string): Principal[] {
     { name: 'user of a (cookie)', ...user('alice@a.test', 'user'), ...cookie(c.alice, true) },
     { name: 'user of a (cookie, no CSRF token)', ...user('alice@a.test', 'user'), ...cookie(c.alice, false) },
     { name: 'API key restricted to a', ...key(ALL_SCOPES, 'a'), headers: bearer(c.keyA) },
-    { name: 'app token restricted to a', ...key(ALL_SCOPES, 'a'), headers: bearer(c.appToken) },
+    { name: 'app token restricted to a', ...key(ALL_SCOPES, 'a'), app: true, headers: bearer(c.appToken) },
+    { name: 'widget token of alice@a.test', kind: 'widget', headers: bearer(c.widgetToken) },
     { name: 'unrestricted key, sso:issue only', ...key(['sso:issue'], null), headers: bearer(c.narrowKey) },
     { name: 'no credentials', kind: 'none', headers: () => ({}) },
   ];

@@ -53,7 +53,8 @@ const show = (a: Answer) => (a.code ? `${a.status} ${a.code}` : String(a.status)
 /** The answer `who` must get on `c` of `rule`. */
 function want(rule: Rule, c: Case, who: Principal, method: string): Answer {
   const ok = c.ok ?? rule.ok;
-  if (rule.scope === null) return c.ok ?? rule.answer?.(who) ?? ok;
+  if (rule.scope === null) return rule.answer ? rule.answer(who, c.ok ?? ok) : (c.ok ?? ok);
+  if (who.kind === 'widget' && rule.widget) return rule.widget;
   return expected(who, method, rule.scope, c.needs, ok);
 }
 

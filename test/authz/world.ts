@@ -154,6 +154,15 @@ export async function seedWorld(server: TestServer, databaseUrl: string, basic: 
     global: (await createApiKey(root, 'target global', null)).id,
   };
   const principalApp = await createApp(root, 'principal', ['*'], 'a');
+  // Its widget tokens need an origin to be bound to (the matrix sends no Origin: not a browser).
+  await ok(
+    root({
+      method: 'PATCH',
+      path: `/api/v1/apps/${principalApp.app.clientId}`,
+      body: { allowedOrigins: ['https://portal.a.test'] },
+    }),
+    'allowed origins',
+  );
   const appClient = { clientId: principalApp.app.clientId, clientSecret: principalApp.clientSecret };
   const token = await ok<{ access_token: string }>(
     send(base, {
@@ -178,11 +187,28 @@ export async function seedWorld(server: TestServer, databaseUrl: string, basic: 
   const narrowKey = (
     await runCli(['apikey', 'create', '--name', 'portal', '--scopes', 'sso:issue'], env)
   ).trim();
+  const widget = await ok<{ token: string }>(
+    send(
+      base,
+      { method: 'POST', path: '/api/v1/users/alice@a.test/widget-tokens', body: {} },
+      { authorization: `Bearer ${token.access_token}` },
+    ),
+    'widget token',
+  );
   const sysop = await signIn(base, root, 'sysop@a.test');
   const alice = await signIn(base, root, 'alice@a.test');
 
   const boss = basic ? undefined : await signIn(base, root, 'boss@a.test');
-  const credentials = { rootKey, keyA, narrowKey, appToken: token.access_token, sysop, alice, boss };
+  const credentials = {
+    rootKey,
+    keyA,
+    narrowKey,
+    appToken: token.access_token,
+    widgetToken: widget.token,
+    sysop,
+    alice,
+    boss,
+  };
   const principals = buildPrincipals(credentials, PASSWORD);
 
   const fresh: World['fresh'] = {

@@ -12,6 +12,7 @@ import { Queue } from './resources/queue.js';
 import { Sso } from './resources/sso.js';
 import { Users } from './resources/users.js';
 import { Webhooks } from './resources/webhooks.js';
+import { WidgetTokens } from './resources/widget-tokens.js';
 
 /**
  * The jdmail REST API v1 client.
@@ -52,6 +53,8 @@ export class JdMail {
   readonly events: Events;
   /** Webhook endpoints, their secrets and delivery attempts. Verify deliveries with `verifyWebhook`. */
   readonly webhooks: Webhooks;
+  /** Tokens of the `<jdmail-inbox>` widget, minted by a portal's backend. */
+  readonly widgetTokens: WidgetTokens;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -68,5 +71,6 @@ export class JdMail {
     this.quarantine = new Quarantine(http);
     this.events = new Events(http);
     this.webhooks = new Webhooks(http);
+    this.widgetTokens = new WidgetTokens(http);
   }
 }

@@ -32,6 +32,7 @@ export type { DeleteQueueEntryOptions, Queue } from './resources/queue.js';
 export type { LoginLinkOptions, Sso } from './resources/sso.js';
 export type { Users } from './resources/users.js';
 export type { Webhooks } from './resources/webhooks.js';
+export type { WidgetTokenOptions, WidgetTokens } from './resources/widget-tokens.js';
 export type * from './types.js';
 export {
   type VerifyWebhookOptions,

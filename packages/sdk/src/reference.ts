@@ -26,4 +26,5 @@ export type * from './resources/quarantine.js';
 export type * from './resources/queue.js';
 export type * from './resources/sso.js';
 export type * from './resources/users.js';
+export type * from './resources/widget-tokens.js';
 export type * from './types.js';

@@ -24,6 +24,7 @@ export type ApiKey = Schemas['ApiKey'];
 export type ApiKeyCredentials = Schemas['ApiKeyCredentials'];
 export type AppCredentials = Schemas['AppCredentials'];
 export type LoginLink = Schemas['LoginLink'];
+export type WidgetToken = Schemas['WidgetToken'];
 export type Session = Schemas['Session'];
 export type DirectorySyncRun = Schemas['DirectorySyncRun'];
 export type DirectorySyncReport = Schemas['DirectorySyncReport'];

@@ -32,9 +32,14 @@ export interface Rule {
   scope: Scope | null;
   /** What a caller who may gets. */
   ok: Answer;
+  /** Routes that also take a widget token (the event stream): what it gets; others refuse it (no scope). */
+  widget?: Answer;
   cases: Case[];
-  /** Routes without API credentials: the answer for `who`, when it depends on them (a session cookie). */
-  answer?: (who: Principal) => Answer;
+  /**
+   * Routes without API credentials: the answer for `who`, when it depends on
+   * them (a session cookie, a widget token); `ok` is the case's answer for a caller who may.
+   */
+  answer?: (who: Principal, ok: Answer) => Answer;
 }
 
 export type Rules = Record<string, Rule>;

@@ -57,6 +57,8 @@ export const eventRules: Rules = {
   streamEvents: {
     scope: 'events:read',
     ok: status(200),
+    // The inbox widget follows its user's events (and nothing else; see widget.ts).
+    widget: status(200),
     cases: [
       {
         label: 'all',

@@ -11,6 +11,7 @@ import { quarantineRules } from './quarantine.js';
 import { queueRules } from './queue.js';
 import { userRules } from './users.js';
 import { webhookRules } from './webhooks.js';
+import { widgetRules } from './widget.js';
 
 /**
  * The rule of every operation of the OpenAPI document, by operationId: its
@@ -32,4 +33,5 @@ export const RULES: Rules = {
   ...quarantineRules,
   ...eventRules,
   ...webhookRules,
+  ...widgetRules,
 };

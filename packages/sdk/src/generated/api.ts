@@ -175,8 +175,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename, disable or enable an app
-         * @description A disabled app gets no tokens, and the tokens it already has are refused (within 15 s on every node).
+         * Rename, disable or enable an app, or set its allowed origins
+         * @description A disabled app gets no tokens, and the tokens it already has are refused (within 15 s on every node). A change of `allowedOrigins` applies to widget tokens already out, within 15 s.
          *
          *     **Requires** scope `apps:write`. **Callers:** admins; domain admins and domain-restricted callers only for apps of their domain, holding every scope of the app.
          */
@@ -448,9 +448,9 @@ export interface paths {
         };
         /**
          * Follow events live (Server-Sent Events)
-         * @description A `text/event-stream`: each event is `id: <position>`, `event: <type>`, `data: <CloudEvent JSON>`. Reconnect with the `Last-Event-ID` header (or `after=` for clients that cannot set headers) and the stream resumes after that event, with nothing lost and nothing repeated; without either it starts now. A comment line comes every `sse.heartbeatSeconds`. A client too slow to read is disconnected (resume as above). **410** `EVENTS_CURSOR_EXPIRED` when the position is older than the log keeps; **429** `EVENT_STREAMS_EXCEEDED` past `sse.maxStreamsPerCredential`. Scoped like `GET /events`: a domain-restricted key sees its domain, a user only their own events.
+         * @description A `text/event-stream`: each event is `id: <position>`, `event: <type>`, `data: <CloudEvent JSON>`. Reconnect with the `Last-Event-ID` header (or `after=` for clients that cannot set headers) and the stream resumes after that event, with nothing lost and nothing repeated; without either it starts now. A comment line comes every `sse.heartbeatSeconds`. A client too slow to read is disconnected (resume as above). **410** `EVENTS_CURSOR_EXPIRED` when the position is older than the log keeps; **429** `EVENT_STREAMS_EXCEEDED` past `sse.maxStreamsPerCredential`. Scoped like `GET /events`: a domain-restricted key sees its domain, a user only their own events. A widget token (the `<jdmail-inbox>` widget) follows its user’s events, from its app’s allowed origins (CORS).
          *
-         *     **Requires** scope `events:read`. **Callers:** API keys and apps with `events:read` (a domain-restricted one: its domain); users: their own events; domain admins: their domains.
+         *     **Requires** scope `events:read`. **Callers:** API keys and apps with `events:read` (a domain-restricted one: its domain); users: their own events; domain admins: their domains; the inbox widget: its user’s events.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -1361,6 +1361,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{address}/widget-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a widget token for a user
+         * @description The credential of `<jdmail-inbox>` for one user, minted by the portal’s backend for the employee it has signed in. It may only read that user’s unread count and newest messages, follow their event stream, and open one of their messages in webmail — every other route refuses it — and only from a page on one of the app’s `allowedOrigins` (CORS). It lives `ttlSeconds` (default and at most the `widget.tokenLifetimeSeconds` setting, 15 min); the portal mints a new one when the widget fires `token-expired`. Opening a message signs the user in to webmail, so it works only while the app also holds `sso:issue`. Only an app (client credentials token) can mint: the token is bound to that app’s origins, and disabling the app, rotating its secret or disabling the user revokes it.
+         *
+         *     **Requires** scope `widget:issue`. **Callers:** apps with `widget:issue`, for users they manage (a domain-restricted app only in its domain); API keys and users cannot, since a widget token is bound to an app’s allowed origins.
+         */
+        post: operations["createWidgetToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -1505,6 +1527,50 @@ export interface paths {
          *     **Requires** scope `webhooks:write`. **Callers:** admins (every endpoint); domain admins and domain-restricted callers for endpoints of their domains.
          */
         post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/widget/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The widget’s view of its user’s inbox
+         * @description The unread count (the mailboxes that hold new mail: all but Sent, Drafts, Junk and Trash) and the newest `limit` messages of INBOX: sender, subject, date and whether unread. Nothing else of a message leaves through a widget token.
+         *
+         *     **Requires** a widget token. **Callers:** the `<jdmail-inbox>` widget, with a widget token, from its app’s allowed origins.
+         */
+        get: operations["getWidgetInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/widget/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a message in webmail, signed in
+         * @description A single-use login link (60 s) that signs the token’s user in to webmail and lands on the message (`/m/{id}`). The message must be the user’s (else 404). Works only while the app that minted the token holds `sso:issue` (else 403 INSUFFICIENT_SCOPE). Issued and used links are audited as issued by `widget:<clientId>`.
+         *
+         *     **Requires** a widget token. **Callers:** the `<jdmail-inbox>` widget, with a widget token, from its app’s allowed origins.
+         */
+        post: operations["openWidgetMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1834,7 +1900,7 @@ export interface components {
             name: string;
             /** @description The first characters of the key (`jdk_…`), to tell keys apart */
             prefix: string;
-            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write")[];
+            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write" | "widget:issue")[];
             /** @description The only domain the key may touch; null for all */
             domain: string | null;
             /**
@@ -1883,7 +1949,7 @@ export interface components {
             clientId: string;
             name: string;
             /** @description The most its tokens may do; a token request may narrow them */
-            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write")[];
+            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write" | "widget:issue")[];
             /** @description The only domain its tokens may touch; null for all */
             domain: string | null;
             /** @description Disabled apps get no tokens, and their tokens are refused */
@@ -1908,6 +1974,8 @@ export interface components {
              * @description Last token request (to the minute); null if never
              */
             lastUsedAt: string | null;
+            /** @description Web origins (`https://portal.example.com`: scheme, host and port, no path, no `*`) its widget tokens work from: the CORS allow-list of `<jdmail-inbox>`. Replaced as a whole. */
+            allowedOrigins: string[];
         };
         /**
          * AppCredentials
@@ -2011,7 +2079,7 @@ export interface components {
             issuer: string;
             token_endpoint: string;
             jwks_uri: string;
-            scopes_supported: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write")[];
+            scopes_supported: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write" | "widget:issue")[];
             response_types_supported: string[];
             grant_types_supported: string[];
             token_endpoint_auth_methods_supported: string[];
@@ -2747,7 +2815,7 @@ export interface components {
         CreateApiKeyRequest: {
             /** @description What the key is for, for people */
             name: string;
-            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`, `events:read`, `scim:write`, `webhooks:read`, `webhooks:write`), `resource:*` or `*`. You can grant only scopes you hold. */
+            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`, `events:read`, `scim:write`, `webhooks:read`, `webhooks:write`, `widget:issue`), `resource:*` or `*`. You can grant only scopes you hold. */
             scopes: string[];
             /** @description Restrict the key to this domain; a domain-restricted caller must give its own */
             domain?: string | null;
@@ -2756,10 +2824,12 @@ export interface components {
         CreateAppRequest: {
             /** @description What the app is, for people */
             name: string;
-            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`, `events:read`, `scim:write`, `webhooks:read`, `webhooks:write`), `resource:*` or `*`. You can grant only scopes you hold. */
+            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`, `events:read`, `scim:write`, `webhooks:read`, `webhooks:write`, `widget:issue`), `resource:*` or `*`. You can grant only scopes you hold. */
             scopes: string[];
             /** @description Restrict the app to this domain; a domain-restricted caller must give its own */
             domain?: string | null;
+            /** @description Web origins (`https://portal.example.com`: scheme, host and port, no path, no `*`) its widget tokens work from: the CORS allow-list of `<jdmail-inbox>`. Replaced as a whole. */
+            allowedOrigins?: string[];
         };
         /** CreateDomainRequest */
         CreateDomainRequest: {
@@ -2844,6 +2914,11 @@ export interface components {
             domains?: string[];
             /** @description The tenant (see WebhookEndpoint.domain); null: install-wide (unrestricted callers only). Absent: a domain-restricted caller’s domain, a domain admin’s only domain, install-wide for an unrestricted caller */
             domain?: string | null;
+        };
+        /** CreateWidgetTokenRequest */
+        CreateWidgetTokenRequest: {
+            /** @description Lifetime in seconds; default and maximum: the `widget.tokenLifetimeSeconds` setting (900). The widget asks for a new one a minute (at most a fifth of its lifetime) before it expires. */
+            ttlSeconds?: number;
         };
         /**
          * DepartmentTree
@@ -3495,7 +3570,7 @@ export interface components {
             /** @description What went wrong in this occurrence */
             detail: string;
             /**
-             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `USER_EXTERNALLY_MANAGED` (409) The user is managed by a directory or identity provider; change it there; `EXTERNAL_ID_TAKEN` (409) Another user or group of the domain has this externalId; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `QUARANTINE_ENTRY_NOT_FOUND` (404) Quarantined message not found; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `FILTER_REJECTED` (403) Message refused by the filter; `FILTER_TEMPFAIL` (503) The filter could not check the message; try again later; `INVALID_CURSOR` (400) Invalid cursor; `SYNC_TOKEN_EXPIRED` (410) Sync token expired; resync without a token; `EVENT_STREAMS_EXCEEDED` (429) Too many open event streams for this credential; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `EVENTS_CURSOR_EXPIRED` (410) The cursor is older than the event log keeps; resync and start from the oldest kept event; `WEBHOOK_NOT_FOUND` (404) Webhook endpoint not found; `WEBHOOK_TARGET_REFUSED` (422) Webhook URL refused: it resolves to a loopback, private or otherwise non-public address; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
+             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `USER_EXTERNALLY_MANAGED` (409) The user is managed by a directory or identity provider; change it there; `EXTERNAL_ID_TAKEN` (409) Another user or group of the domain has this externalId; `APP_NOT_FOUND` (404) App not found; `ORIGIN_NOT_ALLOWED` (403) This origin is not one of the app’s allowed origins; `NO_ALLOWED_ORIGINS` (409) The app has no allowed origins; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `QUARANTINE_ENTRY_NOT_FOUND` (404) Quarantined message not found; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `FILTER_REJECTED` (403) Message refused by the filter; `FILTER_TEMPFAIL` (503) The filter could not check the message; try again later; `INVALID_CURSOR` (400) Invalid cursor; `SYNC_TOKEN_EXPIRED` (410) Sync token expired; resync without a token; `EVENT_STREAMS_EXCEEDED` (429) Too many open event streams for this credential; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `EVENTS_CURSOR_EXPIRED` (410) The cursor is older than the event log keeps; resync and start from the oldest kept event; `WEBHOOK_NOT_FOUND` (404) Webhook endpoint not found; `WEBHOOK_TARGET_REFUSED` (422) Webhook URL refused: it resolves to a loopback, private or otherwise non-public address; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
              * @example USER_NOT_FOUND
              */
             code: string;
@@ -4178,6 +4253,8 @@ export interface components {
             name?: string;
             /** @description false refuses new tokens and those already issued */
             enabled?: boolean;
+            /** @description Web origins (`https://portal.example.com`: scheme, host and port, no path, no `*`) its widget tokens work from: the CORS allow-list of `<jdmail-inbox>`. Replaced as a whole. */
+            allowedOrigins?: string[];
         };
         /**
          * UpdateGroupRequest
@@ -4437,6 +4514,69 @@ export interface components {
              * @description The session ends at this time at the latest (sooner when left idle)
              */
             expiresAt: string;
+        };
+        /**
+         * WidgetInbox
+         * @description What the inbox widget shows
+         */
+        WidgetInbox: {
+            /** @description Whose inbox */
+            address: string;
+            /** @description Unread in the mailboxes that hold new mail */
+            unread: number;
+            /** @description The newest of INBOX, newest first */
+            messages: components["schemas"]["WidgetMessage"][];
+        };
+        /**
+         * WidgetMessage
+         * @description One line of the widget
+         */
+        WidgetMessage: {
+            /** @description The message id (opens it with `POST /widget/open`) */
+            id: string;
+            from: components["schemas"]["Address"];
+            subject: string;
+            /**
+             * Format: date-time
+             * @description The Date header, or when it arrived
+             */
+            date: string;
+            unread: boolean;
+        };
+        /**
+         * WidgetOpen
+         * @description Where to send the browser
+         */
+        WidgetOpen: {
+            /** @description Single-use login link that lands on the message in webmail */
+            url: string;
+            /**
+             * Format: date-time
+             * @description The link works until then, once
+             */
+            expiresAt: string;
+        };
+        /** WidgetOpenRequest */
+        WidgetOpenRequest: {
+            /** @description A message of the token’s user */
+            messageId: string;
+        };
+        /**
+         * WidgetToken
+         * @description A read-only, short-lived credential of the inbox widget for one user
+         */
+        WidgetToken: {
+            /** @description Give it to `<jdmail-inbox token="…">`; it is a bearer credential */
+            token: string;
+            /**
+             * Format: date-time
+             * @description When it stops working; mint a new one before (the widget’s `token-expired` event)
+             */
+            expiresAt: string;
+            /** @description Seconds until then */
+            expiresIn: number;
+            /** @description The origins it works from (the app’s, now) */
+            allowedOrigins: string[];
         };
     };
     responses: never;
@@ -13121,6 +13261,144 @@ export interface operations {
             };
         };
     };
+    createWidgetToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWidgetTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetToken"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listWebhooks: {
         parameters: {
             query?: {
@@ -14060,6 +14338,232 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWidgetInbox: {
+        parameters: {
+            query?: {
+                /** @description How many messages */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetInbox"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openWidgetMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WidgetOpenRequest"];
+            };
+        };
+        responses: {
+            /** @description The link */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetOpen"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

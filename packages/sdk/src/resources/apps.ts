@@ -49,10 +49,12 @@ export class Apps {
   }
 
   /**
-   * Renames, disables (its tokens are refused too) or enables an app.
+   * Renames, disables (its tokens are refused too) or enables an app, or
+   * replaces its `allowedOrigins` (the web origins its widget tokens work from).
    *
    * @example
    * await jd.apps.update('jdc_…', { enabled: false });
+   * await jd.apps.update('jdc_…', { allowedOrigins: ['https://portal.example.com'] });
    */
   update(clientId: string, patch: UpdateAppInput): Promise<App> {
     return this.http.json({ method: 'PATCH', path: path`/apps/${clientId}`, body: patch });

@@ -42,7 +42,7 @@ export interface ApiDeps {
   mail: MailService;
   /** App tokens: registered apps, the token endpoint, JWKS, and verification of Bearer JWTs. */
   oauth: OAuthService;
-  config: Pick<Config, 'api'> & Partial<Pick<Config, 'http' | 'metrics'>>;
+  config: Pick<Config, 'api'> & Partial<Pick<Config, 'http' | 'metrics' | 'widget'>>;
   /** Served at `/metrics` (to `config.metrics.allowFrom`), and fed with HTTP request counts and times. */
   metrics?: Metrics;
   /**
@@ -167,6 +167,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     eventStream: deps.eventStream,
     events: deps.events,
     webhooks: deps.webhooks,
+    widget: deps.config.widget,
   });
   if (deps.scim) await app.register(scimRoutes, { prefix: '/scim/v2', scim: deps.scim, publicUrl });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);

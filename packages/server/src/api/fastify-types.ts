@@ -5,6 +5,13 @@ import type { Principal } from './auth/principal.js';
 /** What a route needs from its caller; declared in the route's `config`, enforced by the auth hook. */
 export interface RouteAuth {
   scope: Scope;
+  /**
+   * Whether a widget token may call the route (it may call no other):
+   * `also` besides the callers `scope` admits, `only` for the widget's own
+   * routes, which refuse every other caller (403). Such routes answer CORS
+   * for the token's app's allowed origins (api/auth/widget-cors.ts).
+   */
+  widget?: 'also' | 'only';
 }
 
 declare module 'fastify' {

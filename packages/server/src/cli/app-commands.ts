@@ -5,6 +5,14 @@ import { withConfigFlags } from './options.js';
 type Out = (line: string) => void;
 type WithEngine = <T>(cmd: Command, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
+const ORIGINS_HELP =
+  'comma-separated web origins its widget tokens work from, e.g. https://portal.example.com (the CORS allow-list)';
+const splitList = (s: string | undefined): string[] =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
 
 /** `jdmail app …` (registered apps for app tokens) and `jdmail keys …` (their signing keys). */
@@ -16,19 +24,23 @@ export function registerAppCommands(program: Command, out: Out, withEngine: With
       .description('register an app; prints its client id and secret (the secret only this once)')
       .requiredOption('--name <name>', 'what the app is')
       .requiredOption('--scopes <list>', 'comma-separated scopes, e.g. mail:read,users:read or mail:* or *')
-      .option('--domain <domain>', 'restrict the app to one domain'),
-  ).action(async (o: { name: string; scopes: string; domain?: string }, cmd: Command) => {
-    await withEngine(cmd, async (e) => {
-      const { app: created, clientSecret } = await e.oauth.apps.create({
-        name: o.name,
-        scopes: o.scopes.split(','),
-        domain: o.domain ?? null,
+      .option('--domain <domain>', 'restrict the app to one domain')
+      .option('--allowed-origins <list>', ORIGINS_HELP),
+  ).action(
+    async (o: { name: string; scopes: string; domain?: string; allowedOrigins?: string }, cmd: Command) => {
+      await withEngine(cmd, async (e) => {
+        const { app: created, clientSecret } = await e.oauth.apps.create({
+          name: o.name,
+          scopes: o.scopes.split(','),
+          domain: o.domain ?? null,
+          allowedOrigins: splitList(o.allowedOrigins),
+        });
+        out(`client_id     ${created.clientId}`);
+        out(`client_secret ${clientSecret}`);
+        process.stderr.write('Store the client secret now: it is shown only once.\n');
       });
-      out(`client_id     ${created.clientId}`);
-      out(`client_secret ${clientSecret}`);
-      process.stderr.write('Store the client secret now: it is shown only once.\n');
-    });
-  });
+    },
+  );
 
   withConfigFlags(app.command('list').description('list apps')).action(async (_o, cmd: Command) => {
     await withEngine(cmd, async (e) => {
@@ -37,7 +49,8 @@ export function registerAppCommands(program: Command, out: Out, withEngine: With
         const page = await e.oauth.apps.list({ limit: 200, cursor });
         for (const a of page.items) {
           const state = a.enabled ? 'enabled' : 'disabled';
-          out(`${a.clientId}\t${state}\t${a.domain ?? '*'}\t${a.scopes.join(',')}\t${a.name}`);
+          const origins = a.allowedOrigins.length > 0 ? `\torigins ${a.allowedOrigins.join(',')}` : '';
+          out(`${a.clientId}\t${state}\t${a.domain ?? '*'}\t${a.scopes.join(',')}\t${a.name}${origins}`);
         }
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
@@ -67,6 +80,17 @@ export function registerAppCommands(program: Command, out: Out, withEngine: With
       );
     });
   }
+
+  withConfigFlags(
+    app
+      .command('set-origins <clientId> [origins]')
+      .description(`replace an app's allowed origins (empty: none). ${ORIGINS_HELP}`),
+  ).action(async (clientId: string, origins: string | undefined, _o, cmd: Command) => {
+    await withEngine(cmd, async (e) => {
+      const updated = await e.oauth.apps.update(clientId, { allowedOrigins: splitList(origins) });
+      out(`${updated.clientId}\torigins ${updated.allowedOrigins.join(',') || '-'}`);
+    });
+  });
 
   withConfigFlags(app.command('delete <clientId>').description('delete an app')).action(
     async (clientId: string, _o, cmd: Command) => {

@@ -10,3 +10,4 @@ export {
   type OidcProviderConfig,
 } from './schema.js';
 export { startupWarnings } from './warnings.js';
+export type { WidgetConfig } from './widget-schema.js';

@@ -14,6 +14,7 @@ import { SpamSchema } from './spam-schema.js';
 import { SseSchema } from './sse-schema.js';
 import { VirusSchema } from './virus-schema.js';
 import { WebhooksSchema } from './webhooks-schema.js';
+import { WidgetSchema } from './widget-schema.js';
 
 const Port = (def: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
@@ -440,6 +441,7 @@ export const ConfigSchema = Type.Object(
     events: EventsSchema,
     scim: ScimSchema,
     webhooks: WebhooksSchema,
+    widget: WidgetSchema,
   },
   { additionalProperties: false },
 );

@@ -22,6 +22,7 @@ export const SCOPES = [
   'scim:write',
   'webhooks:read',
   'webhooks:write',
+  'widget:issue',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

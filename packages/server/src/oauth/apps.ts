@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Directory, type Page, parseScopes, type Scope } from '../directory/index.js';
 import { AppError } from '../shared/index.js';
 import type { AppsTable, DB } from '../store/index.js';
+import { parseAllowedOrigins, readAllowedOrigins } from './origins.js';
 import { DUMMY_HASH, hashSecret, newClientId, newClientSecret, secretMatches } from './secrets.js';
 import type { App, AppRegistry, AppWithSecret, ListAppsOptions, UpdateAppInput } from './types.js';
 
@@ -28,6 +29,7 @@ const toApp = (r: AppRow): App => ({
   updatedAt: Number(r.updated_at),
   secretRotatedAt: Number(r.secret_rotated_at),
   lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
+  allowedOrigins: readAllowedOrigins(r.allowed_origins),
 });
 
 function validName(name: string): string {
@@ -94,6 +96,7 @@ export function createAppRegistry({ db, directory, now }: AppRegistryDeps): AppR
         updated_at: t,
         secret_rotated_at: t,
         last_used_at: null,
+        allowed_origins: JSON.stringify(parseAllowedOrigins(input.allowedOrigins ?? [])),
       };
       await db.insertInto('apps').values(row).execute();
       return { app: toApp({ ...row, domain: domain?.name ?? null }), clientSecret };
@@ -126,6 +129,8 @@ export function createAppRegistry({ db, directory, now }: AppRegistryDeps): AppR
       const set: Partial<AppsTable> = { updated_at: now() };
       if (patch.name !== undefined) set.name = validName(patch.name);
       if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
+      if (patch.allowedOrigins !== undefined)
+        set.allowed_origins = JSON.stringify(parseAllowedOrigins(patch.allowedOrigins));
       await db.updateTable('apps').set(set).where('client_id', '=', app.clientId).execute();
       return get(clientId);
     },
@@ -162,6 +167,16 @@ export function createAppRegistry({ db, directory, now }: AppRegistryDeps): AppR
           .execute();
       }
       return toApp(row);
+    },
+
+    async allAllowedOrigins(): Promise<Set<string>> {
+      const rows = await db
+        .selectFrom('apps')
+        .select('allowed_origins')
+        .where('enabled', '=', 1)
+        .where('allowed_origins', '!=', '[]')
+        .execute();
+      return new Set(rows.flatMap((r) => readAllowedOrigins(r.allowed_origins)));
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 export { isOAuthError, OAuthError, type OAuthErrorCode } from './errors.js';
 export { RETIRE_AFTER_MS, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys.js';
+export { MAX_ALLOWED_ORIGINS, normalizeOrigin, parseAllowedOrigins } from './origins.js';
 export {
   APP_STATE_TTL_MS,
   createOAuthService,
@@ -22,3 +23,4 @@ export {
 } from './token-request.js';
 export { ACCESS_TOKEN_TYP, audienceOf, looksLikeJwt } from './tokens.js';
 export type * from './types.js';
+export { isWidgetTokenHeader, WIDGET_TOKEN_TYP } from './widget-tokens.js';

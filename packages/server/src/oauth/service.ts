@@ -15,7 +15,9 @@ import type {
   SigningKeyInfo,
   TokenResponse,
   TokenVerification,
+  WidgetTokenVerification,
 } from './types.js';
+import { createWidgetTokenCodec } from './widget-tokens.js';
 
 /** How long a verifying node trusts what it last read about an app (enabled, scopes, rotation). */
 export const APP_STATE_TTL_MS = 15_000;
@@ -47,6 +49,18 @@ export interface OAuthService {
   ): Promise<TokenResponse>;
   /** Verifies a bearer JWT and applies the app's current state (exists, enabled, not rotated since, scopes). */
   verify(token: string): Promise<TokenVerification>;
+  /** Widget tokens: minted for one user by an app, bound to the app's allowed origins. */
+  widgetTokens: {
+    /** The caller checked that the app may act for this user. */
+    issue(input: { clientId: string; address: string; userId: string; lifetimeSeconds: number }): Promise<{
+      token: string;
+      exp: number;
+    }>;
+    /** Verifies one and applies its app's current state (exists, enabled, not rotated since, origins). */
+    verify(token: string): Promise<WidgetTokenVerification>;
+    /** Every origin some enabled app allows, cached like app state (for CORS preflights, which carry no token). */
+    anyAllowed(origin: string): Promise<boolean>;
+  };
   jwks(): Promise<{ keys: PublicJwk[] }>;
   metadata(): AuthorizationServerMetadata;
   rotateKeys(): Promise<SigningKeyInfo>;
@@ -63,6 +77,7 @@ interface AppState {
   domain: string | null;
   scopes: ReadonlySet<Scope>;
   secretRotatedAt: number;
+  allowedOrigins: readonly string[];
 }
 
 /** Narrows the app's scopes to a requested subset (RFC 6749 §3.3); no request means all of them. */
@@ -89,6 +104,8 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
     log: deps.log,
   });
   const codec = createTokenCodec({ keys, issuer: deps.issuer, now });
+  const widgetCodec = createWidgetTokenCodec({ keys, issuer: deps.issuer, now });
+  let originUnion: { origins: Set<string>; at: number } | null = null;
   const states = new Map<string, { state: AppState | null; at: number }>();
   let timer: NodeJS.Timeout | undefined;
 
@@ -103,6 +120,7 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
         domain: app.domain,
         scopes: new Set(app.scopes),
         secretRotatedAt: app.secretRotatedAt,
+        allowedOrigins: app.allowedOrigins,
       };
     } catch (e) {
       if ((e as { code?: string }).code !== 'APP_NOT_FOUND') throw e;
@@ -116,6 +134,7 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
   /** Changes made through this node take effect here at once; other nodes see them within the TTL. */
   const forget = <T>(clientId: string, result: T): T => {
     states.delete(clientId);
+    originUnion = null;
     return result;
   };
 
@@ -173,6 +192,36 @@ export function createOAuthService(deps: OAuthServiceDeps): OAuthService {
           expiresAt: claims.exp,
         },
       };
+    },
+
+    widgetTokens: {
+      issue: (input) => widgetCodec.sign(input),
+      async verify(token) {
+        const result = await widgetCodec.verify(token);
+        if (!result.ok) return result;
+        const { claims } = result;
+        const state = await appState(claims.clientId);
+        if (!state?.enabled || claims.iat < Math.floor(state.secretRotatedAt / 1000)) {
+          return { ok: false, reason: 'revoked' };
+        }
+        return {
+          ok: true,
+          grant: {
+            clientId: claims.clientId,
+            address: claims.address,
+            userId: claims.userId,
+            origins: [...state.allowedOrigins],
+            canOpen: state.scopes.has('sso:issue'),
+            expiresAt: claims.exp,
+          },
+        };
+      },
+      async anyAllowed(origin) {
+        if (!originUnion || now() - originUnion.at >= APP_STATE_TTL_MS) {
+          originUnion = { origins: await registry.allAllowedOrigins(), at: now() };
+        }
+        return originUnion.origins.has(origin);
+      },
     },
 
     jwks: () => keys.jwks(),

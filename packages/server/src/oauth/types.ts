@@ -15,6 +15,8 @@ export interface App {
   /** When the current secret was made; tokens issued before it are refused. */
   secretRotatedAt: number;
   lastUsedAt: number | null;
+  /** Web origins its widget tokens work from (the CORS allow-list); serialized, e.g. `https://portal.example.com`. */
+  allowedOrigins: string[];
 }
 
 export interface CreateAppInput {
@@ -22,11 +24,14 @@ export interface CreateAppInput {
   /** Scopes as given by the caller: `mail:read`, `mail:*` or `*`. */
   scopes: string[];
   domain?: string | null;
+  allowedOrigins?: string[];
 }
 
 export interface UpdateAppInput {
   name?: string;
   enabled?: boolean;
+  /** Replaces the list. */
+  allowedOrigins?: string[];
 }
 
 /** An app with its client secret in clear: returned only by create and rotate, once. */
@@ -54,6 +59,8 @@ export interface AppRegistry {
   rotateSecret(clientId: string): Promise<AppWithSecret>;
   /** The app when `secret` is its current secret (constant-time); null otherwise. Disabled apps too. */
   authenticate(clientId: string, secret: string): Promise<App | null>;
+  /** Every origin some enabled app allows (what a CORS preflight, which carries no token, is checked against). */
+  allAllowedOrigins(): Promise<Set<string>>;
 }
 
 /** The successful token response (RFC 6749 §5.1). */
@@ -73,6 +80,25 @@ export interface AppGrant {
   /** The token's `exp`, epoch seconds. */
   expiresAt: number;
 }
+
+/** What a verified widget token grants, with the minting app's current state applied. */
+export interface WidgetGrant {
+  /** The app that minted it. */
+  clientId: string;
+  /** The user whose inbox it reads. */
+  address: string;
+  userId: string;
+  /** The app's allowed origins now (an edit applies to tokens already out, within 15 s). */
+  origins: string[];
+  /** The app holds `sso:issue`: the widget may open a message in webmail signed in. */
+  canOpen: boolean;
+  /** The token's `exp`, epoch seconds. */
+  expiresAt: number;
+}
+
+export type WidgetTokenVerification =
+  | { ok: true; grant: WidgetGrant }
+  | { ok: false; reason: TokenRejection };
 
 /** Why a bearer JWT was refused; `expired` is the only honest mistake, the rest may be forgeries. */
 export type TokenRejection = 'expired' | 'invalid' | 'revoked';

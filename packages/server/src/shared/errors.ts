@@ -38,6 +38,9 @@ export const ErrorCodes = {
   EXTERNAL_ID_TAKEN: { status: 409, title: 'Another user or group of the domain has this externalId' },
   // app tokens (oauth)
   APP_NOT_FOUND: { status: 404, title: 'App not found' },
+  // widget tokens
+  ORIGIN_NOT_ALLOWED: { status: 403, title: 'This origin is not one of the app’s allowed origins' },
+  NO_ALLOWED_ORIGINS: { status: 409, title: 'The app has no allowed origins' },
   DIRECTORY_UNAVAILABLE: { status: 503, title: 'The user directory cannot be reached; try again' },
   // filter
   QUARANTINE_ENTRY_NOT_FOUND: { status: 404, title: 'Quarantined message not found' },

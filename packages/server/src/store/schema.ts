@@ -130,6 +130,8 @@ export interface AppsTable {
   /** Tokens issued before this instant are refused (a rotation revokes them). */
   secret_rotated_at: number;
   last_used_at: number | null;
+  /** JSON array of the web origins its widget tokens work from (CORS allow-list, migration 0017). */
+  allowed_origins: string;
 }
 
 /** A key app tokens are signed with; the newest is the signing key, the rest verify until retired. */

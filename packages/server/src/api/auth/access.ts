@@ -33,16 +33,20 @@ const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'use
 const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read', 'events:read']);
 
 export function hasScope(p: Principal, scope: Scope): boolean {
+  // A widget token holds no scope: the routes it may call say so themselves (RouteAuth.widget).
+  if (p.kind === 'widget') return false;
   if (isScoped(p)) return p.scopes.has(scope);
   return p.role === 'user' ? USER_SCOPES.has(scope) : true;
 }
 
 /** May act on every domain: a system admin, or an API key or app without a domain restriction. */
 export function isUnrestricted(p: Principal): boolean {
+  if (p.kind === 'widget') return false;
   return isScoped(p) ? p.domain === null : p.role === 'admin';
 }
 
 function seesDomain(p: Principal, domain: string): boolean {
+  if (p.kind === 'widget') return false;
   if (isScoped(p)) return p.domain === null || p.domain === domain;
   if (p.role === 'admin') return true;
   return p.role === 'domain_admin' && p.adminDomains.has(domain);
@@ -120,7 +124,7 @@ export function canGrant(p: Principal, role: UserRole, adminDomains: readonly st
   if (isUnrestricted(p)) return true;
   if (role === 'admin') return false;
   if (isScoped(p)) return adminDomains.every((d) => d.toLowerCase() === p.domain);
-  if (p.role !== 'domain_admin') return false;
+  if (p.kind === 'widget' || p.role !== 'domain_admin') return false;
   return adminDomains.every((d) => p.adminDomains.has(d.toLowerCase()));
 }
 
@@ -144,6 +148,7 @@ export function addressBookDomains(p: Principal): Decision & { domains?: Readonl
   if (!hasScope(p, 'directory:read')) return NO_SCOPE;
   if (isUnrestricted(p)) return { outcome: 'allow', domains: null };
   if (isScoped(p)) return { outcome: 'allow', domains: new Set([p.domain ?? '']) };
+  if (p.kind === 'widget') return NO_SCOPE;
   const domains = new Set([p.domain]);
   if (p.role === 'domain_admin') for (const d of p.adminDomains) domains.add(d);
   return { outcome: 'allow', domains };
@@ -169,6 +174,8 @@ export function eventsScope(
   p: Principal,
   address?: string,
 ): Decision & { scope?: { domains: 'all' } | { domains: string[] } | { address: string } } {
+  // A widget token reads its own user's events, and only through the routes that take it (the stream).
+  if (p.kind === 'widget') return { outcome: 'allow', scope: { address: p.address } };
   if (!hasScope(p, 'events:read')) return NO_SCOPE;
   if (isUnrestricted(p)) return { outcome: 'allow', scope: { domains: 'all' } };
   if (isScoped(p)) return { outcome: 'allow', scope: { domains: [p.domain ?? ''] } };

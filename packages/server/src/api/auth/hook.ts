@@ -1,7 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Directory } from '../../directory/index.js';
 import type { LoginGuard } from '../../limits/index.js';
-import { looksLikeJwt, type OAuthService, type TokenRejection } from '../../oauth/index.js';
+import {
+  isWidgetTokenHeader,
+  looksLikeJwt,
+  type OAuthService,
+  type TokenRejection,
+} from '../../oauth/index.js';
 import { AppError } from '../../shared/index.js';
 import { type SessionRegistry, safeEqual } from '../../sso/index.js';
 import '../fastify-types.js';
@@ -12,15 +17,17 @@ import {
   principalFromApiKey,
   principalFromAppGrant,
   principalFromUser,
+  principalFromWidgetGrant,
 } from './principal.js';
 import { readSessionToken, UNSAFE_METHODS } from './session-cookie.js';
+import { assertWidgetOrigin, dropCors, installWidgetCors } from './widget-cors.js';
 
 export interface AuthHookDeps {
   directory: Directory;
   /** The login guard every listener shares: Basic failures count for SMTP and the webmail too. */
   loginGuard: LoginGuard;
-  /** Verifies app access tokens (JWTs from `POST /api/v1/oauth/token`). */
-  appTokens: Pick<OAuthService, 'verify'>;
+  /** Verifies app access tokens (JWTs from `POST /api/v1/oauth/token`) and widget tokens. */
+  appTokens: Pick<OAuthService, 'verify' | 'widgetTokens'>;
   /** Web sessions; without them the session cookie is ignored. */
   sessions?: Pick<SessionRegistry, 'validate'>;
 }
@@ -41,16 +48,29 @@ export function installAuth(app: FastifyInstance, deps: AuthHookDeps): void {
     }
   });
 
-  app.addHook('onRequest', async (request) => {
+  installWidgetCors(app, deps.appTokens.widgetTokens);
+
+  app.addHook('onRequest', async (request, reply) => {
     const auth = request.routeOptions.config.auth;
     if (!auth) return;
     const principal = await authenticate(request, deps);
-    if (!hasScope(principal, auth.scope)) {
-      throw new AppError('INSUFFICIENT_SCOPE', `This operation needs the ${auth.scope} scope`);
+    if (principal.kind === 'widget') {
+      // Every route refuses a widget token but those that declare it (RouteAuth.widget).
+      if (!auth.widget) throw new AppError('INSUFFICIENT_SCOPE', WIDGET_REFUSED);
+      assertWidgetOrigin(request, reply, principal);
+    } else {
+      if (auth.widget) dropCors(reply);
+      if (auth.widget === 'only') throw new AppError('FORBIDDEN', 'This route takes a widget token');
+      if (!hasScope(principal, auth.scope)) {
+        throw new AppError('INSUFFICIENT_SCOPE', `This operation needs the ${auth.scope} scope`);
+      }
     }
     request.principal = principal;
   });
 }
+
+const WIDGET_REFUSED =
+  'A widget token may only read its user’s inbox summary, follow their event stream and open a message';
 
 async function authenticate(request: FastifyRequest, deps: AuthHookDeps): Promise<Principal> {
   const { directory } = deps;
@@ -64,7 +84,10 @@ async function authenticate(request: FastifyRequest, deps: AuthHookDeps): Promis
     throw new AppError('UNAUTHENTICATED', 'Send an API key (Bearer) or Basic credentials');
   if (credentials === 'malformed') return refuseSecret(request, deps, 'malformed');
   if (credentials.scheme === 'basic') return passwordPrincipal(request, credentials, deps);
-  if (looksLikeJwt(credentials.token)) return verifyAppToken(request, credentials.token, deps);
+  if (looksLikeJwt(credentials.token)) {
+    if (isWidgetTokenHeader(credentials.token)) return verifyWidgetToken(request, credentials.token, deps);
+    return verifyAppToken(request, credentials.token, deps);
+  }
   // Keys are checked before any budget: a valid one is never refused (see limits/login-guard.ts).
   const key = await directory.verifyApiKey(credentials.token);
   return key ? principalFromApiKey(key) : refuseSecret(request, deps, 'api-key');
@@ -148,6 +171,38 @@ async function verifyAppToken(
   });
   if (result.reason === 'invalid') return refuseSecret(request, deps, 'app-token', refusal);
   request.log.info({ ip: request.ip, reason: result.reason }, 'app token refused');
+  throw refusal;
+}
+
+const WIDGET_TOKEN_REFUSED: Record<TokenRejection, string> = {
+  expired: 'The widget token expired',
+  revoked: 'The widget token’s app or user was disabled, deleted or changed since it was issued',
+  invalid: 'The widget token is not valid here',
+};
+
+/**
+ * A widget token: verified, its app's current state applied, and its user
+ * still there and enabled (a disabled user's widget stops at once). Refused
+ * like an app token, with the `invalid_token` challenge that tells the
+ * widget to ask its page for a new one (the `token-expired` event).
+ */
+async function verifyWidgetToken(
+  request: FastifyRequest,
+  token: string,
+  deps: AuthHookDeps,
+): Promise<Principal> {
+  const result = await deps.appTokens.widgetTokens.verify(token);
+  if (result.ok) {
+    const user = await deps.directory.getUser(result.grant.address).catch(() => null);
+    if (user?.enabled && user.id === result.grant.userId) return principalFromWidgetGrant(result.grant, user);
+  }
+  const reason: TokenRejection = result.ok ? 'revoked' : result.reason;
+  const description = WIDGET_TOKEN_REFUSED[reason];
+  const refusal = new AppError('UNAUTHENTICATED', description, {
+    challenge: `Bearer realm="jdmail", error="invalid_token", error_description="${description}"`,
+  });
+  if (reason === 'invalid') return refuseSecret(request, deps, 'app-token', refusal);
+  request.log.info({ ip: request.ip, reason }, 'widget token refused');
   throw refusal;
 }
 

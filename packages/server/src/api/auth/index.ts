@@ -37,4 +37,5 @@ export {
   principalFromUser,
   type ScopedPrincipal,
   type UserPrincipal,
+  type WidgetPrincipal,
 } from './principal.js';

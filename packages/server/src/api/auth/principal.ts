@@ -1,8 +1,11 @@
 import type { ApiKey, Scope, User, UserRole } from '../../directory/index.js';
-import type { AppGrant } from '../../oauth/index.js';
+import type { AppGrant, WidgetGrant } from '../../oauth/index.js';
 
-/** Who is calling: an integration's API key or app token, or a user signed in with a password. */
-export type Principal = ApiKeyPrincipal | AppPrincipal | UserPrincipal;
+/**
+ * Who is calling: an integration's API key or app token, a user signed in
+ * with a password, or the inbox widget with its widget token.
+ */
+export type Principal = ApiKeyPrincipal | AppPrincipal | UserPrincipal | WidgetPrincipal;
 
 /** Integration credentials: rights are their scopes, within their domain restriction. */
 export type ScopedPrincipal = ApiKeyPrincipal | AppPrincipal;
@@ -37,6 +40,36 @@ export interface UserPrincipal {
   role: UserRole;
   adminDomains: ReadonlySet<string>;
 }
+
+/**
+ * The `<jdmail-inbox>` widget, acting with a widget token for one user. It
+ * holds no scope: the auth hook lets it through only to routes that declare
+ * `auth.widget` (the widget's inbox summary, opening a message, the event
+ * stream), and only from its app's allowed origins.
+ */
+export interface WidgetPrincipal {
+  kind: 'widget';
+  /** The minting app's client id. */
+  id: string;
+  /** The user whose inbox it reads: canonical address, id, domain. */
+  address: string;
+  userId: string;
+  domain: string;
+  /** The app's allowed origins (CORS allow-list). */
+  origins: ReadonlySet<string>;
+  /** The app holds `sso:issue`, so the widget may open a message in webmail signed in. */
+  canOpen: boolean;
+}
+
+export const principalFromWidgetGrant = (grant: WidgetGrant, user: User): WidgetPrincipal => ({
+  kind: 'widget',
+  id: grant.clientId,
+  address: user.address,
+  userId: user.id,
+  domain: user.domain,
+  origins: new Set(grant.origins),
+  canOpen: grant.canOpen,
+});
 
 export const principalFromApiKey = (key: ApiKey): ApiKeyPrincipal => ({
   kind: 'api_key',

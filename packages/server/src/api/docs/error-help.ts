@@ -104,6 +104,10 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
     'The endpoint URL names, or its host name resolves to, a loopback, private, link-local, multicast or unspecified address (IPv4 or IPv6). Use a public address, or set `webhooks.allowPrivateTargets` on a closed network.',
   QUARANTINE_ENTRY_NOT_FOUND:
     'No such message in quarantine, or one for recipients outside the domains the caller administers. A released or deleted message leaves the quarantine.',
+  ORIGIN_NOT_ALLOWED:
+    'A widget token (or a CORS preflight) came from a web page whose origin is not in the minting app’s `allowedOrigins`. Add the portal’s origin (`https://portal.example.com`, no path) to the app, or embed the widget on a listed page. No CORS headers are sent with this answer.',
+  NO_ALLOWED_ORIGINS:
+    'Widget tokens work only from the origins listed on the app that mints them, and this app lists none. Set `allowedOrigins` on the app (`PATCH /api/v1/apps/{clientId}`), then mint again.',
   SSO_FAILED:
     'Single sign-on did not complete (refused, replayed or foreign ticket or token, unknown or disabled user).',
   SSO_UNAVAILABLE: 'The identity provider cannot be reached. Try again later.',

@@ -33,6 +33,11 @@ const TAGS = [
     description: 'Single sign-on for integrations: one-click login links, and users’ signed-in sessions',
   },
   {
+    name: 'widget',
+    description:
+      'The `<jdmail-inbox>` widget: widget tokens minted by a portal’s backend, and the few routes the widget calls',
+  },
+  {
     name: 'web-auth',
     description:
       'Browser sign-in for the webmail (`/auth/…`): password, login links, OIDC; the session cookie ' +
@@ -73,10 +78,11 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'apps:write': 'Register, change and delete apps',
   'queue:read': 'Read the outbound queue and message traces',
   'queue:write': 'Retry and delete queued outbound messages',
-  'events:read': 'Read the event log (a plain user: their own events)',
+  'events:read': 'Read the event log and follow it live (SSE); a plain user: their own events',
   'scim:write': 'Provision users and groups over SCIM 2.0 (`/scim/v2`); not a scope of `/api/v1` routes',
   'webhooks:read': 'Read webhook endpoints and their delivery attempts',
   'webhooks:write': 'Register, change, test and delete webhook endpoints; rotate their secrets',
+  'widget:issue': 'Mint widget tokens (read-only, short-lived, bound to the app’s allowed origins) for users',
 };
 
 /**
@@ -136,6 +142,14 @@ export const swaggerOptions: SwaggerOptions = {
           type: 'http',
           scheme: 'basic',
           description: 'A user’s address and password; rights follow the user’s role',
+        },
+        widgetToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT (typ jdmail-widget+jwt)',
+          description:
+            'A widget token (`POST /api/v1/users/{address}/widget-tokens`): read-only, for one user, valid only ' +
+            'from its app’s allowed origins, and refused by every route that does not list it',
         },
         cookieAuth: {
           type: 'apiKey',

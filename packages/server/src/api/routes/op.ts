@@ -17,6 +17,7 @@ export type Tag =
   | 'api-keys'
   | 'oauth'
   | 'sso'
+  | 'widget'
   | 'web-auth'
   | 'health';
 
@@ -32,6 +33,8 @@ export interface OpMeta {
   callers: string;
   /** Takes bodies up to `api.bodyLimit` rather than `api.defaultBodyLimit` (see api/body). */
   largeBody?: boolean;
+  /** A widget token may call it too (`also`), or only a widget token may (`only`): see RouteAuth.widget. */
+  widget?: 'also' | 'only';
 }
 
 /**
@@ -40,13 +43,19 @@ export interface OpMeta {
  * is what the OpenAPI `security` and description show.
  */
 export function op<S extends object>(meta: OpMeta, schema: S) {
-  const requirement = `**Requires** scope \`${meta.scope}\`. **Callers:** ${meta.callers}.`;
-  const security: Record<string, string[]>[] = [
-    { bearerAuth: [meta.scope] },
-    { appToken: [meta.scope] },
-    { basicAuth: [meta.scope] },
-    { cookieAuth: [] },
-  ];
+  const only = meta.widget === 'only';
+  const requirement = only
+    ? `**Requires** a widget token. **Callers:** ${meta.callers}.`
+    : `**Requires** scope \`${meta.scope}\`. **Callers:** ${meta.callers}.`;
+  const security: Record<string, string[]>[] = only
+    ? [{ widgetToken: [] }]
+    : [
+        { bearerAuth: [meta.scope] },
+        { appToken: [meta.scope] },
+        { basicAuth: [meta.scope] },
+        { cookieAuth: [] },
+        ...(meta.widget ? [{ widgetToken: [] }] : []),
+      ];
   return {
     schema: {
       operationId: meta.operationId,
@@ -56,7 +65,10 @@ export function op<S extends object>(meta: OpMeta, schema: S) {
       security,
       ...schema,
     },
-    config: { auth: { scope: meta.scope }, ...(meta.largeBody ? { largeBody: true } : {}) },
+    config: {
+      auth: { scope: meta.scope, ...(meta.widget ? { widget: meta.widget } : {}) },
+      ...(meta.largeBody ? { largeBody: true } : {}),
+    },
   };
 }
 

@@ -8,6 +8,12 @@ const ClientId = Type.String({
   examples: ['jdc_018f2a3b4c5dAbCdEfGhIjKl'],
 });
 const AppName = Type.String({ minLength: 1, maxLength: 200, description: 'What the app is, for people' });
+const AllowedOrigins = Type.Array(Type.String({ minLength: 1, maxLength: 300 }), {
+  maxItems: 20,
+  description:
+    'Web origins (`https://portal.example.com`: scheme, host and port, no path, no `*`) its widget tokens ' +
+    'work from: the CORS allow-list of `<jdmail-inbox>`. Replaced as a whole.',
+});
 
 export const AppModel = Type.Object(
   {
@@ -22,6 +28,7 @@ export const AppModel = Type.Object(
     updatedAt: Timestamp('Last change'),
     secretRotatedAt: Timestamp('When the current secret was made; older tokens are refused'),
     lastUsedAt: Nullable(Timestamp('Last token request (to the minute); null if never')),
+    allowedOrigins: AllowedOrigins,
   },
   {
     $id: 'App',
@@ -41,6 +48,7 @@ export const CreateAppBody = Type.Object(
     domain: Type.Optional(
       Nullable(DomainName('Restrict the app to this domain; a domain-restricted caller must give its own')),
     ),
+    allowedOrigins: Type.Optional(AllowedOrigins),
   },
   { $id: 'CreateAppRequest', title: 'CreateAppRequest', additionalProperties: false },
 );
@@ -51,6 +59,7 @@ export const UpdateAppBody = Type.Object(
     enabled: Type.Optional(
       Type.Boolean({ description: 'false refuses new tokens and those already issued' }),
     ),
+    allowedOrigins: Type.Optional(AllowedOrigins),
   },
   {
     $id: 'UpdateAppRequest',
@@ -83,4 +92,5 @@ export const toAppJson = (a: App): Static<typeof AppModel> => ({
   updatedAt: iso(a.updatedAt),
   secretRotatedAt: iso(a.secretRotatedAt),
   lastUsedAt: a.lastUsedAt === null ? null : iso(a.lastUsedAt),
+  allowedOrigins: a.allowedOrigins,
 });

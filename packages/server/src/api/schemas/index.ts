@@ -97,6 +97,7 @@ import {
   UserPage,
 } from './user.js';
 import { WEBHOOK_MODELS } from './webhooks.js';
+import { WIDGET_MODELS } from './widget.js';
 
 /** Every named model, registered once with `app.addSchema` and emitted as an OpenAPI component. */
 export const MODELS: readonly TSchema[] = [
@@ -184,6 +185,7 @@ export const MODELS: readonly TSchema[] = [
   DkimKeyModel,
   ...FILTER_MODELS,
   ...QUARANTINE_MODELS,
+  ...WIDGET_MODELS,
   StoredRulesModel,
   RulesTestBody,
   RulesTestResult,

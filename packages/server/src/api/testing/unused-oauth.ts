@@ -19,6 +19,13 @@ export function unusedOAuth(): OAuthService {
       remove: unused('apps.remove'),
       rotateSecret: unused('apps.rotateSecret'),
       authenticate: unused('apps.authenticate'),
+      allAllowedOrigins: unused('apps.allAllowedOrigins'),
+    },
+    widgetTokens: {
+      issue: unused('widgetTokens.issue'),
+      verify: unused('widgetTokens.verify'),
+      // A page's Origin on a widget route asks this; no app allows any origin here.
+      anyAllowed: async () => false,
     },
     exchange: unused('exchange'),
     verify: unused('verify'),

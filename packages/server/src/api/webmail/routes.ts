@@ -5,6 +5,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/index.js';
 import '../fastify-types.js';
 import { PAGE_HEADERS, webmailCsp } from './headers.js';
+import { widgetScriptRoute } from './widget-script.js';
 
 export interface WebmailOptions {
   /** The built webmail: `index.html` and `assets/`. */
@@ -21,6 +22,7 @@ const SERVER_PREFIXES = [
   '/metrics',
   '/.well-known',
   '/assets',
+  '/widget',
 ];
 
 const isServerPath = (path: string) => SERVER_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
@@ -49,6 +51,8 @@ export const webmailRoutes: FastifyPluginAsync<WebmailOptions> = async (app, { d
     maxAge: '365d',
     setHeaders: (reply) => reply.header('x-content-type-options', 'nosniff'),
   });
+
+  await widgetScriptRoute(app, dir);
 
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const [path = '/', query = ''] = request.url.split('?', 2);

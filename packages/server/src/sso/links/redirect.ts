@@ -6,7 +6,7 @@
  */
 
 /** Server paths that are not webmail pages (the SPA fallback excludes them too). */
-const NOT_WEBMAIL = ['/api', '/auth', '/docs', '/healthz', '/readyz', '/metrics', '/.well-known'];
+const NOT_WEBMAIL = ['/api', '/auth', '/docs', '/healthz', '/readyz', '/metrics', '/.well-known', '/widget'];
 const MAX_LENGTH = 2048;
 const BASE = 'https://jdmail.invalid';
 

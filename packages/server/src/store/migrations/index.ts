@@ -15,6 +15,7 @@ import { greylist } from './0013-greylist.js';
 import { events } from './0014-events.js';
 import { webhooks } from './0015-webhooks.js';
 import { scim } from './0016-scim.js';
+import { widget } from './0017-widget.js';
 import { journalMessageIds } from './0020-journal-message-ids.js';
 
 /** Migrations in order; names are permanent once released. */
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014-events': events,
   '0015-webhooks': webhooks,
   '0016-scim': scim,
+  '0017-widget': widget,
   '0020-journal-message-ids': journalMessageIds,
 };
 

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { WidgetConfig } from '../../../config/index.js';
 import type { AddressBook, Directory } from '../../../directory/index.js';
 import type { EventHub, EventLog } from '../../../events/index.js';
 import type { WebhookService } from '../../../events/webhooks/index.js';
@@ -52,6 +53,8 @@ export interface V1Deps {
   events?: EventLog;
   /** Webhook endpoints and their deliveries; without it their routes answer 503. */
   webhooks?: WebhookService;
+  /** `widget.*` settings (widget token lifetime); defaults without them. */
+  widget?: WidgetConfig;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -29,6 +29,8 @@ import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
 import { webhookActionRoutes } from './webhooks/actions.js';
 import { webhookRoutes } from './webhooks/webhooks.js';
+import { widgetInboxRoutes } from './widget/inbox.js';
+import { widgetTokenRoutes } from './widget/tokens.js';
 
 /** Everything under `/api/v1`, one plugin per resource or verb group. */
 export const v1Routes: V1Plugin = async (
@@ -52,6 +54,7 @@ export const v1Routes: V1Plugin = async (
     eventStream,
     events,
     webhooks,
+    widget,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -74,6 +77,7 @@ export const v1Routes: V1Plugin = async (
     eventStream,
     events,
     webhooks,
+    widget,
   };
   for (const plugin of [
     domainRoutes,
@@ -106,6 +110,8 @@ export const v1Routes: V1Plugin = async (
     eventRoutes,
     webhookRoutes,
     webhookActionRoutes,
+    widgetTokenRoutes,
+    widgetInboxRoutes,
   ]) {
     await app.register(plugin, deps);
   }

@@ -60,9 +60,9 @@ export const appRoutes: V1Plugin = async (app, { oauth }) => {
       },
     ),
     async (request, reply) => {
-      const { name, scopes, domain } = request.body;
+      const { name, scopes, domain, allowedOrigins } = request.body;
       assertMayMakeCredential(request, 'apps:write', request.body);
-      const created = await oauth.apps.create({ name, scopes, domain: domain ?? null });
+      const created = await oauth.apps.create({ name, scopes, domain: domain ?? null, allowedOrigins });
       return reply.code(201).send({ app: toAppJson(created.app), clientSecret: created.clientSecret });
     },
   );
@@ -106,9 +106,10 @@ export const appRoutes: V1Plugin = async (app, { oauth }) => {
       {
         operationId: 'updateApp',
         tag: 'apps',
-        summary: 'Rename, disable or enable an app',
+        summary: 'Rename, disable or enable an app, or set its allowed origins',
         description:
-          'A disabled app gets no tokens, and the tokens it already has are refused (within 15 s on every node).',
+          'A disabled app gets no tokens, and the tokens it already has are refused (within 15 s on every node). ' +
+          'A change of `allowedOrigins` applies to widget tokens already out, within 15 s.',
         scope: 'apps:write',
         callers: `${CALLERS}, holding every scope of the app`,
       },

@@ -5,6 +5,13 @@ import { principalOf, readableEvents } from '../../../auth/index.js';
 import { op, problems } from '../../op.js';
 import type { V1Plugin } from '../deps.js';
 
+const corsHeaders = (headers: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers)
+      .filter(([name]) => name.startsWith('access-control-') || name === 'vary')
+      .map(([name, value]) => [name, String(value)]),
+  );
+
 const TYPE_PATTERN = /^[a-z][a-z_]*(\.[a-z][a-z_]*)*(\.\*)?$/;
 
 /** `types=message.new,user.*` → the list; a malformed name is a 422, not a silently empty stream. */
@@ -50,10 +57,12 @@ export const eventStreamRoutes: V1Plugin = async (app, { eventStream }) => {
           'A comment line comes every `sse.heartbeatSeconds`. A client too slow to read is disconnected (resume ' +
           'as above). **410** `EVENTS_CURSOR_EXPIRED` when the position is older than the log keeps; **429** ' +
           '`EVENT_STREAMS_EXCEEDED` past `sse.maxStreamsPerCredential`. Scoped like `GET /events`: a ' +
-          'domain-restricted key sees its domain, a user only their own events.',
+          'domain-restricted key sees its domain, a user only their own events. A widget token (the ' +
+          '`<jdmail-inbox>` widget) follows its user’s events, from its app’s allowed origins (CORS).',
         scope: 'events:read',
+        widget: 'also',
         callers:
-          'API keys and apps with `events:read` (a domain-restricted one: its domain); users: their own events; domain admins: their domains',
+          'API keys and apps with `events:read` (a domain-restricted one: its domain); users: their own events; domain admins: their domains; the inbox widget: its user’s events',
       },
       {
         querystring: Type.Object({
@@ -87,11 +96,17 @@ export const eventStreamRoutes: V1Plugin = async (app, { eventStream }) => {
       // The same view as GET /events: a domain key its domain, a user the events about themselves.
       const filter = { scope: readableEvents(principal), types: parseTypes(request.query.types) };
       const after = parseCursor(request.headers['last-event-id'], request.query.after);
-      const credential = `${principal.kind}:${principal.id}`;
+      // A widget token's id is its app's: count its streams per user, not per portal.
+      const credential =
+        principal.kind === 'widget'
+          ? `widget:${principal.id}:${principal.userId}`
+          : `${principal.kind}:${principal.id}`;
       await eventStream.admit(credential, after);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
+        // hijack() skips the reply's own headers: keep the widget's CORS headers (api/auth/widget-cors.ts).
+        ...corsHeaders(reply.getHeaders()),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
         // nginx buffers responses unless told not to; a buffered stream is no stream.
