@@ -43,6 +43,7 @@ import {
   type LoginGuard,
 } from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
+import { createSearchIndexer, type SearchIndexer, searchMessages } from './search/index.js';
 import {
   createDkimKeys,
   createDkimSigner,
@@ -74,6 +75,8 @@ export type { SyncReport, SyncRun } from './directory/index.js';
 /** The engine's parts, built and wired; nothing listens yet. */
 export interface Engine {
   config: Config;
+  /** The full-text search index: follows deliveries, backfills what it lacks at start. */
+  search: SearchIndexer;
   database: Database;
   store: LocalMailStore;
   directory: Directory;
@@ -157,8 +160,12 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     inlineBodyMaxBytes: config.store.inlineBodyMaxBytes,
     // Every copy or move (IMAP, REST, webmail) passes here once; learning runs after it answered.
     onMessagesPlaced: (event) => junkLearner?.placed(event),
+    // The search index follows new and removed bodies off the delivery path (search/indexer.ts).
+    onBodiesStored: (blobIds) => search?.enqueue(blobIds),
+    onBodyRemoved: (blobId) => void search?.forget([blobId]),
     log,
   });
+  const search: SearchIndexer = createSearchIndexer({ database, blobs: store.blobs, log });
   junkLearner = createJunkLearner({
     classifier: spam,
     readBody: (blobId) => store.blobs.readBuffer(blobId),
@@ -240,6 +247,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       enqueued: (rows) => queue.enqueued(rows),
     },
     trace,
+    search: (userId, searchOptions) => searchMessages(database, userId, searchOptions),
   });
   const oauth = createOAuthService({
     db: database.db,
@@ -324,6 +332,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     trace,
     spam,
     junkLearner,
+    search,
     async close() {
       oauth.stop();
       await directorySync.stop();
@@ -331,6 +340,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       await transport.close();
       await trace.stop();
       await junkLearner.idle();
+      await search.stop();
       await store.close();
       await database.close();
     },
@@ -552,6 +562,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   blobSweeper.unref();
   engine.directorySync.startSchedule();
   engine.queue.start();
+  engine.search.start();
   log.info(
     {
       ports,

@@ -190,6 +190,16 @@ export interface MessagesTable {
   blob_id: string;
 }
 
+/**
+ * The search index's documents, one per body (migration 0018-search). The columns holding the
+ * words differ by engine (SQLite: the `search_fts` FTS5 table; PostgreSQL: tsvectors) and are
+ * written and read with raw SQL by `search/`.
+ */
+export interface SearchDocsTable {
+  blob_id: string;
+  indexed_at: number;
+}
+
 /** What happened to a message in a mailbox, journaled with its modseq. */
 export type ChangeKind = 'new' | 'flags' | 'expunge';
 
@@ -514,4 +524,5 @@ export interface DB {
   vacation_replies: VacationRepliesTable;
   group_policies: GroupPoliciesTable;
   greylist: GreylistTable;
+  search_docs: SearchDocsTable;
 }
