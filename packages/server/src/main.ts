@@ -43,7 +43,6 @@ import {
   type LoginGuard,
 } from './limits/index.js';
 import { createMailService, type MailService } from './mail/index.js';
-import { createSearchIndexer, type SearchIndexer, searchMessages } from './search/index.js';
 import {
   createDkimKeys,
   createDkimSigner,
@@ -57,6 +56,7 @@ import {
 import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
 import { createQueueService, createSmtpTransport, planOutbound, type QueueService } from './queue/index.js';
+import { createSearchIndexer, type SearchIndexer, searchMessages } from './search/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
 import {

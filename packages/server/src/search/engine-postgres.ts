@@ -12,7 +12,12 @@ import type { QueryToken } from './tokens.js';
 
 /** Positions a lexeme keeps at most (PostgreSQL's MAXNUMPOS); more are dropped. */
 const MAX_POSITIONS = 256;
-const WEIGHT: Record<Exclude<SearchField, 'any'>, string> = { subject: 'A', from: 'B', to: 'C', attachment: 'D' };
+const WEIGHT: Record<Exclude<SearchField, 'any'>, string> = {
+  subject: 'A',
+  from: 'B',
+  to: 'C',
+  attachment: 'D',
+};
 const HEAD_WEIGHTS: Partial<Record<(typeof FIELD_ORDER)[number], string>> = {
   subject: 'A',
   sender: 'B',

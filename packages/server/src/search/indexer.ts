@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
-import type { Logger } from '../telemetry/index.js';
 import type { BlobStore, Database } from '../store/index.js';
+import type { Logger } from '../telemetry/index.js';
 import { MAX_MESSAGE_BYTES, type SearchDocument, searchDocument } from './document.js';
 import { postgresForget, postgresWrite } from './engine-postgres.js';
 import { sqliteForget, sqliteWrite } from './engine-sqlite.js';
@@ -45,7 +45,8 @@ export interface SearchIndexer {
 async function readHead(blobs: Pick<BlobStore, 'read'>, blobId: string): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   try {
-    for await (const chunk of blobs.read(blobId, { start: 0, end: MAX_MESSAGE_BYTES })) chunks.push(chunk as Buffer);
+    for await (const chunk of blobs.read(blobId, { start: 0, end: MAX_MESSAGE_BYTES }))
+      chunks.push(chunk as Buffer);
   } catch {
     return null; // removed meanwhile (deleted, expunged): nothing to index
   }
@@ -104,7 +105,11 @@ export function createSearchIndexer(deps: SearchIndexerDeps): SearchIndexer {
         .select(['m.id', 'm.blob_id'])
         .where('m.id', '>', after)
         .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('search_docs as d').select('d.blob_id').whereRef('d.blob_id', '=', 'm.blob_id'))),
+          not(
+            exists(
+              selectFrom('search_docs as d').select('d.blob_id').whereRef('d.blob_id', '=', 'm.blob_id'),
+            ),
+          ),
         )
         .orderBy('m.id')
         .limit(BACKFILL_PAGE)

@@ -67,7 +67,8 @@ export async function searchMessages(
     throw new AppError('VALIDATION_FAILED', 'limit must be a positive integer');
   const terms = options.q === undefined ? [] : parseQuery(options.q);
   // A query of punctuation only asks for nothing that can be found.
-  if (options.q !== undefined && options.q.trim() !== '' && terms.length === 0) return { items: [], nextCursor: null };
+  if (options.q !== undefined && options.q.trim() !== '' && terms.length === 0)
+    return { items: [], nextCursor: null };
   const { db } = database;
   const boxId = options.mailbox === undefined ? undefined : await mailboxId(db, userId, options.mailbox);
   let query = db

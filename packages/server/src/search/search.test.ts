@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from '../../../../test/harness/databases.js';
-import { addUser, sampleIndex, type StoreFixture } from '../../../../test/harness/mail-store.js';
+import { addUser, type StoreFixture, sampleIndex } from '../../../../test/harness/mail-store.js';
 import { newId } from '../shared/index.js';
 import { createMailStore, openDatabase } from '../store/index.js';
 import { createSearchIndexer, type SearchIndexer } from './indexer.js';
@@ -63,7 +63,10 @@ describe.each(databases.engines)('search on %s', (engine) => {
     });
     indexer = createSearchIndexer({ database, blobs: store.blobs });
     const domainId = newId();
-    await database.db.insertInto('domains').values({ id: domainId, name: 'example.test', created_at: 1 }).execute();
+    await database.db
+      .insertInto('domains')
+      .values({ id: domainId, name: 'example.test', created_at: 1 })
+      .execute();
     f = { database, store, domainId, close: async () => (await store.close(), await database.close()) };
     user = await addUser(f);
     other = await addUser(f);
@@ -72,7 +75,12 @@ describe.each(databases.engines)('search on %s', (engine) => {
     await deliver('old', ['旧邮件 archive', '很久以前的会议纪要'], user, 1 * day);
     indexer.start();
     await deliver('invoice', ['请开具发票', '本周五前开具增值税發票，谢谢。Meeting at 3PM'], user, 2 * day);
-    await deliver('gbk', ['Quarterly report', '季度报告：销售额增长，会议定于周一', 'gb18030'], user, 3 * day);
+    await deliver(
+      'gbk',
+      ['Quarterly report', '季度报告：销售额增长，会议定于周一', 'gb18030'],
+      user,
+      3 * day,
+    );
     await deliver('big5', ['台灣', '這是繁體中文的會議通知', 'big5'], user, 4 * day);
     await deliver('attach', ['Contract', 'see attached', 'utf-8', ['采购合同2024.pdf']], user, 5 * day);
     await deliver('fullwidth', ['ＡＢＣ Ｃｏｒｐ', 'Ｈｅｌｌｏ ｗｏｒｌｄ'], user, 6 * day);
@@ -138,8 +146,17 @@ describe.each(databases.engines)('search on %s', (engine) => {
       seen.push(...page.items.map((m) => m.subject));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    expect(seen).toEqual(['ＡＢＣ Ｃｏｒｐ', 'Contract', '台灣', 'Quarterly report', '请开具发票', '旧邮件 archive']);
-    await expect(search({ q: 'x', cursor: 'bm90LWEtY3Vyc29y' })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    expect(seen).toEqual([
+      'ＡＢＣ Ｃｏｒｐ',
+      'Contract',
+      '台灣',
+      'Quarterly report',
+      '请开具发票',
+      '旧邮件 archive',
+    ]);
+    await expect(search({ q: 'x', cursor: 'bm90LWEtY3Vyc29y' })).rejects.toMatchObject({
+      code: 'INVALID_CURSOR',
+    });
   });
 
   it('keeps to the user, finds moved messages in their new folder and forgets deleted ones', async () => {

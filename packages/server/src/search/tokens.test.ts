@@ -7,7 +7,15 @@ const plain = (text: string, exact = false) =>
 
 describe('search tokens', () => {
   it('cuts Chinese runs into pairs and the last character, Latin words whole and lower case', () => {
-    expect(documentTokens('请开发票 Meeting at 3PM')).toEqual(['请开', '开发', '发票', '票', 'meeting', 'at', '3pm']);
+    expect(documentTokens('请开发票 Meeting at 3PM')).toEqual([
+      '请开',
+      '开发',
+      '发票',
+      '票',
+      'meeting',
+      'at',
+      '3pm',
+    ]);
     expect(documentTokens('会')).toEqual(['会']);
   });
 
@@ -23,7 +31,14 @@ describe('search tokens', () => {
   });
 
   it('splits addresses and punctuation into words', () => {
-    expect(documentTokens('"张三" <zhang.san@example.com>')).toEqual(['张三', '三', 'zhang', 'san', 'example', 'com']);
+    expect(documentTokens('"张三" <zhang.san@example.com>')).toEqual([
+      '张三',
+      '三',
+      'zhang',
+      'san',
+      'example',
+      'com',
+    ]);
   });
 
   it('caps the number of tokens', () => {
@@ -55,7 +70,8 @@ describe('search tokens', () => {
         }),
       );
     };
-    for (const q of ['发票', '增值税发票', '票', '税', '周五', '用iphone', 'iph', '拍照', '具增值']) expect(occurs(q), q).toBe(true);
+    for (const q of ['发票', '增值税发票', '票', '税', '周五', '用iphone', 'iph', '拍照', '具增值'])
+      expect(occurs(q), q).toBe(true);
     for (const q of ['发票用', '票据', 'phone', '五开具发']) expect(occurs(q), q).toBe(false);
   });
 });
@@ -63,7 +79,9 @@ describe('search tokens', () => {
 describe('search query syntax', () => {
   it('reads words, phrases and field prefixes', () => {
     const terms = parseQuery('发票 from:alice subject:"weekly report" Filename:合同.pdf re:hello');
-    expect(terms.map((t) => [t.field, t.tokens.map((k) => k.token + (k.prefix ? '*' : '')).join(' ')])).toEqual([
+    expect(
+      terms.map((t) => [t.field, t.tokens.map((k) => k.token + (k.prefix ? '*' : '')).join(' ')]),
+    ).toEqual([
       ['any', '发票'],
       ['from', 'alice*'],
       ['subject', 'weekly report'],
@@ -74,6 +92,8 @@ describe('search query syntax', () => {
 
   it('drops terms without words and bounds the number of terms', () => {
     expect(parseQuery(' - @ ')).toEqual([]);
-    expect(() => parseQuery(Array.from({ length: 17 }, (_, i) => `w${i}`).join(' '))).toThrow(/at most 16 terms/);
+    expect(() => parseQuery(Array.from({ length: 17 }, (_, i) => `w${i}`).join(' '))).toThrow(
+      /at most 16 terms/,
+    );
   });
 });

@@ -91,7 +91,8 @@ export function queryTokens(text: string, exact = false): QueryToken[] {
       return;
     }
     const { chars } = run;
-    for (let k = 0; k + 1 < chars.length; k++) out.push({ token: `${chars[k]}${chars[k + 1]}`, prefix: false });
+    for (let k = 0; k + 1 < chars.length; k++)
+      out.push({ token: `${chars[k]}${chars[k + 1]}`, prefix: false });
     if (!last) out.push({ token: chars[chars.length - 1] as string, prefix: false });
     else if (chars.length === 1) out.push({ token: chars[0] as string, prefix: true });
   });

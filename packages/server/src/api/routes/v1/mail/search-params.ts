@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import { Timestamp } from '../../../schemas/common.js';
-import { AppError } from '../../../../shared/index.js';
 import type { MessageSearchOptions } from '../../../../mail/index.js';
+import { AppError } from '../../../../shared/index.js';
+import { Timestamp } from '../../../schemas/common.js';
 
 /**
  * The list route's search parameters (`GET /users/{address}/messages?q=…`). Any of them makes
@@ -19,7 +19,9 @@ export const SearchQuery = {
     }),
   ),
   flagged: Type.Optional(Type.Boolean({ description: 'Search: true only flagged, false only unflagged' })),
-  hasAttachment: Type.Optional(Type.Boolean({ description: 'Search: with (true) or without (false) attachments' })),
+  hasAttachment: Type.Optional(
+    Type.Boolean({ description: 'Search: with (true) or without (false) attachments' }),
+  ),
   since: Type.Optional(Timestamp('Search: received at or after this time')),
   before: Type.Optional(Timestamp('Search: received before this time')),
 };
