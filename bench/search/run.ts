@@ -3,7 +3,7 @@
 // and (with --postgres) PostgreSQL. See bench/README.md ("search").
 // Usage: pnpm --filter @jdmail/server exec tsx ../../bench/search/run.ts [--messages 100000]
 //        [--postgres] [--runs 40] [--deliveries 2000]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,8 @@ const { values: args } = parseArgs({
     postgres: { type: 'boolean', default: false },
     runs: { type: 'string', default: '40' },
     deliveries: { type: 'string', default: '2000' },
+    /** Keep the data directory here (SQLite) and reuse a filled one: for looking at query plans. */
+    dir: { type: 'string' },
   },
 });
 const N = Number(args.messages);
@@ -113,22 +115,26 @@ async function time(database: Database, user: string, options: SearchOptions): P
   return { times: times.sort((a, b) => a - b), hits };
 }
 
-const dataDir = mkdtempSync(join(os.tmpdir(), 'jdmail-search-'));
+const dataDir = args.dir ?? mkdtempSync(join(os.tmpdir(), 'jdmail-search-'));
+mkdirSync(dataDir, { recursive: true });
 const pg = args.postgres ? await startPostgres() : undefined;
 const databaseUrl = pg ? await pg.createDatabase() : '';
 const database = await openDatabase({ dataDir, databaseUrl });
 const indexer = { current: undefined as ReturnType<typeof createSearchIndexer> | undefined };
 const store = createMailStore({ database, dataDir, onBodiesStored: (ids) => indexer.current?.enqueue(ids) });
-const domainId = newId();
-await database.db.insertInto('domains').values({ id: domainId, name: 'bench.test', created_at: 1 }).execute();
+const existing = await database.db.selectFrom('domains').select('id').executeTakeFirst();
+const domainId = existing?.id ?? newId();
+if (!existing) await database.db.insertInto('domains').values({ id: domainId, name: 'bench.test', created_at: 1 }).execute();
 const f: StoreFixture = { database, store, domainId, close: async () => (await store.close(), await database.close()) };
 try {
-  const user = await addUser(f);
+  const reuse = await database.db.selectFrom('users').select('id').executeTakeFirst();
+  const user = reuse?.id ?? (await addUser(f));
   const inbox = (await store.getMailbox(user, 'INBOX')).id;
-  const start = Date.now() - N * 60_000;
+  const first = await database.db.selectFrom('messages').select('internal_date').orderBy('internal_date').executeTakeFirst();
+  const start = first ? Number(first.internal_date) : Date.now() - N * 60_000;
   const t0 = performance.now();
-  const { docMs, writeMs } = await fill(database, user, inbox, start);
-  console.log(`${engine}: ${N} messages in ${((performance.now() - t0) / 1000).toFixed(0)} s; ` +
+  const { docMs, writeMs } = reuse ? { docMs: 0, writeMs: 0 } : await fill(database, user, inbox, start);
+  if (!reuse) console.log(`${engine}: ${N} messages in ${((performance.now() - t0) / 1000).toFixed(0)} s; ` +
     `documents ${(docMs * 1000 / N).toFixed(0)} µs/message (CPU), index writes ${(writeMs * 1000 / N).toFixed(0)} µs/message`);
   if (database.engine === 'postgres') await database.db.executeQuery({ sql: 'ANALYZE', parameters: [], query: {} as never } as never);
 
@@ -166,5 +172,5 @@ try {
 } finally {
   await f.close();
   await pg?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!args.dir) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -76,14 +76,30 @@ export function tsqueries(terms: readonly SearchTerm[]): { doc: string | null; h
   return { doc: any.length ? any.join(' & ') : null, head: fielded.length ? fielded.join(' & ') : null };
 }
 
-/** The condition "the message's body matches" for a messages row aliased `m`. */
-export function postgresMatch(terms: readonly SearchTerm[]): RawBuilder<boolean> {
+/** The words' conditions on `search_docs d`. */
+function conditions(terms: readonly SearchTerm[]): RawBuilder<boolean> {
   const q = tsqueries(terms);
-  const conditions = [
+  const parts = [
     q.doc === null ? null : sql`d.doc @@ ${q.doc}::tsquery`,
     q.head === null ? null : sql`d.head @@ ${q.head}::tsquery`,
   ].filter((c) => c !== null);
-  return sql<boolean>`m.blob_id IN (SELECT d.blob_id FROM search_docs d WHERE ${sql.join(conditions, sql` AND `)})`;
+  return sql<boolean>`${sql.join(parts, sql` AND `)}`;
+}
+
+/** The blob ids of up to `max + 1` matching documents (more than `max`: the words are common). */
+export async function postgresCandidates(
+  database: Database,
+  terms: readonly SearchTerm[],
+  max: number,
+): Promise<string[]> {
+  const found = await sql<{ blob_id: string }>`SELECT d.blob_id FROM search_docs d WHERE ${conditions(terms)}
+    LIMIT ${max + 1}`.execute(database.db);
+  return found.rows.map((r) => r.blob_id);
+}
+
+/** The condition "the message's body matches" for a messages row aliased `m`. */
+export function postgresMatch(terms: readonly SearchTerm[]): RawBuilder<boolean> {
+  return sql<boolean>`m.blob_id IN (SELECT d.blob_id FROM search_docs d WHERE ${conditions(terms)})`;
 }
 
 /** Stores documents not indexed yet; a blob indexed already is left as it is. */

@@ -29,6 +29,17 @@ export function ftsExpression(terms: readonly SearchTerm[]): string {
   return terms.map((t) => phrase(t.field, t.tokens)).join(' AND ');
 }
 
+/** The blob ids of up to `max + 1` matching documents (more than `max`: the words are common). */
+export async function sqliteCandidates(
+  database: Database,
+  terms: readonly SearchTerm[],
+  max: number,
+): Promise<string[]> {
+  const found = await sql<{ blob_id: string }>`SELECT d.blob_id FROM search_fts f JOIN search_docs d ON d.id = f.rowid
+    WHERE search_fts MATCH ${ftsExpression(terms)} LIMIT ${max + 1}`.execute(database.db);
+  return found.rows.map((r) => r.blob_id);
+}
+
 /** The condition "the message's body matches" for a messages row aliased `m`. */
 export function sqliteMatch(terms: readonly SearchTerm[]): RawBuilder<boolean> {
   return sql<boolean>`m.blob_id IN (SELECT d.blob_id FROM search_docs d WHERE d.id IN
