@@ -16,7 +16,7 @@ const ME = 'mei@search.test';
 function gb18030Message(subject: string, body: string): string {
   const words = `=?GB18030?B?${iconv.encode(subject, 'gb18030').toString('base64')}?=`;
   return [
-    'From: =?GB18030?B?' + iconv.encode('李四', 'gb18030').toString('base64') + '?= <li.si@partner.test>',
+    `From: =?GB18030?B?${iconv.encode('李四', 'gb18030').toString('base64')}?= <li.si@partner.test>`,
     `To: ${ME}`,
     `Subject: ${words}`,
     'MIME-Version: 1.0',

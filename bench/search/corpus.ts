@@ -30,8 +30,30 @@ const EN = (
   'travel hotel flight event invite attend notice change process policy document submit deadline contact ' +
   'phone address price quote order shipping stock quality payment approve thanks regards hello dear best'
 ).split(' ');
-const NAMES = ['张伟', '王芳', '李娜', '刘洋', '陈静', '杨磊', 'Alice Chen', 'Bob Smith', 'Carol Wu', 'David Lee'];
-const FILES = ['合同', '报价单', '发票', 'report', 'budget', '会议纪要', 'invoice', 'slides', '采购清单', 'photo'];
+const NAMES = [
+  '张伟',
+  '王芳',
+  '李娜',
+  '刘洋',
+  '陈静',
+  '杨磊',
+  'Alice Chen',
+  'Bob Smith',
+  'Carol Wu',
+  'David Lee',
+];
+const FILES = [
+  '合同',
+  '报价单',
+  '发票',
+  'report',
+  'budget',
+  '会议纪要',
+  'invoice',
+  'slides',
+  '采购清单',
+  'photo',
+];
 const EXTS = ['pdf', 'docx', 'xlsx', 'pptx', 'zip', 'jpg'];
 
 /** Zipf-like pick: index i drawn with weight 1/(i+1). */
@@ -70,7 +92,8 @@ export function message(i: number, start: number): SyntheticMessage {
   const subject = sentence(r, chinese, 3 + Math.floor(r() * 6)).replace(/[。.]$/, '');
   const paragraphs: string[] = [];
   const n = 2 + Math.floor(r() * 8);
-  for (let p = 0; p < n; p++) paragraphs.push(sentence(r, r() < (chinese ? 0.85 : 0.1), 8 + Math.floor(r() * 30)));
+  for (let p = 0; p < n; p++)
+    paragraphs.push(sentence(r, r() < (chinese ? 0.85 : 0.1), 8 + Math.floor(r() * 30)));
   if (i % 10_000 === 7) paragraphs.push(MARKERS.rare); // 10 messages in 100,000
   if (i % 10_000 === 9) paragraphs.push(`绿色${MARKERS.rareZh}手镯`);
   if (i % 1000 === 3) paragraphs.push(MARKERS.every1000);
@@ -79,7 +102,9 @@ export function message(i: number, start: number): SyntheticMessage {
   const fromAddress = `user${Math.floor(r() * 50)}@partner${Math.floor(r() * 5)}.test`;
   const gb = chinese && r() < 0.15;
   const charset = gb ? 'GB18030' : 'utf-8';
-  const text = (gb ? iconv.encode(body, 'gb18030') : Buffer.from(body)).toString('base64').replace(/.{76}/g, '$&\r\n');
+  const text = (gb ? iconv.encode(body, 'gb18030') : Buffer.from(body))
+    .toString('base64')
+    .replace(/.{76}/g, '$&\r\n');
   const attach = r() < 0.2 ? `${zipf(FILES, r)}${i % 97}.${EXTS[i % EXTS.length]}` : null;
   const head =
     `From: =?utf-8?B?${b64(fromName)}?= <${fromAddress}>\r\nTo: mei@bench.test\r\n` +

@@ -34,7 +34,14 @@ export interface SearchDocument {
 /** The fields in the order they are indexed (and capped). */
 export const FIELD_ORDER = ['subject', 'sender', 'recipients', 'attachments', 'body'] as const;
 
-const EMPTY: SearchDocument = { subject: [], sender: [], recipients: [], attachments: [], body: [] };
+/** The document of a message nothing could be read of. */
+export const EMPTY_DOCUMENT: SearchDocument = Object.freeze({
+  subject: [],
+  sender: [],
+  recipients: [],
+  attachments: [],
+  body: [],
+});
 
 /** The body text to index: plain parts, or HTML as text when there is no plain part. */
 function bodyText(texts: Array<{ html: boolean; text: string }>): string {
@@ -54,7 +61,7 @@ export async function searchDocument(raw: Buffer): Promise<SearchDocument> {
       maxParts: MAX_PARTS,
     });
   } catch {
-    return EMPTY; // mailsplit gave up on the structure: the message is found by nothing but its filters
+    return EMPTY_DOCUMENT; // mailsplit gave up on the structure: the message is found by nothing but its filters
   }
   const header = (...names: string[]) =>
     parts.headers

@@ -35,7 +35,9 @@ export async function sqliteCandidates(
   terms: readonly SearchTerm[],
   max: number,
 ): Promise<string[]> {
-  const found = await sql<{ blob_id: string }>`SELECT d.blob_id FROM search_fts f JOIN search_docs d ON d.id = f.rowid
+  const found = await sql<{
+    blob_id: string;
+  }>`SELECT d.blob_id FROM search_fts f JOIN search_docs d ON d.id = f.rowid
     WHERE search_fts MATCH ${ftsExpression(terms)} LIMIT ${max + 1}`.execute(database.db);
   return found.rows.map((r) => r.blob_id);
 }

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { BlobStore, Database } from '../store/index.js';
 import type { Logger } from '../telemetry/index.js';
-import { MAX_MESSAGE_BYTES, type SearchDocument, searchDocument } from './document.js';
+import { EMPTY_DOCUMENT, MAX_MESSAGE_BYTES, type SearchDocument, searchDocument } from './document.js';
 import { postgresForget, postgresWrite } from './engine-postgres.js';
 import { sqliteForget, sqliteWrite } from './engine-sqlite.js';
 
@@ -70,7 +70,28 @@ export function createSearchIndexer(deps: SearchIndexerDeps): SearchIndexer {
       const raw = await readHead(blobs, blobId);
       if (raw) docs.push({ blobId, doc: await searchDocument(raw) });
     }
-    await write(database, docs, now());
+    try {
+      await write(database, docs, now());
+    } catch (err) {
+      if (docs.length === 0) throw err;
+      await writeOneByOne(docs);
+    }
+  }
+
+  /**
+   * After a batch failed: each document alone, and one the database refuses even alone as an
+   * empty document, so that it is not tried again at every start (it is found by its filters
+   * only). A database that refuses everything throws from here: the batch is tried again later.
+   */
+  async function writeOneByOne(docs: Array<{ blobId: string; doc: SearchDocument }>): Promise<void> {
+    for (const one of docs) {
+      try {
+        await write(database, [one], now());
+      } catch (err) {
+        log?.warn({ err, blobId: one.blobId }, 'a message could not be indexed; it is indexed empty');
+        await write(database, [{ blobId: one.blobId, doc: EMPTY_DOCUMENT }], now());
+      }
+    }
   }
 
   async function drain(): Promise<void> {

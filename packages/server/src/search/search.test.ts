@@ -67,7 +67,15 @@ describe.each(databases.engines)('search on %s', (engine) => {
       .insertInto('domains')
       .values({ id: domainId, name: 'example.test', created_at: 1 })
       .execute();
-    f = { database, store, domainId, close: async () => (await store.close(), await database.close()) };
+    f = {
+      database,
+      store,
+      domainId,
+      close: async () => {
+        await store.close();
+        await database.close();
+      },
+    };
     user = await addUser(f);
     other = await addUser(f);
     const day = 86_400_000;
