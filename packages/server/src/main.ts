@@ -58,6 +58,7 @@ import { createOAuthService, type OAuthService } from './oauth/index.js';
 import { createPop3Listeners } from './pop3/index.js';
 import { createQueueService, createSmtpTransport, planOutbound, type QueueService } from './queue/index.js';
 import { createScimService } from './scim/index.js';
+import { createSearchIndexer, type SearchIndexer, searchMessages } from './search/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
 import {
@@ -76,6 +77,8 @@ export type { SyncReport, SyncRun } from './directory/index.js';
 /** The engine's parts, built and wired; nothing listens yet. */
 export interface Engine {
   config: Config;
+  /** The full-text search index: follows deliveries, backfills what it lacks at start. */
+  search: SearchIndexer;
   database: Database;
   store: LocalMailStore;
   directory: Directory;
@@ -154,8 +157,12 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     inlineBodyMaxBytes: config.store.inlineBodyMaxBytes,
     // Every copy or move (IMAP, REST, webmail) passes here once; learning runs after it answered.
     onMessagesPlaced: (event) => junkLearner?.placed(event),
+    // The search index follows new and removed bodies off the delivery path (search/indexer.ts).
+    onBodiesStored: (blobIds) => search?.enqueue(blobIds),
+    onBodyRemoved: (blobId) => void search?.forget([blobId]),
     log,
   });
+  const search: SearchIndexer = createSearchIndexer({ database, blobs: store.blobs, log });
   junkLearner = createJunkLearner({
     classifier: spam,
     readBody: (blobId) => store.blobs.readBuffer(blobId),
@@ -247,6 +254,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       enqueued: (rows) => queue.enqueued(rows),
     },
     trace,
+    search: (userId, searchOptions) => searchMessages(database, userId, searchOptions),
   });
   const oauth = createOAuthService({
     db: database.db,
@@ -333,6 +341,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     events,
     spam,
     junkLearner,
+    search,
     async close() {
       oauth.stop();
       await directorySync.stop();
@@ -342,6 +351,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       await transport.close();
       await trace.stop();
       await junkLearner.idle();
+      await search.stop();
       await store.close();
       await database.close();
     },
@@ -581,6 +591,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   engine.directorySync.startSchedule();
   engine.queue.start();
   engine.webhooks.start();
+  engine.search.start();
   log.info(
     {
       ports,

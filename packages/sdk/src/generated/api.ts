@@ -1108,7 +1108,7 @@ export interface paths {
         };
         /**
          * List messages
-         * @description Messages of one mailbox, newest first; `unread=true` lists only unread ones.
+         * @description Messages of one mailbox, newest first; `unread=true` lists only unread ones. With `q` or another search parameter it is a search over every mailbox (or `mailbox`), newest first by arrival.
          *
          *     **Requires** scope `mail:read`. **Callers:** the user themselves; admins of the user’s domain.
          */
@@ -11590,7 +11590,7 @@ export interface operations {
     listMessages: {
         parameters: {
             query?: {
-                /** @description Mailbox name (`INBOX` in any case; other names are case-sensitive) */
+                /** @description Mailbox name (`INBOX` in any case; other names are case-sensitive); default INBOX, or every mailbox for a search */
                 mailbox?: string;
                 /** @description true: only unread; false: only read */
                 unread?: boolean;
@@ -11598,6 +11598,16 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque `nextCursor` of the previous page */
                 cursor?: string;
+                /** @description Search words (subject, from, to/cc, body text, attachment names): Latin words match by prefix in any case, Chinese as a substring (traditional and full-width forms too); `"a phrase"`; `from:`, `to:`, `subject:`, `filename:` before a word or phrase restrict it to that field. Searches every mailbox unless `mailbox` is given. */
+                q?: string;
+                /** @description Search: true only flagged, false only unflagged */
+                flagged?: boolean;
+                /** @description Search: with (true) or without (false) attachments */
+                hasAttachment?: boolean;
+                /** @description Search: received at or after this time */
+                since?: string;
+                /** @description Search: received before this time */
+                before?: string;
             };
             header?: never;
             path: {

@@ -117,6 +117,21 @@ export class Mail {
   }
 
   /**
+   * Searches the user's messages, newest first by arrival: words of `q` in subject, from, to/cc,
+   * body text and attachment names (Latin words by prefix, Chinese as a substring; `"a phrase"`,
+   * `from:`, `to:`, `subject:`, `filename:`), over every mailbox unless `params.mailbox` is given,
+   * with the filters of `params` (`unread`, `flagged`, `hasAttachment`, `since`, `before`).
+   *
+   * @example
+   * for await (const m of jd.mail.search('alice@example.com', '发票 from:wang', { hasAttachment: true })) {
+   *   console.log(m.subject);
+   * }
+   */
+  search(address: string, q: string, params: Omit<ListMessagesParams, 'q'> = {}): Paginator<MessageSummary> {
+    return this.list(address, { ...params, q });
+  }
+
+  /**
    * Unread messages of the INBOX (or `params.mailbox`), newest first.
    *
    * @example

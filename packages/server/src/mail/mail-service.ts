@@ -25,6 +25,8 @@ import type {
   FilterPlan,
   MailService,
   MessageDetail,
+  MessagePage,
+  MessageSearchOptions,
   ReceiveInput,
   ReceiveTarget,
   SendContext,
@@ -47,6 +49,8 @@ export interface MailServiceDeps {
   trace?: TraceRecorder;
   /** The `sending.*` limits that submissions and API sends count against; none when absent. */
   sendRate?: SendRateLimiter;
+  /** Full-text search over a user's messages (`search/`); without it a search is UNAVAILABLE. */
+  search?: (userId: string, options: MessageSearchOptions) => Promise<MessagePage>;
 }
 
 /** The stored authentication results (JSON written by the MX); a damaged row reads as none. */
@@ -278,6 +282,10 @@ export function createMailService(deps: MailServiceDeps): MailService {
     receive,
     listMailboxes: async (address) => store.listMailboxes(await userId(address)),
     listMessages: async (address, options) => store.listMessages(await userId(address), options),
+    async searchMessages(address, options) {
+      if (!deps.search) throw new AppError('UNAVAILABLE', 'search is not available');
+      return deps.search(await userId(address), options);
+    },
     async getMessage(address, id) {
       const uid = await userId(address);
       const summary = await store.getMessage(uid, id);

@@ -220,6 +220,28 @@ export interface ReceiveFilter {
   decide(input: FilterInput): Promise<FilterPlan>;
 }
 
+/** A page of message summaries and the cursor of the next one (null: the last page). */
+export interface MessagePage {
+  items: MessageSummary[];
+  nextCursor: string | null;
+}
+
+/** A message search: words (`q`) and filters, all of which must hold; see `search/`. */
+export interface MessageSearchOptions {
+  q?: string;
+  /** One mailbox; absent: every mailbox. */
+  mailbox?: string;
+  unread?: boolean;
+  flagged?: boolean;
+  hasAttachment?: boolean;
+  /** Internal date at or after (epoch ms). */
+  since?: number;
+  /** Internal date before (epoch ms). */
+  before?: number;
+  limit: number;
+  cursor?: string;
+}
+
 /**
  * The mail engine's face to listeners and the API: ingest (streamed, size
  * enforced, parsed for the index, made durable before resolving) and the
@@ -233,6 +255,11 @@ export interface MailService {
     address: string,
     options: { mailbox: string; unread?: boolean; limit: number; cursor?: string },
   ): Promise<{ items: MessageSummary[]; nextCursor: string | null }>;
+  /**
+   * A search over the user's messages (every mailbox, or `mailbox`), newest first: words of
+   * `q` (see `search/query.ts`) and filters; UNAVAILABLE when the server has no search index.
+   */
+  searchMessages(address: string, options: MessageSearchOptions): Promise<MessagePage>;
   getMessage(address: string, id: string): Promise<MessageDetail>;
   /**
    * One attachment's decoded content, streamed (other parts are never held

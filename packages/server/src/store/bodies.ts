@@ -21,6 +21,8 @@ export interface BodyStoreOptions {
   files: LocalBlobStore;
   /** Largest body kept in the database; 0 sends every body to a file. */
   inlineMaxBytes: number;
+  /** Told once a body's rows are deleted (the search index drops its document); must not throw. */
+  onRemoved?: (blobId: string) => void;
 }
 
 /** Bodies in the database (small) or in files (large), behind one blob id. */
@@ -127,6 +129,7 @@ export function createBodyStore(options: BodyStoreOptions): BodyStore {
       await db.deleteFrom('message_bodies').where('blob_id', '=', blobId).execute();
       await db.deleteFrom('message_auth_results').where('blob_id', '=', blobId).execute();
       await db.deleteFrom('message_filter_results').where('blob_id', '=', blobId).execute();
+      options.onRemoved?.(blobId);
       await files.remove(blobId);
     },
   };

@@ -55,8 +55,9 @@ export {
   mailboxName,
   parentNames,
 } from './mailbox-names.js';
-export { type Executor, insertDefaultMailboxes } from './mailboxes.js';
+export { type Executor, insertDefaultMailboxes, mailboxId } from './mailboxes.js';
 export { createMemoryNotifier } from './notifier.js';
 export type { MessagesPlaced, PlacedMailbox } from './ops-deps.js';
+export { type MessageRow, toSummary } from './rows.js';
 export type * from './schema.js';
 export * from './types.js';

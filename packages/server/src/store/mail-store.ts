@@ -42,6 +42,10 @@ export interface MailStoreOptions {
   notifier?: MailNotifier;
   /** Told after each committed copy or move (spam learning from Junk moves); must not block. */
   onMessagesPlaced?: OpsDeps['placed'];
+  /** Told after a delivery or APPEND committed a new body (the search index); must not block. */
+  onBodiesStored?: (blobIds: string[]) => void;
+  /** Told after a body was removed, no row referencing it any more (the search index); must not block. */
+  onBodyRemoved?: (blobId: string) => void;
   /**
    * How long change-journal rows are kept (ms); default JOURNAL_RETENTION_MS
    * (30 days). A client asking about an older modseq gets `expungedComplete: false`.
@@ -80,6 +84,7 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
     database,
     files,
     inlineMaxBytes: options.inlineBodyMaxBytes ?? DEFAULT_INLINE_BODY_MAX_BYTES,
+    onRemoved: options.onBodyRemoved,
   });
   const maxBatch = Math.max(1, options.maxBatch ?? 64);
   // SQLite: the committer gets a thread and a connection of its own (see commit-worker.ts).
@@ -107,9 +112,14 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
       const latest = new Map<string, Placed>();
       for (const p of delivered.placed) latest.set(p.mailboxId, p);
       for (const p of latest.values()) notifier.publish(p.userId, p.mailboxId, p.modseq);
+      if (delivered.placed.length > 0) options.onBodiesStored?.([input.blob.blobId]);
       return delivered;
     },
-    append: (input) => append(deps, input),
+    async append(input) {
+      const placed = await append(deps, input);
+      options.onBodiesStored?.([input.blob.blobId]);
+      return placed;
+    },
     createDefaultMailboxes: (userId) => insertDefaultMailboxes(db, userId),
     listMailboxes: (userId) => listMailboxes(db, userId),
     getMailbox: (userId, name) => getMailbox(db, userId, { name }),

@@ -200,6 +200,16 @@ export interface MessagesTable {
   blob_id: string;
 }
 
+/**
+ * The search index's documents, one per body (migration 0018-search). The columns holding the
+ * words differ by engine (SQLite: the `search_fts` FTS5 table; PostgreSQL: tsvectors) and are
+ * written and read with raw SQL by `search/`.
+ */
+export interface SearchDocsTable {
+  blob_id: string;
+  indexed_at: number;
+}
+
 /** What happened to a message in a mailbox, journaled with its modseq. */
 export type ChangeKind = 'new' | 'flags' | 'expunge';
 
@@ -548,4 +558,5 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_attempts: WebhookAttemptsTable;
   event_log: EventLogTable;
+  search_docs: SearchDocsTable;
 }

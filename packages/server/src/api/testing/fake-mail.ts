@@ -4,6 +4,7 @@ import {
   type Mailbox,
   type MailService,
   type MessageDetail,
+  type MessageSearchOptions,
   type MessageSummary,
   type SendInput,
 } from '../../mail/index.js';
@@ -97,6 +98,25 @@ export class FakeMail implements MailService {
       };
     });
   }
+  /** A stand-in without an index: the words of `q` in the subject, the filters as the list's. */
+  async searchMessages(address: string, o: MessageSearchOptions) {
+    if (o.mailbox !== undefined && !MAILBOXES.includes(o.mailbox)) throw new AppError('MAILBOX_NOT_FOUND');
+    const words = (o.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const all = [...this.messages.values()]
+      .filter(
+        (m) =>
+          m.owner === address &&
+          (o.mailbox === undefined || m.mailbox === o.mailbox) &&
+          (o.unread === undefined || m.unread === o.unread) &&
+          words.every((w) => m.subject.toLowerCase().includes(w)),
+      )
+      .sort((a, b) => b.id.localeCompare(a.id))
+      .filter((m) => !o.cursor || m.id < o.cursor);
+    const items: MessageSummary[] = all.slice(0, o.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: all.length > o.limit && last ? last.id : null };
+  }
+
   async listMessages(
     address: string,
     o: { mailbox: string; unread?: boolean; limit: number; cursor?: string },

@@ -16,6 +16,7 @@ import { events } from './0014-events.js';
 import { webhooks } from './0015-webhooks.js';
 import { scim } from './0016-scim.js';
 import { widget } from './0017-widget.js';
+import { search } from './0018-search.js';
 import { journalMessageIds } from './0020-journal-message-ids.js';
 
 /** Migrations in order; names are permanent once released. */
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-webhooks': webhooks,
   '0016-scim': scim,
   '0017-widget': widget,
+  '0018-search': search,
   '0020-journal-message-ids': journalMessageIds,
 };
 

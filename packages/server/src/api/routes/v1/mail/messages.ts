@@ -13,6 +13,7 @@ import { visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 import { UserParams } from '../users/users.js';
 import { MAIL_READERS } from './mailboxes.js';
+import { isSearch, SearchQuery, searchOptionsOf } from './search-params.js';
 
 const MessageParams = Type.Object({
   address: UserParams.properties.address,
@@ -29,7 +30,9 @@ export const messageRoutes: V1Plugin = async (app, { directory, mail }) => {
         operationId: 'listMessages',
         tag: 'mail',
         summary: 'List messages',
-        description: 'Messages of one mailbox, newest first; `unread=true` lists only unread ones.',
+        description:
+          'Messages of one mailbox, newest first; `unread=true` lists only unread ones. With `q` or another ' +
+          'search parameter it is a search over every mailbox (or `mailbox`), newest first by arrival.',
         scope: 'mail:read',
         callers: MAIL_READERS,
       },
@@ -40,19 +43,25 @@ export const messageRoutes: V1Plugin = async (app, { directory, mail }) => {
             Type.String({
               minLength: 1,
               maxLength: 256,
-              default: 'INBOX',
-              description: 'Mailbox name (`INBOX` in any case; other names are case-sensitive)',
+              description:
+                'Mailbox name (`INBOX` in any case; other names are case-sensitive); default INBOX, ' +
+                'or every mailbox for a search',
             }),
           ),
           unread: Type.Optional(Type.Boolean({ description: 'true: only unread; false: only read' })),
           limit: Type.Optional(Limit),
           cursor: Type.Optional(Cursor),
+          ...SearchQuery,
         }),
-        response: { 200: ref(MessagePage, 'A page of messages'), ...problems(400, 403, 404, 422) },
+        response: { 200: ref(MessagePage, 'A page of messages'), ...problems(400, 403, 404, 422, 503) },
       },
     ),
     async (request) => {
       const user = await visibleUser(request, directory, 'mail:read', request.params.address);
+      if (isSearch(request.query)) {
+        const page = await mail.searchMessages(user.address, searchOptionsOf(request.query));
+        return { items: page.items.map(toSummaryJson), nextCursor: page.nextCursor };
+      }
       const { mailbox = 'INBOX', unread, limit = 50, cursor } = request.query;
       const page = await mail.listMessages(user.address, { mailbox, unread, limit, cursor });
       return { items: page.items.map(toSummaryJson), nextCursor: page.nextCursor };
