@@ -475,6 +475,19 @@ export interface GreylistTable {
   expires_at: number;
 }
 
+/** What a local domain knows of a remote sender (filter/spam/sender-history.ts). */
+export interface SenderHistoryTable {
+  /** The local domain, lower case. */
+  domain: string;
+  /** A remote address, lower case, or `@` and its domain. */
+  sender: string;
+  /** Messages the domain's users wrote to it. */
+  written: number;
+  /** Messages from it learned as ham for the domain's users. */
+  ham: number;
+  updated_at: number;
+}
+
 export interface DB {
   domains: DomainsTable;
   users: UsersTable;
@@ -514,4 +527,5 @@ export interface DB {
   vacation_replies: VacationRepliesTable;
   group_policies: GroupPoliciesTable;
   greylist: GreylistTable;
+  sender_history: SenderHistoryTable;
 }

@@ -24,7 +24,17 @@ const spamSaying = (v: Partial<SpamVerdict>, delayMs = 0): SpamClassifier =>
     classify: () =>
       new Promise((r) =>
         setTimeout(
-          () => r({ score: null, verdict: 'untrained', tokens: 1, significant: 0, reasons: [], ...v }),
+          () =>
+            r({
+              score: null,
+              bayes: null,
+              features: [],
+              verdict: 'untrained',
+              tokens: 1,
+              significant: 0,
+              reasons: [],
+              ...v,
+            }),
           delayMs,
         ),
       ),
@@ -90,7 +100,15 @@ describe('filter pipeline', () => {
     const spam = {
       classify: async (_raw: Buffer, scope?: unknown) => {
         scopes.push(scope);
-        return { score: 0.2, verdict: 'ham', tokens: 1, significant: 1, reasons: [] };
+        return {
+          score: 0.2,
+          bayes: 0.2,
+          features: [],
+          verdict: 'ham',
+          tokens: 1,
+          significant: 1,
+          reasons: [],
+        };
       },
     } as unknown as SpamClassifier;
     const p = pipeline({ spam });
@@ -104,7 +122,15 @@ describe('filter pipeline', () => {
     const spam = {
       classify: async () => {
         classified++;
-        return { score: 0.99, verdict: 'junk', tokens: 1, significant: 1, reasons: [] };
+        return {
+          score: 0.99,
+          bayes: 0.99,
+          features: [],
+          verdict: 'junk',
+          tokens: 1,
+          significant: 1,
+          reasons: [],
+        };
       },
     } as unknown as SpamClassifier;
     let trained = false;
