@@ -41,9 +41,9 @@ export const FilterSchema = Type.Object(
     outboundSpamThreshold: Type.Number({
       minimum: 0,
       maximum: 1,
-      default: 0.9,
+      default: 0.99,
       description:
-        "Spam score above which outbound mail gets filter.outboundSpam; higher than spam.junkThreshold, since holding a user's own mail by mistake costs more than a message in Junk",
+        "Spam score above which outbound mail gets filter.outboundSpam; far above spam.junkThreshold, since holding a user's own mail by mistake costs more than a message in Junk",
     }),
   },
   { default: {}, additionalProperties: false },

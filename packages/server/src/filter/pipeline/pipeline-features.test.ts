@@ -140,7 +140,7 @@ describe('filter pipeline: outbound mail', () => {
   const remote = ['carol@elsewhere.example'];
 
   it('holds spammy outbound mail (remote and local copies), with no X-Spam headers for the world', async () => {
-    const plan = await run(pipeline({ spam: bayesSaying(0.97) }), { direction: 'outbound', remote });
+    const plan = await run(pipeline({ spam: bayesSaying(0.995) }), { direction: 'outbound', remote });
     expect(plan.result.verdict).toBe('quarantine');
     expect(plan.holdRemote).toBe(true);
     expect(plan.placement.get(alice.userId)?.held).toBe(true);
@@ -166,7 +166,7 @@ describe('filter pipeline: outbound mail', () => {
     expect(sent.holdRemote).toBe(false);
     await sent.after({ blobId: 'b', headerMessageId: null, subject: '' });
     expect(written).toEqual([['corp.test', remote]]);
-    const held = await run(pipeline({ spam: bayesSaying(0.99), features }), {
+    const held = await run(pipeline({ spam: bayesSaying(0.999), features }), {
       direction: 'outbound',
       remote,
     });

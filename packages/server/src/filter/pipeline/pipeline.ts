@@ -47,7 +47,7 @@ export interface FilterPipelineDeps {
   outboundRuleSets?(sender: string): Promise<ScopedRules[]>;
   /** The spam score's mail features beside the Bayes (rDNS, sender history); none when absent. */
   features?: MailFeatureSources;
-  /** What an outbound message scored as spam gets (`filter.outboundSpam*`); default: held over 0.9. */
+  /** What an outbound message scored as spam gets (`filter.outboundSpam*`); default: held over 0.99. */
   outboundSpam?: OutboundSpamPolicy;
   /** Groups (ids and addresses) of an address; asked only when a rule tests group membership. */
   groupsOf(address: string): Promise<string[]>;
@@ -219,7 +219,7 @@ export function createFilterPipeline(deps: FilterPipelineDeps): FilterPipeline {
     if (virusVerdict) shared.push(virusVerdict);
     if (spam && start.direction === 'inbound') shared.push(spamStageVerdict(spam));
     if (spam && start.direction === 'outbound')
-      shared.push(outboundSpamVerdict(spam, deps.outboundSpam ?? { action: 'quarantine', threshold: 0.9 }));
+      shared.push(outboundSpamVerdict(spam, deps.outboundSpam ?? { action: 'quarantine', threshold: 0.99 }));
     return shared;
   }
 
