@@ -8,6 +8,7 @@ import { createFilterPipeline, type FilterPipelineDeps } from './pipeline.js';
 // The spam score's mail features (auth, rDNS, sender history) and outbound mail in the pipeline.
 
 const log = pino({ level: 'silent' });
+const OUTBOUND = { mailFeatures: true, outboundSpam: 'quarantine', outboundSpamThreshold: 0.99 } as const;
 const RAW = Buffer.from(
   'From: Bob <bob@partner.example>\r\nSubject: hello\r\nMessage-ID: <m1@x>\r\n\r\nbody\r\n',
 );
@@ -37,7 +38,7 @@ function historySaying(known: boolean, written: Array<[string, readonly string[]
 
 function pipeline(extra: Partial<FilterPipelineDeps>) {
   return createFilterPipeline({
-    config: { enabled: true, spamBudgetMs: 1000, rulesBudgetMs: 1000, quarantineTo: 'admin' } as never,
+    config: { enabled: true, spamBudgetMs: 1000, rulesBudgetMs: 1000, quarantineTo: 'admin', ...OUTBOUND },
     virusPolicy: { onInfected: 'reject', onError: 'tempfail', onTooLarge: 'accept' },
     clamd: null,
     spam: null,
