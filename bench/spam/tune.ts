@@ -87,7 +87,16 @@ async function itemsFor(name: string): Promise<Item[]> {
 }
 
 /** Each message's score from a model learned on the other folds. */
-function scores(items: Item[], params: BayesParams): Array<{ spam: boolean; score: number }> {
+interface Variant extends Partial<BayesParams> {
+  /** Tokens seen in fewer learned messages than this are left out (hapaxes at 2). */
+  minCount?: number;
+  /** The unsure band off: the Bayes score alone. */
+  noUnsure?: boolean;
+}
+
+function scores(items: Item[], variant: Variant): Array<{ spam: boolean; score: number }> {
+  const params = { ...SPAMASSASSIN_PARAMS, ...variant };
+  const minCount = variant.minCount ?? 1;
   const out: Array<{ spam: boolean; score: number }> = [];
   for (let fold = 0; fold < folds; fold++) {
     const counts = new Map<number, TokenCounts>();
@@ -106,13 +115,11 @@ function scores(items: Item[], params: BayesParams): Array<{ spam: boolean; scor
       const own = new Map<number, TokenCounts>();
       for (const id of it.ids) {
         const x = counts.get(id);
-        if (x) own.set(id, x);
+        if (x && x.spam + x.ham >= minCount) own.set(id, x);
       }
       const sig = significantTokens(own, totals.spam, totals.ham, params);
-      out.push({
-        spam: it.spam,
-        score: decideUnsure(chiSquareCombine(sig.map((t) => t.probability)), it.tokens),
-      });
+      const bayes = chiSquareCombine(sig.map((t) => t.probability));
+      out.push({ spam: it.spam, score: variant.noUnsure ? bayes : decideUnsure(bayes, it.tokens) });
     }
   }
   return out;
@@ -138,7 +145,15 @@ function report(label: string, scored: Array<{ spam: boolean; score: number }>, 
   );
 }
 
-const GRID: Array<Partial<BayesParams>> = [
+const GRID: Variant[] = [
+  { minCount: 2 },
+  { minCount: 3 },
+  { noUnsure: true },
+  { minStrength: 0.25, minCount: 2 },
+  { minStrength: 0.3, minCount: 2 },
+  { s: 0.1, minCount: 2 },
+  { minStrength: 0.25, minCount: 2, maxSignificant: 50 },
+  { minStrength: 0.3, minCount: 2, x: 0.5 },
   {},
   { s: 0.1 },
   { s: 0.3 },
@@ -156,9 +171,12 @@ const folding = { spam: raw.filter((x) => x.spam).length, ham: raw.filter((x) =>
 console.log(`grouped ${folds}-fold CV by From domain; 2002 sets: ${folding.ham} ham, ${folding.spam} spam`);
 for (const name of flag('tokenizer', Object.keys(TOKENIZERS).join(',')).split(',')) {
   const items = await itemsFor(name);
-  const grid = name === 'shipped' || args.includes('--grid-all') ? GRID : [{}, { minStrength: 0.25 }];
+  const only = Number(flag('grid-first', '0'));
+  const full =
+    name === 'shipped' || args.includes('--grid-all') ? GRID : [{}, { minStrength: 0.3, minCount: 2 }];
+  const grid = only > 0 ? full.slice(0, only) : full;
   for (const g of grid) {
-    const scored = scores(items, { ...SPAMASSASSIN_PARAMS, ...g });
+    const scored = scores(items, g);
     for (const t of THRESHOLDS) report(`${name} ${JSON.stringify(g)}`, scored, t);
   }
 }

@@ -3,7 +3,7 @@ import type { DB } from '../../store/index.js';
 import {
   type BayesParams,
   chiSquareCombine,
-  SPAMASSASSIN_PARAMS,
+  DEFAULT_PARAMS,
   significantTokens,
   type TokenCounts,
 } from './bayes.js';
@@ -83,7 +83,7 @@ export interface SpamClassifierDeps {
   db: Kysely<DB>;
   settings: SpamClassifierSettings;
   tokenize?: TokenizeOptions;
-  /** Robinson's constants (SpamAssassin's by default). */
+  /** Robinson's constants and the token selection (`DEFAULT_PARAMS` by default). */
   bayes?: Partial<BayesParams>;
   now?: () => number;
 }
@@ -149,7 +149,7 @@ async function classifyWith(
       reasons: [],
     };
   const significant = significantTokens(counts, totals.spam, totals.ham, {
-    ...SPAMASSASSIN_PARAMS,
+    ...DEFAULT_PARAMS,
     ...deps.bayes,
   });
   // In the unsure band our own features decide (unsure.ts); the Bayes score stands outside it.
