@@ -56,6 +56,12 @@ describe('mail features', () => {
     // A forged partner address: DMARC or SPF failed, so the history does not count.
     expect(historyFeatures(known, { dmarc: 'fail' })).toEqual([]);
     expect(historyFeatures(known, { spf: 'softfail' })).toEqual([]);
+    // Nothing authenticated it either: a known address alone does not count.
+    expect(historyFeatures(known, { spf: 'none', dmarc: 'none' })).toEqual([]);
+    expect(names(historyFeatures(known, { spf: 'none', dkim: 'pass' }))).toEqual([
+      'SENDER_WRITTEN_TO',
+      'SENDER_HAM_LEARNED',
+    ]);
   });
 
   it('adds the points to the Bayes score within [0, 1], a good history capped at -0.2', () => {

@@ -106,9 +106,11 @@ export function rdnsFeatures(rdns: RdnsFeatureInput | null, ip: string): MailFea
 }
 
 /**
- * The sender-history features. A good history counts only when the sender's
- * authentication did not fail: anyone can write a known partner's address in
- * MAIL FROM, and a forged one must not lower the score.
+ * The sender-history features. A good history counts only when the message
+ * was authenticated (an SPF, DKIM or DMARC pass) and nothing failed: anyone
+ * can write a known partner's address in MAIL FROM or From, and a forged one
+ * must not lower the score. Mail the MX did not check (mail authentication
+ * off, a trusted relay) is taken as it comes.
  */
 export function historyFeatures(
   history: SenderHistoryInput | null,
@@ -118,7 +120,8 @@ export function historyFeatures(
   const known = history.writtenTo || history.domainWrittenTo || history.hamLearned;
   if (!known) return [feature('SENDER_FIRST_TIME')];
   const failed = auth?.dmarc === 'fail' || auth?.spf === 'fail' || auth?.spf === 'softfail';
-  if (failed) return [];
+  const passed = !auth || auth.dmarc === 'pass' || auth.spf === 'pass' || auth.dkim === 'pass';
+  if (failed || !passed) return [];
   const out: MailFeature[] = [];
   if (history.writtenTo) out.push(feature('SENDER_WRITTEN_TO'));
   else if (history.domainWrittenTo) out.push(feature('SENDER_DOMAIN_WRITTEN_TO'));
