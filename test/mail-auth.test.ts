@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabases } from './harness/databases.js';
 import { runCli, type TestServer } from './harness/server.js';
 import { startWithAliceAndBob } from './harness/smtp-users.js';
-import { startTestDns, type TestDns, txt } from './harness/unbound-zone.js';
+import { startUnbound, txt, type Unbound, zonesOf } from './harness/unbound.js';
 
 // Inbound mail authentication end to end: a jdmail MX that checks mail from
 // 127.0.0.1 (mailAuth.trustedNetworks: []) and asks a real DNS server
@@ -34,7 +34,7 @@ const BASE_RECORDS = [
 ];
 
 describe.each(databases.engines)('inbound mail authentication on %s', (engine) => {
-  let dns: TestDns;
+  let dns: Unbound;
   let server: TestServer;
   let env: Record<string, string>;
   const api = async (path: string, init: RequestInit = {}) => {
@@ -66,7 +66,7 @@ describe.each(databases.engines)('inbound mail authentication on %s', (engine) =
   };
 
   beforeAll(async () => {
-    dns = await startTestDns(ZONES, BASE_RECORDS);
+    dns = await startUnbound(zonesOf(ZONES, BASE_RECORDS));
     const settings = {
       JDMAIL_HOSTNAME: HOSTNAME,
       JDMAIL_MAIL_AUTH_TRUSTED_NETWORKS: '[]',
@@ -178,7 +178,7 @@ describe.each(databases.engines)('inbound mail authentication on %s', (engine) =
           ? `${r.name}. 300 IN A 127.0.0.1`
           : `${r.name}. 300 IN TXT ${txt(r.purpose === 'dmarc' ? 'v=DMARC1; p=reject' : r.value)}`,
     );
-    await dns.reload([...BASE_RECORDS, ...published]);
+    for (const rr of published) await dns.addRecord(rr);
     const after = (await api('/domains/example.com/dns')).json.records as {
       purpose: string;
       status: string;

@@ -8,7 +8,7 @@ import { useDatabases } from './harness/databases.js';
 import { runCli, startServer, type TestServer } from './harness/server.js';
 import { submissionTransport } from './harness/smtp-users.js';
 import { startTestMta, type TestMta } from './harness/test-mta.js';
-import { startTestDns, type TestDns, txt } from './harness/unbound-zone.js';
+import { startUnbound, txt, type Unbound, zonesOf } from './harness/unbound.js';
 
 // Issue 23 end to end: two real jdmail servers on one machine, talking through DNS (unbound).
 //   A (127.0.0.1, mx.a.test) sends for a.test and q.test: signs with the DKIM key it made for
@@ -111,7 +111,7 @@ async function rawSubmit(port: number, user: string, pass: string, to: string, d
 }
 
 describe.each(databases.engines)('outbound round trip, A on %s', (engine) => {
-  let dns: TestDns;
+  let dns: Unbound;
   let a: TestServer;
   let b: TestServer;
   let grey: TestMta;
@@ -121,7 +121,7 @@ describe.each(databases.engines)('outbound round trip, A on %s', (engine) => {
   let cliEnv: Record<string, string>;
 
   beforeAll(async () => {
-    dns = await startTestDns(ZONES, BASE_RECORDS);
+    dns = await startUnbound(zonesOf(ZONES, BASE_RECORDS));
     const common = {
       JDMAIL_DNS_SERVERS: JSON.stringify([dns.server]),
       JDMAIL_MAIL_AUTH_DKIM_KEY_BITS: '1024',
@@ -170,7 +170,7 @@ describe.each(databases.engines)('outbound round trip, A on %s', (engine) => {
     for (const address of ['alice@a.test', 'news@q.test']) {
       await jdA.users.create({ address, password: 'user-password-1' });
     }
-    await dns.reload([...BASE_RECORDS, ...zones]);
+    for (const rr of zones) await dns.addRecord(rr);
   }, 180_000);
   afterAll(async () => {
     await a?.destroy();

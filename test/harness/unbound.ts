@@ -14,6 +14,29 @@ const UNBOUND_CONTROL = process.env.JDMAIL_TEST_UNBOUND_CONTROL ?? '/usr/sbin/un
  */
 export type Zones = Record<string, string[]>;
 
+/** A TXT rdata in zone-file form: quoted strings of at most 255 octets (RFC 1035 §3.3.14). */
+export function txt(value: string): string {
+  const parts: string[] = [];
+  for (let i = 0; i < value.length; i += 255) parts.push(`"${value.slice(i, i + 255)}"`);
+  return parts.join(' ');
+}
+
+/**
+ * Zones for `startUnbound` from a list of zone names and records: each record
+ * goes to the longest zone its owner name falls in (names without the dot).
+ */
+export function zonesOf(names: readonly string[], records: readonly string[]): Zones {
+  const zones: Zones = Object.fromEntries(names.map((n) => [n, [] as string[]]));
+  const byLength = [...names].sort((x, y) => y.length - x.length);
+  for (const rr of records) {
+    const owner = rr.split(/\s+/, 1)[0].replace(/\.$/, '').toLowerCase();
+    const zone = byLength.find((z) => owner === z || owner.endsWith(`.${z}`));
+    if (!zone) throw new Error(`no test zone for ${rr}`);
+    zones[zone].push(rr);
+  }
+  return zones;
+}
+
 /** A throwaway unbound serving only the given zones, on 127.0.0.1 (and ::1) on a free port. */
 export interface Unbound {
   /** `127.0.0.1:PORT`, the form `dns.servers` takes. */
@@ -90,7 +113,8 @@ export async function startUnbound(zones: Zones): Promise<Unbound> {
     stderr += d.toString();
   });
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
-  const control = (...args: string[]) => run(UNBOUND_CONTROL, ['-c', conf, ...args]);
+  // `--`: the rest is the command, even where rdata starts with a dash (`-all`), which getopt would take for options.
+  const control = (...args: string[]) => run(UNBOUND_CONTROL, ['-c', conf, '--', ...args]);
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`unbound exited: ${stderr}`);
