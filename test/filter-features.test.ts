@@ -7,7 +7,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, useDatabases } from './harness/databases.js';
 import { runCli, startServer, type TestServer } from './harness/server.js';
-import { startTestDns, type TestDns, txt } from './harness/unbound-zone.js';
+import { startUnbound, txt, type Unbound, zonesOf } from './harness/unbound.js';
 
 // The spam score's mail features end to end, on both engines: a real DNS
 // server (unbound) gives 127.0.0.2 a forward-confirmed PTR and vendor.test an
@@ -58,10 +58,10 @@ const RECORDS = [
   'mail.vendor.test. 300 IN A 127.0.0.2',
 ];
 
-let dns: TestDns;
+let dns: Unbound;
 let work: string;
 beforeAll(async () => {
-  dns = await startTestDns(ZONES, RECORDS);
+  dns = await startUnbound(zonesOf(ZONES, RECORDS));
   work = await mkdtemp(join(tmpdir(), 'jdmail-features-'));
   for (const [dir, texts, from] of [
     ['spam', SPAM, 'promo@casino.example'],
