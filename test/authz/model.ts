@@ -7,8 +7,8 @@
  * - a request without credentials is 401; a webmail cookie without its
  *   CSRF token on a POST/PUT/PATCH/DELETE is 403 `CSRF_FAILED`;
  * - then the scope: API keys and app tokens hold theirs, admins every
- *   scope, a plain user `mail:read`, `mail:write`, `users:read` and
- *   `directory:read` — else 403 `INSUFFICIENT_SCOPE`;
+ *   scope, a plain user `mail:read`, `mail:write`, `users:read`,
+ *   `directory:read` and `events:read` (their own events) — else 403 `INSUFFICIENT_SCOPE`;
  * - then each object the request names, in the order the route checks
  *   them ({@link Need}): another tenant's object answers 404 as if it did
  *   not exist, an install-wide action 403 for a restricted caller.
@@ -32,11 +32,12 @@ export type Scope =
   | 'directory:read'
   | 'directory:write'
   | 'queue:read'
-  | 'queue:write';
+  | 'queue:write'
+  | 'events:read';
 
 /** What a plain user may do to themselves (and only to themselves, but for their domain's address book). */
 const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);
-const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read']);
+const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read', 'events:read']);
 
 /** A kind of caller, as the rules see it. */
 export interface Who {

@@ -33,6 +33,7 @@ const ALL_SCOPES: Scope[] = [
   'directory:write',
   'queue:read',
   'queue:write',
+  'events:read',
 ];
 
 export interface Credentials {

@@ -3,6 +3,7 @@ import { ApiKeys } from './resources/api-keys.js';
 import { Apps } from './resources/apps.js';
 import { Directory } from './resources/directory.js';
 import { Domains } from './resources/domains.js';
+import { Events } from './resources/events.js';
 import { Filter } from './resources/filter.js';
 import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
@@ -46,6 +47,8 @@ export class JdMail {
   readonly queue: Queue;
   /** Messages the filter held, for operators. */
   readonly quarantine: Quarantine;
+  /** The event log: every change as a CloudEvent, by cursor. */
+  readonly events: Events;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -60,5 +63,6 @@ export class JdMail {
     this.filter = new Filter(http);
     this.queue = new Queue(http);
     this.quarantine = new Quarantine(http);
+    this.events = new Events(http);
   }
 }

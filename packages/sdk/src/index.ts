@@ -20,6 +20,7 @@ export type { ApiKeys, RotateApiKeyOptions } from './resources/api-keys.js';
 export type { Apps } from './resources/apps.js';
 export type { Directory, WaitOptions } from './resources/directory.js';
 export type { Domains } from './resources/domains.js';
+export type { Events } from './resources/events.js';
 export type { Filter } from './resources/filter.js';
 export type { Groups } from './resources/groups.js';
 export type { Mail, SendOptions } from './resources/mail.js';

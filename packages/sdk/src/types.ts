@@ -32,6 +32,11 @@ export type DepartmentTree = Schemas['DepartmentTree'];
 export type QueueEntry = Schemas['QueueEntry'];
 export type QueueRecipient = Schemas['QueueRecipient'];
 export type TraceEvent = Schemas['TraceEvent'];
+/** An event of the log: a CloudEvents 1.0 envelope whose `data` is typed by `type`. */
+export type CloudEvent = Schemas['CloudEvent'];
+/** The CloudEvent of one type: `EventOf<'message.new'>['data']` is a new message's data. */
+export type EventOf<T extends CloudEvent['type']> = Extract<CloudEvent, { type: T }>;
+export type EventPage = Schemas['EventPage'];
 /** A department in the tree of `jd.directory.departments`: the same node as `jd.groups.tree`'s, departments only. */
 export type DepartmentNode = GroupTreeNode;
 
@@ -89,6 +94,7 @@ export type SpamTrainInput = Omit<Schemas['SpamTrainRequest'], 'encoding'> & {
 export type SpamTrainResult = Schemas['SpamTrainResult'];
 export type ListQueueParams = QueryOf<'listQueue'>;
 export type TraceMessagesParams = QueryOf<'traceMessages'>;
+export type ListEventsParams = QueryOf<'listEvents'>;
 export type ListQuarantineParams = QueryOf<'listQuarantine'>;
 export type QuarantineEntry = Schemas['QuarantineEntry'];
 export type QuarantineReleaseResult = Schemas['QuarantineReleaseResult'];

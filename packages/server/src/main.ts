@@ -10,6 +10,7 @@ import {
   type Directory,
 } from './directory/index.js';
 import { createDnsResolver, type DnsRecordType } from './dns/index.js';
+import { createEventLog, type LocalEventLog } from './events/index.js';
 import {
   createCachedGroupPolicies,
   createEngineFilter,
@@ -35,7 +36,6 @@ import {
   createDirectorySync,
   createLdapAuthenticator,
   type DirectorySync,
-  type EventSink,
   resolveSources,
 } from './ldap/index.js';
 import {
@@ -96,6 +96,8 @@ export interface Engine {
   idempotency: IdempotencyStore;
   /** The outbound queue: operators' view and the delivery worker. */
   queue: QueueService;
+  /** The event log: every change that matters, written by its transaction (`events/`). */
+  events: LocalEventLog;
   /** Every hop of every message (`GET /messages/trace`). */
   trace: TraceStore;
   /** DKIM signatures for outbound mail (the queue worker's). */
@@ -124,15 +126,6 @@ export interface Engine {
 export interface BuildOptions {
   /** The HTTP port as bound (known only after listening on port 0); default the configured one. */
   httpPort?: () => number;
-}
-
-/**
- * The one place user events are announced. The events module (outbox,
- * webhooks, SSE) is not built yet; until it is, each event is a log line.
- */
-function userEventSink(log: Logger): EventSink {
-  const events = log.child({ component: 'events' });
-  return (event) => events.info({ event }, event.type);
 }
 
 /**
@@ -204,11 +197,11 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
       createMailboxes: (trx, userId) => insertDefaultMailboxes(trx, userId),
       onChange: () => directory.noteDirectoryChanged(),
     }),
-    emit: userEventSink(log),
     log: ldapLog,
     intervalMs: config.ldap.syncIntervalSeconds * 1000,
     fullIntervalMs: config.ldap.fullSyncIntervalSeconds * 1000,
   });
+  const events = createEventLog({ database, log });
   // The outbound queue and the message trace (the worker starts with the server: `startServer`).
   const trace = createMessageTrace({
     database,
@@ -331,10 +324,12 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     }),
     queue,
     trace,
+    events,
     spam,
     junkLearner,
     async close() {
       oauth.stop();
+      await events.close();
       await directorySync.stop();
       await queue.stop();
       await transport.close();
@@ -499,6 +494,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     groupPolicies: engine.groupPolicies,
     quarantine: engine.quarantine,
     spam: engine.spam,
+    events: engine.events,
     config,
     log: log.child({ component: 'api' }),
     isReady: () => ready,
@@ -536,6 +532,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     engine.idempotency.sweep().catch((err) => log.warn({ err }, 'idempotency key sweep failed'));
     // Change-journal rows past their retention (30 days): QRESYNC clients older than that resync.
     engine.store.pruneJournal().catch((err) => log.warn({ err }, 'change journal prune failed'));
+    // Events past `events.retentionDays`: a consumer whose cursor is older gets 410 and resyncs.
+    engine.events
+      .prune(Date.now(), config.events.retentionDays * 86_400_000)
+      .catch((err) => log.warn({ err }, 'event log prune failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   let blobSweep: Promise<void> | undefined;

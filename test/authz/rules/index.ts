@@ -2,6 +2,7 @@ import { apiKeyRules } from './api-keys.js';
 import { appAndSsoRules } from './apps-sso.js';
 import type { Rules } from './common.js';
 import { directoryRules, publicRules } from './directory-public.js';
+import { eventRules } from './events.js';
 import { filterRules } from './filter.js';
 import { groupRules } from './groups.js';
 import { mailRules } from './mail.js';
@@ -28,4 +29,5 @@ export const RULES: Rules = {
   ...filterRules,
   ...queueRules,
   ...quarantineRules,
+  ...eventRules,
 };

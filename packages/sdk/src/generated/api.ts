@@ -417,6 +417,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the event log
+         * @description Every change that matters — a message arrived, was read, flagged, moved or deleted; a mailbox, user or group changed; an outbound message was delivered or bounced; a directory sync ended — as CloudEvents 1.0, oldest first, from `after` on. Each event was written in the same transaction as its change, so the log holds exactly what committed, in order. Follow it by passing `nextCursor` back as `after`; an event comes again only if you ask again from before it (de-duplicate by `id`). Events are kept `events.retentionDays` days; a cursor older than that answers 410 `EVENTS_CURSOR_EXPIRED`: resync, then follow from `oldest` - 1 (the problem gives `oldest`).
+         *
+         *     **Requires** scope `events:read`. **Callers:** admins and unrestricted callers see every event; domain admins and domain-restricted callers their domains’; a user the events about their own mailbox and account.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups": {
         parameters: {
             query?: never;
@@ -1618,7 +1640,7 @@ export interface components {
             name: string;
             /** @description The first characters of the key (`jdk_…`), to tell keys apart */
             prefix: string;
-            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write")[];
+            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read")[];
             /** @description The only domain the key may touch; null for all */
             domain: string | null;
             /**
@@ -1667,7 +1689,7 @@ export interface components {
             clientId: string;
             name: string;
             /** @description The most its tokens may do; a token request may narrow them */
-            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write")[];
+            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read")[];
             /** @description The only domain its tokens may touch; null for all */
             domain: string | null;
             /** @description Disabled apps get no tokens, and their tokens are refused */
@@ -1795,7 +1817,7 @@ export interface components {
             issuer: string;
             token_endpoint: string;
             jwks_uri: string;
-            scopes_supported: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write")[];
+            scopes_supported: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read")[];
             response_types_supported: string[];
             grant_types_supported: string[];
             token_endpoint_auth_methods_supported: string[];
@@ -1837,6 +1859,688 @@ export interface components {
             detail: string;
             errors?: components["schemas"]["FieldError"][];
         };
+        /**
+         * CloudEvent
+         * @description A CloudEvents 1.0 event; `data` is the type’s schema
+         */
+        CloudEvent: {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "message.new";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description A message was placed in a mailbox (delivered, appended, copied or moved in) */
+            data: {
+                /** @description The mailbox owner */
+                address: string;
+                /** @description Mailbox name (`INBOX`, `Projects/2024`) */
+                mailbox: string;
+                /** @description The message id of the REST API (`/users/{address}/messages/{id}`) */
+                id: string;
+                /** @description IMAP UID in that mailbox */
+                uid: number;
+                messageId: string | null;
+                from: {
+                    name: string;
+                    address: string;
+                };
+                subject: string;
+                /** @description Start of the text body, whitespace collapsed */
+                preview: string;
+                /** @description Bytes */
+                size: number;
+                hasAttachments: boolean;
+                unread: boolean;
+                /**
+                 * Format: date-time
+                 * @description When the server stored it
+                 */
+                receivedAt: string;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "message.updated";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description Messages were read, flagged, tagged or moved; what changed is given */
+            data: {
+                /** @description The mailbox owner */
+                address: string;
+                /** @description The mailbox the messages were in */
+                mailbox: string;
+                /** @description Messages changed the same way (at most 1,000 per event; a larger change is split) */
+                ids: string[];
+                /** @description Their IMAP UIDs, in the order of `ids` */
+                uids: number[];
+                /** @description New values of the flags that changed */
+                flags?: {
+                    seen?: boolean;
+                    flagged?: boolean;
+                    answered?: boolean;
+                    draft?: boolean;
+                    /** @description IMAP `\Deleted` (marked for expunge) */
+                    deleted?: boolean;
+                };
+                keywords?: {
+                    /** @description Keywords set */
+                    added: string[];
+                    /** @description Keywords cleared */
+                    removed: string[];
+                };
+                /** @description Set when the messages moved to another mailbox */
+                moved?: {
+                    /** @description The mailbox they moved to */
+                    to: string;
+                    /** @description Their ids there, in the order of `ids` */
+                    ids: string[];
+                    /** @description Their UIDs there */
+                    uids: number[];
+                };
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "message.deleted";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description Messages were removed for good (expunged, or deleted through the API) */
+            data: {
+                /** @description The mailbox owner */
+                address: string;
+                mailbox: string;
+                /** @description Messages removed (at most 1,000 per event) */
+                ids: string[];
+                /** @description Their IMAP UIDs */
+                uids: number[];
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "mailbox.created";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                /** @description The mailbox owner */
+                address: string;
+                mailbox: string;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "mailbox.renamed";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description A mailbox and those under it were renamed (one event each). Renaming INBOX moves its messages to the new mailbox and INBOX stays, empty (RFC 9051 §6.3.6) */
+            data: {
+                /** @description The mailbox owner */
+                address: string;
+                from: string;
+                to: string;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "mailbox.deleted";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description A mailbox was deleted with its messages */
+            data: {
+                /** @description The mailbox owner */
+                address: string;
+                mailbox: string;
+                /** @description Messages it held, gone with it (no message.deleted) */
+                messages: number;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "user.created";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                /** @description The user (their canonical address) */
+                address: string;
+                source: string | null;
+                displayName: string;
+                enabled: boolean;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "user.updated";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                /** @description The user (their canonical address) */
+                address: string;
+                source: string | null;
+                /** @description Fields that changed (displayName, address, aliases, quota, role, password, groups …) */
+                changes: string[];
+                /** @description Set when the address changed */
+                previousAddress?: string;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "user.disabled";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                /** @description The user (their canonical address) */
+                address: string;
+                source: string | null;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "user.enabled";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                /** @description The user (their canonical address) */
+                address: string;
+                source: string | null;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "user.deleted";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                /** @description The user (their canonical address) */
+                address: string;
+                source: string | null;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "group.created";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                id: string;
+                name: string;
+                kind: "department" | "group";
+                source: string | null;
+                address: string | null;
+                parentId: string | null;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "group.updated";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                id: string;
+                name: string;
+                kind: "department" | "group";
+                source: string | null;
+                /** @description Fields that changed (name, address, parentId, members) */
+                changes: string[];
+                /** @description Addresses of members added */
+                membersAdded?: string[];
+                /** @description Addresses of members removed */
+                membersRemoved?: string[];
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "group.deleted";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                id: string;
+                name: string;
+                kind: "department" | "group";
+                source: string | null;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "delivery.queued";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description An outbound message changed state in the queue */
+            data: {
+                /** @description The queue entry (one message to one destination domain) */
+                queueId: string;
+                messageId: string | null;
+                /** @description Envelope sender; empty for a bounce */
+                sender: string;
+                /** @description Destination domain */
+                domain: string;
+                /** @description The recipients this outcome is about */
+                recipients: string[];
+                attempts?: number;
+                code?: number | null;
+                enhanced?: string | null;
+                /** @description The remote server’s reply or the reason */
+                response?: string;
+                remoteHost?: string | null;
+                /**
+                 * Format: date-time
+                 * @description For deferred: when it is tried again
+                 */
+                nextAttemptAt?: string;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "delivery.delivered";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description An outbound message changed state in the queue */
+            data: {
+                /** @description The queue entry (one message to one destination domain) */
+                queueId: string;
+                messageId: string | null;
+                /** @description Envelope sender; empty for a bounce */
+                sender: string;
+                /** @description Destination domain */
+                domain: string;
+                /** @description The recipients this outcome is about */
+                recipients: string[];
+                attempts?: number;
+                code?: number | null;
+                enhanced?: string | null;
+                /** @description The remote server’s reply or the reason */
+                response?: string;
+                remoteHost?: string | null;
+                /**
+                 * Format: date-time
+                 * @description For deferred: when it is tried again
+                 */
+                nextAttemptAt?: string;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "delivery.deferred";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description An outbound message changed state in the queue */
+            data: {
+                /** @description The queue entry (one message to one destination domain) */
+                queueId: string;
+                messageId: string | null;
+                /** @description Envelope sender; empty for a bounce */
+                sender: string;
+                /** @description Destination domain */
+                domain: string;
+                /** @description The recipients this outcome is about */
+                recipients: string[];
+                attempts?: number;
+                code?: number | null;
+                enhanced?: string | null;
+                /** @description The remote server’s reply or the reason */
+                response?: string;
+                remoteHost?: string | null;
+                /**
+                 * Format: date-time
+                 * @description For deferred: when it is tried again
+                 */
+                nextAttemptAt?: string;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "delivery.bounced";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description An outbound message changed state in the queue */
+            data: {
+                /** @description The queue entry (one message to one destination domain) */
+                queueId: string;
+                messageId: string | null;
+                /** @description Envelope sender; empty for a bounce */
+                sender: string;
+                /** @description Destination domain */
+                domain: string;
+                /** @description The recipients this outcome is about */
+                recipients: string[];
+                attempts?: number;
+                code?: number | null;
+                enhanced?: string | null;
+                /** @description The remote server’s reply or the reason */
+                response?: string;
+                remoteHost?: string | null;
+                /**
+                 * Format: date-time
+                 * @description For deferred: when it is tried again
+                 */
+                nextAttemptAt?: string;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "delivery.failed";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description An outbound message changed state in the queue */
+            data: {
+                /** @description The queue entry (one message to one destination domain) */
+                queueId: string;
+                messageId: string | null;
+                /** @description Envelope sender; empty for a bounce */
+                sender: string;
+                /** @description Destination domain */
+                domain: string;
+                /** @description The recipients this outcome is about */
+                recipients: string[];
+                attempts?: number;
+                code?: number | null;
+                enhanced?: string | null;
+                /** @description The remote server’s reply or the reason */
+                response?: string;
+                remoteHost?: string | null;
+                /**
+                 * Format: date-time
+                 * @description For deferred: when it is tried again
+                 */
+                nextAttemptAt?: string;
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        } | {
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description UUID v7; the same event always has the same id (de-duplicate by it) */
+            id: string;
+            /** @description This server (its public URL) */
+            source: string;
+            /** @enum {string} */
+            type: "sync.completed";
+            /**
+             * Format: date-time
+             * @description When the change was committed (RFC 3339)
+             */
+            time: string;
+            /** @description The address the event is about, when there is one */
+            subject?: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                /** @description Directory source */
+                source: string;
+                runId: string;
+                mode: "full" | "incremental";
+                /** @description succeeded, failed or safety_stop */
+                status: string;
+                /** @description Changes by kind */
+                counts: {
+                    [key: string]: number;
+                };
+            };
+            /** @description The log position, zero-padded to 20 digits so that it orders as a string (the CloudEvents sequence extension); as a number it is the cursor */
+            sequence: string;
+        };
         /** CopyMessageRequest */
         CopyMessageRequest: {
             /**
@@ -1849,7 +2553,7 @@ export interface components {
         CreateApiKeyRequest: {
             /** @description What the key is for, for people */
             name: string;
-            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`), `resource:*` or `*`. You can grant only scopes you hold. */
+            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`, `events:read`), `resource:*` or `*`. You can grant only scopes you hold. */
             scopes: string[];
             /** @description Restrict the key to this domain; a domain-restricted caller must give its own */
             domain?: string | null;
@@ -1858,7 +2562,7 @@ export interface components {
         CreateAppRequest: {
             /** @description What the app is, for people */
             name: string;
-            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`), `resource:*` or `*`. You can grant only scopes you hold. */
+            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`, `events:read`), `resource:*` or `*`. You can grant only scopes you hold. */
             scopes: string[];
             /** @description Restrict the app to this domain; a domain-restricted caller must give its own */
             domain?: string | null;
@@ -2231,6 +2935,17 @@ export interface components {
             nextCursor: string | null;
         };
         /**
+         * EventPage
+         * @description Events in log order, oldest first
+         */
+        EventPage: {
+            items: components["schemas"]["CloudEvent"][];
+            /** @description Pass as `after` to continue: the position of the last event of this page, or the `after` given when there was none (poll again with it) */
+            nextCursor: string;
+            /** @description More events are readable now (the page was full) */
+            hasMore: boolean;
+        };
+        /**
          * FieldError
          * @description One invalid input field
          */
@@ -2557,7 +3272,7 @@ export interface components {
             /** @description What went wrong in this occurrence */
             detail: string;
             /**
-             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `QUARANTINE_ENTRY_NOT_FOUND` (404) Quarantined message not found; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `FILTER_REJECTED` (422) Message refused by the filter; `FILTER_TEMPFAIL` (503) The filter could not check the message; try again later; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
+             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `APP_NOT_FOUND` (404) App not found; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `QUARANTINE_ENTRY_NOT_FOUND` (404) Quarantined message not found; `SESSION_NOT_FOUND` (404) Session not found; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `FILTER_REJECTED` (422) Message refused by the filter; `FILTER_TEMPFAIL` (503) The filter could not check the message; try again later; `INVALID_CURSOR` (400) Invalid cursor; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `EVENTS_CURSOR_EXPIRED` (410) The cursor is older than the event log keeps; resync and start from the oldest kept event; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
              * @example USER_NOT_FOUND
              */
             code: string;
@@ -5860,6 +6575,118 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description A cursor: the events after this position (a `nextCursor`, or an event’s `sequence`). Absent: from the oldest kept event. Older than the retention: 410 `EVENTS_CURSOR_EXPIRED` */
+                after?: string;
+                /** @description Comma-separated event types or prefixes: `message.new,user.*`. Absent: every type */
+                types?: string;
+                /** @description Events per page (1–1000) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: the cursor is older than the event log keeps (`EVENTS_CURSOR_EXPIRED`); resync */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
+import type { EventLog } from '../events/index.js';
 import type { GroupPolicies, QuarantineService, RulesService, SpamClassifier } from '../filter/index.js';
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
@@ -66,6 +67,8 @@ export interface ApiDeps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train` answers 503 without it). */
   spam?: SpamClassifier;
+  /** The event log (`GET /events` answers 503 without it). */
+  events?: EventLog;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -152,6 +155,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     groupPolicies: deps.groupPolicies,
     quarantine: deps.quarantine,
     spam: deps.spam,
+    events: deps.events,
   });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);
   return app;

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
 import { DnsSchema } from './dns-schema.js';
+import { EventsSchema } from './events-schema.js';
 import { FilterSchema } from './filter-schema.js';
 import { GreylistSchema } from './greylist-schema.js';
 import { LdapSchema } from './ldap-schema.js';
@@ -432,6 +433,7 @@ export const ConfigSchema = Type.Object(
     spam: SpamSchema,
     virus: VirusSchema,
     greylist: GreylistSchema,
+    events: EventsSchema,
   },
   { additionalProperties: false },
 );

@@ -1,11 +1,23 @@
 import type { Kysely } from 'kysely';
 import { AppError, newId } from '../shared/index.js';
-import type { DB, GroupKind, GroupsTable } from '../store/index.js';
+import { appendEvents, type DB, type GroupKind, type GroupsTable } from '../store/index.js';
 import type { Domains } from './domains.js';
+import { addressesOf, groupEvent, membershipEvent } from './events.js';
 import type { CreateGroupInput, Group, GroupTreeNode, UpdateGroupInput } from './types.js';
 import { validAddress } from './validate.js';
 
 type GroupRow = GroupsTable & { domain: string };
+
+/** The fields of `set` whose value differs from `row`'s, by their API names. */
+function changedFields(row: GroupsTable, set: Partial<GroupsTable>): string[] {
+  const names: Array<[keyof GroupsTable, string]> = [
+    ['name', 'name'],
+    ['parent_id', 'parentId'],
+    ['address', 'address'],
+    ['sort_order', 'sortOrder'],
+  ];
+  return names.filter(([k]) => set[k] !== undefined && set[k] !== row[k]).map(([, n]) => n);
+}
 
 /**
  * Departments and groups as one tree per domain, with membership — the shape
@@ -104,19 +116,24 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
       const address = await checkAddress(input.address, domain.name);
       const id = newId();
       const kind: GroupKind = input.kind ?? 'department';
-      await db
-        .insertInto('groups')
-        .values({
-          id,
-          domain_id: domain.id,
-          name,
-          kind,
-          parent_id: input.parentId ?? null,
-          address,
-          sort_order: input.sortOrder ?? 0,
-          created_at: Date.now(),
-        })
-        .execute();
+      const parentId = input.parentId ?? null;
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('groups')
+          .values({
+            id,
+            domain_id: domain.id,
+            name,
+            kind,
+            parent_id: parentId,
+            address,
+            sort_order: input.sortOrder ?? 0,
+            created_at: Date.now(),
+          })
+          .execute();
+        const facts = { id, domain: domain.name, name, kind, source: null };
+        await appendEvents(trx, [groupEvent('group.created', facts, { address, parentId })]);
+      });
       return get(id);
     },
     async tree(domainName: string): Promise<GroupTreeNode[]> {
@@ -150,17 +167,24 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
       if (patch.address !== undefined && patch.address !== row.address)
         set.address = await checkAddress(patch.address, row.domain);
       if (patch.sortOrder !== undefined) set.sort_order = patch.sortOrder;
-      if (Object.keys(set).length) await db.updateTable('groups').set(set).where('id', '=', id).execute();
+      const changes = changedFields(row, set);
+      if (Object.keys(set).length)
+        await db.transaction().execute(async (trx) => {
+          await trx.updateTable('groups').set(set).where('id', '=', id).execute();
+          const facts = { ...row, name: set.name ?? row.name };
+          if (changes.length > 0) await appendEvents(trx, [groupEvent('group.updated', facts, { changes })]);
+        });
       return get(id);
     },
     async remove(id: string): Promise<void> {
-      await getRow(id);
+      const row = await getRow(id);
       const child = await db.selectFrom('groups').select('id').where('parent_id', '=', id).executeTakeFirst();
       if (child)
         throw new AppError('GROUP_NOT_EMPTY', 'group still has subgroups; move or delete them first');
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('group_members').where('group_id', '=', id).execute();
         await trx.deleteFrom('groups').where('id', '=', id).execute();
+        await appendEvents(trx, [groupEvent('group.deleted', row)]);
       });
     },
     /** Ids of the group's members (users). */
@@ -176,14 +200,29 @@ export function createGroups(db: Kysely<DB>, domains: Domains, addressFree: (a: 
       if (userIds.length === 0) return;
       const existing = new Set(await this.memberIds(id));
       const fresh = [...new Set(userIds)].filter((u) => !existing.has(u));
-      if (fresh.length)
-        await db
+      if (fresh.length === 0) return;
+      const group = await getRow(id);
+      await db.transaction().execute(async (trx) => {
+        await trx
           .insertInto('group_members')
           .values(fresh.map((user_id) => ({ group_id: id, user_id })))
           .execute();
+        const added = [...(await addressesOf(trx, fresh)).values()].sort();
+        await appendEvents(trx, membershipEvent(group, added, []));
+      });
     },
     async removeMember(id: string, userId: string): Promise<void> {
-      await db.deleteFrom('group_members').where('group_id', '=', id).where('user_id', '=', userId).execute();
+      const group = await getRow(id);
+      await db.transaction().execute(async (trx) => {
+        const done = await trx
+          .deleteFrom('group_members')
+          .where('group_id', '=', id)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        if (Number(done.numDeletedRows) === 0) return;
+        const removed = [...(await addressesOf(trx, [userId])).values()];
+        await appendEvents(trx, membershipEvent(group, [], removed));
+      });
     },
   };
 }

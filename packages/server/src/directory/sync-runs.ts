@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { AppError, newId } from '../shared/index.js';
-import type { DB, DirectorySyncRunsTable } from '../store/index.js';
+import { appendEvents, type DB, type DirectorySyncRunsTable } from '../store/index.js';
+import { syncCompletedEvent } from './sync-events.js';
 import type { SyncRun, SyncRunStore } from './sync-types.js';
 import { cursor } from './validate.js';
 
@@ -95,18 +96,22 @@ export function createSyncRuns(db: Kysely<DB>, now: () => number = Date.now): Sy
     async finish(id, result) {
       const run = await get(id);
       const progress = { phase: 'done' as const, done: run.progress.done, total: run.progress.total };
-      await db
-        .updateTable('directory_sync_runs')
-        .set({
-          status: result.status,
-          finished_at: now(),
-          heartbeat_at: now(),
-          progress: JSON.stringify(progress),
-          report: result.report === null ? null : JSON.stringify(result.report),
-          error: result.error === null ? null : JSON.stringify(result.error),
-        })
-        .where('id', '=', id)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('directory_sync_runs')
+          .set({
+            status: result.status,
+            finished_at: now(),
+            heartbeat_at: now(),
+            progress: JSON.stringify(progress),
+            report: result.report === null ? null : JSON.stringify(result.report),
+            error: result.error === null ? null : JSON.stringify(result.error),
+          })
+          .where('id', '=', id)
+          .execute();
+        // A dry run changed nothing: integrators hear of real runs only.
+        if (!run.dryRun) await appendEvents(trx, [syncCompletedEvent(run, result.status, result.report)]);
+      });
       return get(id);
     },
 

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../store/index.js';
+import { appendEvents, type DB } from '../store/index.js';
+import { groupsBefore, syncBatchEvents } from './sync-events.js';
 import { createSyncRuns } from './sync-runs.js';
 import type {
   AddressOwner,
@@ -186,6 +187,7 @@ export function createDirectorySyncTarget(deps: SyncTargetDeps): DirectorySyncTa
 
   async function applyBatch(source: string, batch: SyncBatch): Promise<void> {
     await db.transaction().execute(async (trx) => {
+      const before = await groupsBefore(trx, batch);
       if (batch.createGroups?.length) await createGroups(trx, source, batch.createGroups);
       for (const g of batch.updateGroups ?? []) {
         const set: Record<string, unknown> = {};
@@ -209,6 +211,7 @@ export function createDirectorySyncTarget(deps: SyncTargetDeps): DirectorySyncTa
       if (batch.createUsers?.length) await createUsers(trx, source, batch.createUsers);
       await memberships(trx, batch.addMembers ?? [], batch.removeMembers ?? []);
       if (batch.deleteGroups?.length) await deleteGroups(trx, source, batch.deleteGroups);
+      await appendEvents(trx, await syncBatchEvents(trx, source, batch, before));
     });
   }
 

@@ -1,4 +1,4 @@
-import type { GroupKind, SyncRunStatus } from '../store/index.js';
+import type { GroupKind, NewEvent, SyncRunStatus } from '../store/index.js';
 import type { Page } from './types.js';
 
 /**
@@ -106,6 +106,11 @@ export interface SyncBatch {
   removeMembers?: Membership[];
   /** Groups to delete, children before parents; their local subgroups move to the top level. */
   deleteGroups?: string[];
+  /**
+   * The `user.*` events of the users this batch changes, written by its
+   * transaction (the target adds the `group.*` events of its group changes).
+   */
+  events?: NewEvent[];
 }
 
 /** State of a source that outlives a run. */

@@ -18,6 +18,7 @@ export const SCOPES = [
   'directory:write',
   'queue:read',
   'queue:write',
+  'events:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -1,7 +1,8 @@
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
 import { AppError, hasControlCharacters, newId, normalizeAddress, normalizeDomain } from '../shared/index.js';
-import type { DB, UserRole, UsersTable } from '../store/index.js';
+import { appendEvents, type DB, type UserRole, type UsersTable } from '../store/index.js';
 import type { Domains } from './domains.js';
+import { userEvent, userPatchChanges, userUpdateEvents } from './events.js';
 import { hashPassword } from './passwords.js';
 import type { CreateUserInput, ListUsersOptions, Page, UpdateUserInput, User } from './types.js';
 import { cursor, likePattern, validAddress, validDomain, validPassword, validQuota } from './validate.js';
@@ -259,6 +260,8 @@ export function createUsers(deps: UsersDeps) {
           .execute();
         await writeLinks(trx, id, aliases, admin, departments);
         await deps.createMailboxes(trx, id);
+        const data = { displayName: input.displayName?.trim() ?? '', enabled: true };
+        await appendEvents(trx, [userEvent('user.created', { address: a.address, source: null }, data)]);
       });
       return (await hydrate([await getRow(a.address)]))[0] as User;
     },
@@ -309,9 +312,12 @@ export function createUsers(deps: UsersDeps) {
           patch.password === null ? null : await hashPassword(validPassword(patch.password));
         set.password_changed_at = now;
       }
+      const changes = userPatchChanges(row, set, patch);
+      const enabled = { before: !!row.enabled, after: patch.enabled ?? !!row.enabled };
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('users').set(set).where('id', '=', row.id).execute();
         await writeLinks(trx, row.id, aliases, admin, departments);
+        await appendEvents(trx, userUpdateEvents(row, changes, enabled));
       });
       return (await hydrate([await getRow(row.address)]))[0] as User;
     },
@@ -332,6 +338,7 @@ export function createUsers(deps: UsersDeps) {
         await trx.deleteFrom('aliases').where('user_id', '=', row.id).execute();
         await trx.deleteFrom('admin_domains').where('user_id', '=', row.id).execute();
         await trx.deleteFrom('users').where('id', '=', row.id).execute();
+        await appendEvents(trx, [userEvent('user.deleted', row)]);
       });
       return blobs.map((b) => b.blob_id);
     },

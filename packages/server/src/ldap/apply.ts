@@ -1,5 +1,6 @@
-import type { DirectorySyncTarget, SyncBatch } from '../directory/index.js';
+import { type DirectorySyncTarget, type SyncBatch, userEvent } from '../directory/index.js';
 import { AppError } from '../shared/index.js';
+import type { NewEvent } from '../store/index.js';
 import type { EventSink } from './events.js';
 import type { PlannedEvent, SyncPlan } from './plan.js';
 
@@ -60,9 +61,34 @@ function steps(plan: SyncPlan): Step[] {
   return out;
 }
 
+/** The plan's user events as the event log takes them, by user id. */
+function logEvents(plan: SyncPlan, source: string): Map<string, NewEvent[]> {
+  const names = new Map(plan.createUsers.map((u) => [u.id, u.displayName]));
+  const out = new Map<string, NewEvent[]>();
+  for (const e of plan.events) {
+    const user = { address: e.address, source };
+    const data =
+      e.type === 'user.created'
+        ? { displayName: names.get(e.userId) ?? '', enabled: true }
+        : e.type === 'user.updated'
+          ? { changes: e.changes ?? [] }
+          : {};
+    out.set(e.userId, [...(out.get(e.userId) ?? []), userEvent(e.type, user, data)]);
+  }
+  return out;
+}
+
+/** The users whose changes a step carries: its users, or the members its memberships move. */
+const usersOf = (step: Step) => [
+  ...step.userIds,
+  ...(step.batch.addMembers ?? []).map((m) => m.userId),
+  ...(step.batch.removeMembers ?? []).map((m) => m.userId),
+];
+
 export interface ApplyOptions {
   source: string;
-  emit: EventSink;
+  /** Told after each commit of the user events it wrote to the event log (tests; the log is the record). */
+  emit?: EventSink;
   onProgress: (done: number, total: number) => void;
   signal?: AbortSignal;
   now?: () => number;
@@ -84,7 +110,7 @@ export async function applyPlan(
   for (const e of plan.events) pending.set(e.userId, [...(pending.get(e.userId) ?? []), e]);
   const announce = (userId: string) => {
     for (const e of pending.get(userId) ?? [])
-      options.emit({
+      options.emit?.({
         type: e.type,
         at: now(),
         user: { id: e.userId, address: e.address },
@@ -93,11 +119,18 @@ export async function applyPlan(
       });
     pending.delete(userId);
   };
+  // Each user's events go into the transaction of the first step that changes them; the last
+  // step takes whatever is left (a change carried by a membership of an earlier step, say).
+  const unwritten = logEvents(plan, options.source);
+  const all = steps(plan);
   let done = 0;
-  for (const step of steps(plan)) {
+  for (const [i, step] of all.entries()) {
     if (options.signal?.aborted)
       throw new AppError('UNAVAILABLE', 'the sync was stopped (server shutting down)');
-    await target.apply(options.source, step.batch);
+    const ids = i === all.length - 1 ? [...unwritten.keys()] : usersOf(step);
+    const events = ids.flatMap((id) => unwritten.get(id) ?? []);
+    for (const id of ids) unwritten.delete(id);
+    await target.apply(options.source, events.length > 0 ? { ...step.batch, events } : step.batch);
     done += step.ops;
     options.onProgress(done, plan.size);
     for (const id of step.userIds) announce(id);

@@ -1,10 +1,11 @@
 import type { UserEventType } from './plan-types.js';
 
 /**
- * What the directory sync announces, one event per change it committed.
- * Names follow the event catalogue of DESIGN.md (`user.created`,
- * `user.disabled` …). The events module does not exist yet: `main.ts` wires
- * the sink (today: a log line), so this is the one place to connect it.
+ * What the directory sync announces after each commit, one event per user
+ * change. The record integrators read is the event log (`events/`): the
+ * same changes are written there as `user.*` events by the sync's own
+ * transactions (`apply.ts` hands them to the target in `SyncBatch.events`).
+ * This sink is an optional in-process hook after the commit (tests use it).
  */
 export interface UserEvent {
   type: UserEventType;

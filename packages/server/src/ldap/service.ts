@@ -49,7 +49,8 @@ export interface DirectorySync {
 export interface DirectorySyncDeps {
   sources: LdapSource[];
   target: DirectorySyncTarget;
-  emit: EventSink;
+  /** Told after each commit of the user events it wrote to the event log; optional (the log is the record). */
+  emit?: EventSink;
   log: Logger;
   /** Scheduled runs; 0 = none. */
   intervalMs: number;

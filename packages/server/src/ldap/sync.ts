@@ -25,7 +25,8 @@ export const INCREMENTAL_OVERLAP_MS = 5 * 60_000;
 
 export interface SyncDeps {
   target: DirectorySyncTarget;
-  emit: EventSink;
+  /** Told after each commit of the user events it wrote to the event log; optional (the log is the record). */
+  emit?: EventSink;
   now?: () => number;
   newId?: () => string;
 }

@@ -7,6 +7,7 @@ import type {
   QueueMessagesTable,
   QueueRecipientsTable,
 } from '../store/index.js';
+import { attemptEvents } from './attempt-events.js';
 import type { DsnRecipient } from './dsn.js';
 import { mayNotify, type NoticeDeps, readHeaderSection, sendNotice } from './notices.js';
 import { type AttemptRecord, LeaseLost, type RecipientOutcome, recordAttempt } from './record.js';
@@ -241,6 +242,11 @@ async function runJobOrThrow(deps: JobDeps, job: QueueDomainsTable, signal?: Abo
           delayNotified: !!job.delay_notified || noticeDue,
           now,
         };
+  const bounced = failed.length > 0 && mayNotify(message);
+  attemptRecord.events = attemptEvents(job, message, outcomes, {
+    nextAttemptAt: attemptRecord.nextAttemptAt,
+    bounced,
+  });
   const { releasedBlob } = await record(deps, attemptRecord);
   traceOutcomes(deps, job, message, outcomes, { tls, now });
   if (releasedBlob) await deps.releaseBlobs([releasedBlob]);

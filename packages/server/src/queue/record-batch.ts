@@ -12,7 +12,7 @@
  * each record is written again alone, so that one bad record never costs the
  * others theirs.
  */
-import type { Database } from '../store/index.js';
+import { appendEvents, type Database } from '../store/index.js';
 import { type AttemptRecord, LeaseLost, recordAttempt, writeAttempt } from './record.js';
 
 export interface AttemptRecorder {
@@ -48,6 +48,15 @@ export function createAttemptRecorder(database: Database, owner: string): Attemp
             out.push({ lost: err });
           }
         }
+        // Once, last: the events of the records that were written (a lost lease wrote nothing).
+        const kept = batch.filter((_, i) => {
+          const result = out[i];
+          return result !== undefined && 'ok' in result;
+        });
+        await appendEvents(
+          trx,
+          kept.flatMap((w) => w.r.events ?? []),
+        );
         return out;
       });
     } catch (err) {

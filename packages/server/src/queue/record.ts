@@ -4,7 +4,14 @@
  * the job's rows gone, and the message's too when it was its last job (its
  * body is then released by the caller, after the commit).
  */
-import type { Database, Executor, QueueRecipientState } from '../store/index.js';
+import {
+  appendEvents,
+  type Database,
+  deliveryEvent,
+  type Executor,
+  type NewEvent,
+  type QueueRecipientState,
+} from '../store/index.js';
 
 /** One recipient's answer in this attempt. */
 export interface RecipientOutcome {
@@ -30,6 +37,8 @@ export interface AttemptRecord {
   lastError: { code: number | null; enhanced: string | null; response: string } | null;
   delayNotified: boolean;
   now: number;
+  /** The attempt's `delivery.*` events, written by the transaction that records it (last, see `appendEvents`). */
+  events?: NewEvent[];
 }
 
 /** The job is no longer this worker's: an operator removed it, or (PostgreSQL) its lease ran out and another node took it. */
@@ -66,7 +75,11 @@ export async function recordAttempt(
   owner: string,
   r: AttemptRecord,
 ): Promise<{ releasedBlob: string | null }> {
-  return database.db.transaction().execute((trx) => writeAttempt(trx, owner, r));
+  return database.db.transaction().execute(async (trx) => {
+    const written = await writeAttempt(trx, owner, r);
+    await appendEvents(trx, r.events ?? []);
+    return written;
+  });
 }
 
 /** recordAttempt's statements, in the caller's transaction (several attempts share one: record-batch.ts). */
@@ -142,7 +155,7 @@ export async function removeJob(
     const job = await trx
       .deleteFrom('queue_domains')
       .where('id', '=', jobId)
-      .returning('queue_message_id')
+      .returning(['queue_message_id', 'domain', 'attempts'])
       .executeTakeFirst();
     if (!job) return { removed: false, waiting: [], queueMessageId: null, releasedBlob: null };
     const recipients = await trx
@@ -154,7 +167,23 @@ export async function removeJob(
       .filter((x) => x.state === 'pending' || x.state === 'deferred')
       .map((x) => x.address)
       .sort();
+    const message = await trx
+      .selectFrom('queue_messages')
+      .selectAll()
+      .where('id', '=', job.queue_message_id)
+      .executeTakeFirst();
     const releasedBlob = await dropMessageIfDone(trx, job.queue_message_id);
+    // The recipients still waiting will never be delivered: they failed, by an operator's hand.
+    if (message && waiting.length > 0)
+      await appendEvents(trx, [
+        deliveryEvent('delivery.failed', message, { id: jobId, domain: job.domain }, waiting, {
+          attempts: Number(job.attempts),
+          code: null,
+          enhanced: '5.0.0',
+          response: 'removed from the queue by an administrator',
+          remoteHost: null,
+        }),
+      ]);
     return { removed: true, waiting, queueMessageId: job.queue_message_id, releasedBlob };
   });
 }

@@ -70,6 +70,11 @@ export const ErrorCodes = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   // outbound queue
   QUEUE_ENTRY_NOT_FOUND: { status: 404, title: 'Queue entry not found' },
+  // events
+  EVENTS_CURSOR_EXPIRED: {
+    status: 410,
+    title: 'The cursor is older than the event log keeps; resync and start from the oldest kept event',
+  },
   // sso
   SSO_FAILED: { status: 401, title: 'Single sign-on failed' },
   SSO_UNAVAILABLE: { status: 503, title: 'Identity provider unavailable' },

@@ -1,7 +1,9 @@
 import { AppError, newId } from '../shared/index.js';
 import { assertBlobId } from './blobs.js';
 import { addUsedBytes, journal, lockMailbox, updateMailbox } from './box-lock.js';
+import { appendEvents } from './event-log.js';
 import { normalizeKeywords } from './flags.js';
+import { ownerAddress, rowNewEvent } from './mail-events.js';
 import type { OpsDeps } from './ops-deps.js';
 import { releaseBlobs } from './release.js';
 import { flagColumns, newMessageRow } from './rows.js';
@@ -51,6 +53,7 @@ export async function append(deps: OpsDeps, input: AppendInput): Promise<Placed>
         size: blob.size,
       });
       await addUsedBytes(trx, userId, blob.size, true);
+      await appendEvents(trx, [rowNewEvent(await ownerAddress(trx, userId), box.name, row)]);
       return { messageId: id, userId, mailboxId, uid, modseq };
     });
     deps.notifier.publish(userId, mailboxId, placed.modseq);

@@ -8,6 +8,9 @@
  */
 import { AppError, newId } from '../shared/index.js';
 import type { Database, SyncStatements } from './db.js';
+import { queuedEvents } from './delivery-events.js';
+import { appendEvents, type NewEvent, syncEventAppender } from './event-log.js';
+import { messageNewEvent } from './mail-events.js';
 import type { Executor } from './mailboxes.js';
 import { newMessageRow, type Placement } from './rows.js';
 import type {
@@ -25,6 +28,8 @@ import type { DeliveryInput, Placed } from './types.js';
 interface Resolved {
   input: DeliveryInput;
   mailboxIds?: string[];
+  /** The owner's address per target (for the `message.new` events). */
+  owners?: string[];
 }
 
 const ROWS_PER_INSERT = 500;
@@ -112,6 +117,7 @@ async function reserve(trx: Executor, boxes: Map<string, Totals>): Promise<Reser
 function buildRows(items: Resolved[], next: Reserved) {
   const rows: MessagesTable[] = [];
   const changes: MailChangesTable[] = [];
+  const events: NewEvent[] = [];
   const at = Date.now();
   const placed = items.map((p) =>
     p.input.targets.map((t, i): Placed => {
@@ -127,10 +133,16 @@ function buildRows(items: Resolved[], next: Reserved) {
       };
       rows.push(newMessageRow(p.input, place));
       changes.push({ mailbox_id: mailboxId, modseq: place.modseq, uid: place.uid, kind: 'new', at });
+      const address = p.owners?.[i] as string;
+      const mailbox = t.mailbox ?? 'INBOX';
+      events.push(
+        messageNewEvent(p.input, { address, mailbox, id: place.id, uid: place.uid, unread: !t.seen }),
+      );
       return { messageId: place.id, userId: t.userId, mailboxId, uid: place.uid, modseq: place.modseq };
     }),
   );
-  return { rows, changes, placed };
+  for (const p of items) if (p.input.outbound) events.push(...queuedEvents(p.input.outbound));
+  return { rows, changes, events, placed };
 }
 
 /** The bodies of the batch small enough for the database, once each (one body serves every target). */
@@ -187,7 +199,7 @@ async function writeRows(database: Database, items: Resolved[]): Promise<Placed[
     for (const userId of [...users.keys()].sort()) {
       await usedBytesQuery(trx, userId, users.get(userId) as number).execute();
     }
-    const { rows, changes, placed } = buildRows(items, next);
+    const { rows, changes, events, placed } = buildRows(items, next);
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
       await trx
         .insertInto('messages')
@@ -199,6 +211,8 @@ async function writeRows(database: Database, items: Resolved[]): Promise<Placed[
         .execute();
     }
     await insertOutbound(trx, items);
+    // Last: on PostgreSQL it holds the event log's lock until the commit (see appendEvents).
+    await appendEvents(trx, events);
     return placed;
   });
 }
@@ -284,6 +298,7 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
   const insertQuarantine = rowInserter<QuarantineTable>(db, statements, 'quarantine');
   const insertQueueDomain = rowInserter<QueueDomainsTable>(db, statements, 'queue_domains');
   const insertQueueRecipient = rowInserter<QueueRecipientsTable>(db, statements, 'queue_recipients');
+  const insertEvents = syncEventAppender(db, statements);
   // Prepared from the first row: its keys, in their order, are the insert's columns.
   let insertMessage:
     | { columns: (keyof MessagesTable)[]; run: (p: readonly unknown[]) => unknown }
@@ -306,7 +321,7 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
         next.set(id, firstOf(row, t));
       }
       for (const userId of [...users.keys()].sort()) addUsedBytes([users.get(userId), userId]);
-      const { rows, changes, placed } = buildRows(items, next);
+      const { rows, changes, events, placed } = buildRows(items, next);
       for (const row of rows) {
         insertMessage ??= {
           columns: Object.keys(row) as (keyof MessagesTable)[],
@@ -320,6 +335,7 @@ function sqliteRowWriter(db: Executor, statements: SyncStatements) {
       for (const m of queued.messages) insertQueueMessage(m);
       for (const d of queued.domains) insertQueueDomain(d);
       for (const r of queued.recipients) insertQueueRecipient(r);
+      insertEvents(events);
       return placed;
     });
   };

@@ -13,6 +13,12 @@ import type { DeliveryInput } from './types.js';
 
 export interface CommitThreadOptions extends CommitThreadConfig {
   log?: Logger;
+  /**
+   * Told on this thread after a batch committed on the committer's thread:
+   * its events are readable now (the store rings the database's event bell,
+   * which the committer's own connection does not reach).
+   */
+  onCommitted?: () => void;
 }
 
 /**
@@ -135,6 +141,7 @@ export function createThreadCommitter(options: CommitThreadOptions): Committer {
         case 'settled':
           Object.assign(stats, m.stats);
           inFlight -= 1;
+          if (m.results.some((r) => 'placed' in r)) options.onCommitted?.();
           settle(m.results);
           send();
           keepAlive();

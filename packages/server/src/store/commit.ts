@@ -63,6 +63,8 @@ interface Pending {
   reject(error: unknown): void;
   /** Mailbox id per target, filled in before the blob is committed. */
   mailboxIds?: string[];
+  /** The owner's address per target, filled in with `mailboxIds`. */
+  owners?: string[];
   /** Placement per target, once its rows are committed. */
   placed?: Placed[];
 }
@@ -112,15 +114,20 @@ async function resolveMailboxes(db: Executor, batch: Pending[]): Promise<Map<Pen
       ? []
       : await db
           .selectFrom('mailboxes')
-          .select(['id', 'user_id', 'name'])
-          .where('user_id', 'in', userIds)
+          .innerJoin('users', 'users.id', 'mailboxes.user_id')
+          .select(['mailboxes.id', 'mailboxes.user_id', 'mailboxes.name', 'users.address'])
+          .where('mailboxes.user_id', 'in', userIds)
           .execute();
   const ids = new Map(rows.map((r) => [boxKey(r.user_id, r.name), r.id]));
+  // The owner's address goes into the `message.new` event of each placed copy.
+  const owners = new Map(rows.map((r) => [r.user_id, r.address]));
   const failed = new Map<Pending, AppError>();
   for (const p of batch) {
     const found = p.input.targets.map((t) => ids.get(boxKey(t.userId, t.mailbox ?? 'INBOX')));
-    if (found.every((id) => id !== undefined)) p.mailboxIds = found as string[];
-    else failed.set(p, new AppError('MAILBOX_NOT_FOUND', 'target mailbox not found'));
+    if (found.every((id) => id !== undefined)) {
+      p.mailboxIds = found as string[];
+      p.owners = p.input.targets.map((t) => owners.get(t.userId) as string);
+    } else failed.set(p, new AppError('MAILBOX_NOT_FOUND', 'target mailbox not found'));
   }
   return failed;
 }

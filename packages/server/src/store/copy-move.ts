@@ -1,6 +1,8 @@
 import type { Transaction } from 'kysely';
 import { newId } from '../shared/index.js';
 import { addUsedBytes, type BoxDelta, journal, lockMailboxPair, updateMailbox } from './box-lock.js';
+import { appendEvents, type NewEvent } from './event-log.js';
+import { movedEvents, ownerAddress, rowNewEvent } from './mail-events.js';
 import type { OpsDeps } from './ops-deps.js';
 import type { DB, MailboxesTable, MessagesTable } from './schema.js';
 import { scanMessages, toRanges, type UidRanges } from './uid-set.js';
@@ -46,7 +48,7 @@ async function placeAll(
   userId: string,
   ids: { from: string; to: string },
   uids: UidSet,
-  place: (page: MessagesTable[], newUids: number[], modseq: number) => Promise<void>,
+  place: (page: MessagesTable[], newUids: number[], modseq: number, dst: MailboxesTable) => Promise<void>,
 ): Promise<Placement> {
   const [src, dst] = await lockMailboxPair(trx, deps.database.engine, userId, ids.from, ids.to);
   const modseq = Number(dst.highest_modseq) + 1;
@@ -62,7 +64,7 @@ async function placeAll(
   };
   for await (const page of scanMessages(trx, src.id, below(toRanges(uids), Number(src.uid_next)))) {
     const newUids = page.map(() => next++);
-    await place(page, newUids, modseq);
+    await place(page, newUids, modseq, dst);
     for (const [i, r] of page.entries()) {
       out.sourceUids.push(Number(r.uid));
       out.destUids.push(newUids[i] as number);
@@ -106,13 +108,15 @@ export async function copyMessages(
   toMailboxId: string,
 ): Promise<CopyResult> {
   const p = await deps.database.db.transaction().execute(async (trx) => {
+    const events: NewEvent[] = [];
+    let owner: string | undefined;
     const placed = await placeAll(
       trx,
       deps,
       userId,
       { from: fromMailboxId, to: toMailboxId },
       uids,
-      async (page, newUids, modseq) => {
+      async (page, newUids, modseq, dst) => {
         const rows = page.map((r, i) => ({
           ...r,
           id: newId(),
@@ -120,6 +124,8 @@ export async function copyMessages(
           uid: newUids[i] as number,
           modseq,
         }));
+        owner ??= await ownerAddress(trx, userId);
+        for (const row of rows) events.push(rowNewEvent(owner, dst.name, row));
         for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
           await trx
             .insertInto('messages')
@@ -131,6 +137,7 @@ export async function copyMessages(
       await journal(trx, toMailboxId, 'new', newEntries(placed));
       await updateMailbox(trx, toMailboxId, placed.modseq, { ...placed.delta, uids: placed.destUids.length });
       await addUsedBytes(trx, userId, placed.delta.size, true);
+      await appendEvents(trx, events);
     }
     return placed;
   });
@@ -159,6 +166,7 @@ export async function moveMessages(
 ): Promise<MoveResult> {
   const same = fromMailboxId === toMailboxId;
   const p = await deps.database.db.transaction().execute(async (trx) => {
+    const moved: Array<{ id: string; uid: number; newUid: number }> = [];
     const placed = await placeAll(
       trx,
       deps,
@@ -167,6 +175,7 @@ export async function moveMessages(
       uids,
       async (page, newUids, modseq) => {
         for (const [i, r] of page.entries()) {
+          moved.push({ id: r.id, uid: Number(r.uid), newUid: newUids[i] as number });
           await trx
             .updateTable('messages')
             .set({ mailbox_id: toMailboxId, uid: newUids[i] as number, modseq })
@@ -190,6 +199,8 @@ export async function moveMessages(
       size: -size,
     });
     await updateMailbox(trx, toMailboxId, placed.modseq, { ...placed.delta, uids: n });
+    const owner = await ownerAddress(trx, userId);
+    await appendEvents(trx, movedEvents(owner, placed.src.name, placed.dst.name, moved));
     return { placed, sourceModseq };
   });
   const { placed } = p;

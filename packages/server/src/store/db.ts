@@ -8,12 +8,19 @@ import {
   type Driver,
   Kysely,
   Migrator,
-  PostgresDialect,
   type SqliteDatabase,
   SqliteDialect,
   SqliteDriver,
 } from 'kysely';
+import {
+  createEventBell,
+  type EventBell,
+  type EventWriteWatcher,
+  eventWriteWatcher,
+  WatchedPostgresDialect,
+} from './event-bell.js';
 import { migrationProvider } from './migrations/index.js';
+import { type Listening, type ListenOptions, listenPostgres } from './pg-listen.js';
 import type { DB } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -45,6 +52,18 @@ export interface Database {
    * Kysely would build and compile each of them again every time.
    */
   statements?: SyncStatements;
+  /**
+   * Rung after a transaction of this process that appended events committed
+   * (`event-bell.ts`); the SQLite delivery committer's thread rings it
+   * through the store when its batches settle.
+   */
+  bell: EventBell;
+  /**
+   * PostgreSQL only: LISTEN on `channel` over a connection of its own,
+   * reconnecting after failures (`pg-listen.ts`). Nodes sharing the database
+   * learn of each other's commits this way.
+   */
+  listen?(options: Omit<ListenOptions, 'url'>): Promise<Listening>;
   close(): Promise<void>;
 }
 
@@ -201,29 +220,51 @@ function withStatementCache(sqlite: SQLite.Database, max = 256): SqliteDatabase 
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #sqlite: SQLite.Database;
-  constructor(database: SqliteDatabase, sqlite: SQLite.Database) {
+  readonly #watcher: EventWriteWatcher;
+  constructor(database: SqliteDatabase, sqlite: SQLite.Database, watcher: EventWriteWatcher) {
     super({ database });
     this.#sqlite = sqlite;
+    this.#watcher = watcher;
+  }
+  /** The one connection, once acquired. */
+  #connection: DatabaseConnection | undefined;
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    this.#watcher.watch(connection);
+    this.#connection = connection;
+    return connection;
   }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.commitTransaction(connection);
+    this.#watcher.committed(connection);
+  }
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    this.#watcher.rolledBack(connection);
     if (this.#sqlite.inTransaction) await super.rollbackTransaction(connection);
+  }
+  /** An insert outside a transaction committed by itself. */
+  override async releaseConnection(): Promise<void> {
+    if (this.#connection && !this.#sqlite.inTransaction) this.#watcher.committed(this.#connection);
+    await super.releaseConnection();
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #database: SqliteDatabase;
   readonly #sqlite: SQLite.Database;
-  constructor(sqlite: SQLite.Database) {
+  readonly #watcher: EventWriteWatcher;
+  constructor(sqlite: SQLite.Database, bell: EventBell) {
     const database = withStatementCache(sqlite);
     super({ database });
     this.#database = database;
     this.#sqlite = sqlite;
+    this.#watcher = eventWriteWatcher(bell);
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#database, this.#sqlite);
+    return new ImmediateSqliteDriver(this.#database, this.#sqlite, this.#watcher);
   }
 }
 
@@ -252,12 +293,14 @@ export function openSqliteFile(file: string): Database {
   sqlite.function('lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,
   );
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(sqlite) });
+  const bell = createEventBell();
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(sqlite, bell) });
   const reads = sqliteReads(file);
   return {
     db,
     engine: 'sqlite',
     file,
+    bell,
     prepareRead: reads.prepareRead,
     prepareRawRead: reads.prepareRawRead,
     statements: syncStatements(sqlite),
@@ -281,8 +324,16 @@ async function openPostgres(url: string, onConnectionError?: (err: Error) => voi
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', (err) => onConnectionError?.(err));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', prepareRead: kyselyRead(db), close: () => db.destroy() };
+  const bell = createEventBell();
+  const db = new Kysely<DB>({ dialect: new WatchedPostgresDialect({ pool }, bell) });
+  return {
+    db,
+    engine: 'postgres',
+    bell,
+    prepareRead: kyselyRead(db),
+    listen: (listenOptions) => listenPostgres({ ...listenOptions, url }),
+    close: () => db.destroy(),
+  };
 }
 
 /** Opens the metadata database and brings its schema up to date. */

@@ -1,4 +1,6 @@
 import { addUsedBytes, journal, lockMailbox, updateMailbox } from './box-lock.js';
+import { appendEvents } from './event-log.js';
+import { deletedEvents, ownerAddress } from './mail-events.js';
 import type { OpsDeps } from './ops-deps.js';
 import { releaseBlobs } from './release.js';
 import { MAX_UID, scanMessages, toRanges } from './uid-set.js';
@@ -25,11 +27,13 @@ export async function expunge(
     const box = await lockMailbox(trx, database.engine, userId, mailboxId);
     const modseq = Number(box.highest_modseq) + 1;
     const uids: number[] = [];
+    const gone: Array<{ id: string; uid: number }> = [];
     const delta = { total: 0, unread: 0, deleted: 0, size: 0 };
     const filter = { deletedOnly: !options.ignoreDeletedFlag };
     for await (const page of scanMessages(trx, mailboxId, ranges, filter)) {
       for (const r of page) {
         uids.push(Number(r.uid));
+        gone.push({ id: r.id, uid: Number(r.uid) });
         blobIds.add(r.blob_id);
         delta.total -= 1;
         delta.unread -= r.seen ? 0 : 1;
@@ -54,6 +58,7 @@ export async function expunge(
     );
     await updateMailbox(trx, mailboxId, modseq, delta);
     await addUsedBytes(trx, userId, delta.size);
+    await appendEvents(trx, deletedEvents(await ownerAddress(trx, userId), box.name, gone));
     return { uids, modseq, highestModseq: modseq };
   });
   if (result.uids.length > 0) {

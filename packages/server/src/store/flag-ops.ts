@@ -1,7 +1,9 @@
 import type { Transaction } from 'kysely';
 import { AppError } from '../shared/index.js';
 import { journal, lockMailbox, updateMailbox } from './box-lock.js';
+import { appendEvents } from './event-log.js';
 import { normalizeKeywords } from './flags.js';
+import { type FlagChangeItem, flagEvents, ownerAddress } from './mail-events.js';
 import type { OpsDeps } from './ops-deps.js';
 import { bitsOf, flagColumns, keywordsOf } from './rows.js';
 import type { DB, MessagesTable } from './schema.js';
@@ -63,6 +65,7 @@ export async function setFlags(
     const modseq = Number(box.highest_modseq) + 1;
     const out: SetFlagsResult = { messages: [], failed: [], highestModseq: Number(box.highest_modseq) };
     const changed: Array<{ uid: number; modseq: number }> = [];
+    const items: FlagChangeItem[] = [];
     const delta = { unread: 0, deleted: 0 };
     for await (const page of scanMessages(trx, mailboxId, ranges)) {
       const groups: Groups = new Map();
@@ -87,6 +90,7 @@ export async function setFlags(
         delta.unread += unreadOf(after.bits) - unreadOf(before.bits);
         delta.deleted += deletedOf(after.bits) - deletedOf(before.bits);
         changed.push({ uid, modseq });
+        items.push({ id: row.id, uid, before, after });
         out.messages.push({ uid, modseq, flags: after.bits, keywords: after.keywords, changed: true });
         const key = `${after.bits} ${JSON.stringify(after.keywords)}`;
         const group = groups.get(key) ?? { ...after, uids: [] };
@@ -99,6 +103,7 @@ export async function setFlags(
       await journal(trx, mailboxId, 'flags', changed);
       await updateMailbox(trx, mailboxId, modseq, delta);
       out.highestModseq = modseq;
+      await appendEvents(trx, flagEvents(await ownerAddress(trx, userId), box.name, items));
     }
     return out;
   });

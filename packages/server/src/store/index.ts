@@ -19,6 +19,17 @@ export {
   openDatabase,
   type PreparedRead,
 } from './db.js';
+export { deliveryEvent } from './delivery-events.js';
+export { createEventBell, type EventBell } from './event-bell.js';
+export {
+  appendEvents,
+  domainOf,
+  EVENT_LOCK_KEY,
+  EVENT_TYPES,
+  EVENTS_CHANNEL,
+  type EventType,
+  type NewEvent,
+} from './event-log.js';
 export {
   canonicalKeyword,
   flagNames,

@@ -83,7 +83,13 @@ export function createMailStore(options: MailStoreOptions): LocalMailStore {
   const maxBatch = Math.max(1, options.maxBatch ?? 64);
   // SQLite: the committer gets a thread and a connection of its own (see commit-worker.ts).
   const committer = database.file
-    ? createThreadCommitter({ file: database.file, blobDir: files.root, maxBatch, log })
+    ? createThreadCommitter({
+        file: database.file,
+        blobDir: files.root,
+        maxBatch,
+        log,
+        onCommitted: () => database.bell.ring(),
+      })
     : createCommitter({ database, blobs: files, maxBatch, log });
   const notifier = options.notifier ?? createMemoryNotifier(log);
   const deps: OpsDeps = { database, blobs, log, notifier, placed: options.onMessagesPlaced };

@@ -5,6 +5,8 @@
  */
 import type { Transaction } from 'kysely';
 import { AppError, codeChain, newId } from '../shared/index.js';
+import { appendEvents } from './event-log.js';
+import { mailboxEvent, ownerAddress } from './mail-events.js';
 import { checkMailboxName, mailboxName, parentNames } from './mailbox-names.js';
 import { type Executor, toMailbox } from './mailboxes.js';
 import type { OpsDeps } from './ops-deps.js';
@@ -179,6 +181,11 @@ export async function createMailbox(
       throw new AppError('SPECIAL_USE_INVALID', `another mailbox already has the special use ${use}`);
     const rows = await insertMailboxes(trx, userId, names, [{ name: stored, specialUse: use }], now);
     if (options.subscribe) await subscribe(trx, userId, stored);
+    const owner = await ownerAddress(trx, userId);
+    await appendEvents(
+      trx,
+      rows.map((r) => mailboxEvent('mailbox.created', owner, { mailbox: r.name })),
+    );
     return rows;
   });
   for (const r of created) deps.notifier.publish(userId, r.id, 0);

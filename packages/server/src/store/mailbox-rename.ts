@@ -2,6 +2,8 @@
 import { sql, type Transaction } from 'kysely';
 import { AppError } from '../shared/index.js';
 import { addUsedBytes } from './box-lock.js';
+import { appendEvents } from './event-log.js';
+import { mailboxEvent, ownerAddress } from './mail-events.js';
 import {
   getMailbox,
   insertMailboxes,
@@ -89,6 +91,12 @@ async function renameInbox(deps: OpsDeps, userId: string, to: string, now: numbe
       .set({ highest_modseq: modseq, total: 0, unread: 0, deleted: 0, size: 0 })
       .where('id', '=', inbox.id)
       .execute();
+    // `to` is the last created; the others are its missing parents.
+    const owner = await ownerAddress(trx, userId);
+    await appendEvents(trx, [
+      ...created.slice(0, -1).map((r) => mailboxEvent('mailbox.created', owner, { mailbox: r.name })),
+      mailboxEvent('mailbox.renamed', owner, { from: 'INBOX', to }),
+    ]);
     return { created, inbox: { id: inbox.id, modseq } };
   });
 }
@@ -120,6 +128,11 @@ async function renameTree(deps: OpsDeps, userId: string, from: string, to: strin
       userId,
       renamed.map(([m, name]) => [m.name, name]),
     );
+    const owner = await ownerAddress(trx, userId);
+    await appendEvents(trx, [
+      ...renamed.map(([m, name]) => mailboxEvent('mailbox.renamed', owner, { from: m.name, to: name })),
+      ...created.map((r) => mailboxEvent('mailbox.created', owner, { mailbox: r.name })),
+    ]);
     return { created, renamed: renamed.map(([m]) => m.id) };
   });
 }
@@ -175,6 +188,10 @@ export async function deleteMailbox(deps: OpsDeps, userId: string, name: string)
     await trx.deleteFrom('mail_changes').where('mailbox_id', '=', box.id).execute();
     await trx.deleteFrom('mailboxes').where('id', '=', box.id).execute();
     await addUsedBytes(trx, userId, -Number(box.size));
+    const owner = await ownerAddress(trx, userId);
+    await appendEvents(trx, [
+      mailboxEvent('mailbox.deleted', owner, { mailbox: box.name, messages: Number(box.total) }),
+    ]);
     return { blobIds: blobs.map((b) => b.blob_id), id: box.id };
   });
   deps.notifier.publish(userId, id, 0);

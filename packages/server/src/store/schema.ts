@@ -475,6 +475,23 @@ export interface GreylistTable {
   expires_at: number;
 }
 
+/**
+ * The event log (`events/`): written only through `appendEvents`, in the
+ * transaction of the change each row describes. `position` orders it and is
+ * the cursor clients hold; `data` is JSON of the type's catalogue schema.
+ */
+export interface EventLogTable {
+  position: Generated<number>;
+  /** UUID v7: the CloudEvents id and the webhook-id. */
+  id: string;
+  type: string;
+  /** Epoch ms when it was written. */
+  time: number;
+  /** The domain it belongs to (a scoped reader's filter); null for install-wide events. */
+  domain: string | null;
+  /** The mailbox owner or the user it is about; null when none. */
+  address: string | null;
+  data: string;
 /** What a local domain knows of a remote sender (filter/spam/sender-history.ts). */
 export interface SenderHistoryTable {
   /** The local domain, lower case. */
@@ -527,5 +544,6 @@ export interface DB {
   vacation_replies: VacationRepliesTable;
   group_policies: GroupPoliciesTable;
   greylist: GreylistTable;
+  event_log: EventLogTable;
   sender_history: SenderHistoryTable;
 }

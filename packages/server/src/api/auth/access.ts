@@ -26,8 +26,11 @@ const FORBIDDEN: Decision = { outcome: 'forbidden', code: 'FORBIDDEN' };
 
 /** What a plain user may do, and only on themselves. */
 const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);
-/** A plain user's scopes: their own objects, plus their domain's address book (see {@link addressBookDomains}). */
-const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read']);
+/**
+ * A plain user's scopes: their own objects, plus their domain's address book (see {@link addressBookDomains})
+ * and their own events (see {@link eventsScope}).
+ */
+const USER_SCOPES: ReadonlySet<Scope> = new Set([...SELF_SCOPES, 'directory:read', 'events:read']);
 
 export function hasScope(p: Principal, scope: Scope): boolean {
   if (isScoped(p)) return p.scopes.has(scope);
@@ -155,3 +158,20 @@ export function addressBookDomains(p: Principal): Decision & { domains?: Readonl
  */
 export const rulesTarget = (domain: string | null): Target =>
   domain === null ? { kind: 'system' } : { kind: 'domain', domain };
+
+/**
+ * What of the event log `p` may read (`events:read`): an unrestricted caller
+ * all of it, a domain-restricted key or app its domain's events, a domain
+ * admin the domains they administer, a plain user the events about their own
+ * address (`address` is their canonical one).
+ */
+export function eventsScope(
+  p: Principal,
+  address?: string,
+): Decision & { scope?: { domains: 'all' } | { domains: string[] } | { address: string } } {
+  if (!hasScope(p, 'events:read')) return NO_SCOPE;
+  if (isUnrestricted(p)) return { outcome: 'allow', scope: { domains: 'all' } };
+  if (isScoped(p)) return { outcome: 'allow', scope: { domains: [p.domain ?? ''] } };
+  if (p.role === 'domain_admin') return { outcome: 'allow', scope: { domains: [...p.adminDomains] } };
+  return address ? { outcome: 'allow', scope: { address } } : FORBIDDEN;
+}

@@ -8,6 +8,7 @@ import {
   type Decision,
   decide,
   decideAddress,
+  eventsScope,
   listScope,
   missingScopes,
   type Target,
@@ -117,4 +118,14 @@ export function assertHoldsScopes(p: Principal, scopes: readonly Scope[]): void 
       `You cannot grant scopes you do not hold: ${missing.join(', ')}`,
     );
   }
+}
+
+/** What of the event log `p` may read (see {@link eventsScope}); INSUFFICIENT_SCOPE without `events:read`. */
+export function readableEvents(
+  p: Principal,
+): { domains: 'all' } | { domains: string[] } | { address: string } {
+  const own = p.kind === 'user' ? (p.address ?? [...p.addresses][0]) : undefined;
+  const d = eventsScope(p, own);
+  raise(d, 'NOT_FOUND');
+  return d.scope ?? { domains: [] };
 }

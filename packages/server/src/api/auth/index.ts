@@ -5,6 +5,7 @@ export {
   type Decision,
   decide,
   decideAddress,
+  eventsScope,
   hasScope,
   isUnrestricted,
   listScope,
@@ -21,6 +22,7 @@ export {
   authorize,
   principalOf,
   readableAddressBooks,
+  readableEvents,
   userTarget,
   visibleDomains,
 } from './guard.js';

@@ -31,6 +31,8 @@ export interface UserPrincipal {
   id: string;
   /** Canonical address and aliases: what counts as "themselves". */
   addresses: ReadonlySet<string>;
+  /** The canonical address alone (what events name the user by); the first of `addresses` when absent. */
+  address?: string;
   domain: string;
   role: UserRole;
   adminDomains: ReadonlySet<string>;
@@ -47,6 +49,7 @@ export const principalFromUser = (user: User): UserPrincipal => ({
   kind: 'user',
   id: user.id,
   addresses: new Set([user.address, ...user.aliases].map((a) => a.toLowerCase())),
+  address: user.address.toLowerCase(),
   domain: user.domain,
   role: user.role,
   adminDomains: new Set(user.adminDomains.map((d) => d.toLowerCase())),

@@ -88,6 +88,8 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
     'This `Idempotency-Key` was used for a different request within 24 hours. Use a new key for a new message.',
   QUEUE_ENTRY_NOT_FOUND:
     'No such entry in the outbound queue, or one outside the domains the caller administers. An entry leaves the queue once every recipient is delivered or has failed: its trace (`GET /api/v1/messages/trace`) tells what happened.',
+  EVENTS_CURSOR_EXPIRED:
+    'Events after this cursor were removed by the retention (`events.retentionDays`), so following it would miss some. Resync: read the current state (users, messages) again, then follow the log from `oldest` - 1, which the problem gives.',
   QUARANTINE_ENTRY_NOT_FOUND:
     'No such message in quarantine, or one for recipients outside the domains the caller administers. A released or deleted message leaves the quarantine.',
   SSO_FAILED:

@@ -46,6 +46,10 @@ const TAGS = [
     name: 'queue',
     description: 'The outbound queue (messages waiting for remote servers) and message traces',
   },
+  {
+    name: 'events',
+    description: 'The event log: every change that matters, as CloudEvents, in order, replayable by cursor',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 
@@ -64,6 +68,7 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'apps:write': 'Register, change and delete apps',
   'queue:read': 'Read the outbound queue and message traces',
   'queue:write': 'Retry and delete queued outbound messages',
+  'events:read': 'Read the event log (a plain user: their own events)',
 };
 
 /**

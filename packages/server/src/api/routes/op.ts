@@ -11,6 +11,7 @@ export type Tag =
   | 'mail'
   | 'directory'
   | 'queue'
+  | 'events'
   | 'apps'
   | 'api-keys'
   | 'oauth'
@@ -65,6 +66,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'Authenticated, but missing the scope or the right (or `CSRF_FAILED`)',
   404: 'Not found, or not visible to the caller',
   409: 'Conflicts with the current state',
+  410: 'Gone: the cursor is older than the event log keeps (`EVENTS_CURSOR_EXPIRED`); resync',
   413: 'Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32',
   415: 'Request body is not JSON',
   422: 'Validation failed; `errors` names the fields',

@@ -19,6 +19,7 @@ import {
   SyncRunPage,
 } from './directory.js';
 import { CreateDomainBody, DomainModel, DomainPage } from './domain.js';
+import { CloudEventModel, EventPage } from './events.js';
 import { FILTER_MODELS, RulesTestBody, RulesTestResult, StoredRulesModel } from './filter.js';
 import {
   AddMembersBody,
@@ -185,4 +186,6 @@ export const MODELS: readonly TSchema[] = [
   RulesTestResult,
   SpamTrainBody,
   SpamTrainResult,
+  CloudEventModel,
+  EventPage,
 ];

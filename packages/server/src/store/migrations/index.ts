@@ -12,6 +12,7 @@ import { spam } from './0010-spam.js';
 import { rules } from './0011-rules.js';
 import { filter } from './0012-filter.js';
 import { greylist } from './0013-greylist.js';
+import { events } from './0014-events.js';
 import { senderHistory } from './0018-sender-history.js';
 
 /** Migrations in order; names are permanent once released. */
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-rules': rules,
   '0012-filter': filter,
   '0013-greylist': greylist,
+  '0014-events': events,
   '0018-sender-history': senderHistory,
 };
 

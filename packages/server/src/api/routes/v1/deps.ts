@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AddressBook, Directory } from '../../../directory/index.js';
+import type { EventLog } from '../../../events/index.js';
 import type {
   GroupPolicies,
   QuarantineService,
@@ -44,6 +45,8 @@ export interface V1Deps {
   quarantine?: QuarantineService;
   /** The spam classifier (`POST /spam/train`); without it the route answers 503. */
   spam?: SpamClassifier;
+  /** The event log (`GET /events`); without it the route answers 503. */
+  events?: EventLog;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

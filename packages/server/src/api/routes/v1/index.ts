@@ -5,6 +5,7 @@ import { addressBookRoutes } from './directory/address-book.js';
 import { directorySyncRoutes } from './directory/sync.js';
 import { domainRoutes } from './domains/domains.js';
 import { domainMailAuthRoutes } from './domains/mail-auth.js';
+import { eventRoutes } from './events/events.js';
 import { groupPolicyRoutes } from './filter/group-policy.js';
 import { ruleRoutes } from './filter/rules.js';
 import { ruleTestRoutes } from './filter/rules-test.js';
@@ -44,6 +45,7 @@ export const v1Routes: V1Plugin = async (
     trace,
     quarantine,
     spam,
+    events,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -63,6 +65,7 @@ export const v1Routes: V1Plugin = async (
     trace,
     quarantine,
     spam,
+    events,
   };
   for (const plugin of [
     domainRoutes,
@@ -90,6 +93,7 @@ export const v1Routes: V1Plugin = async (
     queueRoutes,
     traceRoutes,
     quarantineRoutes,
+    eventRoutes,
   ]) {
     await app.register(plugin, deps);
   }
