@@ -492,6 +492,8 @@ export interface EventLogTable {
   /** The mailbox owner or the user it is about; null when none. */
   address: string | null;
   data: string;
+}
+
 /** What a local domain knows of a remote sender (filter/spam/sender-history.ts). */
 export interface SenderHistoryTable {
   /** The local domain, lower case. */
