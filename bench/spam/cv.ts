@@ -19,7 +19,7 @@ import {
   tokenizeMessage,
 } from '../../packages/server/src/filter/index.js';
 import {
-  SPAMASSASSIN_PARAMS,
+  DEFAULT_PARAMS,
   significantTokens,
   type TokenCounts,
 } from '../../packages/server/src/filter/spam/bayes.js';
@@ -83,7 +83,7 @@ for (let fold = 0; fold < folds; fold++) {
       const x = counts.get(id);
       if (x) own.set(id, x);
     }
-    const sig = significantTokens(own, totals.spam, totals.ham, SPAMASSASSIN_PARAMS);
+    const sig = significantTokens(own, totals.spam, totals.ham, DEFAULT_PARAMS);
     let score = chiSquareCombine(sig.map((t) => t.probability));
     if (score === 0.5) atHalf++;
     if (unsure) score = decideUnsure(score, it.tokens);

@@ -20,8 +20,10 @@ import {
   createJunkLearner,
   createQuarantineService,
   createRulesService,
+  createSenderHistory,
   createSpamClassifier,
   type FilterPipeline,
+  fromHeaderAddress,
   type Greylist,
   type GroupPolicies,
   type JunkLearner,
@@ -163,9 +165,12 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     log,
   });
   const search: SearchIndexer = createSearchIndexer({ database, blobs: store.blobs, log });
+  // The spam score's sender-history feature: whom local users wrote to, whose mail they said is not junk.
+  const senderHistory = createSenderHistory({ db: database.db });
   junkLearner = createJunkLearner({
     classifier: spam,
     readBody: (blobId) => store.blobs.readBuffer(blobId),
+    learnedHam: (userId, raw) => senderHistory.noteHam(userId, fromHeaderAddress(raw)),
     log: log.child({ component: 'spam-learn' }),
   });
   // One cached resolver for delivery (MX, MTA-STS) and for the mail checks (SPF, DKIM, DMARC).
@@ -255,6 +260,8 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     },
     trace,
     search: (userId, searchOptions) => searchMessages(database, userId, searchOptions),
+    // The send API's messages pass the filter as submitted mail does.
+    sendFilter: (start) => filter?.start(start),
   });
   const oauth = createOAuthService({
     db: database.db,
@@ -284,6 +291,8 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     rules,
     groups: groupPolicies,
     spam,
+    resolve: (name, rrtype) => dns.resolve(name, rrtype),
+    senderHistory,
     readBody: (blobId) => store.blobs.read(blobId),
     trace,
     log: log.child({ component: 'filter' }),

@@ -5,8 +5,10 @@ const at = (path: string) => parseRoute(new URL(path, 'https://mail.example.com'
 
 describe('routes', () => {
   it('parses the app URLs', () => {
-    expect(at('/')).toEqual({ name: 'inbox', cursor: null });
-    expect(at('/?cursor=abc')).toEqual({ name: 'inbox', cursor: 'abc' });
+    expect(at('/')).toEqual({ name: 'inbox', cursor: null, junk: false });
+    expect(at('/?cursor=abc')).toEqual({ name: 'inbox', cursor: 'abc', junk: false });
+    expect(at('/junk')).toEqual({ name: 'inbox', cursor: null, junk: true });
+    expect(at('/junk/?cursor=x')).toEqual({ name: 'inbox', cursor: 'x', junk: true });
     expect(at('/login?error=link_invalid&redirect=%2Fm%2F1')).toEqual({
       name: 'login',
       error: 'link_invalid',

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The screens of the webmail and the URL of each (`/login`, `/`, `/m/<id>`). */
+/** The screens of the webmail and the URL of each (`/login`, `/` the inbox, `/junk`, `/m/<id>`). */
 export type Route =
   | { name: 'login'; error: string | null; redirect: string | null }
-  | { name: 'inbox'; cursor: string | null }
+  | { name: 'inbox'; cursor: string | null; junk: boolean }
   | { name: 'message'; id: string; images: boolean }
   | { name: 'not-found' };
 
@@ -11,7 +11,8 @@ export function parseRoute(url: URL): Route {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const q = url.searchParams;
   if (path === '/login') return { name: 'login', error: q.get('error'), redirect: q.get('redirect') };
-  if (path === '/') return { name: 'inbox', cursor: q.get('cursor') || null };
+  if (path === '/' || path === '/junk')
+    return { name: 'inbox', cursor: q.get('cursor') || null, junk: path === '/junk' };
   const m = /^\/m\/([^/]+)$/.exec(path);
   if (m?.[1]) {
     try {

@@ -28,6 +28,23 @@ export const FilterSchema = Type.Object(
       description:
         "Where a quarantine verdict puts a message: 'admin' holds it for an administrator (GET /api/v1/quarantine); 'junk' delivers it to the recipient's Junk",
     }),
+    mailFeatures: Type.Boolean({
+      default: true,
+      description:
+        "Add mail features to the spam score beside the Bayes: SPF/DKIM/DMARC results, the client's forward-confirmed reverse DNS (mail from outside, not from mailAuth.trustedNetworks), and the sender's history with the recipient's domain",
+    }),
+    outboundSpam: Type.Union([Type.Literal('quarantine'), Type.Literal('reject'), Type.Literal('accept')], {
+      default: 'quarantine',
+      description:
+        "What outbound mail (submission, the send API) scoring above filter.outboundSpamThreshold gets: 'quarantine' holds it for an administrator (its remote recipients are queued only when released), 'reject' refuses it (SMTP 550 5.7.1, REST 422), 'accept' sends it (the score is recorded)",
+    }),
+    outboundSpamThreshold: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.99,
+      description:
+        "Spam score above which outbound mail gets filter.outboundSpam; far above spam.junkThreshold, since holding a user's own mail by mistake costs more than a message in Junk",
+    }),
   },
   { default: {}, additionalProperties: false },
 );

@@ -27,6 +27,7 @@ import type {
   MessageDetail,
   MessagePage,
   MessageSearchOptions,
+  ReceiveFilter,
   ReceiveInput,
   ReceiveTarget,
   SendContext,
@@ -51,6 +52,20 @@ export interface MailServiceDeps {
   sendRate?: SendRateLimiter;
   /** Full-text search over a user's messages (`search/`); without it a search is UNAVAILABLE. */
   search?: (userId: string, options: MessageSearchOptions) => Promise<MessagePage>;
+  /**
+   * The filter pipeline for the send API's messages (as submission's): virus, spam, rules. Asked per
+   * send (the pipeline is built after this service); none when it answers undefined.
+   */
+  sendFilter?: (start: SendFilterStart) => ReceiveFilter | undefined;
+}
+
+/** What the send API tells the filter of a message: it is outbound mail of a signed-in user. */
+export interface SendFilterStart {
+  direction: 'outbound';
+  mailFrom: string;
+  clientIp: string | null;
+  authenticated: true;
+  stream: Readable;
 }
 
 /** The stored authentication results (JSON written by the MX); a damaged row reads as none. */
@@ -87,21 +102,30 @@ interface PlacedCopy {
 function filterRows(
   plan: FilterPlan | undefined,
   held: ReceiveTarget[],
+  heldRemote: string[],
   m: { mailFrom: string; index: { subject: string; messageId: string | null }; size: number; now: number },
 ): { filterResult?: MessageFilterResultsTable; quarantine?: QuarantineTable[] } {
   if (!plan) return {};
   const { verdict, score, reasons } = plan.result;
-  const byDomain = new Map<string, ReceiveTarget[]>();
-  for (const t of held) {
-    const domain = t.address.slice(t.address.lastIndexOf('@') + 1).toLowerCase();
-    byDomain.set(domain, [...(byDomain.get(domain) ?? []), t]);
+  const domainOf = (a: string) => a.slice(a.lastIndexOf('@') + 1).toLowerCase();
+  const byDomain = new Map<string, Array<{ userId?: string; address: string; remote?: true }>>();
+  for (const t of held) byDomain.set(domainOf(t.address), [...(byDomain.get(domainOf(t.address)) ?? []), t]);
+  // Held remote recipients are filed under the sender's domain: its admins review what their users send.
+  if (heldRemote.length > 0) {
+    const own = domainOf(m.mailFrom);
+    const remote = heldRemote.map((address) => ({ address, remote: true as const }));
+    byDomain.set(own, [...(byDomain.get(own) ?? []), ...remote]);
   }
   const quarantine = [...byDomain].map(([domain, targets]) => ({
     id: newId(),
     blob_id: '',
     domain,
     mail_from: m.mailFrom,
-    recipients: JSON.stringify(targets.map((t) => ({ userId: t.userId, address: t.address }))),
+    recipients: JSON.stringify(
+      targets.map((t) =>
+        t.remote ? { address: t.address, remote: true } : { userId: t.userId, address: t.address },
+      ),
+    ),
     subject: m.index.subject,
     header_message_id: m.index.messageId,
     size: m.size,
@@ -227,7 +251,10 @@ export function createMailService(deps: MailServiceDeps): MailService {
         size: ingested.size,
         authResults: verdict?.authResults,
         targets: input.targets,
+        remote: input.outbound?.recipients,
       });
+      // An outbound quarantine verdict: the remote recipients wait in quarantine, not in the queue.
+      const heldRemote = plan?.holdRemote ? (input.outbound?.recipients ?? []) : [];
       const prepend = (verdict?.prepend ?? '') + (plan?.prepend ?? '');
       // Writer offsets count our trace header, which the head leaves out.
       const tagged = plan?.subjectTags?.length
@@ -242,17 +269,18 @@ export function createMailService(deps: MailServiceDeps): MailService {
       const now = Date.now();
       // Remote recipients are queued by the transaction that stores the local copies: all or none.
       const outbound =
-        input.outbound &&
-        deps.outbound?.plan({
-          mailFrom: input.outbound.mailFrom,
-          recipients: input.outbound.recipients,
-          senderUserId: input.submission?.senderUserId,
-          headerMessageId: index.messageId,
-          subject: index.subject,
-          size: blob.size,
-          smtputf8: needsSmtpUtf8(input.outbound),
-          now,
-        });
+        input.outbound && heldRemote.length === 0
+          ? deps.outbound?.plan({
+              mailFrom: input.outbound.mailFrom,
+              recipients: input.outbound.recipients,
+              senderUserId: input.submission?.senderUserId,
+              headerMessageId: index.messageId,
+              subject: index.subject,
+              size: blob.size,
+              smtputf8: needsSmtpUtf8(input.outbound),
+              now,
+            })
+          : undefined;
       const { messageIds } = await store.deliver({
         blob,
         targets,
@@ -260,7 +288,12 @@ export function createMailService(deps: MailServiceDeps): MailService {
         internalDate: now,
         authResults: verdict?.authResults,
         outbound,
-        ...filterRows(plan, held, { mailFrom: input.mailFrom ?? '', index, size: blob.size, now }),
+        ...filterRows(plan, held, heldRemote, {
+          mailFrom: input.mailFrom ?? '',
+          index,
+          size: blob.size,
+          now,
+        }),
       });
       // Their used bytes grew: the quota check at the next RCPT sees it without asking the database.
       directory.noteStored(
@@ -437,9 +470,21 @@ export function createMailService(deps: MailServiceDeps): MailService {
     // The envelope sender of an API send is the user's own address.
     const outbound =
       recipients.remote.length > 0 ? { mailFrom: sender.address, recipients: recipients.remote } : undefined;
-    const deliver = (message: Buffer, sent: boolean, withRecipients: boolean) =>
-      receive({
-        stream: Readable.from([message]),
+    const deliver = (message: Buffer, sent: boolean, withRecipients: boolean) => {
+      // The recipients' copy passes the filter, as submitted mail does; the sender's own Bcc copy needs not.
+      const stream = Readable.from([message]);
+      const filter = withRecipients
+        ? deps.sendFilter?.({
+            direction: 'outbound',
+            mailFrom: sender.address,
+            clientIp: context?.clientAddress ?? null,
+            authenticated: true,
+            stream,
+          })
+        : undefined;
+      return receive({
+        stream: filter?.stream ?? stream,
+        filter,
         trace,
         targets: withRecipients ? recipients.local : [],
         mailFrom: sender.address,
@@ -447,6 +492,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
         maxSize: deps.maxMessageSize,
         submission: sent ? { senderUserId: sender.id } : undefined,
       });
+    };
     if (!sentRaw) {
       // One body for every copy: the recipients', the queue's and the sender's are the same bytes.
       const { messageIds } = await deliver(raw, true, true);

@@ -183,6 +183,8 @@ export interface FilterInput {
   /** What mail authentication found (JSON of `AuthResults`), when it ran. */
   authResults?: string;
   targets: ReceiveTarget[];
+  /** The remote recipients (the outbound queue's), for outbound mail. */
+  remote?: string[];
 }
 
 /** Where one recipient's copy goes, as the filter decided. */
@@ -206,6 +208,11 @@ export interface FilterPlan {
   subjectTags?: string[];
   /** Per recipient (user id); a recipient not in the map gets INBOX. */
   placement: Map<string, FilterPlacement>;
+  /**
+   * Hold the remote recipients in quarantine instead of queueing them (an
+   * outbound quarantine verdict): released, they are queued; deleted, never sent.
+   */
+  holdRemote?: boolean;
   /** Stored with the message (`message_filter_results`). */
   result: { verdict: string; score: number | null; reasons: string[] };
   /** Run once the delivery has committed: forwards, archive copies, vacation replies (never throws). */

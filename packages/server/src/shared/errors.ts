@@ -68,7 +68,7 @@ export const ErrorCodes = {
   SEND_RATE_LIMITED: { status: 429, title: 'Sending limit reached; try again later' },
   MAIL_AUTH_REJECTED: { status: 403, title: 'Message refused by mail authentication (SPF/DKIM/DMARC)' },
   MAIL_AUTH_TEMPFAIL: { status: 503, title: 'Mail authentication could not be completed; try again later' },
-  FILTER_REJECTED: { status: 403, title: 'Message refused by the filter' },
+  FILTER_REJECTED: { status: 422, title: 'Message refused by the filter' },
   FILTER_TEMPFAIL: { status: 503, title: 'The filter could not check the message; try again later' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
   SYNC_TOKEN_EXPIRED: { status: 410, title: 'Sync token expired; resync without a token' },

@@ -516,6 +516,19 @@ export interface EventLogTable {
   data: string;
 }
 
+/** What a local domain knows of a remote sender (filter/spam/sender-history.ts). */
+export interface SenderHistoryTable {
+  /** The local domain, lower case. */
+  domain: string;
+  /** A remote address, lower case, or `@` and its domain. */
+  sender: string;
+  /** Messages the domain's users wrote to it. */
+  written: number;
+  /** Messages from it learned as ham for the domain's users. */
+  ham: number;
+  updated_at: number;
+}
+
 export interface DB {
   domains: DomainsTable;
   users: UsersTable;
@@ -559,4 +572,5 @@ export interface DB {
   webhook_attempts: WebhookAttemptsTable;
   event_log: EventLogTable;
   search_docs: SearchDocsTable;
+  sender_history: SenderHistoryTable;
 }

@@ -60,6 +60,7 @@ const enc = encodeURIComponent;
 export function createApi(options: ApiOptions) {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   let csrfToken: string | null = null;
+  let junkName: Promise<string> | undefined;
 
   async function request<T>(
     method: string,
@@ -122,12 +123,38 @@ export function createApi(options: ApiOptions) {
       return res.redirect;
     },
 
-    listMessages: (address: string, opts: { cursor: string | null; limit: number }) =>
+    listMessages: (address: string, opts: { cursor: string | null; limit: number; mailbox?: string }) =>
       request<MessagePage>(
         'GET',
-        `${userPath(address)}/messages?mailbox=INBOX&limit=${opts.limit}${opts.cursor ? `&cursor=${enc(opts.cursor)}` : ''}`,
+        `${userPath(address)}/messages?mailbox=${enc(opts.mailbox ?? 'INBOX')}&limit=${opts.limit}${opts.cursor ? `&cursor=${enc(opts.cursor)}` : ''}`,
         { signedIn: true },
       ),
+
+    /** The name of the user's Junk folder (its `\\Junk` special use), asked once per session. */
+    junkMailbox(address: string): Promise<string> {
+      junkName ??= request<{ items: Array<{ name: string; specialUse?: string | null }> }>(
+        'GET',
+        `${userPath(address)}/mailboxes`,
+        { signedIn: true },
+      ).then(
+        (r) => r.items.find((m) => m.specialUse === '\\Junk')?.name ?? 'Junk',
+        (e) => {
+          junkName = undefined;
+          throw e;
+        },
+      );
+      return junkName;
+    },
+
+    /**
+     * Moves a message to another mailbox. Into Junk teaches the user's spam filter
+     * "spam", out of Junk "not spam" (the server learns from every move).
+     */
+    moveMessage: (address: string, id: string, mailbox: string) =>
+      request<MessageSummary>('PATCH', `${userPath(address)}/messages/${enc(id)}`, {
+        body: { mailbox },
+        signedIn: true,
+      }),
 
     unreadCount: (address: string) =>
       request<UnreadCount>('GET', `${userPath(address)}/unread-count`, { signedIn: true }),

@@ -16,6 +16,12 @@ describe('inbox paging', () => {
   it('puts the cursor in the URL and restores the trail from history state', () => {
     expect(inboxPath(firstPage)).toBe('/');
     expect(inboxPath({ cursor: 'a/b+c', trail: [null] })).toBe('/?cursor=a%2Fb%2Bc');
+    // The Junk list pages the same way, and its pages stay Junk's.
+    const junk = { cursor: null, trail: [], junk: true };
+    expect(inboxPath(junk)).toBe('/junk');
+    expect(inboxPath(olderPage(junk, 'c1'))).toBe('/junk?cursor=c1');
+    expect(inboxPath(newerPage(olderPage(junk, 'c1')))).toBe('/junk');
+    expect(pageFrom('c1', null, true)).toEqual({ cursor: 'c1', trail: [null], junk: true });
     expect(pageFrom('c3', { trail: [null, 'c2'] })).toEqual({ cursor: 'c3', trail: [null, 'c2'] });
     // A shared link to page n without history: "Newer" goes to the first page.
     expect(pageFrom('c3', null)).toEqual({ cursor: 'c3', trail: [null] });

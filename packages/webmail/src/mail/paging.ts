@@ -8,27 +8,37 @@ export interface PageState {
   cursor: string | null;
   /** Cursors of the pages before this one, newest page first (null = the first page). */
   trail: (string | null)[];
+  /** The Junk folder's list instead of the inbox's. */
+  junk?: boolean;
 }
 
 export const firstPage: PageState = { cursor: null, trail: [] };
 
 export function olderPage(current: PageState, nextCursor: string): PageState {
-  return { cursor: nextCursor, trail: [...current.trail, current.cursor] };
+  return { ...current, cursor: nextCursor, trail: [...current.trail, current.cursor] };
 }
 
 export function newerPage(current: PageState): PageState {
-  if (current.trail.length === 0) return firstPage;
-  return { cursor: current.trail[current.trail.length - 1] ?? null, trail: current.trail.slice(0, -1) };
+  if (current.trail.length === 0) return { ...firstPage, junk: current.junk };
+  return {
+    ...current,
+    cursor: current.trail[current.trail.length - 1] ?? null,
+    trail: current.trail.slice(0, -1),
+  };
 }
 
 export const hasNewer = (p: PageState) => p.cursor !== null;
 
 /** The page state from a URL cursor and the history entry's state (a reload keeps both). */
-export function pageFrom(cursor: string | null, historyState: unknown): PageState {
+export function pageFrom(cursor: string | null, historyState: unknown, junk = false): PageState {
   const trail = (historyState as { trail?: unknown } | null)?.trail;
   const valid =
     Array.isArray(trail) && trail.every((c) => c === null || typeof c === 'string') && cursor !== null;
-  return { cursor, trail: valid ? (trail as (string | null)[]) : cursor ? [null] : [] };
+  const kept = valid ? (trail as (string | null)[]) : cursor ? [null] : [];
+  return junk ? { cursor, trail: kept, junk } : { cursor, trail: kept };
 }
 
-export const inboxPath = (p: PageState) => (p.cursor ? `/?cursor=${encodeURIComponent(p.cursor)}` : '/');
+export const inboxPath = (p: PageState) => {
+  const base = p.junk ? '/junk' : '/';
+  return p.cursor ? `${base}?cursor=${encodeURIComponent(p.cursor)}` : base;
+};

@@ -162,10 +162,12 @@ export function App({ api: given }: { api?: Api }) {
     );
   } else if (current) {
     if (route.name === 'inbox') {
-      const known = lastPage.current.cursor === route.cursor ? lastPage.current.trail : undefined;
+      const same = lastPage.current.cursor === route.cursor && !!lastPage.current.junk === route.junk;
+      const known = same ? lastPage.current.trail : undefined;
       lastPage.current = pageFrom(
         route.cursor,
         (state as { trail?: unknown } | null)?.trail ? state : { trail: known },
+        route.junk,
       );
     }
     content = (

@@ -3,7 +3,7 @@ import type { Api } from '../api/client.js';
 import { mailFailureText } from '../api/messages.js';
 import type { MessageSummary, Session } from '../api/types.js';
 import { hasNewer, inboxPath, newerPage, olderPage, type PageState } from '../mail/paging.js';
-import { navigate } from '../router.js';
+import { navigate, onLinkClick } from '../router.js';
 import { useFocusOnChange } from './focus.js';
 import { MessageList } from './message-list.js';
 import { MessageView } from './message-view.js';
@@ -52,7 +52,8 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
       lastLoad.current = Date.now();
       if (!quiet) setList((l) => ({ ...l, loading: true, error: null }));
       try {
-        const res = await api.listMessages(address, { cursor: page.cursor, limit: PAGE_SIZE });
+        const mailbox = page.junk ? await api.junkMailbox(address) : 'INBOX';
+        const res = await api.listMessages(address, { cursor: page.cursor, limit: PAGE_SIZE, mailbox });
         if (mine === seq.current)
           setList({ items: res.items, nextCursor: res.nextCursor, loading: false, error: null });
       } catch (e) {
@@ -60,7 +61,7 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
       }
       void refreshCount();
     },
-    [api, address, page.cursor, refreshCount],
+    [api, address, page.cursor, page.junk, refreshCount],
   );
 
   useEffect(() => {
@@ -100,6 +101,8 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
   );
 
   const backPath = inboxPath(page);
+  const title = page.junk ? 'Junk' : 'Inbox';
+  const otherPath = page.junk ? '/' : '/junk';
   const goOlder = () => {
     if (!list.nextCursor) return;
     const next = olderPage(page, list.nextCursor);
@@ -115,8 +118,11 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
       <section class="pane pane--list" aria-labelledby="inbox-title">
         <div class="pane__head">
           <h1 id="inbox-title" tabIndex={-1} ref={headingRef}>
-            Inbox
+            {title}
           </h1>
+          <a class="button button--quiet" href={otherPath} onClick={(e) => onLinkClick(e, otherPath)}>
+            {page.junk ? 'Inbox' : 'Junk'}
+          </a>
           <button
             type="button"
             class="button button--quiet"
@@ -137,7 +143,9 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
           </p>
         )}
         {!list.loading && !list.error && list.items.length === 0 && (
-          <p class="pane__state">{page.cursor ? 'No older messages.' : 'Your inbox is empty.'}</p>
+          <p class="pane__state">
+            {page.cursor ? 'No older messages.' : page.junk ? 'No junk.' : 'Your inbox is empty.'}
+          </p>
         )}
         <MessageList items={list.items} currentId={open?.id ?? null} />
         {(hasNewer(page) || list.nextCursor) && (
@@ -160,8 +168,13 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
             id={open.id}
             images={open.images}
             backPath={backPath}
+            backLabel={title}
             onChanged={onChanged}
             onMarkedUnread={() => navigate(backPath, { state: { trail: page.trail } })}
+            onMoved={(id) => {
+              setList((l) => ({ ...l, items: l.items.filter((x) => x.id !== id) }));
+              navigate(backPath, { state: { trail: page.trail } });
+            }}
           />
         ) : (
           <p class="reader__empty">Select a message to read it.</p>

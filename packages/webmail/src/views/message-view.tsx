@@ -16,10 +16,13 @@ interface Props {
   id: string;
   /** The user allowed remote images for this message (this document's CSP allows them too). */
   images: boolean;
-  /** The inbox page to go back to. */
+  /** The list page to go back to, and its name (Inbox, Junk). */
   backPath: string;
+  backLabel?: string;
   onChanged: (m: MessageSummary) => void;
   onMarkedUnread: () => void;
+  /** The message left this list (moved to Junk, or out of it). */
+  onMoved?: (id: string) => void;
 }
 
 function AddressLine({ label, list }: { label: string; list: Address[] }) {
@@ -49,8 +52,19 @@ function TextBody({ text }: { text: string }) {
 }
 
 /** One message: headers, sanitized body, attachments, mark unread. Opening it marks it read. */
-export function MessageView({ api, address, id, images, backPath, onChanged, onMarkedUnread }: Props) {
+export function MessageView({
+  api,
+  address,
+  id,
+  images,
+  backPath,
+  backLabel = 'Inbox',
+  onChanged,
+  onMarkedUnread,
+  onMoved,
+}: Props) {
   const [message, setMessage] = useState<MessageDetail | null>(null);
+  const [junkName, setJunkName] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const announce = useAnnounce();
@@ -79,6 +93,10 @@ export function MessageView({ api, address, id, images, backPath, onChanged, onM
         }
       },
       (e) => live && setError(mailFailureText(e)),
+    );
+    api.junkMailbox(address).then(
+      (name) => live && setJunkName(name),
+      () => {},
     );
     return () => {
       live = false;
@@ -111,6 +129,22 @@ export function MessageView({ api, address, id, images, backPath, onChanged, onM
     }
   }
 
+  /** "Junk" / "Not junk": a move, which the server also learns from (the user's own spam filter). */
+  async function toggleJunk() {
+    if (!message || !junkName) return;
+    const toJunk = message.mailbox !== junkName;
+    setBusy(true);
+    try {
+      await api.moveMessage(address, id, toJunk ? junkName : 'INBOX');
+      announce(toJunk ? 'Moved to Junk' : 'Moved to Inbox');
+      onMoved?.(id);
+    } catch (e) {
+      setError(mailFailureText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   if (error)
     return (
       <div class="reader__state">
@@ -135,11 +169,16 @@ export function MessageView({ api, address, id, images, backPath, onChanged, onM
     <article class="message" aria-labelledby="message-subject">
       <div class="toolbar">
         <a class="button button--back" href={backPath} onClick={(e) => onLinkClick(e, backPath)}>
-          <span aria-hidden="true">←</span> Inbox
+          <span aria-hidden="true">←</span> {backLabel}
         </a>
         <button type="button" class="button" onClick={markUnread} disabled={busy}>
           Mark as unread
         </button>
+        {junkName && (
+          <button type="button" class="button" onClick={toggleJunk} disabled={busy}>
+            {message.mailbox === junkName ? 'Not junk' : 'Junk'}
+          </button>
+        )}
       </div>
       <h1 id="message-subject" class="message__subject" tabIndex={-1} ref={headingRef}>
         {message.subject || '(no subject)'}

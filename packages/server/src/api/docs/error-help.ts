@@ -82,7 +82,7 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   MAIL_AUTH_TEMPFAIL:
     'A DNS failure kept the MX from authenticating a message; the sending server should retry.',
   FILTER_REJECTED:
-    'The filter refused a message: a virus was found, or a rule says reject. The SMTP answer says which (e.g. `554 5.7.1 virus: NAME`).',
+    'The filter refused a message: a virus was found, a rule says reject, or (outbound, `filter.outboundSpam: reject`) it scored as spam. Over SMTP the answer says which (e.g. `554 5.7.1 virus: NAME`); the send API answers 422 with the same text. Nothing was sent.',
   FILTER_TEMPFAIL:
     'A filter stage could not run (clamd down, rules over their time budget); the sending server should retry.',
   INVALID_CURSOR: 'The `cursor` is not one this list gave out: pass `nextCursor` back as it came.',

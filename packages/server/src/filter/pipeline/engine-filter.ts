@@ -2,11 +2,17 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.js';
 import type { Directory } from '../../directory/index.js';
+import { parseAddressList } from '../../limits/address-list.js';
 import { type MailService, receivedHeader } from '../../mail/index.js';
 import { newId } from '../../shared/index.js';
 import type { GroupPolicies } from '../groups/index.js';
 import type { RulesService } from '../rules/index.js';
-import type { SpamClassifier } from '../spam/index.js';
+import {
+  createRdnsCheck,
+  type ResolveRecords,
+  type SenderHistory,
+  type SpamClassifier,
+} from '../spam/index.js';
 import { createClamdClient, parseClamdAddress } from '../virus/index.js';
 import type { NewMessage } from './follow-ups.js';
 import { createFilterPipeline, type FilteredEvent, type FilterPipeline } from './pipeline.js';
@@ -18,6 +24,9 @@ export interface EngineFilterDeps {
   rules: RulesService;
   groups: GroupPolicies;
   spam: SpamClassifier;
+  /** The server's one cached resolver (`dns/`), for the reverse-DNS feature. */
+  resolve?: ResolveRecords;
+  senderHistory?: SenderHistory;
   readBody(blobId: string): Readable;
   trace?: { record(event: FilteredEvent): void };
   log: Logger;
@@ -96,8 +105,31 @@ export function createEngineFilter(deps: EngineFilterDeps): FilterPipeline | und
     return trained;
   }
 
+  const trusted = parseAddressList(config.mailAuth.trustedNetworks.join(','));
+  const features =
+    config.filter.mailFeatures && deps.resolve
+      ? {
+          rdns:
+            config.smtp.reverseDnsTimeoutMs > 0
+              ? createRdnsCheck({
+                  resolve: deps.resolve,
+                  trusted: (ip) => trusted.has(ip),
+                  timeoutMs: config.smtp.reverseDnsTimeoutMs,
+                })
+              : undefined,
+          history: deps.senderHistory,
+        }
+      : undefined;
+
   return createFilterPipeline({
     config: config.filter,
+    features,
+    outboundSpam: { action: config.filter.outboundSpam, threshold: config.filter.outboundSpamThreshold },
+    async outboundRuleSets(sender) {
+      const domainId = await domainIdOf(sender.slice(sender.lastIndexOf('@') + 1));
+      // No user id: personal rules are about mail a user receives.
+      return deps.rules.setsFor({ id: '', domainId: domainId ?? '' });
+    },
     virusPolicy: config.virus,
     clamd,
     spam: deps.spam,

@@ -8,6 +8,7 @@ import type { NewMessage } from './follow-ups.js';
 import { createFilterPipeline, type FilterPipelineDeps } from './pipeline.js';
 
 const log = pino({ level: 'silent' });
+const OUTBOUND = { mailFeatures: true, outboundSpam: 'quarantine', outboundSpamThreshold: 0.99 } as const;
 const RAW = Buffer.from('From: x@outside.example\r\nSubject: hello\r\nMessage-ID: <m1@x>\r\n\r\nbody\r\n');
 const alice = { userId: 'u1', address: 'alice@corp.test' };
 const bob = { userId: 'u2', address: 'bob@corp.test' };
@@ -24,7 +25,17 @@ const spamSaying = (v: Partial<SpamVerdict>, delayMs = 0): SpamClassifier =>
     classify: () =>
       new Promise((r) =>
         setTimeout(
-          () => r({ score: null, verdict: 'untrained', tokens: 1, significant: 0, reasons: [], ...v }),
+          () =>
+            r({
+              score: null,
+              bayes: null,
+              features: [],
+              verdict: 'untrained',
+              tokens: 1,
+              significant: 0,
+              reasons: [],
+              ...v,
+            }),
           delayMs,
         ),
       ),
@@ -32,7 +43,7 @@ const spamSaying = (v: Partial<SpamVerdict>, delayMs = 0): SpamClassifier =>
 
 function pipeline(extra: Partial<FilterPipelineDeps>, sent: NewMessage[] = []) {
   return createFilterPipeline({
-    config: { enabled: true, spamBudgetMs: 1000, rulesBudgetMs: 1000, quarantineTo: 'admin' },
+    config: { enabled: true, spamBudgetMs: 1000, rulesBudgetMs: 1000, quarantineTo: 'admin', ...OUTBOUND },
     virusPolicy: { onInfected: 'reject', onError: 'tempfail', onTooLarge: 'accept' },
     clamd: null,
     spam: null,
@@ -90,7 +101,15 @@ describe('filter pipeline', () => {
     const spam = {
       classify: async (_raw: Buffer, scope?: unknown) => {
         scopes.push(scope);
-        return { score: 0.2, verdict: 'ham', tokens: 1, significant: 1, reasons: [] };
+        return {
+          score: 0.2,
+          bayes: 0.2,
+          features: [],
+          verdict: 'ham',
+          tokens: 1,
+          significant: 1,
+          reasons: [],
+        };
       },
     } as unknown as SpamClassifier;
     const p = pipeline({ spam });
@@ -104,7 +123,15 @@ describe('filter pipeline', () => {
     const spam = {
       classify: async () => {
         classified++;
-        return { score: 0.99, verdict: 'junk', tokens: 1, significant: 1, reasons: [] };
+        return {
+          score: 0.99,
+          bayes: 0.99,
+          features: [],
+          verdict: 'junk',
+          tokens: 1,
+          significant: 1,
+          reasons: [],
+        };
       },
     } as unknown as SpamClassifier;
     let trained = false;
@@ -119,7 +146,7 @@ describe('filter pipeline', () => {
   it('delivers unscored when the spam stage is over its budget', async () => {
     const budgeted = pipeline({
       spam: spamSaying({ score: 0.99, verdict: 'junk' }, 300),
-      config: { enabled: true, spamBudgetMs: 20, rulesBudgetMs: 1000, quarantineTo: 'admin' },
+      config: { enabled: true, spamBudgetMs: 20, rulesBudgetMs: 1000, quarantineTo: 'admin', ...OUTBOUND },
     });
     const plan = await run(budgeted);
     expect(plan.result.verdict).toBe('accept');

@@ -102,21 +102,25 @@ export function createQuarantineService(deps: QuarantineDeps): QuarantineService
   }
 
   async function release(r: QuarantineTable): Promise<{ delivered: number }> {
-    const held = parseJson<Array<{ address: string }>>(r.recipients, []).map((x) => x.address);
+    const all = parseJson<Array<{ address: string; remote?: boolean }>>(r.recipients, []);
+    const held = all.filter((x) => !x.remote).map((x) => x.address);
+    // Remote recipients of held outbound mail: released, they go to the outbound queue.
+    const remote = all.filter((x) => x.remote).map((x) => x.address);
     // The users as they are now: one deleted since is skipped, not a failed release.
-    const ids = await deps.directory.findUserIds(held);
+    const ids = held.length > 0 ? await deps.directory.findUserIds(held) : new Map<string, string>();
     const targets = [...ids].map(([address, userId]) => ({ address, userId }));
-    if (targets.length > 0)
+    if (targets.length > 0 || remote.length > 0)
       await deps.mail.receive({
         stream: deps.store.blobs.read(r.blob_id),
         // The stored body already carries our trace header and the filter's headers.
         trace: '',
         targets,
         mailFrom: r.mail_from,
+        outbound: remote.length > 0 ? { mailFrom: r.mail_from, recipients: remote } : undefined,
         maxSize: Math.max(deps.maxMessageSize, Number(r.size)),
       });
     if (!(await drop(r))) log.warn({ id: r.id }, 'quarantined message released twice at once');
-    return { delivered: targets.length };
+    return { delivered: targets.length + remote.length };
   }
 
   return {

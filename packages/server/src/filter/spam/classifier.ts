@@ -3,10 +3,11 @@ import type { DB } from '../../store/index.js';
 import {
   type BayesParams,
   chiSquareCombine,
-  SPAMASSASSIN_PARAMS,
+  DEFAULT_PARAMS,
   significantTokens,
   type TokenCounts,
 } from './bayes.js';
+import { combineScore, type MailFeature } from './mail-features.js';
 import { messageKey } from './message-key.js';
 import { createTokenCountCache, type TokenCountCache } from './token-cache.js';
 import { tokenId } from './token-hash.js';
@@ -43,8 +44,12 @@ export type SpamVerdictKind = 'ham' | 'tag' | 'junk' | 'untrained';
 
 /** The classifier's answer for one message. */
 export interface SpamVerdict {
-  /** 0 (ham) … 1 (spam); null while the model has learned too few messages. */
+  /** 0 (ham) … 1 (spam): the Bayes score plus the mail features' points; null while the model has learned too few messages. */
   score: number | null;
+  /** The Bayes score alone (the unsure band decided), before the mail features. */
+  bayes: number | null;
+  /** The mail features that counted (`mail-features.ts`): authentication, reverse DNS, sender history. */
+  features: MailFeature[];
   verdict: SpamVerdictKind;
   /** Distinct tokens of the message, and how many counted in the score. */
   tokens: number;
@@ -59,7 +64,8 @@ export interface SpamScope {
 }
 
 export interface SpamClassifier {
-  classify(raw: Buffer, scope?: SpamScope): Promise<SpamVerdict>;
+  /** Scores a message; `features` (authentication, rDNS, sender history) are added to the Bayes score. */
+  classify(raw: Buffer, scope?: SpamScope, features?: readonly MailFeature[]): Promise<SpamVerdict>;
   /** Learns a message as spam or ham (into the user's model when `userId` is given, else the global one). */
   learn(raw: Buffer, cls: SpamClass, scope?: SpamScope): Promise<LearnOutcome>;
   /** Learns many messages in one transaction; for training runs. */
@@ -77,7 +83,7 @@ export interface SpamClassifierDeps {
   db: Kysely<DB>;
   settings: SpamClassifierSettings;
   tokenize?: TokenizeOptions;
-  /** Robinson's constants (SpamAssassin's by default). */
+  /** Robinson's constants and the token selection (`DEFAULT_PARAMS` by default). */
   bayes?: Partial<BayesParams>;
   now?: () => number;
 }
@@ -128,19 +134,31 @@ async function classifyWith(
   deps: SpamClassifierDeps,
   raw: Buffer,
   scope: SpamScope | undefined,
+  features: readonly MailFeature[],
 ): Promise<SpamVerdict> {
   const tokens = await hashedTokens(raw, deps.tokenize);
   const { totals, counts } = await countsOf(store, cache, scopesOf(scope), [...tokens.keys()]);
   if (totals.spam < deps.settings.minSpamLearned || totals.ham < deps.settings.minHamLearned)
-    return { score: null, verdict: 'untrained', tokens: tokens.size, significant: 0, reasons: [] };
+    return {
+      score: null,
+      bayes: null,
+      features: [],
+      verdict: 'untrained',
+      tokens: tokens.size,
+      significant: 0,
+      reasons: [],
+    };
   const significant = significantTokens(counts, totals.spam, totals.ham, {
-    ...SPAMASSASSIN_PARAMS,
+    ...DEFAULT_PARAMS,
     ...deps.bayes,
   });
   // In the unsure band our own features decide (unsure.ts); the Bayes score stands outside it.
-  const score = decideUnsure(chiSquareCombine(significant.map((t) => t.probability)), tokens.values());
+  const bayes = decideUnsure(chiSquareCombine(significant.map((t) => t.probability)), tokens.values());
+  const score = combineScore(bayes, features);
   return {
     score,
+    bayes,
+    features: [...features],
     verdict: verdictOf(score, deps.settings),
     tokens: tokens.size,
     significant: significant.length,
@@ -182,7 +200,7 @@ export function createSpamClassifier(deps: SpamClassifierDeps): SpamClassifier {
     return outcomes;
   };
   return {
-    classify: (raw, scope) => classifyWith(store, cache, deps, raw, scope),
+    classify: (raw, scope, features) => classifyWith(store, cache, deps, raw, scope, features ?? []),
     learnMany,
     async learn(raw, cls, scope) {
       return (await learnMany([{ raw, class: cls }], scope))[0] as LearnOutcome;

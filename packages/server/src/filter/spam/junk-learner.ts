@@ -13,6 +13,8 @@ export interface JunkLearnerDeps {
   readBody(blobId: string): Promise<Buffer>;
   /** Most messages waiting to be learned; beyond it new ones are dropped (logged): learning is best effort. */
   maxPending?: number;
+  /** Told of each message learned as ham ("Not junk"): the sender history's `noteHam`. */
+  learnedHam?: (userId: string, raw: Buffer) => Promise<void>;
   log: Logger;
 }
 
@@ -66,6 +68,7 @@ export function createJunkLearner(deps: JunkLearnerDeps): JunkLearner {
         const raw = await deps.readBody(job.blobId);
         const outcome = await deps.classifier.learn(raw, job.cls, { userId: job.userId });
         deps.log.debug({ userId: job.userId, cls: job.cls, outcome }, 'learned from a Junk move');
+        if (job.cls === 'ham') await deps.learnedHam?.(job.userId, raw);
       } catch (err) {
         deps.log.warn({ err, userId: job.userId, cls: job.cls }, 'could not learn from a Junk move');
       }

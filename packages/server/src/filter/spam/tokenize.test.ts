@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { chi2Q, chiSquareCombine, robinsonF } from './bayes.js';
+import { chi2Q, chiSquareCombine, DEFAULT_PARAMS, robinsonF, significantTokens } from './bayes.js';
 import { normalizeText } from './normalize.js';
 import { tokenId } from './token-hash.js';
 import { tokenizeMessage } from './tokenize.js';
@@ -135,6 +135,25 @@ describe('Bayes arithmetic', () => {
     expect(robinsonF({ spam: 10, ham: 10 }, 100, 100)).toBeCloseTo(0.5, 2);
     // Same counts, but ham was learned 10× as often: the token is spammy.
     expect(robinsonF({ spam: 10, ham: 10 }, 100, 1000)).toBeGreaterThan(0.9);
+  });
+  it('leaves hapaxes out by default, and counts tokens from 0.3 of 0.5', () => {
+    const counts = new Map([
+      [1, { spam: 1, ham: 0 }],
+      [2, { spam: 2, ham: 0 }],
+      [3, { spam: 0, ham: 5 }],
+      // f ≈ 0.83: within SpamAssassin's 0.346 of 0.5, beyond the default 0.3.
+      [4, { spam: 50, ham: 10 }],
+    ]);
+    expect(
+      significantTokens(counts, 100, 100, DEFAULT_PARAMS)
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([2, 3, 4]);
+    expect(
+      significantTokens(counts, 100, 100)
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([1, 2, 3]);
   });
   it('combines to near 1 for spammy, near 0 for hammy and 0.5 for no evidence', () => {
     expect(chiSquareCombine([])).toBe(0.5);

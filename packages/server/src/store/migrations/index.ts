@@ -17,6 +17,7 @@ import { webhooks } from './0015-webhooks.js';
 import { scim } from './0016-scim.js';
 import { widget } from './0017-widget.js';
 import { search } from './0018-search.js';
+import { senderHistory } from './0019-sender-history.js';
 import { journalMessageIds } from './0020-journal-message-ids.js';
 
 /** Migrations in order; names are permanent once released. */
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-scim': scim,
   '0017-widget': widget,
   '0018-search': search,
+  '0019-sender-history': senderHistory,
   '0020-journal-message-ids': journalMessageIds,
 };
 

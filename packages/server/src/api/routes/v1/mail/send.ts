@@ -43,7 +43,10 @@ export const sendRoutes: V1Plugin = async (app, { directory, mail, idempotency }
           'Attachments are base64 in the JSON body, which is limited by `api.bodyLimit` (26 MB by ' +
           'default), and the composed message by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`) and ' +
           'its header section by 512 KiB and 5,000 lines, as all mail (`413 HEADER_TOO_LARGE`). ' +
-          'With an `Idempotency-Key` a lost response can be retried without sending twice.',
+          'With an `Idempotency-Key` a lost response can be retried without sending twice. The message ' +
+          'passes the filter as submitted mail does: `422 FILTER_REJECTED` (a virus, a rule, or spam with ' +
+          '`filter.outboundSpam: reject`), `503 FILTER_TEMPFAIL` (clamd down); a quarantine verdict ' +
+          'answers `201` but holds the remote recipients until an administrator releases the message.',
         scope: 'mail:write',
         callers: 'the user themselves; admins of the user’s domain',
         largeBody: true,
