@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPostgres } from './postgres.js';
+import { postgresInstalled, startPostgres } from './postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,9 +15,12 @@ declare module 'vitest' {
  * drops them when it ends (harness/databases.ts, `sharePostgres`), so files
  * running at once share nothing but the server process. A worker may hold
  * about 200 connections (a file's servers and pools), as a cluster of its
- * own allowed; the cluster has room for every worker at once.
+ * own allowed; the cluster has room for every worker at once. Without
+ * PostgreSQL installed nothing starts: the files that need it fail as they
+ * did before (naming the package), the others run.
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  if (!(await postgresInstalled())) return undefined;
   const workers = project.vitest.config.maxWorkers;
   const server = await startPostgres({ maxConnections: 200 * Math.max(2, workers) });
   project.provide('postgresUrl', server.url);

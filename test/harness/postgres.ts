@@ -37,6 +37,14 @@ async function runServerTool(bin: string, args: string[]): Promise<void> {
   await run(command, argv, { cwd: tmpdir() });
 }
 
+/** Whether the PostgreSQL server binaries are there (`initdb` in {@link PG_BIN}). */
+export async function postgresInstalled(): Promise<boolean> {
+  return access(join(PG_BIN, 'initdb'), constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function assertInstalled(): Promise<void> {
   try {
     await access(join(PG_BIN, 'initdb'), constants.X_OK);
