@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // One test command for the whole workspace: unit tests beside the code,
@@ -11,6 +11,12 @@ import { defineConfig } from 'vitest/config';
 // own (port 0 or test/harness/ports.ts), every file has its own temp dirs
 // and databases, so files do not share state. `--maxWorkers=1` runs the
 // suite one file at a time again.
+//
+// On a machine already busy with other work when the tests start (load
+// average above twice its cores: a machine shared with other test runs)
+// files run one at a time: there two files at once halve each file's share
+// of the CPU, and a server start-up in a hook then outlasts its timeout.
+// JDMAIL_TEST_WORKERS=n says how many, whatever the load.
 //
 // ALONE: the files that measure time (latency bounds, deadlines, rate
 // budgets over elapsed time, a benchmark's new-mail deadline) run after
@@ -26,9 +32,15 @@ const ALONE = {
   bench: ['imap/sample.test.ts'], // every IDLE session sees its new message within 5 s
 };
 
+function workers(): number {
+  const cores = availableParallelism();
+  if (process.env.JDMAIL_TEST_WORKERS) return Math.max(1, Number(process.env.JDMAIL_TEST_WORKERS) || 1);
+  return loadavg()[0] > 2 * cores ? 1 : Math.max(2, cores);
+}
+
 export default defineConfig({
   test: {
-    maxWorkers: Math.max(2, availableParallelism()),
+    maxWorkers: workers(),
     // One PostgreSQL cluster for the run; each file makes (and drops) its own databases in it.
     globalSetup: ['test/harness/postgres-global.ts'],
     // The JSON report lets .ci/run print one plain "N passed, N failed" line.
