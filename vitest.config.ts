@@ -26,6 +26,8 @@ const ALONE = {
   e2e: [
     'hostile/**/*.test.ts', // a well-behaved client answered within 2 s during attacks; session deadlines
     'brute-force.test.ts', // guesses checked ≤ a budget computed from the burst's elapsed time
+    'imap-sessions.test.ts', // 8 wrong passwords, then the login guard's 1 s, 2 s … waits must not have run out
+    'pop3-sessions.test.ts', // the same over POP3
     'imap.test.ts', // new mail reaches an IDLE session within 1 s
     'outbound-crash.test.ts', // kill -9 one second after the remote answered: jdmail must have recorded it by then
   ],
