@@ -1,5 +1,5 @@
-import { afterAll } from 'vitest';
-import { type PostgresServer, startPostgres } from './postgres.js';
+import { afterAll, inject } from 'vitest';
+import { type PostgresServer, sharePostgres, startPostgres } from './postgres.js';
 import { tempDirs } from './tmp.js';
 
 /** The metadata engines every store test runs on. */
@@ -32,8 +32,10 @@ export interface Databases {
  * });
  * ```
  *
- * PostgreSQL is started on first use (one cluster per test file, a new
- * database per `fresh()`, which is cheap); everything is removed after the file.
+ * PostgreSQL: a new database per `fresh()` (cheap) in the run's cluster
+ * (harness/postgres-global.ts), or, without one (a runner not using
+ * vitest.config.ts), in a cluster of this file's own started on first use.
+ * Everything is removed after the file: its databases, its directories.
  */
 export function useDatabases(): Databases {
   const dirs = tempDirs();
@@ -48,7 +50,8 @@ export function useDatabases(): Databases {
     async fresh(engine) {
       const dataDir = await dirs.make(`jdmail-${engine}-`);
       if (engine === 'sqlite') return { engine, dataDir, databaseUrl: '' };
-      postgres ??= startPostgres();
+      const shared = inject('postgresUrl');
+      postgres ??= shared ? Promise.resolve(sharePostgres(shared)) : startPostgres();
       const server = await postgres;
       return { engine, dataDir, databaseUrl: await server.createDatabase() };
     },

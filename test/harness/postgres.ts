@@ -19,7 +19,7 @@ export interface PostgresServer {
   port: number;
   /** Creates an empty database (random name unless given) and returns its URL. */
   createDatabase(name?: string): Promise<string>;
-  /** Fast shutdown, then the cluster's directory is removed. */
+  /** Fast shutdown, then the cluster's directory is removed (a shared cluster: see {@link sharePostgres}). */
   stop(): Promise<void>;
 }
 
@@ -35,6 +35,14 @@ function serverCommand(bin: string, args: string[]): [string, string[]] {
 async function runServerTool(bin: string, args: string[]): Promise<void> {
   const [command, argv] = serverCommand(bin, args);
   await run(command, argv, { cwd: tmpdir() });
+}
+
+/** Whether the PostgreSQL server binaries are there (`initdb` in {@link PG_BIN}). */
+export async function postgresInstalled(): Promise<boolean> {
+  return access(join(PG_BIN, 'initdb'), constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function assertInstalled(): Promise<void> {
@@ -60,12 +68,12 @@ async function clusterDir(): Promise<string> {
 }
 
 /** Starts the server on a free port; retries with another port if one was taken in between. */
-async function startOnFreePort(dir: string, data: string): Promise<number> {
+async function startOnFreePort(dir: string, data: string, maxConnections: number): Promise<number> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
     // fsync stays on: the store's durability tests must pay for real flushes.
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200`;
+    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=${maxConnections}`;
     try {
       await runServerTool('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', 'start']);
       return port;
@@ -77,12 +85,17 @@ async function startOnFreePort(dir: string, data: string): Promise<number> {
   throw new Error(`PostgreSQL did not start: ${(lastError as Error).message}\n${log.slice(-2000)}`);
 }
 
+export interface PostgresOptions {
+  /** PostgreSQL's `max_connections`: 200 (room for one test file's servers and pools) unless told. */
+  maxConnections?: number;
+}
+
 /**
  * Starts a throwaway PostgreSQL 15 cluster in a temp dir (trust auth, local
  * only) with a database `jdmail`. Always `stop()` it; a cluster still running
  * when the process exits is stopped immediately.
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   await assertInstalled();
   const dir = await clusterDir();
   const data = join(dir, 'data');
@@ -100,7 +113,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     '--locale=C.UTF-8',
     '--no-sync',
   ]);
-  const port = await startOnFreePort(dir, data);
+  const port = await startOnFreePort(dir, data, options.maxConnections ?? 200);
   let stopped = false;
   const onExit = () => {
     if (stopped) return;
@@ -111,10 +124,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const server: PostgresServer = {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/jdmail`,
-    async createDatabase(name = `t_${randomBytes(6).toString('hex')}`) {
-      await run(join(PG_BIN, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
+    createDatabase: (name) => createDatabase(port, name),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -125,4 +135,36 @@ export async function startPostgres(): Promise<PostgresServer> {
   };
   await server.createDatabase('jdmail');
   return server;
+}
+
+/** `createdb` on the cluster at `port`: a new empty database (random name unless given); its URL. */
+async function createDatabase(port: number, name = `t_${randomBytes(6).toString('hex')}`): Promise<string> {
+  await run(join(PG_BIN, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
+  return `postgres://postgres@127.0.0.1:${port}/${name}`;
+}
+
+/**
+ * A test file's share of a cluster the whole run uses (started once by
+ * harness/postgres-global.ts, at `url`): `createDatabase` as on a cluster of
+ * its own, and `stop()` drops the databases made through it (their
+ * connections ended first) instead of stopping the cluster. Every file
+ * works in databases of its own, so files running at once never meet.
+ */
+export function sharePostgres(url: string): PostgresServer {
+  const port = Number(new URL(url).port);
+  const made: string[] = [];
+  return {
+    port,
+    url,
+    async createDatabase(name) {
+      const created = await createDatabase(port, name);
+      made.push(new URL(created).pathname.slice(1));
+      return created;
+    },
+    async stop() {
+      const names = made.splice(0);
+      const server = ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres'];
+      await Promise.all(names.map((name) => run(join(PG_BIN, 'dropdb'), [...server, '--force', name])));
+    },
+  };
 }
