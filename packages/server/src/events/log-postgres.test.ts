@@ -76,10 +76,19 @@ describe('event log on postgres', () => {
       woken.push(p);
       wake();
     });
+    // Resolves once a wake-up has reached `position` (an earlier test's notification may still arrive first).
+    const reached = (position: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (woken.some((p) => p >= position)) resolve();
+          else wake = check;
+        };
+        check();
+      });
+    const headOfA = () => createEventLog({ database: a }).head();
     // Once a first commit has woken it, the LISTEN connection is up.
-    const first = new Promise<void>((resolve) => (wake = resolve));
     await a.db.transaction().execute((trx) => appendEvents(trx, [ev(0)]));
-    await first;
+    await reached(await headOfA());
     const before = woken.length;
     await expect(
       a.db.transaction().execute(async (trx) => {
@@ -87,11 +96,11 @@ describe('event log on postgres', () => {
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    const arrived = new Promise<void>((resolve) => (wake = resolve));
     await a.db.transaction().execute((trx) => appendEvents(trx, [ev(2)]));
-    await arrived;
-    const head = await createEventLog({ database: a }).head();
-    // Node b's own bell never rang (it wrote nothing): only the notification can have woken it.
+    const head = await headOfA();
+    await reached(head);
+    // Node b's own bell never rang (it wrote nothing): only the notification can have woken it,
+    // once, for the committed event — the rolled-back one announced nothing.
     expect(woken.slice(before)).toEqual([head]);
     await other.close();
   });
