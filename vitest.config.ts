@@ -37,7 +37,7 @@ const ALONE = {
 function workers(): number {
   const cores = availableParallelism();
   if (process.env.JDMAIL_TEST_WORKERS) return Math.max(1, Number(process.env.JDMAIL_TEST_WORKERS) || 1);
-  return loadavg()[0] > 2 * cores ? 1 : Math.max(2, cores);
+  return (loadavg()[0] ?? 0) > 2 * cores ? 1 : Math.max(2, cores);
 }
 
 export default defineConfig({
