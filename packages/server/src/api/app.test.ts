@@ -270,6 +270,7 @@ describe('health and OpenAPI', () => {
       'appToken',
       'oauthClient',
       'basicAuth',
+      'widgetToken',
       'cookieAuth',
     ]);
     expect(doc.components.schemas).toHaveProperty('User');

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { CloudEventSchema } from '../../events/index.js';
 import { ref } from './common.js';
+import { PATTERNS } from './patterns.js';
 
 /** A CloudEvents 1.0 event of the log; `data` is typed by `type` (one branch per event type). */
 export const CloudEventModel = Type.Unsafe<unknown>({
@@ -24,14 +25,14 @@ export const EventPage = Type.Object(
 export const EventsQuery = Type.Object({
   after: Type.Optional(
     Type.String({
-      pattern: '^[0-9]{1,20}$',
+      pattern: PATTERNS.eventPosition.pattern,
       description:
         'A cursor: the events after this position (a `nextCursor`, or an event’s `sequence`). Absent: from the oldest kept event. Older than the retention: 410 `EVENTS_CURSOR_EXPIRED`',
     }),
   ),
   types: Type.Optional(
     Type.String({
-      pattern: '^[a-z]+(\\.([a-z]+|\\*))?(,[a-z]+(\\.([a-z]+|\\*))?)*$',
+      pattern: PATTERNS.eventTypes.pattern,
       maxLength: 1000,
       description: 'Comma-separated event types or prefixes: `message.new,user.*`. Absent: every type',
     }),

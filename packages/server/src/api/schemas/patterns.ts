@@ -43,6 +43,15 @@ export const PATTERNS = {
   },
   printableAscii: { pattern: '^[ -~]*$', meaning: 'must be printable ASCII characters' },
   oneLine: { pattern: '^[^\\r\\n]*$', meaning: 'must be one line (no line breaks)' },
+  // The event log (GET /events).
+  eventPosition: {
+    pattern: '^[0-9]{1,20}$',
+    meaning: 'must be an event position: decimal digits (a nextCursor, or an event’s sequence)',
+  },
+  eventTypes: {
+    pattern: '^[a-z]+(\\.([a-z]+|\\*))?(,[a-z]+(\\.([a-z]+|\\*))?)*$',
+    meaning: 'must be event types separated by commas (message.new,user.*)',
+  },
 } as const;
 
 const BY_PATTERN = new Map<string, string>(Object.values(PATTERNS).map((p) => [p.pattern, p.meaning]));
