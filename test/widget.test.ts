@@ -135,8 +135,13 @@ describe('<jdmail-inbox> on the example portal', () => {
     expect(script.headers.get('access-control-allow-origin')).toBe('*');
 
     // Keyboard: Tab reaches the list, arrows move along it, focus is visible.
-    await page.keyboard.press('Tab');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('JDMAIL-INBOX');
+    // (A Tab pressed before the headless page has keyboard focus lands nowhere: press until it arrives.)
+    await expect
+      .poll(async () => {
+        await page.keyboard.press('Tab');
+        return page.evaluate(() => document.activeElement?.tagName);
+      })
+      .toBe('JDMAIL-INBOX');
     await page.keyboard.press('ArrowDown');
     const focused = () =>
       page.evaluate(
