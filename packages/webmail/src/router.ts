@@ -1,11 +1,44 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The screens of the webmail and the URL of each (`/login`, `/` the inbox, `/junk`, `/m/<id>`). */
+/** How a compose screen starts: from nothing, a draft, or a message it answers or forwards. */
+export type ComposeMode = 'new' | 'reply' | 'replyAll' | 'forward' | 'forwardAttachment';
+
+/** Search filters, as the search screen's URL carries them (`/search?q=…&unread=1…`). */
+export interface SearchQuery {
+  q: string;
+  mailbox: string | null;
+  unread: boolean;
+  flagged: boolean;
+  hasAttachment: boolean;
+  since: string | null;
+  before: string | null;
+  cursor: string | null;
+}
+
+/**
+ * The screens of the webmail and the URL of each: `/login`, `/` the inbox,
+ * `/junk`, `/f/<mailbox>` any folder, `/m/<id>` a message, `/search?q=…`,
+ * `/compose?mode=reply&of=<id>` or `/compose?draft=<id>`, `/settings/<section>`.
+ */
 export type Route =
   | { name: 'login'; error: string | null; redirect: string | null }
   | { name: 'inbox'; cursor: string | null; junk: boolean }
+  | { name: 'folder'; mailbox: string; cursor: string | null }
   | { name: 'message'; id: string; images: boolean }
+  | { name: 'search'; query: SearchQuery }
+  | { name: 'compose'; mode: ComposeMode; of: string | null; draft: string | null; to: string | null }
+  | { name: 'settings'; section: string }
   | { name: 'not-found' };
+
+const COMPOSE_MODES: readonly ComposeMode[] = ['new', 'reply', 'replyAll', 'forward', 'forwardAttachment'];
+
+function decoded(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
 
 export function parseRoute(url: URL): Route {
   const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -13,6 +46,37 @@ export function parseRoute(url: URL): Route {
   if (path === '/login') return { name: 'login', error: q.get('error'), redirect: q.get('redirect') };
   if (path === '/' || path === '/junk')
     return { name: 'inbox', cursor: q.get('cursor') || null, junk: path === '/junk' };
+  if (path === '/search')
+    return {
+      name: 'search',
+      query: {
+        q: q.get('q') ?? '',
+        mailbox: q.get('mailbox') || null,
+        unread: q.get('unread') === '1',
+        flagged: q.get('flagged') === '1',
+        hasAttachment: q.get('attachment') === '1',
+        since: q.get('since') || null,
+        before: q.get('before') || null,
+        cursor: q.get('cursor') || null,
+      },
+    };
+  if (path === '/compose') {
+    const mode = (q.get('mode') ?? 'new') as ComposeMode;
+    return {
+      name: 'compose',
+      mode: COMPOSE_MODES.includes(mode) ? mode : 'new',
+      of: q.get('of') || null,
+      draft: q.get('draft') || null,
+      to: q.get('to') || null,
+    };
+  }
+  const section = /^\/settings(?:\/([a-z-]+))?$/.exec(path);
+  if (section) return { name: 'settings', section: section[1] ?? 'general' };
+  const folder = /^\/f\/([^/]+)$/.exec(path);
+  if (folder?.[1]) {
+    const mailbox = decoded(folder[1]);
+    return mailbox ? { name: 'folder', mailbox, cursor: q.get('cursor') || null } : { name: 'not-found' };
+  }
   const m = /^\/m\/([^/]+)$/.exec(path);
   if (m?.[1]) {
     try {
@@ -49,6 +113,33 @@ export const loginPath = (error?: string, redirect?: string): string => {
 
 export const messagePath = (id: string, images = false) =>
   `/m/${encodeURIComponent(id)}${images ? '?images=1' : ''}`;
+
+/** A folder's list (`/f/Projects%2F2026`); INBOX is `/` and Junk `/junk`. */
+export const folderPath = (mailbox: string) => `/f/${encodeURIComponent(mailbox)}`;
+
+export const composePath = (opts: { mode?: ComposeMode; of?: string; draft?: string; to?: string } = {}) => {
+  const q = new URLSearchParams();
+  if (opts.mode && opts.mode !== 'new') q.set('mode', opts.mode);
+  if (opts.of) q.set('of', opts.of);
+  if (opts.draft) q.set('draft', opts.draft);
+  if (opts.to) q.set('to', opts.to);
+  const s = q.toString();
+  return s ? `/compose?${s}` : '/compose';
+};
+
+export const settingsPath = (section = 'general') => `/settings/${section}`;
+
+export function searchPath(query: Partial<SearchQuery> & { q: string }): string {
+  const q = new URLSearchParams({ q: query.q });
+  if (query.mailbox) q.set('mailbox', query.mailbox);
+  if (query.unread) q.set('unread', '1');
+  if (query.flagged) q.set('flagged', '1');
+  if (query.hasAttachment) q.set('attachment', '1');
+  if (query.since) q.set('since', query.since);
+  if (query.before) q.set('before', query.before);
+  if (query.cursor) q.set('cursor', query.cursor);
+  return `/search?${q}`;
+}
 
 const CHANGE = 'jdmail:navigate';
 
