@@ -38,17 +38,21 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
 }
 
-/** A new isolated context (no cookies) with a desktop viewport unless told otherwise. */
+/** A phone's viewport (the 390×844) and the desktop one (1280×800). */
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+/** A new isolated context (no cookies) with a desktop viewport and an en-US browser unless told otherwise. */
 export function newContext(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; isMobile?: boolean } = {},
+  options: { viewport?: { width: number; height: number }; isMobile?: boolean; locale?: string } = {},
 ): Promise<BrowserContext> {
   return browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 800 },
     isMobile: options.isMobile ?? false,
     hasTouch: options.isMobile ?? false,
     deviceScaleFactor: 1,
-    locale: 'en-US',
+    locale: options.locale ?? 'en-US',
     timezoneId: 'UTC',
   });
 }
