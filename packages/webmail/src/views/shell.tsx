@@ -87,7 +87,7 @@ function TopBar({
         />
       </form>
       <span class="topbar__inbox" aria-live="polite">
-        {unread !== null && unread > 0 && (
+        {unread !== null && (
           <span class="badge" data-testid="unread-count">
             {t('mail.unreadBadge', { n: unread })}
           </span>
