@@ -154,6 +154,7 @@ export function Shell({ api, session, onLogout, children }: Props) {
       if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
       e.preventDefault();
       searchRef.current?.focus();
+      searchRef.current?.select(); // typing replaces the last search
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);

@@ -116,7 +116,7 @@ export function NameDialog({
           ref={input}
           id="folder-name"
           class="dialog__input"
-          value={initial}
+          defaultValue={initial}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? 'folder-name-error' : undefined}
         />

@@ -67,7 +67,7 @@ function SearchForm({ query }: { query: SearchQuery }) {
         <legend class="sr-only">{t('mail.search.filters')}</legend>
         <label>
           {t('mail.search.folder')}{' '}
-          <select name="mailbox" value={query.mailbox ?? ''}>
+          <select name="mailbox" defaultValue={query.mailbox ?? ''}>
             <option value="">{t('mail.search.allFolders')}</option>
             {set?.standard.map((s) => (
               <option key={s.mailbox.name} value={s.mailbox.name}>
@@ -83,20 +83,20 @@ function SearchForm({ query }: { query: SearchQuery }) {
           </select>
         </label>
         <label class="check">
-          <input type="checkbox" name="unread" checked={query.unread} /> {t('mail.search.unread')}
+          <input type="checkbox" name="unread" defaultChecked={query.unread} /> {t('mail.search.unread')}
         </label>
         <label class="check">
-          <input type="checkbox" name="flagged" checked={query.flagged} /> {t('mail.search.flagged')}
+          <input type="checkbox" name="flagged" defaultChecked={query.flagged} /> {t('mail.search.flagged')}
         </label>
         <label class="check">
-          <input type="checkbox" name="attachment" checked={query.hasAttachment} />{' '}
+          <input type="checkbox" name="attachment" defaultChecked={query.hasAttachment} />{' '}
           {t('mail.search.attachment')}
         </label>
         <label>
-          {t('mail.search.since')} <input type="date" name="since" value={query.since ?? ''} />
+          {t('mail.search.since')} <input type="date" name="since" defaultValue={query.since ?? ''} />
         </label>
         <label>
-          {t('mail.search.before')} <input type="date" name="before" value={query.before ?? ''} />
+          {t('mail.search.before')} <input type="date" name="before" defaultValue={query.before ?? ''} />
         </label>
       </fieldset>
     </form>
