@@ -160,6 +160,18 @@ export function Shell({ api, session, onLogout, children }: Props) {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
+  // The drawer (phones) closes with Escape from anywhere, and focus goes back to its button.
+  useEffect(() => {
+    if (!drawer) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setDrawer(false);
+      document.querySelector<HTMLElement>('.topbar__menu')?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [drawer]);
+
   const inboxUnread = folders?.find((f) => f.name.toUpperCase() === 'INBOX')?.unread ?? null;
   const state = useMemo<MailState>(
     () => ({ api, session, address, folders, version, changed, moveTo }),

@@ -3,6 +3,7 @@ import { mailFailureText, textOf } from '../../api/messages.js';
 import type { Mailbox } from '../../api/types.js';
 import { useI18n } from '../../i18n/index.js';
 import { folderPath, onLinkClick, useRoute } from '../../router.js';
+import { LanguageSwitcher } from '../language.js';
 import { useAnnounce } from '../live.js';
 import { useMail } from '../mail-context.js';
 import { ConfirmDialog, FolderPicker, NameDialog } from './dialogs.js';
@@ -172,7 +173,12 @@ export function FolderSidebar({ open, onClose }: { open: boolean; onClose: () =>
   // On a phone the sidebar is a drawer: going somewhere closes it; Escape too.
   useEffect(() => onClose(), [route]);
   useEffect(() => {
-    if (open) nav.current?.querySelector<HTMLElement>('a.folder__link')?.focus();
+    if (!open) return;
+    // After the drawer became visible (a hidden element cannot take focus).
+    const frame = requestAnimationFrame(() =>
+      nav.current?.querySelector<HTMLElement>('a.folder__link')?.focus(),
+    );
+    return () => cancelAnimationFrame(frame);
   }, [open]);
 
   if (!folders)
@@ -229,9 +235,6 @@ export function FolderSidebar({ open, onClose }: { open: boolean; onClose: () =>
         ref={nav}
         class={`sidebar${open ? ' sidebar--open' : ''}`}
         aria-label={t('mail.folders')}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape' && open) onClose();
-        }}
       >
         <ul class="folders">
           {set.standard.map((s) => (
@@ -258,6 +261,9 @@ export function FolderSidebar({ open, onClose }: { open: boolean; onClose: () =>
           {set.own.map(renderNode)}
         </ul>
         {set.own.length === 0 && <p class="sidebar__state">{t('mail.folder.none')}</p>}
+        <div class="sidebar__language">
+          <LanguageSwitcher id="drawer-language" />
+        </div>
       </nav>
       {task?.kind === 'create' && (
         <NameDialog
