@@ -53,6 +53,12 @@ async function toError(res: Response): Promise<ApiError> {
 
 const enc = encodeURIComponent;
 
+/** What `POST …/messages:batch` does to every id. */
+export type BatchAction = 'move' | 'delete' | 'read' | 'unread' | 'flag' | 'unflag';
+
+/** The most ids one batch request takes (the server's limit). */
+export const BATCH_MAX = 1000;
+
 /** A search request: words and filters (all optional but `limit`), times as ISO 8601. */
 export interface SearchParams {
   q?: string;
@@ -187,6 +193,17 @@ export function createApi(options: ApiOptions) {
         body: { flagged },
         signedIn: true,
       }),
+
+    /**
+     * One action on many messages in one request (at most {@link BATCH_MAX} ids): `move` (to
+     * `mailbox`), `delete` (at once), `read`, `unread`, `flag`, `unflag`; one result per id.
+     */
+    batch: (address: string, ids: string[], action: BatchAction, mailbox?: string) =>
+      request<{ results: { id: string; status: 'ok' | 'not_found' | 'failed'; code?: string }[] }>(
+        'POST',
+        `${userPath(address)}/messages:batch`,
+        { body: mailbox ? { ids, action, mailbox } : { ids, action }, signedIn: true },
+      ),
 
     /** Removes a message at once (no Trash): for "delete forever" in Trash and Junk. */
     deleteMessage: (address: string, id: string) =>

@@ -5,7 +5,7 @@ import { mailFailureText, textOf } from '../api/messages.js';
 import type { Mailbox, Session } from '../api/types.js';
 import { useI18n } from '../i18n/index.js';
 import { navigate, searchPath } from '../router.js';
-import { runBulk } from './folders/bulk.js';
+import { runBatch } from './folders/bulk.js';
 import { FolderSidebar } from './folders/sidebar.js';
 import { folderOf } from './folders/tree.js';
 import { LanguageSwitcher } from './language.js';
@@ -140,7 +140,7 @@ export function Shell({ api, session, onLogout, children }: Props) {
 
   const moveTo = useCallback(
     async (ids: string[], mailbox: string) => {
-      const { failed } = await runBulk(ids, (id) => api.moveMessage(address, id, mailbox));
+      const { failed } = await runBatch(api, address, ids, 'move', mailbox);
       changed();
       if (failed.length) announce(textOf(t, mailFailureText(failed[0])));
       else announce(t('mail.moved', { n: ids.length }));

@@ -1,12 +1,13 @@
 import { useCallback } from 'preact/hooks';
+import type { BatchAction } from '../../api/client.js';
 import { mailFailureText, textOf } from '../../api/messages.js';
 import { useI18n } from '../../i18n/index.js';
 import { useAnnounce } from '../live.js';
 import { useMail } from '../mail-context.js';
-import { runBulk } from './bulk.js';
+import { runBatch } from './bulk.js';
 import { folderOf, kindOf } from './tree.js';
 
-/** Messages asked for per page when emptying a folder. */
+/** Messages asked for per page when emptying a folder (their ids go out in one batch request). */
 const EMPTY_PAGE = 100;
 
 /** What the list toolbar, the shortcuts and the reader can do to messages. */
@@ -43,41 +44,29 @@ export function useMessageActions(): MessageActions {
   const junkName = folders ? folderOf(folders, 'junk') : null;
 
   const bulk = useCallback(
-    async (ids: string[], action: (id: string) => Promise<unknown>, done: string) => {
-      const { failed } = await runBulk(ids, action);
+    async (ids: string[], action: BatchAction, done: string, mailbox?: string) => {
+      const { failed } = await runBatch(api, address, ids, action, mailbox);
       changed();
       announce(failed.length ? textOf(t, mailFailureText(failed[0])) : done);
     },
-    [changed, announce, t],
+    [api, address, changed, announce, t],
   );
 
   return {
     trashName,
     junkName,
     setRead: (ids, read) =>
-      bulk(
-        ids,
-        (id) => api.setUnread(address, id, !read),
-        t(read ? 'mail.done.read' : 'mail.done.unread', { n: ids.length }),
-      ),
+      bulk(ids, read ? 'read' : 'unread', t(read ? 'mail.done.read' : 'mail.done.unread', { n: ids.length })),
     setFlagged: (ids, flagged) =>
       bulk(
         ids,
-        (id) => api.setFlagged(address, id, flagged),
+        flagged ? 'flag' : 'unflag',
         t(flagged ? 'mail.done.flagged' : 'mail.done.unflagged', { n: ids.length }),
       ),
     trash: (ids) =>
-      trashName
-        ? bulk(
-            ids,
-            (id) => api.moveMessage(address, id, trashName),
-            t('mail.done.trashed', { n: ids.length }),
-          )
-        : Promise.resolve(),
-    deleteForever: (ids) =>
-      bulk(ids, (id) => api.deleteMessage(address, id), t('mail.done.deleted', { n: ids.length })),
-    restore: (ids) =>
-      bulk(ids, (id) => api.moveMessage(address, id, 'INBOX'), t('mail.done.restored', { n: ids.length })),
+      trashName ? bulk(ids, 'move', t('mail.done.trashed', { n: ids.length }), trashName) : Promise.resolve(),
+    deleteForever: (ids) => bulk(ids, 'delete', t('mail.done.deleted', { n: ids.length })),
+    restore: (ids) => bulk(ids, 'move', t('mail.done.restored', { n: ids.length }), 'INBOX'),
     junk: (ids) => (junkName ? moveTo(ids, junkName) : Promise.resolve()),
     empty: async (mailbox) => {
       const ids: string[] = [];
@@ -87,7 +76,7 @@ export function useMessageActions(): MessageActions {
         ids.push(...page.items.map((m) => m.id));
         cursor = page.nextCursor;
       } while (cursor);
-      await bulk(ids, (id) => api.deleteMessage(address, id), t('mail.done.emptied', { n: ids.length }));
+      await bulk(ids, 'delete', t('mail.done.emptied', { n: ids.length }));
     },
   };
 }

@@ -1,29 +1,32 @@
-/** How many requests a bulk action keeps in flight at once (the API has no batch route yet). */
-export const BULK_CONCURRENCY = 4;
+import { type Api, ApiError, BATCH_MAX, type BatchAction } from '../../api/client.js';
 
 /**
- * Runs `action` for every id, a few at a time, and never stops at the first
- * failure: what can be done is done, and the failures come back to report.
+ * Applies one action to many messages with `POST …/messages:batch`, in
+ * requests of at most {@link BATCH_MAX} ids (one request for a page of the
+ * list). Never stops at the first failure: ids that are gone already
+ * (`not_found`) count as done — another client got there first — and real
+ * failures come back to report.
  */
-export async function runBulk<T>(
+export async function runBatch(
+  api: Pick<Api, 'batch'>,
+  address: string,
   ids: readonly string[],
-  action: (id: string) => Promise<T>,
-  concurrency = BULK_CONCURRENCY,
+  action: BatchAction,
+  mailbox?: string,
 ): Promise<{ done: string[]; failed: unknown[] }> {
   const done: string[] = [];
   const failed: unknown[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const id = ids[next++] as string;
-      try {
-        await action(id);
-        done.push(id);
-      } catch (e) {
-        failed.push(e);
+  for (let at = 0; at < ids.length; at += BATCH_MAX) {
+    const chunk = ids.slice(at, at + BATCH_MAX);
+    try {
+      const { results } = await api.batch(address, chunk, action, mailbox);
+      for (const r of results) {
+        if (r.status === 'failed') failed.push(new ApiError(500, r.code ?? 'INTERNAL', ''));
+        else done.push(r.id);
       }
+    } catch (e) {
+      failed.push(e);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+  }
   return { done, failed };
 }
