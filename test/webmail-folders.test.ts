@@ -98,6 +98,21 @@ describe('webmail folders, bulk actions, search, live updates, language', () => 
     expect(names).toContain('项目/2026年');
     expect(names).not.toContain('项目/2026');
 
+    // Nest an existing folder under another (its menu's "Move to…"), then back to the top level.
+    await sidebar(page).getByRole('button', { name: 'New folder' }).click();
+    await page.getByRole('dialog').getByLabel('Folder name').fill('客户');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await folderLink(page, '客户').waitFor();
+    await sidebar(page).getByRole('button', { name: 'Actions for 客户' }).click();
+    await page.getByRole('menuitem', { name: 'Move to…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '项目' }).click();
+    await expect.poll(mailboxNames).toContain('项目/客户');
+    expect(await mailboxNames()).not.toContain('客户');
+    await sidebar(page).getByRole('button', { name: 'Actions for 客户' }).click();
+    await page.getByRole('menuitem', { name: 'Delete folder' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete folder' }).click();
+    await expect.poll(mailboxNames).not.toContain('项目/客户');
+
     // Drag a row onto a sidebar folder.
     await row(page, 'Drag me').dragTo(sidebar(page).locator('[data-folder="项目"]'));
     await expect.poll(() => row(page, 'Drag me').count()).toBe(0);
