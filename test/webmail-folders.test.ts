@@ -9,12 +9,23 @@ import { startServer, type TestServer } from './harness/server.js';
 // against the real server: mail arrives over SMTP, the browser uses only the public REST API
 // and the event stream, and every result is checked on the server through the SDK.
 
+// Functions given to page.evaluate run in Chromium; this file is type-checked without the DOM library.
+declare const document: { activeElement: unknown };
+
 const ALICE = 'alice@example.com';
 let server: TestServer;
 let browser: Browser;
 let jd: JdMail;
 
-async function send(mail: nodemailer.SendMailOptions): Promise<void> {
+/** What a test message sets: subject, and optionally sender, text and attachments. */
+interface TestMail {
+  subject: string;
+  from?: string;
+  text?: string;
+  attachments?: { filename: string; content: string }[];
+}
+
+async function send(mail: TestMail): Promise<void> {
   const mx = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, ignoreTLS: true });
   try {
     await mx.sendMail({ from: 'colleague@partner.test', to: ALICE, text: 'Hello.', ...mail });
@@ -240,7 +251,7 @@ describe('webmail folders, bulk actions, search, live updates, language', () => 
     await expect.poll(() => page.title()).toContain(`(${before + 1})`);
     // Read elsewhere (another client, through the API): the row turns read, the count drops.
     const id = (await jd.mail.search(ALICE, 'subject:"Live news"')).items[0]?.id ?? '';
-    await jd.mail.update(ALICE, id, { unread: false });
+    await jd.mail.markRead(ALICE, id);
     await expect
       .poll(() => row(page, 'Live news').getAttribute('class'), { timeout: 20_000 })
       .not.toContain('row--unread');

@@ -10,6 +10,9 @@ import { startServer, type TestServer } from './harness/server.js';
 // for people to look at (test/artifacts/webmail-<page>-<locale>[-phone].png), no serious or
 // critical axe-core violation, nothing wider than the screen, and the page in the right language.
 
+// Functions given to page.evaluate run in Chromium; this file is type-checked without the DOM library.
+declare const document: { documentElement: { scrollWidth: number } };
+
 const ALICE = 'alice@example.com';
 let server: TestServer;
 let browser: Browser;
