@@ -46,6 +46,9 @@ export type UpdateUserInput = Schemas['UpdateUserRequest'];
 export type CreateGroupInput = Schemas['CreateGroupRequest'];
 export type UpdateGroupInput = Schemas['UpdateGroupRequest'];
 export type UpdateMessageInput = Schemas['UpdateMessageRequest'];
+/** One action on many messages (`jd.mail.batch`). */
+export type MessageBatchInput = Schemas['MessageBatchRequest'];
+export type MessageBatchResult = Schemas['MessageBatchResult'];
 /** Options of `jd.mail.createMailbox`. */
 export type CreateMailboxOptions = Partial<Omit<Schemas['CreateMailboxRequest'], 'name'>>;
 /** Flags and keywords `jd.mail.setFlags` sets; absent fields stay as they are, `keywords` is replaced whole. */

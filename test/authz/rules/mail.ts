@@ -146,6 +146,30 @@ export const mailRules: Rules = {
       return (await look(w, `/api/v1/users/${address}/messages/${id}`)).flagged === true;
     }),
   },
+  batchMessages: {
+    scope: 'mail:write',
+    ok: status(200),
+    cases: messageCases('POST', () => '').map((c) => ({
+      ...c,
+      request: async (w: World, who: Principal) => {
+        const address = ownerOf(w, c.label, who);
+        const id = await w.fresh.message(address);
+        const is = async (want: boolean) =>
+          same(
+            (await look(w, `/api/v1/users/${address}/messages/${id}`)).flagged === true,
+            want,
+            `message ${id} flagged`,
+          );
+        return {
+          method: 'POST',
+          path: `/api/v1/users/${address}/messages:batch`,
+          body: { ids: [id], action: 'flag' },
+          unchanged: () => is(false),
+          done: () => is(true),
+        };
+      },
+    })),
+  },
   deleteMessage: {
     scope: 'mail:write',
     ok: status(204),

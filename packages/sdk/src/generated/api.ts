@@ -1121,6 +1121,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{address}/messages:batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move, delete or mark many messages
+         * @description One action on up to 1,000 of the user’s messages, for a mail client’s bulk selection: `move` (with `mailbox`), `delete` (at once), `read`, `unread`, `flag`, `unflag`. Each message is changed as `PATCH`/`DELETE …/messages/{id}` would (IMAP clients see it, moves into and out of Junk teach the spam filter); the answer has one result per id, in order. An id the user does not have answers `not_found` without failing the others; an unknown `mailbox` fails the call (404) before anything is moved.
+         *
+         *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain.
+         */
+        post: operations["batchMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{address}/messages/{id}": {
         parameters: {
             query?: never;
@@ -3425,6 +3447,32 @@ export interface components {
          */
         MailboxList: {
             items: components["schemas"]["Mailbox"][];
+        };
+        /**
+         * MessageBatchRequest
+         * @description One action on many messages of one user
+         */
+        MessageBatchRequest: {
+            /** @description Message ids (at most 1,000) */
+            ids: string[];
+            /** @description `move` to `mailbox` (into Junk and out of it teaches the user’s spam filter, as PATCH does); `delete` at once (no Trash: move to Trash to keep them); `read`/`unread`, `flag`/`unflag` */
+            action: "move" | "delete" | "read" | "unread" | "flag" | "unflag";
+            /** @description The destination of `move` (`INBOX` in any case; other names are case-sensitive) */
+            mailbox?: string;
+        };
+        /**
+         * MessageBatchResult
+         * @description What happened to each message
+         */
+        MessageBatchResult: {
+            /** @description One result per id, in the order asked */
+            results: {
+                id: string;
+                /** @description `not_found` for an id the user does not have (moved or deleted meanwhile, or never theirs) */
+                status: "ok" | "not_found" | "failed";
+                /** @description The error code when `failed` (see /docs/errors) */
+                code?: string;
+            }[];
         };
         /**
          * MessageChanges
@@ -11658,6 +11706,136 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    batchMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description One result per id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageBatchResult"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

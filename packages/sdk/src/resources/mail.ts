@@ -6,6 +6,8 @@ import type {
   CreateMailboxOptions,
   ListMessagesParams,
   Mailbox,
+  MessageBatchInput,
+  MessageBatchResult,
   MessageDetail,
   MessageFlagsInput,
   MessageSummary,
@@ -338,6 +340,22 @@ export class Mail {
    */
   async delete(address: string, id: string): Promise<void> {
     await this.http.json({ method: 'DELETE', path: path`/users/${address}/messages/${id}` });
+  }
+
+  /**
+   * One action on up to 1,000 messages in one request: `move` (with `mailbox`), `delete`
+   * (at once), `read`, `unread`, `flag`, `unflag`. One result per id, in order; an id the
+   * user does not have is `not_found` and the others still happen.
+   *
+   * @example
+   * const { results } = await jd.mail.batch('alice@example.com', { ids, action: 'move', mailbox: 'Trash' });
+   */
+  async batch(address: string, input: MessageBatchInput): Promise<MessageBatchResult> {
+    return this.http.json<MessageBatchResult>({
+      method: 'POST',
+      path: `${path`/users/${address}`}/messages:batch`,
+      body: input,
+    });
   }
 
   /**

@@ -59,6 +59,7 @@ import {
   DnsRecordModel,
   DomainDnsModel,
 } from './mail-auth.js';
+import { MAIL_BATCH_MODELS } from './mail-batch.js';
 import {
   AuthorizationServerMetadataModel,
   JwkModel,
@@ -186,6 +187,7 @@ export const MODELS: readonly TSchema[] = [
   ...FILTER_MODELS,
   ...QUARANTINE_MODELS,
   ...WIDGET_MODELS,
+  ...MAIL_BATCH_MODELS,
   StoredRulesModel,
   RulesTestBody,
   RulesTestResult,

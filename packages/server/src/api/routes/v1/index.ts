@@ -14,6 +14,7 @@ import { spamTrainRoutes } from './filter/spam-train.js';
 import { groupRoutes } from './groups/groups.js';
 import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
+import { messageBatchRoutes } from './mail/batch.js';
 import { changeRoutes } from './mail/changes.js';
 import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
@@ -91,6 +92,7 @@ export const v1Routes: V1Plugin = async (
     folderRoutes,
     changeRoutes,
     messageRoutes,
+    messageBatchRoutes,
     attachmentRoutes,
     sendRoutes,
     eventStreamRoutes,
