@@ -76,6 +76,7 @@ import {
   TraceEventModel,
   TraceEventPage,
 } from './queue.js';
+import { SETTINGS_MODELS } from './settings.js';
 import { SpamTrainBody, SpamTrainResult } from './spam.js';
 import {
   AuthConfigModel,
@@ -194,4 +195,5 @@ export const MODELS: readonly TSchema[] = [
   CloudEventModel,
   EventPage,
   ...WEBHOOK_MODELS,
+  ...SETTINGS_MODELS,
 ];

@@ -25,6 +25,7 @@ import { traceRoutes } from './queue/trace.js';
 import { loginLinkRoutes } from './sso/login-links.js';
 import { sessionRoutes } from './sso/sessions.js';
 import { userBatchRoutes } from './users/batch.js';
+import { userSettingsRoutes } from './users/settings.js';
 import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
 import { webhookActionRoutes } from './webhooks/actions.js';
@@ -55,6 +56,7 @@ export const v1Routes: V1Plugin = async (
     events,
     webhooks,
     widget,
+    settings,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -78,6 +80,7 @@ export const v1Routes: V1Plugin = async (
     events,
     webhooks,
     widget,
+    settings,
   };
   for (const plugin of [
     domainRoutes,
@@ -85,6 +88,7 @@ export const v1Routes: V1Plugin = async (
     userRoutes,
     userBatchRoutes,
     userStateRoutes,
+    userSettingsRoutes,
     groupRoutes,
     memberRoutes,
     mailboxRoutes,
