@@ -10,9 +10,14 @@ const Language = Type.Unsafe<'zh-CN' | 'en' | null>({
 });
 
 const SignatureFields = {
-  text: Type.String({ maxLength: L.signatureText, description: 'The plain-text signature' }),
+  text: Type.String({
+    maxLength: L.signatureText,
+    contentMediaType: 'text/plain',
+    description: 'The plain-text signature',
+  }),
   html: Type.String({
     maxLength: L.signatureHtml,
+    contentMediaType: 'text/html',
     description:
       'The formatted signature: sanitized when saved (simple formatting and http/https/mailto links only)',
   }),
@@ -24,7 +29,11 @@ const VacationFields = {
     maxLength: L.vacationSubject,
     description: 'The reply’s subject; empty: "Auto: " and the original subject',
   }),
-  text: Type.String({ maxLength: L.vacationText, description: 'The reply’s text (needed to enable)' }),
+  text: Type.String({
+    maxLength: L.vacationText,
+    contentMediaType: 'text/plain',
+    description: 'The reply’s text (needed to enable)',
+  }),
   startsAt: Nullable(Timestamp('Replies from this time; null: from now')),
   endsAt: Nullable(Timestamp('Replies until this time; null: until turned off')),
   days: Type.Integer({
