@@ -272,8 +272,9 @@ describe('webmail in Chromium', () => {
     await rows.nth(49).waitFor();
     expect(await rows.count()).toBe(50);
     expect(await rows.first().textContent()).toContain('Note 52');
-    const newer = page.getByRole('button', { name: 'Newer' });
-    const older = page.getByRole('button', { name: 'Older' });
+    // exact: "Older" is also inside "New folder" (the sidebar's button).
+    const newer = page.getByRole('button', { name: 'Newer', exact: true });
+    const older = page.getByRole('button', { name: 'Older', exact: true });
     expect(await newer.isDisabled()).toBe(true);
     await older.click();
     await page.waitForURL(/\/\?cursor=/);

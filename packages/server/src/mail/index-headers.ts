@@ -3,6 +3,7 @@ import type { HeaderLine } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Address, MessageIndex } from '../store/index.js';
+import './charset-aliases.js';
 
 /** The index fields that come from the top-level header section. */
 export type HeaderFields = Pick<MessageIndex, 'from' | 'to' | 'cc' | 'subject' | 'date' | 'messageId'>;

@@ -4,6 +4,7 @@ import libmime from 'libmime';
 import { decode as decodeCharset } from 'libmime/lib/charset.js';
 import { decode as decodeQp } from 'libqp';
 import { htmlToText } from './html-text.js';
+import './charset-aliases.js';
 
 const PREVIEW_CHARS = 200;
 /**

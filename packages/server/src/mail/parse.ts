@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { MailParser } from 'mailparser';
 import { attachmentId } from './attachment.js';
 import type { AttachmentInfo } from './types.js';
+import './charset-aliases.js';
 
 /** Bodies longer than this are cut in the single-message view; the raw message has everything. */
 const MAX_BODY_CHARS = 2 * 1024 * 1024;

@@ -1,5 +1,6 @@
 import type {
   AuthConfig,
+  Mailbox,
   MessageDetail,
   MessagePage,
   MessageSummary,
@@ -51,6 +52,19 @@ async function toError(res: Response): Promise<ApiError> {
 }
 
 const enc = encodeURIComponent;
+
+/** A search request: words and filters (all optional but `limit`), times as ISO 8601. */
+export interface SearchParams {
+  q?: string;
+  mailbox?: string | null;
+  unread?: boolean;
+  flagged?: boolean;
+  hasAttachment?: boolean;
+  since?: string | null;
+  before?: string | null;
+  cursor?: string | null;
+  limit: number;
+}
 
 /**
  * The webmail's view of the server: `/auth/*` for the session and the
@@ -167,6 +181,54 @@ export function createApi(options: ApiOptions) {
         body: { unread },
         signedIn: true,
       }),
+
+    setFlagged: (address: string, id: string, flagged: boolean) =>
+      request<MessageSummary>('PATCH', `${userPath(address)}/messages/${enc(id)}`, {
+        body: { flagged },
+        signedIn: true,
+      }),
+
+    /** Removes a message at once (no Trash): for "delete forever" in Trash and Junk. */
+    deleteMessage: (address: string, id: string) =>
+      request<void>('DELETE', `${userPath(address)}/messages/${enc(id)}`, { signedIn: true }),
+
+    /** Every mailbox with its special use and counters. */
+    listMailboxes: (address: string) =>
+      request<{ items: Mailbox[] }>('GET', `${userPath(address)}/mailboxes`, { signedIn: true }).then(
+        (r) => r.items,
+      ),
+
+    /** Creates a folder (and its missing parents: `项目/2026` makes `项目`). */
+    createMailbox: (address: string, name: string) =>
+      request<Mailbox>('POST', `${userPath(address)}/mailboxes`, { body: { name }, signedIn: true }),
+
+    /** Renames a folder and every folder under it; a new parent path moves it under that parent. */
+    renameMailbox: (address: string, name: string, newName: string) =>
+      request<Mailbox>('PATCH', `${userPath(address)}/mailboxes/${enc(name)}`, {
+        body: { name: newName },
+        signedIn: true,
+      }),
+
+    deleteMailbox: (address: string, name: string) =>
+      request<void>('DELETE', `${userPath(address)}/mailboxes/${enc(name)}`, { signedIn: true }),
+
+    /** Full-text search over every mailbox (or one), newest first, paginated by cursor. */
+    search: (address: string, query: SearchParams) => {
+      const q = new URLSearchParams({ limit: String(query.limit) });
+      if (query.q) q.set('q', query.q);
+      if (query.mailbox) q.set('mailbox', query.mailbox);
+      if (query.unread) q.set('unread', 'true');
+      if (query.flagged) q.set('flagged', 'true');
+      if (query.hasAttachment) q.set('hasAttachment', 'true');
+      if (query.since) q.set('since', query.since);
+      if (query.before) q.set('before', query.before);
+      if (query.cursor) q.set('cursor', query.cursor);
+      return request<MessagePage>('GET', `${userPath(address)}/messages?${q}`, { signedIn: true });
+    },
+
+    /** The user's own settings (`language` …), where the server has them; see views/language.tsx. */
+    userSettings: (address: string) =>
+      request<{ language?: unknown }>('GET', `${userPath(address)}/settings`, { signedIn: true }),
 
     attachmentUrl: (address: string, id: string, attachmentId: string) =>
       `${userPath(address)}/messages/${enc(id)}/attachments/${enc(attachmentId)}`,

@@ -1,9 +1,15 @@
+import type { MessageKey, Vars } from '../i18n/index.js';
 import { ApiError } from './client.js';
 
+/** A message to show, as a catalogue key and its placeholders (the view translates it). */
+export interface Text {
+  key: MessageKey;
+  vars?: Vars;
+}
+
 /** How a notice on the login page is shown: an error is announced assertively, info politely. */
-export interface Notice {
+export interface Notice extends Text {
   kind: 'error' | 'info';
-  text: string;
 }
 
 /**
@@ -11,20 +17,11 @@ export interface Notice {
  * (`/login?error=…`, see the web session contract in the README).
  */
 const LOGIN_CODES: Record<string, Notice> = {
-  link_invalid: {
-    kind: 'error',
-    text: 'This sign-in link cannot be used. Links work only once and expire after a short time — go back to your portal and open Mail again, or sign in below.',
-  },
-  sso_failed: {
-    kind: 'error',
-    text: 'Single sign-on did not complete. Try again, or sign in with your password.',
-  },
-  directory_unavailable: {
-    kind: 'error',
-    text: 'The user directory cannot be reached right now, so nobody can be signed in. Try again in a few minutes.',
-  },
-  session_expired: { kind: 'info', text: 'Your session has ended. Please sign in again.' },
-  signed_out: { kind: 'info', text: 'You have signed out.' },
+  link_invalid: { kind: 'error', key: 'common.login.linkInvalid' },
+  sso_failed: { kind: 'error', key: 'common.login.ssoFailed' },
+  directory_unavailable: { kind: 'error', key: 'common.login.directoryUnavailable' },
+  session_expired: { kind: 'info', key: 'common.login.sessionExpired' },
+  signed_out: { kind: 'info', key: 'common.login.signedOut' },
 };
 
 /** The notice for a `?error=` code; unknown codes get a generic message (never the raw code). */
@@ -33,57 +30,79 @@ export function loginCodeNotice(code: string | null): Notice | null {
   return (
     (Object.hasOwn(LOGIN_CODES, code) ? LOGIN_CODES[code] : undefined) ?? {
       kind: 'error',
-      text: 'Signing in did not work. Please try again.',
+      key: 'common.login.failed',
     }
   );
 }
 
-/** "30 seconds", "1 minute", "4 minutes". */
-export function formatWait(seconds: number): string {
-  if (seconds < 60) return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+/** A wait as a key: "30 seconds", "1 minute", "4 minutes". */
+export function formatWait(seconds: number): Text {
+  if (seconds < 60)
+    return { key: seconds === 1 ? 'common.wait.second' : 'common.wait.seconds', vars: { n: seconds } };
   const minutes = Math.ceil(seconds / 60);
-  return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  return { key: minutes === 1 ? 'common.wait.minute' : 'common.wait.minutes', vars: { n: minutes } };
 }
 
 /** What the login form says when `POST /auth/login` fails. */
-export function loginFailureText(error: unknown, retryIn?: number | null): string {
-  if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
+export function loginFailureText(error: unknown, retryIn?: number | null): Text {
+  if (!(error instanceof ApiError)) return { key: 'common.error.generic' };
   switch (error.status) {
     case 0:
-      return 'The mail server cannot be reached. Check your connection and try again.';
+      return { key: 'common.error.unreachable' };
     case 401:
-      return 'That address and password do not match an account. Check both and try again.';
+      return { key: 'common.login.badCredentials' };
     case 403:
-      return error.code === 'USER_DISABLED'
-        ? 'This account is disabled. Ask your administrator.'
-        : 'Password sign-in is turned off here. Use a single sign-on button instead.';
+      return { key: error.code === 'USER_DISABLED' ? 'common.login.disabled' : 'common.login.passwordOff' };
     case 422:
     case 400:
-      return 'Enter your full e-mail address and your password.';
+      return { key: 'common.login.missing' };
     case 429: {
       const wait = retryIn ?? error.retryAfter;
       return wait
-        ? `Too many sign-in attempts. Try again in ${formatWait(wait)}.`
-        : 'Too many sign-in attempts. Wait a moment, then try again.';
+        ? { key: 'common.login.tooManyWait', vars: { wait: waitVar(wait) } }
+        : { key: 'common.login.tooMany' };
     }
     case 503:
-      return error.code === 'DIRECTORY_UNAVAILABLE'
-        ? 'The user directory cannot be reached right now, so nobody can be signed in. Try again in a few minutes.'
-        : 'The mail server is not available right now. Try again in a few minutes.';
+      return {
+        key:
+          error.code === 'DIRECTORY_UNAVAILABLE'
+            ? 'common.login.directoryUnavailable'
+            : 'common.error.unavailable',
+      };
     default:
-      return error.status >= 500
-        ? 'The mail server had a problem. Try again in a moment.'
-        : 'Signing in did not work. Please try again.';
+      return { key: error.status >= 500 ? 'common.error.server' : 'common.login.failed' };
   }
 }
 
+/**
+ * A wait inside another message: the nested key and count, joined as `key|n`
+ * (the view's `text()` helper translates it; see {@link textOf}).
+ */
+function waitVar(seconds: number): string {
+  const w = formatWait(seconds);
+  return `${w.key}|${w.vars?.n}`;
+}
+
+/** Translates a {@link Text}, including a nested wait (`key|n`) in its placeholders. */
+export function textOf(t: (key: MessageKey, vars?: Vars) => string, text: Text): string {
+  const vars: Vars = {};
+  for (const [name, value] of Object.entries(text.vars ?? {})) {
+    const nested = typeof value === 'string' ? /^(common\.wait\.\w+)\|(\d+)$/.exec(value) : null;
+    vars[name] = nested ? t(nested[1] as MessageKey, { n: Number(nested[2]) }) : value;
+  }
+  return t(text.key, vars);
+}
+
 /** What a mailbox view says when loading or changing mail fails (401 never gets here: it signs out). */
-export function mailFailureText(error: unknown): string {
-  if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
-  if (error.status === 0) return 'The mail server cannot be reached. Check your connection and try again.';
-  if (error.status === 404) return 'This message no longer exists. It may have been moved or deleted.';
+export function mailFailureText(error: unknown): Text {
+  if (!(error instanceof ApiError)) return { key: 'common.error.generic' };
+  if (error.status === 0) return { key: 'common.error.unreachable' };
+  if (error.status === 404) return { key: 'mail.error.gone' };
+  if (error.status === 409 && error.code.startsWith('MAILBOX_')) return { key: 'mail.error.folderConflict' };
   if (error.status === 429)
-    return `The server is busy. Try again${error.retryAfter ? ` in ${formatWait(error.retryAfter)}` : ' in a moment'}.`;
-  if (error.status >= 500) return 'The mail server had a problem. Try again in a moment.';
-  return 'That did not work. Please try again.';
+    return error.retryAfter
+      ? { key: 'common.error.busyWait', vars: { wait: waitVar(error.retryAfter) } }
+      : { key: 'common.error.busy' };
+  if (error.status >= 500) return { key: 'common.error.server' };
+  return { key: 'common.error.failed' };
 }

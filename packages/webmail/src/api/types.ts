@@ -7,6 +7,7 @@ export type MessagePage = Schemas['MessagePage'];
 export type Attachment = Schemas['Attachment'];
 export type Address = Schemas['Address'];
 export type UnreadCount = Schemas['UnreadCount'];
+export type Mailbox = Schemas['Mailbox'];
 
 /** The signed-in user, as `/auth/session` and `/auth/login` describe them. */
 export interface SessionUser {

@@ -19,27 +19,14 @@ export function fullDate(iso: string | null, locale?: string): string {
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleString(locale, { dateStyle: 'full', timeStyle: 'short' });
 }
 
-/** "Zhang San" or the bare address; "(unknown sender)" for an empty From. */
-export function senderName(a: Address | undefined): string {
-  return a?.name?.trim() || a?.address || '(unknown sender)';
+/** "Zhang San" or the bare address; `unknown` (the view's translated "(unknown sender)") for an empty From. */
+export function senderName(a: Address | undefined, unknown: string): string {
+  return a?.name?.trim() || a?.address || unknown;
 }
 
 /** "Zhang San <zhang@example.com>" for headers. */
 export function formatAddress(a: Address): string {
   return a.name?.trim() ? `${a.name.trim()} <${a.address}>` : a.address;
-}
-
-/** Bytes as people read them: 812 B, 14 KB, 2.3 MB. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let n = bytes / 1024;
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n < 10 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
 }
 
 export type TextPiece = { text: string } | { text: string; href: string };

@@ -27,5 +27,10 @@ describe('inbox paging', () => {
     expect(pageFrom('c3', null)).toEqual({ cursor: 'c3', trail: [null] });
     expect(pageFrom('c3', { trail: [1, 2] })).toEqual({ cursor: 'c3', trail: [null] });
     expect(pageFrom(null, { trail: ['x'] })).toEqual(firstPage);
+    // Any folder pages the same way under /f/<name>, its name encoded as one segment.
+    const folder = pageFrom(null, null, false, '项目/2026');
+    expect(inboxPath(folder)).toBe('/f/%E9%A1%B9%E7%9B%AE%2F2026');
+    expect(inboxPath(olderPage(folder, 'c1'))).toBe('/f/%E9%A1%B9%E7%9B%AE%2F2026?cursor=c1');
+    expect(newerPage(olderPage(folder, 'c1'))).toEqual(folder);
   });
 });

@@ -10,6 +10,8 @@ export interface PageState {
   trail: (string | null)[];
   /** The Junk folder's list instead of the inbox's. */
   junk?: boolean;
+  /** Another folder's list (`/f/<name>`). */
+  mailbox?: string;
 }
 
 export const firstPage: PageState = { cursor: null, trail: [] };
@@ -19,7 +21,7 @@ export function olderPage(current: PageState, nextCursor: string): PageState {
 }
 
 export function newerPage(current: PageState): PageState {
-  if (current.trail.length === 0) return { ...firstPage, junk: current.junk };
+  if (current.trail.length === 0) return { ...current, cursor: null, trail: [] };
   return {
     ...current,
     cursor: current.trail[current.trail.length - 1] ?? null,
@@ -30,15 +32,21 @@ export function newerPage(current: PageState): PageState {
 export const hasNewer = (p: PageState) => p.cursor !== null;
 
 /** The page state from a URL cursor and the history entry's state (a reload keeps both). */
-export function pageFrom(cursor: string | null, historyState: unknown, junk = false): PageState {
+export function pageFrom(
+  cursor: string | null,
+  historyState: unknown,
+  junk = false,
+  mailbox?: string,
+): PageState {
   const trail = (historyState as { trail?: unknown } | null)?.trail;
   const valid =
     Array.isArray(trail) && trail.every((c) => c === null || typeof c === 'string') && cursor !== null;
   const kept = valid ? (trail as (string | null)[]) : cursor ? [null] : [];
+  if (mailbox !== undefined) return { cursor, trail: kept, mailbox };
   return junk ? { cursor, trail: kept, junk } : { cursor, trail: kept };
 }
 
 export const inboxPath = (p: PageState) => {
-  const base = p.junk ? '/junk' : '/';
+  const base = p.mailbox !== undefined ? `/f/${encodeURIComponent(p.mailbox)}` : p.junk ? '/junk' : '/';
   return p.cursor ? `${base}?cursor=${encodeURIComponent(p.cursor)}` : base;
 };

@@ -1,77 +1,83 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type Api, ApiError, createApi } from '../api/client.js';
 import type { Session } from '../api/types.js';
+import {
+  applyDocumentLocale,
+  createI18n,
+  detectLocale,
+  I18nContext,
+  type Locale,
+  saveLocale,
+  useI18n,
+} from '../i18n/index.js';
 import { firstPage, type PageState, pageFrom } from '../mail/paging.js';
-import { loginPath, navigate, safeRedirect, useRoute } from '../router.js';
+import { loginPath, navigate, type Route, type SearchQuery, safeRedirect, useRoute } from '../router.js';
 import { useFocusOnChange } from './focus.js';
 import { AnnounceContext, StatusRegion } from './live.js';
 import { LoginPage } from './login.js';
 import { Mailbox } from './mailbox.js';
+import { SearchPage } from './search/search-page.js';
+import { Shell } from './shell.js';
 
 type SessionState =
   | { state: 'loading' }
-  | { state: 'failed'; error: string }
+  | { state: 'failed'; error: 'unreachable' | 'unavailable' }
   | { state: 'ready'; session: Session | null };
 
 const here = () => `${location.pathname}${location.search}`;
 
-function Header({
-  session,
-  unread,
-  onLogout,
-}: {
-  session: Session;
-  unread: number | null;
-  onLogout: () => void;
-}) {
-  const { displayName, address } = session.user;
-  return (
-    <header class="topbar">
-      <a class="skip" href="#main">
-        Skip to content
-      </a>
-      <span class="brand">
-        <span class="brand__mark" aria-hidden="true" />
-        jdmail
-      </span>
-      <span class="topbar__inbox" aria-live="polite">
-        {unread !== null && (
-          <span class="badge" data-testid="unread-count">
-            {unread} unread
-          </span>
-        )}
-      </span>
-      <span class="topbar__user" title={address}>
-        {displayName || address}
-      </span>
-      <button type="button" class="button button--quiet" onClick={onLogout}>
-        Sign out
-      </button>
-    </header>
-  );
-}
-
 function NotFound() {
+  const { t } = useI18n();
   const ref = useFocusOnChange<HTMLHeadingElement>('not-found');
   return (
     <main class="centered" id="main">
       <h1 tabIndex={-1} ref={ref}>
-        Page not found
+        {t('common.notFoundTitle')}
       </h1>
       <p>
-        <a href="/">Go to your inbox</a>
+        <a href="/">{t('common.notFoundBack')}</a>
       </p>
     </main>
   );
 }
 
-/** The webmail: session bootstrap, routing between login and mailbox, sign-out. */
+/** The list a route shows: the inbox, Junk or a folder, with the paging trail of its history entry. */
+function listPage(route: Route, state: unknown, last: PageState): PageState {
+  if (route.name !== 'inbox' && route.name !== 'folder') return last;
+  const mailbox = route.name === 'folder' ? route.mailbox : undefined;
+  const junk = route.name === 'inbox' && route.junk;
+  const same = last.cursor === route.cursor && !!last.junk === junk && last.mailbox === mailbox;
+  const known = same ? last.trail : undefined;
+  return pageFrom(
+    route.cursor,
+    (state as { trail?: unknown } | null)?.trail ? state : { trail: known },
+    junk,
+    mailbox,
+  );
+}
+
+/** The language: the saved or browser choice at first; switching saves it and sets `<html lang>`. */
+function useLocaleState() {
+  const [locale, setLocaleState] = useState<Locale>(() => detectLocale());
+  useEffect(() => applyDocumentLocale(locale), [locale]);
+  const setLocale = useCallback((l: Locale) => {
+    saveLocale(l);
+    setLocaleState(l);
+  }, []);
+  return useMemo(() => ({ ...createI18n(locale), setLocale }), [locale, setLocale]);
+}
+
+/** The webmail: language, session bootstrap, routing between login and the signed-in screens, sign-out. */
 export function App({ api: given }: { api?: Api }) {
+  const i18n = useLocaleState();
+  const { t } = i18n;
   const { route, url, state } = useRoute();
   const [session, setSession] = useState<SessionState>({ state: 'loading' });
-  const [unread, setUnread] = useState<number | null>(null);
   const [status, setStatus] = useState('');
   const lastPage = useRef<PageState>(firstPage);
+  /** The list a message was opened from: a folder, or search results. */
+  const lastList = useRef<'folder' | 'search'>('folder');
+  const lastSearch = useRef<SearchQuery | null>(null);
 
   const api = useMemo(
     () =>
@@ -97,10 +103,7 @@ export function App({ api: given }: { api?: Api }) {
       (e) =>
         setSession({
           state: 'failed',
-          error:
-            e instanceof ApiError && e.status === 0
-              ? 'The mail server cannot be reached. Check your connection.'
-              : 'The mail server is not available right now.',
+          error: e instanceof ApiError && e.status === 0 ? 'unreachable' : 'unavailable',
         }),
     );
   }, [api]);
@@ -123,7 +126,6 @@ export function App({ api: given }: { api?: Api }) {
       // Gone already or unreachable: the user still leaves this screen signed out.
     }
     setSession({ state: 'ready', session: null });
-    setUnread(null);
     if (redirect) location.assign(redirect);
     else navigate(loginPath('signed_out'), { replace: true });
   }, [api]);
@@ -132,17 +134,17 @@ export function App({ api: given }: { api?: Api }) {
   if (session.state === 'loading') {
     content = (
       <main class="centered" id="main" aria-busy="true">
-        <p>Loading…</p>
+        <p>{t('common.loading')}</p>
       </main>
     );
   } else if (session.state === 'failed') {
     content = (
       <main class="centered" id="main">
         <p class="notice notice--error" role="alert">
-          {session.error}
+          {t(session.error === 'unreachable' ? 'common.unreachable' : 'common.unavailable')}
         </p>
         <button type="button" class="button button--primary" onClick={loadSession}>
-          Try again
+          {t('common.tryAgain')}
         </button>
       </main>
     );
@@ -161,42 +163,38 @@ export function App({ api: given }: { api?: Api }) {
       />
     );
   } else if (current) {
-    if (route.name === 'inbox') {
-      const same = lastPage.current.cursor === route.cursor && !!lastPage.current.junk === route.junk;
-      const known = same ? lastPage.current.trail : undefined;
-      lastPage.current = pageFrom(
-        route.cursor,
-        (state as { trail?: unknown } | null)?.trail ? state : { trail: known },
-        route.junk,
-      );
+    lastPage.current = listPage(route, state, lastPage.current);
+    if (route.name === 'inbox' || route.name === 'folder') lastList.current = 'folder';
+    if (route.name === 'search') {
+      lastList.current = 'search';
+      lastSearch.current = route.query;
     }
+    const open = route.name === 'message' ? { id: route.id, images: route.images } : null;
+    let screen: preact.ComponentChildren;
+    // Each signed-in screen is one branch here, inside the shell (compose and settings add theirs).
+    const searched =
+      route.name === 'search'
+        ? route.query
+        : open && lastList.current === 'search'
+          ? lastSearch.current
+          : null;
+    if (searched) screen = <SearchPage query={searched} open={open} />;
+    else screen = <Mailbox page={lastPage.current} open={open} />;
     content = (
-      <>
-        <Header session={current} unread={unread} onLogout={logout} />
-        <main id="main" class="main">
-          <Mailbox
-            api={api}
-            session={current}
-            page={lastPage.current}
-            open={route.name === 'message' ? { id: route.id, images: route.images } : null}
-            onUnreadCount={setUnread}
-          />
-        </main>
-      </>
+      <Shell api={api} session={current} onLogout={logout}>
+        {screen}
+      </Shell>
     );
   }
 
-  useEffect(() => {
-    if (unread !== null && route.name !== 'message')
-      document.title = unread ? `(${unread}) Inbox — jdmail` : 'Inbox — jdmail';
-  }, [unread, route.name]);
-
   return (
-    <AnnounceContext.Provider value={announce}>
-      <div class="app" data-route={route.name} data-url={url.pathname}>
-        {content}
-        <StatusRegion text={status} />
-      </div>
-    </AnnounceContext.Provider>
+    <I18nContext.Provider value={i18n}>
+      <AnnounceContext.Provider value={announce}>
+        <div class="app" data-route={route.name} data-url={url.pathname}>
+          {content}
+          <StatusRegion text={status} />
+        </div>
+      </AnnounceContext.Provider>
+    </I18nContext.Provider>
   );
 }

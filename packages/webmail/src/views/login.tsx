@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api/client.js';
 import { ApiError } from '../api/client.js';
-import { loginCodeNotice, loginFailureText } from '../api/messages.js';
+import { loginCodeNotice, loginFailureText, type Text, textOf } from '../api/messages.js';
 import type { AuthConfig, Session } from '../api/types.js';
+import { useI18n } from '../i18n/index.js';
+import { LanguageSwitcher } from './language.js';
 
 interface Props {
   api: Api;
@@ -25,7 +27,8 @@ function providerHref(startUrl: string, redirect: string): string {
 export function LoginPage({ api, errorCode, redirect, onSignedIn }: Props) {
   const [config, setConfig] = useState<AuthConfig | null>(null);
   const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { t } = useI18n();
+  const [failure, setFailure] = useState<Text | null>(null);
   const [waitUntil, setWaitUntil] = useState(0);
   const [, setTick] = useState(0);
   const addressRef = useRef<HTMLInputElement>(null);
@@ -33,10 +36,12 @@ export function LoginPage({ api, errorCode, redirect, onSignedIn }: Props) {
   const notice = loginCodeNotice(errorCode);
 
   useEffect(() => {
-    document.title = 'Sign in — jdmail';
     addressRef.current?.focus();
     api.authConfig().then(setConfig, () => setConfig({ passwordLogin: true, providers: [] }));
   }, [api]);
+  useEffect(() => {
+    document.title = t('common.login.pageTitle');
+  }, [t]);
 
   // While rate limited, re-render once a second so the button comes back on time.
   const waiting = waitUntil > Date.now();
@@ -52,7 +57,7 @@ export function LoginPage({ api, errorCode, redirect, onSignedIn }: Props) {
     const address = addressRef.current?.value.trim() ?? '';
     const password = passwordRef.current?.value ?? '';
     if (!address || !password) {
-      setFailure('Enter your full e-mail address and your password.');
+      setFailure({ key: 'common.login.missing' });
       (address ? passwordRef : addressRef).current?.focus();
       return;
     }
@@ -77,23 +82,26 @@ export function LoginPage({ api, errorCode, redirect, onSignedIn }: Props) {
   const providers = config?.providers ?? [];
   return (
     <main class="login" id="main">
+      <div class="login__language">
+        <LanguageSwitcher id="login-language" />
+      </div>
       <div class="login__card">
         <p class="brand" aria-hidden="true">
-          <span class="brand__mark" /> jdmail
+          <span class="brand__mark" /> {t('common.appName')}
         </p>
-        <h1 id="login-title">Sign in to your mail</h1>
+        <h1 id="login-title">{t('common.login.title')}</h1>
         {notice && (
           <p
             class={`notice notice--${notice.kind}`}
             role={notice.kind === 'error' ? 'alert' : 'status'}
             data-code={errorCode}
           >
-            {notice.text}
+            {textOf(t, notice)}
           </p>
         )}
         {passwordLogin && (
           <form class="login__form" onSubmit={submit} noValidate aria-labelledby="login-title">
-            <label for="address">E-mail address</label>
+            <label for="address">{t('common.login.address')}</label>
             <input
               ref={addressRef}
               id="address"
@@ -105,7 +113,7 @@ export function LoginPage({ api, errorCode, redirect, onSignedIn }: Props) {
               required
               aria-describedby={failure ? 'login-failure' : undefined}
             />
-            <label for="password">Password</label>
+            <label for="password">{t('common.login.password')}</label>
             <input
               ref={passwordRef}
               id="password"
@@ -116,21 +124,21 @@ export function LoginPage({ api, errorCode, redirect, onSignedIn }: Props) {
               aria-describedby={failure ? 'login-failure' : undefined}
             />
             <div id="login-failure" class="form-error" role="alert">
-              {failure}
+              {failure && textOf(t, failure)}
             </div>
             <button type="submit" class="button button--primary" disabled={busy || waiting} aria-busy={busy}>
-              {busy ? 'Signing in…' : 'Sign in'}
+              {busy ? t('common.login.signingIn') : t('common.login.signIn')}
             </button>
           </form>
         )}
         {providers.length > 0 && (
-          <section class="providers" aria-label="Single sign-on">
-            {passwordLogin && <p class="providers__or">or</p>}
+          <section class="providers" aria-label={t('common.login.sso')}>
+            {passwordLogin && <p class="providers__or">{t('common.login.or')}</p>}
             <ul>
               {providers.map((p) => (
                 <li key={p.id}>
                   <a class="button button--provider" href={providerHref(p.startUrl, redirect)}>
-                    Sign in with {p.name}
+                    {t('common.login.with', { name: p.name })}
                   </a>
                 </li>
               ))}

@@ -1,74 +1,88 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Api } from '../api/client.js';
-import { mailFailureText } from '../api/messages.js';
-import type { MessageSummary, Session } from '../api/types.js';
+import { mailFailureText, type Text, textOf } from '../api/messages.js';
+import type { MessageSummary } from '../api/types.js';
+import { useI18n } from '../i18n/index.js';
 import { hasNewer, inboxPath, newerPage, olderPage, type PageState } from '../mail/paging.js';
-import { navigate, onLinkClick } from '../router.js';
+import { navigate } from '../router.js';
 import { useFocusOnChange } from './focus.js';
+import { useKindOf } from './folders/actions.js';
+import { useFolderLabel } from './folders/labels.js';
+import { useListControls } from './folders/list-controls.js';
+import { folderOf } from './folders/tree.js';
+import { useMail } from './mail-context.js';
 import { MessageList } from './message-list.js';
 import { MessageView } from './message-view.js';
 
-/** Messages per inbox page. */
+/** Messages per page. */
 export const PAGE_SIZE = 50;
-/** Returning to the tab refreshes the inbox at most this often. */
-const REFRESH_MS = 30_000;
 
 interface Props {
-  api: Api;
-  session: Session;
   page: PageState;
   /** The open message, if any (two panes on wide screens; one at a time on a phone). */
   open: { id: string; images: boolean } | null;
-  onUnreadCount: (n: number) => void;
 }
 
 interface ListState {
   items: MessageSummary[];
   nextCursor: string | null;
   loading: boolean;
-  error: string | null;
+  error: Text | null;
 }
 
-/** The inbox: the list with paging beside (or, on a phone, instead of) the open message. */
-export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
-  const address = session.user.address;
+/** The mailbox a page lists: a named folder, Junk (by special use), or INBOX. */
+function useMailboxName(page: PageState): string | null {
+  const { api, address, folders } = useMail();
+  const [junk, setJunk] = useState<string | null>(null);
+  useEffect(() => {
+    if (page.junk && !folders) api.junkMailbox(address).then(setJunk, () => setJunk('Junk'));
+  }, [page.junk, folders, api, address]);
+  if (page.mailbox !== undefined) return page.mailbox;
+  if (!page.junk) return 'INBOX';
+  return (folders && folderOf(folders, 'junk')) ?? junk;
+}
+
+/** A folder's list with paging, bulk actions and shortcuts, beside (or, on a phone, instead of) the open message. */
+export function Mailbox({ page, open }: Props) {
+  const { t } = useI18n();
+  const { api, address, folders, version, changed } = useMail();
+  const kindOf = useKindOf();
+  const label = useFolderLabel();
+  const name = useMailboxName(page);
   const [list, setList] = useState<ListState>({ items: [], nextCursor: null, loading: true, error: null });
   const seq = useRef(0);
-  const lastLoad = useRef(0);
-  const headingRef = useFocusOnChange<HTMLHeadingElement>(`inbox:${page.cursor ?? ''}`, open === null);
-
-  const refreshCount = useCallback(
-    () =>
-      api.unreadCount(address).then(
-        (c) => onUnreadCount(c.unread),
-        () => {},
-      ),
-    [api, address, onUnreadCount],
-  );
+  const headingRef = useFocusOnChange<HTMLHeadingElement>(`list:${name}:${page.cursor ?? ''}`, open === null);
+  const kind = name ? kindOf(name) : null;
+  const mailbox = folders?.find((f) => f.name === name);
+  const title = name ? label(mailbox ?? { name, specialUse: null }, true) : '';
+  const controls = useListControls(list.items, kind, open?.id ?? null);
 
   const load = useCallback(
     async (quiet = false) => {
+      if (!name) return;
       const mine = ++seq.current;
-      lastLoad.current = Date.now();
       if (!quiet) setList((l) => ({ ...l, loading: true, error: null }));
       try {
-        const mailbox = page.junk ? await api.junkMailbox(address) : 'INBOX';
-        const res = await api.listMessages(address, { cursor: page.cursor, limit: PAGE_SIZE, mailbox });
+        const res = await api.listMessages(address, { cursor: page.cursor, limit: PAGE_SIZE, mailbox: name });
         if (mine === seq.current)
           setList({ items: res.items, nextCursor: res.nextCursor, loading: false, error: null });
       } catch (e) {
         if (mine === seq.current) setList((l) => ({ ...l, loading: false, error: mailFailureText(e) }));
       }
-      void refreshCount();
     },
-    [api, address, page.cursor, page.junk, refreshCount],
+    [api, address, page.cursor, name],
   );
 
   useEffect(() => {
     void load();
   }, [load]);
 
-  // Back in the list after reading: fetch again quietly (another client may have changed things).
+  // Mail changed (a live event, or an action here): fetch again quietly.
+  const firstVersion = useRef(version);
+  useEffect(() => {
+    if (version !== firstVersion.current) void load(true);
+  }, [version]);
+
+  // Back in the list after reading: fetch again quietly.
   const isReading = open !== null;
   const wasReading = useRef(isReading);
   useEffect(() => {
@@ -76,33 +90,21 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
     wasReading.current = isReading;
   }, [isReading, load]);
 
-  // Fresh mail when the user comes back to the tab. No timer: background polling
-  // would keep an unattended session alive past its idle timeout.
   useEffect(() => {
-    const onReturn = () => {
-      if (document.visibilityState !== 'visible' || Date.now() - lastLoad.current < REFRESH_MS) return;
-      lastLoad.current = Date.now();
-      void load(true);
-    };
-    document.addEventListener('visibilitychange', onReturn);
-    window.addEventListener('focus', onReturn);
-    return () => {
-      document.removeEventListener('visibilitychange', onReturn);
-      window.removeEventListener('focus', onReturn);
-    };
-  }, [load]);
+    if (open || !title) return;
+    const unread = folders?.find((f) => f.name.toUpperCase() === 'INBOX')?.unread ?? 0;
+    document.title = unread ? t('common.titleUnread', { n: unread, title }) : t('common.title', { title });
+  }, [open, title, folders, t]);
 
   const onChanged = useCallback(
     (m: MessageSummary) => {
       setList((l) => ({ ...l, items: l.items.map((x) => (x.id === m.id ? { ...x, unread: m.unread } : x)) }));
-      void refreshCount();
+      changed();
     },
-    [refreshCount],
+    [changed],
   );
 
   const backPath = inboxPath(page);
-  const title = page.junk ? 'Junk' : 'Inbox';
-  const otherPath = page.junk ? '/' : '/junk';
   const goOlder = () => {
     if (!list.nextCursor) return;
     const next = olderPage(page, list.nextCursor);
@@ -112,54 +114,64 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
     const prev = newerPage(page);
     navigate(inboxPath(prev), { state: { trail: prev.trail } });
   };
+  const emptyText = page.cursor
+    ? t('mail.list.noOlder')
+    : kind === 'inbox'
+      ? t('mail.list.emptyInbox')
+      : kind === 'junk'
+        ? t('mail.list.emptyJunk')
+        : t('mail.list.emptyFolder');
 
   return (
     <div class={`mailbox${open ? ' mailbox--reading' : ''}`}>
       <section class="pane pane--list" aria-labelledby="inbox-title">
         <div class="pane__head">
+          {controls.selectAll}
           <h1 id="inbox-title" tabIndex={-1} ref={headingRef}>
             {title}
           </h1>
-          <a class="button button--quiet" href={otherPath} onClick={(e) => onLinkClick(e, otherPath)}>
-            {page.junk ? 'Inbox' : 'Junk'}
-          </a>
-          <button
-            type="button"
-            class="button button--quiet"
-            onClick={() => void load()}
-            disabled={list.loading}
-          >
-            Refresh
-          </button>
+          <span class="pane__actions">
+            {name && controls.emptyButton(name)}
+            <button
+              type="button"
+              class="button button--quiet"
+              onClick={() => void load()}
+              disabled={list.loading}
+            >
+              {t('mail.list.refresh')}
+            </button>
+          </span>
         </div>
+        {controls.toolbar}
         {list.error && (
           <p class="notice notice--error" role="alert">
-            {list.error}
+            {textOf(t, list.error)}
           </p>
         )}
         {list.loading && list.items.length === 0 && (
           <p class="pane__state" aria-busy="true">
-            Loading messages…
+            {t('mail.list.loading')}
           </p>
         )}
-        {!list.loading && !list.error && list.items.length === 0 && (
-          <p class="pane__state">
-            {page.cursor ? 'No older messages.' : page.junk ? 'No junk.' : 'Your inbox is empty.'}
-          </p>
-        )}
-        <MessageList items={list.items} currentId={open?.id ?? null} />
+        {!list.loading && !list.error && list.items.length === 0 && <p class="pane__state">{emptyText}</p>}
+        <MessageList
+          items={list.items}
+          currentId={open?.id ?? null}
+          selection={controls.selection}
+          onToggle={controls.onToggle}
+        />
         {(hasNewer(page) || list.nextCursor) && (
-          <nav class="pager" aria-label="Pages">
+          <nav class="pager" aria-label={t('mail.list.pages')}>
             <button type="button" class="button" onClick={goNewer} disabled={!hasNewer(page)}>
-              <span aria-hidden="true">‹</span> Newer
+              <span aria-hidden="true">‹</span> {t('mail.list.newer')}
             </button>
             <button type="button" class="button" onClick={goOlder} disabled={!list.nextCursor}>
-              Older <span aria-hidden="true">›</span>
+              {t('mail.list.older')} <span aria-hidden="true">›</span>
             </button>
           </nav>
         )}
       </section>
-      <section class="pane pane--reader" aria-label="Message">
+      <section class="pane pane--reader" aria-label={t('mail.reader.label')}>
         {open ? (
           <MessageView
             key={open.id}
@@ -173,13 +185,15 @@ export function Mailbox({ api, session, page, open, onUnreadCount }: Props) {
             onMarkedUnread={() => navigate(backPath, { state: { trail: page.trail } })}
             onMoved={(id) => {
               setList((l) => ({ ...l, items: l.items.filter((x) => x.id !== id) }));
+              changed();
               navigate(backPath, { state: { trail: page.trail } });
             }}
           />
         ) : (
-          <p class="reader__empty">Select a message to read it.</p>
+          <p class="reader__empty">{t('mail.reader.empty')}</p>
         )}
       </section>
+      {controls.dialogs}
     </div>
   );
 }

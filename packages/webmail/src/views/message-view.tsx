@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Api } from '../api/client.js';
-import { mailFailureText } from '../api/messages.js';
+import { mailFailureText, type Text, textOf } from '../api/messages.js';
 import type { Address, MessageDetail, MessageSummary } from '../api/types.js';
-import { formatAddress, formatSize, fullDate, linkify } from '../mail/format.js';
+import { useI18n } from '../i18n/index.js';
+import { formatAddress, linkify } from '../mail/format.js';
 import { frameDocument } from '../mail/frame.js';
 import { sanitizeMail } from '../mail/sanitize.js';
 import { messagePath, onLinkClick } from '../router.js';
 import { useFocusOnChange } from './focus.js';
+import { useMessageActions } from './folders/actions.js';
 import { useAnnounce } from './live.js';
 import { MailFrame } from './mail-frame.js';
 
@@ -16,7 +18,7 @@ interface Props {
   id: string;
   /** The user allowed remote images for this message (this document's CSP allows them too). */
   images: boolean;
-  /** The list page to go back to, and its name (Inbox, Junk). */
+  /** The list page to go back to, and its name (Inbox, Junk, a folder, search results). */
   backPath: string;
   backLabel?: string;
   onChanged: (m: MessageSummary) => void;
@@ -58,16 +60,18 @@ export function MessageView({
   id,
   images,
   backPath,
-  backLabel = 'Inbox',
+  backLabel,
   onChanged,
   onMarkedUnread,
   onMoved,
 }: Props) {
   const [message, setMessage] = useState<MessageDetail | null>(null);
   const [junkName, setJunkName] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Text | null>(null);
   const [busy, setBusy] = useState(false);
   const announce = useAnnounce();
+  const { t, date, size, plural } = useI18n();
+  const actions = useMessageActions();
   const headingRef = useFocusOnChange<HTMLHeadingElement>(
     `${id}:${message ? 'ready' : 'loading'}`,
     !!message,
@@ -81,7 +85,7 @@ export function MessageView({
       async (m) => {
         if (!live) return;
         setMessage(m);
-        document.title = `${m.subject || '(no subject)'} — jdmail`;
+        document.title = t('common.title', { title: m.subject || t('mail.noSubject') });
         if (m.unread) {
           try {
             const updated = await api.setUnread(address, id, false);
@@ -120,13 +124,21 @@ export function MessageView({
     setBusy(true);
     try {
       onChanged(await api.setUnread(address, id, true));
-      announce('Marked as unread');
+      announce(t('mail.reader.markedUnread'));
       onMarkedUnread();
     } catch (e) {
       setError(mailFailureText(e));
     } finally {
       setBusy(false);
     }
+  }
+
+  async function moveToTrash() {
+    if (!message) return;
+    setBusy(true);
+    await actions.trash([id]);
+    setBusy(false);
+    onMoved?.(id);
   }
 
   /** "Junk" / "Not junk": a move, which the server also learns from (the user's own spam filter). */
@@ -136,7 +148,7 @@ export function MessageView({
     setBusy(true);
     try {
       await api.moveMessage(address, id, toJunk ? junkName : 'INBOX');
-      announce(toJunk ? 'Moved to Junk' : 'Moved to Inbox');
+      announce(t(toJunk ? 'mail.reader.movedToJunk' : 'mail.reader.movedToInbox'));
       onMoved?.(id);
     } catch (e) {
       setError(mailFailureText(e));
@@ -149,17 +161,17 @@ export function MessageView({
     return (
       <div class="reader__state">
         <p class="notice notice--error" role="alert">
-          {error}
+          {textOf(t, error)}
         </p>
         <a href={backPath} onClick={(e) => onLinkClick(e, backPath)}>
-          Back to Inbox
+          {t('mail.reader.backTo', { name: backLabel ?? t('mail.folder.inbox') })}
         </a>
       </div>
     );
   if (!message)
     return (
       <p class="reader__state" aria-busy="true">
-        Loading message…
+        {t('mail.reader.loading')}
       </p>
     );
 
@@ -169,53 +181,61 @@ export function MessageView({
     <article class="message" aria-labelledby="message-subject">
       <div class="toolbar">
         <a class="button button--back" href={backPath} onClick={(e) => onLinkClick(e, backPath)}>
-          <span aria-hidden="true">←</span> {backLabel}
+          <span aria-hidden="true">←</span> {backLabel ?? t('mail.folder.inbox')}
         </a>
         <button type="button" class="button" onClick={markUnread} disabled={busy}>
-          Mark as unread
+          {t('mail.action.markUnread')}
         </button>
         {junkName && (
           <button type="button" class="button" onClick={toggleJunk} disabled={busy}>
-            {message.mailbox === junkName ? 'Not junk' : 'Junk'}
+            {message.mailbox === junkName ? t('mail.action.notJunk') : t('mail.action.junk')}
+          </button>
+        )}
+        {actions.trashName && message.mailbox !== actions.trashName && (
+          <button type="button" class="button" onClick={moveToTrash} disabled={busy}>
+            {t('mail.action.delete')}
           </button>
         )}
       </div>
       <h1 id="message-subject" class="message__subject" tabIndex={-1} ref={headingRef}>
-        {message.subject || '(no subject)'}
+        {message.subject || t('mail.noSubject')}
       </h1>
       <dl class="headers">
-        <AddressLine label="From" list={[message.from]} />
-        <AddressLine label="To" list={message.to} />
-        <AddressLine label="Cc" list={message.cc} />
+        <AddressLine label={t('mail.reader.from')} list={[message.from]} />
+        <AddressLine label={t('mail.reader.to')} list={message.to} />
+        <AddressLine label={t('mail.reader.cc')} list={message.cc} />
         <div class="headers__row">
-          <dt>Date</dt>
+          <dt>{t('mail.reader.date')}</dt>
           <dd>
             <time dateTime={message.date ?? message.receivedAt}>
-              {fullDate(message.date ?? message.receivedAt)}
+              {date(message.date ?? message.receivedAt, { dateStyle: 'full', timeStyle: 'short' })}
             </time>
           </dd>
         </div>
       </dl>
       {rendered && rendered.blockedRemote > 0 && (
         <div class="remote-bar" role="note">
-          <span>Remote images in this message are hidden to protect your privacy.</span>
+          <span>{t('mail.reader.imagesHidden')}</span>
           {/* A full page load: the page's Content-Security-Policy changes with it. */}
           <a class="button" href={messagePath(id, true)}>
-            Show images
+            {t('mail.reader.showImages')}
           </a>
         </div>
       )}
       {images && rendered && (
         <div class="remote-bar" role="note">
-          <span>Remote images are shown for this message.</span>
+          <span>{t('mail.reader.imagesShown')}</span>
           <a class="button" href={messagePath(id)}>
-            Hide images
+            {t('mail.reader.hideImages')}
           </a>
         </div>
       )}
       <div class="message__body">
         {rendered ? (
-          <MailFrame srcdoc={rendered.srcdoc} title={`Message: ${message.subject || '(no subject)'}`} />
+          <MailFrame
+            srcdoc={rendered.srcdoc}
+            title={t('mail.reader.frameTitle', { subject: message.subject || t('mail.noSubject') })}
+          />
         ) : (
           <TextBody text={message.text ?? ''} />
         )}
@@ -223,7 +243,7 @@ export function MessageView({
       {attachments.length > 0 && (
         <section class="attachments" aria-labelledby="attachments-title">
           <h2 id="attachments-title">
-            {attachments.length === 1 ? '1 attachment' : `${attachments.length} attachments`}
+            {plural(attachments.length, 'mail.reader.attachment', 'mail.reader.attachments')}
           </h2>
           <ul>
             {attachments.map((a) => {
@@ -233,7 +253,7 @@ export function MessageView({
                   <a href={api.attachmentUrl(address, id, a.id)} download={name}>
                     <span class="attachments__name">{name}</span>
                     <span class="attachments__meta">
-                      {a.contentType}, {formatSize(a.size)}
+                      {a.contentType}, {size(a.size)}
                     </span>
                   </a>
                 </li>

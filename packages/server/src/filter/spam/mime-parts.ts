@@ -4,6 +4,7 @@ import { decode as decodeBase64 } from 'libbase64';
 import libmime from 'libmime';
 import { decode as decodeCharset } from 'libmime/lib/charset.js';
 import { decode as decodeQp } from 'libqp';
+import '../../mail/charset-aliases.js';
 
 /** A header field of the message's top level, unfolded, with RFC 2047 encoded words decoded. */
 export interface HeaderField {
