@@ -97,8 +97,11 @@ function TopBar({
       <span class="topbar__user" title={address}>
         {displayName || address}
       </span>
-      <a class="button button--quiet" href={settingsPath()}>
-        {t('settings.title')}
+      <a class="button button--quiet topbar__settings" href={settingsPath()}>
+        <span aria-hidden="true" class="topbar__settings-icon">
+          ⚙
+        </span>
+        <span class="topbar__settings-text">{t('settings.title')}</span>
       </a>
       <button type="button" class="button button--quiet" onClick={onLogout}>
         {t('common.signOut')}
