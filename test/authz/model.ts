@@ -88,7 +88,9 @@ export type Need =
   /** An app (or API key) without a domain restriction: only unrestricted callers see it; `missing` answers the rest. */
   | { on: 'global-app'; missing?: string }
   /** Only an app may: anyone else who holds the scope is refused (403), before any object is looked at. */
-  | { on: 'app-caller' };
+  | { on: 'app-caller' }
+  /** Only the user themselves (their own password, their own sessions): anyone else who sees them is refused (403). */
+  | { on: 'owner'; self: boolean };
 
 export const UNAUTHENTICATED: Answer = { status: 401, code: 'UNAUTHENTICATED' };
 const CSRF: Answer = { status: 403, code: 'CSRF_FAILED' };
@@ -139,6 +141,8 @@ function check(w: Who, scope: Scope, need: Need): Answer | null {
       return unrestricted(w) ? null : { status: 404, code: need.missing ?? 'APP_NOT_FOUND' };
     case 'app-caller':
       return w.app ? null : FORBIDDEN;
+    case 'owner':
+      return need.self && w.kind === 'user' ? null : FORBIDDEN;
   }
 }
 

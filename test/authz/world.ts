@@ -72,7 +72,8 @@ async function seedObjects(root: World['root']) {
   for (const name of Object.values(DOMAIN))
     await ok(root({ method: 'POST', path: '/api/v1/domains', body: { name } }), name);
   const users: [string, object][] = [
-    ['sysop@a.test', { role: 'admin' }],
+    // A local password, so that the own password change (changeOwnPassword) reaches its password check.
+    ['sysop@a.test', { role: 'admin', password: PASSWORD }],
     ['boss@a.test', { role: 'domain_admin', adminDomains: ['a.test'], password: PASSWORD }],
     ['alice@a.test', { password: PASSWORD }],
     ['bob@a.test', {}],

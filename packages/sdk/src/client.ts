@@ -9,6 +9,7 @@ import { Groups } from './resources/groups.js';
 import { Mail } from './resources/mail.js';
 import { Quarantine } from './resources/quarantine.js';
 import { Queue } from './resources/queue.js';
+import { Settings } from './resources/settings.js';
 import { Sso } from './resources/sso.js';
 import { Users } from './resources/users.js';
 import { Webhooks } from './resources/webhooks.js';
@@ -55,6 +56,8 @@ export class JdMail {
   readonly webhooks: Webhooks;
   /** Tokens of the `<jdmail-inbox>` widget, minted by a portal's backend. */
   readonly widgetTokens: WidgetTokens;
+  /** A user's own settings: signature, language, auto-reply, forwarding; password change, other sessions. */
+  readonly settings: Settings;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -72,5 +75,6 @@ export class JdMail {
     this.events = new Events(http);
     this.webhooks = new Webhooks(http);
     this.widgetTokens = new WidgetTokens(http);
+    this.settings = new Settings(http);
   }
 }

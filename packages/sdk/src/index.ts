@@ -29,6 +29,7 @@ export type { Mail, SendOptions } from './resources/mail.js';
 export type { MailboxChanges, SyncMailboxOptions } from './resources/mail-sync.js';
 export type { Quarantine } from './resources/quarantine.js';
 export type { DeleteQueueEntryOptions, Queue } from './resources/queue.js';
+export type { Settings } from './resources/settings.js';
 export type { LoginLinkOptions, Sso } from './resources/sso.js';
 export type { Users } from './resources/users.js';
 export type { Webhooks } from './resources/webhooks.js';

@@ -26,6 +26,11 @@ export type AppCredentials = Schemas['AppCredentials'];
 export type LoginLink = Schemas['LoginLink'];
 export type WidgetToken = Schemas['WidgetToken'];
 export type Session = Schemas['Session'];
+/** A user's own settings (`client.settings`). */
+export type UserSettings = Schemas['UserSettings'];
+export type UpdateUserSettingsInput = Schemas['UpdateUserSettings'];
+export type ChangePasswordResult = Schemas['ChangePasswordResult'];
+export type EndSessionsResult = Schemas['EndSessionsResult'];
 export type DirectorySyncRun = Schemas['DirectorySyncRun'];
 export type DirectorySyncReport = Schemas['DirectorySyncReport'];
 export type AddressBookEntry = Schemas['AddressBookEntry'];

@@ -61,6 +61,13 @@ import { createPop3Listeners } from './pop3/index.js';
 import { createQueueService, createSmtpTransport, planOutbound, type QueueService } from './queue/index.js';
 import { createScimService } from './scim/index.js';
 import { createSearchIndexer, type SearchIndexer, searchMessages } from './search/index.js';
+import {
+  createAfterDelivery,
+  createSendNew,
+  createSettingsStore,
+  createUserSettingsService,
+  type UserSettingsService,
+} from './settings/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
 import {
@@ -127,6 +134,8 @@ export interface Engine {
   quarantine: QuarantineService;
   /** The verdict pipeline of SMTP DATA (virus, spam, rules); undefined when `filter.enabled` is off. */
   filter: FilterPipeline | undefined;
+  /** Users' own settings; their auto-reply and forwarding run after each delivery (settings/). */
+  settings: UserSettingsService;
   close(): Promise<void>;
 }
 
@@ -262,6 +271,23 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     search: (userId, searchOptions) => searchMessages(database, userId, searchOptions),
     // The send API's messages pass the filter as submitted mail does.
     sendFilter: (start) => filter?.start(start),
+    afterDelivery: (message) => afterDelivery(message),
+  });
+  const settingsStore = createSettingsStore(database.db);
+  // Users' auto-replies and forwards are new messages: delivered or queued through the same mail service.
+  const afterDelivery = createAfterDelivery({
+    settings: settingsStore,
+    directory,
+    sendNew: createSendNew({
+      mail,
+      directory,
+      hostname: config.hostname,
+      maxMessageSize: config.smtp.maxMessageSize,
+    }),
+    readBody: (blobId) => store.blobs.read(blobId),
+    deleteCopy: (address, id) => mail.deleteMessage(address, id),
+    hostname: config.hostname,
+    log: log.child({ component: 'settings' }),
   });
   const oauth = createOAuthService({
     db: database.db,
@@ -335,6 +361,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
         })
       : undefined,
     filter,
+    settings: createUserSettingsService({ store: settingsStore, directory }),
     quarantine: createQuarantineService({
       db: database.db,
       store,
@@ -532,6 +559,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     quarantine: engine.quarantine,
     spam: engine.spam,
     events: engine.events,
+    settings: engine.settings,
     scim: createScimService({ directory: engine.directory, settings: config.scim }),
     config,
     log: log.child({ component: 'api' }),

@@ -9,6 +9,7 @@ import { mailRules } from './mail.js';
 import { mailAuthRules } from './mail-auth.js';
 import { quarantineRules } from './quarantine.js';
 import { queueRules } from './queue.js';
+import { settingsRules } from './settings.js';
 import { userRules } from './users.js';
 import { webhookRules } from './webhooks.js';
 import { widgetRules } from './widget.js';
@@ -34,4 +35,5 @@ export const RULES: Rules = {
   ...eventRules,
   ...webhookRules,
   ...widgetRules,
+  ...settingsRules,
 };

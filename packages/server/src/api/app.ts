@@ -15,6 +15,7 @@ import type { DomainMailAuth } from '../mail-auth/index.js';
 import type { OAuthService } from '../oauth/index.js';
 import type { QueueService } from '../queue/index.js';
 import type { ScimService } from '../scim/index.js';
+import type { UserSettingsService } from '../settings/index.js';
 import type { Sso } from '../sso/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import type { MessageTrace } from '../trace/index.js';
@@ -78,6 +79,8 @@ export interface ApiDeps {
   scim?: ScimService;
   /** Webhook endpoints and deliveries (their routes answer 503 without it). */
   webhooks?: WebhookService;
+  /** Users' own settings (their routes answer 503 without it). */
+  settings?: UserSettingsService;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -168,6 +171,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     events: deps.events,
     webhooks: deps.webhooks,
     widget: deps.config.widget,
+    settings: deps.settings,
   });
   if (deps.scim) await app.register(scimRoutes, { prefix: '/scim/v2', scim: deps.scim, publicUrl });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);

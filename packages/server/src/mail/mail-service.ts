@@ -22,6 +22,7 @@ import type { SendRecipients } from './send-recipients.js';
 import { resolveSendRecipients } from './send-recipients.js';
 import { subjectTagEdit } from './subject-tag.js';
 import type {
+  DeliveredMessage,
   FilterPlan,
   MailService,
   MessageDetail,
@@ -57,6 +58,11 @@ export interface MailServiceDeps {
    * send (the pipeline is built after this service); none when it answers undefined.
    */
   sendFilter?: (start: SendFilterStart) => ReceiveFilter | undefined;
+  /**
+   * Runs once a received message is committed, before `receive` resolves: users' auto-replies and
+   * forwarding (settings/). It must not throw; the delivery stands whatever it does.
+   */
+  afterDelivery?: (message: DeliveredMessage) => Promise<void>;
 }
 
 /** What the send API tells the filter of a message: it is outbound mail of a signed-in user. */
@@ -303,6 +309,23 @@ export function createMailService(deps: MailServiceDeps): MailService {
       if (outbound) deps.outbound?.enqueued(outbound);
       traceStored(input, delivered, index.messageId, now);
       await plan?.after({ blobId: blob.blobId, headerMessageId: index.messageId, subject: index.subject });
+      await deps.afterDelivery?.({
+        blobId: blob.blobId,
+        headerMessageId: index.messageId,
+        subject: index.subject,
+        mailFrom: input.mailFrom ?? '',
+        head,
+        to: index.to,
+        cc: index.cc,
+        // Copies in target order (store.deliver's); the sender's Sent copy comes after them.
+        copies: delivered.map((d, i) => ({
+          userId: d.target.userId,
+          address: d.address,
+          messageId: messageIds[i] as string,
+          mailbox: d.target.mailbox ?? 'INBOX',
+          junk: verdict?.junk === true || plan?.placement.get(d.target.userId)?.junk === true,
+        })),
+      });
       return { messageIds, size: blob.size };
     } catch (err) {
       await writer.abort().catch((e) => log.warn({ err: e }, 'could not remove temp blob'));

@@ -227,6 +227,35 @@ export interface ReceiveFilter {
   decide(input: FilterInput): Promise<FilterPlan>;
 }
 
+/** One recipient's copy of a delivered message. */
+export interface DeliveredCopy {
+  userId: string;
+  /** The address the message was delivered to (as the envelope named it). */
+  address: string;
+  messageId: string;
+  mailbox: string;
+  /** Put in Junk: judged spam. */
+  junk: boolean;
+}
+
+/**
+ * A message once committed to its recipients' mailboxes, for the step that
+ * follows delivery (`MailServiceDeps.afterDelivery`: auto-reply, forwarding).
+ * The sender's own Sent copy and held (quarantined) copies are not among `copies`.
+ */
+export interface DeliveredMessage {
+  blobId: string;
+  headerMessageId: string | null;
+  subject: string;
+  /** The envelope sender; '' is the null sender. */
+  mailFrom: string;
+  /** The first bytes of the message as received, without our trace header. */
+  head: Buffer;
+  to: Address[];
+  cc: Address[];
+  copies: DeliveredCopy[];
+}
+
 /** A page of message summaries and the cursor of the next one (null: the last page). */
 export interface MessagePage {
   items: MessageSummary[];

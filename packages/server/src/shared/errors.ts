@@ -46,6 +46,7 @@ export const ErrorCodes = {
   QUARANTINE_ENTRY_NOT_FOUND: { status: 404, title: 'Quarantined message not found' },
   // sso
   SESSION_NOT_FOUND: { status: 404, title: 'Session not found' },
+  CURRENT_PASSWORD_WRONG: { status: 422, title: 'The current password is wrong' },
   // directory sync (ldap)
   DIRECTORY_SOURCE_NOT_FOUND: { status: 404, title: 'Directory source not found' },
   SYNC_RUN_NOT_FOUND: { status: 404, title: 'Directory sync run not found' },

@@ -8,6 +8,7 @@ import { type Audit, createAudit } from './audit.js';
 import { type CasSignIn, createCasSignIn } from './cas/sign-in.js';
 import { createLoginLinks, type LoginLinks } from './links/login-links.js';
 import { createOidcRelyingParty, type OidcRelyingParty } from './oidc/relying-party.js';
+import { createPasswordChange, type PasswordChange } from './password/password-change.js';
 import { createPasswordLogin, type PasswordLogin } from './password/password-login.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers.js';
 import { createSessionRegistry, type SessionRegistry } from './sessions/registry.js';
@@ -29,6 +30,8 @@ export interface SsoDeps {
 export interface Sso {
   sessions: SessionRegistry;
   passwordLogin: PasswordLogin;
+  /** A local user's own password change (the webmail's settings). */
+  passwordChange: PasswordChange;
   loginLinks: LoginLinks;
   oidc: OidcRelyingParty;
   audit: Audit;
@@ -65,6 +68,7 @@ export function createSso(deps: SsoDeps): Sso {
     enabled: config.sso.passwordLogin,
     log,
   });
+  const passwordChange = createPasswordChange({ directory, sessions, guard: deps.loginGuard, log });
   const providers = createProviderRegistry();
   const audit = createAudit(db, log, deps.now);
   const loginLinks = createLoginLinks({ db, sessions, audit, now: deps.now });
@@ -90,6 +94,7 @@ export function createSso(deps: SsoDeps): Sso {
   return {
     sessions,
     passwordLogin,
+    passwordChange,
     loginLinks,
     oidc,
     audit,

@@ -480,6 +480,29 @@ export interface VacationRepliesTable {
   replied_at: number;
 }
 
+/** A user's own settings (settings/); no row: the defaults. */
+export interface UserSettingsTable {
+  user_id: string;
+  /** `zh-CN`, `en`, or null: the browser's. */
+  language: string | null;
+  signature_text: Generated<string>;
+  /** Sanitized when saved. */
+  signature_html: Generated<string>;
+  /** JSON of settings/types.ts `Vacation`; null: never set. */
+  vacation: string | null;
+  /** JSON of settings/types.ts `Forwarding`; null: never set. */
+  forwarding: string | null;
+  updated_at: number;
+}
+
+/** When a user's auto-reply (settings/) last answered a sender. */
+export interface AutoRepliesTable {
+  user_id: string;
+  /** The sender's address, lower-cased. */
+  sender: string;
+  replied_at: number;
+}
+
 /** A group's mail policy (filter/groups), JSON. */
 export interface GroupPoliciesTable {
   group_id: string;
@@ -573,4 +596,6 @@ export interface DB {
   event_log: EventLogTable;
   search_docs: SearchDocsTable;
   sender_history: SenderHistoryTable;
+  user_settings: UserSettingsTable;
+  auto_replies: AutoRepliesTable;
 }

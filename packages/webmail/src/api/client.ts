@@ -5,7 +5,10 @@ import type {
   MessagePage,
   MessageSummary,
   Session,
+  SessionInfo,
   UnreadCount,
+  UpdateUserSettings,
+  UserSettings,
 } from './types.js';
 
 /** A failed request: the problem+json `code` and `detail`, or a network failure (status 0). */
@@ -16,6 +19,8 @@ export class ApiError extends Error {
     readonly detail: string,
     /** Seconds from `Retry-After` (429, 503), when the server sent it. */
     readonly retryAfter: number | null = null,
+    /** The fields a 422 names (`signature.text`, `forwarding.to[0]` …), for errors next to them. */
+    readonly fields: { field: string; message: string }[] = [],
   ) {
     super(detail || code);
     this.name = 'ApiError';
@@ -41,14 +46,16 @@ function retryAfterSeconds(value: string | null): number | null {
 async function toError(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
   let detail = res.statusText;
+  let fields: { field: string; message: string }[] = [];
   try {
-    const body = (await res.json()) as { code?: unknown; detail?: unknown };
+    const body = (await res.json()) as { code?: unknown; detail?: unknown; errors?: unknown };
     if (typeof body.code === 'string') code = body.code;
     if (typeof body.detail === 'string') detail = body.detail;
+    if (Array.isArray(body.errors)) fields = body.errors as { field: string; message: string }[];
   } catch {
     // not JSON (a proxy's error page): keep the status
   }
-  return new ApiError(res.status, code, detail, retryAfterSeconds(res.headers.get('retry-after')));
+  return new ApiError(res.status, code, detail, retryAfterSeconds(res.headers.get('retry-after')), fields);
 }
 
 const enc = encodeURIComponent;
@@ -245,7 +252,31 @@ export function createApi(options: ApiOptions) {
 
     /** The user's own settings (`language` …), where the server has them; see views/language.tsx. */
     userSettings: (address: string) =>
-      request<{ language?: unknown }>('GET', `${userPath(address)}/settings`, { signedIn: true }),
+      request<UserSettings>('GET', `${userPath(address)}/settings`, { signedIn: true }),
+
+    /** Changes only the given settings; answers them as saved. */
+    updateSettings: (address: string, patch: UpdateUserSettings) =>
+      request<UserSettings>('PATCH', `${userPath(address)}/settings`, { body: patch, signedIn: true }),
+
+    /** The own password change; every other session ends. */
+    changePassword: (address: string, currentPassword: string, newPassword: string) =>
+      request<{ endedSessions: number }>('POST', `${userPath(address)}/password`, {
+        body: { currentPassword, newPassword },
+        signedIn: true,
+      }),
+
+    /** The user's live sessions (web, IMAP, POP3), newest first; `current` marks this one. */
+    listSessions: (address: string) =>
+      request<{ items: SessionInfo[] }>('GET', `${userPath(address)}/sessions`, { signedIn: true }).then(
+        (r) => r.items,
+      ),
+
+    /** Ends the sessions named, or every other one. */
+    endSessions: (address: string, which: { ids: string[] } | { allOthers: true }) =>
+      request<{ ended: number }>('POST', `${userPath(address)}/sessions/end`, {
+        body: which,
+        signedIn: true,
+      }),
 
     attachmentUrl: (address: string, id: string, attachmentId: string) =>
       `${userPath(address)}/messages/${enc(id)}/attachments/${enc(attachmentId)}`,

@@ -8,6 +8,10 @@ export type Attachment = Schemas['Attachment'];
 export type Address = Schemas['Address'];
 export type UnreadCount = Schemas['UnreadCount'];
 export type Mailbox = Schemas['Mailbox'];
+export type UserSettings = Schemas['UserSettings'];
+export type UpdateUserSettings = Schemas['UpdateUserSettings'];
+/** A signed-in session as `GET /users/{address}/sessions` lists it (not the web session below). */
+export type SessionInfo = Schemas['Session'];
 
 /** The signed-in user, as `/auth/session` and `/auth/login` describe them. */
 export interface SessionUser {

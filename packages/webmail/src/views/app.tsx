@@ -17,6 +17,8 @@ import { AnnounceContext, StatusRegion } from './live.js';
 import { LoginPage } from './login.js';
 import { Mailbox } from './mailbox.js';
 import { SearchPage } from './search/search-page.js';
+import { useServerLanguage } from './settings/server-language.js';
+import { SettingsPage } from './settings/settings-page.js';
 import { Shell } from './shell.js';
 
 type SessionState =
@@ -110,6 +112,7 @@ export function App({ api: given }: { api?: Api }) {
   useEffect(loadSession, [loadSession]);
 
   const current = session.state === 'ready' ? session.session : null;
+  useServerLanguage(api, current?.user.address ?? null, i18n.setLocale);
   // Routing rules: signed out → /login (remembering where to go); signed in → never /login.
   useEffect(() => {
     if (session.state !== 'ready') return;
@@ -178,7 +181,8 @@ export function App({ api: given }: { api?: Api }) {
         : open && lastList.current === 'search'
           ? lastSearch.current
           : null;
-    if (searched) screen = <SearchPage query={searched} open={open} />;
+    if (route.name === 'settings') screen = <SettingsPage section={route.section} />;
+    else if (searched) screen = <SearchPage query={searched} open={open} />;
     else screen = <Mailbox page={lastPage.current} open={open} />;
     content = (
       <Shell api={api} session={current} onLogout={logout}>

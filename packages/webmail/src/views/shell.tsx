@@ -4,7 +4,7 @@ import type { Api } from '../api/client.js';
 import { mailFailureText, textOf } from '../api/messages.js';
 import type { Mailbox, Session } from '../api/types.js';
 import { useI18n } from '../i18n/index.js';
-import { navigate, searchPath } from '../router.js';
+import { navigate, searchPath, settingsPath } from '../router.js';
 import { runBatch } from './folders/bulk.js';
 import { FolderSidebar } from './folders/sidebar.js';
 import { folderOf } from './folders/tree.js';
@@ -97,6 +97,12 @@ function TopBar({
       <span class="topbar__user" title={address}>
         {displayName || address}
       </span>
+      <a class="button button--quiet topbar__settings" href={settingsPath()}>
+        <span aria-hidden="true" class="topbar__settings-icon">
+          ⚙
+        </span>
+        <span class="topbar__settings-text">{t('settings.title')}</span>
+      </a>
       <button type="button" class="button button--quiet" onClick={onLogout}>
         {t('common.signOut')}
       </button>

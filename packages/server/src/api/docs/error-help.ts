@@ -51,6 +51,8 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   DIRECTORY_UNAVAILABLE:
     'The company directory (LDAP/AD) cannot be reached to check the password. Temporary: try again; this is never “wrong password”.',
   SESSION_NOT_FOUND: 'No such web session (it may have ended already).',
+  CURRENT_PASSWORD_WRONG:
+    'A password change gave a wrong current password. It counts as a failed sign-in: after several, the login guard makes the user wait (429).',
   DIRECTORY_SOURCE_NOT_FOUND: 'No directory source of that name is configured (`ldap.sources`).',
   SYNC_RUN_NOT_FOUND: 'No directory sync run with that id.',
   MAILBOX_NOT_FOUND:

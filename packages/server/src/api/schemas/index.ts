@@ -77,6 +77,7 @@ import {
   TraceEventModel,
   TraceEventPage,
 } from './queue.js';
+import { SETTINGS_MODELS } from './settings.js';
 import { SpamTrainBody, SpamTrainResult } from './spam.js';
 import {
   AuthConfigModel,
@@ -196,4 +197,5 @@ export const MODELS: readonly TSchema[] = [
   CloudEventModel,
   EventPage,
   ...WEBHOOK_MODELS,
+  ...SETTINGS_MODELS,
 ];

@@ -69,6 +69,11 @@ export interface SessionRegistry {
   revoke(id: string, reason: RevokeReason): Promise<boolean>;
   /** Ends the session a token names; returns it, or null. */
   revokeToken(token: string, reason: RevokeReason): Promise<Session | null>;
+  /**
+   * Carries a session over its own user's password change: takes the user's
+   * current password stamp, so that it alone of their sessions goes on.
+   */
+  restamp(id: string): Promise<void>;
   /** Ends every session of a user; returns how many. */
   revokeForUser(userId: string, reason: RevokeReason): Promise<number>;
   /**
@@ -363,6 +368,32 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       if (!row) return null;
       await remove({ id: row.id }, reason);
       return toSession(row);
+    },
+
+    async restamp(id) {
+      const row = await db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .select(['users.password_changed_at as stamp'])
+        .where('sessions.id', '=', id)
+        .executeTakeFirst();
+      if (row) {
+        await db
+          .updateTable('sessions')
+          .set({ credentials_stamp: Number(row.stamp) })
+          .where('id', '=', id)
+          .execute();
+        return;
+      }
+      // A session kept in memory (storage was full at sign-in): its row there is the session.
+      const kept = fallback.byId(id);
+      if (!kept) return;
+      const user = await db
+        .selectFrom('users')
+        .select('password_changed_at')
+        .where('id', '=', kept.user_id)
+        .executeTakeFirst();
+      if (user) kept.credentials_stamp = Number(user.password_changed_at);
     },
 
     revokeForUser(userId, reason) {

@@ -15,6 +15,7 @@ import type { MailService } from '../../../mail/index.js';
 import type { DomainMailAuth } from '../../../mail-auth/index.js';
 import type { OAuthService } from '../../../oauth/index.js';
 import type { QueueService } from '../../../queue/index.js';
+import type { UserSettingsService } from '../../../settings/index.js';
 import type { Sso } from '../../../sso/index.js';
 import type { MessageTrace } from '../../../trace/index.js';
 
@@ -55,6 +56,8 @@ export interface V1Deps {
   webhooks?: WebhookService;
   /** `widget.*` settings (widget token lifetime); defaults without them. */
   widget?: WidgetConfig;
+  /** Users' own settings (signature, auto-reply, forwarding); without it their routes answer 503. */
+  settings?: UserSettingsService;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -26,6 +26,7 @@ import { traceRoutes } from './queue/trace.js';
 import { loginLinkRoutes } from './sso/login-links.js';
 import { sessionRoutes } from './sso/sessions.js';
 import { userBatchRoutes } from './users/batch.js';
+import { userSettingsRoutes } from './users/settings.js';
 import { userStateRoutes } from './users/state.js';
 import { userRoutes } from './users/users.js';
 import { webhookActionRoutes } from './webhooks/actions.js';
@@ -56,6 +57,7 @@ export const v1Routes: V1Plugin = async (
     events,
     webhooks,
     widget,
+    settings,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -79,6 +81,7 @@ export const v1Routes: V1Plugin = async (
     events,
     webhooks,
     widget,
+    settings,
   };
   for (const plugin of [
     domainRoutes,
@@ -86,6 +89,7 @@ export const v1Routes: V1Plugin = async (
     userRoutes,
     userBatchRoutes,
     userStateRoutes,
+    userSettingsRoutes,
     groupRoutes,
     memberRoutes,
     mailboxRoutes,

@@ -1,11 +1,29 @@
 import { Type } from 'typebox';
 import { AppError } from '../../../../shared/index.js';
 import { ref } from '../../../schemas/common.js';
+import { EndSessionsResult } from '../../../schemas/settings.js';
 import { SessionList, toSessionJson } from '../../../schemas/sso.js';
 import { NO_CONTENT, op, problems } from '../../op.js';
 import { manageableUser, visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
+import { assertSelf } from '../users/settings.js';
 import { UserParams } from '../users/users.js';
+
+const EndOwnSessionsBody = Type.Object(
+  {
+    ids: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        minItems: 1,
+        maxItems: 100,
+        description: 'End these sessions',
+      }),
+    ),
+    allOthers: Type.Optional(
+      Type.Boolean({ description: 'true: end every session but the one making this request' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const SessionParams = Type.Object({
   address: UserParams.properties.address,
@@ -76,6 +94,43 @@ export const sessionRoutes: V1Plugin = async (app, { directory, sso }) => {
       if (!session || session.userId !== user.id) throw new AppError('SESSION_NOT_FOUND');
       await sso.sessions.revoke(session.id, 'admin');
       return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/users/:address/sessions/end',
+    op(
+      {
+        operationId: 'endOwnSessions',
+        tag: 'sso',
+        summary: 'End some of one’s own sessions',
+        description:
+          'Signs the user out on other devices: the sessions named by `ids`, or with `allOthers` every session but the one making the request (web, IMAP, POP3). One of the two.',
+        scope: 'mail:write',
+        callers: 'the user themselves',
+      },
+      {
+        params: UserParams,
+        body: EndOwnSessionsBody,
+        response: { 200: ref(EndSessionsResult, 'Ended'), ...problems(403, 404, 400, 415, 422) },
+      },
+    ),
+    async (request) => {
+      const user = await visibleUser(request, directory, 'mail:write', request.params.address);
+      assertSelf(request, user, 'end their own sessions this way');
+      const { ids, allOthers } = request.body;
+      if ((ids === undefined) === (allOthers !== true))
+        throw new AppError('VALIDATION_FAILED', 'give either ids or allOthers: true', { field: 'ids' });
+      const current = request.webSession?.id ?? null;
+      const mine = await sso.sessions.listForUser(user.id);
+      const chosen = allOthers
+        ? mine.filter((s) => s.id !== current)
+        : mine.filter((s) => ids?.includes(s.id));
+      if (ids && chosen.length < new Set(ids).size) throw new AppError('SESSION_NOT_FOUND');
+      let ended = 0;
+      for (const s of chosen) if (await sso.sessions.revoke(s.id, 'logout')) ended++;
+      request.log.info({ user: user.address, ended }, 'user ended own sessions');
+      return { ended };
     },
   );
 };
