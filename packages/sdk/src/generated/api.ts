@@ -3082,8 +3082,6 @@ export interface components {
                 in: number;
                 /** @description Outbound messages delivered to remote servers since then (one per destination domain) */
                 out: number;
-                /** @description Outbound messages that failed for good since then */
-                failed: number;
             };
             /** @description Outbound queue entries (one message to one destination domain) */
             queue: {
@@ -3093,6 +3091,8 @@ export interface components {
                 sending: number;
                 /** @description Waiting to be tried again */
                 deferred: number;
+                /** @description Failed for good (and bounced) since `messagesToday.since`: they left the queue */
+                failed: number;
             };
             /** @description The last directory sync run that finished (dry runs aside); null when none did or for a domain-scoped caller */
             lastSync: {

@@ -32,8 +32,8 @@ export function createDashboardStats(options: DashboardStatsOptions): DashboardS
       const stats: DashboardStats = {
         mailboxes: { total: users.total, enabled: users.enabled },
         storage: { usedBytes: users.usedBytes, quotaBytes: users.quotaBytes },
-        messagesToday: { since, ...today },
-        queue,
+        messagesToday: { since, in: today.in, out: today.out },
+        queue: { ...queue, failed: today.failed },
         lastSync,
         health: await healthOf(db, options, lastSync),
       };

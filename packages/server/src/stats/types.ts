@@ -25,10 +25,10 @@ export interface LastSync {
 export interface DashboardStats {
   mailboxes: { total: number; enabled: number };
   storage: { usedBytes: number; quotaBytes: number };
-  /** Since `since` (default midnight UTC today): messages stored in mailboxes, outbound deliveries and failures. */
-  messagesToday: { since: number; in: number; out: number; failed: number };
-  /** Outbound queue entries (one message to one destination domain) by state. */
-  queue: { queued: number; sending: number; deferred: number };
+  /** Since `since` (default midnight UTC today): messages stored in mailboxes, outbound deliveries. */
+  messagesToday: { since: number; in: number; out: number };
+  /** Outbound queue entries (one message to one destination domain) by state; `failed`: failed for good since `since`. */
+  queue: { queued: number; sending: number; deferred: number; failed: number };
   /** Null when no sync has finished, or the scope is not install-wide (syncs span every domain). */
   lastSync: LastSync | null;
   health: { status: HealthStatus; components: HealthComponent[] };

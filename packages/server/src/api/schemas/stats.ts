@@ -23,7 +23,6 @@ export const DashboardStatsModel = Type.Object(
         since: Timestamp('Where "today" starts: the `since` asked for, else midnight UTC'),
         in: Count('Messages stored in mailboxes since then (one per recipient mailbox)'),
         out: Count('Outbound messages delivered to remote servers since then (one per destination domain)'),
-        failed: Count('Outbound messages that failed for good since then'),
       },
       { additionalProperties: false },
     ),
@@ -32,6 +31,7 @@ export const DashboardStatsModel = Type.Object(
         queued: Count('Waiting for their first attempt'),
         sending: Count('Being delivered now'),
         deferred: Count('Waiting to be tried again'),
+        failed: Count('Failed for good (and bounced) since `messagesToday.since`: they left the queue'),
       },
       {
         additionalProperties: false,
