@@ -51,7 +51,7 @@ describe('requests', () => {
     expect(calls[0]?.body).toEqual({ address: 'a@example.com', displayName: 'A' });
   });
 
-  it('lists the users of one role (the console's admin rights page)', async () => {
+  it('lists the users of one role (the console admin rights page)', async () => {
     const { fetch, calls } = scriptedFetch(json(200, { items: [user('boss@example.com')], nextCursor: null }));
     const admins = await client(fetch).users.list({ role: 'domain_admin', domain: 'example.com' }).toArray();
     expect(admins.map((u) => u.address)).toEqual(['boss@example.com']);
