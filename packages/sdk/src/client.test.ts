@@ -52,7 +52,9 @@ describe('requests', () => {
   });
 
   it('lists the users of one role (the console admin rights page)', async () => {
-    const { fetch, calls } = scriptedFetch(json(200, { items: [user('boss@example.com')], nextCursor: null }));
+    const { fetch, calls } = scriptedFetch(
+      json(200, { items: [user('boss@example.com')], nextCursor: null }),
+    );
     const admins = await client(fetch).users.list({ role: 'domain_admin', domain: 'example.com' }).toArray();
     expect(admins.map((u) => u.address)).toEqual(['boss@example.com']);
     expect(calls[0]?.url.searchParams.get('role')).toBe('domain_admin');

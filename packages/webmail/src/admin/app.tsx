@@ -9,8 +9,8 @@ import {
   useI18n,
 } from '../i18n/index.js';
 import { loginPath } from '../router.js';
-import { ToastProvider } from './components/toasts.js';
 import { ErrorState, Loading } from './components/states.js';
+import { ToastProvider } from './components/toasts.js';
 import { createHttp } from './http.js';
 import { PAGES } from './pages/registry.js';
 import { consoleNavigate, useConsoleLocation } from './route.js';

@@ -11,7 +11,8 @@ export function useErrorText(): (error: unknown) => string {
       if (error.status === 403) return t('console.error.forbidden');
       return t('console.error.failed', { detail: error.detail || error.code });
     }
-    return t('console.error.failed', { detail: String((error as Error)?.message ?? error) });
+    // Our own checks (a form's "fix the marked fields") are already in the user's language.
+    return error instanceof Error ? error.message : t('console.error.failed', { detail: String(error) });
   };
 }
 

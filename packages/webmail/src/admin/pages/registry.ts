@@ -1,6 +1,10 @@
+import { AdminsPage } from './admins.js';
+import { AliasesPage } from './aliases.js';
 import { DashboardPage } from './dashboard.js';
 import { DomainsPage } from './domains.js';
+import { GroupsPage } from './groups.js';
 import type { AdminPage } from './types.js';
+import { UsersPage } from './users.js';
 
 export type { AdminPage, PageProps } from './types.js';
 
@@ -19,4 +23,8 @@ export const PAGES: AdminPage[] = [
     component: DashboardPage,
   },
   { id: 'domains', path: 'domains', titleKey: 'console.nav.domains', roles: ALL, component: DomainsPage },
+  { id: 'users', path: 'users', titleKey: 'console.nav.users', roles: ALL, component: UsersPage },
+  { id: 'groups', path: 'groups', titleKey: 'console.nav.groups', roles: ALL, component: GroupsPage },
+  { id: 'aliases', path: 'aliases', titleKey: 'console.nav.aliases', roles: ALL, component: AliasesPage },
+  { id: 'admins', path: 'admins', titleKey: 'console.nav.admins', roles: ALL, component: AdminsPage },
 ];
