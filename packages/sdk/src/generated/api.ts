@@ -1016,7 +1016,7 @@ export interface paths {
         };
         /**
          * List users
-         * @description Users the caller may see, ordered by address; `q` matches address or display name.
+         * @description Users the caller may see, ordered by address; `q` matches address or display name, `role` keeps one role.
          *
          *     **Requires** scope `users:read`. **Callers:** admins (domain admins and restricted keys see only their domains).
          */
@@ -10847,6 +10847,8 @@ export interface operations {
                 q?: string;
                 /** @description Only users of this domain */
                 domain?: string;
+                /** @description Only users with this role (e.g. the domain admins) */
+                role?: "admin" | "domain_admin" | "user";
                 /** @description Items per page (1–200) */
                 limit?: number;
                 /** @description Opaque `nextCursor` of the previous page */
