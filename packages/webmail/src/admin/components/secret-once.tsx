@@ -76,7 +76,7 @@ export function SecretOnce({
         <button type="button" class="button" onClick={copy}>
           {t('admin.secret.copy')}
         </button>
-        <button type="button" class="button button--primary" onClick={onClose} autoFocus>
+        <button type="button" class="button button--primary" onClick={onClose}>
           {t('admin.secret.done')}
         </button>
       </div>

@@ -10,11 +10,17 @@ import { useCursorList } from '../components/use-list.js';
 import { seg } from '../http.js';
 import type { Page } from '../types.js';
 import type { PageProps } from './types.js';
+import './ops.css';
 
 type ApiKey = components['schemas']['ApiKey'];
 type Credentials = components['schemas']['ApiKeyCredentials'];
 
-function CreateKey({ http, session, onDone, onClose }: Pick<PageProps, 'http' | 'session'> & {
+function CreateKey({
+  http,
+  session,
+  onDone,
+  onClose,
+}: Pick<PageProps, 'http' | 'session'> & {
   onDone: (c: Credentials) => void;
   onClose: () => void;
 }) {
@@ -39,7 +45,12 @@ function CreateKey({ http, session, onDone, onClose }: Pick<PageProps, 'http' | 
         );
       }}
     >
-      <TextField id="key-name" label={t('admin.apiKeys.name')} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <TextField
+        id="key-name"
+        label={t('admin.apiKeys.name')}
+        value={name}
+        onInput={(e) => setName(e.currentTarget.value)}
+      />
       <TextField
         id="key-domain"
         label={t('admin.credential.domain')}
@@ -61,7 +72,10 @@ export function ApiKeysPage({ http, session }: PageProps) {
   const [shown, setShown] = useState<{ title: string; key: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [rotating, setRotating] = useState<ApiKey | null>(null);
-  const list = useCursorList((cursor) => http.get<Page<ApiKey>>('/api-keys', { limit: 50, cursor }), 'api-keys');
+  const list = useCursorList(
+    (cursor) => http.get<Page<ApiKey>>('/api-keys', { limit: 50, cursor }),
+    'api-keys',
+  );
 
   const columns: Column<ApiKey>[] = [
     {
@@ -77,7 +91,11 @@ export function ApiKeysPage({ http, session }: PageProps) {
       ),
     },
     { id: 'scopes', header: t('admin.credential.scopes'), cell: (k) => k.scopes.join(', ') },
-    { id: 'domain', header: t('admin.credential.domain'), cell: (k) => k.domain ?? t('admin.credential.allDomains') },
+    {
+      id: 'domain',
+      header: t('admin.credential.domain'),
+      cell: (k) => k.domain ?? t('admin.credential.allDomains'),
+    },
     { id: 'created', header: t('admin.createdAt'), cell: (k) => date(k.createdAt) },
     {
       id: 'lastUsed',
@@ -91,7 +109,9 @@ export function ApiKeysPage({ http, session }: PageProps) {
       cell: (k) => (
         <span class="console-actions">
           {k.expiresAt ? (
-            <span class="console-pill console-pill--warn">{t('admin.apiKeys.expires', { at: date(k.expiresAt) })}</span>
+            <span class="console-pill console-pill--warn">
+              {t('admin.apiKeys.expires', { at: date(k.expiresAt) })}
+            </span>
           ) : (
             <button
               type="button"
@@ -172,7 +192,12 @@ export function ApiKeysPage({ http, session }: PageProps) {
         </ConfirmDialog>
       )}
       {shown && (
-        <SecretOnce title={shown.title} label={t('admin.apiKeys.key')} secret={shown.key} onClose={() => setShown(null)} />
+        <SecretOnce
+          title={shown.title}
+          label={t('admin.apiKeys.key')}
+          secret={shown.key}
+          onClose={() => setShown(null)}
+        />
       )}
     </>
   );

@@ -10,11 +10,17 @@ import { useCursorList } from '../components/use-list.js';
 import { seg } from '../http.js';
 import type { Page } from '../types.js';
 import type { PageProps } from './types.js';
+import './ops.css';
 
 type App = components['schemas']['App'];
 type AppCredentials = components['schemas']['AppCredentials'];
 
-function CreateApp({ http, session, onDone, onClose }: Pick<PageProps, 'http' | 'session'> & {
+function CreateApp({
+  http,
+  session,
+  onDone,
+  onClose,
+}: Pick<PageProps, 'http' | 'session'> & {
   onDone: (c: AppCredentials) => void;
   onClose: () => void;
 }) {
@@ -38,7 +44,12 @@ function CreateApp({ http, session, onDone, onClose }: Pick<PageProps, 'http' | 
         );
       }}
     >
-      <TextField id="app-name" label={t('admin.apps.name')} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <TextField
+        id="app-name"
+        label={t('admin.apps.name')}
+        value={name}
+        onInput={(e) => setName(e.currentTarget.value)}
+      />
       <TextField
         id="app-domain"
         label={t('admin.credential.domain')}
@@ -76,7 +87,11 @@ export function AppsPage({ http, session }: PageProps) {
       ),
     },
     { id: 'scopes', header: t('admin.credential.scopes'), cell: (a) => a.scopes.join(', ') },
-    { id: 'domain', header: t('admin.credential.domain'), cell: (a) => a.domain ?? t('admin.credential.allDomains') },
+    {
+      id: 'domain',
+      header: t('admin.credential.domain'),
+      cell: (a) => a.domain ?? t('admin.credential.allDomains'),
+    },
     {
       id: 'state',
       header: t('admin.status'),
@@ -86,7 +101,11 @@ export function AppsPage({ http, session }: PageProps) {
         </span>
       ),
     },
-    { id: 'lastUsed', header: t('admin.lastUsed'), cell: (a) => (a.lastUsedAt ? date(a.lastUsedAt) : t('admin.never')) },
+    {
+      id: 'lastUsed',
+      header: t('admin.lastUsed'),
+      cell: (a) => (a.lastUsedAt ? date(a.lastUsedAt) : t('admin.never')),
+    },
     {
       id: 'actions',
       header: t('admin.actions'),
@@ -136,7 +155,11 @@ export function AppsPage({ http, session }: PageProps) {
           onClose={() => setCreating(false)}
           onDone={(c) => {
             list.reload();
-            setShown({ title: t('admin.apps.created', { name: c.app.name }), clientId: c.app.clientId, secret: c.clientSecret });
+            setShown({
+              title: t('admin.apps.created', { name: c.app.name }),
+              clientId: c.app.clientId,
+              secret: c.clientSecret,
+            });
           }}
         />
       )}
@@ -148,7 +171,11 @@ export function AppsPage({ http, session }: PageProps) {
           onConfirm={async () => {
             const c = await http.post<AppCredentials>(`/apps/${seg(rotating.clientId)}/rotate-secret`);
             list.reload();
-            setShown({ title: t('admin.apps.rotated', { name: c.app.name }), clientId: c.app.clientId, secret: c.clientSecret });
+            setShown({
+              title: t('admin.apps.rotated', { name: c.app.name }),
+              clientId: c.app.clientId,
+              secret: c.clientSecret,
+            });
           }}
         >
           <p>{t('admin.apps.rotateBody')}</p>

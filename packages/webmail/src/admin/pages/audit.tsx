@@ -6,6 +6,7 @@ import { useCursorList } from '../components/use-list.js';
 import { consolePath } from '../route.js';
 import type { Page } from '../types.js';
 import type { PageProps } from './types.js';
+import './ops.css';
 
 type AuditEntry = components['schemas']['AuditEntry'];
 
@@ -49,7 +50,11 @@ export function AuditPage({ http, query, navigate }: PageProps) {
   );
 
   const columns: Column<AuditEntry>[] = [
-    { id: 'at', header: t('admin.audit.at'), cell: (e) => date(e.at, { dateStyle: 'short', timeStyle: 'medium' }) },
+    {
+      id: 'at',
+      header: t('admin.audit.at'),
+      cell: (e) => date(e.at, { dateStyle: 'short', timeStyle: 'medium' }),
+    },
     { id: 'actor', header: t('admin.audit.actor'), cell: (e) => actorText(e.actor) },
     {
       id: 'action',
@@ -73,7 +78,9 @@ export function AuditPage({ http, query, navigate }: PageProps) {
       header: t('admin.audit.outcome'),
       cell: (e) => (
         <span class={`console-pill console-pill--${e.outcome < 400 ? 'ok' : 'bad'}`}>
-          {e.outcome < 400 ? t('admin.audit.ok', { status: e.outcome }) : t('admin.audit.refused', { status: e.outcome })}
+          {e.outcome < 400
+            ? t('admin.audit.ok', { status: e.outcome })
+            : t('admin.audit.refused', { status: e.outcome })}
         </span>
       ),
     },

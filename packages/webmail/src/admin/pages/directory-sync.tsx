@@ -9,6 +9,7 @@ import { seg } from '../http.js';
 import { consolePath, onConsoleLink } from '../route.js';
 import type { Page } from '../types.js';
 import type { PageProps } from './types.js';
+import './ops.css';
 
 type Source = components['schemas']['DirectorySource'];
 type Run = components['schemas']['DirectorySyncRun'];
@@ -23,7 +24,15 @@ function StatusPill({ run }: { run: Pick<Run, 'status'> }) {
   return <span class={`console-pill console-pill--${tone}`}>{t(`admin.sync.status.${run.status}`)}</span>;
 }
 
-function UserList({ title, users, detail }: { title: string; users: ReportUser[]; detail: (u: ReportUser) => string }) {
+function UserList({
+  title,
+  users,
+  detail,
+}: {
+  title: string;
+  users: ReportUser[];
+  detail: (u: ReportUser) => string;
+}) {
   if (users.length === 0) return null;
   return (
     <section class="console-section">
@@ -54,7 +63,10 @@ function ReportView({ report }: { report: Report }) {
     <div data-report>
       {report.safetyStop && (
         <p class="console-state console-state--error" role="alert">
-          {t('admin.sync.safetyStop', { would: report.safetyStop.wouldDisable, max: report.safetyStop.maxPercent })}
+          {t('admin.sync.safetyStop', {
+            would: report.safetyStop.wouldDisable,
+            max: report.safetyStop.maxPercent,
+          })}
         </p>
       )}
       <dl class="console-facts">
@@ -71,8 +83,16 @@ function ReportView({ report }: { report: Report }) {
         <dt>{t('admin.sync.count.groups')}</dt>
         <dd>{c.groupsCreated + c.groupsUpdated + c.groupsDeleted}</dd>
       </dl>
-      <UserList title={t('admin.sync.count.create')} users={report.create} detail={(u) => u.displayName ?? ''} />
-      <UserList title={t('admin.sync.count.update')} users={report.update} detail={(u) => (u.changes ?? []).join(', ')} />
+      <UserList
+        title={t('admin.sync.count.create')}
+        users={report.create}
+        detail={(u) => u.displayName ?? ''}
+      />
+      <UserList
+        title={t('admin.sync.count.update')}
+        users={report.update}
+        detail={(u) => (u.changes ?? []).join(', ')}
+      />
       <UserList title={t('admin.sync.count.disable')} users={report.disable} detail={(u) => u.reason ?? ''} />
       <UserList title={t('admin.sync.count.enable')} users={report.enable} detail={() => ''} />
       {report.conflicts.length > 0 && (
@@ -120,14 +140,28 @@ function RunView({ http, id }: Pick<PageProps, 'http'> & { id: string }) {
       </a>
     </p>
   );
-  if (run.error) return (<>{crumb}<ErrorState error={run.error} onRetry={run.reload} /></>);
-  if (!run.data) return (<>{crumb}<Loading /></>);
+  if (run.error)
+    return (
+      <>
+        {crumb}
+        <ErrorState error={run.error} onRetry={run.reload} />
+      </>
+    );
+  if (!run.data)
+    return (
+      <>
+        {crumb}
+        <Loading />
+      </>
+    );
   const r = run.data;
   return (
     <>
       {crumb}
       <h2>
-        {r.dryRun ? t('admin.sync.previewOf', { source: r.source }) : t('admin.sync.runOf', { source: r.source })}{' '}
+        {r.dryRun
+          ? t('admin.sync.previewOf', { source: r.source })
+          : t('admin.sync.runOf', { source: r.source })}{' '}
         <StatusPill run={r} />
       </h2>
       <p class="console-muted">
@@ -149,7 +183,10 @@ export function DirectorySyncPage({ http, rest, navigate }: PageProps) {
   const { t, date } = useI18n();
   const [confirming, setConfirming] = useState<Source | null>(null);
   const sources = useLoad(() => http.get<{ items: Source[] }>('/directory/sources'), 'sources');
-  const history = useCursorList((cursor) => http.get<Page<Run>>('/directory/sync', { limit: 20, cursor }), 'history');
+  const history = useCursorList(
+    (cursor) => http.get<Page<Run>>('/directory/sync', { limit: 20, cursor }),
+    'history',
+  );
 
   if (rest[0] === 'run' && rest[1]) return <RunView http={http} id={rest[1]} />;
 
@@ -189,7 +226,12 @@ export function DirectorySyncPage({ http, rest, navigate }: PageProps) {
       ) : (
         <div class="console-cards">
           {sources.data.items.map((s) => (
-            <section key={s.name} class="console-panel" aria-labelledby={`source-${s.name}`} data-source={s.name}>
+            <section
+              key={s.name}
+              class="console-panel"
+              aria-labelledby={`source-${s.name}`}
+              data-source={s.name}
+            >
               <h3 id={`source-${s.name}`}>{s.name}</h3>
               <dl class="console-facts">
                 <dt>{t('admin.sync.server')}</dt>
@@ -205,7 +247,15 @@ export function DirectorySyncPage({ http, rest, navigate }: PageProps) {
                     : t('admin.sync.manual')}
                 </dd>
                 <dt>{t('admin.sync.lastRun')}</dt>
-                <dd>{s.lastRun ? <><StatusPill run={s.lastRun} /> {runLink(s.lastRun)}</> : t('admin.never')}</dd>
+                <dd>
+                  {s.lastRun ? (
+                    <>
+                      <StatusPill run={s.lastRun} /> {runLink(s.lastRun)}
+                    </>
+                  ) : (
+                    t('admin.never')
+                  )}
+                </dd>
               </dl>
               <p class="console-actions console-actions--start">
                 <button type="button" class="button button--primary" onClick={() => setConfirming(s)}>
