@@ -4,7 +4,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './harness/axe.js';
 import { artifactPath, DESKTOP, launchChromium, newContext } from './harness/browser.js';
+import { companyLdif, people } from './harness/directory-fixture.js';
 import { startServer, type TestServer } from './harness/server.js';
+import { type Slapd, startSlapd } from './harness/slapd.js';
 
 // The admin console's operations pages in Chromium against the real server:
 // a system admin signs in through the webmail login, makes an API key (shown
@@ -18,6 +20,8 @@ const PAGES = ['api-keys', 'apps', 'directory', 'sso', 'queue', 'quarantine', 'r
 let server: TestServer;
 let browser: Browser;
 let jd: JdMail;
+let slapd: Slapd;
+const SUFFIX = 'dc=a,dc=test';
 
 async function signIn(page: Page, path: string): Promise<void> {
   await page.goto(`${server.baseUrl}${path}`);
@@ -61,6 +65,8 @@ async function quarantineOne(to: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  slapd = await startSlapd({ suffix: SUFFIX });
+  await slapd.add(companyLdif(SUFFIX, people(5, 'a.test')));
   [server, browser] = await Promise.all([
     startServer({
       env: {
@@ -69,6 +75,7 @@ beforeAll(async () => {
         JDMAIL_OUTBOUND_RELAY_PORT: '1',
         JDMAIL_OUTBOUND_RELAY_REQUIRE_TLS: 'false',
         JDMAIL_WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
+        JDMAIL_LDAP_SYNC_INTERVAL_SECONDS: '0',
         JDMAIL_SSO_OIDC: JSON.stringify([
           {
             id: 'corp',
@@ -81,10 +88,13 @@ beforeAll(async () => {
         JDMAIL_LDAP_SOURCES: JSON.stringify([
           {
             name: 'corp',
-            url: 'ldap://127.0.0.1:9',
-            baseDn: 'dc=a,dc=test',
+            url: slapd.url,
+            bindDn: `cn=jdmail,ou=services,${SUFFIX}`,
+            bindPassword: 'service-secret',
+            baseDn: SUFFIX,
+            userBaseDns: [`ou=people,${SUFFIX}`],
+            groupBaseDns: [`ou=groups,${SUFFIX}`],
             domain: 'a.test',
-            timeoutMs: 1000,
           },
         ]),
       },
@@ -112,12 +122,18 @@ beforeAll(async () => {
     text: 'hi',
   });
   await quarantineOne('alice@a.test');
-  const run = await jd.directory.startSync({ dryRun: true });
-  await jd.directory.waitForSync(run.id, { intervalMs: 200, timeoutMs: 30_000 });
+  await jd.filter.replaceRules([
+    {
+      name: 'no .exe from outside',
+      when: { all: [{ direction: 'inbound' }, { attachment: { name: { endsWith: '.exe' } } }] },
+      actions: [{ action: 'reject', text: 'Executables are not accepted' }],
+    },
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
   await server?.destroy();
+  await slapd?.stop();
 });
 
 describe('admin console operations pages', () => {
@@ -180,16 +196,60 @@ describe('admin console operations pages', () => {
 
     await page.goto(`${server.baseUrl}/admin/audit`);
     await settled(page);
+    // Entries are written a moment after each answer: reload until the last one is there.
+    await expect
+      .poll(async () => {
+        await page.reload();
+        await settled(page);
+        return page.locator('tr', { hasText: 'revokeApiKey' }).count();
+      })
+      .toBe(1);
     for (const action of ['createApiKey', 'rotateApiKey', 'revokeApiKey']) {
       const entry = page.locator('tr', { hasText: action });
-      await expect.poll(() => entry.count()).toBeGreaterThan(0);
-      expect(await entry.first().locator('[data-col="actor"]').textContent()).toBe('sysop@a.test');
+      expect(await entry.count()).toBeGreaterThan(0);
+      expect(await entry.first().locator('[data-col="actor"]').textContent()).toMatch(/^sysop@a\.test/);
     }
     await page.getByLabel('Operation').fill('revokeApiKey');
     await page.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
     expect(await page.locator('tbody tr [data-col="outcome"]').textContent()).toContain('204');
     expect(await page.content()).not.toContain(successor);
+    await context.close();
+  });
+
+  it('previews a directory sync as a diff, then syncs for real, and both are in the history', async () => {
+    const context = await newContext(browser, { viewport: DESKTOP });
+    const page = await context.newPage();
+    await signIn(page, '/admin/directory');
+    await settled(page);
+    await page.getByRole('button', { name: 'Preview changes' }).click();
+    await page.waitForURL(/\/admin\/directory\/run\//);
+    const report = page.locator('[data-report]');
+    await report.waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('heading', { name: /Preview of “corp”/ }).textContent()).toContain(
+      'Succeeded',
+    );
+    // Five people in the directory, none in jdmail yet: five users to create, listed by address.
+    expect(await report.locator('li').count()).toBeGreaterThanOrEqual(5);
+    expect(await report.textContent()).toContain('@a.test');
+    await page.screenshot({ path: await artifactPath('admin-directory-preview-en.png') });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect((await jd.users.list({ limit: 200 })).items.filter((u) => u.domain === 'a.test')).toHaveLength(2);
+
+    await page.goto(`${server.baseUrl}/admin/directory`);
+    await settled(page);
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page
+      .getByRole('dialog', { name: 'Sync “corp” now?' })
+      .getByRole('button', { name: 'Sync now' })
+      .click();
+    await page.locator('[data-report]').waitFor({ timeout: 30_000 });
+    await expect
+      .poll(async () => (await jd.users.list({ limit: 200 })).items.length, { timeout: 30_000 })
+      .toBe(7);
+    await page.goto(`${server.baseUrl}/admin/directory`);
+    await settled(page);
+    expect(await page.locator('tbody tr').count()).toBe(2);
     await context.close();
   });
 

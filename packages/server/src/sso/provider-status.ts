@@ -34,6 +34,17 @@ export interface ProviderStatusOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+/** Why a request failed, in a word: fetch's TypeError hides the network error (ECONNREFUSED …) in its cause. */
+function failureOf(err: unknown): string {
+  let e = err as { code?: unknown; name?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
+  for (let depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string') return e.code;
+    if (e.name === 'TimeoutError') return 'timeout';
+    e = (e.cause ?? e.errors?.[0]) as typeof e;
+  }
+  return 'unreachable';
+}
 /** The `sso_audit` events of a sign-in through a provider. */
 const SIGN_IN_EVENTS = ['oidc.login', 'cas.login'];
 
@@ -69,8 +80,7 @@ export function createProviderStatus(options: ProviderStatusOptions): { list(): 
         ? { at, reachable: true, detail: null }
         : { at, reachable: false, detail: `HTTP ${res.status}` };
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      return { at, reachable: false, detail: (e.cause?.code ?? e.name ?? 'error').slice(0, 100) };
+      return { at, reachable: false, detail: failureOf(err) };
     }
   }
 

@@ -55,7 +55,18 @@ export function AuditPage({ http, query, navigate }: PageProps) {
       header: t('admin.audit.at'),
       cell: (e) => date(e.at, { dateStyle: 'short', timeStyle: 'medium' }),
     },
-    { id: 'actor', header: t('admin.audit.actor'), cell: (e) => actorText(e.actor) },
+    {
+      id: 'actor',
+      header: t('admin.audit.actor'),
+      cell: (e) => (
+        <>
+          {actorText(e.actor)}
+          <span class="console-table__sub" title={t('admin.audit.ip')}>
+            {e.ip}
+          </span>
+        </>
+      ),
+    },
     {
       id: 'action',
       header: t('admin.audit.action'),
@@ -84,7 +95,6 @@ export function AuditPage({ http, query, navigate }: PageProps) {
         </span>
       ),
     },
-    { id: 'ip', header: t('admin.audit.ip'), cell: (e) => <code>{e.ip}</code> },
   ];
 
   const field = (f: Filter, type = 'text') => (
