@@ -39,6 +39,12 @@ async function settled(page: Page): Promise<void> {
   await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 15_000 }).toBe(0);
 }
 
+/** A finished dry run of the directory source. */
+async function previewRun() {
+  const run = await jd.directory.startSync({ dryRun: true });
+  return jd.directory.waitForSync(run.id, { intervalMs: 200, timeoutMs: 30_000 });
+}
+
 /** A message for `to` held by a personal rule that quarantines everything, sent in over the MX. */
 async function quarantineOne(to: string): Promise<void> {
   const rules = [{ name: 'hold all', when: { size: { over: 0 } }, actions: [{ action: 'quarantine' }] }];
@@ -232,7 +238,6 @@ describe('admin console operations pages', () => {
     // Five people in the directory, none in jdmail yet: five users to create, listed by address.
     expect(await report.locator('li').count()).toBeGreaterThanOrEqual(5);
     expect(await report.textContent()).toContain('@a.test');
-    await page.screenshot({ path: await artifactPath('admin-directory-preview-en.png') });
     expect(await seriousViolations(page)).toEqual([]);
     expect((await jd.users.list({ limit: 200 })).items.filter((u) => u.domain === 'a.test')).toHaveLength(2);
 
@@ -265,6 +270,14 @@ describe('admin console operations pages', () => {
         await page.screenshot({ path: await artifactPath(`admin-${name}-${locale}.png`) });
         expect(await seriousViolations(page), `${name} in ${locale}`).toEqual([]);
       }
+      // The dry run's diff view (the preview made by the test above, or one made here when run alone).
+      const runs = (await jd.directory.listSyncs({ limit: 50 })).items;
+      const preview = runs.find((r) => r.dryRun && r.status === 'succeeded') ?? (await previewRun());
+      await page.goto(`${server.baseUrl}/admin/directory/run/${preview.id}`);
+      await page.locator('[data-report]').waitFor();
+      await settled(page);
+      await page.screenshot({ path: await artifactPath(`admin-directory-preview-${locale}.png`) });
+      expect(await seriousViolations(page), `directory preview in ${locale}`).toEqual([]);
       // The pages show what the server has: the queued message, the held one, the sync preview, the provider.
       await page.goto(`${server.baseUrl}/admin/queue`);
       await settled(page);
