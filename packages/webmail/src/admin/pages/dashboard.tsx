@@ -47,10 +47,12 @@ export function DashboardPage({ http }: PageProps) {
   const { stats, domains } = overview.data;
   if (!stats)
     return (
-      <div class="console-cards">
-        <Card id="domains" label={t('console.dashboard.domains')} value={number(domains)} />
+      <>
+        <div class="console-cards">
+          <Card id="domains" label={t('console.dashboard.domains')} value={number(domains)} />
+        </div>
         <p class="console-state">{t('console.dashboard.noStats')}</p>
-      </div>
+      </>
     );
   const healthy = stats.health.status === 'ok';
   return (

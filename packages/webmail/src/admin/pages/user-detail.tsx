@@ -82,7 +82,7 @@ function EditForm({
         onInput={(e) => setQuota(e.currentTarget.value)}
       />
       <div class="console-field">
-        <label for="user-aliases">{t('console.nav.aliases')}</label>
+        <label for="user-aliases">{t('console.users.aliases')}</label>
         <textarea
           id="user-aliases"
           rows={3}
