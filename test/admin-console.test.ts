@@ -37,6 +37,7 @@ async function signIn(page: Page, who: { address: string; password: string }, pa
   await page.locator('#password').fill(who.password);
   await page.locator('form button[type="submit"]').click();
   await page.waitForURL((url) => url.pathname.startsWith('/admin'));
+  await page.locator('.console, .console-norights').waitFor();
 }
 
 /** Goes to a console page by its navigation link (an in-app navigation, as a user would). */
