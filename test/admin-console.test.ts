@@ -117,7 +117,10 @@ describe('admin console', () => {
     await page.getByRole('dialog').getByLabel(NEW_DOMAIN).check();
     await page.getByRole('dialog').getByRole('button', { name: '授予' }).click();
     await page.locator(`tr[data-key="${LI.address}"]`).waitFor();
-    expect(await jd.users.get(LI.address)).toMatchObject({ role: 'domain_admin', adminDomains: [NEW_DOMAIN] });
+    expect(await jd.users.get(LI.address)).toMatchObject({
+      role: 'domain_admin',
+      adminDomains: [NEW_DOMAIN],
+    });
   });
 
   it('asks for the user’s address before deleting them', async () => {
@@ -162,6 +165,14 @@ describe('admin console', () => {
   });
 
   it('shows every page in both languages, at 1280×800 and the dashboard on a phone', async () => {
+    const rd = (await jd.groups.tree(NEW_DOMAIN)).find((g) => g.name === '研发部');
+    await jd.groups.create({
+      domain: NEW_DOMAIN,
+      name: '前端组',
+      kind: 'department',
+      parentId: rd?.id ?? null,
+    });
+    await jd.groups.create({ domain: NEW_DOMAIN, name: '全体员工', kind: 'group' });
     const page = await open('zh-CN');
     await signIn(page, ROOT);
     for (const locale of ['zh-CN', 'en']) {
@@ -218,7 +229,10 @@ describe('admin console', () => {
     expect(await status('/api/v1/users?domain=other.org')).toBe(404);
     // And the console says so when the URL names it.
     await page.goto(`${server.baseUrl}/admin/users/other.org`);
-    await page.getByRole('alert').getByText(/Not found/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/Not found/)
+      .waitFor();
     await check(page, 'domain-admin-users', 'en');
   });
 
