@@ -194,7 +194,7 @@ describe('admin console', () => {
       await page.getByTestId('user-state').waitFor();
       await check(page, 'user', locale);
       await page.goto(`${server.baseUrl}/admin/groups/${NEW_DOMAIN}`);
-      await page.locator('li[data-group="研发部"] .console-tree__name').click();
+      await page.locator('li[data-group="研发部"] > .console-tree__row .console-tree__name').click();
       await page.getByTestId('group-panel').locator('.console-members li').first().waitFor();
       await check(page, 'groups', locale);
       await nav(page, 'aliases');
