@@ -1,4 +1,5 @@
 import { type ClientOptions, HttpClient } from './http.js';
+import { Admin } from './resources/admin.js';
 import { ApiKeys } from './resources/api-keys.js';
 import { Apps } from './resources/apps.js';
 import { Directory } from './resources/directory.js';
@@ -55,6 +56,8 @@ export class JdMail {
   readonly webhooks: Webhooks;
   /** Tokens of the `<jdmail-inbox>` widget, minted by a portal's backend. */
   readonly widgetTokens: WidgetTokens;
+  /** The admin console's views: the audit log and the dashboard's numbers. */
+  readonly admin: Admin;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -72,5 +75,6 @@ export class JdMail {
     this.events = new Events(http);
     this.webhooks = new Webhooks(http);
     this.widgetTokens = new WidgetTokens(http);
+    this.admin = new Admin(http);
   }
 }

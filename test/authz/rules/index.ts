@@ -1,3 +1,4 @@
+import { adminRules } from './admin.js';
 import { apiKeyRules } from './api-keys.js';
 import { appAndSsoRules } from './apps-sso.js';
 import type { Rules } from './common.js';
@@ -34,4 +35,5 @@ export const RULES: Rules = {
   ...eventRules,
   ...webhookRules,
   ...widgetRules,
+  ...adminRules,
 };

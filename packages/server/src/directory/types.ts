@@ -23,6 +23,7 @@ export const SCOPES = [
   'webhooks:read',
   'webhooks:write',
   'widget:issue',
+  'audit:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
