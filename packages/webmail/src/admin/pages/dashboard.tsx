@@ -1,32 +1,64 @@
-import { useI18n } from '../../i18n/index.js';
+import { type I18n, type MessageKey, useI18n } from '../../i18n/index.js';
 import { allDomains } from '../components/domain-picker.js';
 import { ErrorState, Loading } from '../components/states.js';
 import { useLoad } from '../components/use-list.js';
 import { ApiError } from '../http.js';
 import type { PageProps } from './types.js';
 
-/** `GET /api/v1/stats` (the operations overview; scoped to a domain admin's domains by the server). */
+type Health = 'ok' | 'degraded' | 'down';
+
+/**
+ * `GET /api/v1/stats` (the admin API's `DashboardStats`): the whole install
+ * for a system admin, their domains for a domain admin.
+ */
 export interface Stats {
   mailboxes: { total: number; enabled: number };
   storage: { usedBytes: number; quotaBytes: number };
-  messagesToday: { in: number; out: number };
-  queue: { queued: number; deferred: number; failed: number };
-  lastSync: { at: string; ok: boolean; summary: string } | null;
-  health: { status: string; components: Array<{ name: string; status: string }> };
+  messagesToday: { since: string; in: number; out: number };
+  queue: { queued: number; sending: number; deferred: number; failed: number };
+  lastSync: {
+    at: string;
+    ok: boolean;
+    source: string;
+    status: string;
+    counts: { create: number; update: number; disable: number; enable: number } | null;
+  } | null;
+  health: { status: Health; components: Array<{ name: string; status: Health; detail?: string }> };
 }
 
-type Overview = { stats: Stats; domains: number } | { stats: null; domains: number };
+/** The viewer's local midnight: "today" as they mean it. */
+function localMidnight(): string {
+  const d = new Date();
+  d.setHours(0, 0, 0, 0);
+  return d.toISOString();
+}
 
-async function loadOverview(http: PageProps['http']): Promise<Overview> {
-  const domains = (await allDomains(http)).length;
+async function loadStats(http: PageProps['http']): Promise<Stats | null> {
   try {
-    return { stats: await http.get<Stats>('/stats'), domains };
+    return await http.get<Stats>('/stats', { since: localMidnight() });
   } catch (e) {
-    // A server without the stats endpoint still gets a dashboard of what the API does give.
-    if (e instanceof ApiError && e.status === 404) return { stats: null, domains };
+    // A server without the stats endpoint still gets the part of the dashboard the API gives.
+    if (e instanceof ApiError && e.status === 404) return null;
     throw e;
   }
 }
+
+async function loadOverview(http: PageProps['http']) {
+  const [stats, domains] = await Promise.all([loadStats(http), allDomains(http)]);
+  return { stats, domains: domains.length };
+}
+
+const HEALTH: Record<Health, { key: MessageKey; tone: string }> = {
+  ok: { key: 'console.dashboard.healthy', tone: 'ok' },
+  degraded: { key: 'console.dashboard.degraded', tone: 'warn' },
+  down: { key: 'console.dashboard.down', tone: 'bad' },
+};
+
+const COMPONENTS: Record<string, MessageKey> = {
+  database: 'console.dashboard.component.database',
+  listeners: 'console.dashboard.component.listeners',
+  directorySync: 'console.dashboard.component.directorySync',
+};
 
 function Card({ id, label, value, detail }: { id: string; label: string; value: string; detail?: string }) {
   return (
@@ -38,21 +70,62 @@ function Card({ id, label, value, detail }: { id: string; label: string; value: 
   );
 }
 
-/** The overview: mailboxes, storage, today's mail, the queue, the last directory sync and health. */
+function syncDetail(sync: NonNullable<Stats['lastSync']>, { t, date, number }: I18n): string {
+  const parts = [sync.source, date(sync.at)];
+  if (sync.counts)
+    parts.push(
+      t('console.dashboard.syncCounts', {
+        create: number(sync.counts.create),
+        update: number(sync.counts.update),
+        disable: number(sync.counts.disable),
+      }),
+    );
+  return parts.join(' · ');
+}
+
+function HealthPanel({ health }: { health: Stats['health'] }) {
+  const { t } = useI18n();
+  const overall = HEALTH[health.status];
+  return (
+    <section class="console-panel" aria-labelledby="health-title">
+      <h2 id="health-title">
+        {t('console.dashboard.health')}{' '}
+        <span class={`console-pill console-pill--${overall.tone}`} data-health={health.status}>
+          {t(overall.key)}
+        </span>
+      </h2>
+      <ul class="console-health">
+        {health.components.map((c) => (
+          <li key={c.name} title={c.detail}>
+            <span>{COMPONENTS[c.name] ? t(COMPONENTS[c.name] as MessageKey) : c.name}</span>
+            <span class={`console-pill console-pill--${HEALTH[c.status].tone}`}>
+              {t(HEALTH[c.status].key)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** 仪表盘: mailboxes, storage, today's mail, the queue, the last directory sync and health. */
 export function DashboardPage({ http }: PageProps) {
-  const { t, number, size, date } = useI18n();
+  const i18n = useI18n();
+  const { t, number, size } = i18n;
   const overview = useLoad(() => loadOverview(http), 'dashboard');
   if (overview.error) return <ErrorState error={overview.error} onRetry={overview.reload} />;
   if (!overview.data) return <Loading />;
   const { stats, domains } = overview.data;
   if (!stats)
     return (
-      <div class="console-cards">
-        <Card id="domains" label={t('console.dashboard.domains')} value={number(domains)} />
+      <>
+        <div class="console-cards">
+          <Card id="domains" label={t('console.dashboard.domains')} value={number(domains)} />
+        </div>
         <p class="console-state">{t('console.dashboard.noStats')}</p>
-      </div>
+      </>
     );
-  const healthy = stats.health.status === 'ok';
+  const { queue, lastSync } = stats;
   return (
     <>
       <div class="console-cards">
@@ -82,45 +155,27 @@ export function DashboardPage({ http }: PageProps) {
         <Card
           id="queue"
           label={t('console.dashboard.queue')}
-          value={number(stats.queue.queued + stats.queue.deferred)}
+          value={number(queue.queued + queue.sending + queue.deferred)}
           detail={t('console.dashboard.queueDetail', {
-            queued: number(stats.queue.queued),
-            deferred: number(stats.queue.deferred),
-            failed: number(stats.queue.failed),
+            queued: number(queue.queued + queue.sending),
+            deferred: number(queue.deferred),
+            failed: number(queue.failed),
           })}
         />
         <Card
           id="sync"
           label={t('console.dashboard.lastSync')}
           value={
-            stats.lastSync
-              ? stats.lastSync.ok
+            lastSync
+              ? lastSync.ok
                 ? t('console.dashboard.syncOk')
                 : t('console.dashboard.syncFailed')
               : t('console.dashboard.never')
           }
-          detail={stats.lastSync ? `${date(stats.lastSync.at)} · ${stats.lastSync.summary}` : undefined}
+          detail={lastSync ? syncDetail(lastSync, i18n) : undefined}
         />
       </div>
-      <section class="console-panel" aria-labelledby="health-title">
-        <h2 id="health-title">
-          {t('console.dashboard.health')}{' '}
-          <span
-            class={`console-pill console-pill--${healthy ? 'ok' : 'bad'}`}
-            data-health={stats.health.status}
-          >
-            {healthy ? t('console.dashboard.healthy') : t('console.dashboard.unhealthy')}
-          </span>
-        </h2>
-        <ul class="console-health">
-          {stats.health.components.map((c) => (
-            <li key={c.name}>
-              <span>{c.name}</span>
-              <span class={`console-pill console-pill--${c.status === 'ok' ? 'ok' : 'bad'}`}>{c.status}</span>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <HealthPanel health={stats.health} />
     </>
   );
 }

@@ -22,7 +22,7 @@ const DRAG_TYPE = 'application/x-jdmail-group';
  * is a mouse convenience; the panel's "Move to…" does the same by keyboard.
  */
 export function GroupTreeView({ http, roots, selectedId, onSelect, onMoved }: Props) {
-  const { t } = useI18n();
+  const { t, plural } = useI18n();
   const toast = useToast();
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [dragging, setDragging] = useState<GroupTreeNode | null>(null);
@@ -117,7 +117,7 @@ export function GroupTreeView({ http, roots, selectedId, onSelect, onMoved }: Pr
           </button>
           <span class="console-tree__meta">
             {t(node.kind === 'department' ? 'console.groups.kind.department' : 'console.groups.kind.group')} ·{' '}
-            {t('console.groups.memberCount', { n: node.memberCount })}
+            {plural(node.memberCount, 'console.groups.memberCountOne', 'console.groups.memberCount')}
           </span>
         </div>
         {hasChildren && open && <ul>{node.children.map(renderNode)}</ul>}

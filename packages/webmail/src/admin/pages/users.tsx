@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { type Column, DataTable } from '../components/data-table.js';
 import { DomainScope } from '../components/domain-picker.js';
 import { QuotaUse } from '../components/quota.js';
+import { useRoleText } from '../components/roles.js';
 import { useToast } from '../components/toasts.js';
 import { useCursorList } from '../components/use-list.js';
 import { seg } from '../http.js';
@@ -12,17 +13,6 @@ import type { Page, User } from '../types.js';
 import type { PageProps } from './types.js';
 import { CreateUserDialog } from './user-create.js';
 import { UserDetail } from './user-detail.js';
-
-/** A user's role as a short label. */
-export function useRoleText() {
-  const { t } = useI18n();
-  return (role: User['role']) =>
-    role === 'admin'
-      ? t('console.role.admin')
-      : role === 'domain_admin'
-        ? t('console.role.domainAdmin')
-        : t('console.role.user');
-}
 
 function UserList({ http, domain, query, navigate }: PageProps & { domain: string }) {
   const { t } = useI18n();
