@@ -346,4 +346,67 @@ describe('admin console operations pages', () => {
     expect(left.items.map((e) => e.subject)).not.toContain('Never mind');
     await context.close();
   });
+  it('registers an app (secret shown once), rotates and deletes it; makes a webhook, sends a test, reads its attempts', async () => {
+    const context = await newContext(browser, { viewport: DESKTOP });
+    const page = await context.newPage();
+    await signIn(page, '/admin/apps');
+    await settled(page);
+    await page.getByRole('button', { name: 'New app' }).click();
+    const create = page.getByRole('dialog', { name: 'New app' });
+    await create.getByLabel('Name').fill('Portal');
+    await create.getByLabel('Domain restriction').fill('a.test');
+    await create.getByRole('button', { name: 'Register app' }).click();
+    const shown = page.getByRole('dialog', { name: 'App “Portal” registered' });
+    const clientId = await shown.getByLabel('Client ID').inputValue();
+    const secret = await shown.getByLabel('Client secret').inputValue();
+    await shown.getByRole('button', { name: 'I have copied it' }).click();
+    const token = async (s: string) =>
+      (
+        await fetch(`${server.baseUrl}/api/v1/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `grant_type=client_credentials&client_id=${clientId}&client_secret=${s}`,
+        })
+      ).status;
+    expect(await token(secret)).toBe(200);
+    await page.reload();
+    await settled(page);
+    const row = page.locator('tr', { hasText: 'Portal' });
+    expect(await row.locator('[data-col="lastUsed"]').textContent()).not.toBe('Never');
+    await row.getByRole('button', { name: 'Rotate secret of Portal' }).click();
+    await page
+      .getByRole('dialog', { name: 'Rotate the secret of “Portal”?' })
+      .getByRole('button', { name: 'Rotate secret' })
+      .click();
+    const rotated = page.getByRole('dialog', { name: 'New secret for “Portal”' });
+    const next = await rotated.getByLabel('Client secret').inputValue();
+    await rotated.getByRole('button', { name: 'I have copied it' }).click();
+    expect(await token(secret)).toBe(401);
+    expect(await token(next)).toBe(200);
+    await row.getByRole('button', { name: 'Delete app Portal' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete “Portal”?' });
+    await confirm.getByRole('textbox').fill('Portal');
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+
+    await page.goto(`${server.baseUrl}/admin/webhooks`);
+    await settled(page);
+    await page.getByRole('button', { name: 'New webhook' }).click();
+    const hook = page.getByRole('dialog', { name: 'New webhook' });
+    await hook.getByLabel('URL').fill('http://127.0.0.1:9/hooks/crm');
+    await hook.getByLabel('Description').fill('CRM');
+    await hook.getByRole('button', { name: 'Create endpoint' }).click();
+    const signing = page.getByRole('dialog', { name: 'Webhook created: its signing secret' });
+    expect(await signing.getByLabel('Signing secret').inputValue()).toMatch(/^whsec_/);
+    await signing.getByRole('button', { name: 'I have copied it' }).click();
+    const crm = page.locator('tr', { hasText: 'hooks/crm' });
+    await crm.getByRole('button', { name: 'Send test' }).click();
+    // Nothing listens on port 9: the test delivery fails, and says so.
+    await page.locator('.console-toast--error', { hasText: 'test delivery failed' }).waitFor();
+    await crm.getByRole('link', { name: 'Delivery attempts' }).click();
+    await page.waitForURL(/\/admin\/webhooks\/.+/);
+    await settled(page);
+    expect(await page.getByRole('heading', { name: 'Delivery attempts' }).count()).toBe(1);
+    await context.close();
+  });
 });
