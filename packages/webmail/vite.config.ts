@@ -11,6 +11,9 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
+    // Two pages: the webmail (index.html, served at /) and the admin console (admin.html, served
+    // at /admin); shared code (i18n, styles, the API client) lands in common hashed chunks.
+    rolldownOptions: { input: { webmail: 'index.html', admin: 'admin.html' } },
   },
   server: {
     // `pnpm --filter @jdmail/webmail dev` next to a running server on 8080.

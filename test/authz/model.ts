@@ -38,7 +38,8 @@ export type Scope =
   | 'scim:write'
   | 'webhooks:read'
   | 'webhooks:write'
-  | 'widget:issue';
+  | 'widget:issue'
+  | 'audit:read';
 
 /** What a plain user may do to themselves (and only to themselves, but for their domain's address book). */
 const SELF_SCOPES: ReadonlySet<Scope> = new Set(['mail:read', 'mail:write', 'users:read']);

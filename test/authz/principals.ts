@@ -38,6 +38,7 @@ const ALL_SCOPES: Scope[] = [
   'webhooks:read',
   'webhooks:write',
   'widget:issue',
+  'audit:read',
 ];
 
 export interface Credentials {

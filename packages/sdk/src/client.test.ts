@@ -51,6 +51,16 @@ describe('requests', () => {
     expect(calls[0]?.body).toEqual({ address: 'a@example.com', displayName: 'A' });
   });
 
+  it('lists the users of one role (the console admin rights page)', async () => {
+    const { fetch, calls } = scriptedFetch(
+      json(200, { items: [user('boss@example.com')], nextCursor: null }),
+    );
+    const admins = await client(fetch).users.list({ role: 'domain_admin', domain: 'example.com' }).toArray();
+    expect(admins.map((u) => u.address)).toEqual(['boss@example.com']);
+    expect(calls[0]?.url.searchParams.get('role')).toBe('domain_admin');
+    expect(calls[0]?.url.searchParams.get('domain')).toBe('example.com');
+  });
+
   it('URL-encodes addresses and ids in paths', async () => {
     const { fetch, calls } = scriptedFetch(json(200, user('a+b@example.com')), json(200, {}));
     await client(fetch).users.get('a+b/../x@example.com');

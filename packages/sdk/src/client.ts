@@ -1,4 +1,5 @@
 import { type ClientOptions, HttpClient } from './http.js';
+import { Admin } from './resources/admin.js';
 import { ApiKeys } from './resources/api-keys.js';
 import { Apps } from './resources/apps.js';
 import { Directory } from './resources/directory.js';
@@ -58,6 +59,8 @@ export class JdMail {
   readonly widgetTokens: WidgetTokens;
   /** A user's own settings: signature, language, auto-reply, forwarding; password change, other sessions. */
   readonly settings: Settings;
+  /** The admin console's views: the audit log and the dashboard's numbers. */
+  readonly admin: Admin;
 
   constructor(options: ClientOptions) {
     const http = new HttpClient(options);
@@ -76,5 +79,6 @@ export class JdMail {
     this.webhooks = new Webhooks(http);
     this.widgetTokens = new WidgetTokens(http);
     this.settings = new Settings(http);
+    this.admin = new Admin(http);
   }
 }

@@ -17,6 +17,7 @@ export {
 export type { components, operations, paths } from './generated/api.js';
 export type { ApiKeyAuth, AppAuth, ClientOptions } from './http.js';
 export { type Page, Paginator } from './paginator.js';
+export type { Admin } from './resources/admin.js';
 export type { ApiKeys, RotateApiKeyOptions } from './resources/api-keys.js';
 export type { Apps } from './resources/apps.js';
 export type { Directory, WaitOptions } from './resources/directory.js';

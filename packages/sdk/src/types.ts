@@ -114,3 +114,10 @@ export type WebhookSecret = Schemas['WebhookSecret'];
 export type WebhookAttempt = Schemas['WebhookAttempt'];
 export type CreateWebhookInput = Schemas['CreateWebhook'];
 export type UpdateWebhookInput = Schemas['UpdateWebhook'];
+/** The admin console's views (`jd.admin`): the audit log and the dashboard. */
+export type AuditEntry = Schemas['AuditEntry'];
+export type ListAuditLogParams = QueryOf<'listAuditLog'>;
+export type DashboardStats = Schemas['DashboardStats'];
+export type DashboardStatsParams = QueryOf<'getDashboardStats'>;
+export type SsoProviderStatus = Schemas['SsoProviderStatus'];
+export type DirectorySource = Schemas['DirectorySource'];

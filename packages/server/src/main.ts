@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createApiApp, findWebmailDist } from './api/index.js';
+import { createAuditLog } from './audit/index.js';
 import { type Config, ConfigError, listSettings, publicBaseUrl, startupWarnings } from './config/index.js';
 import {
   type AddressBook,
@@ -70,6 +71,7 @@ import {
 } from './settings/index.js';
 import { createReverseLookup, createSmtpListener, type SmtpListener } from './smtp/index.js';
 import { createConnectionSessions, createSso, type Sso } from './sso/index.js';
+import { createDashboardStats } from './stats/index.js';
 import {
   createMailStore,
   type Database,
@@ -540,7 +542,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     maxStreamsPerCredential: config.sse.maxStreamsPerCredential,
     logger: log.child({ component: 'sse' }),
   });
+  // Admin actions through the API, written in batches after each answer (audit/); pruned by the sweeper.
+  const audit = createAuditLog({ db: engine.database.db, log: log.child({ component: 'audit' }) });
+  const stats = createDashboardStats({
+    db: engine.database.db,
+    isReady: () => ready,
+    hasDirectorySources: engine.directorySync.sources().length > 0,
+  });
   const api = await createApiApp({
+    audit,
+    stats,
     eventStream,
     directory: engine.directory,
     mail: engine.mail,
@@ -602,6 +613,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     engine.events
       .prune(Date.now(), config.events.retentionDays * 86_400_000)
       .catch((err) => log.warn({ err }, 'event log prune failed'));
+    audit
+      .prune(Date.now(), config.audit.retentionDays * 86_400_000)
+      .catch((err) => log.warn({ err }, 'audit log prune failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   let blobSweep: Promise<void> | undefined;
@@ -653,6 +667,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         clearInterval(blobSweeper);
         stopSweeping.abort();
         await Promise.all([closeListeners(), blobSweep]);
+        await audit.close();
         connections.stop();
         await engine.close();
         log.info('jdmail stopped');

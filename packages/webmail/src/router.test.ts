@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loginPath, messagePath, parseRoute, safeRedirect } from './router.js';
+import { isConsolePath, loginPath, messagePath, parseRoute, safeRedirect } from './router.js';
 
 const at = (path: string) => parseRoute(new URL(path, 'https://mail.example.com'));
 
@@ -60,6 +60,12 @@ describe('routes', () => {
 
   it('only ever redirects to a path of this webmail', () => {
     expect(safeRedirect('/m/1?images=1')).toBe('/m/1?images=1');
+    // The admin console sends signed-out visitors to /login?redirect=/admin/…
+    expect(safeRedirect('/admin/users/example.com?q=li')).toBe('/admin/users/example.com?q=li');
+    expect(isConsolePath('/admin')).toBe(true);
+    expect(isConsolePath('/admin/users/x')).toBe(true);
+    expect(isConsolePath('/administrator')).toBe(false);
+    expect(isConsolePath('/f/admin')).toBe(false);
     for (const bad of [
       null,
       '',

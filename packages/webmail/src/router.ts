@@ -143,6 +143,11 @@ export function searchPath(query: Partial<SearchQuery> & { q: string }): string 
 
 const CHANGE = 'jdmail:navigate';
 
+let leavingForConsole = false;
+
+/** `/admin` and below: the admin console's page (admin.html), not a webmail screen. */
+export const isConsolePath = (path: string) => /^\/admin(?:[/?#]|$)/.test(path);
+
 /**
  * This document was loaded as a message view with remote images allowed, and
  * so with a Content-Security-Policy that lets images load from anywhere. It
@@ -157,6 +162,13 @@ const relaxedDocument = (() => {
 
 /** Moves to `path` inside the app (pushState), or replaces the entry. State rides along (paging trail). */
 export function navigate(path: string, opts: { replace?: boolean; state?: unknown } = {}): void {
+  // The admin console (/admin) is another page of the same origin: load it, do not route to it
+  // (once: a second load would abort the first).
+  if (isConsolePath(path)) {
+    if (!leavingForConsole) location.assign(path);
+    leavingForConsole = true;
+    return;
+  }
   if (relaxedDocument) {
     if (opts.replace) location.replace(path);
     else location.assign(path);

@@ -1,3 +1,4 @@
+import { adminRules } from './admin.js';
 import { apiKeyRules } from './api-keys.js';
 import { appAndSsoRules } from './apps-sso.js';
 import type { Rules } from './common.js';
@@ -36,4 +37,5 @@ export const RULES: Rules = {
   ...webhookRules,
   ...widgetRules,
   ...settingsRules,
+  ...adminRules,
 };

@@ -205,6 +205,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the audit log
+         * @description Every state-changing request (POST, PUT, PATCH, DELETE) on `/api/v1` and `/scim/v2`, newest first: when, who (user, API key or app), the operation, the object the path names, the domains it touched, the HTTP status it got, the request id and the client address. Never a body, a secret or a key. A user’s own mail (reading, moving, sending their messages) is not recorded. Entries are written a moment after the answer and kept `audit.retentionDays` days.
+         *
+         *     **Requires** scope `audit:read`. **Callers:** admins and unrestricted callers see every entry; domain admins and domain-restricted callers the entries that touched their domains.
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/directory/address-book": {
         parameters: {
             query?: never;
@@ -241,6 +263,28 @@ export interface paths {
          *     **Requires** scope `directory:read`. **Callers:** every user for their own domain (webmail autocomplete), domain admins for theirs, keys for theirs.
          */
         get: operations["getDepartments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List directory sources
+         * @description The configured LDAP / Active Directory sources (`ldap.sources`) — never their bind credentials — with the schedule and each one’s newest run. Start a run with `POST /directory/sync`.
+         *
+         *     **Requires** scope `directory:read`. **Callers:** system admins and API keys without a domain restriction (a sync spans every domain).
+         */
+        get: operations["listDirectorySources"];
         put?: never;
         post?: never;
         delete?: never;
@@ -897,6 +941,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sso/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List SSO providers and their status
+         * @description Each configured OpenID Connect and CAS provider: whether its discovery document (OIDC) or login page (CAS) answers — checked at most once a minute — the last successful sign-in through it, and sign-ins and failures since midnight UTC (from the SSO audit trail). Never a client secret.
+         *
+         *     **Requires** scope `directory:read`. **Callers:** system admins and unrestricted callers (providers serve every domain).
+         */
+        get: operations["listSsoProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dashboard statistics
+         * @description Mailboxes, storage, messages in and out today, the outbound queue, the last directory sync and the server’s health — for a domain admin or a domain-restricted caller, of their domains only (the directory sync, which spans every domain, only for unrestricted callers).
+         *
+         *     **Requires** scope `domains:read`. **Callers:** admins and unrestricted callers: the whole install; domain admins and domain-restricted callers: their domains.
+         */
+        get: operations["getDashboardStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/unread-counts": {
         parameters: {
             query?: never;
@@ -928,7 +1016,7 @@ export interface paths {
         };
         /**
          * List users
-         * @description Users the caller may see, ordered by address; `q` matches address or display name.
+         * @description Users the caller may see, ordered by address; `q` matches address or display name, `role` keeps one role.
          *
          *     **Requires** scope `users:read`. **Callers:** admins (domain admins and restricted keys see only their domains).
          */
@@ -1994,7 +2082,7 @@ export interface components {
             name: string;
             /** @description The first characters of the key (`jdk_…`), to tell keys apart */
             prefix: string;
-            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write" | "widget:issue")[];
+            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write" | "widget:issue" | "audit:read")[];
             /** @description The only domain the key may touch; null for all */
             domain: string | null;
             /**
@@ -2043,7 +2131,7 @@ export interface components {
             clientId: string;
             name: string;
             /** @description The most its tokens may do; a token request may narrow them */
-            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write" | "widget:issue")[];
+            scopes: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write" | "widget:issue" | "audit:read")[];
             /** @description The only domain its tokens may touch; null for all */
             domain: string | null;
             /** @description Disabled apps get no tokens, and their tokens are refused */
@@ -2107,6 +2195,56 @@ export interface components {
             /** @description Content-ID without angle brackets; HTML refers to it as `cid:…` */
             contentId: string | null;
             inline: boolean;
+        };
+        /**
+         * AuditEntry
+         * @description One state-changing API request: never its body, a secret or a key
+         */
+        AuditEntry: {
+            /** @description The entry’s id; entries sort by it, newest last */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the request was answered
+             */
+            at: string;
+            actor: {
+                /**
+                 * @description A signed-in user, an API key, an app token, a widget token
+                 * @enum {string}
+                 */
+                kind: "user" | "api_key" | "app" | "widget";
+                /** @description The user’s id, the key’s id or the app’s client id */
+                id: string;
+                /** @description A user’s address; null for credentials */
+                address: string | null;
+            };
+            /** @description The operation: its operationId (`createUser`), or `scim.<verb><Resource>` for SCIM */
+            action: string;
+            method: string;
+            /** @description The route pattern (`/api/v1/users/:address`) */
+            route: string;
+            /** @description The path parameters naming the object (address, name, id …) */
+            target: {
+                [key: string]: string;
+            };
+            /** @description The domains it touched; empty for install-wide actions (only unrestricted readers see those) */
+            domains: string[];
+            /** @description The HTTP status it was answered with */
+            outcome: number;
+            /** @description The request id of the server’s log lines */
+            requestId: string;
+            /** @description The client’s address */
+            ip: string;
+        };
+        /**
+         * AuditPage
+         * @description Audit log entries, newest first
+         */
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
         };
         /**
          * AuthConfig
@@ -2173,7 +2311,7 @@ export interface components {
             issuer: string;
             token_endpoint: string;
             jwks_uri: string;
-            scopes_supported: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write" | "widget:issue")[];
+            scopes_supported: ("domains:read" | "domains:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "mail:read" | "mail:write" | "sso:issue" | "apps:write" | "directory:read" | "directory:write" | "queue:read" | "queue:write" | "events:read" | "scim:write" | "webhooks:read" | "webhooks:write" | "widget:issue" | "audit:read")[];
             response_types_supported: string[];
             grant_types_supported: string[];
             token_endpoint_auth_methods_supported: string[];
@@ -2920,7 +3058,7 @@ export interface components {
         CreateApiKeyRequest: {
             /** @description What the key is for, for people */
             name: string;
-            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`, `events:read`, `scim:write`, `webhooks:read`, `webhooks:write`, `widget:issue`), `resource:*` or `*`. You can grant only scopes you hold. */
+            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`, `events:read`, `scim:write`, `webhooks:read`, `webhooks:write`, `widget:issue`, `audit:read`), `resource:*` or `*`. You can grant only scopes you hold. */
             scopes: string[];
             /** @description Restrict the key to this domain; a domain-restricted caller must give its own */
             domain?: string | null;
@@ -2929,7 +3067,7 @@ export interface components {
         CreateAppRequest: {
             /** @description What the app is, for people */
             name: string;
-            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`, `events:read`, `scim:write`, `webhooks:read`, `webhooks:write`, `widget:issue`), `resource:*` or `*`. You can grant only scopes you hold. */
+            /** @description Scopes (`domains:read`, `domains:write`, `users:read`, `users:write`, `groups:read`, `groups:write`, `mail:read`, `mail:write`, `sso:issue`, `apps:write`, `directory:read`, `directory:write`, `queue:read`, `queue:write`, `events:read`, `scim:write`, `webhooks:read`, `webhooks:write`, `widget:issue`, `audit:read`), `resource:*` or `*`. You can grant only scopes you hold. */
             scopes: string[];
             /** @description Restrict the app to this domain; a domain-restricted caller must give its own */
             domain?: string | null;
@@ -3025,6 +3163,78 @@ export interface components {
             /** @description Lifetime in seconds; default and maximum: the `widget.tokenLifetimeSeconds` setting (900). The widget asks for a new one a minute (at most a fifth of its lifetime) before it expires. */
             ttlSeconds?: number;
         };
+        /** DashboardStats */
+        DashboardStats: {
+            mailboxes: {
+                /** @description Users */
+                total: number;
+                /** @description Users who can sign in and receive mail */
+                enabled: number;
+            };
+            storage: {
+                /** @description Bytes of mail stored */
+                usedBytes: number;
+                /** @description The users’ quotas added up */
+                quotaBytes: number;
+            };
+            messagesToday: {
+                /**
+                 * Format: date-time
+                 * @description Where "today" starts: the `since` asked for, else midnight UTC
+                 */
+                since: string;
+                /** @description Messages stored in mailboxes since then (one per recipient mailbox) */
+                in: number;
+                /** @description Outbound messages delivered to remote servers since then (one per destination domain) */
+                out: number;
+            };
+            /** @description Outbound queue entries (one message to one destination domain) */
+            queue: {
+                /** @description Waiting for their first attempt */
+                queued: number;
+                /** @description Being delivered now */
+                sending: number;
+                /** @description Waiting to be tried again */
+                deferred: number;
+                /** @description Failed for good (and bounced) since `messagesToday.since`: they left the queue */
+                failed: number;
+            };
+            /** @description The last directory sync run that finished (dry runs aside); null when none did or for a domain-scoped caller */
+            lastSync: {
+                /**
+                 * Format: date-time
+                 * @description When it finished
+                 */
+                at: string;
+                /** @description It succeeded */
+                ok: boolean;
+                source: string;
+                /** @description succeeded, failed or safety_stop */
+                status: string;
+                counts: {
+                    /** @description Created */
+                    create: number;
+                    /** @description Changed */
+                    update: number;
+                    /** @description Disabled */
+                    disable: number;
+                    /** @description Enabled */
+                    enable: number;
+                } | null;
+            } | null;
+            /** @description The worst of the components */
+            health: {
+                /** @enum {string} */
+                status: "ok" | "degraded" | "down";
+                components: {
+                    /** @description database, listeners, directorySync */
+                    name: string;
+                    /** @enum {string} */
+                    status: "ok" | "degraded" | "down";
+                    detail?: string;
+                }[];
+            };
+        };
         /**
          * DepartmentTree
          * @description A domain's departments as a tree
@@ -3033,6 +3243,33 @@ export interface components {
             domain: string;
             /** @description Top-level departments, each with its sub-departments in `children`: the same nodes as the group tree (`GET /domains/{domain}/groups`), departments only, `memberCount` counting enabled members */
             items: components["schemas"]["GroupTreeNode"][];
+        };
+        /** DirectorySource */
+        DirectorySource: {
+            /** @description The source’s name (`ldap.sources[].name`) */
+            name: string;
+            /**
+             * @description OpenLDAP or Active Directory
+             * @enum {string}
+             */
+            preset: "openldap" | "ad";
+            /** @description The server (`ldap://host:389`); never a credential */
+            url: string;
+            /** @description The domain its users get */
+            domain: string;
+            /** @description Groups and departments are synced too */
+            syncGroups: boolean;
+            /** @description Scheduled runs every this many seconds; 0: only when started */
+            intervalSeconds: number;
+            /** @description Its newest run (a dry run too); null if none */
+            lastRun: components["schemas"]["DirectorySyncRun"] | null;
+        };
+        /**
+         * DirectorySourceList
+         * @description The configured directory sources
+         */
+        DirectorySourceList: {
+            items: components["schemas"]["DirectorySource"][];
         };
         /**
          * DirectorySyncReport
@@ -4216,6 +4453,44 @@ export interface components {
              * @enum {string}
              */
             outcome: "learned" | "already" | "relearned";
+        };
+        /**
+         * SsoProviderList
+         * @description Every configured provider, OIDC first
+         */
+        SsoProviderList: {
+            items: components["schemas"]["SsoProviderStatus"][];
+        };
+        /** SsoProviderStatus */
+        SsoProviderStatus: {
+            /** @description The provider’s id (`sso.oidc[].id`, `sso.cas[].id`) */
+            id: string;
+            /** @enum {string} */
+            kind: "oidc" | "cas";
+            /** @description Its button text on the login page */
+            name: string;
+            /** @description The OIDC issuer or the CAS base URL */
+            url: string;
+            /** @description Offered on the login page */
+            enabled: boolean;
+            /** @description The OIDC discovery document or the CAS login page answered (checked at most once a minute) */
+            reachable: boolean;
+            /** @description Why not, when not reachable */
+            reachableDetail: string | null;
+            /**
+             * Format: date-time
+             * @description When reachability was last checked
+             */
+            checkedAt: string;
+            /**
+             * Format: date-time
+             * @description The last successful sign-in through it; null if none is recorded
+             */
+            lastSignInAt: string | null;
+            /** @description Successful sign-ins since midnight UTC */
+            signInsToday: number;
+            /** @description Refused or failed sign-ins since midnight UTC */
+            failuresToday: number;
         };
         /**
          * StoredRules
@@ -6066,6 +6341,117 @@ export interface operations {
             };
         };
     };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                /** @description A user’s address or id, a key’s id, an app’s client id */
+                actor?: string;
+                /** @description An operationId (`revokeApiKey`) */
+                action?: string;
+                /** @description Only entries that touched this domain */
+                domain?: string;
+                /** @description From this time on (inclusive) */
+                since?: string;
+                /** @description Before this time (exclusive) */
+                until?: string;
+                /** @description Items per page (1–200) */
+                limit?: number;
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     searchAddressBook: {
         parameters: {
             query?: {
@@ -6234,6 +6620,84 @@ export interface operations {
             };
             /** @description Validation failed; `errors` names the fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDirectorySources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sources */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectorySourceList"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10313,6 +10777,183 @@ export interface operations {
             };
         };
     };
+    listSsoProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The providers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoProviderList"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDashboardStats: {
+        parameters: {
+            query?: {
+                /** @description Where "today" starts, e.g. the viewer’s local midnight (at most 7 days ago); default midnight UTC */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The numbers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardStats"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getUnreadCounts: {
         parameters: {
             query?: never;
@@ -10438,6 +11079,8 @@ export interface operations {
                 q?: string;
                 /** @description Only users of this domain */
                 domain?: string;
+                /** @description Only users with this role (e.g. the domain admins) */
+                role?: "admin" | "domain_admin" | "user";
                 /** @description Items per page (1–200) */
                 limit?: number;
                 /** @description Opaque `nextCursor` of the previous page */

@@ -4,6 +4,7 @@ import type {
   AddressBookEntry,
   AddressBookParams,
   DepartmentTree,
+  DirectorySource,
   DirectorySyncRequest,
   DirectorySyncRun,
   ListDirectorySyncsParams,
@@ -66,6 +67,20 @@ export class Directory {
         query: { ...params, cursor: cursor ?? params.cursor },
       }),
     );
+  }
+
+  /**
+   * The configured LDAP / Active Directory sources (never their credentials), each with its newest run.
+   *
+   * @example
+   * for (const s of await jd.directory.listSources()) console.log(s.name, s.lastRun?.status);
+   */
+  async listSources(): Promise<DirectorySource[]> {
+    const { items } = await this.http.json<{ items: DirectorySource[] }>({
+      method: 'GET',
+      path: '/directory/sources',
+    });
+    return items;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { HttpClient } from '../http.js';
-import type { LoginLink, Session } from '../types.js';
+import type { LoginLink, Session, SsoProviderStatus } from '../types.js';
 import { path } from './path.js';
 
 /** Options of {@link Sso.createLoginLink}. */
@@ -60,5 +60,20 @@ export class Sso {
    */
   async revokeSessions(user: string): Promise<void> {
     await this.http.json({ method: 'DELETE', path: path`/users/${user}/sessions` });
+  }
+
+  /**
+   * The configured OIDC and CAS providers and how they are doing: reachable,
+   * last sign-in, sign-ins and failures today (system admins and unrestricted keys).
+   *
+   * @example
+   * const down = (await jd.sso.listProviders()).filter((p) => !p.reachable);
+   */
+  async listProviders(): Promise<SsoProviderStatus[]> {
+    const { items } = await this.http.json<{ items: SsoProviderStatus[] }>({
+      method: 'GET',
+      path: '/sso/providers',
+    });
+    return items;
   }
 }

@@ -39,7 +39,7 @@ export class Users {
   }
 
   /**
-   * Lists users by address, filtered by `q` (substring) and `domain`.
+   * Lists users by address, filtered by `q` (substring), `domain` and `role`.
    *
    * @example
    * for await (const u of jd.users.list({ domain: 'example.com', q: 'wang' })) console.log(u.address);

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AuditLog } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import type { AddressBook, Directory } from '../directory/index.js';
 import type { EventHub, EventLog } from '../events/index.js';
@@ -17,8 +18,10 @@ import type { QueueService } from '../queue/index.js';
 import type { ScimService } from '../scim/index.js';
 import type { UserSettingsService } from '../settings/index.js';
 import type { Sso } from '../sso/index.js';
+import type { DashboardStatsService } from '../stats/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import type { MessageTrace } from '../trace/index.js';
+import { installAuditLog } from './audit/install.js';
 import { installAuth } from './auth/index.js';
 import { installBodyParsing, PUBLIC_BODY_LIMIT } from './body/install.js';
 import { docsUiOptions } from './docs/brand.js';
@@ -81,6 +84,10 @@ export interface ApiDeps {
   webhooks?: WebhookService;
   /** Users' own settings (their routes answer 503 without it). */
   settings?: UserSettingsService;
+  /** The admin audit log: every state-changing request is recorded in it (and `GET /audit` reads it). */
+  audit?: AuditLog;
+  /** The dashboard's numbers (`GET /stats` answers 503 without them). */
+  stats?: DashboardStatsService;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -138,6 +145,8 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     appTokens: deps.oauth,
     sessions: deps.sso?.sessions,
   });
+  // Before any route is registered, so every route (SCIM's too) gets the hooks.
+  if (deps.audit) installAuditLog(app, deps.audit, deps.log);
 
   const publicUrl = deps.config.http?.publicUrl ?? '';
   if (deps.metrics) countRequests(app, deps.metrics);
@@ -172,6 +181,8 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     webhooks: deps.webhooks,
     widget: deps.config.widget,
     settings: deps.settings,
+    audit: deps.audit,
+    stats: deps.stats,
   });
   if (deps.scim) await app.register(scimRoutes, { prefix: '/scim/v2', scim: deps.scim, publicUrl });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { MAX_QUOTA_BYTES } from '../shared/index.js';
+import { AuditSchema } from './audit-schema.js';
 import { DnsSchema } from './dns-schema.js';
 import { EventsSchema } from './events-schema.js';
 import { FilterSchema } from './filter-schema.js';
@@ -439,6 +440,7 @@ export const ConfigSchema = Type.Object(
     greylist: GreylistSchema,
     sse: SseSchema,
     events: EventsSchema,
+    audit: AuditSchema,
     scim: ScimSchema,
     webhooks: WebhooksSchema,
     widget: WidgetSchema,

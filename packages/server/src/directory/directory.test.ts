@@ -284,6 +284,14 @@ describe.each(databases.engines)('directory on %s', (engine) => {
       'eve@other.org',
     ]);
     expect((await dir.listUsers({ limit: 10, domain: 'other.org' })).items).toHaveLength(1);
+    await dir.updateUser('ben@example.com', { role: 'domain_admin', adminDomains: ['example.com'] });
+    await dir.updateUser('eve@other.org', { role: 'admin' });
+    const ofRole = async (role: 'admin' | 'domain_admin' | 'user', domain?: string) =>
+      (await dir.listUsers({ limit: 10, role, domain })).items.map((u) => u.address);
+    expect(await ofRole('domain_admin')).toEqual(['ben@example.com']);
+    expect(await ofRole('admin')).toEqual(['eve@other.org']);
+    expect(await ofRole('admin', 'example.com')).toEqual([]);
+    expect(await ofRole('user')).toEqual(['amy@example.com', 'cat@example.com', 'dov@example.com']);
     expect((await dir.listUsers({ limit: 10, visibleDomains: new Set(['other.org']) })).items).toHaveLength(
       1,
     );

@@ -23,6 +23,7 @@ export const SCOPES = [
   'webhooks:read',
   'webhooks:write',
   'widget:issue',
+  'audit:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -120,6 +121,8 @@ export interface ListUsersOptions {
   ids?: readonly string[];
   /** Leave out users SCIM deleted (kept disabled). */
   hideScimDeleted?: boolean;
+  /** Only users with this role (the console's "who administers what"). */
+  role?: User['role'];
 }
 
 /** Options of {@link Directory.listGroups}. */

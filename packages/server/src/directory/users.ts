@@ -87,6 +87,7 @@ export function createUsers(deps: UsersDeps) {
     if (options.hideScimDeleted) q = q.where('users.scim_deleted_at', 'is', null);
     if (options.ids) q = q.where('users.id', 'in', options.ids.length ? [...options.ids] : ['']);
     if (options.visibleDomains) q = q.where('domains.name', 'in', [...options.visibleDomains]);
+    if (options.role !== undefined) q = q.where('users.role', '=', options.role);
     if (options.q) {
       const p = likePattern(options.q);
       q = q.where((eb) =>

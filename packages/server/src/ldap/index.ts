@@ -14,6 +14,7 @@ export type { EventSink, UserEvent } from './events.js';
 export { emptySyncReport } from './report.js';
 export {
   createDirectorySync,
+  type DirectorySourceInfo,
   type DirectorySync,
   type DirectorySyncDeps,
   type SyncRequest,

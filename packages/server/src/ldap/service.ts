@@ -27,6 +27,8 @@ export interface SyncRequest {
 export interface DirectorySync {
   /** Names of the configured sources. */
   sources(): string[];
+  /** What an admin may see of each configured source: never its bind password. */
+  describeSources(): DirectorySourceInfo[];
   /**
    * Starts a run in the background and returns it at once; while one runs
    * for that source, returns that one instead (`started: false`).
@@ -44,6 +46,19 @@ export interface DirectorySync {
   startSchedule(): void;
   /** Stops the schedule, stops this process's running runs and waits for them. */
   stop(): Promise<void>;
+}
+
+/** A configured source as the admin console shows it (no credentials). */
+export interface DirectorySourceInfo {
+  name: string;
+  preset: 'openldap' | 'ad';
+  /** `ldap://host:389`, without any userinfo. */
+  url: string;
+  /** The domain synced users get. */
+  domain: string;
+  syncGroups: boolean;
+  /** Scheduled runs every this many ms; 0: only on demand. */
+  intervalMs: number;
 }
 
 export interface DirectorySyncDeps {
@@ -180,6 +195,16 @@ export function createDirectorySync(deps: DirectorySyncDeps): DirectorySync {
 
   return {
     sources: () => deps.sources.map((s) => s.name),
+    describeSources: () =>
+      deps.sources.map((s) => ({
+        name: s.name,
+        preset: s.preset,
+        // Userinfo in the URL would be a credential: never shown.
+        url: s.url.replace(/^(ldaps?:\/\/)[^@/]*@/i, '$1'),
+        domain: s.domain,
+        syncGroups: s.syncGroups,
+        intervalMs: Math.max(0, deps.intervalMs),
+      })),
     async start(request) {
       const { run, started } = await launch(request);
       return { run, started };

@@ -17,6 +17,7 @@ export { checkRedirect, type RedirectCheck } from './links/redirect.js';
 export type { OidcCallbackResult, OidcRelyingParty, SsoErrorCode } from './oidc/relying-party.js';
 export type { PasswordChange, PasswordChangeInput } from './password/password-change.js';
 export type { PasswordLogin, PasswordLoginInput, SignedIn } from './password/password-login.js';
+export type { ProviderStatus } from './provider-status.js';
 export type { ProviderRegistry, SsoProviderDriver } from './providers.js';
 export {
   type ConnectionEndReason,

@@ -10,6 +10,7 @@ import { createLoginLinks, type LoginLinks } from './links/login-links.js';
 import { createOidcRelyingParty, type OidcRelyingParty } from './oidc/relying-party.js';
 import { createPasswordChange, type PasswordChange } from './password/password-change.js';
 import { createPasswordLogin, type PasswordLogin } from './password/password-login.js';
+import { createProviderStatus, type ProviderStatus } from './provider-status.js';
 import { createProviderRegistry, type ProviderRegistry } from './providers.js';
 import { createSessionRegistry, type SessionRegistry } from './sessions/registry.js';
 import type { LoginProvider, Session } from './types.js';
@@ -39,6 +40,8 @@ export interface Sso {
   providers: ProviderRegistry;
   /** CAS sign-in and single logout (`sso.cas[]`). */
   cas: CasSignIn;
+  /** How each configured OIDC/CAS provider is doing (reachability, sign-ins today): the admin console's view. */
+  providerStatus: { list(): Promise<ProviderStatus[]> };
   /** What `GET /auth/config` answers. */
   loginConfig(): { passwordLogin: boolean; providers: LoginProvider[] };
   /** The IdP end-session URL to send the browser to after `session` ended, or null. */
@@ -88,10 +91,20 @@ export function createSso(deps: SsoDeps): Sso {
     sessions,
     log: log.child({ component: 'cas' }),
     fetch: deps.fetch,
+    audit,
   });
   for (const driver of cas.drivers()) providers.add(driver);
 
+  const providerStatus = createProviderStatus({
+    db,
+    oidc: config.sso.oidc,
+    cas: config.sso.cas,
+    fetch: deps.fetch,
+    now: deps.now,
+  });
+
   return {
+    providerStatus,
     sessions,
     passwordLogin,
     passwordChange,

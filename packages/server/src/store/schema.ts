@@ -552,6 +552,37 @@ export interface SenderHistoryTable {
   updated_at: number;
 }
 
+/** The admin audit log (audit/): one row per state-changing API request; never a body or a secret. */
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  /** `user`, `api_key`, `app`, `widget`. */
+  actor_kind: string;
+  /** The user's id, the key's id, the app's client id. */
+  actor_id: string;
+  /** A user's canonical address; null for credentials. */
+  actor_address: string | null;
+  /** The route's operationId (`createUser`), or `scim.<verb><Resource>` for SCIM. */
+  action: string;
+  method: string;
+  /** The route pattern (`/api/v1/users/:address`), never the path. */
+  route: string;
+  /** JSON of the path parameters (address, domain, id, name …). */
+  target: string;
+  /** The domains it touched, comma-separated ('' for install-wide); audit_log_domains indexes them. */
+  domains: string;
+  /** The HTTP status it was answered with. */
+  status: number;
+  request_id: string;
+  ip: string;
+}
+
+/** The domains of each audit entry, one row each (a domain admin reads by these). */
+export interface AuditLogDomainsTable {
+  audit_id: string;
+  domain: string;
+}
+
 export interface DB {
   domains: DomainsTable;
   users: UsersTable;
@@ -598,4 +629,6 @@ export interface DB {
   sender_history: SenderHistoryTable;
   user_settings: UserSettingsTable;
   auto_replies: AutoRepliesTable;
+  audit_log: AuditLogTable;
+  audit_log_domains: AuditLogDomainsTable;
 }

@@ -60,6 +60,11 @@ const TAGS = [
     description:
       'Signed HTTP deliveries of the event log (Standard Webhooks): endpoints, secrets and their rotation, delivery attempts',
   },
+  {
+    name: 'admin',
+    description:
+      'What the admin console shows: the audit log of every change made through the API, dashboard statistics',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 
@@ -83,6 +88,8 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'webhooks:read': 'Read webhook endpoints and their delivery attempts',
   'webhooks:write': 'Register, change, test and delete webhook endpoints; rotate their secrets',
   'widget:issue': 'Mint widget tokens (read-only, short-lived, bound to the app’s allowed origins) for users',
+  'audit:read':
+    'Read the audit log (who changed what through the API); domain-restricted: entries of its domain',
 };
 
 /**

@@ -19,6 +19,7 @@ export type Tag =
   | 'sso'
   | 'widget'
   | 'web-auth'
+  | 'admin'
   | 'health';
 
 export interface OpMeta {

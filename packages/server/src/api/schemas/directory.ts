@@ -263,3 +263,29 @@ export const toDepartmentJson = (n: DepartmentNode): Static<typeof GroupTreeNode
   source: n.source,
   children: n.children.map(toDepartmentJson),
 });
+
+export const DirectorySourceModel = Type.Object(
+  {
+    name: Type.String({ description: 'The source’s name (`ldap.sources[].name`)' }),
+    preset: Enum(['openldap', 'ad'] as const, 'OpenLDAP or Active Directory'),
+    url: Type.String({ description: 'The server (`ldap://host:389`); never a credential' }),
+    domain: Type.String({ description: 'The domain its users get' }),
+    syncGroups: Type.Boolean({ description: 'Groups and departments are synced too' }),
+    intervalSeconds: Count('Scheduled runs every this many seconds; 0: only when started'),
+    // A response only (no coercion), so `anyOf` with null is safe here (see Nullable).
+    lastRun: Type.Unsafe<RunJson | null>({
+      anyOf: [{ $ref: 'DirectorySyncRun' }, { type: 'null' }],
+      description: 'Its newest run (a dry run too); null if none',
+    }),
+  },
+  { $id: 'DirectorySource', title: 'DirectorySource', additionalProperties: false },
+);
+
+export const DirectorySourceList = Type.Object(
+  { items: Type.Array(ref(DirectorySourceModel)) },
+  {
+    $id: 'DirectorySourceList',
+    title: 'DirectorySourceList',
+    description: 'The configured directory sources',
+  },
+);

@@ -7,10 +7,13 @@ import {
   RotateApiKeyBody,
 } from './api-key.js';
 import { AppCredentialsModel, AppModel, AppPage, CreateAppBody, UpdateAppBody } from './app.js';
+import { AuditEntryModel, AuditPage } from './audit.js';
 import {
   AddressBookEntryModel,
   AddressBookPage,
   DepartmentTree,
+  DirectorySourceList,
+  DirectorySourceModel,
   ReportGroupModel,
   ReportUserModel,
   SyncReportModel,
@@ -89,6 +92,8 @@ import {
   SessionModel,
   WebSessionModel,
 } from './sso.js';
+import { SsoProviderList, SsoProviderStatusModel } from './sso-providers.js';
+import { DashboardStatsModel } from './stats.js';
 import {
   BatchCreateUsersBody,
   BatchCreateUsersResult,
@@ -105,6 +110,11 @@ import { WIDGET_MODELS } from './widget.js';
 export const MODELS: readonly TSchema[] = [
   FieldError,
   Problem,
+  AuditEntryModel,
+  AuditPage,
+  DashboardStatsModel,
+  SsoProviderStatusModel,
+  SsoProviderList,
   DomainModel,
   CreateDomainBody,
   DomainPage,
@@ -174,6 +184,8 @@ export const MODELS: readonly TSchema[] = [
   SyncReportModel,
   SyncRunModel,
   SyncRunPage,
+  DirectorySourceModel,
+  DirectorySourceList,
   AddressBookEntryModel,
   AddressBookPage,
   DepartmentTree,

@@ -90,6 +90,19 @@ export class FakeDirectorySync implements DirectorySync {
     return ['corp'];
   }
 
+  describeSources() {
+    return [
+      {
+        name: 'corp',
+        preset: 'openldap' as const,
+        url: 'ldap://ldap.example.com:389',
+        domain: 'example.com',
+        syncGroups: true,
+        intervalMs: 0,
+      },
+    ];
+  }
+
   async start(request: SyncRequest) {
     this.requests.push(request);
     const source = request.source ?? 'corp';

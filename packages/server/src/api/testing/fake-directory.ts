@@ -104,12 +104,14 @@ export class FakeDirectory implements Directory {
   async listUsers(o: {
     q?: string;
     domain?: string;
+    role?: string;
     visibleDomains?: ReadonlySet<string> | null;
     limit: number;
     cursor?: string;
   }) {
     const all = [...this.users.values()]
       .filter((u) => !o.visibleDomains || o.visibleDomains.has(u.domain))
+      .filter((u) => !o.role || u.role === o.role)
       .filter((u) => !o.domain || u.domain === o.domain)
       .filter((u) => !o.q || u.address.includes(o.q) || u.displayName.includes(o.q))
       .map(strip);

@@ -12,6 +12,7 @@ describe('webmail at /', () => {
     dir = await mkdtemp(join(tmpdir(), 'jdmail-webmail-'));
     await mkdir(join(dir, 'assets'));
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>jdmail</title>');
+    await writeFile(join(dir, 'admin.html'), '<!doctype html><title>jdmail console</title>');
     await writeFile(join(dir, 'assets', 'index-AbC123.js'), 'console.log(1)');
     t = await buildTestApi({ webmail: { dir } });
   });
@@ -41,6 +42,33 @@ describe('webmail at /', () => {
       'x-frame-options': 'DENY',
     });
     expect((await get('/', 'HEAD')).statusCode).toBe(200);
+  });
+
+  it('answers /admin and every path below it with the console page, under the same headers', async () => {
+    const webmail = await get('/');
+    // Console paths end in domain names and addresses, which look like file names: still the console.
+    for (const url of [
+      '/admin',
+      '/admin/',
+      '/admin/users/example.com?q=li',
+      '/admin/users/a/li@example.com',
+    ]) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).toBe('<!doctype html><title>jdmail console</title>');
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-cache');
+      for (const h of [
+        'content-security-policy',
+        'x-content-type-options',
+        'referrer-policy',
+        'x-frame-options',
+      ])
+        expect(res.headers[h], `${url} ${h}`).toBe(webmail.headers[h]);
+    }
+    // Not the console: a longer first segment, a folder named admin.
+    for (const url of ['/administrator', '/f/admin'])
+      expect((await get(url)).body, url).toBe('<!doctype html><title>jdmail</title>');
   });
 
   it('widens img-src only for a message the user allowed remote images for', async () => {

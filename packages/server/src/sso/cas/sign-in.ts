@@ -1,6 +1,7 @@
 import type { Directory, User } from '../../directory/index.js';
 import { AppError } from '../../shared/index.js';
 import type { Logger } from '../../telemetry/index.js';
+import type { Audit } from '../audit.js';
 import type { SsoProviderDriver } from '../providers.js';
 import type { SessionRegistry } from '../sessions/registry.js';
 import { hashToken } from '../tokens.js';
@@ -46,9 +47,46 @@ export function createCasSignIn(deps: {
   sessions: SessionRegistry;
   log: Logger;
   fetch?: typeof fetch;
+  /** The SSO audit trail: each sign-in and refusal (`cas.login`), as OIDC's (`oidc.login`). */
+  audit?: Audit;
 }): CasSignIn {
   const { directory, sessions, log } = deps;
   const client = createCasClient({ providers: deps.providers, fetch: deps.fetch });
+
+  async function signInOnce({
+    provider,
+    ticket,
+    redirect,
+    state,
+    baseUrl,
+    client: who,
+    replaces,
+  }: Parameters<CasSignIn['signIn']>[0]): ReturnType<CasSignIn['signIn']> {
+    const identity = await client.validate(baseUrl, provider, ticket, redirect, state);
+    // The same lookup as every SSO method; CAS does not provision users (no JIT domain).
+    const found = await resolveExternalUser(directory, NO_JIT, identity.address, '', log);
+    if (!found.ok) {
+      log.info(
+        { provider: provider.id, casUser: identity.casUser, address: identity.address, ip: who.ip },
+        `CAS sign-in refused: ${found.reason}`,
+      );
+      throw new AppError(
+        'SSO_FAILED',
+        `No enabled mailbox ${identity.address} for CAS user ${identity.casUser}`,
+      );
+    }
+    const { user } = found;
+    const { token, session } = await sessions.create({
+      userId: user.id,
+      method: 'cas',
+      providerId: provider.id,
+      external: { sub: identity.casUser, ticket: hashToken(ticket) },
+      client: who,
+      replaces,
+    });
+    log.info({ user: user.address, session: session.id, provider: provider.id, ip: who.ip }, 'CAS sign-in');
+    return { token, session, user };
+  }
 
   return {
     client,
@@ -60,31 +98,25 @@ export function createCasSignIn(deps: {
           logoutUrl(p.url, `${baseUrl}/login?error=signed_out`),
       })),
 
-    async signIn({ provider, ticket, redirect, state, baseUrl, client: who, replaces }) {
-      const identity = await client.validate(baseUrl, provider, ticket, redirect, state);
-      // The same lookup as every SSO method; CAS does not provision users (no JIT domain).
-      const found = await resolveExternalUser(directory, NO_JIT, identity.address, '', log);
-      if (!found.ok) {
-        log.info(
-          { provider: provider.id, casUser: identity.casUser, address: identity.address, ip: who.ip },
-          `CAS sign-in refused: ${found.reason}`,
-        );
-        throw new AppError(
-          'SSO_FAILED',
-          `No enabled mailbox ${identity.address} for CAS user ${identity.casUser}`,
-        );
+    async signIn(input) {
+      const trail = (subject: string, result: string, detail: string) =>
+        deps.audit?.record({
+          event: 'cas.login',
+          actor: `provider:${input.provider.id}`,
+          subject,
+          ip: input.client.ip,
+          result,
+          detail: detail.slice(0, 300),
+        });
+      let done: Awaited<ReturnType<CasSignIn['signIn']>>;
+      try {
+        done = await signInOnce(input);
+      } catch (err) {
+        await trail('', 'refused', (err as Error).message);
+        throw err;
       }
-      const { user } = found;
-      const { token, session } = await sessions.create({
-        userId: user.id,
-        method: 'cas',
-        providerId: provider.id,
-        external: { sub: identity.casUser, ticket: hashToken(ticket) },
-        client: who,
-        replaces,
-      });
-      log.info({ user: user.address, session: session.id, provider: provider.id, ip: who.ip }, 'CAS sign-in');
-      return { token, session, user };
+      await trail(done.user.address, 'ok', `session=${done.session.id}`);
+      return done;
     },
 
     async singleLogout(provider, logoutRequest) {

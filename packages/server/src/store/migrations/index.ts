@@ -20,6 +20,7 @@ import { search } from './0018-search.js';
 import { senderHistory } from './0019-sender-history.js';
 import { journalMessageIds } from './0020-journal-message-ids.js';
 import { userSettings } from './0021-user-settings.js';
+import { auditLog } from './0022-audit-log.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-sender-history': senderHistory,
   '0020-journal-message-ids': journalMessageIds,
   '0021-user-settings': userSettings,
+  '0022-audit-log': auditLog,
 };
 
 export const migrationProvider: MigrationProvider = {

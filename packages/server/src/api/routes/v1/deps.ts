@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AuditLog } from '../../../audit/index.js';
 import type { WidgetConfig } from '../../../config/index.js';
 import type { AddressBook, Directory } from '../../../directory/index.js';
 import type { EventHub, EventLog } from '../../../events/index.js';
@@ -17,6 +18,7 @@ import type { OAuthService } from '../../../oauth/index.js';
 import type { QueueService } from '../../../queue/index.js';
 import type { UserSettingsService } from '../../../settings/index.js';
 import type { Sso } from '../../../sso/index.js';
+import type { DashboardStatsService } from '../../../stats/index.js';
 import type { MessageTrace } from '../../../trace/index.js';
 
 /** The services the v1 routes call; routes hold no logic of their own beyond access checks. */
@@ -58,6 +60,10 @@ export interface V1Deps {
   widget?: WidgetConfig;
   /** Users' own settings (signature, auto-reply, forwarding); without it their routes answer 503. */
   settings?: UserSettingsService;
+  /** The admin audit log (`GET /audit`); without it the route answers 503. */
+  audit?: AuditLog;
+  /** The dashboard's numbers (`GET /stats`); without them the route answers 503. */
+  stats?: DashboardStatsService;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -1,7 +1,10 @@
+import { auditRoutes } from './admin/audit.js';
+import { statsRoutes } from './admin/stats.js';
 import { apiKeyRoutes } from './api-keys/api-keys.js';
 import { appRoutes } from './apps/apps.js';
 import type { V1Plugin } from './deps.js';
 import { addressBookRoutes } from './directory/address-book.js';
+import { directorySourceRoutes } from './directory/sources.js';
 import { directorySyncRoutes } from './directory/sync.js';
 import { domainRoutes } from './domains/domains.js';
 import { domainMailAuthRoutes } from './domains/mail-auth.js';
@@ -24,6 +27,7 @@ import { quarantineRoutes } from './quarantine/quarantine.js';
 import { queueRoutes } from './queue/queue.js';
 import { traceRoutes } from './queue/trace.js';
 import { loginLinkRoutes } from './sso/login-links.js';
+import { ssoProviderRoutes } from './sso/providers.js';
 import { sessionRoutes } from './sso/sessions.js';
 import { userBatchRoutes } from './users/batch.js';
 import { userSettingsRoutes } from './users/settings.js';
@@ -58,6 +62,8 @@ export const v1Routes: V1Plugin = async (
     webhooks,
     widget,
     settings,
+    audit,
+    stats,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -82,6 +88,8 @@ export const v1Routes: V1Plugin = async (
     webhooks,
     widget,
     settings,
+    audit,
+    stats,
   };
   for (const plugin of [
     domainRoutes,
@@ -118,6 +126,10 @@ export const v1Routes: V1Plugin = async (
     webhookActionRoutes,
     widgetTokenRoutes,
     widgetInboxRoutes,
+    auditRoutes,
+    statsRoutes,
+    ssoProviderRoutes,
+    directorySourceRoutes,
   ]) {
     await app.register(plugin, deps);
   }

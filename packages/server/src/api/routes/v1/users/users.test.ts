@@ -56,6 +56,18 @@ describe('/api/v1/users', () => {
     expect((await admin()('GET', '/users?q=carol')).json().items).toHaveLength(1);
   });
 
+  it('lists one role: the admins of every domain, or of a domain admin’s own domains', async () => {
+    const addresses = async (as: ReturnType<typeof admin>, url: string) =>
+      (await as('GET', url)).json().items.map((u: { address: string }) => u.address);
+    expect(await addresses(admin(), '/users?role=domain_admin')).toEqual(['boss@example.com']);
+    expect(await addresses(admin(), '/users?role=admin')).toEqual(['root@other.org']);
+    expect(await addresses(admin(), '/users?role=user&domain=other.org')).toEqual(['carol@other.org']);
+    // The system admin lives in other.org: a domain admin of example.com does not see them.
+    expect(await addresses(boss(), '/users?role=admin')).toEqual([]);
+    expect(await addresses(boss(), '/users?role=domain_admin')).toEqual(['boss@example.com']);
+    expect((await admin()('GET', '/users?role=root')).statusCode).toBe(422);
+  });
+
   it('reads a user by address or alias, case-insensitively', async () => {
     expect((await admin()('GET', '/users/ALICE@example.com')).json().address).toBe('alice@example.com');
     expect((await admin()('GET', '/users/al@example.com')).json().address).toBe('alice@example.com');

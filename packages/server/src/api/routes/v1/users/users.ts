@@ -8,7 +8,14 @@ import {
   visibleDomains,
 } from '../../../auth/index.js';
 import { AddressString, Cursor, DomainName, Limit, ref } from '../../../schemas/common.js';
-import { CreateUserBody, toUserJson, UpdateUserBody, UserModel, UserPage } from '../../../schemas/user.js';
+import {
+  CreateUserBody,
+  Role,
+  toUserJson,
+  UpdateUserBody,
+  UserModel,
+  UserPage,
+} from '../../../schemas/user.js';
 import { BODY_PROBLEMS, NO_CONTENT, op, problems } from '../../op.js';
 import { manageableUser, visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
@@ -50,7 +57,8 @@ export const userRoutes: V1Plugin = async (app, { directory }) => {
         operationId: 'listUsers',
         tag: 'users',
         summary: 'List users',
-        description: 'Users the caller may see, ordered by address; `q` matches address or display name.',
+        description:
+          'Users the caller may see, ordered by address; `q` matches address or display name, `role` keeps one role.',
         scope: 'users:read',
         callers: 'admins (domain admins and restricted keys see only their domains)',
       },
@@ -60,6 +68,7 @@ export const userRoutes: V1Plugin = async (app, { directory }) => {
             Type.String({ minLength: 1, maxLength: 256, description: 'Substring to search for' }),
           ),
           domain: Type.Optional(DomainName('Only users of this domain')),
+          role: Type.Optional({ ...Role, description: 'Only users with this role (e.g. the domain admins)' }),
           limit: Type.Optional(Limit),
           cursor: Type.Optional(Cursor),
         }),
@@ -69,11 +78,11 @@ export const userRoutes: V1Plugin = async (app, { directory }) => {
     async (request) => {
       const principal = principalOf(request);
       const visible = visibleDomains(principal, 'users:read');
-      const { q, limit = 50, cursor } = request.query;
+      const { q, role, limit = 50, cursor } = request.query;
       const domain = request.query.domain === undefined ? undefined : normalizeDomain(request.query.domain);
       if (domain !== undefined)
         authorize(principal, 'users:read', { kind: 'domain', domain }, 'DOMAIN_NOT_FOUND');
-      const page = await directory.listUsers({ q, domain, visibleDomains: visible, limit, cursor });
+      const page = await directory.listUsers({ q, domain, role, visibleDomains: visible, limit, cursor });
       return { items: page.items.map(toUserJson), nextCursor: page.nextCursor };
     },
   );

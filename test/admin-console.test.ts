@@ -1,0 +1,246 @@
+import { JdMail } from '@jdmail/sdk';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './harness/axe.js';
+import { artifactPath, launchChromium, newContext, PHONE } from './harness/browser.js';
+import { startServer, type TestServer } from './harness/server.js';
+
+// The admin console (/admin) in a real Chromium against the real server: a
+// system admin signs in through the webmail's login, creates a domain and a
+// user, makes that user the domain's admin; the domain admin sees only their
+// domain (and the API answers 404 for another's users); deleting a user needs
+// its address typed; a group dragged onto another moves under it; a plain
+// user is told they have no rights. Every page is screenshot in both
+// languages and checked with axe-core.
+
+let server: TestServer;
+let browser: Browser;
+let jd: JdMail;
+const contexts: BrowserContext[] = [];
+
+const ROOT = { address: 'root@example.com', password: 'root-password-1' };
+const NEW_DOMAIN = 'newco.test';
+const LI = { address: `li.lei@${NEW_DOMAIN}`, password: 'li-lei-password' };
+
+async function open(locale: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const context = await newContext(browser, { locale, viewport });
+  contexts.push(context);
+  return context.newPage();
+}
+
+/** Opens /admin signed out: the console sends the browser to the webmail's login, which brings it back. */
+async function signIn(page: Page, who: { address: string; password: string }, path = '/admin') {
+  await page.goto(`${server.baseUrl}${path}`);
+  await page.waitForURL((url) => url.pathname === '/login');
+  expect(new URL(page.url()).searchParams.get('redirect')).toBe(path);
+  await page.locator('#address').fill(who.address);
+  await page.locator('#password').fill(who.password);
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname.startsWith('/admin'));
+  await page.locator('.console, .console-norights').waitFor();
+}
+
+/** Goes to a console page by its navigation link (an in-app navigation, as a user would). */
+async function nav(page: Page, id: string) {
+  await page.locator(`.console-nav a[data-page="${id}"]`).click();
+  await page.waitForFunction((p) => document.querySelector('.console')?.getAttribute('data-page') === p, id);
+}
+
+async function settled(page: Page) {
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+}
+
+/** Screenshot + axe: every console page, in the page's current language. */
+async function check(page: Page, name: string, locale: string) {
+  await settled(page);
+  // Toasts come and go; they are not part of the page.
+  await page.waitForFunction(() => document.querySelectorAll('.console-toast').length === 0, undefined, {
+    timeout: 15_000,
+  });
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
+  await page.screenshot({ path: await artifactPath(`console-${name}-${locale}.png`), fullPage: true });
+  expect(await seriousViolations(page), `${name} ${locale}`).toEqual([]);
+}
+
+declare const document: {
+  querySelector(s: string): { getAttribute(n: string): string | null } | null;
+  querySelectorAll(s: string): { length: number };
+  documentElement: { lang: string; scrollWidth: number };
+};
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+  jd = new JdMail({ baseUrl: server.baseUrl, token: server.adminKey ?? '' });
+  await jd.domains.create('example.com');
+  await jd.domains.create('other.org');
+  await jd.users.create({ ...ROOT, displayName: 'Root Admin', role: 'admin' });
+  await jd.users.create({ address: 'carol@other.org', password: 'carol-password', displayName: 'Carol' });
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await server?.destroy();
+});
+
+describe('admin console', () => {
+  it('lets a system admin create a domain and a user, and make the user its domain admin', async () => {
+    const page = await open('zh-CN');
+    await signIn(page, ROOT);
+    await page.getByRole('heading', { level: 1, name: '仪表盘' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+
+    await nav(page, 'domains');
+    await page.getByRole('button', { name: '添加域名' }).click();
+    await page.getByLabel('域名', { exact: true }).fill(NEW_DOMAIN);
+    await page.getByRole('dialog').getByRole('button', { name: '添加', exact: true }).click();
+    await page.getByTestId('domain-name').getByText(NEW_DOMAIN).waitFor();
+    expect((await jd.domains.get(NEW_DOMAIN)).name).toBe(NEW_DOMAIN);
+
+    await nav(page, 'users');
+    await page.locator('.console-toolbar select').selectOption(NEW_DOMAIN);
+    await page.waitForURL((url) => url.pathname === `/admin/users/${NEW_DOMAIN}`);
+    await page.getByRole('button', { name: '新建用户' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('邮箱地址').fill('li.lei');
+    await dialog.getByLabel('姓名').fill('李雷');
+    await dialog.getByLabel('密码').fill(LI.password);
+    await dialog.getByLabel(/配额/).fill('500');
+    await dialog.getByRole('button', { name: '创建用户' }).click();
+    await page.locator(`tr[data-key="${LI.address}"]`).waitFor();
+    const li = await jd.users.get(LI.address);
+    expect(li).toMatchObject({ displayName: '李雷', quotaBytes: 500 * 1024 * 1024, role: 'user' });
+
+    await nav(page, 'admins');
+    await page.getByRole('button', { name: '授予管理员权限' }).click();
+    await page.getByRole('dialog').getByLabel('用户', { exact: true }).fill(LI.address);
+    await page.getByRole('dialog').getByLabel(NEW_DOMAIN).check();
+    await page.getByRole('dialog').getByRole('button', { name: '授予' }).click();
+    await page.locator(`tr[data-key="${LI.address}"]`).waitFor();
+    expect(await jd.users.get(LI.address)).toMatchObject({
+      role: 'domain_admin',
+      adminDomains: [NEW_DOMAIN],
+    });
+  });
+
+  it('asks for the user’s address before deleting them', async () => {
+    await jd.users.create({ address: `temp@${NEW_DOMAIN}`, password: 'temp-password' });
+    const page = await open('en-US');
+    await signIn(page, ROOT, `/admin/users/${NEW_DOMAIN}`);
+    const row = page.locator(`tr[data-key="temp@${NEW_DOMAIN}"]`);
+    await row.getByRole('button', { name: `Delete temp@${NEW_DOMAIN}` }).click();
+    const dialog = page.getByRole('dialog');
+    const confirm = dialog.getByRole('button', { name: 'Delete user' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel(/Type temp@/).fill('temp');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await jd.users.get(`temp@${NEW_DOMAIN}`)).address).toBe(`temp@${NEW_DOMAIN}`);
+
+    await row.getByRole('button', { name: `Delete temp@${NEW_DOMAIN}` }).click();
+    await dialog.getByLabel(/Type temp@/).fill(`temp@${NEW_DOMAIN}`);
+    await confirm.click();
+    await row.waitFor({ state: 'detached' });
+    await expect(jd.users.get(`temp@${NEW_DOMAIN}`)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('moves a group dragged onto another under it, and back to the top with "Move to…"', async () => {
+    const rd = await jd.groups.create({ domain: NEW_DOMAIN, name: '研发部', kind: 'department' });
+    const qa = await jd.groups.create({ domain: NEW_DOMAIN, name: '测试组', kind: 'department' });
+    await jd.groups.addMembers(rd.id, [LI.address]);
+    const page = await open('en-US');
+    await signIn(page, ROOT, `/admin/groups/${NEW_DOMAIN}`);
+    await page.locator('[data-group-row="测试组"]').dragTo(page.locator('[data-group-row="研发部"]'));
+    await page.locator('li[data-group="研发部"] li[data-group="测试组"]').waitFor();
+    expect((await jd.groups.get(qa.id)).parentId).toBe(rd.id);
+
+    // The keyboard way: select the group, "Move to…", choose the top level.
+    await page.locator('li[data-group="测试组"] .console-tree__name').click();
+    await page.getByTestId('group-panel').getByRole('button', { name: 'Move to…' }).click();
+    await page.getByRole('dialog').getByLabel('New parent').selectOption({ label: '(Top level)' });
+    await page.getByRole('dialog').getByRole('button', { name: 'Move', exact: true }).click();
+    await page.locator('ul.console-tree > li[data-group="测试组"]').waitFor();
+    expect((await jd.groups.get(qa.id)).parentId).toBeNull();
+  });
+
+  it('shows every page in both languages, at 1280×800 and the dashboard on a phone', async () => {
+    const rd = (await jd.groups.tree(NEW_DOMAIN)).find((g) => g.name === '研发部');
+    await jd.groups.create({
+      domain: NEW_DOMAIN,
+      name: '前端组',
+      kind: 'department',
+      parentId: rd?.id ?? null,
+    });
+    await jd.groups.create({ domain: NEW_DOMAIN, name: '全体员工', kind: 'group' });
+    const page = await open('zh-CN');
+    await signIn(page, ROOT);
+    for (const locale of ['zh-CN', 'en']) {
+      if (locale === 'en') {
+        await page.locator('.console-lang select').selectOption('en');
+        await page.waitForFunction(() => document.documentElement.lang === 'en');
+      }
+      await nav(page, 'dashboard');
+      await check(page, 'dashboard', locale);
+      await nav(page, 'domains');
+      await check(page, 'domains', locale);
+      await page.locator(`a[href="/admin/domains/${NEW_DOMAIN}"]`).click();
+      await page.locator('.console-table--dns').waitFor({ timeout: 30_000 });
+      await check(page, 'domain-dns', locale);
+      await page.goto(`${server.baseUrl}/admin/users/${NEW_DOMAIN}`);
+      await page.locator(`tr[data-key="${LI.address}"]`).waitFor();
+      await check(page, 'users', locale);
+      await page.locator(`tr[data-key="${LI.address}"] a`).first().click();
+      await page.getByTestId('user-state').waitFor();
+      await check(page, 'user', locale);
+      await page.goto(`${server.baseUrl}/admin/groups/${NEW_DOMAIN}`);
+      await page.locator('li[data-group="研发部"] > .console-tree__row .console-tree__name').click();
+      await page.getByTestId('group-panel').locator('.console-members li').first().waitFor();
+      await check(page, 'groups', locale);
+      await nav(page, 'aliases');
+      await check(page, 'aliases', locale);
+      await nav(page, 'admins');
+      await page.locator(`tr[data-key="${LI.address}"]`).waitFor();
+      await check(page, 'admins', locale);
+    }
+    const phone = await open('zh-CN', PHONE);
+    await signIn(phone, ROOT);
+    await settled(phone);
+    await phone.screenshot({ path: await artifactPath('console-dashboard-phone-zh-CN.png'), fullPage: true });
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    expect(await seriousViolations(phone)).toEqual([]);
+  });
+
+  it('shows a domain admin only their domain, and the API hides the others', async () => {
+    const page = await open('en-US');
+    await signIn(page, LI, `/admin/users`);
+    await page.locator(`tr[data-key="${LI.address}"]`).waitFor();
+    expect(await page.locator('.console-toolbar select option').allTextContents()).toEqual([NEW_DOMAIN]);
+    expect(await page.locator('.console-role').textContent()).toBe('Domain administrator');
+    expect(await page.getByText('carol@other.org').count()).toBe(0);
+    await nav(page, 'domains');
+    await page.locator('.console-table tbody tr').first().waitFor();
+    expect(await page.locator('.console-table tbody tr').evaluateAll((rows) => rows.length)).toBe(1);
+    expect(await page.getByRole('button', { name: 'Add domain' }).count()).toBe(0);
+    // Another domain's objects through the same API calls the console makes, with this session.
+    const status = (url: string) => page.evaluate(async (u) => (await fetch(u)).status, url);
+    expect(await status('/api/v1/users/carol%40other.org')).toBe(404);
+    expect(await status('/api/v1/domains/other.org/groups')).toBe(404);
+    expect(await status('/api/v1/users?domain=other.org')).toBe(404);
+    // And the console says so when the URL names it.
+    await page.goto(`${server.baseUrl}/admin/users/other.org`);
+    await page
+      .getByRole('alert')
+      .getByText(/Not found/)
+      .waitFor();
+    await check(page, 'domain-admin-users', 'en');
+  });
+
+  it('tells a user without admin rights so, with a way to the webmail', async () => {
+    const page = await open('zh-CN');
+    await signIn(page, { address: 'carol@other.org', password: 'carol-password' });
+    await page.getByRole('heading', { name: '您没有管理员权限' }).waitFor();
+    expect(await page.getByRole('link', { name: '进入网页邮箱' }).getAttribute('href')).toBe('/');
+    await check(page, 'no-rights', 'zh-CN');
+  });
+});
