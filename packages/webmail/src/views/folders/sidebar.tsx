@@ -261,9 +261,11 @@ export function FolderSidebar({ open, onClose }: { open: boolean; onClose: () =>
           {set.own.map(renderNode)}
         </ul>
         {set.own.length === 0 && <p class="sidebar__state">{t('mail.folder.none')}</p>}
-        <div class="sidebar__language">
-          <LanguageSwitcher id="drawer-language" />
-        </div>
+        {open && (
+          <div class="sidebar__language">
+            <LanguageSwitcher id="drawer-language" />
+          </div>
+        )}
       </nav>
       {task?.kind === 'create' && (
         <NameDialog
