@@ -209,6 +209,18 @@ describe('admin console', () => {
     await phone.screenshot({ path: await artifactPath('console-dashboard-phone-zh-CN.png'), fullPage: true });
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     expect(await seriousViolations(phone)).toEqual([]);
+    // On a phone the navigation is a menu behind a button; choosing a page closes it.
+    const menu = phone.getByRole('button', { name: '菜单' });
+    expect(await phone.locator('.console-nav a[data-page="users"]').isVisible()).toBe(false);
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await phone.screenshot({ path: await artifactPath('console-menu-phone-zh-CN.png'), fullPage: true });
+    expect(await seriousViolations(phone)).toEqual([]);
+    await nav(phone, 'users');
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    await phone.locator(`tr[data-key="${ROOT.address}"]`).waitFor();
+    await phone.screenshot({ path: await artifactPath('console-users-phone-zh-CN.png'), fullPage: true });
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   });
 
   it('shows a domain admin only their domain, and the API hides the others', async () => {
