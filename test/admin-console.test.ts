@@ -246,6 +246,24 @@ describe('admin console', () => {
       .getByText(/Not found/)
       .waitFor();
     await check(page, 'domain-admin-users', 'en');
+
+    // A session that ends mid-use (signed out everywhere by an admin) leads to the login page and back.
+    await jd.sso.revokeSessions(LI.address);
+    await page.locator('.console-nav a[data-page="groups"]').click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    const back = new URL(page.url()).searchParams;
+    expect(back.get('error')).toBe('session_expired');
+    expect(back.get('redirect')).toBe('/admin/groups');
+    await page.locator('#address').fill(LI.address);
+    await page.locator('#password').fill(LI.password);
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL((url) => url.pathname === `/admin/groups/${NEW_DOMAIN}`);
+    await page.locator('li[data-group="研发部"]').waitFor();
+
+    // Signing out ends the session: the API no longer answers this browser.
+    await page.locator('.console-top__account').getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    expect(await status('/api/v1/domains')).toBe(401);
   });
 
   it('tells a user without admin rights so, with a way to the webmail', async () => {
