@@ -164,6 +164,55 @@ describe('admin console', () => {
     expect((await jd.groups.get(qa.id)).parentId).toBeNull();
   });
 
+  it('edits a user: name, quota, aliases, departments; disables, re-enables, resets the password, ends sessions', async () => {
+    const HAN = `han.meimei@${NEW_DOMAIN}`;
+    await jd.users.create({ address: HAN, password: 'han-password-1', displayName: 'Han' });
+    const rd = (await jd.groups.tree(NEW_DOMAIN)).find((g) => g.name === '研发部');
+    const page = await open('en-US');
+    await signIn(page, ROOT, `/admin/users/${NEW_DOMAIN}/${HAN}`);
+    await page.getByTestId('user-state').waitFor();
+    await page.getByLabel('Display name').fill('韩梅梅');
+    await page.getByLabel(/^Quota/).fill('1024');
+    await page.getByLabel('Aliases').fill(`meimei@${NEW_DOMAIN}\nhmm@${NEW_DOMAIN}`);
+    await page.getByRole('checkbox', { name: '研发部' }).check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.console-toast', { hasText: 'saved' }).waitFor();
+    const saved = await jd.users.get(HAN);
+    expect(saved).toMatchObject({ displayName: '韩梅梅', quotaBytes: 1024 * 1024 * 1024 });
+    expect([...saved.aliases].sort()).toEqual([`hmm@${NEW_DOMAIN}`, `meimei@${NEW_DOMAIN}`]);
+    expect(saved.departments.map((d) => d.id)).toEqual([rd?.id]);
+
+    await page.getByRole('button', { name: 'Disable', exact: true }).click();
+    await page.getByTestId('user-state').getByText('Disabled').waitFor();
+    expect((await jd.users.get(HAN)).enabled).toBe(false);
+    await page.getByRole('button', { name: 'Enable', exact: true }).click();
+    await page.getByTestId('user-state').getByText('Enabled').waitFor();
+    expect((await jd.users.get(HAN)).enabled).toBe(true);
+
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('New password').fill('short');
+    await dialog.getByRole('button', { name: 'Reset password' }).click();
+    await dialog.getByText('at least 8 characters').first().waitFor();
+    await dialog.getByLabel('New password').fill('han-password-2');
+    await dialog.getByRole('button', { name: 'Reset password' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const login = (password: string) =>
+      fetch(`${server.baseUrl}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ address: HAN, password }),
+      });
+    const signedIn = await login('han-password-2');
+    expect(signedIn.status).toBe(200);
+    expect((await jd.sso.listSessions(HAN)).length).toBe(1);
+
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await jd.sso.listSessions(HAN)).toEqual([]);
+  });
+
   it('shows every page in both languages, at 1280×800 and the dashboard on a phone', async () => {
     const rd = (await jd.groups.tree(NEW_DOMAIN)).find((g) => g.name === '研发部');
     await jd.groups.create({
@@ -239,6 +288,21 @@ describe('admin console', () => {
     expect(await status('/api/v1/users/carol%40other.org')).toBe(404);
     expect(await status('/api/v1/domains/other.org/groups')).toBe(404);
     expect(await status('/api/v1/users?domain=other.org')).toBe(404);
+    expect(await status('/api/v1/domains/other.org/dns')).toBe(404);
+    const otherGroup = await jd.groups.create({ domain: 'other.org', name: 'Other team', kind: 'group' });
+    expect(await status(`/api/v1/groups/${otherGroup.id}`)).toBe(404);
+    // A change, sent as the console sends it (session cookie + X-CSRF-Token): also 404, and nothing changes.
+    const patched = await page.evaluate(async () => {
+      const { csrfToken } = (await (await fetch('/auth/session')).json()) as { csrfToken: string };
+      const res = await fetch('/api/v1/users/carol%40other.org', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ displayName: 'Taken over' }),
+      });
+      return res.status;
+    });
+    expect(patched).toBe(404);
+    expect((await jd.users.get('carol@other.org')).displayName).toBe('Carol');
     // And the console says so when the URL names it.
     await page.goto(`${server.baseUrl}/admin/users/other.org`);
     await page
