@@ -106,6 +106,7 @@ describe('admin console', () => {
     await dialog.getByLabel('姓名').fill('李雷');
     await dialog.getByLabel('密码').fill(LI.password);
     await dialog.getByLabel(/配额/).fill('500');
+    await check(page, 'create-user-dialog', 'zh-CN');
     await dialog.getByRole('button', { name: '创建用户' }).click();
     await page.locator(`tr[data-key="${LI.address}"]`).waitFor();
     const li = await jd.users.get(LI.address);
@@ -134,6 +135,7 @@ describe('admin console', () => {
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel(/Type temp@/).fill('temp');
     expect(await confirm.isDisabled()).toBe(true);
+    await check(page, 'delete-user-dialog', 'en');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect((await jd.users.get(`temp@${NEW_DOMAIN}`)).address).toBe(`temp@${NEW_DOMAIN}`);
@@ -321,8 +323,14 @@ describe('admin console', () => {
     await page.locator('#address').fill(LI.address);
     await page.locator('#password').fill(LI.password);
     await page.locator('form button[type="submit"]').click();
-    await page.waitForURL((url) => url.pathname === `/admin/groups/${NEW_DOMAIN}`);
-    await page.locator('li[data-group="研发部"]').waitFor();
+    // Back where they were (the console then picks their one domain); generous: sign-in hashes a password.
+    await page
+      .locator('li[data-group="研发部"]')
+      .waitFor({ timeout: 60_000 })
+      .catch(async (e: Error) => {
+        throw new Error(`${e.message}\nat ${page.url()}: ${await page.locator('body').textContent()}`);
+      });
+    expect(new URL(page.url()).pathname).toBe(`/admin/groups/${NEW_DOMAIN}`);
 
     // Signing out ends the session: the API no longer answers this browser.
     await page.locator('.console-top__account').getByRole('button', { name: 'Sign out' }).click();
