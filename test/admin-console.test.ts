@@ -106,6 +106,7 @@ describe('admin console', () => {
     await dialog.getByLabel('姓名').fill('李雷');
     await dialog.getByLabel('密码').fill(LI.password);
     await dialog.getByLabel(/配额/).fill('500');
+    await check(page, 'create-user-dialog', 'zh-CN');
     await dialog.getByRole('button', { name: '创建用户' }).click();
     await page.locator(`tr[data-key="${LI.address}"]`).waitFor();
     const li = await jd.users.get(LI.address);
@@ -134,6 +135,7 @@ describe('admin console', () => {
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel(/Type temp@/).fill('temp');
     expect(await confirm.isDisabled()).toBe(true);
+    await check(page, 'delete-user-dialog', 'en');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect((await jd.users.get(`temp@${NEW_DOMAIN}`)).address).toBe(`temp@${NEW_DOMAIN}`);
@@ -162,6 +164,55 @@ describe('admin console', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Move', exact: true }).click();
     await page.locator('ul.console-tree > li[data-group="测试组"]').waitFor();
     expect((await jd.groups.get(qa.id)).parentId).toBeNull();
+  });
+
+  it('edits a user: name, quota, aliases, departments; disables, re-enables, resets the password, ends sessions', async () => {
+    const HAN = `han.meimei@${NEW_DOMAIN}`;
+    await jd.users.create({ address: HAN, password: 'han-password-1', displayName: 'Han' });
+    const rd = (await jd.groups.tree(NEW_DOMAIN)).find((g) => g.name === '研发部');
+    const page = await open('en-US');
+    await signIn(page, ROOT, `/admin/users/${NEW_DOMAIN}/${HAN}`);
+    await page.getByTestId('user-state').waitFor();
+    await page.getByLabel('Display name').fill('韩梅梅');
+    await page.getByLabel(/^Quota/).fill('1024');
+    await page.getByLabel('Aliases').fill(`meimei@${NEW_DOMAIN}\nhmm@${NEW_DOMAIN}`);
+    await page.getByRole('checkbox', { name: '研发部' }).check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.console-toast', { hasText: 'saved' }).waitFor();
+    const saved = await jd.users.get(HAN);
+    expect(saved).toMatchObject({ displayName: '韩梅梅', quotaBytes: 1024 * 1024 * 1024 });
+    expect([...saved.aliases].sort()).toEqual([`hmm@${NEW_DOMAIN}`, `meimei@${NEW_DOMAIN}`]);
+    expect(saved.departments.map((d) => d.id)).toEqual([rd?.id]);
+
+    await page.getByRole('button', { name: 'Disable', exact: true }).click();
+    await page.getByTestId('user-state').getByText('Disabled').waitFor();
+    expect((await jd.users.get(HAN)).enabled).toBe(false);
+    await page.getByRole('button', { name: 'Enable', exact: true }).click();
+    await page.getByTestId('user-state').getByText('Enabled').waitFor();
+    expect((await jd.users.get(HAN)).enabled).toBe(true);
+
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('New password').fill('short');
+    await dialog.getByRole('button', { name: 'Reset password' }).click();
+    await dialog.getByText('at least 8 characters').first().waitFor();
+    await dialog.getByLabel('New password').fill('han-password-2');
+    await dialog.getByRole('button', { name: 'Reset password' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const login = (password: string) =>
+      fetch(`${server.baseUrl}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ address: HAN, password }),
+      });
+    const signedIn = await login('han-password-2');
+    expect(signedIn.status).toBe(200);
+    expect((await jd.sso.listSessions(HAN)).length).toBe(1);
+
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await jd.sso.listSessions(HAN)).toEqual([]);
   });
 
   it('shows every page in both languages, at 1280×800 and the dashboard on a phone', async () => {
@@ -209,6 +260,18 @@ describe('admin console', () => {
     await phone.screenshot({ path: await artifactPath('console-dashboard-phone-zh-CN.png'), fullPage: true });
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     expect(await seriousViolations(phone)).toEqual([]);
+    // On a phone the navigation is a menu behind a button; choosing a page closes it.
+    const menu = phone.getByRole('button', { name: '菜单' });
+    expect(await phone.locator('.console-nav a[data-page="users"]').isVisible()).toBe(false);
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await phone.screenshot({ path: await artifactPath('console-menu-phone-zh-CN.png'), fullPage: true });
+    expect(await seriousViolations(phone)).toEqual([]);
+    await nav(phone, 'users');
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    await phone.locator(`tr[data-key="${ROOT.address}"]`).waitFor();
+    await phone.screenshot({ path: await artifactPath('console-users-phone-zh-CN.png'), fullPage: true });
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   });
 
   it('shows a domain admin only their domain, and the API hides the others', async () => {
@@ -227,6 +290,21 @@ describe('admin console', () => {
     expect(await status('/api/v1/users/carol%40other.org')).toBe(404);
     expect(await status('/api/v1/domains/other.org/groups')).toBe(404);
     expect(await status('/api/v1/users?domain=other.org')).toBe(404);
+    expect(await status('/api/v1/domains/other.org/dns')).toBe(404);
+    const otherGroup = await jd.groups.create({ domain: 'other.org', name: 'Other team', kind: 'group' });
+    expect(await status(`/api/v1/groups/${otherGroup.id}`)).toBe(404);
+    // A change, sent as the console sends it (session cookie + X-CSRF-Token): also 404, and nothing changes.
+    const patched = await page.evaluate(async () => {
+      const { csrfToken } = (await (await fetch('/auth/session')).json()) as { csrfToken: string };
+      const res = await fetch('/api/v1/users/carol%40other.org', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ displayName: 'Taken over' }),
+      });
+      return res.status;
+    });
+    expect(patched).toBe(404);
+    expect((await jd.users.get('carol@other.org')).displayName).toBe('Carol');
     // And the console says so when the URL names it.
     await page.goto(`${server.baseUrl}/admin/users/other.org`);
     await page
@@ -234,6 +312,30 @@ describe('admin console', () => {
       .getByText(/Not found/)
       .waitFor();
     await check(page, 'domain-admin-users', 'en');
+
+    // A session that ends mid-use (signed out everywhere by an admin) leads to the login page and back.
+    await jd.sso.revokeSessions(LI.address);
+    await page.locator('.console-nav a[data-page="groups"]').click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    const back = new URL(page.url()).searchParams;
+    expect(back.get('error')).toBe('session_expired');
+    expect(back.get('redirect')).toBe('/admin/groups');
+    await page.locator('#address').fill(LI.address);
+    await page.locator('#password').fill(LI.password);
+    await page.locator('form button[type="submit"]').click();
+    // Back where they were (the console then picks their one domain); generous: sign-in hashes a password.
+    await page
+      .locator('li[data-group="研发部"]')
+      .waitFor({ timeout: 60_000 })
+      .catch(async (e: Error) => {
+        throw new Error(`${e.message}\nat ${page.url()}: ${await page.locator('body').textContent()}`);
+      });
+    expect(new URL(page.url()).pathname).toBe(`/admin/groups/${NEW_DOMAIN}`);
+
+    // Signing out ends the session: the API no longer answers this browser.
+    await page.locator('.console-top__account').getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    expect(await status('/api/v1/domains')).toBe(401);
   });
 
   it('tells a user without admin rights so, with a way to the webmail', async () => {

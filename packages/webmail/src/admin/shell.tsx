@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { LOCALES, type Locale, useI18n } from '../i18n/index.js';
 import type { Http } from './http.js';
 import type { AdminPage } from './pages/types.js';
@@ -29,10 +29,36 @@ function LanguageSwitcher() {
   );
 }
 
-function Nav({ pages, current }: { pages: readonly AdminPage[]; current: AdminPage | null }) {
+/** Back to the webmail and sign out: in the top bar, and (on a phone) at the end of the menu. */
+function AccountLinks({ onSignOut }: { onSignOut: () => void }) {
   const { t } = useI18n();
   return (
-    <nav class="console-nav" aria-label={t('console.nav.label')}>
+    <>
+      <a class="button button--quiet" href="/">
+        {t('console.toWebmail')}
+      </a>
+      <button type="button" class="button button--quiet" onClick={onSignOut}>
+        {t('common.signOut')}
+      </button>
+    </>
+  );
+}
+
+function Nav({
+  pages,
+  current,
+  open,
+  onSignOut,
+}: {
+  pages: readonly AdminPage[];
+  current: AdminPage | null;
+  /** On a phone the navigation is a menu that the top bar's button opens. */
+  open: boolean;
+  onSignOut: () => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <nav id="console-nav" class={`console-nav${open ? ' is-open' : ''}`} aria-label={t('console.nav.label')}>
       <ul>
         {pages.map((p) => {
           const href = consolePath(p.path);
@@ -50,6 +76,9 @@ function Nav({ pages, current }: { pages: readonly AdminPage[]; current: AdminPa
           );
         })}
       </ul>
+      <div class="console-nav__account">
+        <AccountLinks onSignOut={onSignOut} />
+      </div>
     </nav>
   );
 }
@@ -66,6 +95,7 @@ export function ConsoleShell({ http, session, where, pages, onSignOut }: Props) 
   const current =
     where.page === '' ? (allowed[0] ?? null) : (allowed.find((p) => p.path === where.page) ?? null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
   const title = current ? t(current.titleKey) : t('console.notFound');
 
   useEffect(() => {
@@ -79,6 +109,7 @@ export function ConsoleShell({ http, session, where, pages, onSignOut }: Props) 
       return;
     }
     heading.current?.focus();
+    setMenuOpen(false);
   }, [where.page]);
 
   const Page = current?.component;
@@ -100,15 +131,21 @@ export function ConsoleShell({ http, session, where, pages, onSignOut }: Props) 
           </span>
         </span>
         <LanguageSwitcher />
-        <a class="button button--quiet" href="/">
-          {t('console.toWebmail')}
-        </a>
-        <button type="button" class="button button--quiet" onClick={onSignOut}>
-          {t('common.signOut')}
+        <span class="console-top__account">
+          <AccountLinks onSignOut={onSignOut} />
+        </span>
+        <button
+          type="button"
+          class="button console-menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="console-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          {t('console.nav.menu')}
         </button>
       </header>
       <div class="console-body">
-        <Nav pages={allowed} current={current} />
+        <Nav pages={allowed} current={current} open={menuOpen} onSignOut={onSignOut} />
         <main id="main" class="console-main">
           <h1 tabIndex={-1} ref={heading}>
             {title}

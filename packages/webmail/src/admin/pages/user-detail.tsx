@@ -20,6 +20,7 @@ export function UserDetail({
   domain,
   address,
   navigate,
+  session,
 }: PageProps & { domain: string; address: string }) {
   const { t, date } = useI18n();
   const toast = useToast();
@@ -29,6 +30,8 @@ export function UserDetail({
   const [dialog, setDialog] = useState<Dialog>(null);
   const back = consolePath('users', [domain]);
   const current = user ?? loaded.data;
+  // Disabling or deleting yourself would lock you out of the console mid-session.
+  const self = current?.address === session.user.address;
 
   const crumb = (
     <p class="console-breadcrumb">
@@ -92,9 +95,11 @@ export function UserDetail({
           <dd>{date(current.createdAt)}</dd>
         </dl>
         <div class="console-actions console-actions--start">
-          <button type="button" class="button" onClick={() => setEnabled(!current.enabled)}>
-            {current.enabled ? t('console.users.disable') : t('console.users.enable')}
-          </button>
+          {!self && (
+            <button type="button" class="button" onClick={() => setEnabled(!current.enabled)}>
+              {current.enabled ? t('console.users.disable') : t('console.users.enable')}
+            </button>
+          )}
           {current.source === null && (
             <button type="button" class="button" onClick={() => setDialog('password')}>
               {t('console.users.resetPassword')}
@@ -103,9 +108,11 @@ export function UserDetail({
           <button type="button" class="button" onClick={() => setDialog('sessions')}>
             {t('console.users.endSessions')}
           </button>
-          <button type="button" class="button button--danger" onClick={() => setDialog('delete')}>
-            {t('console.users.deleteConfirm')}
-          </button>
+          {!self && (
+            <button type="button" class="button button--danger" onClick={() => setDialog('delete')}>
+              {t('console.users.deleteConfirm')}
+            </button>
+          )}
         </div>
       </section>
       <UserEditForm key={current.updatedAt} http={http} user={current} domain={domain} onSaved={setUser} />

@@ -14,7 +14,7 @@ import type { PageProps } from './types.js';
 import { CreateUserDialog } from './user-create.js';
 import { UserDetail } from './user-detail.js';
 
-function UserList({ http, domain, query, navigate }: PageProps & { domain: string }) {
+function UserList({ http, session, domain, query, navigate }: PageProps & { domain: string }) {
   const { t } = useI18n();
   const toast = useToast();
   const roleText = useRoleText();
@@ -74,14 +74,16 @@ function UserList({ http, domain, query, navigate }: PageProps & { domain: strin
             >
               {t('console.users.edit')}
             </a>
-            <button
-              type="button"
-              class="button button--small button--danger"
-              aria-label={t('console.users.deleteNamed', { name: u.address })}
-              onClick={() => setDeleting(u)}
-            >
-              {t('console.delete')}
-            </button>
+            {u.address !== session.user.address && (
+              <button
+                type="button"
+                class="button button--small button--danger"
+                aria-label={t('console.users.deleteNamed', { name: u.address })}
+                onClick={() => setDeleting(u)}
+              >
+                {t('console.delete')}
+              </button>
+            )}
           </span>
         );
       },
