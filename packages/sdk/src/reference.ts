@@ -24,6 +24,7 @@ export type * from './resources/groups.js';
 export type * from './resources/mail.js';
 export type * from './resources/quarantine.js';
 export type * from './resources/queue.js';
+export type * from './resources/settings.js';
 export type * from './resources/sso.js';
 export type * from './resources/users.js';
 export type * from './resources/widget-tokens.js';

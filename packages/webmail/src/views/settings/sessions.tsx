@@ -4,6 +4,8 @@ import type { SessionInfo } from '../../api/types.js';
 import { useI18n } from '../../i18n/index.js';
 import { useAnnounce } from '../live.js';
 
+const SHORT: Intl.DateTimeFormatOptions = { dateStyle: 'short', timeStyle: 'short' };
+
 /** The user's signed-in sessions: which, where, when; end one, or every other one. */
 export function SessionsSection(props: { api: Api; address: string }) {
   const { t, date, plural } = useI18n();
@@ -78,7 +80,7 @@ export function SessionsSection(props: { api: Api; address: string }) {
               </td>
               <td>{t(`settings.sessions.method.${s.method}`)}</td>
               <td>
-                <time dateTime={s.lastSeenAt}>{date(s.lastSeenAt)}</time>
+                <time dateTime={s.lastSeenAt}>{date(s.lastSeenAt, SHORT)}</time>
               </td>
               <td>{s.ip}</td>
               <td>
