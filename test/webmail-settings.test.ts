@@ -104,6 +104,15 @@ describe('webmail settings', () => {
     await jd.settings.update('alice@example.com', { language: 'en' });
   });
 
+  it('saves the top bar’s language choice in the settings too', async () => {
+    const { page } = await signedIn('alice@example.com', 'alice-password');
+    await open(page, 'general');
+    await page.locator('#language').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '个人资料' }).waitFor();
+    await expect.poll(async () => (await jd.settings.get('alice@example.com')).language).toBe('zh-CN');
+    await jd.settings.update('alice@example.com', { language: 'en' });
+  });
+
   it('turns on an auto-reply that another user receives', async () => {
     const { page } = await signedIn('alice@example.com', 'alice-password');
     await open(page, 'auto-reply');

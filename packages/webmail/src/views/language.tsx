@@ -3,9 +3,17 @@ import { LOCALES, type Locale, localeOf, useI18n } from '../i18n/index.js';
 
 /**
  * The language picker (top bar and login page). The choice is saved in this
- * browser and sets `<html lang>` (App's `setLocale` does both).
+ * browser and sets `<html lang>` (App's `setLocale` does both); signed in,
+ * `onChosen` also saves it in the user's settings, so it follows them to
+ * their other devices.
  */
-export function LanguageSwitcher({ id = 'language' }: { id?: string }) {
+export function LanguageSwitcher({
+  id = 'language',
+  onChosen,
+}: {
+  id?: string;
+  onChosen?: (locale: Locale) => void;
+}) {
   const { t, locale, setLocale } = useI18n();
   return (
     <span class="language">
@@ -16,7 +24,11 @@ export function LanguageSwitcher({ id = 'language' }: { id?: string }) {
         id={id}
         class="language__select"
         value={locale}
-        onChange={(e) => setLocale((e.currentTarget as HTMLSelectElement).value as Locale)}
+        onChange={(e) => {
+          const chosen = (e.currentTarget as HTMLSelectElement).value as Locale;
+          setLocale(chosen);
+          onChosen?.(chosen);
+        }}
       >
         {LOCALES.map((l) => (
           <option key={l} value={l} lang={l}>
@@ -31,10 +43,8 @@ export function LanguageSwitcher({ id = 'language' }: { id?: string }) {
 /**
  * The language the user chose in their settings on the server
  * (`GET /api/v1/users/{address}/settings` → `language`), or null when there
- * is none or the route is not there. The shell does not call this yet: the
- * settings API lands with the settings screens; once it is on main, call it
- * after sign-in and pass a non-null answer to `setLocale` (the server's
- * choice wins over the browser's, see i18n/index.ts).
+ * is none or the route is not there. `useServerLanguage` calls it after
+ * sign-in (the server's choice wins over the browser's).
  */
 export async function serverLanguage(
   api: Pick<Api, 'userSettings'>,

@@ -32,6 +32,7 @@ export function isTyping(target: EventTarget | null): boolean {
 }
 
 function TopBar({
+  api,
   session,
   unread,
   onLogout,
@@ -39,6 +40,7 @@ function TopBar({
   menuOpen,
   searchRef,
 }: {
+  api: Api;
   session: Session;
   unread: number | null;
   onLogout: () => void;
@@ -93,7 +95,12 @@ function TopBar({
           </span>
         )}
       </span>
-      <LanguageSwitcher />
+      <LanguageSwitcher
+        onChosen={(language) =>
+          // Best effort: the choice already holds in this browser; Settings → Profile says if saving fails.
+          void api.updateSettings(address, { language }).catch(() => undefined)
+        }
+      />
       <span class="topbar__user" title={address}>
         {displayName || address}
       </span>
@@ -188,6 +195,7 @@ export function Shell({ api, session, onLogout, children }: Props) {
   return (
     <MailContext.Provider value={state}>
       <TopBar
+        api={api}
         session={session}
         unread={inboxUnread}
         onLogout={onLogout}
