@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
+import { nameKeysOf } from './name-keys.js';
 import { AppError, hasControlCharacters, newId, normalizeAddress, normalizeDomain } from '../shared/index.js';
 import { appendEvents, type DB, type UserRole, type UsersTable } from '../store/index.js';
 import type { Domains } from './domains.js';
@@ -300,6 +301,7 @@ export function createUsers(deps: UsersDeps) {
             address: a.address,
             domain_id: domain.id,
             display_name: input.displayName?.trim() ?? '',
+            name_keys: nameKeysOf(input.displayName?.trim() ?? ''),
             password_hash: hash,
             quota_bytes: validQuota(input.quotaBytes ?? deps.defaultQuotaBytes),
             used_bytes: 0,
@@ -351,7 +353,10 @@ export function createUsers(deps: UsersDeps) {
         : undefined;
       const now = Date.now();
       const set: Updateable<UsersTable> = { updated_at: now };
-      if (patch.displayName !== undefined) set.display_name = patch.displayName.trim();
+      if (patch.displayName !== undefined) {
+        set.display_name = patch.displayName.trim();
+        set.name_keys = nameKeysOf(set.display_name);
+      }
       if (patch.quotaBytes !== undefined) set.quota_bytes = validQuota(patch.quotaBytes);
       if (role !== undefined) set.role = role;
       if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;

@@ -19,6 +19,7 @@ import { widget } from './0017-widget.js';
 import { search } from './0018-search.js';
 import { senderHistory } from './0019-sender-history.js';
 import { journalMessageIds } from './0020-journal-message-ids.js';
+import { nameKeys } from './0023-name-keys.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-search': search,
   '0019-sender-history': senderHistory,
   '0020-journal-message-ids': journalMessageIds,
+  '0023-name-keys': nameKeys,
 };
 
 export const migrationProvider: MigrationProvider = {

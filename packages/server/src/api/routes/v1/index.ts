@@ -18,7 +18,9 @@ import { changeRoutes } from './mail/changes.js';
 import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
+import { draftRoutes } from './mail/drafts.js';
 import { sendRoutes } from './mail/send.js';
+import { uploadRoutes } from './mail/uploads.js';
 import { quarantineRoutes } from './quarantine/quarantine.js';
 import { queueRoutes } from './queue/queue.js';
 import { traceRoutes } from './queue/trace.js';
@@ -55,6 +57,7 @@ export const v1Routes: V1Plugin = async (
     events,
     webhooks,
     widget,
+    uploads,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -78,6 +81,7 @@ export const v1Routes: V1Plugin = async (
     events,
     webhooks,
     widget,
+    uploads,
   };
   for (const plugin of [
     domainRoutes,
@@ -93,6 +97,8 @@ export const v1Routes: V1Plugin = async (
     messageRoutes,
     attachmentRoutes,
     sendRoutes,
+    uploadRoutes,
+    draftRoutes,
     eventStreamRoutes,
     appRoutes,
     apiKeyRoutes,
