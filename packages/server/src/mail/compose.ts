@@ -98,7 +98,14 @@ export function composeStreams(input: ComposeInput): ComposedStreams {
       attachments: input.attachments?.map((a) =>
         a.path === undefined
           ? { filename: a.filename, contentType: a.contentType, content: a.content, encoding: 'base64', cid: a.contentId }
-          : { filename: a.filename, contentType: a.contentType, path: a.path, cid: a.contentId },
+          : {
+              filename: a.filename,
+              contentType: a.contentType,
+              path: a.path,
+              cid: a.contentId,
+              // A forwarded message is a file to open, not part of the text (nodemailer would inline it).
+              ...(a.contentType === 'message/rfc822' ? { contentDisposition: 'attachment' as const } : {}),
+            },
       ),
       messageId,
       date,

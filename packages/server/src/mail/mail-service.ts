@@ -19,6 +19,7 @@ import { HEAD_BYTES, ingest } from './ingest.js';
 import { needsSmtpUtf8, type OutboundQueue, type TraceRecorder } from './outbound.js';
 import { parseBody, readHeaderFields } from './parse.js';
 import { parseIndex } from './parse-index.js';
+import { threadFields } from './thread-fields.js';
 import type { SendRecipients } from './send-recipients.js';
 import { resolveSendRecipients } from './send-recipients.js';
 import { resolveAttachments } from './send-attachments.js';
@@ -334,6 +335,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
       return {
         ...summary,
         ...body,
+        ...threadFields(body.headers),
         authentication: authResultsOf(await store.authResultsOf(summary.blobId)),
         filter: filterResultOf(await store.filterResultOf(summary.blobId)),
       };

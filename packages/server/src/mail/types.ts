@@ -74,6 +74,14 @@ export interface AttachmentInfo {
 /** A message with its parsed body, for the API's single-message view. */
 export interface MessageDetail extends MessageSummary {
   headers: { name: string; value: string }[];
+  /** `Bcc:` (kept only in the sender's own copies: Sent, Drafts). */
+  bcc: Address[];
+  /** `Reply-To:`. */
+  replyTo: Address[];
+  /** `In-Reply-To:`; null without one. */
+  inReplyTo: string | null;
+  /** `References:`, oldest first. */
+  references: string[];
   text: string | null;
   /** The HTML body as sent; clients must sanitize before rendering (webmail does). */
   html: string | null;

@@ -103,11 +103,17 @@ export function createUploadStore(options: UploadStoreOptions): UploadStore {
       const id = newId();
       const bin = join(dir, `${id}.bin`);
       const counted = { bytes: 0 };
+      const limiter = byteLimit(options.maxSize, counted);
+      // The body is piped by hand: a pipeline would destroy it (the request, and so its socket) on
+      // an error, and the client would see a reset instead of the answer.
+      file.body.pipe(limiter);
       try {
-        await pipeline(file.body, byteLimit(options.maxSize, counted), createWriteStream(bin, { mode: 0o640 }));
+        await pipeline(limiter, createWriteStream(bin, { mode: 0o640 }));
       } catch (err) {
+        file.body.unpipe(limiter);
+        // What the client still sends is read and dropped, so that it gets the 413.
+        file.body.resume();
         await rm(bin, { force: true });
-        // The body is left unread past the limit: drain nothing more, the route closes the connection.
         throw err;
       }
       const info: UploadInfo = {

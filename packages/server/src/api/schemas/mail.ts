@@ -128,6 +128,12 @@ export const HeaderModel = Type.Object(
 export const MessageDetailModel = Type.Object(
   {
     ...summaryFields,
+    bcc: Type.Array(ref(AddressModel), {
+      description: 'Blind copies: present only in the sender’s own copies (Sent, Drafts)',
+    }),
+    replyTo: Type.Array(ref(AddressModel), { description: 'The `Reply-To:` addresses' }),
+    inReplyTo: Nullable(Type.String({ description: 'The `In-Reply-To:` Message-ID' })),
+    references: Type.Array(Type.String(), { description: 'The `References:` Message-IDs, oldest first' }),
     headers: Type.Array(ref(HeaderModel)),
     text: Nullable(Type.String({ description: 'The plain-text body' })),
     html: Nullable(Type.String({ description: 'The HTML body as sent: sanitize before rendering' })),
@@ -481,6 +487,10 @@ export const toSummaryJson = (m: MessageSummary): SummaryJson => ({
 
 export const toDetailJson = (m: MessageDetail): Static<typeof MessageDetailModel> => ({
   ...toSummaryJson(m),
+  bcc: m.bcc,
+  replyTo: m.replyTo,
+  inReplyTo: m.inReplyTo,
+  references: m.references,
   headers: m.headers,
   text: m.text,
   html: m.html,

@@ -94,11 +94,8 @@ export const uploadRoutes: V1Plugin = async (app, { directory, uploads }) => {
           'MESSAGE_TOO_LARGE',
           `The file is larger than this server takes: at most ${store.maxSize} bytes`,
         );
-      // Answered before the body is read; the connection is closed so the rest is not awaited.
-      if (Number.isFinite(declared) && declared > store.maxSize) {
-        reply.header('connection', 'close');
-        throw tooLarge();
-      }
+      // Answered before the body is read (the HTTP server drops what the client still sends).
+      if (Number.isFinite(declared) && declared > store.maxSize) throw tooLarge();
       const body = request.body as Readable | undefined;
       if (!body || typeof (body as Readable).pipe !== 'function')
         throw new AppError('VALIDATION_FAILED', 'body: the file is required', { field: 'body' });
@@ -110,10 +107,9 @@ export const uploadRoutes: V1Plugin = async (app, { directory, uploads }) => {
         });
         return reply.code(201).send(toUploadJson(info));
       } catch (err) {
-        if (err instanceof AppError && err.code === 'MESSAGE_TOO_LARGE') {
-          reply.header('connection', 'close');
-          throw tooLarge();
-        }
+        // Past the limit mid-stream (no Content-Length): the rest of the body is read and dropped by
+        // the HTTP server, so that the client, still sending, gets this answer rather than a reset.
+        if (err instanceof AppError && err.code === 'MESSAGE_TOO_LARGE') throw tooLarge();
         throw err;
       }
     },
