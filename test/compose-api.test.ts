@@ -14,7 +14,8 @@ const LIMIT = 512 * 1024;
 describe('composing over the API', () => {
   let server: TestServer;
   let jd: JdMail;
-  const bytes = (n: number, seed = 7) => Uint8Array.from({ length: n }, (_, i) => (i * seed + (i >> 8)) & 0xff);
+  const bytes = (n: number, seed = 7) =>
+    Uint8Array.from({ length: n }, (_, i) => (i * seed + (i >> 8)) & 0xff);
   const inbox = async (address: string) => (await jd.mail.list(address, { mailbox: 'INBOX' })).items;
 
   beforeAll(async () => {
@@ -31,7 +32,12 @@ describe('composing over the API', () => {
     const up = await jd.mail.upload(ALICE, file, { name: '季度报告.pdf', contentType: 'application/pdf' });
     expect(up).toMatchObject({ name: '季度报告.pdf', size: 200_000, contentType: 'application/pdf' });
     expect(Date.parse(up.expiresAt)).toBeGreaterThan(Date.now() + 23 * 3600_000);
-    await jd.mail.send(ALICE, { to: [BOB], subject: '报告', text: '见附件', attachments: [{ uploadId: up.id }] });
+    await jd.mail.send(ALICE, {
+      to: [BOB],
+      subject: '报告',
+      text: '见附件',
+      attachments: [{ uploadId: up.id }],
+    });
     const [got] = await inbox(BOB);
     const detail = await jd.mail.get(BOB, got?.id ?? '');
     expect(detail.attachments).toMatchObject([{ filename: '季度报告.pdf', contentType: 'application/pdf' }]);
@@ -98,7 +104,9 @@ describe('composing over the API', () => {
     const raw = Buffer.from(await jd.mail.raw(ALICE, fwd?.id ?? ''));
     const parsed = await simpleParser(raw);
     const [part, eml] = parsed.attachments;
-    expect(raw.toString('latin1')).toMatch(/Content-Type: message\/rfc822[^]*?Content-Disposition: attachment/);
+    expect(raw.toString('latin1')).toMatch(
+      /Content-Type: message\/rfc822[^]*?Content-Disposition: attachment/,
+    );
     expect(part?.filename).toBe('数据.bin');
     expect(part?.content.equals(Buffer.from(file))).toBe(true);
     expect(eml?.contentType).toBe('message/rfc822');
@@ -142,9 +150,9 @@ describe('composing over the API', () => {
     expect(kept.attachments.map((a) => [a.filename, a.size])).toEqual([['草稿附件.txt', 3000]]);
 
     // Another user's draft id, or a message that is no draft, is refused before anything is sent.
-    await expect(
-      jd.mail.send(BOB, { to: [ALICE], subject: 'x', draftId: second.id }),
-    ).rejects.toMatchObject({ status: 404 });
+    await expect(jd.mail.send(BOB, { to: [ALICE], subject: 'x', draftId: second.id })).rejects.toMatchObject({
+      status: 404,
+    });
     await jd.mail.send(ALICE, {
       to: [BOB],
       subject: '写完了',

@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createApiApp, findWebmailDist } from './api/index.js';
 import { type Config, ConfigError, listSettings, publicBaseUrl, startupWarnings } from './config/index.js';

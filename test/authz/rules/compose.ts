@@ -15,14 +15,22 @@ function freshCases(make: (w: World, address: string) => Promise<Prepared>): Cas
 
 /** An upload of `address`'s made as the bootstrap key; its id. */
 async function freshUpload(w: World, address: string): Promise<string> {
-  const res = await w.root({ method: 'POST', path: `/api/v1/users/${address}/uploads?name=m.txt`, body: 'x' });
+  const res = await w.root({
+    method: 'POST',
+    path: `/api/v1/users/${address}/uploads?name=m.txt`,
+    body: 'x',
+  });
   if (res.status !== 201) throw new Error(`upload for ${address}: ${res.status}`);
   return (res.json as { id: string }).id;
 }
 
 /** A draft of `address`'s made as the bootstrap key; its id. */
 async function freshDraft(w: World, address: string): Promise<string> {
-  const res = await w.root({ method: 'POST', path: `/api/v1/users/${address}/drafts`, body: { subject: 'd' } });
+  const res = await w.root({
+    method: 'POST',
+    path: `/api/v1/users/${address}/drafts`,
+    body: { subject: 'd' },
+  });
   if (res.status !== 201) throw new Error(`draft for ${address}: ${res.status}`);
   return (res.json as { id: string }).id;
 }

@@ -1416,7 +1416,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a file to attach
-         * @description The request body is the file itself (any `Content-Type`, kept as its type; no JSON, no multipart), streamed to disk under the data directory and never held in memory. Attach it to a send or a draft with `{ "uploadId": id }`. The size limit is the server’s message size limit (`smtp.maxMessageSize`): a larger file is refused with `413 MESSAGE_TOO_LARGE`, from its `Content-Length` before any byte is read. Uploads are deleted after 24 hours, or with `DELETE`; a send does not delete them (a failed send can be retried).
+         * @description The request body is the file itself (any `Content-Type`, kept as its type; no JSON, no multipart), streamed to disk under the data directory and never held in memory. Attach it to a send or a draft with `{ "uploadId": id }`. The size limit is the server’s message size limit (`smtp.maxMessageSize`): a larger file is refused with `413 MESSAGE_TOO_LARGE`, from its `Content-Length` before any byte is read. Uploads are deleted after 24 hours, or with `DELETE`; a send does not delete them (a failed send can be retried). Every answer carries the limit in bytes in `X-Max-Size`.
          *
          *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain; keys with `mail:write` for them.
          */
@@ -3593,6 +3593,14 @@ export interface components {
             /** @description Bytes of the stored message */
             size: number;
             hasAttachments: boolean;
+            /** @description Blind copies: present only in the sender’s own copies (Sent, Drafts) */
+            bcc: components["schemas"]["Address"][];
+            /** @description The `Reply-To:` addresses */
+            replyTo: components["schemas"]["Address"][];
+            /** @description The `In-Reply-To:` Message-ID */
+            inReplyTo: string | null;
+            /** @description The `References:` Message-IDs, oldest first */
+            references: string[];
             headers: components["schemas"]["Header"][];
             /** @description The plain-text body */
             text: string | null;

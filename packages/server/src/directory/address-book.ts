@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, GroupKind } from '../store/index.js';
-import type { Page } from './types.js';
 import { nameKeyQuery } from './name-keys.js';
+import type { Page } from './types.js';
 import { cursor, likePattern } from './validate.js';
 
 /** One addressable entry of the global address book. */

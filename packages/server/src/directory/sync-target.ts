@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import { nameKeysOf } from './name-keys.js';
 import { appendEvents, type DB } from '../store/index.js';
+import { nameKeysOf } from './name-keys.js';
 import { groupsBefore, syncBatchEvents } from './sync-events.js';
 import { createSyncRuns } from './sync-runs.js';
 import type {

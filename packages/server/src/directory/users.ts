@@ -1,9 +1,9 @@
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
-import { nameKeysOf } from './name-keys.js';
 import { AppError, hasControlCharacters, newId, normalizeAddress, normalizeDomain } from '../shared/index.js';
 import { appendEvents, type DB, type UserRole, type UsersTable } from '../store/index.js';
 import type { Domains } from './domains.js';
 import { userEvent, userPatchChanges, userUpdateEvents } from './events.js';
+import { nameKeysOf } from './name-keys.js';
 import { hashPassword } from './passwords.js';
 import type { CreateUserInput, ListUsersOptions, Page, UpdateUserInput, User } from './types.js';
 import { cursor, likePattern, validAddress, validDomain, validPassword, validQuota } from './validate.js';

@@ -1,6 +1,6 @@
+import type { Readable } from 'node:stream';
 import { convert } from 'html-to-text';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { Readable } from 'node:stream';
 import type { Address } from '../store/index.js';
 import { newMessageId } from './headers.js';
 import { htmlToText } from './html-text.js';
@@ -97,7 +97,13 @@ export function composeStreams(input: ComposeInput): ComposedStreams {
       html: input.html,
       attachments: input.attachments?.map((a) =>
         a.path === undefined
-          ? { filename: a.filename, contentType: a.contentType, content: a.content, encoding: 'base64', cid: a.contentId }
+          ? {
+              filename: a.filename,
+              contentType: a.contentType,
+              content: a.content,
+              encoding: 'base64',
+              cid: a.contentId,
+            }
           : {
               filename: a.filename,
               contentType: a.contentType,

@@ -19,11 +19,11 @@ import { HEAD_BYTES, ingest } from './ingest.js';
 import { needsSmtpUtf8, type OutboundQueue, type TraceRecorder } from './outbound.js';
 import { parseBody, readHeaderFields } from './parse.js';
 import { parseIndex } from './parse-index.js';
-import { threadFields } from './thread-fields.js';
+import { resolveAttachments } from './send-attachments.js';
 import type { SendRecipients } from './send-recipients.js';
 import { resolveSendRecipients } from './send-recipients.js';
-import { resolveAttachments } from './send-attachments.js';
 import { subjectTagEdit } from './subject-tag.js';
+import { threadFields } from './thread-fields.js';
 import type {
   FilterPlan,
   MailService,

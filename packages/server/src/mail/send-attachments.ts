@@ -24,13 +24,17 @@ export interface AttachmentSources {
 /** A file name for a forwarded message: its subject, made safe, with `.eml`. */
 function emlName(subject: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  const base = subject.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, ' ').trim().slice(0, 120);
+  const base = subject
+    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, ' ')
+    .trim()
+    .slice(0, 120);
   return `${base || 'message'}.eml`;
 }
 
 /** Writes a stream to a scratch file and returns its path (the stream is never held in memory). */
 async function toScratch(sources: AttachmentSources, stream: Readable, made: string[]): Promise<string> {
-  if (!sources.uploads) throw new AppError('UNAVAILABLE', 'Attachments from stored messages are not available');
+  if (!sources.uploads)
+    throw new AppError('UNAVAILABLE', 'Attachments from stored messages are not available');
   const path = await sources.uploads.scratchPath();
   made.push(path);
   await pipeline(stream, createWriteStream(path, { mode: 0o640 }));
@@ -63,7 +67,10 @@ async function resolveOne(
   }
   const part = await findAttachment(sources.store.blobs.read(message.blobId), a.attachmentId);
   if (!part)
-    throw new AppError('ATTACHMENT_NOT_FOUND', `message ${a.fromMessage} has no attachment ${a.attachmentId}`);
+    throw new AppError(
+      'ATTACHMENT_NOT_FOUND',
+      `message ${a.fromMessage} has no attachment ${a.attachmentId}`,
+    );
   const path = await toScratch(sources, part.content, made);
   return {
     filename: a.filename ?? part.filename ?? 'attachment',

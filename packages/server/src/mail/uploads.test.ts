@@ -31,7 +31,11 @@ describe('upload store', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('streams a file to disk and gives it back to its owner only', async () => {
-    const info = await store.save('u1', { name: '季度报告.pdf', contentType: 'application/pdf', body: body(300_000) });
+    const info = await store.save('u1', {
+      name: '季度报告.pdf',
+      contentType: 'application/pdf',
+      body: body(300_000),
+    });
     expect(info).toMatchObject({ name: '季度报告.pdf', size: 300_000, contentType: 'application/pdf' });
     expect(info.expiresAt).toBeGreaterThan(Date.now() + 23 * 3600_000);
     const got = await store.get('u1', info.id);
@@ -45,7 +49,11 @@ describe('upload store', () => {
   it('refuses past the limit, drains the rest and keeps nothing', async () => {
     const pulled = { bytes: 0 };
     await expect(
-      store.save('u1', { name: 'big.bin', contentType: 'application/octet-stream', body: body(5_000_000, pulled) }),
+      store.save('u1', {
+        name: 'big.bin',
+        contentType: 'application/octet-stream',
+        body: body(5_000_000, pulled),
+      }),
     ).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
     // The rest of the body is read and dropped (an HTTP client still sending then gets the answer).
     expect(pulled.bytes).toBe(5_000_000);
@@ -62,7 +70,10 @@ describe('upload store', () => {
     const kept = await short.save('u1', { name: 'b.txt', contentType: 'text/plain', body: body(10) });
     // Make the first one expired and leave a stale scratch file and an unfinished upload.
     const meta = join(dir, 'u1', `${info.id}.json`);
-    await writeFile(meta, JSON.stringify({ ...JSON.parse(await readFile(meta, 'utf8')), expiresAt: Date.now() - 1 }));
+    await writeFile(
+      meta,
+      JSON.stringify({ ...JSON.parse(await readFile(meta, 'utf8')), expiresAt: Date.now() - 1 }),
+    );
     const scratch = await short.scratchPath();
     await writeFile(scratch, 'x');
     await writeFile(join(dir, 'u1', 'orphan.bin'), 'x');

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { AppError, newId } from '../shared/index.js';
@@ -157,7 +157,8 @@ export function createUploadStore(options: UploadStoreOptions): UploadStore {
           const id = name.replace(/\.(bin|json|json\.tmp|tmp)$/, '');
           if (entry.name === '.scratch' || !name.endsWith('.json')) {
             // Scratch files and bytes without metadata are an interrupted upload or compose.
-            const orphan = entry.name === '.scratch' || !(await stat(join(dir, `${id}.json`)).catch(() => null));
+            const orphan =
+              entry.name === '.scratch' || !(await stat(join(dir, `${id}.json`)).catch(() => null));
             const age = now - ((await stat(file).catch(() => null))?.mtimeMs ?? now);
             if (orphan && age > ttl) await rm(file, { force: true });
             continue;

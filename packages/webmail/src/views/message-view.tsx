@@ -6,6 +6,7 @@ import { formatAddress, formatSize, fullDate, linkify } from '../mail/format.js'
 import { frameDocument } from '../mail/frame.js';
 import { sanitizeMail } from '../mail/sanitize.js';
 import { messagePath, onLinkClick } from '../router.js';
+import { ReplyActions } from './compose/reply-actions.js';
 import { useFocusOnChange } from './focus.js';
 import { useAnnounce } from './live.js';
 import { MailFrame } from './mail-frame.js';
@@ -174,6 +175,7 @@ export function MessageView({
         <button type="button" class="button" onClick={markUnread} disabled={busy}>
           Mark as unread
         </button>
+        <ReplyActions id={id} />
         {junkName && (
           <button type="button" class="button" onClick={toggleJunk} disabled={busy}>
             {message.mailbox === junkName ? 'Not junk' : 'Junk'}

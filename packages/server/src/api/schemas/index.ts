@@ -7,6 +7,7 @@ import {
   RotateApiKeyBody,
 } from './api-key.js';
 import { AppCredentialsModel, AppModel, AppPage, CreateAppBody, UpdateAppBody } from './app.js';
+import { DraftBody, UploadModel } from './compose.js';
 import {
   AddressBookEntryModel,
   AddressBookPage,
@@ -54,7 +55,6 @@ import {
   UpdateMessageBody,
   UploadAttachment,
 } from './mail.js';
-import { DraftBody, UploadModel } from './compose.js';
 import {
   AuthenticationModel,
   DkimKeyModel,

@@ -202,7 +202,12 @@ export class FakeMail implements MailService {
     return { id: m.id, messageId: m.messageId ?? '' };
   }
   async saveDraft(address: string, input: Partial<SendInput>) {
-    const m = this.add(address, { mailbox: 'Drafts', unread: false, draft: true, subject: input.subject ?? '' });
+    const m = this.add(address, {
+      mailbox: 'Drafts',
+      unread: false,
+      draft: true,
+      subject: input.subject ?? '',
+    });
     const { owner: _o, raw: _r, ...summary } = m;
     return summary;
   }

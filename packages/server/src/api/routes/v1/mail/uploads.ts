@@ -60,7 +60,8 @@ export const uploadRoutes: V1Plugin = async (app, { directory, uploads }) => {
             'it to a send or a draft with `{ "uploadId": id }`. The size limit is the server’s message ' +
             'size limit (`smtp.maxMessageSize`): a larger file is refused with `413 MESSAGE_TOO_LARGE`, ' +
             'from its `Content-Length` before any byte is read. Uploads are deleted after 24 hours, or ' +
-            'with `DELETE`; a send does not delete them (a failed send can be retried).',
+            'with `DELETE`; a send does not delete them (a failed send can be retried). Every answer ' +
+            'carries the limit in bytes in `X-Max-Size`.',
           scope: 'mail:write',
           callers: CALLERS,
         },
@@ -89,6 +90,8 @@ export const uploadRoutes: V1Plugin = async (app, { directory, uploads }) => {
       const user = await visibleUser(request, directory, 'mail:write', request.params.address);
       const store = service(uploads);
       const declared = Number(request.headers['content-length']);
+      // The limit in a header too, so that a client can say it in its own words and check later files.
+      reply.header('x-max-size', String(store.maxSize));
       const tooLarge = () =>
         new AppError(
           'MESSAGE_TOO_LARGE',
