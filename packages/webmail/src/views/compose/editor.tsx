@@ -66,7 +66,7 @@ const BUTTONS: { key: ComposeKey; mark: string; label: string; run: Command; act
   },
   {
     key: 'editor.orderedList',
-    mark: '1.',
+    mark: '⒈',
     label: 'ordered',
     run: (e) => e.chain().focus().toggleOrderedList().run(),
     active: 'orderedList',
