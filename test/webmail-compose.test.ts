@@ -39,7 +39,9 @@ async function pageAs(
 
 const newest = async (address: string, subject: string) => {
   for (let i = 0; i < 50; i++) {
-    const found = (await jd.mail.list(address, { mailbox: 'INBOX' })).items.find((m) => m.subject === subject);
+    const found = (await jd.mail.list(address, { mailbox: 'INBOX' })).items.find(
+      (m) => m.subject === subject,
+    );
     if (found) return found;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -85,7 +87,9 @@ describe('composing in the webmail', () => {
     await page.keyboard.type('请查收附件。');
     await page.getByRole('button', { name: '加粗' }).click();
     await page.keyboard.type('重要');
-    await page.getByTestId('attach-input').setInputFiles({ name: '报告.pdf', mimeType: 'application/pdf', buffer: FILE });
+    await page
+      .getByTestId('attach-input')
+      .setInputFiles({ name: '报告.pdf', mimeType: 'application/pdf', buffer: FILE });
     await page.locator('.upload--ready', { hasText: '报告.pdf' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: await artifactPath('compose-new-zh-CN.png') });
@@ -154,9 +158,14 @@ describe('composing in the webmail', () => {
     await page.getByLabel('主题').fill('未完成的草稿');
     await page.locator('.editor__content').click();
     await page.keyboard.type('写到一半');
-    await page.getByTestId('attach-input').setInputFiles({ name: '附件.txt', mimeType: 'text/plain', buffer: Buffer.from('draft file') });
+    await page
+      .getByTestId('attach-input')
+      .setInputFiles({ name: '附件.txt', mimeType: 'text/plain', buffer: Buffer.from('draft file') });
     await page.locator('.upload--ready', { hasText: '附件.txt' }).waitFor();
-    await page.getByTestId('draft-status').getByText(/已于 .+ 保存/).waitFor({ timeout: 20_000 });
+    await page
+      .getByTestId('draft-status')
+      .getByText(/已于 .+ 保存/)
+      .waitFor({ timeout: 20_000 });
     expect(new URL(page.url()).searchParams.get('draft')).toBeTruthy();
     await page.reload();
     await page.getByRole('heading', { name: '草稿' }).waitFor();
@@ -181,7 +190,10 @@ describe('composing in the webmail', () => {
     await to.press('Enter');
     await page.getByLabel('主题').fill('不会发出');
     await page.getByRole('button', { name: '发送', exact: true }).click();
-    await page.getByRole('alert').getByText(/邮件未发送/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/邮件未发送/)
+      .waitFor();
     expect(await page.getByLabel('主题').inputValue()).toBe('不会发出');
   });
 
@@ -191,14 +203,21 @@ describe('composing in the webmail', () => {
         ['', DESKTOP],
         ['-phone', PHONE],
       ] as const) {
-        const page = await pageAs('li@corp.test', '/compose', { locale: locale === 'en' ? 'en-US' : 'zh-CN', viewport });
+        const page = await pageAs('li@corp.test', '/compose', {
+          locale: locale === 'en' ? 'en-US' : 'zh-CN',
+          viewport,
+        });
         await page.getByRole('heading', { name: locale === 'en' ? 'New message' : '写信' }).waitFor();
-        await page.getByRole('combobox').first().fill(locale === 'en' ? 'wang' : 'wxm');
+        await page
+          .getByRole('combobox')
+          .first()
+          .fill(locale === 'en' ? 'wang' : 'wxm');
         await page.getByRole('option').first().waitFor();
         expect(await seriousViolations(page)).toEqual([]);
         const overflow = await page.evaluate('document.documentElement.scrollWidth > window.innerWidth');
         expect(overflow).toBe(false);
-        if (!(locale === 'zh-CN' && size === '')) await page.screenshot({ path: await artifactPath(`compose-new${size}-${locale}.png`) });
+        if (!(locale === 'zh-CN' && size === ''))
+          await page.screenshot({ path: await artifactPath(`compose-new${size}-${locale}.png`) });
       }
     });
   }

@@ -32,7 +32,18 @@ export function AttachmentList({ items, onRemove, onPick, limit, text, i18n }: P
     <section class="compose-attachments" aria-label={text('attach.list')}>
       <div class="compose-attachments__bar">
         <label class="button compose-attachments__pick">
-          <span aria-hidden="true">📎</span> {text('attach.add')}
+          <svg
+            aria-hidden="true"
+            width="16"
+            height="16"
+            viewBox="0 0 24 24"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="2"
+          >
+            <path d="M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7" />
+          </svg>{' '}
+          {text('attach.add')}
           <input
             type="file"
             multiple

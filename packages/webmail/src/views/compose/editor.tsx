@@ -160,7 +160,18 @@ export function BodyEditor({ body, onChange, text, labelledBy }: Props) {
               title={text('editor.link')}
               onClick={link}
             >
-              <span aria-hidden="true">🔗</span>
+              <svg
+                aria-hidden="true"
+                width="16"
+                height="16"
+                viewBox="0 0 24 24"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="2"
+              >
+                <path d="M10 14a5 5 0 0 0 7 0l3-3a5 5 0 0 0-7-7l-1 1" />
+                <path d="M14 10a5 5 0 0 0-7 0l-3 3a5 5 0 0 0 7 7l1-1" />
+              </svg>
             </button>
             <button
               type="button"
