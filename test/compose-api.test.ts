@@ -105,7 +105,7 @@ describe('composing over the API', () => {
     const parsed = await simpleParser(raw);
     const [part, eml] = parsed.attachments;
     expect(raw.toString('latin1')).toMatch(
-      /Content-Type: message\/rfc822[^]*?Content-Disposition: attachment/,
+      /Content-Type: message\/rfc822[\s\S]*?Content-Disposition: attachment/,
     );
     expect(part?.filename).toBe('数据.bin');
     expect(part?.content.equals(Buffer.from(file))).toBe(true);

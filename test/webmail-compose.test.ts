@@ -128,8 +128,8 @@ describe('composing in the webmail', () => {
     await page.getByRole('heading', { name: '全部回复' }).waitFor();
     await page.getByRole('list', { name: '收件人' }).getByText('王小明').waitFor();
     // The user is left out; the other recipient goes to Cc.
-    expect(await page.getByRole('list', { name: '抄送' }).innerText()).toContain('李四');
-    expect(await page.getByRole('list', { name: '收件人' }).innerText()).not.toContain('张三');
+    expect(await page.getByRole('list', { name: '抄送' }).textContent()).toContain('李四');
+    expect(await page.getByRole('list', { name: '收件人' }).textContent()).not.toContain('张三');
 
     await page.goto(`${server.baseUrl}/m/${encodeURIComponent(got.id)}`);
     await page.getByRole('link', { name: '转发', exact: true }).click();

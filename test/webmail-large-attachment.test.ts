@@ -68,7 +68,7 @@ beforeAll(async () => {
   for (let written = 0; written < SIZE; written += MiB) {
     const chunk = randomBytes(MiB);
     hash.update(chunk);
-    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) =>
     out.end((err?: Error | null) => (err ? reject(err) : resolve())),

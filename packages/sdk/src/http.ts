@@ -193,7 +193,7 @@ export class HttpClient {
         headers,
         body:
           request.rawBody !== undefined
-            ? (request.rawBody.data as BodyInit)
+            ? (request.rawBody.data as Blob)
             : request.body === undefined
               ? undefined
               : JSON.stringify(request.body),

@@ -23,8 +23,8 @@ export interface AttachmentSources {
 
 /** A file name for a forwarded message: its subject, made safe, with `.eml`. */
 function emlName(subject: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
   const base = subject
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
     .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, ' ')
     .trim()
     .slice(0, 120);

@@ -30,7 +30,7 @@ export interface UsersTable {
   domain_id: string;
   display_name: string;
   /** Pinyin search keys of a Chinese display name (`zhangsan zs`), written with it; '' otherwise. */
-  name_keys: string;
+  name_keys: Generated<string>;
   /** scrypt hash in PHC-like form; null for users who sign in only through SSO/LDAP. */
   password_hash: string | null;
   /** Bytes allowed; 0 = unlimited. */

@@ -85,7 +85,7 @@ export function Recipients({ id, label, value, onChange, api, text }: Props) {
       e.preventDefault();
       setActive((i) => (i <= 0 ? options.length - 1 : i - 1));
     } else if (e.key === 'Enter' || (e.key === 'Tab' && input.trim()) || e.key === ',' || e.key === ';') {
-      const pick = open ? options[active >= 0 ? active : 0] : undefined;
+      const pick = open ? options[Math.max(active, 0)] : undefined;
       if (pick) {
         e.preventDefault();
         add({ name: pick.name, address: pick.address });
@@ -106,7 +106,7 @@ export function Recipients({ id, label, value, onChange, api, text }: Props) {
       <label class="compose__label" for={id}>
         {label}
       </label>
-      <div class="recipients__box" onClick={() => inputRef.current?.focus()}>
+      <div class="recipients__box">
         <ul class="chips" aria-label={label}>
           {value.map((a) => (
             <li key={a.address} class="chip" title={a.address}>
@@ -156,17 +156,18 @@ export function Recipients({ id, label, value, onChange, api, text }: Props) {
           {invalid}
         </p>
       )}
-      <ul
+      <div
         id={listId}
         role="listbox"
         class={open ? 'suggestions' : 'suggestions suggestions--closed'}
         aria-label={text('recipients.suggestions', { field: label })}
       >
         {options.map((o, i) => (
-          <li
+          <div
             key={o.address}
             id={`${id}-opt-${i}`}
             role="option"
+            tabIndex={-1}
             aria-selected={i === active}
             class={i === active ? 'suggestion suggestion--active' : 'suggestion'}
             onMouseDown={(e) => {
@@ -183,9 +184,9 @@ export function Recipients({ id, label, value, onChange, api, text }: Props) {
                   ? ` · ${o.departments.map((d) => d.name).join('、')}`
                   : ''}
             </span>
-          </li>
+          </div>
         ))}
-      </ul>
+      </div>
     </div>
   );
 }

@@ -16,7 +16,7 @@ const ACTIONS: {
 export function ReplyActions({ id }: { id: string }) {
   const { text } = useComposeText();
   return (
-    <span class="reply-actions" role="group" aria-label={text('actions.label')}>
+    <span class="reply-actions">
       {ACTIONS.map(({ mode, key }) => {
         const href = composePath({ mode, of: id });
         return (
