@@ -16,8 +16,8 @@ describe('composing: uploads and drafts', () => {
         size: 3,
         contentType: 'application/pdf',
         expiresAt: 'x',
-      });
-    });
+      }),
+    );
     const bytes = new Uint8Array([1, 2, 3]);
     const up = await client(fetch).mail.upload('alice@example.com', bytes, {
       name: '季度报告.pdf',
