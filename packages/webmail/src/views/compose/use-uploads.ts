@@ -7,6 +7,9 @@ import type { ComposeText } from './compose-text.js';
 
 let seq = 0;
 
+/** Bytes a file takes in a message, base64-encoded in lines of 76, plus room for headers. */
+const encodedSize = (n: number) => Math.ceil((n * 4) / 3) * (78 / 76) + 16 * 1024;
+
 /**
  * The attachments of the message being written: each file is uploaded as soon as it is picked
  * or dropped (one XMLHttpRequest per file, with progress), checked against the server's message
@@ -39,7 +42,8 @@ export function useUploads(api: ComposeApi | null, text: ComposeText, i18n: I18n
           percent: 0,
         };
         total += file.size;
-        if (limit !== null && (file.size > limit || total > limit)) {
+        // Base64 in the message: 4/3, plus CRLF every 76 characters (RFC 2045 §6.8).
+        if (limit !== null && (file.size > limit || encodedSize(total) > limit)) {
           const vars = {
             name: file.name,
             size: i18n.size(file.size > limit ? file.size : total),
