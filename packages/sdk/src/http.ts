@@ -54,6 +54,8 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** A body sent as it is rather than as JSON (an upload), with its type. */
+  rawBody?: { data: Uint8Array | ArrayBuffer | Blob; contentType: string };
   /** Safe to send twice (GET, PUT and DELETE are, RFC 9110 §9.2.2; a POST that only reads may say so). */
   idempotent?: boolean;
   /**
@@ -179,6 +181,7 @@ export class HttpClient {
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
     // No Content-Type without a body: the server rejects an empty JSON body.
     if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.rawBody !== undefined) headers['content-type'] = request.rawBody.contentType;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     const stop = () => controller.abort(request.signal?.reason);
@@ -188,7 +191,12 @@ export class HttpClient {
       return await this.fetch(url, {
         method: request.method,
         headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        body:
+          request.rawBody !== undefined
+            ? (request.rawBody.data as Blob)
+            : request.body === undefined
+              ? undefined
+              : JSON.stringify(request.body),
         signal: controller.signal,
       });
     } catch (error) {

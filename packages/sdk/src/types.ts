@@ -67,8 +67,21 @@ export type SendAttachment = Schemas['SendAttachment'];
 export type AttachmentContent = string | Uint8Array | ArrayBuffer | Blob;
 /** What `mail.send` takes: the API's request, with attachments given as bytes or base64. */
 export type SendInput = Omit<SendRequest, 'attachments'> & {
-  attachments?: (Omit<SendAttachment, 'content'> & { content: AttachmentContent })[];
+  attachments?: SendInputAttachment[];
 };
+/** A file uploaded beforehand (`jd.mail.upload`), attached by its id. */
+export type UploadAttachment = Schemas['UploadAttachment'];
+/** An attachment of a stored message (`attachmentId`), or the whole message as `message/rfc822`. */
+export type StoredAttachment = Schemas['StoredAttachment'];
+/** One attachment of a send or draft: bytes or base64, an upload, or something stored. */
+export type SendInputAttachment =
+  | (Omit<SendAttachment, 'content'> & { content: AttachmentContent })
+  | UploadAttachment
+  | StoredAttachment;
+/** What `mail.saveDraft` and `mail.replaceDraft` take: a send's fields, all optional. */
+export type DraftInput = Partial<Omit<SendInput, 'draftId'>>;
+/** A file uploaded to attach (`jd.mail.upload`). */
+export type Upload = Schemas['Upload'];
 export type CreateAppInput = Schemas['CreateAppRequest'];
 export type UpdateAppInput = Schemas['UpdateAppRequest'];
 export type CreateApiKeyInput = Schemas['CreateApiKeyRequest'];

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createApiApp, findWebmailDist } from './api/index.js';
 import { createAuditLog } from './audit/index.js';
@@ -46,7 +47,7 @@ import {
   createSendRateLimiter,
   type LoginGuard,
 } from './limits/index.js';
-import { createMailService, type MailService } from './mail/index.js';
+import { createMailService, createUploadStore, type MailService, type UploadStore } from './mail/index.js';
 import {
   createDkimKeys,
   createDkimSigner,
@@ -104,6 +105,8 @@ export interface Engine {
   loginGuard: LoginGuard;
   /** The global address book and department tree. */
   addressBook: AddressBook;
+  /** Files uploaded for sends and drafts (`<dataDir>/uploads`, kept 24 hours). */
+  uploads: UploadStore;
   /** LDAP/AD sync jobs (no sources configured: every request names an unknown source). */
   directorySync: DirectorySync;
   /** Outcomes of API sends made with an `Idempotency-Key`. */
@@ -257,7 +260,13 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     config: config.webhooks,
     log: log.child({ component: 'webhooks' }),
   });
+  const uploads = createUploadStore({
+    dir: join(config.dataDir, 'uploads'),
+    maxSize: config.smtp.maxMessageSize,
+    log: log.child({ component: 'uploads' }),
+  });
   const mail = createMailService({
+    uploads,
     store,
     directory,
     hostname: config.hostname,
@@ -351,6 +360,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     sso,
     loginGuard,
     addressBook: createAddressBook(database.db),
+    uploads,
     directorySync,
     idempotency: createIdempotencyStore(database.db),
     rules,
@@ -382,6 +392,7 @@ export async function buildEngine(config: Config, log: Logger, options: BuildOpt
     search,
     async close() {
       oauth.stop();
+      uploads.stop();
       await directorySync.stop();
       await queue.stop();
       await webhooks.stop();
@@ -559,6 +570,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     sso: engine.sso,
     loginGuard: engine.loginGuard,
     addressBook: engine.addressBook,
+    uploads: engine.uploads,
     directorySync: engine.directorySync,
     idempotency: engine.idempotency,
     queue: engine.queue,
@@ -643,6 +655,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   engine.queue.start();
   engine.webhooks.start();
   engine.search.start();
+  engine.uploads.start();
   log.info(
     {
       ports,

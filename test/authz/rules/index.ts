@@ -2,6 +2,7 @@ import { adminRules } from './admin.js';
 import { apiKeyRules } from './api-keys.js';
 import { appAndSsoRules } from './apps-sso.js';
 import type { Rules } from './common.js';
+import { composeRules } from './compose.js';
 import { directoryRules, publicRules } from './directory-public.js';
 import { eventRules } from './events.js';
 import { filterRules } from './filter.js';
@@ -25,6 +26,7 @@ export const RULES: Rules = {
   ...userRules,
   ...groupRules,
   ...mailRules,
+  ...composeRules,
   ...mailAuthRules,
   ...appAndSsoRules,
   ...apiKeyRules,

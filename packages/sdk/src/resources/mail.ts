@@ -1,9 +1,8 @@
-import { bytesToBase64 } from '../base64.js';
 import type { HttpClient } from '../http.js';
 import { type Page, Paginator } from '../paginator.js';
 import type {
-  AttachmentContent,
   CreateMailboxOptions,
+  DraftInput,
   ListMessagesParams,
   Mailbox,
   MessageBatchInput,
@@ -17,7 +16,9 @@ import type {
   UnreadCount,
   UnreadCountResult,
   UpdateMessageInput,
+  Upload,
 } from '../types.js';
+import { encodeAttachments } from './mail-body.js';
 import { fetchChanges, type MailboxChanges, type SyncMailboxOptions, syncMailbox } from './mail-sync.js';
 import { path } from './path.js';
 
@@ -381,20 +382,66 @@ export class Mail {
    * });
    */
   async send(address: string, input: SendInput, options: SendOptions = {}): Promise<SendResult> {
-    const { attachments, ...rest } = input;
-    const body: SendRequest = attachments
-      ? {
-          ...rest,
-          attachments: await Promise.all(
-            attachments.map(async (a) => ({ ...a, content: await base64(a.content) })),
-          ),
-        }
-      : rest;
+    const body: SendRequest = await encodeAttachments(input);
     return this.http.json({
       method: 'POST',
       path: path`/users/${address}/send`,
       body,
       idempotencyKey: options.idempotencyKey ?? newIdempotencyKey(),
+    });
+  }
+
+  /**
+   * Uploads a file to attach to a send or draft later (`{ uploadId }`): the body is the file
+   * itself, streamed to disk by the server, up to its message size limit (`413` past it).
+   * Uploads are kept 24 hours.
+   *
+   * @example
+   * const file = await openAsBlob('季度报告.pdf'); // node:fs — read as it is sent
+   * const up = await jd.mail.upload('alice@example.com', file, { name: '季度报告.pdf', contentType: 'application/pdf' });
+   * await jd.mail.send('alice@example.com', { to: ['bob@example.com'], subject: 'Q3', attachments: [{ uploadId: up.id }] });
+   */
+  upload(
+    address: string,
+    content: Uint8Array | ArrayBuffer | Blob,
+    options: { name: string; contentType?: string },
+  ): Promise<Upload> {
+    const contentType =
+      options.contentType ?? ((content instanceof Blob && content.type) || 'application/octet-stream');
+    return this.http.json({
+      method: 'POST',
+      path: path`/users/${address}/uploads`,
+      query: { name: options.name },
+      rawBody: { data: content, contentType },
+    });
+  }
+
+  /** Deletes an upload that is no longer wanted. */
+  async deleteUpload(address: string, id: string): Promise<void> {
+    await this.http.json({ method: 'DELETE', path: path`/users/${address}/uploads/${id}` });
+  }
+
+  /**
+   * Saves a draft in the user's Drafts mailbox (every field optional); returns it. Read it back with
+   * {@link Mail.get}; send it with `send(address, { ...fields, draftId })`, which deletes it.
+   *
+   * @example
+   * const draft = await jd.mail.saveDraft('alice@example.com', { subject: '周报', text: '本周…' });
+   */
+  async saveDraft(address: string, input: DraftInput): Promise<MessageSummary> {
+    return this.http.json({
+      method: 'POST',
+      path: path`/users/${address}/drafts`,
+      body: await encodeAttachments(input),
+    });
+  }
+
+  /** Replaces draft `id` with a new version; returns the new one (a new id; the old one is gone). */
+  async replaceDraft(address: string, id: string, input: DraftInput): Promise<MessageSummary> {
+    return this.http.json({
+      method: 'PUT',
+      path: path`/users/${address}/drafts/${id}`,
+      body: await encodeAttachments(input),
     });
   }
 
@@ -422,15 +469,6 @@ export function filenameOf(header: string | null): string | null {
   }
   const plain = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header);
   return plain?.[1] ? plain[1].replace(/\\(.)/g, '$1') : null;
-}
-
-/** A string is taken as base64 already; bytes are encoded. */
-async function base64(content: AttachmentContent): Promise<string> {
-  if (typeof content === 'string') return content;
-  if (content instanceof Uint8Array) return bytesToBase64(content);
-  return bytesToBase64(
-    new Uint8Array(content instanceof ArrayBuffer ? content : await content.arrayBuffer()),
-  );
 }
 
 /** Options of {@link Mail.send}. */

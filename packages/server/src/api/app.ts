@@ -11,7 +11,7 @@ import type { GroupPolicies, QuarantineService, RulesService, SpamClassifier } f
 import type { IdempotencyStore } from '../idempotency/index.js';
 import type { DirectorySync } from '../ldap/index.js';
 import { type LoginGuard, parseAddressList } from '../limits/index.js';
-import type { MailService } from '../mail/index.js';
+import type { MailService, UploadStore } from '../mail/index.js';
 import type { DomainMailAuth } from '../mail-auth/index.js';
 import type { OAuthService } from '../oauth/index.js';
 import type { QueueService } from '../queue/index.js';
@@ -88,6 +88,8 @@ export interface ApiDeps {
   audit?: AuditLog;
   /** The dashboard's numbers (`GET /stats` answers 503 without them). */
   stats?: DashboardStatsService;
+  /** Files uploaded for sends and drafts (their routes answer 503 without it). */
+  uploads?: UploadStore;
   /** The API's logger (main.ts passes a `{ component: 'api' }` child). */
   log: Logger;
   /** True once every listener is up (drives `/readyz`). */
@@ -183,6 +185,7 @@ export async function createApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     settings: deps.settings,
     audit: deps.audit,
     stats: deps.stats,
+    uploads: deps.uploads,
   });
   if (deps.scim) await app.register(scimRoutes, { prefix: '/scim/v2', scim: deps.scim, publicUrl });
   if (deps.webmail) await app.register(webmailRoutes, deps.webmail);

@@ -56,6 +56,20 @@ describe.each(databases.engines)('address book on %s', (engine) => {
     });
   });
 
+  it('finds a Chinese name by its full pinyin and its initials, and follows a rename', async () => {
+    await dir.createUser({ address: 'zhang.s@a.com', displayName: '张三' });
+    await dir.createUser({ address: 'li.si@a.com', displayName: '李四' });
+    const find = (q: string) => addresses({ q, visibleDomains: new Set(['a.com']), limit: 10 });
+    expect(await find('zs')).toEqual(['zhang.s@a.com']);
+    expect(await find('zhangsan')).toEqual(['zhang.s@a.com']);
+    expect(await find('Zhang San')).toEqual(['zhang.s@a.com']);
+    expect(await find('张')).toEqual(['zhang.s@a.com']);
+    expect(await find('ls')).toEqual(['li.si@a.com']);
+    await dir.updateUser('li.si@a.com', { displayName: '王五' });
+    expect(await find('ls')).toEqual([]);
+    expect(await find('ww')).toEqual(['li.si@a.com']);
+  });
+
   it('searches names, addresses and department names; lists a department; pages across users and groups', async () => {
     expect(await addresses({ q: 'SALES', visibleDomains: null, limit: 10 })).toEqual(['bob@a.com']);
     expect(await addresses({ q: 'hands', visibleDomains: null, limit: 10 })).toEqual(['all@a.com']);

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, GroupKind } from '../store/index.js';
+import { nameKeyQuery } from './name-keys.js';
 import type { Page } from './types.js';
 import { cursor, likePattern } from './validate.js';
 
@@ -16,7 +17,7 @@ export interface AddressBookEntry {
 }
 
 export interface AddressBookQuery {
-  /** Substring of name, address or (for users) department name. */
+  /** Substring of name, address or (for users) department name; pinyin (full or initials) of a Chinese name. */
   q?: string;
   domain?: string;
   /** Restrict to these domains; null = all. */
@@ -75,10 +76,13 @@ export function createAddressBook(db: Kysely<DB>): AddressBook {
     }
     if (o.q) {
       const p = likePattern(o.q);
+      // Pinyin, full or initials (`zhangsan`, `zs` → 张三): keys written with the name (name-keys.ts).
+      const keys = nameKeyQuery(o.q) ? likePattern(nameKeyQuery(o.q)) : p;
       q = q.where((eb) =>
         eb.or([
           sql<boolean>`lower(users.address) like ${p} escape '\\'`,
           sql<boolean>`lower(users.display_name) like ${p} escape '\\'`,
+          sql<boolean>`users.name_keys like ${keys} escape '\\'`,
           eb.exists(
             eb
               .selectFrom('group_members')

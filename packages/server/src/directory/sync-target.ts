@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvents, type DB } from '../store/index.js';
+import { nameKeysOf } from './name-keys.js';
 import { groupsBefore, syncBatchEvents } from './sync-events.js';
 import { createSyncRuns } from './sync-runs.js';
 import type {
@@ -105,7 +106,10 @@ export function createDirectorySyncTarget(deps: SyncTargetDeps): DirectorySyncTa
       const set: Record<string, unknown> = { updated_at: now };
       if (u.address !== undefined) set.address = u.address;
       if (u.domain !== undefined) set.domain_id = domainId(domains, u.domain);
-      if (u.displayName !== undefined) set.display_name = u.displayName;
+      if (u.displayName !== undefined) {
+        set.display_name = u.displayName;
+        set.name_keys = nameKeysOf(u.displayName);
+      }
       if (u.externalId !== undefined) set.external_id = u.externalId;
       if (u.dn !== undefined) set.source_dn = u.dn;
       if (u.enabled !== undefined) set.enabled = u.enabled ? 1 : 0;
@@ -133,6 +137,7 @@ export function createDirectorySyncTarget(deps: SyncTargetDeps): DirectorySyncTa
             address: u.address,
             domain_id: domainId(domains, u.domain),
             display_name: u.displayName,
+            name_keys: nameKeysOf(u.displayName),
             // Password-less: they sign in through the directory.
             password_hash: null,
             quota_bytes: deps.defaultQuotaBytes,

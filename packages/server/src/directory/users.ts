@@ -3,6 +3,7 @@ import { AppError, hasControlCharacters, newId, normalizeAddress, normalizeDomai
 import { appendEvents, type DB, type UserRole, type UsersTable } from '../store/index.js';
 import type { Domains } from './domains.js';
 import { userEvent, userPatchChanges, userUpdateEvents } from './events.js';
+import { nameKeysOf } from './name-keys.js';
 import { hashPassword } from './passwords.js';
 import type { CreateUserInput, ListUsersOptions, Page, UpdateUserInput, User } from './types.js';
 import { cursor, likePattern, validAddress, validDomain, validPassword, validQuota } from './validate.js';
@@ -301,6 +302,7 @@ export function createUsers(deps: UsersDeps) {
             address: a.address,
             domain_id: domain.id,
             display_name: input.displayName?.trim() ?? '',
+            name_keys: nameKeysOf(input.displayName?.trim() ?? ''),
             password_hash: hash,
             quota_bytes: validQuota(input.quotaBytes ?? deps.defaultQuotaBytes),
             used_bytes: 0,
@@ -352,7 +354,10 @@ export function createUsers(deps: UsersDeps) {
         : undefined;
       const now = Date.now();
       const set: Updateable<UsersTable> = { updated_at: now };
-      if (patch.displayName !== undefined) set.display_name = patch.displayName.trim();
+      if (patch.displayName !== undefined) {
+        set.display_name = patch.displayName.trim();
+        set.name_keys = nameKeysOf(set.display_name);
+      }
       if (patch.quotaBytes !== undefined) set.quota_bytes = validQuota(patch.quotaBytes);
       if (role !== undefined) set.role = role;
       if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;

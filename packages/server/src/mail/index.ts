@@ -10,3 +10,4 @@ export {
   type TraceRecorder,
 } from './outbound.js';
 export type * from './types.js';
+export { createUploadStore, type StoredUpload, type UploadInfo, type UploadStore } from './uploads.js';

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Directory } from '../directory/index.js';
 import type { SendRateLimiter } from '../limits/index.js';
@@ -12,15 +12,18 @@ import type {
 } from '../store/index.js';
 import { findAttachment } from './attachment.js';
 import { authorsOf } from './authors.js';
-import { composeMessage } from './compose.js';
+import { composeStreams } from './compose.js';
+import { assertDraft, saveDraft } from './drafts.js';
 import { missingSubmissionHeaders, receivedHeader } from './headers.js';
 import { HEAD_BYTES, ingest } from './ingest.js';
 import { needsSmtpUtf8, type OutboundQueue, type TraceRecorder } from './outbound.js';
 import { parseBody, readHeaderFields } from './parse.js';
 import { parseIndex } from './parse-index.js';
+import { resolveAttachments } from './send-attachments.js';
 import type { SendRecipients } from './send-recipients.js';
 import { resolveSendRecipients } from './send-recipients.js';
 import { subjectTagEdit } from './subject-tag.js';
+import { threadFields } from './thread-fields.js';
 import type {
   DeliveredMessage,
   FilterPlan,
@@ -34,6 +37,7 @@ import type {
   SendContext,
   SendInput,
 } from './types.js';
+import type { UploadStore } from './uploads.js';
 
 export interface MailServiceDeps {
   store: MailStore;
@@ -63,6 +67,8 @@ export interface MailServiceDeps {
    * forwarding (settings/). It must not throw; the delivery stands whatever it does.
    */
   afterDelivery?: (message: DeliveredMessage) => Promise<void>;
+  /** Files uploaded for sends and drafts, and scratch space for forwarded parts; without it those are UNAVAILABLE. */
+  uploads?: UploadStore;
 }
 
 /** What the send API tells the filter of a message: it is outbound mail of a signed-in user. */
@@ -352,6 +358,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
       return {
         ...summary,
         ...body,
+        ...threadFields(body.headers),
         authentication: authResultsOf(await store.authResultsOf(summary.blobId)),
         filter: filterResultOf(await store.filterResultOf(summary.blobId)),
       };
@@ -441,16 +448,8 @@ export function createMailService(deps: MailServiceDeps): MailService {
     async send(address, input, context) {
       const sender = await directory.getUser(address);
       if (!sender.enabled) throw new AppError('USER_DISABLED', `${sender.address} is disabled`);
-      for (const [i, a] of (input.attachments ?? []).entries()) {
-        if (a.content.length % 4 !== 0)
-          throw new AppError(
-            'VALIDATION_FAILED',
-            `attachments[${i}].content: base64 must be padded to a multiple of 4`,
-            {
-              field: `attachments[${i}].content`,
-            },
-          );
-      }
+      // A draft named but not there is refused before anything is sent.
+      if (input.draftId !== undefined) await assertDraft(store, sender.id, input.draftId);
       const recipients = await resolveSendRecipients(
         directory,
         { to: input.to, cc: input.cc, bcc: input.bcc },
@@ -461,14 +460,46 @@ export function createMailService(deps: MailServiceDeps): MailService {
           field: 'to',
         });
       const charged = await charge(sender.id, sender.address, recipients.count);
+      let sent: { id: string; messageId: string };
       try {
-        return await sendComposed(sender, input, recipients, context);
+        sent = await sendComposed(sender, input, recipients, context);
       } catch (err) {
         await charged?.refund().catch((e) => log.warn({ err: e }, 'could not refund a send-rate charge'));
         throw err;
       }
+      if (input.draftId !== undefined) await removeDraft(sender.id, input.draftId);
+      return sent;
+    },
+    async saveDraft(address, input) {
+      const sender = await directory.getUser(address);
+      return saveDraft(draftDeps, sender, input);
+    },
+    async replaceDraft(address, id, input) {
+      const sender = await directory.getUser(address);
+      await assertDraft(store, sender.id, id);
+      const saved = await saveDraft(draftDeps, sender, input);
+      await removeDraft(sender.id, id);
+      return saved;
     },
   };
+
+  const draftDeps = {
+    store,
+    uploads: deps.uploads,
+    hostname: deps.hostname,
+    append: (input: Parameters<MailService['append']>[0]) => service.append(input),
+  };
+
+  /** Deletes a draft that was sent or replaced; already gone (another tab sent it) is fine. */
+  async function removeDraft(userId: string, id: string): Promise<void> {
+    try {
+      await store.deleteMessage(userId, id);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'MESSAGE_NOT_FOUND')) throw err;
+    } finally {
+      directory.noteUsageChanged([userId]);
+    }
+  }
 
   /** Composes a send and delivers it: local copies at once, remote recipients into the queue. */
   async function sendComposed(
@@ -477,11 +508,28 @@ export function createMailService(deps: MailServiceDeps): MailService {
     recipients: SendRecipients,
     context: SendContext | undefined,
   ): Promise<{ id: string; messageId: string }> {
-    const { raw, sentRaw, messageId } = await composeMessage({
-      ...input,
-      from: { name: sender.displayName, address: sender.address },
-      hostname: deps.hostname,
-    });
+    const resolved = await resolveAttachments(deps, sender.id, input.attachments);
+    try {
+      const composed = composeStreams({
+        ...input,
+        attachments: resolved.attachments,
+        from: { name: sender.displayName, address: sender.address },
+        hostname: deps.hostname,
+      });
+      return await deliverComposed(sender, composed, recipients, context);
+    } finally {
+      await resolved.cleanup();
+    }
+  }
+
+  /** Delivers a composed send: local copies at once, remote recipients into the queue, the Sent copy. */
+  async function deliverComposed(
+    sender: { id: string; address: string; displayName: string },
+    composed: ReturnType<typeof composeStreams>,
+    recipients: SendRecipients,
+    context: SendContext | undefined,
+  ): Promise<{ id: string; messageId: string }> {
+    const { messageId } = composed;
     const id = newId();
     const trace = receivedHeader({
       helo: 'api',
@@ -493,9 +541,9 @@ export function createMailService(deps: MailServiceDeps): MailService {
     // The envelope sender of an API send is the user's own address.
     const outbound =
       recipients.remote.length > 0 ? { mailFrom: sender.address, recipients: recipients.remote } : undefined;
-    const deliver = (message: Buffer, sent: boolean, withRecipients: boolean) => {
+    const deliver = (keepBcc: boolean, sent: boolean, withRecipients: boolean) => {
       // The recipients' copy passes the filter, as submitted mail does; the sender's own Bcc copy needs not.
-      const stream = Readable.from([message]);
+      const stream = composed.open(keepBcc);
       const filter = withRecipients
         ? deps.sendFilter?.({
             direction: 'outbound',
@@ -516,18 +564,18 @@ export function createMailService(deps: MailServiceDeps): MailService {
         submission: sent ? { senderUserId: sender.id } : undefined,
       });
     };
-    if (!sentRaw) {
+    if (!composed.hasBcc) {
       // One body for every copy: the recipients', the queue's and the sender's are the same bytes.
-      const { messageIds } = await deliver(raw, true, true);
+      const { messageIds } = await deliver(false, true, true);
       return { id: messageIds[messageIds.length - 1] as string, messageId };
     }
     // Blind copies: the sender's copy differs (it keeps `Bcc:`), so it is a delivery of its own.
     // It goes first; if the recipients' delivery (local copies and queue rows, without `Bcc:`)
     // then fails, it is taken back, so that an error means nothing was sent and a retry cannot
     // deliver twice.
-    const [sentId] = (await deliver(sentRaw, true, false)).messageIds as [string];
+    const [sentId] = (await deliver(true, true, false)).messageIds as [string];
     try {
-      await deliver(raw, false, true);
+      await deliver(false, false, true);
     } catch (err) {
       await store
         .deleteMessage(sender.id, sentId)

@@ -74,6 +74,14 @@ export interface AttachmentInfo {
 /** A message with its parsed body, for the API's single-message view. */
 export interface MessageDetail extends MessageSummary {
   headers: { name: string; value: string }[];
+  /** `Bcc:` (kept only in the sender's own copies: Sent, Drafts). */
+  bcc: Address[];
+  /** `Reply-To:`. */
+  replyTo: Address[];
+  /** `In-Reply-To:`; null without one. */
+  inReplyTo: string | null;
+  /** `References:`, oldest first. */
+  references: string[];
   text: string | null;
   /** The HTML body as sent; clients must sanitize before rendering (webmail does). */
   html: string | null;
@@ -91,13 +99,36 @@ export interface MessageDetail extends MessageSummary {
 
 export type Recipient = string | Address;
 
-export interface SendAttachmentInput {
+/** An attachment given in the request itself. */
+export interface InlineAttachmentInput {
   filename: string;
   contentType?: string;
   /** Base64 (RFC 4648 §4). */
   content: string;
   contentId?: string;
 }
+
+/** A file the sender uploaded beforehand (`POST /users/{a}/uploads`). */
+export interface UploadAttachmentInput {
+  uploadId: string;
+  /** A name other than the upload's. */
+  filename?: string;
+  contentId?: string;
+}
+
+/**
+ * Something of a stored message of the sender's: one of its attachments (forwarding inline,
+ * re-opening a draft), or, without `attachmentId`, the whole message as `message/rfc822`
+ * (forwarding as an attachment).
+ */
+export interface StoredAttachmentInput {
+  fromMessage: string;
+  attachmentId?: string;
+  filename?: string;
+  contentId?: string;
+}
+
+export type SendAttachmentInput = InlineAttachmentInput | UploadAttachmentInput | StoredAttachmentInput;
 
 export interface SendInput {
   to?: Recipient[];
@@ -111,6 +142,8 @@ export interface SendInput {
   text?: string;
   html?: string;
   attachments?: SendAttachmentInput[];
+  /** A draft of the sender's that this send replaces: deleted once the send is accepted. */
+  draftId?: string;
 }
 
 /** Where an API send came from, for its `Received:` header. */
@@ -330,4 +363,11 @@ export interface MailService {
    * sender's `sending.*` limits.
    */
   send(address: string, input: SendInput, context?: SendContext): Promise<{ id: string; messageId: string }>;
+  /**
+   * Files a draft (every field optional) in the user's `\Drafts` mailbox, flagged `\Draft`;
+   * returns its summary.
+   */
+  saveDraft(address: string, input: Partial<SendInput>): Promise<MessageSummary>;
+  /** Files a new version of draft `id` and deletes the old one (MESSAGE_NOT_FOUND if `id` is no draft of theirs). */
+  replaceDraft(address: string, id: string, input: Partial<SendInput>): Promise<MessageSummary>;
 }

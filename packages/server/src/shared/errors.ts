@@ -60,6 +60,7 @@ export const ErrorCodes = {
   SPECIAL_USE_INVALID: { status: 422, title: 'Special-use attribute not supported or already in use' },
   MESSAGE_NOT_FOUND: { status: 404, title: 'Message not found' },
   ATTACHMENT_NOT_FOUND: { status: 404, title: 'Attachment not found' },
+  UPLOAD_NOT_FOUND: { status: 404, title: 'Upload not found or expired' },
   QUOTA_EXCEEDED: { status: 422, title: 'Mailbox quota exceeded' },
   MESSAGE_TOO_LARGE: { status: 413, title: 'Message too large' },
   HEADER_TOO_LARGE: { status: 413, title: 'Message header section too large' },

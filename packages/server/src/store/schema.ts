@@ -29,6 +29,8 @@ export interface UsersTable {
   address: string;
   domain_id: string;
   display_name: string;
+  /** Pinyin search keys of a Chinese display name (`zhangsan zs`), written with it; '' otherwise. */
+  name_keys: Generated<string>;
   /** scrypt hash in PHC-like form; null for users who sign in only through SSO/LDAP. */
   password_hash: string | null;
   /** Bytes allowed; 0 = unlimited. */

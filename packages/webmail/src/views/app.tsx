@@ -12,6 +12,7 @@ import {
 } from '../i18n/index.js';
 import { firstPage, type PageState, pageFrom } from '../mail/paging.js';
 import { loginPath, navigate, type Route, type SearchQuery, safeRedirect, useRoute } from '../router.js';
+import { Compose } from './compose/compose.js';
 import { useFocusOnChange } from './focus.js';
 import { AnnounceContext, StatusRegion } from './live.js';
 import { LoginPage } from './login.js';
@@ -164,6 +165,20 @@ export function App({ api: given }: { api?: Api }) {
           navigate(safeRedirect(route.redirect), { replace: true });
         }}
       />
+    );
+  } else if (current && route.name === 'compose') {
+    content = (
+      <>
+        <Header session={current} unread={unread} onLogout={logout} />
+        <main id="main" class="main">
+          <Compose
+            key={`${route.mode}:${route.of}:${route.draft ?? ''}`}
+            api={api}
+            session={current}
+            {...route}
+          />
+        </main>
+      </>
     );
   } else if (current) {
     lastPage.current = listPage(route, state, lastPage.current);

@@ -7,6 +7,7 @@ import { formatAddress, linkify } from '../mail/format.js';
 import { frameDocument } from '../mail/frame.js';
 import { sanitizeMail } from '../mail/sanitize.js';
 import { messagePath, onLinkClick } from '../router.js';
+import { ReplyActions } from './compose/reply-actions.js';
 import { useFocusOnChange } from './focus.js';
 import { useMessageActions } from './folders/actions.js';
 import { useAnnounce } from './live.js';
@@ -186,6 +187,7 @@ export function MessageView({
         <button type="button" class="button" onClick={markUnread} disabled={busy}>
           {t('mail.action.markUnread')}
         </button>
+        <ReplyActions id={id} />
         {junkName && (
           <button type="button" class="button" onClick={toggleJunk} disabled={busy}>
             {message.mailbox === junkName ? t('mail.action.notJunk') : t('mail.action.junk')}

@@ -70,6 +70,8 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
     'The special use is not one a mailbox can be made with (`\\Archive`, `\\Drafts`, `\\Junk`, `\\Sent`, `\\Trash`), or another of the user’s mailboxes already has it.',
   MESSAGE_NOT_FOUND: 'No such message in this user’s mail (it may have been deleted).',
   ATTACHMENT_NOT_FOUND: 'The message has no part with that id; take ids from the message’s `attachments`.',
+  UPLOAD_NOT_FOUND:
+    'No upload of this user has that id: it was deleted, it expired (uploads are kept 24 hours), or it is another user’s. Upload the file again.',
   QUOTA_EXCEEDED: 'A recipient’s mailbox is full. The sender can retry once they have made room.',
   MESSAGE_TOO_LARGE: 'The message is larger than `smtp.maxMessageSize`.',
   HEADER_TOO_LARGE:

@@ -8,6 +8,7 @@ import {
 } from './api-key.js';
 import { AppCredentialsModel, AppModel, AppPage, CreateAppBody, UpdateAppBody } from './app.js';
 import { AuditEntryModel, AuditPage } from './audit.js';
+import { DraftBody, UploadModel } from './compose.js';
 import {
   AddressBookEntryModel,
   AddressBookPage,
@@ -48,12 +49,14 @@ import {
   SendAttachment,
   SendBody,
   SendResult,
+  StoredAttachment,
   UnreadCount,
   UnreadCountResult,
   UnreadCounts,
   UnreadCountsBody,
   UpdateMailboxBody,
   UpdateMessageBody,
+  UploadAttachment,
 } from './mail.js';
 import {
   AuthenticationModel,
@@ -152,8 +155,12 @@ export const MODELS: readonly TSchema[] = [
   UnreadCountResult,
   UnreadCounts,
   SendAttachment,
+  UploadAttachment,
+  StoredAttachment,
   SendBody,
   SendResult,
+  UploadModel,
+  DraftBody,
   AppModel,
   CreateAppBody,
   UpdateAppBody,

@@ -128,6 +128,12 @@ export const HeaderModel = Type.Object(
 export const MessageDetailModel = Type.Object(
   {
     ...summaryFields,
+    bcc: Type.Array(ref(AddressModel), {
+      description: 'Blind copies: present only in the sender’s own copies (Sent, Drafts)',
+    }),
+    replyTo: Type.Array(ref(AddressModel), { description: 'The `Reply-To:` addresses' }),
+    inReplyTo: Nullable(Type.String({ description: 'The `In-Reply-To:` Message-ID' })),
+    references: Type.Array(Type.String(), { description: 'The `References:` Message-IDs, oldest first' }),
     headers: Type.Array(ref(HeaderModel)),
     text: Nullable(Type.String({ description: 'The plain-text body' })),
     html: Nullable(Type.String({ description: 'The HTML body as sent: sanitize before rendering' })),
@@ -327,6 +333,54 @@ export const SendAttachment = Type.Object(
   { $id: 'SendAttachment', title: 'SendAttachment', additionalProperties: false },
 );
 
+const FileNameString = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 255, pattern: PATTERNS.filename.pattern, description });
+
+export const UploadAttachment = Type.Object(
+  {
+    uploadId: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'The `id` of an upload of the sender’s (`POST /users/{address}/uploads`)',
+    }),
+    filename: Type.Optional(FileNameString('File name to show instead of the upload’s')),
+    contentId: Type.Optional(SendAttachment.properties.contentId),
+  },
+  {
+    $id: 'UploadAttachment',
+    title: 'UploadAttachment',
+    additionalProperties: false,
+    description: 'A file uploaded beforehand, streamed into the message as it is composed',
+  },
+);
+
+export const StoredAttachment = Type.Object(
+  {
+    fromMessage: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'Id of a stored message of the sender’s',
+    }),
+    attachmentId: Type.Optional(
+      Type.String({
+        pattern: PATTERNS.partNumber.pattern,
+        description:
+          'One of its attachments (the `id` from the message view); without it the whole message is ' +
+          'attached as `message/rfc822`',
+      }),
+    ),
+    filename: Type.Optional(FileNameString('File name to show instead of the original’s')),
+    contentId: Type.Optional(SendAttachment.properties.contentId),
+  },
+  {
+    $id: 'StoredAttachment',
+    title: 'StoredAttachment',
+    additionalProperties: false,
+    description:
+      'Something of a message the sender has: an attachment (forward inline, re-open a draft) or the message itself (forward as attachment)',
+  },
+);
+
 export const SendBody = Type.Object(
   {
     to: Type.Optional(Type.Array(Recipient, { maxItems: 100 })),
@@ -364,7 +418,22 @@ export const SendBody = Type.Object(
         description: 'HTML body, sent as is; without `text`, a plain-text alternative is made from it',
       }),
     ),
-    attachments: Type.Optional(Type.Array(ref(SendAttachment), { maxItems: 100 })),
+    attachments: Type.Optional(
+      Type.Array(Type.Union([ref(SendAttachment), ref(UploadAttachment), ref(StoredAttachment)]), {
+        maxItems: 100,
+        description:
+          'Files to attach: base64 in the body (`content`), a file uploaded beforehand (`uploadId`), ' +
+          'an attachment of a stored message of the sender’s (`fromMessage` + `attachmentId`), or a whole ' +
+          'stored message as `message/rfc822` (`fromMessage` alone: forward as attachment)',
+      }),
+    ),
+    draftId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'A draft of the sender’s this message was written in: deleted once the send is accepted',
+      }),
+    ),
   },
   {
     $id: 'SendRequest',
@@ -418,6 +487,10 @@ export const toSummaryJson = (m: MessageSummary): SummaryJson => ({
 
 export const toDetailJson = (m: MessageDetail): Static<typeof MessageDetailModel> => ({
   ...toSummaryJson(m),
+  bcc: m.bcc,
+  replyTo: m.replyTo,
+  inReplyTo: m.inReplyTo,
+  references: m.references,
   headers: m.headers,
   text: m.text,
   html: m.html,

@@ -49,6 +49,10 @@ export class FakeMail implements MailService {
       messageId: `<${id}@example.org>`,
       preview: 'Hello',
       hasAttachments: false,
+      bcc: [],
+      replyTo: [],
+      inReplyTo: null,
+      references: [],
       headers: [{ name: 'Subject', value: `Message ${this.seq}` }],
       text: 'Hello',
       html: null,
@@ -196,5 +200,21 @@ export class FakeMail implements MailService {
     this.sent.push({ from: address, input });
     const m = this.add(address, { mailbox: 'Sent', unread: false, subject: input.subject });
     return { id: m.id, messageId: m.messageId ?? '' };
+  }
+  async saveDraft(address: string, input: Partial<SendInput>) {
+    const m = this.add(address, {
+      mailbox: 'Drafts',
+      unread: false,
+      draft: true,
+      subject: input.subject ?? '',
+    });
+    const { owner: _o, raw: _r, ...summary } = m;
+    return summary;
+  }
+  async replaceDraft(address: string, id: string, input: Partial<SendInput>) {
+    const old = this.messages.get(id);
+    if (old?.owner !== normalizeAddress(address) || !old.draft) throw new AppError('MESSAGE_NOT_FOUND');
+    this.messages.delete(id);
+    return this.saveDraft(address, input);
   }
 }

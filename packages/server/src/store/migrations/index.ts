@@ -21,6 +21,7 @@ import { senderHistory } from './0019-sender-history.js';
 import { journalMessageIds } from './0020-journal-message-ids.js';
 import { userSettings } from './0021-user-settings.js';
 import { auditLog } from './0022-audit-log.js';
+import { nameKeys } from './0023-name-keys.js';
 
 /** Migrations in order; names are permanent once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-journal-message-ids': journalMessageIds,
   '0021-user-settings': userSettings,
   '0022-audit-log': auditLog,
+  '0023-name-keys': nameKeys,
 };
 
 export const migrationProvider: MigrationProvider = {

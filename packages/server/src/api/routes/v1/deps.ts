@@ -12,7 +12,7 @@ import type {
 } from '../../../filter/index.js';
 import type { IdempotencyStore } from '../../../idempotency/index.js';
 import type { DirectorySync } from '../../../ldap/index.js';
-import type { MailService } from '../../../mail/index.js';
+import type { MailService, UploadStore } from '../../../mail/index.js';
 import type { DomainMailAuth } from '../../../mail-auth/index.js';
 import type { OAuthService } from '../../../oauth/index.js';
 import type { QueueService } from '../../../queue/index.js';
@@ -64,6 +64,8 @@ export interface V1Deps {
   audit?: AuditLog;
   /** The dashboard's numbers (`GET /stats`); without them the route answers 503. */
   stats?: DashboardStatsService;
+  /** Files uploaded for sends and drafts; without it the upload routes answer 503. */
+  uploads?: UploadStore;
 }
 
 /** A v1 resource plugin: gets the services, registers its routes. */

@@ -19,10 +19,12 @@ import { memberRoutes } from './groups/members.js';
 import { attachmentRoutes } from './mail/attachments.js';
 import { messageBatchRoutes } from './mail/batch.js';
 import { changeRoutes } from './mail/changes.js';
+import { draftRoutes } from './mail/drafts.js';
 import { folderRoutes } from './mail/folders.js';
 import { mailboxRoutes } from './mail/mailboxes.js';
 import { messageRoutes } from './mail/messages.js';
 import { sendRoutes } from './mail/send.js';
+import { uploadRoutes } from './mail/uploads.js';
 import { quarantineRoutes } from './quarantine/quarantine.js';
 import { queueRoutes } from './queue/queue.js';
 import { traceRoutes } from './queue/trace.js';
@@ -64,6 +66,7 @@ export const v1Routes: V1Plugin = async (
     settings,
     audit,
     stats,
+    uploads,
   },
 ) => {
   // Pass only the services on: the options also hold this plugin's `prefix`, which must not nest.
@@ -90,6 +93,7 @@ export const v1Routes: V1Plugin = async (
     settings,
     audit,
     stats,
+    uploads,
   };
   for (const plugin of [
     domainRoutes,
@@ -107,6 +111,8 @@ export const v1Routes: V1Plugin = async (
     messageBatchRoutes,
     attachmentRoutes,
     sendRoutes,
+    uploadRoutes,
+    draftRoutes,
     eventStreamRoutes,
     appRoutes,
     apiKeyRoutes,

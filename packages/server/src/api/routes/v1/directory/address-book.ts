@@ -49,7 +49,9 @@ export const addressBookRoutes: V1Plugin = async (app, { directory, addressBook 
         summary: 'Search the global address book',
         description:
           'Enabled users and groups with a distribution address, ordered by address. `q` matches name, ' +
-          'address or (users) department; `group` lists the direct members of one department or group.',
+          'address or (users) department, and a Chinese name also by its pinyin, full or initials ' +
+          '(`zhangsan`, `zs` → 张三; keys stored with the name, so a large directory answers as fast as ' +
+          'a name search); `group` lists the direct members of one department or group.',
         scope: 'directory:read',
         callers: CALLERS,
       },

@@ -41,7 +41,12 @@ export const sendRoutes: V1Plugin = async (app, { directory, mail, idempotency }
           'Sent mailbox. Blind copies (`bcc`) are delivered without a `Bcc:` header; the Sent copy keeps ' +
           'it. `201` means every recipient has the message durably; any error means none has it. ' +
           'Attachments are base64 in the JSON body, which is limited by `api.bodyLimit` (26 MB by ' +
-          'default), and the composed message by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`) and ' +
+          'default), or, for large files, references: an upload (`{ "uploadId" }`, see `createUpload`), ' +
+          'an attachment of a stored message (`{ "fromMessage", "attachmentId" }`) or a whole stored ' +
+          'message as `message/rfc822` (`{ "fromMessage" }`); referenced files are streamed into the ' +
+          'message, never held in memory. `draftId` names a draft the message was written in: it is ' +
+          'deleted once the send is accepted (`404` before anything is sent if it is not a draft of ' +
+          'the sender’s). The composed message is limited by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`) and ' +
           'its header section by 512 KiB and 5,000 lines, as all mail (`413 HEADER_TOO_LARGE`). ' +
           'With an `Idempotency-Key` a lost response can be retried without sending twice. The message ' +
           'passes the filter as submitted mail does: `422 FILTER_REJECTED` (a virus, a rule, or spam with ' +
