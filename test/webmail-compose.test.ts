@@ -183,6 +183,25 @@ describe('composing in the webmail', () => {
     expect(sent.attachments.map((a) => a.filename)).toEqual(['附件.txt']);
   });
 
+  it('writes the signature from the settings into a new message, under the line the user writes on', async () => {
+    await jd.settings.update('li@corp.test', {
+      signature: { text: '李四\n销售部', html: '<p><b>李四</b></p><p>销售部</p>' },
+    });
+    const page = await pageAs('li@corp.test', '/compose');
+    await page.locator('.editor__content b').getByText('李四').waitFor();
+    const to = page.getByRole('combobox', { name: '收件人', exact: true });
+    await to.fill('zhang@corp.test');
+    await to.press('Enter');
+    await page.getByLabel('主题').fill('带签名的邮件');
+    await page.locator('.editor__content').press('Control+Home');
+    await page.keyboard.type('正文第一行');
+    await page.getByRole('button', { name: '发送', exact: true }).click();
+    await page.waitForURL((u) => u.pathname === '/');
+    const got = await jd.mail.get('zhang@corp.test', (await newest('zhang@corp.test', '带签名的邮件')).id);
+    expect(got.html).toMatch(/正文第一行[\s\S]*-- [\s\S]*<b>李四<\/b>[\s\S]*销售部/);
+    expect(got.text).toMatch(/^正文第一行\s+-- \s*\n[\s\S]*李四/);
+  });
+
   it('says clearly when a recipient is refused and keeps the text', async () => {
     const page = await pageAs('wang@corp.test', '/compose');
     const to = page.getByRole('combobox', { name: '收件人', exact: true });

@@ -236,7 +236,7 @@ export interface paths {
         };
         /**
          * Search the global address book
-         * @description Enabled users and groups with a distribution address, ordered by address. `q` matches name, address or (users) department; `group` lists the direct members of one department or group.
+         * @description Enabled users and groups with a distribution address, ordered by address. `q` matches name, address or (users) department, and a Chinese name also by its pinyin, full or initials (`zhangsan`, `zs` → 张三; keys stored with the name, so a large directory answers as fast as a name search); `group` lists the direct members of one department or group.
          *
          *     **Requires** scope `directory:read`. **Callers:** every user for their own domain (webmail autocomplete), domain admins for theirs, keys for theirs.
          */
@@ -1111,6 +1111,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{address}/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save a draft
+         * @description The message is composed as a send would be (attachments by upload id, from stored messages, or base64) and filed in the user’s `\Drafts` mailbox (made if missing) with the `\Draft` and `\Seen` flags; nothing is sent. Read it back for editing with `getMessage` (to, cc, bcc, subject, text, html, attachments); its attachments go into the next version or the send as `{ "fromMessage": draftId, "attachmentId": … }`.
+         *
+         *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain; keys with `mail:write` for them.
+         */
+        post: operations["createDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{address}/drafts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace a draft
+         * @description Files the new version and deletes the old one: the answer has the new id (messages are immutable, as in IMAP). `404 MESSAGE_NOT_FOUND` when `id` is not a draft of the user’s (sent or replaced meanwhile). The message is composed as a send would be (attachments by upload id, from stored messages, or base64) and filed in the user’s `\Drafts` mailbox (made if missing) with the `\Draft` and `\Seen` flags; nothing is sent. Read it back for editing with `getMessage` (to, cc, bcc, subject, text, html, attachments); its attachments go into the next version or the send as `{ "fromMessage": draftId, "attachmentId": … }`.
+         *
+         *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain; keys with `mail:write` for them.
+         */
+        put: operations["replaceDraft"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{address}/enable": {
         parameters: {
             query?: never;
@@ -1412,7 +1456,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message as a user
-         * @description Composes the message (Message-ID, Date, MIME), delivers it and files a copy in the sender’s Sent mailbox. Blind copies (`bcc`) are delivered without a `Bcc:` header; the Sent copy keeps it. `201` means every recipient has the message durably; any error means none has it. Attachments are base64 in the JSON body, which is limited by `api.bodyLimit` (26 MB by default), and the composed message by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`) and its header section by 512 KiB and 5,000 lines, as all mail (`413 HEADER_TOO_LARGE`). With an `Idempotency-Key` a lost response can be retried without sending twice. The message passes the filter as submitted mail does: `422 FILTER_REJECTED` (a virus, a rule, or spam with `filter.outboundSpam: reject`), `503 FILTER_TEMPFAIL` (clamd down); a quarantine verdict answers `201` but holds the remote recipients until an administrator releases the message.
+         * @description Composes the message (Message-ID, Date, MIME), delivers it and files a copy in the sender’s Sent mailbox. Blind copies (`bcc`) are delivered without a `Bcc:` header; the Sent copy keeps it. `201` means every recipient has the message durably; any error means none has it. Attachments are base64 in the JSON body, which is limited by `api.bodyLimit` (26 MB by default), or, for large files, references: an upload (`{ "uploadId" }`, see `createUpload`), an attachment of a stored message (`{ "fromMessage", "attachmentId" }`) or a whole stored message as `message/rfc822` (`{ "fromMessage" }`); referenced files are streamed into the message, never held in memory. `draftId` names a draft the message was written in: it is deleted once the send is accepted (`404` before anything is sent if it is not a draft of the sender’s). The composed message is limited by `smtp.maxMessageSize` (`413 MESSAGE_TOO_LARGE`) and its header section by 512 KiB and 5,000 lines, as all mail (`413 HEADER_TOO_LARGE`). With an `Idempotency-Key` a lost response can be retried without sending twice. The message passes the filter as submitted mail does: `422 FILTER_REJECTED` (a virus, a rule, or spam with `filter.outboundSpam: reject`), `503 FILTER_TEMPFAIL` (clamd down); a quarantine verdict answers `201` but holds the remote recipients until an administrator releases the message.
          *
          *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain.
          */
@@ -1538,6 +1582,50 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{address}/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file to attach
+         * @description The request body is the file itself (any `Content-Type`, kept as its type; no JSON, no multipart), streamed to disk under the data directory and never held in memory. Attach it to a send or a draft with `{ "uploadId": id }`. The size limit is the server’s message size limit (`smtp.maxMessageSize`): a larger file is refused with `413 MESSAGE_TOO_LARGE`, from its `Content-Length` before any byte is read. Uploads are deleted after 24 hours, or with `DELETE`; a send does not delete them (a failed send can be retried). Every answer carries the limit in bytes in `X-Max-Size`.
+         *
+         *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain; keys with `mail:write` for them.
+         */
+        post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{address}/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an upload
+         * @description Removes an upload that is no longer wanted (a removed attachment, a discarded draft).
+         *
+         *     **Requires** scope `mail:write`. **Callers:** the user themselves; admins of the user’s domain; keys with `mail:write` for them.
+         */
+        delete: operations["deleteUpload"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3558,6 +3646,32 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
         };
+        /**
+         * DraftRequest
+         * @description A message being written: the fields of a send, all optional. It is filed in the user’s `\Drafts` mailbox with the `\Draft` flag.
+         */
+        DraftRequest: {
+            to?: (string | components["schemas"]["Address"])[];
+            cc?: (string | components["schemas"]["Address"])[];
+            /** @description Blind copies: delivered, but absent from every delivered copy’s headers; the sender’s Sent copy keeps its `Bcc:` header */
+            bcc?: (string | components["schemas"]["Address"])[];
+            /** @description Where replies should go (`Reply-To:`) */
+            replyTo?: (string | components["schemas"]["Address"])[];
+            /**
+             * @description Message-ID of the message this one answers (`In-Reply-To:`); take it from `messageId`
+             * @example <abc.123@example.com>
+             */
+            inReplyTo?: string;
+            /** @description The thread’s Message-IDs, oldest first (`References:`); by default `inReplyTo` alone */
+            references?: string[];
+            subject?: string;
+            /** @description Plain-text body */
+            text?: string;
+            /** @description HTML body, sent as is; without `text`, a plain-text alternative is made from it */
+            html?: string;
+            /** @description Files to attach: base64 in the body (`content`), a file uploaded beforehand (`uploadId`), an attachment of a stored message of the sender’s (`fromMessage` + `attachmentId`), or a whole stored message as `message/rfc822` (`fromMessage` alone: forward as attachment) */
+            attachments?: (components["schemas"]["SendAttachment"] | components["schemas"]["UploadAttachment"] | components["schemas"]["StoredAttachment"])[];
+        };
         /** EndSessionsResult */
         EndSessionsResult: {
             /** @description How many sessions were ended */
@@ -3852,6 +3966,14 @@ export interface components {
             /** @description Bytes of the stored message */
             size: number;
             hasAttachments: boolean;
+            /** @description Blind copies: present only in the sender’s own copies (Sent, Drafts) */
+            bcc: components["schemas"]["Address"][];
+            /** @description The `Reply-To:` addresses */
+            replyTo: components["schemas"]["Address"][];
+            /** @description The `In-Reply-To:` Message-ID */
+            inReplyTo: string | null;
+            /** @description The `References:` Message-IDs, oldest first */
+            references: string[];
             headers: components["schemas"]["Header"][];
             /** @description The plain-text body */
             text: string | null;
@@ -3943,7 +4065,7 @@ export interface components {
             /** @description What went wrong in this occurrence */
             detail: string;
             /**
-             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `USER_EXTERNALLY_MANAGED` (409) The user is managed by a directory or identity provider; change it there; `EXTERNAL_ID_TAKEN` (409) Another user or group of the domain has this externalId; `APP_NOT_FOUND` (404) App not found; `ORIGIN_NOT_ALLOWED` (403) This origin is not one of the app’s allowed origins; `NO_ALLOWED_ORIGINS` (409) The app has no allowed origins; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `QUARANTINE_ENTRY_NOT_FOUND` (404) Quarantined message not found; `SESSION_NOT_FOUND` (404) Session not found; `CURRENT_PASSWORD_WRONG` (422) The current password is wrong; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `FILTER_REJECTED` (422) Message refused by the filter; `FILTER_TEMPFAIL` (503) The filter could not check the message; try again later; `INVALID_CURSOR` (400) Invalid cursor; `SYNC_TOKEN_EXPIRED` (410) Sync token expired; resync without a token; `EVENT_STREAMS_EXCEEDED` (429) Too many open event streams for this credential; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `EVENTS_CURSOR_EXPIRED` (410) The cursor is older than the event log keeps; resync and start from the oldest kept event; `WEBHOOK_NOT_FOUND` (404) Webhook endpoint not found; `WEBHOOK_TARGET_REFUSED` (422) Webhook URL refused: it resolves to a loopback, private or otherwise non-public address; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
+             * @description Stable error code: `INTERNAL` (500) Internal error; `VALIDATION_FAILED` (422) Validation failed; `BAD_REQUEST` (400) Bad request; `NOT_FOUND` (404) Not found; `PAYLOAD_TOO_LARGE` (413) Payload too large; `RATE_LIMITED` (429) Too many requests; `UNAVAILABLE` (503) Service unavailable; `STORAGE_FULL` (507) Insufficient storage; `UNAUTHENTICATED` (401) Authentication required; `FORBIDDEN` (403) Forbidden; `INSUFFICIENT_SCOPE` (403) Insufficient scope; `CSRF_FAILED` (403) Missing or wrong X-CSRF-Token for this session; `DOMAIN_NOT_FOUND` (404) Domain not found; `DOMAIN_EXISTS` (409) Domain already exists; `DOMAIN_NOT_EMPTY` (409) Domain still has users; `USER_NOT_FOUND` (404) User not found; `ADDRESS_TAKEN` (409) Address already in use; `USER_DISABLED` (403) User is disabled; `GROUP_NOT_FOUND` (404) Group not found; `GROUP_EXISTS` (409) Group already exists; `GROUP_CYCLE` (422) Group cannot be its own ancestor; `GROUP_NOT_EMPTY` (409) Group still has subgroups; `ALIAS_NOT_FOUND` (404) Alias not found; `API_KEY_NOT_FOUND` (404) API key not found; `USER_EXTERNALLY_MANAGED` (409) The user is managed by a directory or identity provider; change it there; `EXTERNAL_ID_TAKEN` (409) Another user or group of the domain has this externalId; `APP_NOT_FOUND` (404) App not found; `ORIGIN_NOT_ALLOWED` (403) This origin is not one of the app’s allowed origins; `NO_ALLOWED_ORIGINS` (409) The app has no allowed origins; `DIRECTORY_UNAVAILABLE` (503) The user directory cannot be reached; try again; `QUARANTINE_ENTRY_NOT_FOUND` (404) Quarantined message not found; `SESSION_NOT_FOUND` (404) Session not found; `CURRENT_PASSWORD_WRONG` (422) The current password is wrong; `DIRECTORY_SOURCE_NOT_FOUND` (404) Directory source not found; `SYNC_RUN_NOT_FOUND` (404) Directory sync run not found; `MAILBOX_NOT_FOUND` (404) Mailbox not found; `MAILBOX_EXISTS` (409) A mailbox with this name already exists; `MAILBOX_NAME_INVALID` (422) Invalid mailbox name; `MAILBOX_HAS_CHILDREN` (409) Mailbox has child mailboxes; delete them first; `MAILBOX_LIMIT` (409) Too many mailboxes; `MAILBOX_PROTECTED` (409) This mailbox cannot be deleted or renamed; `SPECIAL_USE_INVALID` (422) Special-use attribute not supported or already in use; `MESSAGE_NOT_FOUND` (404) Message not found; `ATTACHMENT_NOT_FOUND` (404) Attachment not found; `UPLOAD_NOT_FOUND` (404) Upload not found or expired; `QUOTA_EXCEEDED` (422) Mailbox quota exceeded; `MESSAGE_TOO_LARGE` (413) Message too large; `HEADER_TOO_LARGE` (413) Message header section too large; `RECIPIENT_NOT_LOCAL` (422) Recipient is not local; `RECIPIENT_UNKNOWN` (422) Recipient unknown; `SENDER_NOT_ALLOWED` (403) Sender address is not the user’s; `SEND_RATE_LIMITED` (429) Sending limit reached; try again later; `MAIL_AUTH_REJECTED` (403) Message refused by mail authentication (SPF/DKIM/DMARC); `MAIL_AUTH_TEMPFAIL` (503) Mail authentication could not be completed; try again later; `FILTER_REJECTED` (422) Message refused by the filter; `FILTER_TEMPFAIL` (503) The filter could not check the message; try again later; `INVALID_CURSOR` (400) Invalid cursor; `SYNC_TOKEN_EXPIRED` (410) Sync token expired; resync without a token; `EVENT_STREAMS_EXCEEDED` (429) Too many open event streams for this credential; `IDEMPOTENCY_KEY_IN_USE` (409) A request with this Idempotency-Key is still being processed; retry shortly; `IDEMPOTENCY_KEY_REUSED` (422) Idempotency-Key reused with a different request; `QUEUE_ENTRY_NOT_FOUND` (404) Queue entry not found; `EVENTS_CURSOR_EXPIRED` (410) The cursor is older than the event log keeps; resync and start from the oldest kept event; `WEBHOOK_NOT_FOUND` (404) Webhook endpoint not found; `WEBHOOK_TARGET_REFUSED` (422) Webhook URL refused: it resolves to a loopback, private or otherwise non-public address; `SSO_FAILED` (401) Single sign-on failed; `SSO_UNAVAILABLE` (503) Identity provider unavailable; `UNSUPPORTED_MEDIA_TYPE` (415) Unsupported media type
              * @example USER_NOT_FOUND
              */
             code: string;
@@ -4357,7 +4479,10 @@ export interface components {
             text?: string;
             /** @description HTML body, sent as is; without `text`, a plain-text alternative is made from it */
             html?: string;
-            attachments?: components["schemas"]["SendAttachment"][];
+            /** @description Files to attach: base64 in the body (`content`), a file uploaded beforehand (`uploadId`), an attachment of a stored message of the sender’s (`fromMessage` + `attachmentId`), or a whole stored message as `message/rfc822` (`fromMessage` alone: forward as attachment) */
+            attachments?: (components["schemas"]["SendAttachment"] | components["schemas"]["UploadAttachment"] | components["schemas"]["StoredAttachment"])[];
+            /** @description A draft of the sender’s this message was written in: deleted once the send is accepted */
+            draftId?: string;
         };
         /** SendResult */
         SendResult: {
@@ -4491,6 +4616,23 @@ export interface components {
             signInsToday: number;
             /** @description Refused or failed sign-ins since midnight UTC */
             failuresToday: number;
+        };
+        /**
+         * StoredAttachment
+         * @description Something of a message the sender has: an attachment (forward inline, re-open a draft) or the message itself (forward as attachment)
+         */
+        StoredAttachment: {
+            /** @description Id of a stored message of the sender’s */
+            fromMessage: string;
+            /** @description One of its attachments (the `id` from the message view); without it the whole message is attached as `message/rfc822` */
+            attachmentId?: string;
+            /** @description File name to show instead of the original’s */
+            filename?: string;
+            /**
+             * @description Content-ID without angle brackets, for an image the HTML shows inline (`<img src="cid:…">`)
+             * @example logo@portal.example.com
+             */
+            contentId?: string;
         };
         /**
          * StoredRules
@@ -4782,6 +4924,37 @@ export interface components {
             domains?: string[];
             /** @description false disables it (deliveries stop; the cursor stays); true as `enable` */
             enabled?: boolean;
+        };
+        /** Upload */
+        Upload: {
+            /** @description What a send or draft names in `attachments[].uploadId` */
+            id: string;
+            /** @description The file name given in `?name=` */
+            name: string;
+            /** @description Bytes received */
+            size: number;
+            /** @description The request’s Content-Type, or `application/octet-stream` */
+            contentType: string;
+            /**
+             * Format: date-time
+             * @description When the upload is deleted if unused
+             */
+            expiresAt: string;
+        };
+        /**
+         * UploadAttachment
+         * @description A file uploaded beforehand, streamed into the message as it is composed
+         */
+        UploadAttachment: {
+            /** @description The `id` of an upload of the sender’s (`POST /users/{address}/uploads`) */
+            uploadId: string;
+            /** @description File name to show instead of the upload’s */
+            filename?: string;
+            /**
+             * @description Content-ID without angle brackets, for an image the HTML shows inline (`<img src="cid:…">`)
+             * @example logo@portal.example.com
+             */
+            contentId?: string;
         };
         /**
          * User
@@ -11876,6 +12049,268 @@ export interface operations {
             };
         };
     };
+    createDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftRequest"];
+            };
+        };
+        responses: {
+            /** @description The draft as stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageSummary"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+                /** @description Id of the draft (a message in Drafts) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftRequest"];
+            };
+        };
+        responses: {
+            /** @description The new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageSummary"];
+                };
+            };
+            /** @description Malformed request (bad JSON, invalid cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     enableUser: {
         parameters: {
             query?: never;
@@ -14723,6 +15158,211 @@ export interface operations {
             };
             /** @description Validation failed; `errors` names the fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createUpload: {
+        parameters: {
+            query: {
+                /** @description The file name (UTF-8, percent-encoded in the URL, e.g. `季度报告.pdf`) */
+                name: string;
+            };
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large, or a JSON body of more than 10,000 array elements and object members or nested deeper than 32 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user directory (LDAP) cannot be reached to check a password, or a service is not available; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server is out of storage (`STORAGE_FULL`): nothing was changed; retry later */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description E-mail address (case-insensitive) */
+                address: string;
+                /** @description Upload id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The accepted schemes, Bearer and Basic; for a refused app token `Bearer error="invalid_token"` (RFC 6750 §3) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but missing the scope or the right (or `CSRF_FAILED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -166,20 +166,6 @@ export function App({ api: given }: { api?: Api }) {
         }}
       />
     );
-  } else if (current && route.name === 'compose') {
-    content = (
-      <>
-        <Header session={current} unread={unread} onLogout={logout} />
-        <main id="main" class="main">
-          <Compose
-            key={`${route.mode}:${route.of}:${route.draft ?? ''}`}
-            api={api}
-            session={current}
-            {...route}
-          />
-        </main>
-      </>
-    );
   } else if (current) {
     lastPage.current = listPage(route, state, lastPage.current);
     if (route.name === 'inbox' || route.name === 'folder') lastList.current = 'folder';
@@ -197,6 +183,15 @@ export function App({ api: given }: { api?: Api }) {
           ? lastSearch.current
           : null;
     if (route.name === 'settings') screen = <SettingsPage section={route.section} />;
+    else if (route.name === 'compose')
+      screen = (
+        <Compose
+          key={`${route.mode}:${route.of}:${route.draft ?? ''}`}
+          api={api}
+          session={current}
+          {...route}
+        />
+      );
     else if (searched) screen = <SearchPage query={searched} open={open} />;
     else screen = <Mailbox page={lastPage.current} open={open} />;
     content = (

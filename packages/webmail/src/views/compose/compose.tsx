@@ -11,6 +11,7 @@ import { useComposeText } from './compose-text.js';
 import { type Body, BodyEditor, textToHtml } from './editor.js';
 import { type ComposeStart, startFrom, startFromDraft } from './quote.js';
 import { Recipients } from './recipients.js';
+import { type Signature, withSignature } from './signature.js';
 import { useDraft } from './use-draft.js';
 import { useUploads } from './use-uploads.js';
 import './compose.css';
@@ -86,16 +87,26 @@ export function Compose({ api, session, mode, of, draft: draftParam, to: toParam
   // The starting fields: a draft's, a reply's or forward's, or a `to` from a mailto-like link.
   useEffect(() => {
     const source = draftParam ?? (mode !== 'new' ? of : null);
-    const apply = (s: ComposeStart) => {
+    // The signature goes into new messages, replies and forwards, not into a re-opened draft (it has it).
+    const signature: Promise<Signature | null> = draftParam
+      ? Promise.resolve(null)
+      : api.userSettings(me).then(
+          (settings) => settings.signature,
+          () => null, // no settings (or an older server): write without a signature
+        );
+    const apply = (s: ComposeStart, sig: Signature | null = null) => {
       setTo(s.to);
       setCc(s.cc);
       setBcc(s.bcc);
       setShowCc(s.cc.length + s.bcc.length > 0);
       setSubject(s.subject);
       setBody(
-        s.html || !s.text
-          ? { mode: 'rich', html: s.html, text: s.text }
-          : { mode: 'plain', html: '', text: s.text },
+        withSignature(
+          s.html || !s.text
+            ? { mode: 'rich', html: s.html, text: s.text }
+            : { mode: 'plain', html: '', text: s.text },
+          sig,
+        ),
       );
       setThread({ inReplyTo: s.inReplyTo, references: s.references });
       uploads.carry(s.carried);
@@ -103,7 +114,10 @@ export function Compose({ api, session, mode, of, draft: draftParam, to: toParam
     };
     if (!source) {
       if (toParam) setTo([{ name: '', address: toParam }]);
-      setLoaded(true);
+      void signature.then((sig) => {
+        setBody((b) => withSignature(b, sig));
+        setLoaded(true);
+      });
       return;
     }
     api.getMessage(me, source).then(
@@ -118,7 +132,8 @@ export function Compose({ api, session, mode, of, draft: draftParam, to: toParam
           date: (iso: string) => i18n.date(iso),
           forwardedName: text('attach.forwarded'),
         };
-        apply(startFrom(mode as Exclude<ComposeMode, 'new'>, m, me, words, clean));
+        const start = startFrom(mode as Exclude<ComposeMode, 'new'>, m, me, words, clean);
+        void signature.then((sig) => apply(start, sig));
       },
       (e: unknown) => {
         setError(text('error.load', { reason: e instanceof ApiError ? e.detail || e.code : '' }));
