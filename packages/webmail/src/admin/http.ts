@@ -1,4 +1,4 @@
-import { ApiError } from '../api/client.js';
+import { ApiError, toError } from '../api/client.js';
 
 export { ApiError } from '../api/client.js';
 
@@ -39,25 +39,6 @@ export function apiUrl(path: string, query: Query = {}): string {
 /** One path segment, encoded (`seg('a b@x')` → `a%20b%40x`). */
 export const seg = encodeURIComponent;
 
-function retryAfter(value: string | null): number | null {
-  if (!value) return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? Math.max(0, Math.ceil(n)) : null;
-}
-
-async function problem(res: Response): Promise<ApiError> {
-  let code = `HTTP_${res.status}`;
-  let detail = res.statusText;
-  try {
-    const body = (await res.json()) as { code?: unknown; detail?: unknown };
-    if (typeof body.code === 'string') code = body.code;
-    if (typeof body.detail === 'string') detail = body.detail;
-  } catch {
-    // not JSON (a proxy's error page): keep the status
-  }
-  return new ApiError(res.status, code, detail, retryAfter(res.headers.get('retry-after')));
-}
-
 export function createHttp(options: HttpOptions): Http {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
 
@@ -79,7 +60,7 @@ export function createHttp(options: HttpOptions): Http {
       throw new ApiError(0, 'NETWORK', 'The server could not be reached');
     }
     if (!res.ok) {
-      const error = await problem(res);
+      const error = await toError(res);
       if (res.status === 401 || error.code === 'CSRF_FAILED') options.onSessionLost();
       throw error;
     }

@@ -43,7 +43,13 @@ function retryAfterSeconds(value: string | null): number | null {
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
-async function toError(res: Response): Promise<ApiError> {
+/**
+ * A failed answer as an {@link ApiError}: the problem+json `code`, `detail`
+ * and field errors, `Retry-After`; a body that is not JSON (a proxy's error
+ * page) keeps the status. Every browser client of the API (webmail, compose,
+ * console) reads errors through this one function.
+ */
+export async function toError(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
   let detail = res.statusText;
   let fields: { field: string; message: string }[] = [];

@@ -12,6 +12,7 @@ import { folderOf } from './folders/tree.js';
 import { useMail } from './mail-context.js';
 import { MessageList } from './message-list.js';
 import { MessageView } from './message-view.js';
+import { Pager } from './pager.js';
 
 /** Messages per page. */
 export const PAGE_SIZE = 50;
@@ -160,16 +161,7 @@ export function Mailbox({ page, open }: Props) {
           selection={controls.selection}
           onToggle={controls.onToggle}
         />
-        {(hasNewer(page) || list.nextCursor) && (
-          <nav class="pager" aria-label={t('mail.list.pages')}>
-            <button type="button" class="button" onClick={goNewer} disabled={!hasNewer(page)}>
-              <span aria-hidden="true">‹</span> {t('mail.list.newer')}
-            </button>
-            <button type="button" class="button" onClick={goOlder} disabled={!list.nextCursor}>
-              {t('mail.list.older')} <span aria-hidden="true">›</span>
-            </button>
-          </nav>
-        )}
+        <Pager newer={hasNewer(page) ? goNewer : null} older={list.nextCursor ? goOlder : null} />
       </section>
       <section class="pane pane--reader" aria-label={t('mail.reader.label')}>
         {open ? (

@@ -1,5 +1,5 @@
 import type { components } from '@jdmail/sdk';
-import { ApiError } from '../../api/client.js';
+import { ApiError, toError } from '../../api/client.js';
 
 type Schemas = components['schemas'];
 export type SendRequest = Schemas['SendRequest'];
@@ -9,20 +9,6 @@ export type AddressBookEntry = Schemas['AddressBookEntry'];
 export type MessageSummary = Schemas['MessageSummary'];
 
 const enc = encodeURIComponent;
-
-/** The problem+json of a failed answer as an ApiError (code and detail), or the status alone. */
-async function errorOf(res: Response): Promise<ApiError> {
-  let code = `HTTP_${res.status}`;
-  let detail = res.statusText;
-  try {
-    const body = (await res.json()) as { code?: unknown; detail?: unknown };
-    if (typeof body.code === 'string') code = body.code;
-    if (typeof body.detail === 'string') detail = body.detail;
-  } catch {
-    // not JSON: keep the status
-  }
-  return new ApiError(res.status, code, detail);
-}
 
 /** The REST calls of the compose screen, signed in by the session cookie plus its CSRF token. */
 export function createComposeApi(address: string, csrfToken: string, doFetch: typeof fetch = fetch) {
@@ -45,7 +31,7 @@ export function createComposeApi(address: string, csrfToken: string, doFetch: ty
     } catch {
       throw new ApiError(0, 'NETWORK', '');
     }
-    if (!res.ok) throw await errorOf(res);
+    if (!res.ok) throw await toError(res);
     return (res.status === 204 ? undefined : await res.json()) as T;
   }
 
@@ -63,7 +49,7 @@ export function createComposeApi(address: string, csrfToken: string, doFetch: ty
         headers: { accept: 'application/json' },
         signal,
       }).then(async (res) => {
-        if (!res.ok) throw await errorOf(res);
+        if (!res.ok) throw await toError(res);
         return ((await res.json()) as { items: AddressBookEntry[] }).items;
       }),
     /**

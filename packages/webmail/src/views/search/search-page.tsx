@@ -10,6 +10,7 @@ import { buildFolders, flatten } from '../folders/tree.js';
 import { useMail } from '../mail-context.js';
 import { MessageList } from '../message-list.js';
 import { MessageView } from '../message-view.js';
+import { Pager } from '../pager.js';
 import { hasCriteria, searchParamsOf } from './search-query.js';
 import './search.css';
 
@@ -203,16 +204,7 @@ export function SearchPage({
           onToggle={controls.onToggle}
           folderLabel={folderLabel}
         />
-        {(query.cursor || results.nextCursor) && (
-          <nav class="pager" aria-label={t('mail.list.pages')}>
-            <button type="button" class="button" onClick={newer} disabled={!query.cursor}>
-              <span aria-hidden="true">‹</span> {t('mail.list.newer')}
-            </button>
-            <button type="button" class="button" onClick={older} disabled={!results.nextCursor}>
-              {t('mail.list.older')} <span aria-hidden="true">›</span>
-            </button>
-          </nav>
-        )}
+        <Pager newer={query.cursor ? newer : null} older={results.nextCursor ? older : null} />
       </section>
       <section class="pane pane--reader" aria-label={t('mail.reader.label')}>
         {open ? (
