@@ -210,10 +210,16 @@ describe('admin console operations pages', () => {
         return page.locator('tr', { hasText: 'revokeApiKey' }).count();
       })
       .toBe(1);
-    for (const action of ['createApiKey', 'rotateApiKey', 'revokeApiKey']) {
+    for (const [action, label] of [
+      ['createApiKey', 'Make an API key'],
+      ['rotateApiKey', 'Rotate an API key'],
+      ['revokeApiKey', 'Revoke an API key'],
+    ]) {
       const entry = page.locator('tr', { hasText: action });
       expect(await entry.count()).toBeGreaterThan(0);
       expect(await entry.first().locator('[data-col="actor"]').textContent()).toMatch(/^sysop@a\.test/);
+      // The action in words, its operationId beside it.
+      expect(await entry.first().locator('[data-col="action"]').textContent()).toContain(label);
     }
     await page.getByLabel('Operation').fill('revokeApiKey');
     await page.getByRole('button', { name: 'Filter' }).click();

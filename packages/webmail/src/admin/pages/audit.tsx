@@ -1,6 +1,6 @@
 import type { components } from '@jdmail/sdk';
 import { useState } from 'preact/hooks';
-import { useI18n } from '../../i18n/index.js';
+import { type MessageKey, useI18n } from '../../i18n/index.js';
 import { type Column, DataTable } from '../components/data-table.js';
 import { useCursorList } from '../components/use-list.js';
 import { consolePath } from '../route.js';
@@ -11,6 +11,16 @@ import './ops.css';
 type AuditEntry = components['schemas']['AuditEntry'];
 
 const FILTERS = ['actor', 'action', 'domain', 'since', 'until'] as const;
+
+/**
+ * What an audited action did, in the reader's language (`createUser` → 创建用户), from the
+ * catalogue's `audit.op.<operationId>`; null for one it does not name (SCIM's `scim.*`), shown as is.
+ */
+function actionLabel(t: (key: MessageKey) => string, action: string): string | null {
+  const key = `admin.audit.op.${action}` as MessageKey;
+  const label = t(key);
+  return label === key ? null : label;
+}
 type Filter = (typeof FILTERS)[number];
 
 /** A day picked in the form (local midnight) as the API's ISO time; `until` is the end of that day. */
@@ -70,14 +80,24 @@ export function AuditPage({ http, query, navigate }: PageProps) {
     {
       id: 'action',
       header: t('admin.audit.action'),
-      cell: (e) => (
-        <>
-          <code>{e.action}</code>
-          <span class="console-table__sub">
-            {e.method} {e.route}
-          </span>
-        </>
-      ),
+      cell: (e) => {
+        const label = actionLabel(t, e.action);
+        return (
+          <>
+            {label ? (
+              <>
+                {label}
+                <code class="console-table__sub">{e.action}</code>
+              </>
+            ) : (
+              <code>{e.action}</code>
+            )}
+            <span class="console-table__sub">
+              {e.method} {e.route}
+            </span>
+          </>
+        );
+      },
     },
     {
       id: 'target',
