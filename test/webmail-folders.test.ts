@@ -233,6 +233,12 @@ describe('webmail folders, bulk actions, search, live updates, language', () => 
     await page.waitForURL(/attachment=1/);
     await expect.poll(hits).toEqual(['Files for review']);
     await page.getByLabel('Search mail', { exact: true }).last().fill('合同');
+    // New mail arriving while the user types re-renders the screen (folder counts): the words stay.
+    const badge = page.getByTestId('unread-count');
+    const unread = Number((await badge.textContent())?.match(/\d+/)?.[0]);
+    await send({ subject: 'Arrives while typing' });
+    await badge.filter({ hasText: `${unread + 1} unread` }).waitFor();
+    expect(await page.getByLabel('Search mail', { exact: true }).last().inputValue()).toBe('合同');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByText('No messages match.').waitFor();
     await context.close();

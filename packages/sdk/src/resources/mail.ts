@@ -416,7 +416,13 @@ export class Mail {
     });
   }
 
-  /** Deletes an upload that is no longer wanted. */
+  /**
+   * Deletes an upload that is no longer wanted (a removed attachment); uploads
+   * not sent are deleted by the server after 24 hours anyway.
+   *
+   * @example
+   * await jd.mail.deleteUpload('alice@example.com', up.id);
+   */
   async deleteUpload(address: string, id: string): Promise<void> {
     await this.http.json({ method: 'DELETE', path: path`/users/${address}/uploads/${id}` });
   }
@@ -436,7 +442,12 @@ export class Mail {
     });
   }
 
-  /** Replaces draft `id` with a new version; returns the new one (a new id; the old one is gone). */
+  /**
+   * Replaces draft `id` with a new version; returns the new one (a new id; the old one is gone).
+   *
+   * @example
+   * const next = await jd.mail.replaceDraft('alice@example.com', draft.id, { subject: '周报', text: '本周完成…' });
+   */
   async replaceDraft(address: string, id: string, input: DraftInput): Promise<MessageSummary> {
     return this.http.json({
       method: 'PUT',

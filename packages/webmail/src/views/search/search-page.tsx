@@ -57,7 +57,9 @@ function SearchForm({ query }: { query: SearchQuery }) {
           id="search-q"
           name="q"
           type="search"
-          value={query.q}
+          // Uncontrolled like the filters: a re-render (new mail refreshing the folders) must not
+          // put back the URL's words over what the user is typing.
+          defaultValue={query.q}
           placeholder={t('mail.search.placeholder')}
         />
         <button type="submit" class="button button--primary">
