@@ -5,7 +5,7 @@ import { AuditPage, AuditQuery, toAuditEntryJson } from '../../../schemas/audit.
 import { ref } from '../../../schemas/common.js';
 import { op, problems } from '../../op.js';
 import type { V1Plugin } from '../deps.js';
-import { required } from '../queue/scope.js';
+import { required } from '../required.js';
 
 /** What `p` may read of the log: all, its domains, or (a plain user) nothing — 403. */
 export function auditScope(p: Principal): AuditScope {

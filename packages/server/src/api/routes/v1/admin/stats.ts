@@ -5,7 +5,7 @@ import { ref } from '../../../schemas/common.js';
 import { DashboardStatsModel, StatsQuery, toDashboardStatsJson } from '../../../schemas/stats.js';
 import { op, problems } from '../../op.js';
 import type { V1Plugin } from '../deps.js';
-import { required } from '../queue/scope.js';
+import { required } from '../required.js';
 
 /** The event log keeps a week by default: "today" cannot start further back than that. */
 const MAX_SINCE_AGE_MS = 7 * 86_400_000;

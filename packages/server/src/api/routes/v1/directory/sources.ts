@@ -3,7 +3,7 @@ import { ref } from '../../../schemas/common.js';
 import { DirectorySourceList, toSyncRunJson } from '../../../schemas/directory.js';
 import { op, problems } from '../../op.js';
 import type { V1Plugin } from '../deps.js';
-import { required } from '../queue/scope.js';
+import { required } from '../required.js';
 
 /** `GET /directory/sources`: the configured LDAP/AD sources and each one's newest run. */
 export const directorySourceRoutes: V1Plugin = async (app, { directorySync }) => {

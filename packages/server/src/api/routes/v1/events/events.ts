@@ -6,7 +6,7 @@ import { EventPage, EventsQuery } from '../../../schemas/events.js';
 import { baseUrlOf } from '../../auth/deps.js';
 import { op, problems } from '../../op.js';
 import type { V1Plugin } from '../deps.js';
-import { required } from '../queue/scope.js';
+import { required } from '../required.js';
 
 /** The `types` filter, each name checked against the catalogue (an unknown one is a typo, not "nothing"). */
 function typeFilter(types: string | undefined): string[] | undefined {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Static } from 'typebox';
 import { Type } from 'typebox';
-import type { UploadInfo, UploadStore } from '../../../../mail/index.js';
+import type { UploadInfo } from '../../../../mail/index.js';
 import { AppError } from '../../../../shared/index.js';
 import { ref } from '../../../schemas/common.js';
 import { UploadModel } from '../../../schemas/compose.js';
@@ -9,6 +9,7 @@ import { PATTERNS } from '../../../schemas/patterns.js';
 import { NO_CONTENT, op, problems } from '../../op.js';
 import { visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
+import { required } from '../required.js';
 import { UserParams } from '../users/users.js';
 
 const CALLERS = 'the user themselves; admins of the user’s domain; keys with `mail:write` for them';
@@ -19,11 +20,6 @@ const UploadParams = Type.Object({
 });
 
 const MEDIA_TYPE = new RegExp(PATTERNS.mimeType.pattern);
-
-function service(s: UploadStore | undefined): UploadStore {
-  if (!s) throw new AppError('UNAVAILABLE', 'Uploads are not available on this server');
-  return s;
-}
 
 const toUploadJson = (u: UploadInfo): Static<typeof UploadModel> => ({
   id: u.id,
@@ -88,7 +84,7 @@ export const uploadRoutes: V1Plugin = async (app, { directory, uploads }) => {
     },
     async (request, reply) => {
       const user = await visibleUser(request, directory, 'mail:write', request.params.address);
-      const store = service(uploads);
+      const store = required(uploads, 'The upload store');
       const declared = Number(request.headers['content-length']);
       // The limit in a header too, so that a client can say it in its own words and check later files.
       reply.header('x-max-size', String(store.maxSize));
@@ -133,7 +129,7 @@ export const uploadRoutes: V1Plugin = async (app, { directory, uploads }) => {
     ),
     async (request, reply) => {
       const user = await visibleUser(request, directory, 'mail:write', request.params.address);
-      await service(uploads).remove(user.id, request.params.id);
+      await required(uploads, 'The upload store').remove(user.id, request.params.id);
       return reply.code(204).send(null);
     },
   );

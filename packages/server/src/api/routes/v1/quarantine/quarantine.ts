@@ -11,7 +11,8 @@ import {
 } from '../../../schemas/quarantine.js';
 import { NO_CONTENT, op, problems } from '../../op.js';
 import type { V1Plugin } from '../deps.js';
-import { queueScopeOf, required } from '../queue/scope.js';
+import { queueScopeOf } from '../queue/scope.js';
+import { required } from '../required.js';
 
 const CALLERS = 'admins; domain admins and domain-restricted callers for messages to their domains';
 

@@ -10,7 +10,8 @@ import {
 } from '../../../schemas/queue.js';
 import { NO_CONTENT, op, problems } from '../../op.js';
 import type { V1Plugin } from '../deps.js';
-import { queueScopeOf, required } from './scope.js';
+import { required } from '../required.js';
+import { queueScopeOf } from './scope.js';
 
 const CALLERS = 'admins; domain admins and domain-restricted callers for messages from or to their domains';
 

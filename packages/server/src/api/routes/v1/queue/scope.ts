@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Scope } from '../../../../directory/index.js';
 import type { QueueScope } from '../../../../queue/index.js';
-import { AppError } from '../../../../shared/index.js';
 import { principalOf, visibleDomains } from '../../../auth/index.js';
 
 /**
@@ -13,10 +12,4 @@ import { principalOf, visibleDomains } from '../../../auth/index.js';
 export function queueScopeOf(request: FastifyRequest, scope: Scope): QueueScope {
   const domains = visibleDomains(principalOf(request), scope);
   return domains === null ? { domains: 'all' } : { domains: [...domains] };
-}
-
-/** The service a route needs, or 503 on a server built without it. */
-export function required<T>(service: T | undefined, what: string): T {
-  if (!service) throw new AppError('UNAVAILABLE', `${what} is not available on this server`);
-  return service;
 }

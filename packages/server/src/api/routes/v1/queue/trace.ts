@@ -3,7 +3,8 @@ import { ref } from '../../../schemas/common.js';
 import { TraceEventPage, TraceQuery, toTraceEventJson } from '../../../schemas/queue.js';
 import { op, problems } from '../../op.js';
 import type { V1Plugin } from '../deps.js';
-import { queueScopeOf, required } from './scope.js';
+import { required } from '../required.js';
+import { queueScopeOf } from './scope.js';
 
 /** `GET /messages/trace`: every hop of a message, from the one trace table (MessageTrace decides). */
 export const traceRoutes: V1Plugin = async (app, { trace }) => {

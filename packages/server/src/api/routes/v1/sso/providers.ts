@@ -3,7 +3,7 @@ import { ref } from '../../../schemas/common.js';
 import { SsoProviderList, toSsoProviderJson } from '../../../schemas/sso-providers.js';
 import { op, problems } from '../../op.js';
 import type { V1Plugin } from '../deps.js';
-import { required } from '../queue/scope.js';
+import { required } from '../required.js';
 
 /** `GET /sso/providers`: the configured OIDC and CAS providers and how they are doing. */
 export const ssoProviderRoutes: V1Plugin = async (app, { sso }) => {

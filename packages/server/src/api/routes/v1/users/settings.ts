@@ -15,6 +15,7 @@ import {
 import { BODY_PROBLEMS, op, problems } from '../../op.js';
 import { visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
+import { required } from '../required.js';
 import { UserParams } from './users.js';
 
 const CALLERS = 'the user themselves; admins of the user’s domain';
@@ -46,10 +47,7 @@ export function assertSelf(request: FastifyRequest, user: User, what: string): v
 
 /** `/users/{address}/settings` and `/users/{address}/password`: a user's own account settings. */
 export const userSettingsRoutes: V1Plugin = async (app, { directory, settings, sso }) => {
-  const service = (): UserSettingsService => {
-    if (!settings) throw new AppError('UNAVAILABLE', 'user settings are not available');
-    return settings;
-  };
+  const service = (): UserSettingsService => required(settings, 'The user settings service');
 
   app.get(
     '/users/:address/settings',
