@@ -117,3 +117,9 @@ export function assertSeesCredential(
   }
   if (options.manage) assertHoldsScopes(principal, credential.scopes);
 }
+
+/** The user themselves (their session or their password), else FORBIDDEN for a caller who sees them. */
+export function assertSelf(request: FastifyRequest, user: User, what: string): void {
+  const p = principalOf(request);
+  if (p.kind !== 'user' || p.id !== user.id) throw new AppError('FORBIDDEN', `Only the user may ${what}`);
+}

@@ -4,9 +4,8 @@ import { ref } from '../../../schemas/common.js';
 import { EndSessionsResult } from '../../../schemas/settings.js';
 import { SessionList, toSessionJson } from '../../../schemas/sso.js';
 import { NO_CONTENT, op, problems } from '../../op.js';
-import { manageableUser, visibleUser } from '../access.js';
+import { assertSelf, manageableUser, visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
-import { assertSelf } from '../users/settings.js';
 import { UserParams } from '../users/users.js';
 
 const EndOwnSessionsBody = Type.Object(

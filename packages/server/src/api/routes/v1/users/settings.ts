@@ -1,9 +1,7 @@
-import type { FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { User } from '../../../../directory/index.js';
 import type { SettingsPatch, UserSettingsService } from '../../../../settings/index.js';
 import { AppError } from '../../../../shared/index.js';
-import { principalOf } from '../../../auth/index.js';
 import { ref } from '../../../schemas/common.js';
 import {
   ChangePasswordBody,
@@ -13,7 +11,7 @@ import {
   UpdateSettingsBody,
 } from '../../../schemas/settings.js';
 import { BODY_PROBLEMS, op, problems } from '../../op.js';
-import { visibleUser } from '../access.js';
+import { assertSelf, visibleUser } from '../access.js';
 import type { V1Plugin } from '../deps.js';
 import { required } from '../required.js';
 import { UserParams } from './users.js';
@@ -37,12 +35,6 @@ function toPatch(body: Static<typeof UpdateSettingsBody>): SettingsPatch & { dis
   if (startsAt !== undefined) out.startsAt = ms(startsAt, 'vacation.startsAt');
   if (endsAt !== undefined) out.endsAt = ms(endsAt, 'vacation.endsAt');
   return { ...rest, vacation: out };
-}
-
-/** The user themselves (their session or their password), else FORBIDDEN for a caller who sees them. */
-export function assertSelf(request: FastifyRequest, user: User, what: string): void {
-  const p = principalOf(request);
-  if (p.kind !== 'user' || p.id !== user.id) throw new AppError('FORBIDDEN', `Only the user may ${what}`);
 }
 
 /** `/users/{address}/settings` and `/users/{address}/password`: a user's own account settings. */
